@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ClinicId, DeviceId, KioskId, ReadingId } from './ids.js';
+import { DateTime } from './time.js';
+
+export const KioskEventType = z.enum([
+  'started',
+  'stopping',
+  'device-attached',
+  'device-lost',
+  'decode-errors',
+  'outbox-nearly-full',
+  'outbox-pruned',
+]);
+export type KioskEventType = z.infer<typeof KioskEventType>;
+
+/** Something the operator should know about a kiosk; never carries patient data. */
+export const KioskEvent = z
+  .object({
+    id: ReadingId.describe('UUIDv7 of the event'),
+    clinicId: ClinicId,
+    kioskId: KioskId,
+    at: DateTime,
+    type: KioskEventType,
+    deviceId: DeviceId.optional(),
+    /** Error code for `decode-errors` (`BAD_CHECKSUM`, `TRUNCATED`...). */
+    code: z.string().optional(),
+    /** How many times since the last event of this type (decode errors are counted, not sent one by one). */
+    count: z.number().int().nonnegative().optional(),
+    message: z.string().max(1000).optional(),
+  })
+  .strict();
+export type KioskEvent = z.infer<typeof KioskEvent>;

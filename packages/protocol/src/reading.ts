@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { ClinicId, DeviceId, KioskId, OpaqueId, ReadingId } from './ids.js';
+import { GlucoseSpecimen, MealContext } from './measurement.js';
+import { DateTime, LocalDateTime } from './time.js';
+import { Ucum } from './units.js';
+
+/** How urgently the health worker must act on a flag. */
+export const Severity = z.enum(['normal', 'attention', 'refer', 'urgent']);
+export type Severity = z.infer<typeof Severity>;
+
+/** The order of severities, lowest first, for "the worst flag of a screening". */
+export const SEVERITY_ORDER: readonly Severity[] = Severity.options;
+
+export const Flag = z
+  .object({
+    /** Stable code, e.g. `bp.grade-3`, `glucose.random.hyperglycaemia`, `plausibility.remeasure`. */
+    code: z.string().regex(/^[a-z0-9]+([.-][a-z0-9]+)*$/, 'use lowercase words joined by "." or "-"'),
+    severity: Severity,
+    /** The value name (`systolic`, `weight`...) the flag is about, when it is about one. */
+    value: z.string().optional(),
+    message: z.object({ id: z.string(), en: z.string() }).strict().optional(),
+    /** Version of the threshold table that raised the flag, e.g. `ilp-2024.1`. */
+    rules: z.string().optional(),
+  })
+  .strict();
+export type Flag = z.infer<typeof Flag>;
+
+/** FHIR `data-absent-reason` codes (http://terminology.hl7.org/CodeSystem/data-absent-reason). */
+export const DataAbsentReason = z.enum([
+  'unknown',
+  'error',
+  'not-a-number',
+  'positive-infinity',
+  'negative-infinity',
+  'not-performed',
+  'unsupported',
+]);
+export type DataAbsentReason = z.infer<typeof DataAbsentReason>;
+
+const LoincCode = z.string().regex(/^\d{1,7}-\d$/, 'must be a LOINC code such as 8480-6');
+
+export const ReadingValue = z
+  .object({
+    /** What the value is within its reading: `systolic`, `diastolic`, `pulseRate`, `weight`... */
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+    code: LoincCode,
+    /** In the canonical unit; `null` when the device gave no usable number (see absentReason). */
+    value: z.number().refine(Number.isFinite, 'must be finite').nullable(),
+    unit: Ucum,
+    absentReason: DataAbsentReason.optional(),
+    /** The value and unit exactly as the device reported them, kept so nothing is lost. */
+    original: z
+      .object({ value: z.number().refine(Number.isFinite, 'must be finite').nullable(), unit: Ucum })
+      .strict()
+      .optional(),
+    /** Computed by the kiosk (BMI from weight and height, a mean of repeated BP) rather than measured. */
+    derived: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => v.value !== null || v.absentReason !== undefined, {
+    message: 'a value without a number must say why (absentReason)',
+    path: ['absentReason'],
+  });
+export type ReadingValue = z.infer<typeof ReadingValue>;
+
+export const ReadingKind = z.enum([
+  'blood-pressure',
+  'glucose',
+  'weight',
+  'body-composition',
+  'temperature',
+  'pulse-oximetry',
+  'height',
+  'waist',
+  'bmi',
+]);
+export type ReadingKind = z.infer<typeof ReadingKind>;
+
+export const ReadingDevice = z
+  .object({
+    id: DeviceId,
+    /** The decoder protocol id (`ad-scale`, `gatt-2a35`...) or `manual` for a typed-in value. */
+    protocol: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/),
+    sequenceNumber: z.number().int().nonnegative().optional(),
+    /** The device's own clock as it reported the measurement (no zone). */
+    time: LocalDateTime.optional(),
+  })
+  .strict();
+export type ReadingDevice = z.infer<typeof ReadingDevice>;
+
+/**
+ * One normalized measurement, as a kiosk publishes it and the clinic record stores it. Carries no
+ * personal identifiers: patients are referred to by opaque ids only.
+ */
+export const Reading = z
+  .object({
+    id: ReadingId,
+    clinicId: ClinicId,
+    kioskId: KioskId,
+    device: ReadingDevice,
+    sessionId: OpaqueId.optional(),
+    patientId: OpaqueId.optional(),
+    kind: ReadingKind,
+    /** When the measurement was taken: the device clock when trusted, else the kiosk's receive time. */
+    measuredAt: DateTime,
+    /** When the kiosk received it. */
+    receivedAt: DateTime,
+    timeSource: z.enum(['device', 'kiosk']),
+    values: z.array(ReadingValue).min(1).max(32),
+    context: z
+      .object({
+        glucose: z.enum(['fasting', 'random']).optional(),
+        meal: MealContext.optional(),
+        specimen: GlucoseSpecimen.optional(),
+      })
+      .strict()
+      .optional(),
+    flags: z.array(Flag).max(64),
+    /** Device-reported conditions (`irregular-pulse`...). */
+    annunciations: z.array(z.string()).max(32).optional(),
+  })
+  .strict();
+export type Reading = z.infer<typeof Reading>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ClinicId, DeviceId, KioskId } from './ids.js';
+import { DateTime } from './time.js';
+
+export const DeviceState = z.enum(['connecting', 'connected', 'disconnected']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+export const DeviceStatus = z
+  .object({
+    id: DeviceId,
+    protocol: z.string(),
+    state: DeviceState,
+    /** The port path now in use (it may change on replug). */
+    port: z.string().optional(),
+    lastReadingAt: DateTime.optional(),
+    readings: z.number().int().nonnegative().optional(),
+    /** Decode and transport errors counted by their stable code. */
+    errors: z.record(z.string(), z.number().int().nonnegative()),
+  })
+  .strict();
+export type DeviceStatus = z.infer<typeof DeviceStatus>;
+
+export const OutboxStatus = z
+  .object({
+    /** Readings kept, not yet confirmed by the clinic. */
+    depth: z.number().int().nonnegative(),
+    capacity: z.number().int().positive(),
+    oldestAt: DateTime.optional(),
+    /** True when the outbox is near its cap: the network has been down too long. */
+    nearlyFull: z.boolean(),
+  })
+  .strict();
+export type OutboxStatus = z.infer<typeof OutboxStatus>;
+
+/**
+ * Retained on the kiosk's status topic. The broker publishes the `offline` form as the kiosk's last
+ * will when its connection dies.
+ */
+export const KioskStatus = z
+  .object({
+    state: z.enum(['online', 'offline']),
+    clinicId: ClinicId,
+    kioskId: KioskId,
+    at: DateTime,
+    version: z.string().optional(),
+    startedAt: DateTime.optional(),
+    devices: z.array(DeviceStatus).optional(),
+    outbox: OutboxStatus.optional(),
+  })
+  .strict();
+export type KioskStatus = z.infer<typeof KioskStatus>;

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from their TypeScript source (the `@klinik-desa/source` export
+// condition), so no build step is needed between an edit and a test run.
+const conditions = ['@klinik-desa/source', 'module', 'node', 'import', 'default'];
+
+const integrationFiles = ['packages/e2e/tests/**/*.test.ts', '**/*.integration.test.ts'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@klinik-desa/source'] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'kiosk-agent/src/**/*.test.ts',
+            'examples/*/src/**/*.test.ts',
+          ],
+          exclude: ['**/node_modules/**', '**/dist/**', ...integrationFiles],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: integrationFiles,
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Real processes, ports and brokers: one file at a time keeps a 2-core machine honest.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,1 +1,1 @@
-export {};
+export { Stack, type StackOptions, weighing } from './stack.js';

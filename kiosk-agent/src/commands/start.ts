@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { Agent } from '../agent.js';
+import { type Command, UsageError } from '../cli-support.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../logger.js';
+
+const HELP = `Usage: kiosk-agent start --config <kiosk.yaml>
+
+Runs the agent until stopped (SIGINT or SIGTERM): reads the devices in the config, keeps every
+reading in the outbox on disk, and publishes it to the clinic until the clinic's receipt arrives.
+
+Options:
+  -c, --config <path>   the kiosk config file (YAML)                      [required]
+  --log-level <level>   trace|debug|info|warn|error (default info)
+  -h, --help            this help`;
+
+export const startCommand: Command = async (argv, io) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string', short: 'c' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (!values.config) throw new UsageError('--config <kiosk.yaml> is required');
+  const config = loadConfig(values.config);
+  const agent = new Agent(config, createLogger(values['log-level']));
+  agent.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await agent.stop();
+  return 0;
+};

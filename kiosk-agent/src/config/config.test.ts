@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from './config.js';
+
+const good = {
+  kiosk: { id: 'kiosk-1', clinicId: 'clinic-1' },
+  mqtt: { url: 'mqtt://127.0.0.1:1883' },
+  outbox: { path: 'outbox.db' },
+  devices: [{ id: 'scale-1', protocol: 'ad-scale', port: '/dev/ttyUSB0', baudRate: 9600 }],
+};
+
+function problemsOf(raw: unknown): readonly string[] {
+  try {
+    parseConfig(raw, '/var/lib/kd');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('kiosk config', () => {
+  it('accepts the minimal shape, fills defaults and resolves the outbox path against the config folder', () => {
+    const config = parseConfig(good, '/var/lib/kd');
+    expect(config.outbox.path).toBe('/var/lib/kd/outbox.db');
+    expect(config.mqtt.protocolVersion).toBe(5);
+    expect(config.kiosk.timeZone).toBe('Asia/Jakarta');
+  });
+
+  it('names every bad key and how to fix it', () => {
+    const problems = problemsOf({
+      ...good,
+      mqtt: { url: 'localhost:1883', protocolVersion: 3 },
+      devices: [
+        { id: 'scale 1', protocol: 'ad-scale', port: '/dev/ttyUSB0', baudRate: '9600', colour: 'red' },
+      ],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^mqtt\.url: .*fix: set it to the broker address/),
+        expect.stringMatching(/^mqtt\.protocolVersion: .*fix: use 5 for Mosquitto/),
+        expect.stringMatching(/^devices\.0\.id: .*fix: give the device a short id/),
+        expect.stringMatching(/^devices\.0\.baudRate: .*fix: set it to the device's baud rate/),
+        expect.stringMatching(/^devices\.0\.colour: unknown key/),
+      ]),
+    );
+  });
+
+  it('says a missing key is missing', () => {
+    const { kiosk: _k, ...noKiosk } = good;
+    expect(problemsOf(noKiosk)).toEqual([
+      expect.stringMatching(/^kiosk: .*missing|^kiosk: .*expected object/),
+    ]);
+  });
+
+  it('refuses two devices with one id', () => {
+    expect(problemsOf({ ...good, devices: [good.devices[0], good.devices[0]] })).toEqual([
+      expect.stringMatching(/^devices\.1\.id: "scale-1" is used twice/),
+    ]);
+  });
+
+  it('reports unreadable files and broken YAML in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-config-'));
+    expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/cannot read the config file .*ENOENT/);
+    writeFileSync(join(dir, 'bad.yaml'), 'kiosk: [unclosed\n');
+    expect(() => loadConfig(join(dir, 'bad.yaml'))).toThrow(/is not valid YAML/);
+  });
+});

@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ClinicId, DeviceId, KioskId } from '@klinik-desa/protocol';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** The kiosk's config file is wrong: every problem is listed with its key and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'BAD_CONFIG';
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const DeviceConfig = z
+  .object({
+    id: DeviceId,
+    protocol: z.string().min(1),
+    port: z.string().min(1),
+    baudRate: z.number().int().positive().optional(),
+    dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).optional(),
+    parity: z.enum(['none', 'even', 'odd']).optional(),
+    stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
+  })
+  .strict();
+
+export const KioskConfig = z
+  .object({
+    kiosk: z
+      .object({
+        id: KioskId,
+        clinicId: ClinicId,
+        /** IANA zone of the kiosk; device clocks without a zone are read in it. */
+        timeZone: z.string().default('Asia/Jakarta'),
+      })
+      .strict(),
+    mqtt: z
+      .object({
+        url: z.string().regex(/^(mqtts?|tcp|tls|wss?):\/\/[^\s]+$/),
+        protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        passwordFile: z.string().optional(),
+        /** A published reading without a receipt after this long is sent again. */
+        receiptTimeoutSeconds: z.number().positive().default(30),
+        /** Readings published and not yet acknowledged by the broker, at most. */
+        maxInFlight: z.number().int().min(1).max(1000).default(50),
+        reconnectMinMs: z.number().int().min(10).default(500),
+        reconnectMaxMs: z.number().int().min(100).default(60_000),
+      })
+      .strict(),
+    outbox: z.object({ path: z.string().min(1) }).strict(),
+    devices: z.array(DeviceConfig).min(1),
+  })
+  .strict();
+export type KioskConfig = z.infer<typeof KioskConfig>;
+export type DeviceConfig = z.infer<typeof DeviceConfig>;
+
+/** How to fix a key, for the person editing kiosk.yaml on a kiosk. */
+const FIXES: [RegExp, string][] = [
+  [
+    /^kiosk\.id$/,
+    'set it to this kiosk\'s id as registered at the clinic, e.g. "kiosk-1" (letters, digits, - or _)',
+  ],
+  [/^kiosk\.clinicId$/, 'set it to the clinic id as registered, e.g. "kdmp-3201-001"'],
+  [
+    /^mqtt\.url$/,
+    'set it to the broker address, e.g. "mqtt://192.168.1.10:1883" or "mqtts://broker.example:8883"',
+  ],
+  [/^mqtt\.protocolVersion$/, 'use 5 for Mosquitto or EMQX, 4 for the embedded broker of clinic-server'],
+  [/^outbox\.path$/, 'set it to a file path on persistent storage, e.g. "/var/lib/klinik-desa/outbox.db"'],
+  [/^devices$/, 'list at least one device: - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0 }'],
+  [/^devices\.\d+\.id$/, 'give the device a short id, e.g. "scale-1" (letters, digits, - or _)'],
+  [/^devices\.\d+\.protocol$/, 'use a protocol id from `kiosk-agent protocols`, e.g. "ad-scale"'],
+  [
+    /^devices\.\d+\.port$/,
+    'set it to the serial port (see `kiosk-agent ports`), e.g. "/dev/ttyUSB0", or tcp://host:port',
+  ],
+  [/^devices\.\d+\.baudRate$/, "set it to the device's baud rate as a number, e.g. 9600"],
+  [/^devices\.\d+\.dataBits$/, 'use 7 or 8'],
+  [/^devices\.\d+\.parity$/, 'use none, even or odd'],
+  [/^devices\.\d+\.stopBits$/, 'use 1 or 2'],
+];
+
+function keyOf(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const base = keyOf(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((k) => {
+        const key = base ? `${base}.${k}` : k;
+        return `${key}: unknown key; remove it or check its spelling`;
+      })
+      .join('\n');
+  }
+  const key = base || '(top level)';
+  const fix = FIXES.find(([pattern]) => pattern.test(base))?.[1];
+  const what =
+    issue.code === 'invalid_type' && issue.message.includes('received undefined')
+      ? 'is missing'
+      : issue.message;
+  return fix ? `${key}: ${what}; fix: ${fix}` : `${key}: ${what}`;
+}
+
+/** Validates a parsed config object; paths inside it are resolved against `baseDir`. */
+export function parseConfig(raw: unknown, baseDir = process.cwd()): KioskConfig {
+  const result = KioskConfig.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.flatMap((i) => describeIssue(i).split('\n'));
+    throw new ConfigError(
+      `the kiosk config has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
+      problems,
+    );
+  }
+  const config = result.data;
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  config.devices.forEach((d, i) => {
+    if (ids.has(d.id))
+      problems.push(`devices.${i}.id: "${d.id}" is used twice; fix: give every device its own id`);
+    ids.add(d.id);
+  });
+  if (problems.length > 0)
+    throw new ConfigError(
+      `the kiosk config has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
+      problems,
+    );
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  config.outbox.path = config.outbox.path === ':memory:' ? ':memory:' : abs(config.outbox.path);
+  if (config.mqtt.passwordFile) config.mqtt.passwordFile = abs(config.mqtt.passwordFile);
+  return config;
+}
+
+export function loadConfig(path: string): KioskConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return parseConfig(raw, dirname(resolve(path)));
+}
+
+/** The broker password: from the config, or from a file (the safer place: mode 0600, not in git). */
+export function brokerPassword(config: KioskConfig): string | undefined {
+  if (config.mqtt.password !== undefined) return config.mqtt.password;
+  if (config.mqtt.passwordFile === undefined) return undefined;
+  try {
+    return readFileSync(config.mqtt.passwordFile, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(
+      `mqtt.passwordFile: cannot read ${config.mqtt.passwordFile} (${(error as NodeJS.ErrnoException).code}); fix: create it or correct the path`,
+    );
+  }
+}

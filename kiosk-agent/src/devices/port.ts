@@ -1,0 +1,37 @@
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { SerialSettings } from '@klinik-desa/devices';
+import { SerialPort } from 'serialport';
+
+/**
+ * Opens what a device is plugged into: a serial port path (`/dev/ttyUSB0`, a pty in tests), or
+ * `tcp://host:port` for serial-over-IP adapters and gateways on the kiosk's network (ser2net-style
+ * raw TCP). Resolves once the port is open.
+ */
+export async function openPort(path: string, settings: SerialSettings): Promise<Duplex> {
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(path);
+  if (tcp) {
+    const socket = connect(Number(tcp[2]), tcp[1] as string);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve();
+      });
+      socket.once('error', reject);
+    });
+    socket.setNoDelay(true);
+    return socket;
+  }
+  const port = new SerialPort({
+    path,
+    baudRate: settings.baudRate,
+    dataBits: settings.dataBits,
+    parity: settings.parity,
+    stopBits: settings.stopBits,
+    autoOpen: false,
+    // Cheap USB adapters and ptys do not all support locking; one agent owns a port by design.
+    lock: false,
+  });
+  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  return port;
+}

@@ -1,0 +1,272 @@
+import { type KioskStatus, ReceiptMessage, topics } from '@klinik-desa/protocol';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { Backoff, sleep } from '../backoff.js';
+import type { Logger } from '../logger.js';
+import type { Outbox } from '../outbox/outbox.js';
+
+export interface PublisherOptions {
+  url: string;
+  protocolVersion: 4 | 5;
+  clinicId: string;
+  kioskId: string;
+  username?: string;
+  password?: string;
+  outbox: Outbox;
+  log: Logger;
+  maxInFlight: number;
+  receiptTimeoutMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** The retained status published on every connect (the birth message). */
+  status: () => KioskStatus;
+}
+
+export class MqttRefusedError extends Error {
+  override readonly name = 'MqttRefusedError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Moves readings from the outbox to the broker and receipts back into the outbox. Reconnects with
+ * its own capped, jittered backoff (mqtt.js's fixed interval would bring every kiosk of a district
+ * back in the same second), and after every connect replays the outbox in order.
+ */
+export class Publisher {
+  private client: MqttClient | undefined;
+  private readonly abort = new AbortController();
+  private readonly inFlight = new Set<string>();
+  /** Published (PUBACKed) readings waiting for their receipt, with when they were sent. */
+  private readonly awaitingReceipt = new Map<string, number>();
+  private pumping = false;
+  private loop: Promise<void> | undefined;
+  private receiptTimer: NodeJS.Timeout | undefined;
+  connected = false;
+  lastError: string | undefined;
+
+  constructor(private readonly options: PublisherOptions) {}
+
+  start(): void {
+    this.loop ??= this.connectLoop();
+    this.receiptTimer = setInterval(
+      () => this.expireReceipts(),
+      Math.min(5000, this.options.receiptTimeoutMs / 2),
+    );
+    this.receiptTimer.unref();
+  }
+
+  /** Publishes the retained status now (when connected): the operator's view of this kiosk. */
+  publishStatus(): void {
+    const client = this.client;
+    if (!client || !this.connected) return;
+    const { clinicId, kioskId } = this.options;
+    client.publish(
+      topics.status(clinicId, kioskId),
+      JSON.stringify(this.options.status()),
+      { qos: 1, retain: true },
+      () => undefined,
+    );
+  }
+
+  /** New readings are in the outbox: send what may be sent. */
+  kick(): void {
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    clearInterval(this.receiptTimer);
+    const client = this.client;
+    if (client) {
+      // A clean goodbye: the retained status says offline, as the last will would have.
+      const { clinicId, kioskId } = this.options;
+      const offline: KioskStatus = {
+        ...this.options.status(),
+        state: 'offline',
+        at: new Date().toISOString(),
+      };
+      if (this.connected) {
+        await client
+          .publishAsync(topics.status(clinicId, kioskId), JSON.stringify(offline), { qos: 1, retain: true })
+          .catch(() => undefined);
+      }
+      await client.endAsync().catch(() => undefined);
+    }
+    await this.loop;
+  }
+
+  private clientOptions(): IClientOptions {
+    const { clinicId, kioskId, protocolVersion, username, password } = this.options;
+    const offline: KioskStatus = { state: 'offline', clinicId, kioskId, at: new Date().toISOString() };
+    return {
+      protocolVersion,
+      clientId: `kiosk-${clinicId}-${kioskId}`,
+      // A persistent session: receipts sent while the kiosk was away wait for it at the broker.
+      clean: false,
+      ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 7 * 24 * 3600 } } : {}),
+      reconnectPeriod: 0,
+      connectTimeout: 15_000,
+      keepalive: 30,
+      will: {
+        topic: topics.status(clinicId, kioskId),
+        payload: Buffer.from(JSON.stringify(offline)),
+        qos: 1,
+        retain: true,
+      },
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+    };
+  }
+
+  private connectOnce(): Promise<MqttClient> {
+    return new Promise((resolve, reject) => {
+      const client = mqtt.connect(this.options.url, this.clientOptions());
+      const fail = (error: Error) => {
+        client.removeAllListeners();
+        client.on('error', () => undefined);
+        client.end(true);
+        reject(error);
+      };
+      client.once('connect', () => {
+        client.removeAllListeners('error');
+        client.removeAllListeners('close');
+        resolve(client);
+      });
+      client.once('error', (error: Error & { code?: number | string }) => {
+        if (error.code === 1 && this.options.protocolVersion === 5) {
+          fail(
+            new MqttRefusedError(
+              'MQTT_VERSION',
+              'the broker does not speak MQTT 5 (the embedded broker speaks 3.1.1): set mqtt.protocolVersion: 4',
+            ),
+          );
+        } else fail(error);
+      });
+      client.once('close', () => fail(new Error('connection closed before CONNACK')));
+    });
+  }
+
+  private async connectLoop(): Promise<void> {
+    const { log } = this.options;
+    const backoff = new Backoff(this.options.reconnectMinMs, this.options.reconnectMaxMs);
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      let client: MqttClient;
+      try {
+        client = await this.connectOnce();
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        const wait = backoff.next();
+        log.warn(
+          { err: (error as Error).message, retryInMs: wait },
+          `cannot reach the broker; readings stay in the outbox, retrying in ${wait} ms`,
+        );
+        await sleep(wait, signal);
+        continue;
+      }
+      if (signal.aborted) {
+        client.end(true);
+        break;
+      }
+      backoff.reset();
+      this.client = client;
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      client.on('error', (error) => log.warn({ err: error.message }, 'MQTT error'));
+      client.on('message', (topic, payload) => this.onReceipts(topic, payload));
+      try {
+        const { clinicId, kioskId } = this.options;
+        await client.subscribeAsync(topics.receipts(clinicId, kioskId), { qos: 1 });
+        this.connected = true;
+        this.lastError = undefined;
+        log.info({ depth: this.options.outbox.depth() }, 'connected to the broker; sending the outbox');
+        await client.publishAsync(topics.status(clinicId, kioskId), JSON.stringify(this.options.status()), {
+          qos: 1,
+          retain: true,
+        });
+        // Whatever was in flight on the last connection is sent again: the clinic dedupes by id.
+        this.awaitingReceipt.clear();
+        this.pump();
+      } catch (error) {
+        log.warn({ err: (error as Error).message }, 'connection failed during set-up');
+      }
+      await closed;
+      this.connected = false;
+      this.inFlight.clear();
+      this.client = undefined;
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end(true);
+      if (!signal.aborted) log.warn('lost the broker; readings stay in the outbox');
+    }
+  }
+
+  private pump(): void {
+    const client = this.client;
+    if (this.pumping || !client || !this.connected) return;
+    this.pumping = true;
+    try {
+      const { outbox, maxInFlight } = this.options;
+      const room = maxInFlight - this.inFlight.size;
+      if (room <= 0) return;
+      const skip = new Set([...this.inFlight, ...this.awaitingReceipt.keys()]);
+      for (const entry of outbox.nextToPublish(room, skip)) {
+        this.inFlight.add(entry.id);
+        client.publish(entry.topic, entry.payload, { qos: 1 }, (error) => {
+          this.inFlight.delete(entry.id);
+          if (error) return;
+          this.awaitingReceipt.set(entry.id, Date.now());
+          outbox.markPublished(entry.id);
+          this.pump();
+        });
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private onReceipts(topic: string, payload: Buffer): void {
+    const { log, outbox } = this.options;
+    let message: ReceiptMessage;
+    try {
+      message = ReceiptMessage.parse(JSON.parse(payload.toString('utf8')));
+    } catch (error) {
+      log.warn({ topic, err: (error as Error).message }, 'ignored a malformed receipt message');
+      return;
+    }
+    const done: string[] = [];
+    for (const receipt of message.receipts) {
+      if (receipt.readingId === null) continue;
+      this.awaitingReceipt.delete(receipt.readingId);
+      if (receipt.status === 'rejected') {
+        outbox.reject(receipt.readingId, receipt.code ?? 'REJECTED', receipt.message ?? '');
+        log.error(
+          { readingId: receipt.readingId, code: receipt.code },
+          `the clinic rejected a reading: ${receipt.message ?? ''}`,
+        );
+      } else {
+        done.push(receipt.readingId);
+      }
+    }
+    if (done.length > 0) outbox.acknowledge(done);
+    this.pump();
+  }
+
+  private expireReceipts(): void {
+    const cutoff = Date.now() - this.options.receiptTimeoutMs;
+    let expired = 0;
+    for (const [id, sentAt] of this.awaitingReceipt) {
+      if (sentAt < cutoff) {
+        this.awaitingReceipt.delete(id);
+        expired++;
+      }
+    }
+    if (expired > 0) {
+      this.options.log.info({ count: expired }, 'no receipt in time; sending again');
+      this.pump();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Reading } from '@klinik-desa/protocol';
+import {
+  AGENT_CLI,
+  createPtyPair,
+  type MosquittoBroker,
+  type PtyPair,
+  type RunningProcess,
+  SERVER_CLI,
+  startMosquitto,
+  startTsProcess,
+  waitFor,
+} from '@klinik-desa/testkit';
+import Database from 'better-sqlite3';
+
+export interface StackOptions {
+  mqttVersion: 4 | 5;
+  /** Seconds the agent waits for a receipt before sending a reading again. */
+  receiptTimeoutSeconds?: number;
+}
+
+/**
+ * The production path on one machine, every part a real process: a socat pty pair for the scale
+ * cable, real Mosquitto, the clinic server on SQLite, and the kiosk agent.
+ */
+export class Stack {
+  readonly dir = mkdtempSync(join(tmpdir(), 'kd-e2e-'));
+  readonly clinicDb = join(this.dir, 'clinic.db');
+  readonly outboxDb = join(this.dir, 'outbox.db');
+  broker!: MosquittoBroker;
+  server!: RunningProcess;
+  agent!: RunningProcess;
+  pty!: PtyPair;
+  private deviceFd: number | undefined;
+
+  constructor(private readonly options: StackOptions) {}
+
+  async start(): Promise<this> {
+    this.broker = await startMosquitto();
+    this.pty = await createPtyPair('scale', this.dir);
+    this.server = startTsProcess('clinic-server', SERVER_CLI, [
+      'start',
+      '--db',
+      this.clinicDb,
+      '--broker',
+      this.broker.url,
+      '--mqtt-version',
+      String(this.options.mqttVersion),
+      '--client-id',
+      `ingest-${this.broker.port}`,
+    ]);
+    await this.server.waitForLine(/clinic server ready/);
+    this.startAgent();
+    await this.agent.waitForLine(/device scale-1 connected/);
+    return this;
+  }
+
+  startAgent(): RunningProcess {
+    const config = join(this.dir, 'kiosk.yaml');
+    writeFileSync(
+      config,
+      [
+        'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
+        `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
+        `outbox: { path: "${this.outboxDb}" }`,
+        'devices:',
+        `  - { id: scale-1, protocol: ad-scale, port: "${this.pty.agentPath}", baudRate: 9600 }`,
+        '',
+      ].join('\n'),
+    );
+    this.agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', config]);
+    return this.agent;
+  }
+
+  /** Writes raw bytes into the scale's end of the cable. */
+  write(data: string | Uint8Array): void {
+    this.deviceFd ??= openSync(this.pty.devicePath, 'w');
+    writeSync(this.deviceFd, typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  records(): Reading[] {
+    try {
+      const db = new Database(this.clinicDb, { readonly: true, fileMustExist: true });
+      const rows = db.prepare('SELECT body FROM readings ORDER BY id').all() as { body: string }[];
+      db.close();
+      return rows.map((r) => JSON.parse(r.body) as Reading);
+    } catch {
+      return [];
+    }
+  }
+
+  outboxDepth(): number {
+    const db = new Database(this.outboxDb, { readonly: true, fileMustExist: true });
+    const n = (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    db.close();
+    return n;
+  }
+
+  async waitForRecords(n: number, timeoutMs = 30_000): Promise<Reading[]> {
+    return waitFor(
+      () => {
+        const rows = this.records();
+        return rows.length >= n ? rows : undefined;
+      },
+      { timeoutMs, what: `${n} readings in the clinic record (have ${this.records().length})` },
+    );
+  }
+
+  async waitForEmptyOutbox(timeoutMs = 30_000): Promise<void> {
+    await waitFor(() => this.outboxDepth() === 0, { timeoutMs, what: 'an empty kiosk outbox' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.deviceFd !== undefined) closeSync(this.deviceFd);
+    await Promise.allSettled([this.agent?.stop(), this.server?.stop()]);
+    await this.pty?.close();
+    await this.broker?.stop();
+  }
+}
+
+/** A&D lines for one person weighed: settling, the stable line repeated, stepping off. */
+export function weighing(kg: number, repeats = 4): string {
+  const field = (v: number) => `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(2).padStart(8, '0')}`;
+  const line = (h: string, v: number) => `${h},${field(v)} kg\r\n`;
+  return [
+    line('US', kg * 0.5),
+    line('US', kg * 1.01),
+    ...Array.from({ length: repeats }, () => line('ST', kg)),
+    line('US', kg * 0.3),
+    line('ST', 0),
+  ].join('');
+}

@@ -1,0 +1,73 @@
+import { KioskStatus, topics } from '@klinik-desa/protocol';
+import { waitFor } from '@klinik-desa/testkit';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Stack, weighing } from '../src/stack.js';
+
+describe.each([5, 4] as const)(
+  'a scale on a serial port reaches the clinic record (MQTT %s)',
+  (mqttVersion) => {
+    let stack: Stack | undefined;
+    afterEach(async () => {
+      await stack?.stop();
+      stack = undefined;
+    });
+
+    it('stores one reading per weighing, exactly once, and empties the outbox', async () => {
+      stack = await new Stack({ mqttVersion }).start();
+      const weights = [62.45, 80.1, 49.9];
+      for (const kg of weights) stack.write(weighing(kg));
+
+      const rows = await stack.waitForRecords(weights.length);
+      await stack.waitForEmptyOutbox();
+      // Give any stray duplicate time to show up before counting.
+      await new Promise((r) => setTimeout(r, 500));
+      const records = stack.records();
+      expect(records).toHaveLength(weights.length);
+      expect(records.map((r) => r.values[0]?.value)).toEqual(weights);
+      for (const r of rows) {
+        expect(r).toMatchObject({
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+          kind: 'weight',
+          device: { id: 'scale-1', protocol: 'ad-scale' },
+        });
+        expect(r.values[0]).toMatchObject({ code: '29463-7', unit: 'kg' });
+      }
+    });
+
+    it('counts garbage on the port, keeps running, and still stores the good readings', async () => {
+      stack = await new Stack({ mqttVersion }).start();
+      const status = await mqtt.connectAsync(stack.broker.url, { protocolVersion: mqttVersion });
+      const seen: KioskStatus[] = [];
+      status.on('message', (_t, payload) => seen.push(KioskStatus.parse(JSON.parse(payload.toString()))));
+      await status.subscribeAsync(topics.status('clinic-1', 'kiosk-1'), { qos: 1 });
+      try {
+        stack.write(weighing(70));
+        stack.write('\u0000\u00ff\u00fegarbage without sense\r\n');
+        stack.write('ST,+0007X.00 kg\r\n');
+        stack.write(`${'Z'.repeat(5000)}\r\n`); // longer than any A&D line: cut, counted, not buffered forever
+        stack.write('ST,+00062\r\n');
+        stack.write(weighing(55.5));
+
+        await stack.waitForRecords(2);
+        await stack.waitForEmptyOutbox();
+        const counted = await waitFor(
+          () => {
+            const errors = seen.at(-1)?.devices?.find((d) => d.id === 'scale-1')?.errors;
+            const total = Object.values(errors ?? {}).reduce((a, b) => a + b, 0);
+            return total >= 4 ? errors : undefined;
+          },
+          { what: 'decode errors counted in the kiosk status' },
+        );
+        expect(counted?.['BAD_FORMAT']).toBeGreaterThanOrEqual(2);
+        expect(counted?.['TRUNCATED']).toBeGreaterThanOrEqual(1);
+        expect(stack.records().map((r) => r.values[0]?.value)).toEqual([70, 55.5]);
+        expect(stack.agent.child.exitCode).toBeNull();
+        expect(stack.agent.output()).toMatch(/garbled frame/);
+      } finally {
+        await status.endAsync();
+      }
+    });
+  },
+);

@@ -72,7 +72,7 @@ export class Agent {
         kiosk: this.config.kiosk.id,
         clinic: this.config.kiosk.clinicId,
         devices: this.devices.length,
-        outboxDepth: this.outbox.depth(),
+        outboxPending: this.outbox.stats().pending,
       },
       `kiosk agent ${AGENT_VERSION} starting`,
     );
@@ -99,7 +99,7 @@ export class Agent {
   }
 
   status(): KioskStatus {
-    const oldest = this.outbox.oldestCreatedAt();
+    const outbox = this.outbox.stats();
     return {
       state: 'online',
       clinicId: this.config.kiosk.clinicId,
@@ -109,10 +109,12 @@ export class Agent {
       startedAt: this.startedAt,
       devices: this.devices.map((d) => ({ ...d.status, errors: { ...d.status.errors } })),
       outbox: {
-        depth: this.outbox.depth(),
-        capacity: 100_000,
-        nearlyFull: false,
-        ...(oldest !== undefined ? { oldestAt: new Date(oldest).toISOString() } : {}),
+        depth: outbox.pending,
+        capacity: outbox.capacity,
+        nearlyFull: outbox.nearlyFull,
+        ...(outbox.oldestPendingAt !== undefined
+          ? { oldestAt: new Date(outbox.oldestPendingAt).toISOString() }
+          : {}),
       },
     };
   }

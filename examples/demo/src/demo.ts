@@ -114,7 +114,9 @@ async function main(): Promise<number> {
   await waitFor(
     () => {
       const db = new Database(outboxDb, { readonly: true, fileMustExist: true });
-      const n = (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+      const n = (
+        db.prepare("SELECT count(*) AS n FROM outbox WHERE state != 'received'").get() as { n: number }
+      ).n;
       db.close();
       return n === 0;
     },

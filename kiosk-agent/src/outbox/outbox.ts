@@ -1,11 +1,33 @@
-/** One reading waiting for the clinic's receipt. */
+/**
+ * `queued`: kept, not yet sent on this connection. `published`: the broker has it (PUBACK), no
+ * receipt yet. `received`: the clinic's receipt says it is in the record; kept a while for the kiosk
+ * page and for recognising a reading a device sends again, then pruned. `rejected`: the clinic will
+ * never take it; kept and shown, not sent again.
+ */
+export type OutboxState = 'queued' | 'published' | 'received' | 'rejected';
+
+/** One reading on its way to the clinic. */
 export interface OutboxEntry {
   id: string;
   topic: string;
   payload: string;
-  state: 'queued' | 'published' | 'rejected';
+  state: OutboxState;
   attempts: number;
   createdAt: number;
+  receivedAt?: number;
+  rejectCode?: string;
+  rejectMessage?: string;
+}
+
+export interface OutboxStats {
+  /** Readings the clinic has not confirmed yet (queued, published, rejected). */
+  pending: number;
+  rejected: number;
+  /** Everything kept, confirmed ones included. */
+  total: number;
+  capacity: number;
+  oldestPendingAt?: number;
+  nearlyFull: boolean;
 }
 
 export class OutboxLockedError extends Error {
@@ -15,21 +37,46 @@ export class OutboxLockedError extends Error {
 
 /**
  * The kiosk's durable queue: the heart of the no-loss promise. A reading enters before anyone is
- * told it was taken, and leaves only when the clinic's receipt says it is in the record, never on
- * a broker's PUBACK.
+ * told it was taken, and is done only when the clinic's receipt says it is in the record, never on
+ * a broker's PUBACK. Implementations must pass `outboxContract` (outbox-contract.ts).
  */
 export interface Outbox {
-  /** Durable when it returns. A second add of the same id is ignored. */
-  add(entry: { id: string; topic: string; payload: string }): void;
-  /** Readings to (re)send, oldest first, skipping rejected ones and the ids given. */
+  /**
+   * Durable when it returns. Returns false (and keeps nothing new) when a reading with this id, or
+   * with this `dedupeKey` (device + sequence number, or device + time + value), was kept before:
+   * meters hand over their whole memory again and again.
+   */
+  add(entry: { id: string; topic: string; payload: string; dedupeKey?: string }): boolean;
+  /** Readings to (re)send, oldest first: not received, not rejected, not among the ids given. */
   nextToPublish(limit: number, skip: ReadonlySet<string>): OutboxEntry[];
   markPublished(id: string): void;
-  /** The clinic has it: forget these. Returns how many were still here. */
-  acknowledge(ids: readonly string[]): number;
+  /** The clinic has these. Returns how many were waiting for it. */
+  markReceived(ids: readonly string[]): number;
   /** The clinic will never take it: keep it, stop sending, show it. */
   reject(id: string, code: string, message: string): void;
-  depth(): number;
-  oldestCreatedAt(): number | undefined;
+  /**
+   * Drops received readings older than `olderThanMs`, and, while more than `capacity` are kept,
+   * the oldest received ones. Readings not yet received are never pruned. Returns how many went.
+   */
+  prune(now?: number): number;
+  stats(): OutboxStats;
   get(id: string): OutboxEntry | undefined;
+  /** Most recent entries first, for the kiosk page. */
+  recent(limit: number): OutboxEntry[];
   close(): void;
 }
+
+export interface OutboxLimits {
+  /** How many readings to keep in all. Near it, status warns; at it, new readings are still kept. */
+  capacity: number;
+  /** How long a received reading stays for the kiosk page and duplicate recognition. */
+  keepReceivedMs: number;
+  /** `stats().nearlyFull` from this share of `capacity` pending. */
+  warnAt: number;
+}
+
+export const DEFAULT_LIMITS: OutboxLimits = {
+  capacity: 100_000,
+  keepReceivedMs: 7 * 24 * 3600 * 1000,
+  warnAt: 0.8,
+};

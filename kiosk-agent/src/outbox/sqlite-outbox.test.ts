@@ -18,31 +18,14 @@ afterEach(() => {
 const entry = (id = newUuidV7()) => ({ id, topic: 'klinik-desa/v1/c/k/readings', payload: `{"id":"${id}"}` });
 
 describe('SqliteOutbox', () => {
-  it('hands readings out oldest first and forgets them only on receipt', () => {
+  it('pages past a long run of readings awaiting receipts', () => {
     const o = outbox();
-    const a = entry();
-    const b = entry();
-    o.add(a);
-    o.add(b);
-    o.add(a); // the same reading twice is kept once
-    expect(o.depth()).toBe(2);
-    expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([a.id, b.id]);
-    o.markPublished(a.id);
-    expect(o.get(a.id)).toMatchObject({ state: 'published', attempts: 1 });
-    expect(o.depth()).toBe(2);
-    expect(o.acknowledge([a.id, 'unknown'])).toBe(1);
-    expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([b.id]);
-  });
-
-  it('skips what is in flight and keeps rejected readings without sending them again', () => {
-    const o = outbox();
-    const [a, b, c] = [entry(), entry(), entry()];
-    for (const e of [a, b, c]) o.add(e);
-    expect(o.nextToPublish(1, new Set([a.id])).map((e) => e.id)).toEqual([b.id]);
-    o.reject(b.id, 'SCHEMA', 'bad');
-    expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([a.id, c.id]);
-    expect(o.get(b.id)?.state).toBe('rejected');
-    expect(o.depth()).toBe(3);
+    const es = Array.from({ length: 300 }, () => entry());
+    for (const e of es) o.add(e);
+    const waiting = new Set(es.slice(0, 250).map((e) => e.id));
+    expect(o.nextToPublish(10, waiting).map((e) => e.id)).toEqual(es.slice(250, 260).map((e) => e.id));
+    o.markReceived(es.slice(0, 100).map((e) => e.id));
+    expect(o.nextToPublish(1, new Set()).map((e) => e.id)).toEqual([es[100]!.id]);
   });
 
   it('is a private file that survives reopening', () => {

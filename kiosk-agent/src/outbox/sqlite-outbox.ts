@@ -1,7 +1,14 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
-import { type Outbox, type OutboxEntry, OutboxLockedError } from './outbox.js';
+import {
+  DEFAULT_LIMITS,
+  type Outbox,
+  type OutboxEntry,
+  type OutboxLimits,
+  OutboxLockedError,
+  type OutboxStats,
+} from './outbox.js';
 
 interface Row {
   id: string;
@@ -10,7 +17,13 @@ interface Row {
   state: OutboxEntry['state'];
   attempts: number;
   created_at: number;
+  received_at: number | null;
+  reject_code: string | null;
+  reject_message: string | null;
 }
+
+const COLUMNS =
+  'seq, id, topic, payload, state, attempts, created_at, received_at, reject_code, reject_message';
 
 const toEntry = (r: Row): OutboxEntry => ({
   id: r.id,
@@ -19,6 +32,9 @@ const toEntry = (r: Row): OutboxEntry => ({
   state: r.state,
   attempts: r.attempts,
   createdAt: r.created_at,
+  ...(r.received_at !== null ? { receivedAt: r.received_at } : {}),
+  ...(r.reject_code !== null ? { rejectCode: r.reject_code } : {}),
+  ...(r.reject_message !== null ? { rejectMessage: r.reject_message } : {}),
 });
 
 function processAlive(pid: number): boolean {
@@ -30,7 +46,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export interface SqliteOutboxOptions {
+export interface SqliteOutboxOptions extends Partial<OutboxLimits> {
   /** How long the lease lasts without renewal; a dead owner on this host is taken over at once. */
   leaseMs?: number;
   now?: () => number;
@@ -39,18 +55,26 @@ export interface SqliteOutboxOptions {
 /**
  * SQLite in WAL mode with `synchronous = FULL`: a reading is on disk before `add` returns, so a
  * kill -9 or a power cut right after the worker saw it loses nothing. File mode 0600: it holds
- * health data.
+ * health data. A lease row makes sure only one agent process owns the file.
  */
 export class SqliteOutbox implements Outbox {
   private readonly db: Database.Database;
   private readonly owner = `${hostname()}:${process.pid}`;
   private readonly leaseMs: number;
+  private readonly limits: OutboxLimits;
   private readonly now: () => number;
   private readonly leaseTimer: NodeJS.Timeout;
   private readonly stmts;
+  /** Rows before this sequence number are all received or rejected: the send scan starts here. */
+  private sendFloor = 0;
 
   constructor(path: string, options: SqliteOutboxOptions = {}) {
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.limits = {
+      capacity: options.capacity ?? DEFAULT_LIMITS.capacity,
+      keepReceivedMs: options.keepReceivedMs ?? DEFAULT_LIMITS.keepReceivedMs,
+      warnAt: options.warnAt ?? DEFAULT_LIMITS.warnAt,
+    };
     this.now = options.now ?? Date.now;
     if (path !== ':memory:' && !existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
     this.db = new Database(path);
@@ -62,15 +86,25 @@ export class SqliteOutbox implements Outbox {
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
+        dedupe_key TEXT,
         topic TEXT NOT NULL,
         payload TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'published', 'rejected')),
+        state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'published', 'received', 'rejected')),
         attempts INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL,
         last_attempt_at INTEGER,
+        received_at INTEGER,
         reject_code TEXT,
         reject_message TEXT
       );
+      CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, seq);
+      -- Survives pruning of the readings themselves: a meter that dumps its memory again next week
+      -- must still not create second copies.
+      CREATE TABLE IF NOT EXISTS seen (
+        dedupe_key TEXT PRIMARY KEY,
+        reading_id TEXT NOT NULL,
+        seen_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS lease (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         owner TEXT NOT NULL,
@@ -83,22 +117,35 @@ export class SqliteOutbox implements Outbox {
     this.leaseTimer = setInterval(() => this.renewLease(), Math.max(1000, this.leaseMs / 3));
     this.leaseTimer.unref();
     this.stmts = {
+      seen: this.db.prepare('SELECT reading_id FROM seen WHERE dedupe_key = ?'),
+      remember: this.db.prepare(
+        'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
       add: this.db.prepare(
-        "INSERT INTO outbox (id, topic, payload, state, created_at) VALUES (?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO outbox (id, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
       ),
       next: this.db.prepare(
-        "SELECT id, topic, payload, state, attempts, created_at FROM outbox WHERE state != 'rejected' ORDER BY seq LIMIT ?",
+        `SELECT ${COLUMNS} FROM outbox WHERE seq >= ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
       ),
       published: this.db.prepare(
-        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND state != 'rejected'",
+        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND state IN ('queued', 'published')",
       ),
-      ack: this.db.prepare('DELETE FROM outbox WHERE id = ?'),
+      received: this.db.prepare(
+        "UPDATE outbox SET state = 'received', received_at = ? WHERE id = ? AND state != 'received'",
+      ),
       reject: this.db.prepare(
         "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
       ),
-      depth: this.db.prepare('SELECT count(*) AS n FROM outbox'),
-      oldest: this.db.prepare('SELECT min(created_at) AS t FROM outbox'),
-      get: this.db.prepare('SELECT id, topic, payload, state, attempts, created_at FROM outbox WHERE id = ?'),
+      counts: this.db.prepare(
+        "SELECT count(*) AS total, coalesce(sum(state != 'received'), 0) AS pending, coalesce(sum(state = 'rejected'), 0) AS rejected, min(CASE WHEN state != 'received' THEN created_at END) AS oldest FROM outbox",
+      ),
+      get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
+      recent: this.db.prepare(`SELECT ${COLUMNS} FROM outbox ORDER BY seq DESC LIMIT ?`),
+      pruneAged: this.db.prepare("DELETE FROM outbox WHERE state = 'received' AND received_at < ?"),
+      pruneOldest: this.db.prepare(
+        "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'received' ORDER BY seq LIMIT ?)",
+      ),
+      pruneSeen: this.db.prepare('DELETE FROM seen WHERE seen_at < ?'),
     };
   }
 
@@ -124,25 +171,43 @@ export class SqliteOutbox implements Outbox {
   }
 
   private renewLease(): void {
+    if (!this.db.open) return;
     this.db
       .prepare('UPDATE lease SET expires_at = ? WHERE id = 1 AND owner = ?')
       .run(this.now() + this.leaseMs, this.owner);
   }
 
-  add(entry: { id: string; topic: string; payload: string }): void {
-    this.stmts.add.run(entry.id, entry.topic, entry.payload, this.now());
+  add(entry: { id: string; topic: string; payload: string; dedupeKey?: string }): boolean {
+    return this.db
+      .transaction(() => {
+        const key = entry.dedupeKey ?? null;
+        if (key !== null && this.stmts.seen.get(key)) return false;
+        const added = this.stmts.add.run(entry.id, key, entry.topic, entry.payload, this.now()).changes === 1;
+        if (added && key !== null) this.stmts.remember.run(key, entry.id, this.now());
+        return added;
+      })
+      .immediate();
   }
 
   nextToPublish(limit: number, skip: ReadonlySet<string>): OutboxEntry[] {
     if (limit <= 0) return [];
-    // Read a little more than asked for, so skipped (in-flight) rows do not starve the rest.
-    const rows = this.stmts.next.all(limit + skip.size) as Row[];
     const out: OutboxEntry[] = [];
-    for (const r of rows) {
-      if (skip.has(r.id)) continue;
-      out.push(toEntry(r));
-      if (out.length === limit) break;
+    let from = this.sendFloor;
+    let firstUnsent: number | undefined;
+    // Page through the sendable rows, stepping over the ones in flight or awaiting a receipt.
+    for (;;) {
+      const rows = this.stmts.next.all(from, limit + skip.size) as (Row & { seq: number })[];
+      for (const r of rows) {
+        firstUnsent ??= r.seq;
+        if (skip.has(r.id)) continue;
+        out.push(toEntry(r));
+        if (out.length === limit) break;
+      }
+      if (out.length === limit || rows.length < limit + skip.size) break;
+      from = (rows.at(-1)?.seq ?? from) + 1;
     }
+    // Everything below the first sendable row is done: later scans need not look at it again.
+    this.sendFloor = firstUnsent ?? from;
     return out;
   }
 
@@ -150,28 +215,53 @@ export class SqliteOutbox implements Outbox {
     this.stmts.published.run(this.now(), id);
   }
 
-  acknowledge(ids: readonly string[]): number {
-    const run = this.db.transaction((list: readonly string[]) =>
-      list.reduce((n, id) => n + this.stmts.ack.run(id).changes, 0),
-    );
-    return run(ids);
+  markReceived(ids: readonly string[]): number {
+    const now = this.now();
+    return this.db.transaction((list: readonly string[]) =>
+      list.reduce((n, id) => n + this.stmts.received.run(now, id).changes, 0),
+    )(ids);
   }
 
   reject(id: string, code: string, message: string): void {
     this.stmts.reject.run(code, message, id);
   }
 
-  depth(): number {
-    return (this.stmts.depth.get() as { n: number }).n;
+  prune(now: number = this.now()): number {
+    return this.db.transaction(() => {
+      let pruned = this.stmts.pruneAged.run(now - this.limits.keepReceivedMs).changes;
+      const { total } = this.stmts.counts.get() as { total: number };
+      const over = total - this.limits.capacity;
+      if (over > 0) pruned += this.stmts.pruneOldest.run(over).changes;
+      // Duplicate recognition outlives the readings by the same margin again.
+      this.stmts.pruneSeen.run(now - 2 * this.limits.keepReceivedMs);
+      return pruned;
+    })();
   }
 
-  oldestCreatedAt(): number | undefined {
-    return (this.stmts.oldest.get() as { t: number | null }).t ?? undefined;
+  stats(): OutboxStats {
+    const c = this.stmts.counts.get() as {
+      total: number;
+      pending: number;
+      rejected: number;
+      oldest: number | null;
+    };
+    return {
+      pending: c.pending,
+      rejected: c.rejected,
+      total: c.total,
+      capacity: this.limits.capacity,
+      nearlyFull: c.pending >= this.limits.capacity * this.limits.warnAt,
+      ...(c.oldest !== null ? { oldestPendingAt: c.oldest } : {}),
+    };
   }
 
   get(id: string): OutboxEntry | undefined {
     const row = this.stmts.get.get(id) as Row | undefined;
     return row ? toEntry(row) : undefined;
+  }
+
+  recent(limit: number): OutboxEntry[] {
+    return (this.stmts.recent.all(limit) as Row[]).map(toEntry);
   }
 
   close(): void {

@@ -182,7 +182,10 @@ export class Publisher {
         await client.subscribeAsync(topics.receipts(clinicId, kioskId), { qos: 1 });
         this.connected = true;
         this.lastError = undefined;
-        log.info({ depth: this.options.outbox.depth() }, 'connected to the broker; sending the outbox');
+        log.info(
+          { pending: this.options.outbox.stats().pending },
+          'connected to the broker; sending the outbox',
+        );
         await client.publishAsync(topics.status(clinicId, kioskId), JSON.stringify(this.options.status()), {
           qos: 1,
           retain: true,
@@ -251,7 +254,7 @@ export class Publisher {
         done.push(receipt.readingId);
       }
     }
-    if (done.length > 0) outbox.acknowledge(done);
+    if (done.length > 0) outbox.markReceived(done);
     this.pump();
   }
 

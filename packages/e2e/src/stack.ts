@@ -93,7 +93,9 @@ export class Stack {
 
   outboxDepth(): number {
     const db = new Database(this.outboxDb, { readonly: true, fileMustExist: true });
-    const n = (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    const n = (
+      db.prepare("SELECT count(*) AS n FROM outbox WHERE state != 'received'").get() as { n: number }
+    ).n;
     db.close();
     return n;
   }

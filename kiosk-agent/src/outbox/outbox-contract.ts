@@ -1,0 +1,113 @@
+import { newUuidV7 } from '@klinik-desa/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Outbox, OutboxLimits } from './outbox.js';
+
+export type OutboxFactory = (options: { limits?: Partial<OutboxLimits>; now?: () => number }) => Outbox;
+
+const entry = (id = newUuidV7(), dedupeKey?: string) => ({
+  id,
+  topic: 'klinik-desa/v1/c/k/readings',
+  payload: `{"id":"${id}"}`,
+  ...(dedupeKey !== undefined ? { dedupeKey } : {}),
+});
+
+/**
+ * What every outbox must do, run against each implementation (the MQTT.js `Store` pattern): the
+ * no-loss promise is only as good as the weakest implementation.
+ */
+export function outboxContract(name: string, make: OutboxFactory): void {
+  describe(`Outbox contract: ${name}`, () => {
+    const open: Outbox[] = [];
+    const outbox = (options: Parameters<OutboxFactory>[0] = {}) => {
+      const o = make(options);
+      open.push(o);
+      return o;
+    };
+    afterEach(() => {
+      for (const o of open.splice(0)) o.close();
+    });
+
+    it('hands readings out oldest first, and keeps them until their receipt', () => {
+      const o = outbox();
+      const [a, b, c] = [entry(), entry(), entry()];
+      for (const e of [a, b, c]) expect(o.add(e)).toBe(true);
+      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([a.id, b.id, c.id]);
+      o.markPublished(a.id);
+      expect(o.get(a.id)).toMatchObject({ state: 'published', attempts: 1 });
+      expect(o.stats()).toMatchObject({ pending: 3, total: 3 });
+      expect(o.markReceived([a.id, 'not-there'])).toBe(1);
+      expect(o.markReceived([a.id])).toBe(0);
+      expect(o.get(a.id)?.state).toBe('received');
+      expect(o.stats()).toMatchObject({ pending: 2, total: 3 });
+      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([b.id, c.id]);
+    });
+
+    it('sends a published reading again until it is received (the receipt may be lost)', () => {
+      const o = outbox();
+      const a = entry();
+      o.add(a);
+      o.markPublished(a.id);
+      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([a.id]);
+      o.markPublished(a.id);
+      expect(o.get(a.id)?.attempts).toBe(2);
+    });
+
+    it('respects the limit and the ids in flight', () => {
+      const o = outbox();
+      const es = Array.from({ length: 5 }, () => entry());
+      for (const e of es) o.add(e);
+      expect(o.nextToPublish(2, new Set([es[0]!.id, es[2]!.id])).map((e) => e.id)).toEqual([
+        es[1]!.id,
+        es[3]!.id,
+      ]);
+      expect(o.nextToPublish(0, new Set())).toEqual([]);
+    });
+
+    it('keeps a reading once, whether the same id or the same device record comes again', () => {
+      const o = outbox();
+      const a = entry(newUuidV7(), 'meter-1#seq:17');
+      expect(o.add(a)).toBe(true);
+      expect(o.add(a)).toBe(false);
+      expect(o.add(entry(newUuidV7(), 'meter-1#seq:17'))).toBe(false);
+      expect(o.add(entry(newUuidV7(), 'meter-1#seq:18'))).toBe(true);
+      expect(o.stats().total).toBe(2);
+    });
+
+    it('keeps rejected readings, visible, without sending them again', () => {
+      const o = outbox();
+      const [a, b] = [entry(), entry()];
+      o.add(a);
+      o.add(b);
+      o.reject(a.id, 'SCHEMA', '/values: must have at least 1 item');
+      expect(o.get(a.id)).toMatchObject({ state: 'rejected', rejectCode: 'SCHEMA' });
+      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([b.id]);
+      expect(o.stats()).toMatchObject({ pending: 2, rejected: 1 });
+    });
+
+    it('prunes received readings by age and over capacity, never one still waiting', () => {
+      let now = 1_000_000;
+      const o = outbox({ limits: { capacity: 3, keepReceivedMs: 1000, warnAt: 0.5 }, now: () => now });
+      const es = Array.from({ length: 5 }, () => entry());
+      for (const e of es) o.add(e);
+      expect(o.stats()).toMatchObject({ pending: 5, nearlyFull: true });
+      o.markReceived([es[0]!.id, es[1]!.id, es[2]!.id]);
+      // Over capacity by 2: the two oldest received readings go, the third stays.
+      expect(o.prune(now)).toBe(2);
+      expect(o.get(es[0]!.id)).toBeUndefined();
+      expect(o.get(es[2]!.id)?.state).toBe('received');
+      now += 2000;
+      expect(o.prune(now)).toBe(1);
+      // At capacity with nothing received: everything waiting is kept, and the status warns.
+      for (let i = 0; i < 4; i++) o.add(entry());
+      expect(o.prune(now)).toBe(0);
+      expect(o.stats()).toMatchObject({ pending: 6, total: 6, nearlyFull: true });
+    });
+
+    it('lists the most recent readings first', () => {
+      const o = outbox();
+      const es = Array.from({ length: 3 }, () => entry());
+      for (const e of es) o.add(e);
+      expect(o.recent(2).map((e) => e.id)).toEqual([es[2]!.id, es[1]!.id]);
+    });
+  });
+}

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their TypeScript source (the `@klinik-desa/source` export
 // condition), so no build step is needed between an edit and a test run.
-const conditions = ['@klinik-desa/source', 'module', 'node', 'import', 'default'];
+const conditions = ['@klinik-desa/source', 'node', 'default'];
 
 const integrationFiles = ['packages/e2e/tests/**/*.test.ts', '**/*.integration.test.ts'];
 

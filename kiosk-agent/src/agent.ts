@@ -1,40 +1,65 @@
-import { getDriver } from '@klinik-desa/devices';
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type DecodeError, getDriver } from '@klinik-desa/devices';
 import {
   type DeviceMeasurement,
+  type KioskEvent,
   type KioskStatus,
+  newUuidV7,
+  type Reading,
   topics,
-  type WeightMeasurement,
 } from '@klinik-desa/protocol';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
+import { type AgentView, startLocalApi } from './http/local-api.js';
+import type { Metric } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox/outbox.js';
 import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Publisher } from './publish/publisher.js';
+import { dedupeKey } from './readings/dedupe.js';
 import { toReading } from './readings/to-reading.js';
 import { WeighingDetector } from './readings/weighing.js';
+import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
 
+/** How often decode errors are summed into one `decode-errors` event per device and code. */
+const DECODE_EVENT_EVERY_MS = 60_000;
+
 /**
- * The daemon: devices → decoded measurements → readings → outbox → MQTT. Every reading is in the
- * outbox (on disk) before anything else happens to it.
+ * The daemon: devices → decoded measurements → readings bound to the open screening → outbox →
+ * MQTT. Every reading is on disk in the outbox before anything else happens to it.
  */
-export class Agent {
+export class Agent implements AgentView {
   readonly outbox: Outbox;
   readonly devices: DeviceConnection[];
+  readonly session: SessionState;
+  readonly events = new EventEmitter();
   private readonly publisher: Publisher;
   private readonly weighings = new Map<string, WeighingDetector>();
   private readonly startedAt = new Date().toISOString();
-  private statusTimer: NodeJS.Timeout | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
   private statusSoon: NodeJS.Timeout | undefined;
+  private http: Server | undefined;
+  private readonly readingsTotal = new Map<string, number>();
+  /** Decode errors since the last `decode-errors` event, by device and code. */
+  private readonly unreportedErrors = new Map<string, number>();
 
   constructor(
     private readonly config: KioskConfig,
     private readonly log: Logger,
   ) {
+    this.events.setMaxListeners(100);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
     const drivers = config.devices.map((d) => getDriver(d.protocol));
-    this.outbox = new SqliteOutbox(config.outbox.path);
+    this.outbox = new SqliteOutbox(config.outbox.path, {
+      capacity: config.outbox.capacity,
+      keepReceivedMs: config.outbox.keepReceivedDays * 24 * 3600 * 1000,
+    });
+    this.session = new SessionState(
+      config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
+    );
     this.devices = config.devices.map(
       (d, i) =>
         new DeviceConnection(
@@ -42,10 +67,11 @@ export class Agent {
           drivers[i]!,
           {
             onMeasurement: (dev, m, at) => this.onMeasurement(dev, m, at),
-            onDecodeError: () => this.statusChanged(),
-            onStateChange: () => this.statusChanged(),
+            onDecodeError: (dev, error) => this.onDecodeError(dev, error),
+            onStateChange: (dev, state) => this.onDeviceState(dev, state),
           },
           log,
+          config.system,
         ),
     );
     const password = brokerPassword(config);
@@ -62,43 +88,51 @@ export class Agent {
       receiptTimeoutMs: config.mqtt.receiptTimeoutSeconds * 1000,
       reconnectMinMs: config.mqtt.reconnectMinMs,
       reconnectMaxMs: config.mqtt.reconnectMaxMs,
-      status: () => this.status(),
+      status: () => this.kioskStatus(),
+      onReceived: (ids) => this.events.emit('update', { type: 'received', ids }),
+      onRejected: (id, code, message) => this.events.emit('update', { type: 'rejected', id, code, message }),
+      onConnection: () => this.statusChanged(),
     });
   }
 
-  start(): void {
+  /** Starts everything; resolves once the local API listens. Returns its address. */
+  async start(): Promise<AddressInfo> {
+    const stats = this.outbox.stats();
     this.log.info(
       {
         kiosk: this.config.kiosk.id,
         clinic: this.config.kiosk.clinicId,
         devices: this.devices.length,
-        outboxPending: this.outbox.stats().pending,
+        outboxPending: stats.pending,
       },
       `kiosk agent ${AGENT_VERSION} starting`,
     );
+    this.http = await startLocalApi(this, { ...this.config.http, log: this.log });
+    const address = this.http.address() as AddressInfo;
+    this.log.info({ port: address.port }, `local API on http://${this.config.http.host}:${address.port}`);
     this.publisher.start();
     for (const d of this.devices) d.start();
-    this.statusTimer = setInterval(() => this.publisher.publishStatus(), 30_000);
-    this.statusTimer.unref();
-  }
-
-  /** Something the operator sees changed: publish the status soon, at most about once a second. */
-  private statusChanged(): void {
-    this.statusSoon ??= setTimeout(() => {
-      this.statusSoon = undefined;
-      this.publisher.publishStatus();
-    }, 1000);
+    this.every(30_000, () => this.publisher.publishStatus());
+    this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
+    this.every(60_000, () => this.housekeeping());
+    this.housekeeping();
+    this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
+    return address;
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.statusTimer);
+    for (const t of this.timers) clearInterval(t);
     clearTimeout(this.statusSoon);
+    this.reportDecodeErrors();
+    this.event({ type: 'stopping' });
     await Promise.all(this.devices.map((d) => d.stop()));
     await this.publisher.stop();
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    this.http?.closeAllConnections();
     this.outbox.close();
   }
 
-  status(): KioskStatus {
+  kioskStatus(): KioskStatus {
     const outbox = this.outbox.stats();
     return {
       state: 'online',
@@ -119,24 +153,205 @@ export class Agent {
     };
   }
 
+  /** The local API's view: the MQTT status plus what only the kiosk page needs. */
+  status() {
+    const stats = this.outbox.stats();
+    return {
+      ...this.kioskStatus(),
+      broker: {
+        connected: this.publisher.connected,
+        ...(this.publisher.lastError ? { lastError: this.publisher.lastError } : {}),
+      },
+      session: this.session.current() ?? null,
+      outboxDetail: stats,
+      warnings: [
+        ...(stats.nearlyFull
+          ? [
+              `the outbox holds ${stats.pending} unconfirmed readings (capacity ${stats.capacity}): the clinic has been unreachable for long`,
+            ]
+          : []),
+        ...(stats.rejected > 0
+          ? [`${stats.rejected} reading(s) were rejected by the clinic: see the readings list`]
+          : []),
+      ],
+    };
+  }
+
+  recent(limit: number) {
+    return this.outbox.recent(limit).map((e) => ({
+      state: e.state,
+      reading: JSON.parse(e.payload) as Reading,
+      ...(e.rejectCode ? { rejected: { code: e.rejectCode, message: e.rejectMessage ?? '' } } : {}),
+    }));
+  }
+
+  metrics(): Metric[] {
+    const stats = this.outbox.stats();
+    const mem = process.memoryUsage();
+    return [
+      {
+        name: 'kd_readings_total',
+        help: 'Readings kept in the outbox, by device.',
+        type: 'counter',
+        samples: this.devices.map((d) => ({
+          labels: { device: d.config.id },
+          value: this.readingsTotal.get(d.config.id) ?? 0,
+        })),
+      },
+      {
+        name: 'kd_device_errors_total',
+        help: 'Frames that failed to decode and port errors, by device and code.',
+        type: 'counter',
+        samples: this.devices.flatMap((d) =>
+          Object.entries(d.status.errors).map(([code, n]) => ({
+            labels: { device: d.config.id, code },
+            value: n,
+          })),
+        ),
+      },
+      {
+        name: 'kd_device_connected',
+        help: '1 when the device port is open.',
+        type: 'gauge',
+        samples: this.devices.map((d) => ({
+          labels: { device: d.config.id },
+          value: d.status.state === 'connected' ? 1 : 0,
+        })),
+      },
+      {
+        name: 'kd_outbox_pending',
+        help: 'Readings the clinic has not confirmed.',
+        type: 'gauge',
+        samples: [{ value: stats.pending }],
+      },
+      {
+        name: 'kd_outbox_rejected',
+        help: 'Readings the clinic rejected.',
+        type: 'gauge',
+        samples: [{ value: stats.rejected }],
+      },
+      {
+        name: 'kd_outbox_total',
+        help: 'Readings kept, confirmed ones included.',
+        type: 'gauge',
+        samples: [{ value: stats.total }],
+      },
+      {
+        name: 'kd_outbox_capacity',
+        help: 'Configured outbox capacity.',
+        type: 'gauge',
+        samples: [{ value: stats.capacity }],
+      },
+      {
+        name: 'kd_mqtt_connected',
+        help: '1 when connected to the broker.',
+        type: 'gauge',
+        samples: [{ value: this.publisher.connected ? 1 : 0 }],
+      },
+      {
+        name: 'process_resident_memory_bytes',
+        help: 'Resident memory size in bytes.',
+        type: 'gauge',
+        samples: [{ value: mem.rss }],
+      },
+    ];
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private housekeeping(): void {
+    const pruned = this.outbox.prune();
+    if (pruned > 0) {
+      this.log.info({ pruned }, 'pruned confirmed readings from the outbox');
+      this.event({ type: 'outbox-pruned', count: pruned });
+    }
+    const stats = this.outbox.stats();
+    if (stats.nearlyFull) {
+      this.log.warn(
+        { pending: stats.pending, capacity: stats.capacity },
+        'the outbox is nearly full: the clinic has been unreachable for long',
+      );
+      this.event({ type: 'outbox-nearly-full', count: stats.pending });
+    }
+  }
+
+  private event(e: Omit<KioskEvent, 'id' | 'clinicId' | 'kioskId' | 'at'>): void {
+    this.publisher.publishEvent({
+      id: newUuidV7(),
+      clinicId: this.config.kiosk.clinicId,
+      kioskId: this.config.kiosk.id,
+      at: new Date().toISOString(),
+      ...e,
+    });
+  }
+
+  /** Something the operator sees changed: publish the status soon, at most about once a second. */
+  private statusChanged(): void {
+    this.statusSoon ??= setTimeout(() => {
+      this.statusSoon = undefined;
+      this.publisher.publishStatus();
+      this.events.emit('update', { type: 'status', status: this.status() });
+    }, 1000);
+  }
+
+  private onDeviceState(device: DeviceConfig, state: string): void {
+    if (state === 'connected') this.event({ type: 'device-attached', deviceId: device.id });
+    if (state === 'disconnected') this.event({ type: 'device-lost', deviceId: device.id });
+    this.statusChanged();
+  }
+
+  private onDecodeError(device: DeviceConfig, error: DecodeError): void {
+    const key = `${device.id}\u0000${error.code}`;
+    this.unreportedErrors.set(key, (this.unreportedErrors.get(key) ?? 0) + 1);
+    this.statusChanged();
+  }
+
+  private reportDecodeErrors(): void {
+    for (const [key, count] of this.unreportedErrors) {
+      const [deviceId, code] = key.split('\u0000') as [string, string];
+      this.event({ type: 'decode-errors', deviceId, code, count });
+    }
+    this.unreportedErrors.clear();
+  }
+
+  /**
+   * The weight of this scale's last reading when it is only seconds old: an agent restarted while
+   * someone stands on the scale must not weigh them twice.
+   */
+  private lastWeighingKg(deviceId: string, now: Date): number | undefined {
+    for (const entry of this.outbox.recent(50)) {
+      if (now.getTime() - entry.createdAt > 30_000) return undefined;
+      const reading = JSON.parse(entry.payload) as Reading;
+      if (reading.device.id !== deviceId || reading.kind !== 'weight') continue;
+      return reading.values.find((v) => v.name === 'weight')?.value ?? undefined;
+    }
+    return undefined;
+  }
+
   private onMeasurement(device: DeviceConfig, measurement: DeviceMeasurement, receivedAt: Date): void {
     let m = measurement;
-    if (m.kind === 'weight') {
+    if (m.kind === 'weight' && getDriver(device.protocol).mode === 'stream') {
       let detector = this.weighings.get(device.id);
       if (!detector) {
-        detector = new WeighingDetector();
+        detector = new WeighingDetector(undefined, this.lastWeighingKg(device.id, receivedAt));
         this.weighings.set(device.id, detector);
       }
-      const settled: WeightMeasurement | undefined = detector.accept(m);
+      const settled = detector.accept(m);
       if (!settled) return;
       m = settled;
     }
+    const session = this.session.current();
     const reading = toReading(m, {
       clinicId: this.config.kiosk.clinicId,
       kioskId: this.config.kiosk.id,
       deviceId: device.id,
       protocol: device.protocol,
       receivedAt,
+      ...(session ? { sessionId: session.sessionId, patientId: session.patientId } : {}),
     });
     if (!reading) {
       this.log.warn(
@@ -145,20 +360,29 @@ export class Agent {
       );
       return;
     }
-    this.outbox.add({
+    const key = dedupeKey(device.id, m);
+    const added = this.outbox.add({
       id: reading.id,
       topic: topics.readings(reading.clinicId, reading.kioskId),
       payload: JSON.stringify(reading),
+      ...(key !== undefined ? { dedupeKey: key } : {}),
     });
+    if (!added) {
+      this.log.debug({ device: device.id, key }, 'a record the device sent before: not kept twice');
+      return;
+    }
+    this.readingsTotal.set(device.id, (this.readingsTotal.get(device.id) ?? 0) + 1);
     const connection = this.devices.find((d) => d.config.id === device.id);
     if (connection) {
       connection.status.readings = (connection.status.readings ?? 0) + 1;
       connection.status.lastReadingAt = reading.receivedAt;
     }
+    // Ids, kind and device only: a patient identifier never goes into a log line.
     this.log.info(
-      { readingId: reading.id, device: device.id, kind: reading.kind },
+      { readingId: reading.id, device: device.id, kind: reading.kind, bound: session !== undefined },
       'reading kept in the outbox',
     );
+    this.events.emit('update', { type: 'reading', state: 'queued', reading });
     this.publisher.kick();
     this.statusChanged();
   }

@@ -15,6 +15,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'list the device protocols this agent understands',
     load: async () => (await import('./commands/protocols.js')).protocolsCommand,
   },
+  'check-config': {
+    summary: 'check a kiosk config: every bad key with its fix',
+    load: async () => (await import('./commands/check-config.js')).checkConfigCommand,
+  },
+  ports: {
+    summary: 'list serial ports with their USB ids (works without udevadm)',
+    load: async () => (await import('./commands/ports.js')).portsCommand,
+  },
+  status: {
+    summary: 'ask the running agent how it is',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
   simulate: {
     summary: 'play a device on a serial port or TCP port (tests, demos)',
     load: async () => (await import('./commands/simulate.js')).simulateCommand,

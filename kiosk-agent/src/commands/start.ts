@@ -30,7 +30,7 @@ export const startCommand: Command = async (argv, io) => {
   if (!values.config) throw new UsageError('--config <kiosk.yaml> is required');
   const config = loadConfig(values.config);
   const agent = new Agent(config, createLogger(values['log-level']));
-  agent.start();
+  await agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

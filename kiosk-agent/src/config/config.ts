@@ -16,17 +16,31 @@ export class ConfigError extends Error {
   }
 }
 
+const UsbId = z.string().regex(/^[0-9a-fA-F]{4}$/, 'use the 4 hex digits the system shows, e.g. "0403"');
+
 const DeviceConfig = z
   .object({
     id: DeviceId,
     protocol: z.string().min(1),
-    port: z.string().min(1),
+    /** A serial port path (`/dev/ttyUSB0`, best a stable `/dev/serial/by-id/...` alias) or `tcp://host:port`. */
+    port: z.string().min(1).optional(),
+    /** Find the port by USB ids instead, wherever the kernel puts it after a replug. */
+    usb: z
+      .object({ vendorId: UsbId, productId: UsbId, serialNumber: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     baudRate: z.number().int().positive().optional(),
     dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).optional(),
     parity: z.enum(['none', 'even', 'odd']).optional(),
     stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
+    /** Reopen the port when it has been silent this long (for devices that stream all the time). */
+    silenceTimeoutSeconds: z.number().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.port !== undefined || d.usb !== undefined, {
+    message: 'give the device a port or usb ids',
+    path: ['port'],
+  });
 
 export const KioskConfig = z
   .object({
@@ -53,8 +67,29 @@ export const KioskConfig = z
         reconnectMaxMs: z.number().int().min(100).default(60_000),
       })
       .strict(),
-    outbox: z.object({ path: z.string().min(1) }).strict(),
+    outbox: z
+      .object({
+        path: z.string().min(1),
+        /** Readings kept at most (confirmed ones are pruned first; unconfirmed ones never are). */
+        capacity: z.number().int().min(100).default(100_000),
+        /** Days a confirmed reading stays for the kiosk page and duplicate recognition. */
+        keepReceivedDays: z.number().positive().default(7),
+      })
+      .strict(),
+    /** The local API for the kiosk page: loopback only. Port 0 picks a free one. */
+    http: z
+      .object({
+        host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8710),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8710 }),
     devices: z.array(DeviceConfig).min(1),
+    /** Where the kernel's files are; only containers and tests change these. */
+    system: z
+      .object({ sysfsRoot: z.string().default('/sys'), devRoot: z.string().default('/dev') })
+      .strict()
+      .default({ sysfsRoot: '/sys', devRoot: '/dev' }),
   })
   .strict();
 export type KioskConfig = z.infer<typeof KioskConfig>;
@@ -73,12 +108,19 @@ const FIXES: [RegExp, string][] = [
   ],
   [/^mqtt\.protocolVersion$/, 'use 5 for Mosquitto or EMQX, 4 for the embedded broker of clinic-server'],
   [/^outbox\.path$/, 'set it to a file path on persistent storage, e.g. "/var/lib/klinik-desa/outbox.db"'],
+  [/^outbox\.capacity$/, 'a whole number of readings, at least 100, e.g. 100000'],
+  [/^http\.host$/, 'the local API listens on loopback only: 127.0.0.1, ::1 or localhost'],
+  [/^http\.port$/, 'a port number for the local API, e.g. 8710, or 0 for a free one'],
   [/^devices$/, 'list at least one device: - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0 }'],
   [/^devices\.\d+\.id$/, 'give the device a short id, e.g. "scale-1" (letters, digits, - or _)'],
   [/^devices\.\d+\.protocol$/, 'use a protocol id from `kiosk-agent protocols`, e.g. "ad-scale"'],
   [
     /^devices\.\d+\.port$/,
     'set it to the serial port (see `kiosk-agent ports`), e.g. "/dev/ttyUSB0", or tcp://host:port',
+  ],
+  [
+    /^devices\.\d+\.usb\.(vendorId|productId)$/,
+    'copy the ids from `kiosk-agent ports`, e.g. vendorId: "0403", productId: "6001"',
   ],
   [/^devices\.\d+\.baudRate$/, "set it to the device's baud rate as a number, e.g. 9600"],
   [/^devices\.\d+\.dataBits$/, 'use 7 or 8'],

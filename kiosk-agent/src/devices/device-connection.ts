@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { type DecodeError, type DeviceDriver, decode, type SerialSettings } from '@klinik-desa/devices';
 import type { DeviceMeasurement, DeviceStatus } from '@klinik-desa/protocol';
@@ -7,6 +8,7 @@ import type { DeviceConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { LineGuard } from './line-guard.js';
 import { openPort } from './port.js';
+import { findUsbPort, type SystemPaths } from './ports.js';
 
 export interface DeviceEvents {
   onMeasurement(device: DeviceConfig, measurement: DeviceMeasurement, receivedAt: Date): void;
@@ -14,9 +16,15 @@ export interface DeviceEvents {
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
 }
 
+export class PortNotFoundError extends Error {
+  override readonly name = 'PortNotFoundError';
+  readonly code = 'PORT_NOT_FOUND';
+}
+
 /**
  * One device on one port: opens it, frames and decodes what arrives, and when the port goes away
- * (cable pulled, adapter reset) closes it fully and tries again with capped, jittered backoff.
+ * (cable pulled, adapter reset) waits for it to close fully and tries again with capped, jittered
+ * backoff, finding the device again by its USB ids when its path has changed. One owner per port.
  */
 export class DeviceConnection {
   readonly status: DeviceStatus;
@@ -29,15 +37,16 @@ export class DeviceConnection {
     private readonly driver: DeviceDriver,
     private readonly events: DeviceEvents,
     private readonly log: Logger,
+    private readonly system: SystemPaths = {},
   ) {
     this.status = {
       id: config.id,
       protocol: config.protocol,
       state: 'disconnected',
-      port: config.port,
       readings: 0,
       errors: {},
     };
+    if (config.port) this.status.port = config.port;
   }
 
   start(): void {
@@ -60,34 +69,49 @@ export class DeviceConnection {
     };
   }
 
+  /** Where the device is now: its USB ids win over a fixed path, since paths move on replug. */
+  private resolvePath(): string {
+    const { usb, port } = this.config;
+    if (usb) {
+      const found = findUsbPort(usb, this.system);
+      if (found) return found.path;
+      const serial = usb.serialNumber ? ` serial ${usb.serialNumber}` : '';
+      throw new PortNotFoundError(
+        `no serial port with USB ids ${usb.vendorId}:${usb.productId}${serial} (is it plugged in?)`,
+      );
+    }
+    return port as string;
+  }
+
   private async run(): Promise<void> {
     const backoff = new Backoff(250, 30_000);
     const signal = this.abort.signal;
     while (!signal.aborted) {
       this.setState('connecting');
+      let path: string | undefined;
       try {
-        this.port = await openPort(this.config.port, this.settings());
+        path = this.resolvePath();
+        this.port = await openPort(path, this.settings());
       } catch (error) {
         this.setState('disconnected');
         const wait = backoff.next();
         this.log.warn(
-          { device: this.config.id, port: this.config.port, err: (error as Error).message, retryInMs: wait },
+          { device: this.config.id, port: path, err: (error as Error).message, retryInMs: wait },
           'cannot open the device port',
         );
         await sleep(wait, signal);
         continue;
       }
       backoff.reset();
+      this.status.port = path;
       this.setState('connected');
-      this.log.info(
-        { device: this.config.id, port: this.config.port },
-        `device ${this.config.id} connected on ${this.config.port}`,
-      );
-      await this.read(this.port);
+      this.log.info({ device: this.config.id, port: path }, `device ${this.config.id} connected on ${path}`);
+      await this.read(this.port, path);
+      this.port = undefined;
       this.setState('disconnected');
       if (!signal.aborted) {
         this.log.warn(
-          { device: this.config.id, port: this.config.port },
+          { device: this.config.id, port: path },
           `device ${this.config.id} lost; trying to reopen`,
         );
         await sleep(backoff.next(), signal);
@@ -96,7 +120,7 @@ export class DeviceConnection {
   }
 
   /** Resolves when the port has closed (and only then may it be opened again). */
-  private read(port: Duplex): Promise<void> {
+  private read(port: Duplex, path: string): Promise<void> {
     return new Promise((resolve) => {
       const framing = this.driver.framing;
       if (framing.type !== 'line') {
@@ -106,17 +130,35 @@ export class DeviceConnection {
         );
         port.destroy();
       } else {
-        const delimiter = framing.delimiter;
-        const guard = new LineGuard(Buffer.from(delimiter.slice(-1), 'latin1'), framing.maxFrameBytes);
-        const lines = port
-          .pipe(guard)
-          .pipe(new ReadlineParser({ delimiter: delimiter.slice(-1), encoding: 'latin1' }));
+        const last = framing.delimiter.slice(-1);
+        const guard = new LineGuard(Buffer.from(last, 'latin1'), framing.maxFrameBytes);
+        const lines = port.pipe(guard).pipe(new ReadlineParser({ delimiter: last, encoding: 'latin1' }));
         lines.on('data', (line: string) => this.onFrame(line.endsWith('\r') ? line.slice(0, -1) : line));
       }
+      // The watchdog: a USB adapter pulled out does not always make the port report an error, and
+      // a streaming device that goes quiet has usually lost power or its cable.
+      let lastData = Date.now();
+      port.on('data', () => {
+        lastData = Date.now();
+      });
+      const silenceMs = (this.config.silenceTimeoutSeconds ?? 0) * 1000;
+      const watchdog = setInterval(() => {
+        const gone = !path.startsWith('tcp://') && !existsSync(path);
+        const silent = silenceMs > 0 && Date.now() - lastData > silenceMs;
+        if (gone || silent) {
+          this.count(gone ? 'PORT_GONE' : 'PORT_SILENT');
+          this.log.warn(
+            { device: this.config.id, port: path },
+            gone ? 'the port has disappeared' : 'the device has been silent too long; reopening',
+          );
+          port.destroy();
+        }
+      }, 1000);
       let done = false;
       const finish = () => {
         if (done) return;
         done = true;
+        clearInterval(watchdog);
         resolve();
       };
       port.once('close', finish);

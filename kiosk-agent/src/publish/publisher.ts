@@ -1,4 +1,4 @@
-import { type KioskStatus, ReceiptMessage, topics } from '@klinik-desa/protocol';
+import { type KioskEvent, type KioskStatus, ReceiptMessage, topics } from '@klinik-desa/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Backoff, sleep } from '../backoff.js';
 import type { Logger } from '../logger.js';
@@ -19,6 +19,9 @@ export interface PublisherOptions {
   reconnectMaxMs: number;
   /** The retained status published on every connect (the birth message). */
   status: () => KioskStatus;
+  onReceived?: (ids: readonly string[]) => void;
+  onRejected?: (id: string, code: string, message: string) => void;
+  onConnection?: (connected: boolean) => void;
 }
 
 export class MqttRefusedError extends Error {
@@ -70,6 +73,14 @@ export class Publisher {
       { qos: 1, retain: true },
       () => undefined,
     );
+  }
+
+  /** Operational events go out when connected and are not kept: the status counters hold the totals. */
+  publishEvent(event: KioskEvent): void {
+    const client = this.client;
+    if (!client || !this.connected) return;
+    const { clinicId, kioskId } = this.options;
+    client.publish(topics.events(clinicId, kioskId), JSON.stringify(event), { qos: 1 }, () => undefined);
   }
 
   /** New readings are in the outbox: send what may be sent. */
@@ -182,6 +193,7 @@ export class Publisher {
         await client.subscribeAsync(topics.receipts(clinicId, kioskId), { qos: 1 });
         this.connected = true;
         this.lastError = undefined;
+        this.options.onConnection?.(true);
         log.info(
           { pending: this.options.outbox.stats().pending },
           'connected to the broker; sending the outbox',
@@ -198,6 +210,7 @@ export class Publisher {
       }
       await closed;
       this.connected = false;
+      this.options.onConnection?.(false);
       this.inFlight.clear();
       this.client = undefined;
       client.removeAllListeners();
@@ -246,6 +259,7 @@ export class Publisher {
       this.awaitingReceipt.delete(receipt.readingId);
       if (receipt.status === 'rejected') {
         outbox.reject(receipt.readingId, receipt.code ?? 'REJECTED', receipt.message ?? '');
+        this.options.onRejected?.(receipt.readingId, receipt.code ?? 'REJECTED', receipt.message ?? '');
         log.error(
           { readingId: receipt.readingId, code: receipt.code },
           `the clinic rejected a reading: ${receipt.message ?? ''}`,
@@ -254,7 +268,10 @@ export class Publisher {
         done.push(receipt.readingId);
       }
     }
-    if (done.length > 0) outbox.markReceived(done);
+    if (done.length > 0) {
+      outbox.markReceived(done);
+      this.options.onReceived?.(done);
+    }
     this.pump();
   }
 

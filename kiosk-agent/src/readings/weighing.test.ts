@@ -57,3 +57,12 @@ describe('WeighingDetector', () => {
     expect(d.accept(st(3.3, '[lb_av]'))).toBeUndefined(); // 1.497 kg: the same load
   });
 });
+
+describe('WeighingDetector after a restart', () => {
+  it('does not weigh again the person who was on the scale when the agent restarted', () => {
+    const d = new WeighingDetector(undefined, 62.45);
+    expect(d.accept(st(62.45))).toBeUndefined();
+    expect(d.accept(us(10))).toBeUndefined();
+    expect(d.accept(st(62.45))).toBeDefined();
+  });
+});

@@ -17,7 +17,13 @@ const KG: Record<string, number> = { kg: 1, g: 0.001, '[lb_av]': 0.45359237, '[o
 export class WeighingDetector {
   private current: number | undefined;
 
-  constructor(private readonly options: WeighingOptions = { minLoadKg: 1, changeKg: 0.5 }) {}
+  constructor(
+    private readonly options: WeighingOptions = { minLoadKg: 1, changeKg: 0.5 },
+    /** The load (kg) of a weighing already taken, e.g. just before the agent restarted. */
+    current?: number,
+  ) {
+    this.current = current;
+  }
 
   /** Returns the measurement when it starts a new weighing, otherwise `undefined`. */
   accept(m: WeightMeasurement): WeightMeasurement | undefined {

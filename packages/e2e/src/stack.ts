@@ -17,6 +17,10 @@ import Database from 'better-sqlite3';
 
 export interface StackOptions {
   mqttVersion: 4 | 5;
+  /** The device line of the kiosk config; default: the scale on the pty by path. */
+  deviceYaml?: (stack: Stack) => string;
+  /** Extra top-level lines for the kiosk config. */
+  extraYaml?: (stack: Stack) => string[];
   /** Seconds the agent waits for a receipt before sending a reading again. */
   receiptTimeoutSeconds?: number;
 }
@@ -65,13 +69,30 @@ export class Stack {
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
         `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
         `outbox: { path: "${this.outboxDb}" }`,
+        'http: { port: 0 }',
         'devices:',
-        `  - { id: scale-1, protocol: ad-scale, port: "${this.pty.agentPath}", baudRate: 9600 }`,
+        this.options.deviceYaml?.(this) ??
+          `  - { id: scale-1, protocol: ad-scale, port: "${this.pty.agentPath}", baudRate: 9600 }`,
+        ...(this.options.extraYaml?.(this) ?? []),
         '',
       ].join('\n'),
     );
     this.agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', config]);
     return this.agent;
+  }
+
+  /** The agent's local API, from its log line. */
+  async apiUrl(): Promise<string> {
+    const [, url] = await this.agent.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/);
+    return url as string;
+  }
+
+  /** Plugs the scale's cable in again as a new pty pair (the old one must be closed). */
+  async replug(name: string): Promise<PtyPair> {
+    if (this.deviceFd !== undefined) closeSync(this.deviceFd);
+    this.deviceFd = undefined;
+    this.pty = await createPtyPair(name, this.dir);
+    return this.pty;
   }
 
   /** Writes raw bytes into the scale's end of the cable. */

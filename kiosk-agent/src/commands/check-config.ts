@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { getDriver } from '@klinik-desa/devices';
+import { type Command, UsageError } from '../cli-support.js';
+import { brokerPassword, ConfigError, loadConfig } from '../config/config.js';
+import { findUsbPort } from '../devices/ports.js';
+
+const HELP = `Usage: kiosk-agent check-config --config <kiosk.yaml>
+
+Checks a kiosk config without starting anything: every key, every device protocol, the password
+file. Prints each problem with its key and its fix, and exits 2 when there is one. Devices that are
+not plugged in right now are reported as notes, not problems.
+
+Options:
+  -c, --config <path>   the kiosk config file (YAML)     [required]
+  -h, --help            this help`;
+
+export const checkConfigCommand: Command = (argv, io) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (!values.config) throw new UsageError('--config <kiosk.yaml> is required');
+  const config = loadConfig(values.config);
+  const problems: string[] = [];
+  const notes: string[] = [];
+  config.devices.forEach((d, i) => {
+    try {
+      getDriver(d.protocol);
+    } catch {
+      problems.push(
+        `devices.${i}.protocol: unknown protocol "${d.protocol}"; fix: use one from \`kiosk-agent protocols\``,
+      );
+    }
+    if (d.usb) {
+      if (!findUsbPort(d.usb, config.system))
+        notes.push(
+          `devices.${i} (${d.id}): no port with USB ids ${d.usb.vendorId}:${d.usb.productId} is plugged in now`,
+        );
+    } else if (d.port && !d.port.startsWith('tcp://') && !existsSync(d.port)) {
+      notes.push(`devices.${i} (${d.id}): ${d.port} does not exist now (unplugged?)`);
+    }
+  });
+  try {
+    brokerPassword(config);
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(error.message);
+    else throw error;
+  }
+  for (const note of notes) io.stdout(`note: ${note}`);
+  if (problems.length > 0) {
+    for (const p of problems) io.stderr(p);
+    return 2;
+  }
+  io.stdout(
+    `${values.config}: OK (kiosk ${config.kiosk.id} of clinic ${config.kiosk.clinicId}, ${config.devices.length} device(s), broker ${config.mqtt.url})`,
+  );
+  return 0;
+};

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { OpaqueId } from '@klinik-desa/protocol';
+import { z } from 'zod';
+
+/** The screening open at this kiosk: who is being screened, and by whom. Opaque ids only, never a NIK. */
+export const ScreeningSession = z
+  .object({
+    sessionId: OpaqueId,
+    patientId: OpaqueId,
+    operatorId: OpaqueId.optional(),
+    openedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type ScreeningSession = z.infer<typeof ScreeningSession>;
+
+/**
+ * Holds the open session and keeps it in a small file beside the outbox, so an agent restarted in
+ * the middle of a screening binds the next readings to the same patient. Written to a temporary
+ * file and renamed, so a crash leaves the old or the new session, never half of one.
+ */
+export class SessionState {
+  private session: ScreeningSession | undefined;
+
+  constructor(private readonly file: string | undefined) {
+    if (file && existsSync(file)) {
+      const parsed = ScreeningSession.safeParse(JSON.parse(readFileSync(file, 'utf8') || 'null'));
+      if (parsed.success) this.session = parsed.data;
+    }
+  }
+
+  current(): ScreeningSession | undefined {
+    return this.session;
+  }
+
+  open(session: ScreeningSession): void {
+    this.session = session;
+    this.persist();
+  }
+
+  close(): ScreeningSession | undefined {
+    const closed = this.session;
+    this.session = undefined;
+    this.persist();
+    return closed;
+  }
+
+  private persist(): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.session ?? null), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}

@@ -6,7 +6,7 @@ export interface Metric {
   samples: { labels?: Record<string, string>; value: number }[];
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export function renderMetrics(metrics: readonly Metric[]): string {
   const lines: string[] = [];
@@ -16,7 +16,7 @@ export function renderMetrics(metrics: readonly Metric[]): string {
       const labels =
         s.labels && Object.keys(s.labels).length > 0
           ? `{${Object.entries(s.labels)
-              .map(([k, v]) => `${k}="${escape(v)}"`)
+              .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
               .join(',')}}`
           : '';
       lines.push(`${m.name}${labels} ${Number.isFinite(s.value) ? s.value : 0}`);

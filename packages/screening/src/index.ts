@@ -1,1 +1,17 @@
-export {};
+export * from './assess.js';
+export * from './derive.js';
+export * from './errors.js';
+export * from './fhir/bundle.js';
+export type * from './fhir/types.js';
+export * from './flags.js';
+export * from './hash.js';
+export * from './interval.js';
+export * from './normalize.js';
+export * from './plausibility.js';
+export * from './reading.js';
+export * from './rounding.js';
+export * from './thresholds.js';
+export * from './time.js';
+export * from './triage.js';
+export * from './units.js';
+export * from './values.js';

@@ -1,0 +1,891 @@
+import type { Severity } from '@klinik-desa/protocol';
+import type { Interval } from './interval.js';
+import type { ValueName } from './values.js';
+
+/** A text in Bahasa Indonesia (shown first at the kiosk) and English. */
+export interface Text {
+  id: string;
+  en: string;
+}
+
+export interface Source {
+  /** Full citation, as a clinician would look it up. */
+  citation: string;
+  /** What the source does and does not say, where that matters. */
+  note?: string;
+}
+
+export type ThresholdGroupId =
+  | 'bp'
+  | 'bp-isolated-systolic'
+  | 'glucose-random'
+  | 'glucose-fasting'
+  | 'bmi-ilp'
+  | 'bmi-national'
+  | 'waist-male'
+  | 'waist-female'
+  | 'temperature'
+  | 'spo2';
+
+export interface ThresholdGroup {
+  id: ThresholdGroupId;
+  title: Text;
+  /** The values the rows test. */
+  values: readonly ValueName[];
+  /**
+   * `partition`: every value falls in exactly one row (a category is always given).
+   * `qualifier`: a row is added only when it matches (isolated systolic hypertension).
+   */
+  kind: 'partition' | 'qualifier';
+  /** When the group is used, in plain words. */
+  appliesWhen: string;
+  /** How the rows combine, where that needs saying. */
+  note?: string;
+}
+
+export interface ThresholdRow {
+  /** The flag code raised when this row matches; unique in the table. */
+  code: string;
+  group: ThresholdGroupId;
+  label: Text;
+  /** One interval per value tested. */
+  when: Partial<Record<ValueName, Interval>>;
+  /**
+   * `any`: one value in its interval is enough; in a partition group the matching row that comes
+   * last (the higher category) wins, which is ILP's "the higher of systolic and diastolic decides".
+   * `all`: every value must be in its interval.
+   */
+  match: 'any' | 'all';
+  severity: Severity;
+  message: Text;
+  /** The range as the source prints it. */
+  asPrinted: string;
+  sources: readonly SourceKey[];
+}
+
+export interface PlausibilityRow {
+  value: ValueName;
+  /** Outside this a value is physiologically impossible at a kiosk: the measurement is rejected. */
+  possible: Interval;
+  /** Outside this (but possible) the value is flagged for re-measurement. */
+  expected: Interval;
+  why: string;
+}
+
+/** Flags that do not come from a threshold row. `{value}` and `{detail}` are filled in when raised. */
+export interface FlagDefinition {
+  code: string;
+  severity: Severity;
+  message: Text;
+  raisedWhen: string;
+}
+
+export const SOURCES = {
+  'ilp-hypertension': {
+    citation:
+      'Kementerian Kesehatan RI, Petunjuk Teknis Integrasi Pelayanan Kesehatan Primer (ILP), Klaster 3, "Skrining Hipertensi", Tabel 22 "Klasifikasi Hipertensi pada Dewasa" (ESH classification).',
+    note: 'Follow-up in the same section: education for normal; education and monthly monitoring for high-normal; refer to the puskesmas when the screening shows hypertension.',
+  },
+  'ilp-diabetes': {
+    citation:
+      'Kementerian Kesehatan RI, Petunjuk Teknis ILP, Klaster 3, "Skrining Diabetes Melitus", Tabel 23 "Interpretasi Hasil Pemeriksaan Kadar Gula Darah dengan Glukometer" (from PNPK Tatalaksana DM Tipe 2 Dewasa).',
+    note: 'The diabetes row is marked "with classic symptoms": a meter result is a suspicion to confirm at the puskesmas, never a diagnosis. Prediabetes: education and monitoring every 3 months.',
+  },
+  'ilp-obesity': {
+    citation:
+      'Kementerian Kesehatan RI, Petunjuk Teknis ILP, Klaster 3, "Skrining Obesitas": IMT classification (WHO, The Asia-Pacific Perspective, 2000) and Tabel 21 "Kategori Obesitas Sentral".',
+    note: 'Follow-up: education and lifestyle monitoring, evaluated after 3 months; referral only with comorbidity or metabolic syndrome.',
+  },
+  'pgs-2014': {
+    citation:
+      'Kementerian Kesehatan RI, Pedoman Gizi Seimbang 2014 (Permenkes No. 41 Tahun 2014), adult IMT categories.',
+  },
+  'domain-urgent-bp': {
+    citation:
+      'klinik-desa domain facts (shared/docs/domain.md): a reading at ILP grade 3 (≥ 180 / ≥ 110 mmHg) is an urgent referral.',
+    note: 'ILP itself lists grade 3 as hypertension to refer; the urgency is this project’s rule for a kiosk without a doctor.',
+  },
+  'general-hypoglycaemia': {
+    citation: 'General practice, not ILP: blood glucose < 70 mg/dL is hypoglycaemia (ADA, level 1).',
+  },
+  'general-fever': { citation: 'General practice, not ILP: fever is a body temperature ≥ 37.5 °C.' },
+  'general-spo2': {
+    citation: 'General practice, not ILP: SpO2 < 95 % needs attention; < 90 % is an urgent referral.',
+  },
+} as const satisfies Record<string, Source>;
+export type SourceKey = keyof typeof SOURCES;
+
+const GROUPS: readonly ThresholdGroup[] = [
+  {
+    id: 'bp',
+    title: { id: 'Tekanan darah', en: 'Blood pressure' },
+    values: ['systolic', 'diastolic'],
+    kind: 'partition',
+    appliesWhen: 'Adults (18 years and over), on the mean of the blood pressure readings of the visit.',
+    note: 'A row applies when either value is in its range ("dan/atau"); when systolic and diastolic fall in different rows, the higher row applies.',
+  },
+  {
+    id: 'bp-isolated-systolic',
+    title: { id: 'Hipertensi sistolik terisolasi', en: 'Isolated systolic hypertension' },
+    values: ['systolic', 'diastolic'],
+    kind: 'qualifier',
+    appliesWhen: 'As for blood pressure; raised beside the grade, which the systolic value decides.',
+  },
+  {
+    id: 'glucose-random',
+    title: { id: 'Gula darah sewaktu (GDS)', en: 'Random blood glucose' },
+    values: ['glucose'],
+    kind: 'partition',
+    appliesWhen: 'A glucometer result not marked fasting (the default in the free health check).',
+  },
+  {
+    id: 'glucose-fasting',
+    title: { id: 'Gula darah puasa (GDP)', en: 'Fasting blood glucose' },
+    values: ['glucose'],
+    kind: 'partition',
+    appliesWhen: 'A glucometer result marked fasting by the meter or by the health worker.',
+  },
+  {
+    id: 'bmi-ilp',
+    title: { id: 'IMT (tabel ILP, Asia-Pasifik)', en: 'BMI (ILP table, Asia-Pacific)' },
+    values: ['bmi'],
+    kind: 'partition',
+    appliesWhen: 'Adults; the default BMI table (configuration `bmiTable: "ilp"`).',
+  },
+  {
+    id: 'bmi-national',
+    title: { id: 'IMT (tabel nasional, PGS 2014)', en: 'BMI (national table, PGS 2014)' },
+    values: ['bmi'],
+    kind: 'partition',
+    appliesWhen: 'Adults, when the clinic is configured with `bmiTable: "national"`.',
+  },
+  {
+    id: 'waist-male',
+    title: { id: 'Lingkar perut, laki-laki', en: 'Waist circumference, men' },
+    values: ['waistCircumference'],
+    kind: 'partition',
+    appliesWhen: 'Adult men.',
+  },
+  {
+    id: 'waist-female',
+    title: { id: 'Lingkar perut, perempuan', en: 'Waist circumference, women' },
+    values: ['waistCircumference'],
+    kind: 'partition',
+    appliesWhen: 'Adult women.',
+  },
+  {
+    id: 'temperature',
+    title: { id: 'Suhu tubuh', en: 'Body temperature' },
+    values: ['bodyTemperature'],
+    kind: 'partition',
+    appliesWhen: 'Every body temperature reading.',
+  },
+  {
+    id: 'spo2',
+    title: { id: 'Saturasi oksigen', en: 'Oxygen saturation' },
+    values: ['spo2'],
+    kind: 'partition',
+    appliesWhen: 'Every pulse oximeter reading.',
+  },
+];
+
+const REFER_HT: Text = {
+  id: 'Rujuk ke Puskesmas untuk penegakan diagnosis hipertensi oleh dokter.',
+  en: 'Refer to the puskesmas for a doctor to confirm hypertension.',
+};
+
+const ROWS: readonly ThresholdRow[] = [
+  // Blood pressure: rows in rising order; the last row matching either value wins.
+  {
+    code: 'bp.optimal',
+    group: 'bp',
+    label: { id: 'Optimal', en: 'Optimal' },
+    when: { systolic: { lt: 120 }, diastolic: { lt: 80 } },
+    match: 'all',
+    severity: 'normal',
+    message: {
+      id: 'Tekanan darah optimal. Pertahankan gaya hidup sehat.',
+      en: 'Blood pressure is optimal. Keep up a healthy lifestyle.',
+    },
+    asPrinted: '< 120 and < 80',
+    sources: ['ilp-hypertension'],
+  },
+  {
+    code: 'bp.normal',
+    group: 'bp',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { systolic: { gte: 120, lt: 130 }, diastolic: { gte: 80, lt: 85 } },
+    match: 'any',
+    severity: 'normal',
+    message: {
+      id: 'Tekanan darah normal. Pertahankan gaya hidup sehat.',
+      en: 'Blood pressure is normal. Keep up a healthy lifestyle.',
+    },
+    asPrinted: '120–129 and/or 80–84',
+    sources: ['ilp-hypertension'],
+  },
+  {
+    code: 'bp.high-normal',
+    group: 'bp',
+    label: { id: 'Normal tinggi', en: 'High-normal' },
+    when: { systolic: { gte: 130, lt: 140 }, diastolic: { gte: 85, lt: 90 } },
+    match: 'any',
+    severity: 'attention',
+    message: {
+      id: 'Tekanan darah normal tinggi. Edukasi gaya hidup sehat dan ukur ulang setiap bulan.',
+      en: 'High-normal blood pressure. Advise a healthy lifestyle and re-check every month.',
+    },
+    asPrinted: '130–139 and/or 85–89',
+    sources: ['ilp-hypertension'],
+  },
+  {
+    code: 'bp.grade-1',
+    group: 'bp',
+    label: { id: 'Hipertensi derajat 1', en: 'Grade 1 hypertension' },
+    when: { systolic: { gte: 140, lt: 160 }, diastolic: { gte: 90, lt: 100 } },
+    match: 'any',
+    severity: 'refer',
+    message: { id: `Hipertensi derajat 1. ${REFER_HT.id}`, en: `Grade 1 hypertension. ${REFER_HT.en}` },
+    asPrinted: '140–159 and/or 90–99',
+    sources: ['ilp-hypertension'],
+  },
+  {
+    code: 'bp.grade-2',
+    group: 'bp',
+    label: { id: 'Hipertensi derajat 2', en: 'Grade 2 hypertension' },
+    when: { systolic: { gte: 160, lt: 180 }, diastolic: { gte: 100, lt: 110 } },
+    match: 'any',
+    severity: 'refer',
+    message: { id: `Hipertensi derajat 2. ${REFER_HT.id}`, en: `Grade 2 hypertension. ${REFER_HT.en}` },
+    asPrinted: '160–179 and/or 100–109',
+    sources: ['ilp-hypertension'],
+  },
+  {
+    code: 'bp.grade-3',
+    group: 'bp',
+    label: { id: 'Hipertensi derajat 3', en: 'Grade 3 hypertension' },
+    when: { systolic: { gte: 180 }, diastolic: { gte: 110 } },
+    match: 'any',
+    severity: 'urgent',
+    message: {
+      id: 'Hipertensi derajat 3. Rujuk SEGERA ke Puskesmas hari ini; tanyakan keluhan sakit kepala hebat, nyeri dada, sesak, lemah separuh badan.',
+      en: 'Grade 3 hypertension. Refer to the puskesmas URGENTLY, today; ask about severe headache, chest pain, breathlessness, one-sided weakness.',
+    },
+    asPrinted: '≥ 180 and/or ≥ 110',
+    sources: ['ilp-hypertension', 'domain-urgent-bp'],
+  },
+  {
+    code: 'bp.isolated-systolic',
+    group: 'bp-isolated-systolic',
+    label: { id: 'Hipertensi sistolik terisolasi', en: 'Isolated systolic hypertension' },
+    when: { systolic: { gte: 140 }, diastolic: { lt: 90 } },
+    match: 'all',
+    severity: 'refer',
+    message: {
+      id: `Hipertensi sistolik terisolasi. ${REFER_HT.id}`,
+      en: `Isolated systolic hypertension. ${REFER_HT.en}`,
+    },
+    asPrinted: '≥ 140 and < 90',
+    sources: ['ilp-hypertension'],
+  },
+
+  // Random glucose (GDS).
+  {
+    code: 'glucose.random.hypoglycaemia',
+    group: 'glucose-random',
+    label: { id: 'Hipoglikemia', en: 'Hypoglycaemia' },
+    when: { glucose: { lt: 70 } },
+    match: 'all',
+    severity: 'urgent',
+    message: {
+      id: 'Gula darah rendah (hipoglikemia). Beri gula atau minuman manis SEKARANG, lalu rujuk segera.',
+      en: 'Low blood glucose (hypoglycaemia). Give sugar or a sweet drink NOW, then refer urgently.',
+    },
+    asPrinted: '< 70',
+    sources: ['general-hypoglycaemia'],
+  },
+  {
+    code: 'glucose.random.normal',
+    group: 'glucose-random',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { glucose: { gte: 70, lt: 140 } },
+    match: 'all',
+    severity: 'normal',
+    message: {
+      id: 'Gula darah sewaktu normal. Pertahankan gaya hidup sehat.',
+      en: 'Random blood glucose is normal. Keep up a healthy lifestyle.',
+    },
+    asPrinted: '70–139',
+    sources: ['ilp-diabetes', 'general-hypoglycaemia'],
+  },
+  {
+    code: 'glucose.random.prediabetes',
+    group: 'glucose-random',
+    label: { id: 'Prediabetes', en: 'Prediabetes' },
+    when: { glucose: { gte: 140, lt: 200 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Prediabetes. Edukasi gizi seimbang dan aktivitas fisik; periksa ulang 3 bulan lagi.',
+      en: 'Prediabetes. Advise a balanced diet and physical activity; re-check in 3 months.',
+    },
+    asPrinted: '140–199',
+    sources: ['ilp-diabetes'],
+  },
+  {
+    code: 'glucose.random.diabetes',
+    group: 'glucose-random',
+    label: { id: 'Curiga diabetes (hiperglikemia)', en: 'Suspected diabetes (hyperglycaemia)' },
+    when: { glucose: { gte: 200 } },
+    match: 'all',
+    severity: 'refer',
+    message: {
+      id: 'Gula darah sewaktu ≥ 200 mg/dL: curiga diabetes. Rujuk ke Puskesmas untuk konfirmasi.',
+      en: 'Random blood glucose ≥ 200 mg/dL: suspected diabetes. Refer to the puskesmas for confirmation.',
+    },
+    asPrinted: '≥ 200',
+    sources: ['ilp-diabetes'],
+  },
+
+  // Fasting glucose (GDP).
+  {
+    code: 'glucose.fasting.hypoglycaemia',
+    group: 'glucose-fasting',
+    label: { id: 'Hipoglikemia', en: 'Hypoglycaemia' },
+    when: { glucose: { lt: 70 } },
+    match: 'all',
+    severity: 'urgent',
+    message: {
+      id: 'Gula darah rendah (hipoglikemia). Beri gula atau minuman manis SEKARANG, lalu rujuk segera.',
+      en: 'Low blood glucose (hypoglycaemia). Give sugar or a sweet drink NOW, then refer urgently.',
+    },
+    asPrinted: '< 70',
+    sources: ['general-hypoglycaemia'],
+  },
+  {
+    code: 'glucose.fasting.normal',
+    group: 'glucose-fasting',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { glucose: { gte: 70, lt: 100 } },
+    match: 'all',
+    severity: 'normal',
+    message: {
+      id: 'Gula darah puasa normal. Pertahankan gaya hidup sehat.',
+      en: 'Fasting blood glucose is normal. Keep up a healthy lifestyle.',
+    },
+    asPrinted: '70–99',
+    sources: ['ilp-diabetes', 'general-hypoglycaemia'],
+  },
+  {
+    code: 'glucose.fasting.prediabetes',
+    group: 'glucose-fasting',
+    label: { id: 'Prediabetes', en: 'Prediabetes' },
+    when: { glucose: { gte: 100, lt: 126 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Prediabetes. Edukasi gizi seimbang dan aktivitas fisik; periksa ulang 3 bulan lagi.',
+      en: 'Prediabetes. Advise a balanced diet and physical activity; re-check in 3 months.',
+    },
+    asPrinted: '100–125',
+    sources: ['ilp-diabetes'],
+  },
+  {
+    code: 'glucose.fasting.diabetes',
+    group: 'glucose-fasting',
+    label: { id: 'Curiga diabetes', en: 'Suspected diabetes' },
+    when: { glucose: { gte: 126 } },
+    match: 'all',
+    severity: 'refer',
+    message: {
+      id: 'Gula darah puasa ≥ 126 mg/dL: curiga diabetes. Rujuk ke Puskesmas untuk konfirmasi.',
+      en: 'Fasting blood glucose ≥ 126 mg/dL: suspected diabetes. Refer to the puskesmas for confirmation.',
+    },
+    asPrinted: '≥ 126',
+    sources: ['ilp-diabetes'],
+  },
+
+  // BMI, ILP (WHO Asia-Pacific) table: the default.
+  {
+    code: 'bmi.ilp.underweight',
+    group: 'bmi-ilp',
+    label: { id: 'Berat badan kurang', en: 'Underweight' },
+    when: { bmi: { lt: 18.5 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Berat badan kurang. Edukasi gizi seimbang dan pantau berat badan.',
+      en: 'Underweight. Advise a balanced diet and follow the weight.',
+    },
+    asPrinted: '< 18.5',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'bmi.ilp.normal',
+    group: 'bmi-ilp',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { bmi: { gte: 18.5, lt: 23 } },
+    match: 'all',
+    severity: 'normal',
+    message: {
+      id: 'IMT normal. Pertahankan gaya hidup sehat.',
+      en: 'BMI is normal. Keep up a healthy lifestyle.',
+    },
+    asPrinted: '18.5–22.9',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'bmi.ilp.overweight',
+    group: 'bmi-ilp',
+    label: { id: 'Berat badan lebih', en: 'Overweight' },
+    when: { bmi: { gte: 23, lt: 25 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Berat badan lebih (berisiko). Edukasi gizi seimbang dan aktivitas fisik.',
+      en: 'Overweight (at risk). Advise a balanced diet and physical activity.',
+    },
+    asPrinted: '23–24.9',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'bmi.ilp.obese-1',
+    group: 'bmi-ilp',
+    label: { id: 'Obesitas I', en: 'Obese I' },
+    when: { bmi: { gte: 25, lt: 30 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Obesitas I. Edukasi dan pantau gaya hidup sehat; evaluasi 3 bulan lagi.',
+      en: 'Obese I. Advise and follow a healthy lifestyle; review in 3 months.',
+    },
+    asPrinted: '25–29.9',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'bmi.ilp.obese-2',
+    group: 'bmi-ilp',
+    label: { id: 'Obesitas II', en: 'Obese II' },
+    when: { bmi: { gte: 30 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Obesitas II. Edukasi dan pantau gaya hidup sehat; evaluasi 3 bulan lagi.',
+      en: 'Obese II. Advise and follow a healthy lifestyle; review in 3 months.',
+    },
+    asPrinted: '≥ 30',
+    sources: ['ilp-obesity'],
+  },
+
+  // BMI, national (Pedoman Gizi Seimbang 2014) table.
+  {
+    code: 'bmi.national.severely-thin',
+    group: 'bmi-national',
+    label: { id: 'Kurus (kekurangan berat badan tingkat berat)', en: 'Severely thin' },
+    when: { bmi: { lt: 17 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Kurus tingkat berat. Edukasi gizi dan sampaikan ke petugas Puskesmas.',
+      en: 'Severely thin. Advise on nutrition and tell the puskesmas.',
+    },
+    asPrinted: '< 17.0',
+    sources: ['pgs-2014'],
+  },
+  {
+    code: 'bmi.national.thin',
+    group: 'bmi-national',
+    label: { id: 'Kurus (kekurangan berat badan tingkat ringan)', en: 'Thin' },
+    when: { bmi: { gte: 17, lt: 18.5 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Kurus. Edukasi gizi seimbang dan pantau berat badan.',
+      en: 'Thin. Advise a balanced diet and follow the weight.',
+    },
+    asPrinted: '17.0–18.4',
+    sources: ['pgs-2014'],
+  },
+  {
+    code: 'bmi.national.normal',
+    group: 'bmi-national',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { bmi: { gte: 18.5, lte: 25 } },
+    match: 'all',
+    severity: 'normal',
+    message: {
+      id: 'IMT normal. Pertahankan gaya hidup sehat.',
+      en: 'BMI is normal. Keep up a healthy lifestyle.',
+    },
+    asPrinted: '18.5–25.0',
+    sources: ['pgs-2014'],
+  },
+  {
+    code: 'bmi.national.overweight',
+    group: 'bmi-national',
+    label: { id: 'Gemuk (kelebihan berat badan tingkat ringan)', en: 'Overweight' },
+    when: { bmi: { gt: 25, lte: 27 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Kelebihan berat badan. Edukasi gizi seimbang dan aktivitas fisik.',
+      en: 'Overweight. Advise a balanced diet and physical activity.',
+    },
+    asPrinted: '> 25.0–27.0',
+    sources: ['pgs-2014'],
+  },
+  {
+    code: 'bmi.national.obese',
+    group: 'bmi-national',
+    label: { id: 'Obesitas (kelebihan berat badan tingkat berat)', en: 'Obese' },
+    when: { bmi: { gt: 27 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Obesitas. Edukasi dan pantau gaya hidup sehat; evaluasi 3 bulan lagi.',
+      en: 'Obese. Advise and follow a healthy lifestyle; review in 3 months.',
+    },
+    asPrinted: '> 27.0',
+    sources: ['pgs-2014'],
+  },
+
+  // Waist circumference (central obesity).
+  {
+    code: 'waist.male.normal',
+    group: 'waist-male',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { waistCircumference: { lte: 90 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Lingkar perut normal.', en: 'Waist circumference is normal.' },
+    asPrinted: '≤ 90',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'waist.male.central-obesity',
+    group: 'waist-male',
+    label: { id: 'Obesitas sentral', en: 'Central obesity' },
+    when: { waistCircumference: { gt: 90 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Obesitas sentral (lingkar perut > 90 cm). Edukasi gizi seimbang dan aktivitas fisik.',
+      en: 'Central obesity (waist > 90 cm). Advise a balanced diet and physical activity.',
+    },
+    asPrinted: '> 90',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'waist.female.normal',
+    group: 'waist-female',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { waistCircumference: { lte: 80 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Lingkar perut normal.', en: 'Waist circumference is normal.' },
+    asPrinted: '≤ 80',
+    sources: ['ilp-obesity'],
+  },
+  {
+    code: 'waist.female.central-obesity',
+    group: 'waist-female',
+    label: { id: 'Obesitas sentral', en: 'Central obesity' },
+    when: { waistCircumference: { gt: 80 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Obesitas sentral (lingkar perut > 80 cm). Edukasi gizi seimbang dan aktivitas fisik.',
+      en: 'Central obesity (waist > 80 cm). Advise a balanced diet and physical activity.',
+    },
+    asPrinted: '> 80',
+    sources: ['ilp-obesity'],
+  },
+
+  // Temperature.
+  {
+    code: 'temperature.no-fever',
+    group: 'temperature',
+    label: { id: 'Tidak demam', en: 'No fever' },
+    when: { bodyTemperature: { lt: 37.5 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Tidak demam.', en: 'No fever.' },
+    asPrinted: '< 37.5',
+    sources: ['general-fever'],
+  },
+  {
+    code: 'temperature.fever',
+    group: 'temperature',
+    label: { id: 'Demam', en: 'Fever' },
+    when: { bodyTemperature: { gte: 37.5 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Demam. Tanyakan keluhan lain dan sampaikan ke petugas kesehatan.',
+      en: 'Fever. Ask about other complaints and tell the health worker in charge.',
+    },
+    asPrinted: '≥ 37.5',
+    sources: ['general-fever'],
+  },
+
+  // SpO2.
+  {
+    code: 'spo2.very-low',
+    group: 'spo2',
+    label: { id: 'Sangat rendah', en: 'Very low' },
+    when: { spo2: { lt: 90 } },
+    match: 'all',
+    severity: 'urgent',
+    message: {
+      id: 'Saturasi oksigen < 90 %. Rujuk SEGERA.',
+      en: 'Oxygen saturation below 90 %. Refer URGENTLY.',
+    },
+    asPrinted: '< 90',
+    sources: ['general-spo2'],
+  },
+  {
+    code: 'spo2.low',
+    group: 'spo2',
+    label: { id: 'Rendah', en: 'Low' },
+    when: { spo2: { gte: 90, lt: 95 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Saturasi oksigen rendah (90–94 %). Ukur ulang dalam keadaan istirahat; bila tetap rendah, sampaikan ke petugas Puskesmas.',
+      en: 'Low oxygen saturation (90–94 %). Re-measure at rest; if it stays low, tell the puskesmas.',
+    },
+    asPrinted: '90–94',
+    sources: ['general-spo2'],
+  },
+  {
+    code: 'spo2.normal',
+    group: 'spo2',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { spo2: { gte: 95 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Saturasi oksigen normal.', en: 'Oxygen saturation is normal.' },
+    asPrinted: '≥ 95',
+    sources: ['general-spo2'],
+  },
+];
+
+/**
+ * Plausibility limits: engineering limits, not clinical categories. "Possible" is wide on purpose (a
+ * reading that is merely alarming must reach the health worker); "expected" is where a value is still
+ * believable from a patient who walked in, beyond which the device or its placement is suspect.
+ */
+const PLAUSIBILITY: readonly PlausibilityRow[] = [
+  {
+    value: 'systolic',
+    possible: { gte: 40, lte: 300 },
+    expected: { gte: 70, lte: 250 },
+    why: 'Oscillometric monitors measure about 40–300 mmHg; below 70 a walking patient is unlikely.',
+  },
+  {
+    value: 'diastolic',
+    possible: { gte: 20, lte: 200 },
+    expected: { gte: 40, lte: 150 },
+    why: 'Monitor range; a diastolic above 150 or below 40 usually means cuff or movement error.',
+  },
+  {
+    value: 'meanArterialPressure',
+    possible: { gte: 30, lte: 250 },
+    expected: { gte: 50, lte: 200 },
+    why: 'Lies between diastolic and systolic.',
+  },
+  {
+    value: 'pulseRate',
+    possible: { gte: 20, lte: 300 },
+    expected: { gte: 40, lte: 180 },
+    why: 'Beyond 40–180/min at rest, check the device and the patient.',
+  },
+  {
+    value: 'weight',
+    possible: { gt: 0, lt: 400 },
+    expected: { gte: 20, lte: 250 },
+    why: 'A 400 kg adult is a scale error; below 20 kg is a child or an empty scale.',
+  },
+  {
+    value: 'height',
+    possible: { gte: 40, lte: 260 },
+    expected: { gte: 120, lte: 210 },
+    why: 'Adult heights outside 120–210 cm are rare enough to measure again.',
+  },
+  {
+    value: 'bmi',
+    possible: { gte: 7, lte: 150 },
+    expected: { gte: 12, lte: 70 },
+    why: 'A BMI outside 12–70 almost always comes from a wrong weight or height.',
+  },
+  {
+    value: 'bodyFat',
+    possible: { gte: 1, lte: 75 },
+    expected: { gte: 3, lte: 60 },
+    why: 'Bioimpedance estimates outside 3–60 % are unreliable.',
+  },
+  {
+    value: 'glucose',
+    possible: { gte: 10, lte: 1000 },
+    expected: { gte: 20, lte: 600 },
+    why: 'Meters read about 20–600 mg/dL; outside that they show LO/HI rather than a number.',
+  },
+  {
+    value: 'bodyTemperature',
+    possible: { gte: 25, lte: 45 },
+    expected: { gte: 34, lte: 42 },
+    why: 'Below 34 °C at a kiosk is nearly always a poorly placed thermometer.',
+  },
+  {
+    value: 'spo2',
+    possible: { gte: 50, lte: 100 },
+    expected: { gte: 70, lte: 100 },
+    why: 'Pulse oximeters are accurate only from 70 % (ISO 80601-2-61); above 100 % is impossible.',
+  },
+  {
+    value: 'waistCircumference',
+    possible: { gte: 30, lte: 250 },
+    expected: { gte: 50, lte: 180 },
+    why: 'Tape measurements outside 50–180 cm are usually a unit mistake.',
+  },
+];
+
+const OTHER_FLAGS: readonly FlagDefinition[] = [
+  {
+    code: 'plausibility.remeasure',
+    severity: 'attention',
+    message: {
+      id: '{value} di luar rentang yang biasa. Periksa pemasangan alat dan ukur ulang.',
+      en: '{value} is outside the usual range. Check how the device is placed and measure again.',
+    },
+    raisedWhen: 'A value is possible but outside its expected range (see the plausibility table).',
+  },
+  {
+    code: 'device.remeasure',
+    severity: 'attention',
+    message: {
+      id: 'Alat melaporkan masalah pengukuran ({detail}). Ukur ulang.',
+      en: 'The device reported a measurement problem ({detail}). Measure again.',
+    },
+    raisedWhen:
+      'The device reports body movement, a loose cuff, an improper position, too small a sample, a strip or sensor fault, a temperature out of range or an interrupted reading.',
+  },
+  {
+    code: 'bp.irregular-pulse',
+    severity: 'attention',
+    message: {
+      id: 'Alat mendeteksi denyut nadi tidak teratur. Ukur ulang; bila tetap, sampaikan ke petugas Puskesmas.',
+      en: 'The monitor detected an irregular pulse. Measure again; if it persists, tell the puskesmas.',
+    },
+    raisedWhen: 'The blood pressure monitor reports an irregular pulse.',
+  },
+  {
+    code: 'bp.repeat-needed',
+    severity: 'attention',
+    message: {
+      id: 'Ukur tekanan darah sekali lagi: minimal 2 kali dengan jeda 1–2 menit; yang dinilai adalah rata-ratanya.',
+      en: 'Measure blood pressure once more: at least twice, 1–2 minutes apart; the mean is classified.',
+    },
+    raisedWhen: 'A visit has fewer than two blood pressure readings.',
+  },
+  {
+    code: 'glucose.assumed-random',
+    severity: 'normal',
+    message: {
+      id: 'Status puasa tidak diketahui; dinilai sebagai gula darah sewaktu.',
+      en: 'Fasting state unknown; classified as a random glucose.',
+    },
+    raisedWhen: 'Neither the meter nor the health worker said the patient was fasting.',
+  },
+  {
+    code: 'screening.not-adult',
+    severity: 'attention',
+    message: {
+      id: 'Pasien di bawah 18 tahun: batas dewasa untuk tekanan darah, IMT dan lingkar perut tidak berlaku.',
+      en: 'Patient under 18: the adult limits for blood pressure, BMI and waist do not apply.',
+    },
+    raisedWhen: 'The patient’s age is known and below 18 years.',
+  },
+  {
+    code: 'time.no-device-clock',
+    severity: 'normal',
+    message: {
+      id: 'Alat tidak mengirim waktu; dipakai waktu kiosk saat data diterima.',
+      en: 'The device sent no time; the kiosk’s receive time is used.',
+    },
+    raisedWhen: 'The device sent no time stamp.',
+  },
+  {
+    code: 'time.device-clock-past',
+    severity: 'attention',
+    message: {
+      id: 'Jam alat tertinggal jauh (mungkin ter-reset); dipakai waktu kiosk. Setel jam alat.',
+      en: 'The device clock is far behind (perhaps reset); the kiosk time is used. Set the device clock.',
+    },
+    raisedWhen: 'The device time is more than 24 hours (configurable) before the kiosk received the reading.',
+  },
+  {
+    code: 'time.device-clock-future',
+    severity: 'attention',
+    message: {
+      id: 'Jam alat lebih cepat dari jam kiosk; dipakai waktu kiosk. Setel jam alat.',
+      en: 'The device clock is ahead of the kiosk; the kiosk time is used. Set the device clock.',
+    },
+    raisedWhen: 'The device time is more than 5 minutes (configurable) after the kiosk received the reading.',
+  },
+  {
+    code: 'time.device-clock-invalid',
+    severity: 'attention',
+    message: {
+      id: 'Waktu dari alat tidak valid; dipakai waktu kiosk.',
+      en: 'The device sent an invalid time; the kiosk time is used.',
+    },
+    raisedWhen: 'The device time is not a real calendar date and time (e.g. 30 February, month 0).',
+  },
+];
+
+export interface ThresholdTable {
+  /** Stamped on every flag this table raises (`Flag.rules`), so a record says which rules judged it. */
+  version: string;
+  sources: typeof SOURCES;
+  groups: readonly ThresholdGroup[];
+  rows: readonly ThresholdRow[];
+  plausibility: readonly PlausibilityRow[];
+  flags: readonly FlagDefinition[];
+}
+
+/**
+ * The one table of screening rules. Change a threshold here, bump `version`, and regenerate
+ * docs/screening.md (`write-docs`): a test fails while the page and this table disagree.
+ */
+export const THRESHOLDS: ThresholdTable = {
+  version: 'ilp-2025.1',
+  sources: SOURCES,
+  groups: GROUPS,
+  rows: ROWS,
+  plausibility: PLAUSIBILITY,
+  flags: OTHER_FLAGS,
+};
+
+export function groupOf(id: ThresholdGroupId, table: ThresholdTable = THRESHOLDS): ThresholdGroup {
+  const group = table.groups.find((g) => g.id === id);
+  if (!group) throw new Error(`no threshold group ${id}`);
+  return group;
+}
+
+export function rowsOf(id: ThresholdGroupId, table: ThresholdTable = THRESHOLDS): ThresholdRow[] {
+  return table.rows.filter((r) => r.group === id);
+}
+
+export function flagDefinition(code: string, table: ThresholdTable = THRESHOLDS): FlagDefinition {
+  const def = table.flags.find((f) => f.code === code);
+  if (!def) throw new Error(`no flag definition ${code}`);
+  return def;
+}
+
+export function plausibilityOf(
+  value: ValueName,
+  table: ThresholdTable = THRESHOLDS,
+): PlausibilityRow | undefined {
+  return table.plausibility.find((p) => p.value === value);
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ScreeningOptionError } from './errors.js';
+import { fhirUtc, localToInstant, offsetMinutesAt, toInstant, zonedIso, zoneSpec } from './time.js';
+
+describe('device wall clocks', () => {
+  it.each([
+    ['Asia/Jakarta', '2026-11-23T09:15:00', '2026-11-23T02:15:00.000Z'],
+    ['Asia/Pontianak', '2026-11-23T09:15', '2026-11-23T02:15:00.000Z'],
+    ['Asia/Makassar', '2026-11-23T09:15:00', '2026-11-23T01:15:00.000Z'],
+    ['Asia/Jayapura', '2026-11-23T09:15:00', '2026-11-23T00:15:00.000Z'],
+    ['Asia/Jakarta', '2000-01-01T00:00:00', '1999-12-31T17:00:00.000Z'],
+    ['Asia/Jakarta', '2028-02-29T23:59:59', '2028-02-29T16:59:59.000Z'],
+    ['Europe/Amsterdam', '2026-03-29T03:30:00', '2026-03-29T01:30:00.000Z'],
+  ])('reads %s wall time %s as %s', (timeZone, local, iso) => {
+    expect(localToInstant(local, { timeZone })?.toISOString()).toBe(iso);
+  });
+
+  it('reads a fixed offset', () => {
+    expect(localToInstant('2026-11-23T09:15:00', { utcOffsetMinutes: 420 })?.toISOString()).toBe(
+      '2026-11-23T02:15:00.000Z',
+    );
+    expect(localToInstant('2026-11-23T09:15:00', { utcOffsetMinutes: -300 })?.toISOString()).toBe(
+      '2026-11-23T14:15:00.000Z',
+    );
+  });
+
+  it.each([
+    '2026-02-29T10:00:00',
+    '2026-04-31T10:00',
+    '2026-00-10T10:00',
+    '2026-11-23T24:00',
+    '2026-11-23T10:60',
+    '1969-12-31T23:59',
+    '2026-11-23 10:00',
+    'x',
+  ])('refuses %s as not a real date-time', (local) => {
+    expect(localToInstant(local, { timeZone: 'Asia/Jakarta' })).toBeUndefined();
+  });
+});
+
+describe('zones and instants', () => {
+  it('knows the Indonesian offsets', () => {
+    const t = Date.UTC(2026, 10, 23);
+    expect(offsetMinutesAt({ timeZone: 'Asia/Jakarta' }, t)).toBe(420);
+    expect(offsetMinutesAt({ timeZone: 'Asia/Makassar' }, t)).toBe(480);
+    expect(offsetMinutesAt({ timeZone: 'Asia/Jayapura' }, t)).toBe(540);
+  });
+
+  it('defaults to WIB and refuses unknown zones and offsets', () => {
+    expect(zoneSpec({})).toEqual({ timeZone: 'Asia/Jakarta' });
+    expect(zoneSpec({ timeZone: 'Asia/Makassar', utcOffsetMinutes: 420 })).toEqual({ utcOffsetMinutes: 420 });
+    expect(() => zoneSpec({ timeZone: 'WIB' })).toThrow(ScreeningOptionError);
+    expect(() => zoneSpec({ utcOffsetMinutes: 900 })).toThrow(ScreeningOptionError);
+  });
+
+  it('accepts Dates, offset date-times and zone-less wall times (read in the zone)', () => {
+    const zone = { timeZone: 'Asia/Jakarta' };
+    expect(toInstant('2026-11-23T09:15:00+07:00', zone, 't').toISOString()).toBe('2026-11-23T02:15:00.000Z');
+    expect(toInstant('2026-11-23T02:15:00.250Z', zone, 't').toISOString()).toBe('2026-11-23T02:15:00.250Z');
+    expect(toInstant('2026-11-23T09:15', zone, 't').toISOString()).toBe('2026-11-23T02:15:00.000Z');
+    expect(() => toInstant('23/11/2026', zone, 'period.start')).toThrow(
+      /period.start must be an ISO date-time/,
+    );
+    expect(() => toInstant('2026-02-30T10:00:00Z', zone, 't')).toThrow(ScreeningOptionError);
+  });
+
+  it('writes UTC for FHIR and local time for people', () => {
+    const t = new Date('2026-11-23T02:15:09.987Z');
+    expect(fhirUtc(t)).toBe('2026-11-23T02:15:09+00:00');
+    expect(zonedIso(t, { timeZone: 'Asia/Jakarta' })).toBe('2026-11-23T09:15:09+07:00');
+    expect(zonedIso(t, { utcOffsetMinutes: -210 })).toBe('2026-11-22T22:45:09-03:30');
+  });
+});

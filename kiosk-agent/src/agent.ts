@@ -345,21 +345,46 @@ export class Agent implements AgentView {
       m = settled;
     }
     const session = this.session.current();
-    const reading = toReading(m, {
+    const result = toReading(m, {
       clinicId: this.config.kiosk.clinicId,
       kioskId: this.config.kiosk.id,
       deviceId: device.id,
       protocol: device.protocol,
       receivedAt,
-      ...(session ? { sessionId: session.sessionId, patientId: session.patientId } : {}),
+      timeZone: this.config.kiosk.timeZone,
+      rules: { bmiTable: this.config.screening.bmiTable },
+      ...(session
+        ? {
+            sessionId: session.sessionId,
+            patientId: session.patientId,
+            patient: {
+              ...(session.sex ? { sex: session.sex } : {}),
+              ...(session.ageYears !== undefined ? { ageYears: session.ageYears } : {}),
+            },
+            ...(session.glucoseContext ? { glucoseContext: session.glucoseContext } : {}),
+          }
+        : {}),
     });
-    if (!reading) {
+    if (!result.ok) {
+      // An impossible value or a control-solution test: not a patient reading. Counted, shown on
+      // the kiosk page so the worker measures again, never sent as a clinical fact.
+      const connection = this.devices.find((d) => d.config.id === device.id);
+      if (connection)
+        connection.status.errors[result.error.code] = (connection.status.errors[result.error.code] ?? 0) + 1;
       this.log.warn(
-        { device: device.id, kind: m.kind },
-        'this agent version does not yet normalize this measurement kind',
+        { device: device.id, code: result.error.code },
+        `measurement not taken: ${result.error.message}`,
       );
+      this.events.emit('update', {
+        type: 'measurement-rejected',
+        deviceId: device.id,
+        code: result.error.code,
+        message: result.error.message,
+      });
+      this.statusChanged();
       return;
     }
+    const reading = result.reading;
     const key = dedupeKey(device.id, m);
     const added = this.outbox.add({
       id: reading.id,

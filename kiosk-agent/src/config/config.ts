@@ -85,6 +85,11 @@ export const KioskConfig = z
       .strict()
       .default({ host: '127.0.0.1', port: 8710 }),
     devices: z.array(DeviceConfig).min(1),
+    /** Which Kemenkes BMI table classifies (sources disagree on which the free health check uses). */
+    screening: z
+      .object({ bmiTable: z.enum(['ilp', 'national']).default('ilp') })
+      .strict()
+      .default({ bmiTable: 'ilp' }),
     /** Where the kernel's files are; only containers and tests change these. */
     system: z
       .object({ sysfsRoot: z.string().default('/sys'), devRoot: z.string().default('/dev') })
@@ -109,6 +114,10 @@ const FIXES: [RegExp, string][] = [
   [/^mqtt\.protocolVersion$/, 'use 5 for Mosquitto or EMQX, 4 for the embedded broker of clinic-server'],
   [/^outbox\.path$/, 'set it to a file path on persistent storage, e.g. "/var/lib/klinik-desa/outbox.db"'],
   [/^outbox\.capacity$/, 'a whole number of readings, at least 100, e.g. 100000'],
+  [
+    /^screening\.bmiTable$/,
+    'use ilp (WHO Asia-Pacific, the default) or national (Pedoman Gizi Seimbang 2014)',
+  ],
   [/^http\.host$/, 'the local API listens on loopback only: 127.0.0.1, ::1 or localhost'],
   [/^http\.port$/, 'a port number for the local API, e.g. 8710, or 0 for a free one'],
   [/^devices$/, 'list at least one device: - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0 }'],

@@ -1,10 +1,10 @@
+import { type DeviceMeasurement, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import {
-  type DeviceMeasurement,
-  LOINC,
-  newUuidV7,
-  type Reading,
-  type ReadingValue,
-} from '@klinik-desa/protocol';
+  type MeasurementRejectedError,
+  normalize,
+  type RuleOptions,
+  toReading as screeningToReading,
+} from '@klinik-desa/screening';
 
 export interface ReadingContext {
   clinicId: string;
@@ -12,58 +12,37 @@ export interface ReadingContext {
   deviceId: string;
   protocol: string;
   receivedAt: Date;
+  timeZone?: string;
   sessionId?: string;
   patientId?: string;
+  patient?: { sex?: 'male' | 'female'; ageYears?: number };
+  glucoseContext?: 'fasting' | 'random';
+  rules?: RuleOptions;
 }
 
-const TO_KG: Record<string, number> = { kg: 1, g: 0.001, '[lb_av]': 0.45359237, '[oz_av]': 0.028349523125 };
-
-/** kg with 3 decimals: finer than any body scale, so rounding never changes what was measured. */
-const roundKg = (kg: number) => Math.round(kg * 1000) / 1000;
+export type ReadingResult = { ok: true; reading: Reading } | { ok: false; error: MeasurementRejectedError };
 
 /**
- * The foundation's normalization: weight only, to kilograms (exact factors), keeping the device's
- * own value. Replaced by the screening package's normalizer when that lands.
+ * A decoded measurement becomes a reading: canonical units, LOINC codes, plausibility and triage
+ * flags (the screening package), then the kiosk's identity and the open session. Impossible values
+ * and control-solution tests come back as typed rejections: they are not patient readings.
  */
-export function toReading(m: DeviceMeasurement, ctx: ReadingContext): Reading | undefined {
-  if (m.kind !== 'weight') return undefined;
-  const w = m.weight;
-  const factor = TO_KG[w.unit];
-  if (factor === undefined) return undefined;
-  const value: ReadingValue =
-    w.value === null
-      ? {
-          name: 'weight',
-          code: LOINC.bodyWeight,
-          value: null,
-          unit: 'kg',
-          absentReason: 'error',
-          original: { value: null, unit: w.unit },
-        }
-      : {
-          name: 'weight',
-          code: LOINC.bodyWeight,
-          value: roundKg(w.value * factor),
-          unit: 'kg',
-          original: { value: w.value, unit: w.unit },
-        };
-  const at = ctx.receivedAt.toISOString();
-  return {
+export function toReading(m: DeviceMeasurement, ctx: ReadingContext): ReadingResult {
+  const normalized = normalize(m, {
+    receivedAt: ctx.receivedAt,
+    ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
+    ...(ctx.glucoseContext ? { glucoseContext: ctx.glucoseContext } : {}),
+    ...(ctx.patient ? { patient: ctx.patient } : {}),
+    ...(ctx.rules ? { rules: ctx.rules } : {}),
+  });
+  if (!normalized.ok) return normalized;
+  const reading = screeningToReading(normalized.reading, {
     id: newUuidV7(ctx.receivedAt.getTime()),
     clinicId: ctx.clinicId,
     kioskId: ctx.kioskId,
-    device: {
-      id: ctx.deviceId,
-      protocol: ctx.protocol,
-      ...(m.sequenceNumber !== undefined ? { sequenceNumber: m.sequenceNumber } : {}),
-    },
+    device: { id: ctx.deviceId, protocol: ctx.protocol },
     ...(ctx.sessionId ? { sessionId: ctx.sessionId } : {}),
     ...(ctx.patientId ? { patientId: ctx.patientId } : {}),
-    kind: 'weight',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [value],
-    flags: [],
-  };
+  });
+  return { ok: true, reading };
 }

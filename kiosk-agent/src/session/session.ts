@@ -8,6 +8,11 @@ export const ScreeningSession = z
     sessionId: OpaqueId,
     patientId: OpaqueId,
     operatorId: OpaqueId.optional(),
+    /** For the waist and adult-only thresholds; not an identifier. */
+    sex: z.enum(['male', 'female']).optional(),
+    ageYears: z.number().int().min(0).max(130).optional(),
+    /** The worker's word that the patient has fasted (it wins over the meter's meal marker). */
+    glucoseContext: z.enum(['fasting', 'random']).optional(),
     openedAt: z.iso.datetime({ offset: true }),
   })
   .strict();

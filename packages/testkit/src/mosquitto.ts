@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const binary = mosquittoBinary();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'kd-mosquitto-'));
+  // Started as root, mosquitto drops to its own user: it must be able to write its persistence file.
+  chmodSync(dir, 0o777);
   const lines = [
     `listener ${port} 127.0.0.1`,
     'persistence true',

@@ -1,0 +1,233 @@
+// pnpm bench kiosk-agent: the agent's figures, each beside a baseline measured in the same run.
+//
+//   1. end-to-end readings/s: pty → agent → Mosquitto → clinic server → committed row,
+//      against raw mqtt.js QoS 1 publishes of the same payloads to the same broker
+//   2. latency device frame → committed row at a steady 20 readings/s (p50, p99)
+//   3. outbox writes/s (durable, synchronous=FULL) against bare SQLite inserts with the same setting
+//   4. agent resident memory with 8 devices, against an idle Node process
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newUuidV7 } from '@klinik-desa/protocol';
+import {
+  AGENT_CLI,
+  createPtyPair,
+  type PtyPair,
+  type RunningProcess,
+  SERVER_CLI,
+  startMosquitto,
+  startTsProcess,
+  waitFor,
+} from '@klinik-desa/testkit';
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { SqliteOutbox } from '../src/outbox/sqlite-outbox.js';
+import { toReading } from '../src/readings/to-reading.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-bench-agent-'));
+const line = (kg: number) => `ST,+${kg.toFixed(2).padStart(8, '0')} kg\r\n`;
+/** Consecutive loads 1 kg apart: every line is a new weighing, so every line is a reading. */
+const load = (i: number) => 30 + (i % 170);
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+
+function samplePayload(i: number): string {
+  const reading = toReading(
+    { kind: 'weight', weight: { value: load(i), unit: 'kg' } },
+    { clinicId: 'bench', kioskId: 'k1', deviceId: 'scale-1', protocol: 'ad-scale', receivedAt: new Date() },
+  );
+  return JSON.stringify(reading);
+}
+
+async function main() {
+  const broker = await startMosquitto();
+  const running: RunningProcess[] = [];
+  const ptys: PtyPair[] = [];
+  try {
+    // 1. Transport ceiling: raw QoS 1 publishes to the same broker.
+    const N = 2000;
+    const raw = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    const payloads = Array.from({ length: N }, (_, i) => samplePayload(i));
+    let t = performance.now();
+    await Promise.all(payloads.map((p) => raw.publishAsync('bench/raw', p, { qos: 1 })));
+    const rawRate = N / ((performance.now() - t) / 1000);
+    await raw.endAsync();
+
+    // 1. End to end through the real processes.
+    const clinicDb = join(dir, 'clinic.db');
+    const server = startTsProcess('clinic-server', SERVER_CLI, [
+      'start',
+      '--db',
+      clinicDb,
+      '--broker',
+      broker.url,
+      '--client-id',
+      'bench-ingest',
+      '--log-level',
+      'warn',
+    ]);
+    running.push(server);
+    await waitFor(() => {
+      try {
+        const db = new Database(clinicDb, { readonly: true, fileMustExist: true });
+        db.close();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const pty = await createPtyPair('bench', dir);
+    ptys.push(pty);
+    const config = join(dir, 'kiosk.yaml');
+    writeFileSync(
+      config,
+      [
+        'kiosk: { id: k1, clinicId: bench }',
+        `mqtt: { url: "${broker.url}", maxInFlight: 200 }`,
+        `outbox: { path: "${join(dir, 'outbox.db')}" }`,
+        'http: { port: 0 }',
+        'devices:',
+        `  - { id: scale-1, protocol: ad-scale, port: "${pty.agentPath}", baudRate: 115200 }`,
+      ].join('\n'),
+    );
+    const agent = startTsProcess('kiosk-agent', AGENT_CLI, [
+      'start',
+      '--config',
+      config,
+      '--log-level',
+      'warn',
+    ]);
+    running.push(agent);
+    await new Promise((r) => setTimeout(r, 3000));
+    const fd = openSync(pty.devicePath, 'w');
+    const count = () => {
+      try {
+        const db = new Database(clinicDb, { readonly: true, fileMustExist: true });
+        const n = (db.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
+        db.close();
+        return n;
+      } catch {
+        return 0;
+      }
+    };
+    t = performance.now();
+    for (let i = 0; i < N; i++) writeSync(fd, line(load(i)));
+    await waitFor(() => count() >= N, { timeoutMs: 120_000, intervalMs: 20, what: `${N} rows` });
+    const e2eRate = N / ((performance.now() - t) / 1000);
+
+    // 2. Latency at a steady rate: frame written → row committed (stored_at, same clock).
+    const writtenAt = new Map<number, number>();
+    const before = count();
+    const steady = 200;
+    for (let i = 0; i < steady; i++) {
+      const kg = 500 + i; // loads not used above, so each row maps back to its frame
+      writtenAt.set(kg, Date.now());
+      writeSync(fd, `ST,+${kg.toFixed(2).padStart(8, '0')} kg\r\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await waitFor(() => count() >= before + steady, { timeoutMs: 60_000, what: 'steady rows' });
+    const db = new Database(clinicDb, { readonly: true });
+    const rows = db.prepare('SELECT body, stored_at FROM readings').all() as {
+      body: string;
+      stored_at: string;
+    }[];
+    db.close();
+    const latencies = rows
+      .map((r) => {
+        const kg = (JSON.parse(r.body) as { values: { value: number }[] }).values[0]?.value ?? 0;
+        const at = writtenAt.get(kg);
+        return at === undefined ? undefined : Date.parse(r.stored_at) - at;
+      })
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
+    closeSync(fd);
+
+    // 4. Memory with 8 devices (the first agent is replaced by one with 8 ports).
+    await agent.stop();
+    const eight = await Promise.all(Array.from({ length: 8 }, (_, i) => createPtyPair(`dev${i}`, dir)));
+    ptys.push(...eight);
+    writeFileSync(
+      config,
+      [
+        'kiosk: { id: k1, clinicId: bench }',
+        `mqtt: { url: "${broker.url}" }`,
+        `outbox: { path: "${join(dir, 'outbox8.db')}" }`,
+        'http: { port: 0 }',
+        'devices:',
+        ...eight.map((p, i) => `  - { id: scale-${i}, protocol: ad-scale, port: "${p.agentPath}" }`),
+      ].join('\n'),
+    );
+    const agent8 = startTsProcess('kiosk-agent-8', AGENT_CLI, ['start', '--config', config]);
+    running.push(agent8);
+    const [, api] = await agent8.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/);
+    for (const p of eight) {
+      const f = openSync(p.devicePath, 'w');
+      for (let i = 0; i < 50; i++) writeSync(f, line(load(i)));
+      closeSync(f);
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
+    const idle = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [
+        '-e',
+        'setTimeout(() => console.log(process.memoryUsage().rss), 500)',
+      ]);
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.on('exit', () => resolve(Number(out.trim())));
+    });
+
+    // 3. Outbox writes/s against bare SQLite inserts, both fsync'd on every commit.
+    const W = 2000;
+    const outbox = new SqliteOutbox(join(dir, 'outbox-bench.db'));
+    t = performance.now();
+    for (let i = 0; i < W; i++) {
+      const id = newUuidV7();
+      outbox.add({
+        id,
+        topic: 'klinik-desa/v1/bench/k1/readings',
+        payload: payloads[i % payloads.length] as string,
+      });
+    }
+    const outboxRate = W / ((performance.now() - t) / 1000);
+    outbox.close();
+    const bare = new Database(join(dir, 'bare.db'));
+    bare.pragma('journal_mode = WAL');
+    bare.pragma('synchronous = FULL');
+    bare.exec('CREATE TABLE t (id TEXT PRIMARY KEY, topic TEXT, payload TEXT)');
+    const insert = bare.prepare('INSERT INTO t VALUES (?, ?, ?)');
+    t = performance.now();
+    for (let i = 0; i < W; i++)
+      insert.run(newUuidV7(), 'klinik-desa/v1/bench/k1/readings', payloads[i % payloads.length]);
+    const bareRate = W / ((performance.now() - t) / 1000);
+    bare.close();
+
+    console.log('figure                                   this       baseline   ratio   aim');
+    console.log(
+      `end-to-end readings/s (pty→row)          ${fmt(e2eRate).padEnd(10)} ${fmt(rawRate).padEnd(10)} ${fmt(e2eRate / rawRate).padEnd(7)} ≥ 0.5 (baseline: raw mqtt.js QoS 1 publishes)`,
+    );
+    console.log(
+      `latency frame→row p50 / p99 (ms)         ${fmt(pct(latencies, 50))} / ${fmt(pct(latencies, 99))}${' '.repeat(4)}-          -       p99 < 50 ms (${latencies.length} readings at 20/s)`,
+    );
+    console.log(
+      `outbox writes/s (durable)                ${fmt(outboxRate).padEnd(10)} ${fmt(bareRate).padEnd(10)} ${fmt(outboxRate / bareRate).padEnd(7)} (baseline: bare SQLite insert, synchronous=FULL)`,
+    );
+    console.log(
+      `agent RSS with 8 devices (MB)            ${fmt(rss / 2 ** 20).padEnd(10)} ${fmt(idle / 2 ** 20).padEnd(10)} ${fmt(rss / idle).padEnd(7)} < 80 MB (baseline: idle node process)`,
+    );
+  } finally {
+    await Promise.all(running.map((p) => p.stop(3000)));
+    await Promise.all(ptys.map((p) => p.close()));
+    await broker.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

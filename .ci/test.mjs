@@ -55,6 +55,7 @@ const workspaces = JSON.parse(
   }).stdout || '[]',
 );
 for (const ws of workspaces) {
+  if (ws.path === root) continue; // the workspace root has no sources of its own
   const pkg = JSON.parse(readFileSync(join(ws.path, 'package.json'), 'utf8'));
   if (!pkg.scripts?.typecheck) continue;
   check(

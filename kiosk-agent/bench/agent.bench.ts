@@ -122,7 +122,8 @@ async function main() {
     const before = count();
     const steady = 200;
     for (let i = 0; i < steady; i++) {
-      const kg = 500 + i; // loads not used above, so each row maps back to its frame
+      // Loads ending in 3 hundredths, never used above, so each row maps back to its frame.
+      const kg = Math.round((30.33 + i * 0.7) * 100) / 100;
       writtenAt.set(kg, Date.now());
       writeSync(fd, `ST,+${kg.toFixed(2).padStart(8, '0')} kg\r\n`);
       await new Promise((r) => setTimeout(r, 50));

@@ -41,6 +41,8 @@ export class Agent implements AgentView {
   private readonly startedAt = new Date().toISOString();
   private readonly timers: NodeJS.Timeout[] = [];
   private statusSoon: NodeJS.Timeout | undefined;
+  private readonly toKeep: { reading: Reading; device: DeviceConfig; key?: string }[] = [];
+  private keepSoon: NodeJS.Immediate | undefined;
   private http: Server | undefined;
   private readonly readingsTotal = new Map<string, number>();
   /** Decode errors since the last `decode-errors` event, by device and code. */
@@ -122,6 +124,10 @@ export class Agent implements AgentView {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    if (this.keepSoon) {
+      clearImmediate(this.keepSoon);
+      this.keepReadings();
+    }
     clearTimeout(this.statusSoon);
     this.reportDecodeErrors();
     this.event({ type: 'stopping' });
@@ -386,28 +392,46 @@ export class Agent implements AgentView {
     }
     const reading = result.reading;
     const key = dedupeKey(device.id, m);
-    const added = this.outbox.add({
-      id: reading.id,
-      topic: topics.readings(reading.clinicId, reading.kioskId),
-      payload: JSON.stringify(reading),
-      ...(key !== undefined ? { dedupeKey: key } : {}),
-    });
-    if (!added) {
-      this.log.debug({ device: device.id, key }, 'a record the device sent before: not kept twice');
-      return;
-    }
-    this.readingsTotal.set(device.id, (this.readingsTotal.get(device.id) ?? 0) + 1);
-    const connection = this.devices.find((d) => d.config.id === device.id);
-    if (connection) {
-      connection.status.readings = (connection.status.readings ?? 0) + 1;
-      connection.status.lastReadingAt = reading.receivedAt;
-    }
-    // Ids, kind and device only: a patient identifier never goes into a log line.
-    this.log.info(
-      { readingId: reading.id, device: device.id, kind: reading.kind, bound: session !== undefined },
-      'reading kept in the outbox',
+    this.toKeep.push({ reading, device, ...(key !== undefined ? { key } : {}) });
+    // Frames that arrive together (a burst, a meter's memory dump) are kept in one transaction:
+    // one disk flush for all of them, before any of them is shown or sent.
+    this.keepSoon ??= setImmediate(() => this.keepReadings());
+  }
+
+  private keepReadings(): void {
+    this.keepSoon = undefined;
+    const batch = this.toKeep.splice(0);
+    const added = this.outbox.addMany(
+      batch.map(({ reading, key }) => ({
+        id: reading.id,
+        topic: topics.readings(reading.clinicId, reading.kioskId),
+        payload: JSON.stringify(reading),
+        ...(key !== undefined ? { dedupeKey: key } : {}),
+      })),
     );
-    this.events.emit('update', { type: 'reading', state: 'queued', reading });
+    batch.forEach(({ reading, device, key }, i) => {
+      if (!added[i]) {
+        this.log.debug({ device: device.id, key }, 'a record the device sent before: not kept twice');
+        return;
+      }
+      this.readingsTotal.set(device.id, (this.readingsTotal.get(device.id) ?? 0) + 1);
+      const connection = this.devices.find((d) => d.config.id === device.id);
+      if (connection) {
+        connection.status.readings = (connection.status.readings ?? 0) + 1;
+        connection.status.lastReadingAt = reading.receivedAt;
+      }
+      // Ids, kind and device only: a patient identifier never goes into a log line.
+      this.log.info(
+        {
+          readingId: reading.id,
+          device: device.id,
+          kind: reading.kind,
+          bound: reading.sessionId !== undefined,
+        },
+        'reading kept in the outbox',
+      );
+      this.events.emit('update', { type: 'reading', state: 'queued', reading });
+    });
     this.publisher.kick();
     this.statusChanged();
   }

@@ -1,10 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `testing` is a second entry point: the conformance suite vendors run on their own drivers.
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // The test runner and property library are the vendor's own (optional peer dependencies).
+  external: ['vitest', 'fast-check'],
 });

@@ -1,5 +1,6 @@
 import {
   DEFAULT_LIMITS,
+  type NewOutboxEntry,
   type Outbox,
   type OutboxEntry,
   type OutboxLimits,
@@ -13,6 +14,7 @@ import {
 export class MemoryOutbox implements Outbox {
   private readonly rows = new Map<string, OutboxEntry>();
   private readonly seen = new Map<string, number>();
+  private lastSeq = 0;
   private readonly limits: OutboxLimits;
 
   constructor(
@@ -22,13 +24,18 @@ export class MemoryOutbox implements Outbox {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  add(entry: { id: string; topic: string; payload: string; dedupeKey?: string }): boolean {
+  addMany(entries: readonly NewOutboxEntry[]): boolean[] {
+    return entries.map((e) => this.add(e));
+  }
+
+  add(entry: NewOutboxEntry): boolean {
     if (this.rows.has(entry.id)) return false;
     if (entry.dedupeKey !== undefined) {
       if (this.seen.has(entry.dedupeKey)) return false;
       this.seen.set(entry.dedupeKey, this.now());
     }
     this.rows.set(entry.id, {
+      seq: ++this.lastSeq,
       id: entry.id,
       topic: entry.topic,
       payload: entry.payload,
@@ -39,20 +46,22 @@ export class MemoryOutbox implements Outbox {
     return true;
   }
 
-  nextToPublish(limit: number, skip: ReadonlySet<string>): OutboxEntry[] {
+  nextToPublish(limit: number, afterSeq = 0): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (const e of this.rows.values()) {
       if (out.length >= limit) break;
-      if ((e.state === 'queued' || e.state === 'published') && !skip.has(e.id)) out.push({ ...e });
+      if (e.seq > afterSeq && (e.state === 'queued' || e.state === 'published')) out.push({ ...e });
     }
     return out;
   }
 
-  markPublished(id: string): void {
-    const e = this.rows.get(id);
-    if (e && (e.state === 'queued' || e.state === 'published')) {
-      e.state = 'published';
-      e.attempts++;
+  markPublished(ids: string | readonly string[]): void {
+    for (const id of typeof ids === 'string' ? [ids] : ids) {
+      const e = this.rows.get(id);
+      if (e && (e.state === 'queued' || e.state === 'published')) {
+        e.state = 'published';
+        e.attempts++;
+      }
     }
   }
 

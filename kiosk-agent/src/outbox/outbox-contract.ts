@@ -31,7 +31,7 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       const o = outbox();
       const [a, b, c] = [entry(), entry(), entry()];
       for (const e of [a, b, c]) expect(o.add(e)).toBe(true);
-      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([a.id, b.id, c.id]);
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([a.id, b.id, c.id]);
       o.markPublished(a.id);
       expect(o.get(a.id)).toMatchObject({ state: 'published', attempts: 1 });
       expect(o.stats()).toMatchObject({ pending: 3, total: 3 });
@@ -39,7 +39,7 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       expect(o.markReceived([a.id])).toBe(0);
       expect(o.get(a.id)?.state).toBe('received');
       expect(o.stats()).toMatchObject({ pending: 2, total: 3 });
-      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([b.id, c.id]);
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([b.id, c.id]);
     });
 
     it('sends a published reading again until it is received (the receipt may be lost)', () => {
@@ -47,20 +47,21 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       const a = entry();
       o.add(a);
       o.markPublished(a.id);
-      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([a.id]);
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([a.id]);
       o.markPublished(a.id);
       expect(o.get(a.id)?.attempts).toBe(2);
     });
 
-    it('respects the limit and the ids in flight', () => {
+    it('respects the limit and continues after a position', () => {
       const o = outbox();
       const es = Array.from({ length: 5 }, () => entry());
       for (const e of es) o.add(e);
-      expect(o.nextToPublish(2, new Set([es[0]!.id, es[2]!.id])).map((e) => e.id)).toEqual([
-        es[1]!.id,
-        es[3]!.id,
-      ]);
-      expect(o.nextToPublish(0, new Set())).toEqual([]);
+      const first = o.nextToPublish(2);
+      expect(first.map((e) => e.id)).toEqual([es[0]!.id, es[1]!.id]);
+      expect(o.nextToPublish(2, first.at(-1)!.seq).map((e) => e.id)).toEqual([es[2]!.id, es[3]!.id]);
+      o.markReceived([es[2]!.id]);
+      expect(o.nextToPublish(10, first.at(-1)!.seq).map((e) => e.id)).toEqual([es[3]!.id, es[4]!.id]);
+      expect(o.nextToPublish(0)).toEqual([]);
     });
 
     it('keeps a reading once, whether the same id or the same device record comes again', () => {
@@ -80,7 +81,7 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       o.add(b);
       o.reject(a.id, 'SCHEMA', '/values: must have at least 1 item');
       expect(o.get(a.id)).toMatchObject({ state: 'rejected', rejectCode: 'SCHEMA' });
-      expect(o.nextToPublish(10, new Set()).map((e) => e.id)).toEqual([b.id]);
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([b.id]);
       expect(o.stats()).toMatchObject({ pending: 2, rejected: 1 });
     });
 
@@ -101,6 +102,17 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       for (let i = 0; i < 4; i++) o.add(entry());
       expect(o.prune(now)).toBe(0);
       expect(o.stats()).toMatchObject({ pending: 6, total: 6, nearlyFull: true });
+    });
+
+    it('adds a batch at once, telling which entries were new', () => {
+      const o = outbox();
+      const a = entry(newUuidV7(), 'meter-1#seq:1');
+      o.add(a);
+      const b = entry();
+      expect(o.addMany([a, b, entry(newUuidV7(), 'meter-1#seq:1'), b])).toEqual([false, true, false, false]);
+      o.markPublished([a.id, b.id]);
+      expect(o.get(b.id)).toMatchObject({ state: 'published', attempts: 1 });
+      expect(o.stats().total).toBe(2);
     });
 
     it('lists the most recent readings first', () => {

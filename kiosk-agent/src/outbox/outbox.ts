@@ -8,6 +8,8 @@ export type OutboxState = 'queued' | 'published' | 'received' | 'rejected';
 
 /** One reading on its way to the clinic. */
 export interface OutboxEntry {
+  /** Position in the outbox: readings are sent in this order. */
+  seq: number;
   id: string;
   topic: string;
   payload: string;
@@ -30,6 +32,13 @@ export interface OutboxStats {
   nearlyFull: boolean;
 }
 
+export interface NewOutboxEntry {
+  id: string;
+  topic: string;
+  payload: string;
+  dedupeKey?: string;
+}
+
 export class OutboxLockedError extends Error {
   override readonly name = 'OutboxLockedError';
   readonly code = 'OUTBOX_LOCKED';
@@ -46,10 +55,15 @@ export interface Outbox {
    * with this `dedupeKey` (device + sequence number, or device + time + value), was kept before:
    * meters hand over their whole memory again and again.
    */
-  add(entry: { id: string; topic: string; payload: string; dedupeKey?: string }): boolean;
-  /** Readings to (re)send, oldest first: not received, not rejected, not among the ids given. */
-  nextToPublish(limit: number, skip: ReadonlySet<string>): OutboxEntry[];
-  markPublished(id: string): void;
+  add(entry: NewOutboxEntry): boolean;
+  /** The same for several readings at once, durable together (one disk flush): per entry, was it new. */
+  addMany(entries: readonly NewOutboxEntry[]): boolean[];
+  /**
+   * Readings still to be confirmed (not received, not rejected), oldest first, after position
+   * `afterSeq`: the publisher keeps a cursor, so a long run awaiting receipts is not read again.
+   */
+  nextToPublish(limit: number, afterSeq?: number): OutboxEntry[];
+  markPublished(ids: string | readonly string[]): void;
   /** The clinic has these. Returns how many were waiting for it. */
   markReceived(ids: readonly string[]): number;
   /** The clinic will never take it: keep it, stop sending, show it. */

@@ -18,16 +18,6 @@ afterEach(() => {
 const entry = (id = newUuidV7()) => ({ id, topic: 'klinik-desa/v1/c/k/readings', payload: `{"id":"${id}"}` });
 
 describe('SqliteOutbox', () => {
-  it('pages past a long run of readings awaiting receipts', () => {
-    const o = outbox();
-    const es = Array.from({ length: 300 }, () => entry());
-    for (const e of es) o.add(e);
-    const waiting = new Set(es.slice(0, 250).map((e) => e.id));
-    expect(o.nextToPublish(10, waiting).map((e) => e.id)).toEqual(es.slice(250, 260).map((e) => e.id));
-    o.markReceived(es.slice(0, 100).map((e) => e.id));
-    expect(o.nextToPublish(1, new Set()).map((e) => e.id)).toEqual([es[100]!.id]);
-  });
-
   it('is a private file that survives reopening', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kd-outbox-')), 'outbox.db');
     const first = new SqliteOutbox(path);

@@ -1,4 +1,6 @@
+import type { Transform } from 'node:stream';
 import type { DeviceMeasurement, MeasurementKind } from '@klinik-desa/protocol';
+import type { DecodeError } from './errors.js';
 
 /** How the bytes of a device are cut into frames before decoding. */
 export type Framing =
@@ -9,20 +11,34 @@ export type Framing =
       /** A line longer than this is cut off and reported as TOO_LONG. */
       maxFrameBytes: number;
     }
-  | { type: 'custom'; maxFrameBytes: number };
+  /** Bytes with their own structure: the driver's `createFramer()` cuts them. */
+  | { type: 'custom'; maxFrameBytes: number }
+  /**
+   * Already one frame per message from the transport (one BLE notification relayed by the gateway):
+   * nothing to cut. GATT characteristic drivers use this; they never sit on a serial port alone.
+   */
+  | { type: 'packet'; maxFrameBytes: number };
 
 export interface SerialSettings {
   baudRate: number;
   dataBits: 5 | 6 | 7 | 8;
   parity: 'none' | 'even' | 'odd';
   stopBits: 1 | 2;
+  /** Lines the cable needs raised: the Contour cable takes its power from DTR. */
+  dtr?: boolean;
 }
 
 export interface ProtocolInfo {
   /** The id used in kiosk configuration, e.g. `ad-scale`. */
   id: string;
+  /** What a person calls it: `A&D weighing data format`, `Blood Pressure Measurement 0x2A35`. */
+  name?: string;
   vendor: string;
   models: readonly string[];
+  /**
+   * `serial`: its own serial port. `ble-gateway`: a GATT characteristic that arrives through the
+   * BLE gateway (the gateway itself is a `serial` protocol).
+   */
   transport: 'serial' | 'ble-gateway';
   kinds: readonly MeasurementKind[];
   /** `stream`: the device talks by itself; `dialogue`: the agent must answer or ask. */
@@ -30,12 +46,75 @@ export interface ProtocolInfo {
   /** The usual serial settings; every one can be overridden per device in the kiosk config. */
   serial?: SerialSettings;
   framing: Framing;
+  /** `confirmed`: a vendor document or a widely used driver states it; `partial`: hobby code only. */
+  confidence?: 'confirmed' | 'partial';
+}
+
+/** Options every framer takes; each driver documents any of its own. */
+export interface FramerOptions {
+  /** A frame growing past this many bytes is dropped (and reported as TOO_LONG). Default: the driver's. */
+  maxFrameBytes?: number;
+  /** Told about every byte run the framer throws away: oversize frames, a truncated last frame. */
+  onDiscard?: (error: DecodeError) => void;
+}
+
+/**
+ * The pure core of a framer: bytes in, whole frames out, leftovers kept for the next chunk. It emits
+ * the same frames however the input is cut into chunks.
+ */
+export interface FrameSplitter {
+  push(chunk: Uint8Array): Uint8Array[];
+  /** The input ended: a partial frame still held is reported (TRUNCATED) and dropped. */
+  end(): void;
+}
+
+/** What a dialogue wants done after each event: bytes to write, readings and errors to hand on. */
+export interface DialogueStep {
+  /** Write these to the device, in order, before waiting for the next frame. */
+  write: Uint8Array[];
+  measurements: DeviceMeasurement[];
+  errors: DecodeError[];
+  /** Things worth a log line or a status field: a meter identified itself, a BLE device connected. */
+  events: DialogueEvent[];
+  /** The exchange is over; the port may be closed or a new dialogue started. */
+  done: boolean;
+  /** Call `onTimeout()` if no frame arrives within this many milliseconds. Absent: wait as long as it takes. */
+  timeoutMs?: number;
+}
+
+export interface DialogueEvent {
+  /** Kebab-case, stable: `meter-info`, `device-connected`, `records-transferred`, ... */
+  type: string;
+  detail: Record<string, string | number | boolean>;
+}
+
+/**
+ * A command/response protocol as a pure state machine: no port, no timer, no clock. The agent owns
+ * those: it writes `write`, feeds every frame from the driver's framer to `onFrame`, and calls
+ * `onTimeout` when `timeoutMs` passes without a frame.
+ */
+export interface Dialogue {
+  start(): DialogueStep;
+  onFrame(frame: Uint8Array): DialogueStep;
+  onTimeout(): DialogueStep;
 }
 
 /** A device protocol: pure functions, no I/O, no clock, no randomness. */
 export interface DeviceDriver extends ProtocolInfo {
   /** Turns one frame into a measurement, or throws `DecodeError`. Nothing else is thrown. */
   decode(frame: Uint8Array): DeviceMeasurement;
-  /** The bytes the device would send for this measurement: the simulator's half. */
+  /** The bytes the device would send for this measurement: the simulator's half. Throws `EncodeError`. */
   encode(measurement: DeviceMeasurement): Uint8Array;
+  /** Required when `framing.type` is `custom`: a Transform from raw bytes to frames (object mode). */
+  createFramer?(options?: FramerOptions): Transform;
+  /** The same framing without streams (optional): what `createFramer` wraps. */
+  createSplitter?(options?: FramerOptions): FrameSplitter;
+  /** Required when `mode` is `dialogue`. Options are the driver's own (documented with the driver). */
+  createDialogue?(options?: Record<string, unknown>): Dialogue;
+  /** Measurements this driver can encode: the simulator plays them, the conformance suite round-trips them. */
+  examples?: readonly DeviceMeasurement[];
+}
+
+export function emptyStep(): DialogueStep {
+  return { write: [], measurements: [], errors: [], events: [], done: false };
 }

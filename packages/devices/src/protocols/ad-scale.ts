@@ -1,7 +1,7 @@
 import type { DeviceMeasurement, DeviceValue, Ucum, WeightMeasurement } from '@klinik-desa/protocol';
 import { toBytes, toLatin1 } from '../bytes.js';
 import type { DeviceDriver } from '../driver.js';
-import { DecodeError } from '../errors.js';
+import { DecodeError, EncodeError } from '../errors.js';
 
 const ID = 'ad-scale';
 
@@ -71,15 +71,17 @@ function decode(frame: Uint8Array): WeightMeasurement {
 function formatData(value: number, decimals: number): string {
   const sign = value < 0 ? '-' : '+';
   const digits = Math.abs(value).toFixed(decimals);
-  if (digits.length > 8) throw new RangeError(`${value} does not fit the 9-character A&D data field`);
+  if (digits.length > 8)
+    throw new EncodeError('OUT_OF_RANGE', ID, `${value} does not fit the 9-character A&D data field`);
   return sign + digits.padStart(8, '0');
 }
 
 function encode(measurement: DeviceMeasurement): Uint8Array {
-  if (measurement.kind !== 'weight') throw new TypeError('ad-scale encodes weight only');
+  if (measurement.kind !== 'weight')
+    throw new EncodeError('WRONG_KIND', ID, `encodes weight, not ${measurement.kind}`);
   const { weight } = measurement;
   const unitField = UNIT_FIELD[weight.unit];
-  if (!unitField) throw new TypeError(`ad-scale has no unit field for ${weight.unit}`);
+  if (!unitField) throw new EncodeError('UNSUPPORTED_UNIT', ID, `no A&D unit field for ${weight.unit}`);
   const annunciations = measurement.annunciations ?? [];
   if (weight.value === null) return toBytes(`OL,+999999.9${unitField}\r\n`);
   const decimals = weight.unit === 'g' ? 3 : 2;
@@ -89,6 +91,7 @@ function encode(measurement: DeviceMeasurement): Uint8Array {
 
 export const adScale: DeviceDriver = {
   id: ID,
+  name: 'A&D weighing data format',
   vendor: 'A&D',
   models: ['FX-i', 'FZ-i', 'GF', 'GX', 'HW', 'SE', 'UC-321'],
   transport: 'serial',
@@ -96,6 +99,8 @@ export const adScale: DeviceDriver = {
   mode: 'stream',
   serial: { baudRate: 2400, dataBits: 7, parity: 'even', stopBits: 1 },
   framing: { type: 'line', delimiter: '\r\n', maxFrameBytes: 64 },
+  confidence: 'confirmed',
   decode,
   encode,
+  examples: [{ kind: 'weight', weight: { value: 62.45, unit: 'kg' } }],
 };

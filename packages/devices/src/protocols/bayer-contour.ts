@@ -1,0 +1,523 @@
+import type { DeviceMeasurement, GlucoseMeasurement, GlucoseSpecimen } from '@klinik-desa/protocol';
+import { toLatin1 } from '../bytes.js';
+import type { DeviceDriver, Dialogue, DialogueStep, FramerOptions } from '../driver.js';
+import { emptyStep } from '../driver.js';
+import { DecodeError, EncodeError, isDecodeError } from '../errors.js';
+import { framerStream } from '../framing.js';
+import {
+  ACK,
+  type AstmDelimiters,
+  buildAstmFrame,
+  CR,
+  createAstmSplitter,
+  DEFAULT_DELIMITERS,
+  delimitersOfHeader,
+  ENQ,
+  EOT,
+  NAK,
+  parseAstmFrame,
+  STX,
+} from './astm.js';
+
+const ID = 'bayer-contour';
+
+/**
+ * Bayer/Ascensia Contour glucometers on a serial cable: ASTM E1381 frames (see astm.ts) carrying
+ * ASTM E1394 records, one record per frame, each ending with CR inside the text and the frame with
+ * ETB. Records: `H` header (product, serial, unit setting `U=`, record count, meter time), `P`
+ * patient, `R` result, `L` terminator.
+ *
+ * Two result layouts are in use:
+ *   Contour Next family: R|seq|^^^Glucose|93|mg/dL^P||A/M0/T1||201505261150
+ *   older serial Contour: R|seq|^^^Glucose|93|mg/dL^P|ref|flag|usermark|status|||201505261150
+ * Markers (`/` or `\` separated): `>`/`<` above/below the meter's range, `B`/`A` before/after a meal,
+ * `C` control solution (and `E` in the older status field). Unknown markers are kept in
+ * `extra.markers`.
+ */
+export type ContourUnit = 'mg/dL' | 'mmol/L';
+
+export interface ContourHeader {
+  type: 'header';
+  delimiters: AstmDelimiters;
+  model?: string;
+  serialNumber?: string;
+  /** The meter's display unit from the `U=` setting. */
+  unit?: ContourUnit;
+  recordCount?: number;
+  meterTime?: string;
+}
+
+export type ContourRecord =
+  | ContourHeader
+  | { type: 'result'; measurement: GlucoseMeasurement }
+  | { type: 'patient' }
+  | { type: 'terminator' }
+  | { type: 'other'; recordType: string };
+
+export interface RecordContext {
+  delimiters?: AstmDelimiters;
+  /** From the header, for a result whose unit field is empty. */
+  unit?: ContourUnit;
+}
+
+const TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/;
+
+function parseTime(text: string): string | undefined {
+  const match = TIME.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hours, minutes, seconds] = match;
+  const y = Number(year);
+  const mo = Number(month);
+  const d = Number(day);
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return undefined;
+  if (Number(hours) > 23 || Number(minutes) > 59 || (seconds !== undefined && Number(seconds) > 59))
+    return undefined;
+  return `${year}-${month}-${day}T${hours}:${minutes}${seconds === undefined ? '' : `:${seconds}`}`;
+}
+
+function parseHeader(fields: string[], delimiters: AstmDelimiters): ContourHeader {
+  const header: ContourHeader = { type: 'header', delimiters };
+  const product = (fields[4] ?? '').split(delimiters.component);
+  if (product[0]) header.model = product[0];
+  if (product[2]) header.serialNumber = product[2];
+  for (const setting of (fields[5] ?? '').split(delimiters.component)) {
+    if (setting === 'U=0') header.unit = 'mg/dL';
+    if (setting === 'U=1') header.unit = 'mmol/L';
+  }
+  if (/^\d+$/.test(fields[6] ?? '')) header.recordCount = Number(fields[6]);
+  const meterTime = parseTime(fields[13] ?? '');
+  if (meterTime) header.meterTime = meterTime;
+  return header;
+}
+
+const METHOD_SPECIMEN: Readonly<Record<string, GlucoseSpecimen>> = {
+  B: 'capillary-whole-blood',
+  P: 'capillary-plasma',
+};
+const SPECIMEN_METHOD: Readonly<Partial<Record<GlucoseSpecimen, string>>> = {
+  'capillary-whole-blood': 'B',
+  'capillary-plasma': 'P',
+};
+
+function parseResult(
+  fields: string[],
+  context: RecordContext,
+  delimiters: AstmDelimiters,
+): GlucoseMeasurement {
+  const sequence = fields[1] ?? '';
+  if (!/^\d{1,9}$/.test(sequence))
+    throw new DecodeError('BAD_FORMAT', ID, `record number ${JSON.stringify(sequence)}`);
+  const test = (fields[2] ?? '').split(delimiters.component).filter(Boolean).pop() ?? '';
+  if (test.toLowerCase() !== 'glucose') {
+    throw new DecodeError('UNSUPPORTED', ID, `result of ${JSON.stringify(test)}, not glucose`);
+  }
+  const valueText = fields[3] ?? '';
+  if (!/^\d{1,4}(\.\d{1,3})?$/.test(valueText)) {
+    throw new DecodeError('BAD_FORMAT', ID, `glucose value ${JSON.stringify(valueText)} is not a number`);
+  }
+  const [unitText = '', method = ''] = (fields[4] ?? '').split(delimiters.component);
+  let unit: ContourUnit;
+  if (unitText === 'mg/dL' || unitText === 'mmol/L') unit = unitText;
+  else if (unitText === '' && context.unit) unit = context.unit;
+  else if (unitText === '')
+    throw new DecodeError('BAD_FORMAT', ID, 'no unit in the result and no header before it');
+  else throw new DecodeError('UNSUPPORTED', ID, `unit ${JSON.stringify(unitText)}`);
+
+  let timeIndex = -1;
+  for (let i = fields.length - 1; i >= 5; i--) {
+    if (TIME.test(fields[i]!)) {
+      timeIndex = i;
+      break;
+    }
+  }
+  const measurement: GlucoseMeasurement = {
+    kind: 'glucose',
+    concentration: { value: Number(valueText), unit },
+    sequenceNumber: Number(sequence),
+  };
+  const specimen = METHOD_SPECIMEN[method];
+  if (specimen) measurement.specimen = specimen;
+  if (timeIndex !== -1) {
+    const deviceTime = parseTime(fields[timeIndex]!);
+    if (deviceTime) measurement.deviceTime = deviceTime;
+  }
+
+  // The older layout keeps its status (E = control) at field 9 and the time at field 12.
+  const olderLayout = timeIndex >= 11;
+  const markerFields = fields.slice(6, timeIndex === -1 ? fields.length : timeIndex);
+  const annunciations: string[] = [];
+  const unknown: string[] = [];
+  let control = false;
+  for (const token of markerFields.join('/').split(new RegExp(`[/${escapeRegExp(delimiters.repeat)}]`))) {
+    if (token === '') continue;
+    if (token === '>') annunciations.push('result-above-device-range');
+    else if (token === '<') annunciations.push('result-below-device-range');
+    else if (token === 'B') measurement.meal = 'preprandial';
+    else if (token === 'A') measurement.meal = 'postprandial';
+    else if (token === 'C' || (token === 'E' && olderLayout)) control = true;
+    else unknown.push(token);
+  }
+  if (control) measurement.controlSolution = true;
+  if (annunciations.length > 0) measurement.annunciations = annunciations;
+  if (unknown.length > 0) measurement.extra = { markers: unknown.join('/') };
+  return measurement;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+/** Parses one E1394 record (the text between CRs). Throws `DecodeError` for a bad result record. */
+export function parseContourRecord(record: string, context: RecordContext = {}): ContourRecord {
+  const type = record[0];
+  if (type === 'H') {
+    const delimiters = delimitersOfHeader(record) ?? DEFAULT_DELIMITERS;
+    return parseHeader(record.split(delimiters.field), delimiters);
+  }
+  const delimiters = context.delimiters ?? DEFAULT_DELIMITERS;
+  if (type === 'R')
+    return { type: 'result', measurement: parseResult(record.split(delimiters.field), context, delimiters) };
+  if (type === 'P') return { type: 'patient' };
+  if (type === 'L') return { type: 'terminator' };
+  if (type === undefined) throw new DecodeError('TRUNCATED', ID, 'empty record');
+  if (!/^[A-Z]$/.test(type)) throw new DecodeError('BAD_FORMAT', ID, 'a record starts with its type letter');
+  return { type: 'other', recordType: type };
+}
+
+/** The first record of a frame (or of bare record text, for support staff typing a line). */
+function recordOfFrame(frame: Uint8Array): string {
+  if (frame[0] === STX || frame.length === 1) {
+    const { text } = parseAstmFrame(frame, ID);
+    return text.split('\r')[0] ?? '';
+  }
+  let end = frame.length;
+  while (end > 0 && (frame[end - 1] === CR || frame[end - 1] === 0x0a)) end--;
+  return toLatin1(frame.subarray(0, end));
+}
+
+function decode(frame: Uint8Array): GlucoseMeasurement {
+  const record = parseContourRecord(recordOfFrame(frame));
+  if (record.type === 'result') return record.measurement;
+  throw new DecodeError('NOT_A_MEASUREMENT', ID, `a ${record.type} record carries no reading`);
+}
+
+/** The `R` record text for a measurement (Contour Next layout). */
+export function encodeContourResult(measurement: DeviceMeasurement): string {
+  if (measurement.kind !== 'glucose') {
+    throw new EncodeError('WRONG_KIND', ID, `encodes glucose, not ${measurement.kind}`);
+  }
+  const { concentration } = measurement;
+  if (concentration.unit !== 'mg/dL' && concentration.unit !== 'mmol/L') {
+    throw new EncodeError('UNSUPPORTED_UNIT', ID, `glucose unit ${concentration.unit}`);
+  }
+  if (concentration.value === null || concentration.value < 0 || concentration.value >= 10_000) {
+    throw new EncodeError('NOT_ENCODABLE', ID, 'a Contour result always has a number below 10,000');
+  }
+  const markers: string[] = [];
+  if (measurement.annunciations?.includes('result-above-device-range')) markers.push('>');
+  if (measurement.annunciations?.includes('result-below-device-range')) markers.push('<');
+  if (measurement.meal === 'preprandial') markers.push('B');
+  if (measurement.meal === 'postprandial') markers.push('A');
+  if (measurement.controlSolution) markers.push('C');
+  const known = measurement.extra?.['markers'];
+  if (typeof known === 'string' && known !== '') markers.push(known);
+  let time = '';
+  if (measurement.deviceTime !== undefined) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(measurement.deviceTime);
+    if (!match) throw new EncodeError('NOT_ENCODABLE', ID, `deviceTime ${measurement.deviceTime}`);
+    time = match.slice(1, 6).join('') + (match[6] ?? '');
+  }
+  const method = measurement.specimen ? (SPECIMEN_METHOD[measurement.specimen] ?? '') : '';
+  const sequence = measurement.sequenceNumber ?? 1;
+  return `R|${sequence}|^^^Glucose|${concentration.value}|${concentration.unit}^${method}||${markers.join('/')}||${time}`;
+}
+
+function encode(measurement: DeviceMeasurement): Uint8Array {
+  return buildAstmFrame(1, `${encodeContourResult(measurement)}\r`, false);
+}
+
+export interface ContourDialogueOptions {
+  /** Times to send EOT (which ends the meter's remote-command mode and prompts its ENQ). Default 3. */
+  wakeAttempts?: number;
+  /** How long to wait for the meter's ENQ after each EOT. Default 15,000 ms. */
+  enqTimeoutMs?: number;
+  /**
+   * How long a silence inside the transfer lasts before the host NAKs (asking for the frame again).
+   * Must stay under the meter's own 15-second reply timer. Default 5,000 ms.
+   */
+  frameTimeoutMs?: number;
+  /** NAKs sent for silence before the transfer is given up. Default 3. */
+  silenceNaks?: number;
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The host's side of an E1381 transfer, as a pure state machine. The meter sends; the host ACKs good
+ * frames in sequence, ACKs a repeated frame without using it again (its ACK was lost), NAKs a bad
+ * checksum or a skipped frame number, and ends at EOT.
+ */
+export function createContourDialogue(options: ContourDialogueOptions = {}): Dialogue {
+  const wakeAttempts = positiveInteger(options.wakeAttempts, 'wakeAttempts', 3);
+  const enqTimeoutMs = positiveInteger(options.enqTimeoutMs, 'enqTimeoutMs', 15_000);
+  const frameTimeoutMs = positiveInteger(options.frameTimeoutMs, 'frameTimeoutMs', 5_000);
+  const silenceNaks = positiveInteger(options.silenceNaks, 'silenceNaks', 3);
+
+  let state: 'waiting-for-enq' | 'receiving' | 'done' = 'waiting-for-enq';
+  let wakes = 0;
+  let silences = 0;
+  let expected = 1;
+  let text = '';
+  let context: RecordContext = {};
+
+  const step = (patch: Partial<DialogueStep> = {}): DialogueStep => {
+    const base = emptyStep();
+    const result: DialogueStep = { ...base, ...patch, done: state === 'done' };
+    if (state === 'waiting-for-enq') result.timeoutMs = enqTimeoutMs;
+    if (state === 'receiving') result.timeoutMs = frameTimeoutMs;
+    return result;
+  };
+
+  const takeRecords = (result: DialogueStep) => {
+    let at = text.indexOf('\r');
+    while (at !== -1) {
+      const record = text.slice(0, at);
+      text = text.slice(at + 1);
+      at = text.indexOf('\r');
+      if (record === '') continue;
+      try {
+        const parsed = parseContourRecord(record, context);
+        if (parsed.type === 'header') {
+          context = { delimiters: parsed.delimiters, ...(parsed.unit ? { unit: parsed.unit } : {}) };
+          const detail: Record<string, string | number> = {};
+          if (parsed.model) detail['model'] = parsed.model;
+          if (parsed.serialNumber) detail['serialNumber'] = parsed.serialNumber;
+          if (parsed.unit) detail['unit'] = parsed.unit;
+          if (parsed.recordCount !== undefined) detail['recordCount'] = parsed.recordCount;
+          if (parsed.meterTime) detail['meterTime'] = parsed.meterTime;
+          result.events.push({ type: 'meter-info', detail });
+        } else if (parsed.type === 'result') {
+          result.measurements.push(parsed.measurement);
+        }
+      } catch (error) {
+        if (isDecodeError(error)) result.errors.push(error);
+        else throw error;
+      }
+    }
+  };
+
+  const finish = (result: DialogueStep) => {
+    if (text !== '') {
+      result.errors.push(new DecodeError('TRUNCATED', ID, 'transfer ended inside a record'));
+      text = '';
+    }
+    state = 'done';
+    result.done = true;
+    delete result.timeoutMs;
+    return result;
+  };
+
+  return {
+    start() {
+      wakes = 1;
+      return step({ write: [Uint8Array.of(EOT)] });
+    },
+    onFrame(frame) {
+      if (state === 'done') return step();
+      const first = frame[0];
+      if (state === 'waiting-for-enq') {
+        if (frame.length === 1 && first === ENQ) {
+          state = 'receiving';
+          expected = 1;
+          text = '';
+          silences = 0;
+          return step({ write: [Uint8Array.of(ACK)] });
+        }
+        return step();
+      }
+      if (frame.length === 1) {
+        if (first === EOT) {
+          const result = step();
+          takeRecords(result);
+          result.events.push({ type: 'transfer-complete', detail: {} });
+          return finish(result);
+        }
+        if (first === ENQ) {
+          expected = 1;
+          text = '';
+          return step({ write: [Uint8Array.of(ACK)] });
+        }
+        return step();
+      }
+      let parsed: ReturnType<typeof parseAstmFrame>;
+      try {
+        parsed = parseAstmFrame(frame, ID);
+      } catch (error) {
+        if (!isDecodeError(error)) throw error;
+        return step({ write: [Uint8Array.of(NAK)], errors: [error] });
+      }
+      silences = 0;
+      if (parsed.frameNumber === expected) {
+        expected = (expected + 1) % 8;
+        text += parsed.text;
+        const result = step({ write: [Uint8Array.of(ACK)] });
+        takeRecords(result);
+        return result;
+      }
+      if (parsed.frameNumber === (expected + 7) % 8) return step({ write: [Uint8Array.of(ACK)] });
+      return step({
+        write: [Uint8Array.of(NAK)],
+        errors: [
+          new DecodeError('OUT_OF_SEQUENCE', ID, `frame ${parsed.frameNumber} where ${expected} was due`),
+        ],
+      });
+    },
+    onTimeout() {
+      if (state === 'waiting-for-enq') {
+        if (wakes < wakeAttempts) {
+          wakes++;
+          return step({ write: [Uint8Array.of(EOT)] });
+        }
+        return finish(
+          step({
+            errors: [
+              new DecodeError('TIMEOUT', ID, 'the meter never sent ENQ: is it on and in transfer mode?'),
+            ],
+          }),
+        );
+      }
+      if (state === 'receiving') {
+        if (silences < silenceNaks) {
+          silences++;
+          return step({ write: [Uint8Array.of(NAK)] });
+        }
+        return finish(
+          step({ errors: [new DecodeError('TIMEOUT', ID, 'the meter stopped sending mid-transfer')] }),
+        );
+      }
+      return step();
+    },
+  };
+}
+
+export interface ContourMeterOptions {
+  model?: string;
+  serialNumber?: string;
+  unit?: ContourUnit;
+  /** `YYYY-MM-DDThh:mm` of the meter clock in the header. */
+  meterTime?: string;
+  /** Frame indexes (0 = header) whose first sending has a wrong checksum, to exercise NAK handling. */
+  corruptFirstSending?: readonly number[];
+}
+
+/**
+ * A Contour meter for tests and demos: answers the host's EOT with ENQ, then sends header, patient,
+ * results and terminator one frame per ACK, resends on NAK (giving up with EOT after six), and ends
+ * with EOT. Pure: bytes in, bytes out.
+ */
+export function createContourMeterSimulator(
+  results: readonly DeviceMeasurement[],
+  options: ContourMeterOptions = {},
+): { onBytes(bytes: Uint8Array): Uint8Array[] } {
+  const time = (options.meterTime ?? '2025-01-01T08:00').replace(/[-T:]/g, '');
+  const unitSetting = options.unit === 'mmol/L' ? 1 : 0;
+  const records = [
+    `H|\\^&||sim|${options.model ?? 'Bayer7150'}^01.00\\01.00\\01.00^${options.serialNumber ?? 'SIM0000001'}^0000-|A=1^C=00^G=en^I=0200^R=0^S=01^U=${unitSetting}^V=20600|${results.length}|||||P|1|${time}`,
+    'P|1',
+    ...results.map(encodeContourResult),
+    'L|1||N',
+  ];
+  const frames = records.map((record, index) => buildAstmFrame((index + 1) % 8, `${record}\r`, false));
+  const corrupt = new Set(options.corruptFirstSending ?? []);
+  let state: 'idle' | 'enquired' | 'sending' | 'done' = 'idle';
+  let index = 0;
+  let naks = 0;
+
+  const send = (i: number): Uint8Array[] => {
+    const frame = frames[i]!;
+    if (corrupt.has(i)) {
+      corrupt.delete(i);
+      const bad = frame.slice();
+      bad[bad.length - 3] = bad[bad.length - 3] === 0x30 ? 0x31 : 0x30;
+      return [bad];
+    }
+    return [frame];
+  };
+
+  return {
+    onBytes(bytes) {
+      const out: Uint8Array[] = [];
+      for (const b of bytes) {
+        if (state === 'idle' && b === EOT) {
+          state = 'enquired';
+          out.push(Uint8Array.of(ENQ));
+        } else if (state === 'enquired' && b === ACK) {
+          state = 'sending';
+          index = 0;
+          out.push(...send(index));
+        } else if (state === 'sending' && b === ACK) {
+          naks = 0;
+          index++;
+          if (index < frames.length) {
+            out.push(...send(index));
+          } else {
+            state = 'done';
+            out.push(Uint8Array.of(EOT));
+          }
+        } else if (state === 'sending' && b === NAK) {
+          naks++;
+          if (naks > 6) {
+            state = 'done';
+            out.push(Uint8Array.of(EOT));
+          } else {
+            out.push(...send(index));
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
+
+export const bayerContour: DeviceDriver = {
+  id: ID,
+  name: 'ASTM E1381/E1394 (Bayer/Ascensia Contour serial)',
+  vendor: 'Bayer / Ascensia',
+  models: [
+    'Contour (serial cable)',
+    'Breeze 2',
+    'Contour Next family (same records over USB HID, not read here)',
+  ],
+  transport: 'serial',
+  kinds: ['glucose'],
+  mode: 'dialogue',
+  serial: { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1, dtr: true },
+  framing: { type: 'custom', maxFrameBytes: 300 },
+  confidence: 'confirmed',
+  decode,
+  encode,
+  createSplitter: (options: FramerOptions = {}) => createAstmSplitter({ ...options, protocol: ID }),
+  createFramer: (options: FramerOptions = {}) =>
+    framerStream(createAstmSplitter({ ...options, protocol: ID })),
+  createDialogue: (options?: Record<string, unknown>) =>
+    createContourDialogue(options as ContourDialogueOptions),
+  examples: [
+    {
+      kind: 'glucose',
+      concentration: { value: 93, unit: 'mg/dL' },
+      sequenceNumber: 3,
+      specimen: 'capillary-plasma',
+      meal: 'postprandial',
+      deviceTime: '2015-05-26T11:50',
+      extra: { markers: 'M0/T1' },
+    },
+  ],
+};

@@ -24,6 +24,32 @@ import { WeighingDetector } from './readings/weighing.js';
 import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
 
+/** The kiosk's wall clock as if it were UTC, to compare with a device's zone-less time. */
+function localWallClockMs(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return Date.UTC(
+    Number(parts['year']),
+    Number(parts['month']) - 1,
+    Number(parts['day']),
+    Number(parts['hour']),
+    Number(parts['minute']),
+    Number(parts['second']),
+  );
+}
+
 /** How often decode errors are summed into one `decode-errors` event per device and code. */
 const DECODE_EVENT_EVERY_MS = 60_000;
 
@@ -68,7 +94,11 @@ export class Agent implements AgentView {
           d,
           drivers[i]!,
           {
-            onMeasurement: (dev, m, at) => this.onMeasurement(dev, m, at),
+            onMeasurements: (dev, ms, at, { durable }) => {
+              for (const m of ms) this.onMeasurement(dev, m, at);
+              // The device is about to be told these were received: keep them on disk first.
+              if (durable) this.keepReadings();
+            },
             onDecodeError: (dev, error) => this.onDecodeError(dev, error),
             onStateChange: (dev, state) => this.onDeviceState(dev, state),
           },
@@ -350,7 +380,13 @@ export class Agent implements AgentView {
       if (!settled) return;
       m = settled;
     }
-    const session = this.session.current();
+    // A record from a meter's memory belongs to whoever was measured then, not to the patient at the
+    // kiosk now: only a measurement taken in the last minutes is bound to the open session.
+    const recent =
+      m.deviceTime === undefined ||
+      Math.abs(Date.parse(`${m.deviceTime}Z`) - localWallClockMs(receivedAt, this.config.kiosk.timeZone)) <
+        15 * 60_000;
+    const session = recent ? this.session.current() : undefined;
     const result = toReading(m, {
       clinicId: this.config.kiosk.clinicId,
       kioskId: this.config.kiosk.id,
@@ -399,6 +435,7 @@ export class Agent implements AgentView {
   }
 
   private keepReadings(): void {
+    if (this.keepSoon) clearImmediate(this.keepSoon);
     this.keepSoon = undefined;
     const batch = this.toKeep.splice(0);
     const added = this.outbox.addMany(

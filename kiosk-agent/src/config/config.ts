@@ -33,6 +33,8 @@ const DeviceConfig = z
     dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).optional(),
     parity: z.enum(['none', 'even', 'odd']).optional(),
     stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
+    /** Options of the protocol's dialogue (e.g. the BLE gateway's device list); see the devices README. */
+    dialogue: z.record(z.string(), z.unknown()).optional(),
     /** Reopen the port when it has been silent this long (for devices that stream all the time). */
     silenceTimeoutSeconds: z.number().positive().optional(),
   })

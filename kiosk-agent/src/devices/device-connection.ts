@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
-import { type DecodeError, type DeviceDriver, decode, type SerialSettings } from '@klinik-desa/devices';
+import type { Duplex, Transform } from 'node:stream';
+import {
+  createFramerFor,
+  type DecodeError,
+  type DeviceDriver,
+  type Dialogue,
+  type DialogueStep,
+  decode,
+  type SerialSettings,
+} from '@klinik-desa/devices';
 import type { DeviceMeasurement, DeviceStatus } from '@klinik-desa/protocol';
 import { ReadlineParser } from '@serialport/parser-readline';
 import { Backoff, sleep } from '../backoff.js';
@@ -11,7 +19,16 @@ import { openPort } from './port.js';
 import { findUsbPort, type SystemPaths } from './ports.js';
 
 export interface DeviceEvents {
-  onMeasurement(device: DeviceConfig, measurement: DeviceMeasurement, receivedAt: Date): void;
+  /**
+   * Measurements decoded from the device. With `durable`, they must be on disk when this returns
+   * (the device is about to be told they were received).
+   */
+  onMeasurements(
+    device: DeviceConfig,
+    measurements: DeviceMeasurement[],
+    receivedAt: Date,
+    options: { durable: boolean },
+  ): void;
   onDecodeError?(device: DeviceConfig, error: DecodeError): void;
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
 }
@@ -66,6 +83,7 @@ export class DeviceConnection {
       dataBits: this.config.dataBits ?? d.dataBits,
       parity: this.config.parity ?? d.parity,
       stopBits: this.config.stopBits ?? d.stopBits,
+      ...(d.dtr !== undefined ? { dtr: d.dtr } : {}),
     };
   }
 
@@ -122,19 +140,7 @@ export class DeviceConnection {
   /** Resolves when the port has closed (and only then may it be opened again). */
   private read(port: Duplex, path: string): Promise<void> {
     return new Promise((resolve) => {
-      const framing = this.driver.framing;
-      if (framing.type !== 'line') {
-        this.log.error(
-          { device: this.config.id, protocol: this.config.protocol },
-          'this agent version reads line protocols only',
-        );
-        port.destroy();
-      } else {
-        const last = framing.delimiter.slice(-1);
-        const guard = new LineGuard(Buffer.from(last, 'latin1'), framing.maxFrameBytes);
-        const lines = port.pipe(guard).pipe(new ReadlineParser({ delimiter: last, encoding: 'latin1' }));
-        lines.on('data', (line: string) => this.onFrame(line.endsWith('\r') ? line.slice(0, -1) : line));
-      }
+      const stopReading = this.startReading(port);
       // The watchdog: a USB adapter pulled out does not always make the port report an error, and
       // a streaming device that goes quiet has usually lost power or its cable.
       let lastData = Date.now();
@@ -159,6 +165,7 @@ export class DeviceConnection {
         if (done) return;
         done = true;
         clearInterval(watchdog);
+        stopReading();
         resolve();
       };
       port.once('close', finish);
@@ -171,19 +178,92 @@ export class DeviceConnection {
     });
   }
 
-  private onFrame(frame: string): void {
+  /** Wires framing and decoding (or the dialogue) to the port; returns what stops it. */
+  private startReading(port: Duplex): () => void {
+    const { driver } = this;
+    const onDiscard = (error: DecodeError) => this.onError(error);
+    if (driver.mode === 'dialogue' && driver.createDialogue) {
+      const framer = createFramerFor(driver, { onDiscard });
+      port.pipe(framer);
+      return this.runDialogue(port, framer, driver.createDialogue(this.config.dialogue ?? {}));
+    }
+    if (driver.framing.type === 'line') {
+      // Line protocols go through serialport's own readline parser, behind a guard that caps the
+      // line length (the parser alone buffers without limit).
+      const last = driver.framing.delimiter.slice(-1);
+      const guard = new LineGuard(Buffer.from(last, 'latin1'), driver.framing.maxFrameBytes);
+      const lines = port.pipe(guard).pipe(new ReadlineParser({ delimiter: last, encoding: 'latin1' }));
+      lines.on('data', (line: string) => this.onFrame(line.endsWith('\r') ? line.slice(0, -1) : line));
+      return () => undefined;
+    }
+    if (driver.framing.type === 'custom') {
+      const framer = createFramerFor(driver, { onDiscard });
+      port.pipe(framer).on('data', (frame: Uint8Array) => this.onFrame(frame));
+      return () => undefined;
+    }
+    this.log.error(
+      { device: this.config.id, protocol: this.config.protocol },
+      `${this.config.protocol} arrives through the BLE gateway: configure the gateway (protocol ble-gateway) on this port`,
+    );
+    port.destroy();
+    return () => undefined;
+  }
+
+  /**
+   * Runs a command/response protocol (ASTM meters, OneTouch, the BLE gateway): writes what the
+   * dialogue asks, feeds it every frame, keeps its timer. Measurements are on disk before the
+   * answer (an ACK) goes back to the device: an acknowledged record is never lost.
+   */
+  private runDialogue(port: Duplex, framer: Transform, dialogue: Dialogue): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    let chain = Promise.resolve();
+    const act = (step: DialogueStep) => {
+      clearTimeout(timer);
+      if (step.measurements.length > 0)
+        this.events.onMeasurements(this.config, step.measurements, new Date(), { durable: true });
+      for (const error of step.errors) this.onError(error);
+      for (const event of step.events)
+        this.log.info(
+          { device: this.config.id, event: event.type, ...event.detail },
+          `device event ${event.type}`,
+        );
+      chain = chain.then(async () => {
+        for (const bytes of step.write) {
+          if (stopped) return;
+          // Backpressure: wait for the port to take the bytes before writing more.
+          if (!port.write(bytes)) await new Promise((r) => port.once('drain', r));
+        }
+      });
+      if (step.done) {
+        this.log.info({ device: this.config.id }, 'the device finished its transfer');
+        void chain.then(() => setTimeout(() => act(dialogue.start()), 1000));
+        return;
+      }
+      if (step.timeoutMs !== undefined && !stopped)
+        timer = setTimeout(() => act(dialogue.onTimeout()), step.timeoutMs);
+    };
+    framer.on('data', (frame: Uint8Array) => {
+      if (!stopped) act(dialogue.onFrame(frame));
+    });
+    act(dialogue.start());
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }
+
+  private onError(error: DecodeError): void {
+    this.count(error.code);
+    this.log.warn({ device: this.config.id, code: error.code }, `garbled frame: ${error.message}`);
+    this.events.onDecodeError?.(this.config, error);
+  }
+
+  private onFrame(frame: string | Uint8Array): void {
     if (frame.length === 0) return;
     const result = decode(this.config.protocol, frame);
-    if (!result.ok) {
-      this.count(result.error.code);
-      this.log.warn(
-        { device: this.config.id, code: result.error.code },
-        `garbled frame: ${result.error.message}`,
-      );
-      this.events.onDecodeError?.(this.config, result.error);
-      return;
-    }
-    this.events.onMeasurement(this.config, result.measurement, new Date());
+    if (!result.ok) return this.onError(result.error);
+    this.events.onMeasurements(this.config, [result.measurement], new Date(), { durable: false });
   }
 
   private setState(state: DeviceStatus['state']): void {

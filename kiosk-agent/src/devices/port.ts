@@ -33,5 +33,19 @@ export async function openPort(path: string, settings: SerialSettings): Promise<
     lock: false,
   });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  if (settings.dtr !== undefined) {
+    // Some cables take their power from DTR (the Contour's): raise it once the port is open.
+    try {
+      await new Promise<void>((resolve, reject) =>
+        port.set({ dtr: settings.dtr as boolean }, (error) => (error ? reject(error) : resolve())),
+      );
+    } catch (error) {
+      // A pseudo-terminal (tests, serial-over-IP bridges) has no modem lines: nothing to power.
+      if (!/Inappropriate ioctl/.test((error as Error).message)) {
+        await new Promise<void>((resolve) => port.close(() => resolve()));
+        throw error;
+      }
+    }
+  }
   return port;
 }

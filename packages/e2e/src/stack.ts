@@ -57,7 +57,7 @@ export class Stack {
     ]);
     await this.server.waitForLine(/clinic server ready/);
     this.startAgent();
-    await this.agent.waitForLine(/device scale-1 connected/);
+    await this.agent.waitForLine(/device \S+ connected/);
     return this;
   }
 

@@ -1,8 +1,8 @@
-import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
 import { createContourMeterSimulator } from '@klinik-desa/devices';
 import type { GlucoseMeasurement } from '@klinik-desa/protocol';
 import { waitFor } from '@klinik-desa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { playDevice } from '../src/device-player.js';
 import { Stack } from '../src/stack.js';
 
 const glucose = (sequenceNumber: number, mgdl: number, deviceTime: string): GlucoseMeasurement => ({
@@ -13,45 +13,9 @@ const glucose = (sequenceNumber: number, mgdl: number, deviceTime: string): Gluc
   deviceTime,
 });
 
-/**
- * Plays a Contour meter on the device end of the pty: every byte the agent writes goes to the
- * simulator, and what the simulator answers goes back. Runs in a polling loop on a non-blocking fd.
- */
-function playMeter(devicePath: string, meter: { onBytes(b: Uint8Array): Uint8Array[] }) {
-  const fd = openSync(devicePath, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
-  let stopped = false;
-  const buffer = Buffer.alloc(4096);
-  const written: number[] = [];
-  const loop = async () => {
-    while (!stopped) {
-      let n = 0;
-      try {
-        n = readSync(fd, buffer, 0, buffer.length, null);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      }
-      if (n > 0) {
-        written.push(...buffer.subarray(0, n));
-        for (const out of meter.onBytes(buffer.subarray(0, n))) writeSync(fd, out);
-      } else {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
-  };
-  const running = loop();
-  return {
-    hostBytes: () => Buffer.from(written),
-    async stop() {
-      stopped = true;
-      await running.catch(() => undefined);
-      closeSync(fd);
-    },
-  };
-}
-
 describe('a glucometer with a dialogue (Contour, ASTM E1381) on a serial port', () => {
   let stack: Stack | undefined;
-  let meter: ReturnType<typeof playMeter> | undefined;
+  let meter: ReturnType<typeof playDevice> | undefined;
   afterEach(async () => {
     await meter?.stop();
     await stack?.stop();
@@ -70,7 +34,7 @@ describe('a glucometer with a dialogue (Contour, ASTM E1381) on a serial port', 
       glucose(3, 89, '2026-11-22T06:55'),
     ];
     // The header's first sending is corrupted: the agent must NAK it and take the resend.
-    meter = playMeter(
+    meter = playDevice(
       stack.pty.devicePath,
       createContourMeterSimulator(results, { corruptFirstSending: [0] }),
     );
@@ -92,7 +56,7 @@ describe('a glucometer with a dialogue (Contour, ASTM E1381) on a serial port', 
     // and the record must not get second copies (device + sequence number).
     await stack.agent.waitForLine(/the device finished its transfer/);
     await meter.stop();
-    meter = playMeter(stack.pty.devicePath, createContourMeterSimulator(results));
+    meter = playDevice(stack.pty.devicePath, createContourMeterSimulator(results));
     const transfers = () => stack?.agent.output().match(/the device finished its transfer/g)?.length ?? 0;
     await waitFor(() => transfers() >= 2, { timeoutMs: 40_000, what: 'a second transfer' });
     await new Promise((r) => setTimeout(r, 2000));

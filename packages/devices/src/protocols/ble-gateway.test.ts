@@ -213,6 +213,22 @@ describe('gateway dialogue', () => {
     expect(toHex((racpWrite[0] as { payload: Uint8Array }).payload)).toBe('0103010400');
   });
 
+  it('connects once when the boot HELLO and the answer to PING arrive together', () => {
+    const gateway = simulator();
+    const dialogue = createGatewayDialogue({ devices: [{ address: MONITOR }] });
+    const splitter = createLineSplitter({ delimiter: '\n' });
+    // The gateway has just booted: its HELLO is already on the line when the agent PINGs it.
+    const boot = gateway.boot().flatMap((b) => splitter.push(b));
+    const ping = dialogue
+      .start()
+      .write.flatMap((w) => gateway.onBytes(w))
+      .flatMap((b) => splitter.push(b));
+    const writes = [...boot, ...ping]
+      .flatMap((frame) => dialogue.onFrame(frame).write)
+      .map((w) => parseGatewayCommand(w));
+    expect(writes.filter((c) => c.type === 'connect')).toHaveLength(1);
+  });
+
   it('reports a gateway error against the command that caused it', () => {
     const dialogue = createGatewayDialogue({ devices: [{ address: METER, records: 'all' }] });
     const start = dialogue.start();

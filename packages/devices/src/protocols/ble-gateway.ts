@@ -611,6 +611,13 @@ export function createGatewayDialogue(options: GatewayDialogueOptions): Dialogue
               }),
             );
             for (const [address, device] of devices) {
+              // A HELLO that answers our PING while the CONNECTs of the boot HELLO are still
+              // unanswered is the same gateway, not a reboot: connecting twice would make a device
+              // hand over its reading twice.
+              const connecting = [...pending.values()].some(
+                (p) => p.command === 'connect' && p.address === address,
+              );
+              if (connecting) continue;
               const connect: GatewayCommand = { type: 'connect', id: id(), address };
               if (device.config.addressType) connect.addressType = device.config.addressType;
               result.write.push(command(connect));

@@ -19,6 +19,7 @@ import type { Outbox } from './outbox/outbox.js';
 import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Publisher } from './publish/publisher.js';
 import { dedupeKey } from './readings/dedupe.js';
+import { SpotCheckDetector } from './readings/spot-check.js';
 import { toReading } from './readings/to-reading.js';
 import { WeighingDetector } from './readings/weighing.js';
 import { SessionState } from './session/session.js';
@@ -64,6 +65,7 @@ export class Agent implements AgentView {
   readonly events = new EventEmitter();
   private readonly publisher: Publisher;
   private readonly weighings = new Map<string, WeighingDetector>();
+  private readonly spotChecks = new Map<string, SpotCheckDetector>();
   private readonly startedAt = new Date().toISOString();
   private readonly timers: NodeJS.Timeout[] = [];
   private statusSoon: NodeJS.Timeout | undefined;
@@ -375,6 +377,15 @@ export class Agent implements AgentView {
       if (!detector) {
         detector = new WeighingDetector(undefined, this.lastWeighingKg(device.id, receivedAt));
         this.weighings.set(device.id, detector);
+      }
+      const settled = detector.accept(m);
+      if (!settled) return;
+      m = settled;
+    } else if (m.kind === 'pulse-oximetry' && getDriver(device.protocol).mode === 'stream') {
+      let detector = this.spotChecks.get(device.id);
+      if (!detector) {
+        detector = new SpotCheckDetector();
+        this.spotChecks.set(device.id, detector);
       }
       const settled = detector.accept(m);
       if (!settled) return;

@@ -16,6 +16,7 @@ export { type Outbox, type OutboxEntry, OutboxLockedError } from './outbox/outbo
 export { SqliteOutbox, type SqliteOutboxOptions } from './outbox/sqlite-outbox.js';
 export { MqttRefusedError, Publisher, type PublisherOptions } from './publish/publisher.js';
 export { type ReadingContext, toReading } from './readings/to-reading.js';
+export { SpotCheckDetector, type SpotCheckOptions } from './readings/spot-check.js';
 export { WeighingDetector, type WeighingOptions } from './readings/weighing.js';
 export { weighingScript } from './simulate/scale-script.js';
 export { AGENT_VERSION } from './version.js';

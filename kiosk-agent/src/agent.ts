@@ -13,7 +13,7 @@ import {
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
 import { type AgentView, startLocalApi } from './http/local-api.js';
-import type { Metric } from './http/metrics.js';
+import { gauge, type Metric } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox/outbox.js';
 import { SqliteOutbox } from './outbox/sqlite-outbox.js';
@@ -256,42 +256,12 @@ export class Agent implements AgentView {
           value: d.status.state === 'connected' ? 1 : 0,
         })),
       },
-      {
-        name: 'kd_outbox_pending',
-        help: 'Readings the clinic has not confirmed.',
-        type: 'gauge',
-        samples: [{ value: stats.pending }],
-      },
-      {
-        name: 'kd_outbox_rejected',
-        help: 'Readings the clinic rejected.',
-        type: 'gauge',
-        samples: [{ value: stats.rejected }],
-      },
-      {
-        name: 'kd_outbox_total',
-        help: 'Readings kept, confirmed ones included.',
-        type: 'gauge',
-        samples: [{ value: stats.total }],
-      },
-      {
-        name: 'kd_outbox_capacity',
-        help: 'Configured outbox capacity.',
-        type: 'gauge',
-        samples: [{ value: stats.capacity }],
-      },
-      {
-        name: 'kd_mqtt_connected',
-        help: '1 when connected to the broker.',
-        type: 'gauge',
-        samples: [{ value: this.publisher.connected ? 1 : 0 }],
-      },
-      {
-        name: 'process_resident_memory_bytes',
-        help: 'Resident memory size in bytes.',
-        type: 'gauge',
-        samples: [{ value: mem.rss }],
-      },
+      gauge('kd_outbox_pending', 'Readings the clinic has not confirmed.', stats.pending),
+      gauge('kd_outbox_rejected', 'Readings the clinic rejected.', stats.rejected),
+      gauge('kd_outbox_total', 'Readings kept, confirmed ones included.', stats.total),
+      gauge('kd_outbox_capacity', 'Configured outbox capacity.', stats.capacity),
+      gauge('kd_mqtt_connected', '1 when connected to the broker.', this.publisher.connected ? 1 : 0),
+      gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss),
     ];
   }
 

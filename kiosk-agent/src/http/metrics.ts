@@ -6,6 +6,11 @@ export interface Metric {
   samples: { labels?: Record<string, string>; value: number }[];
 }
 
+/** A gauge with one unlabelled sample. */
+export function gauge(name: string, help: string, value: number): Metric {
+  return { name, help, type: 'gauge', samples: [{ value }] };
+}
+
 const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export function renderMetrics(metrics: readonly Metric[]): string {

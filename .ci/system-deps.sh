@@ -1,22 +1,63 @@
 #!/usr/bin/env bash
-# Installs the programs the tests run for real: socat (pseudo-terminals stand in for serial cables)
-# and mosquitto (the MQTT broker tests stop and restart). As root on Debian/Ubuntu it installs what
-# is missing; otherwise it names what to install and stops.
+# Installs the programs the tests run for real: socat (pseudo-terminals stand in for serial cables),
+# mosquitto (the MQTT broker tests stop and restart) and PostgreSQL (the clinic record's second
+# store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
+# Debian/Ubuntu it installs and starts what is missing; otherwise it names what to do and stops.
 set -euo pipefail
+
+can_install() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; }
+apt_updated=0
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then missing+=(mosquitto); fi
 
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing test dependencies: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  if can_install; then
+    echo "installing test dependencies: ${missing[*]}"
+    apt_install "${missing[@]}"
+  else
+    echo "The tests need these programs, which are not installed: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run the tests again." >&2
+    exit 1
+  fi
 fi
 
-echo "The tests need these programs, which are not installed: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run the tests again." >&2
+# PostgreSQL: the tests create and drop a fresh database kd_test_<random> per run, as the user
+# postgres over TCP on 127.0.0.1:5432 (KD_TEST_PG_URL points elsewhere if set).
+pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+if [ -n "${KD_TEST_PG_URL:-}" ] || pg_up; then exit 0; fi
+
+if ! can_install; then
+  echo "The tests need PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth on loopback), or KD_TEST_PG_URL set to a server where they may create databases. Install it (Debian/Ubuntu: sudo apt-get install postgresql) and run the tests again." >&2
+  exit 1
+fi
+
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "installing test dependencies: postgresql"
+  apt_install postgresql
+fi
+version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$version main"; then
+  pg_createcluster "$version" main >/dev/null
+fi
+hba="/etc/postgresql/$version/main/pg_hba.conf"
+# Trust on loopback only: a test machine's throwaway server, never a clinic's.
+if ! grep -q 'klinik-desa tests' "$hba"; then
+  sed -i '1i # klinik-desa tests: trust on loopback\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+fi
+echo "starting PostgreSQL $version for the tests"
+pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main reload
+for _ in $(seq 1 60); do
+  if pg_up; then exit 0; fi
+  sleep 0.5
+done
+echo "PostgreSQL $version did not start listening on 127.0.0.1:5432" >&2
 exit 1

@@ -64,6 +64,7 @@ async function main(): Promise<number> {
       'kiosk: { id: kiosk-1, clinicId: demo-clinic }',
       `mqtt: { url: "${brokerUrl}", protocolVersion: 4 }`,
       `outbox: { path: "${outboxDb}" }`,
+      'http: { port: 0 }',
       'devices:',
       `  - { id: scale-1, protocol: ad-scale, port: "${scaleUrl}" }`,
       '',

@@ -262,7 +262,10 @@ export class DeviceConnection {
   private onFrame(frame: string | Uint8Array): void {
     if (frame.length === 0) return;
     const result = decode(this.config.protocol, frame);
-    if (!result.ok) return this.onError(result.error);
+    if (!result.ok) {
+      this.onError(result.error);
+      return;
+    }
     this.events.onMeasurements(this.config, [result.measurement], new Date(), { durable: false });
   }
 

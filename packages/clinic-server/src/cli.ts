@@ -1,34 +1,76 @@
 #!/usr/bin/env node
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ClientRole, newUuidV7 } from '@klinik-desa/protocol';
+import { openApiYaml } from './api/openapi.js';
+import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
+import { mosquittoAcl, mosquittoPasswordFile } from './domain/acl.js';
+import { hashSecret, newSecret } from './domain/secrets.js';
 import { ConfigError } from './errors.js';
+import { createLogger } from './logger.js';
 import { startClinicServer } from './server.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open.js';
 
 const HELP = {
   main: `Usage: clinic-server <command> [options]
 
 Commands:
-  start     run the clinic server: MQTT ingest into the clinic record
-  export    print every stored reading, one Reading JSON document per line
+  start              run the clinic server: clinic API, MQTT ingest, SATUSEHAT forwarder
+  export             print every stored reading, one Reading JSON document per line
+  mosquitto-config   write Mosquitto's password and ACL files for the registered kiosks
+  client             create an API client (the first administrator, partner apps)
+  openapi            print (or write) the OpenAPI 3.1 document of the clinic API
 
 Run \`clinic-server <command> --help\` for the options of one command.`,
-  start: `Usage: clinic-server start --db <sqlite path> [options]
+  start: `Usage: clinic-server start --db <sqlite path | postgres URL> [options]
 
 Options:
-  --db <path>              the clinic record (SQLite file; created when missing)   [required]
-  --broker <url>           an MQTT broker to use (mqtt://host:1883, mqtts://...). Without it the
-                           server embeds one (MQTT 3.1.1) and prints its address
+  --db <path|url>          the clinic record: a SQLite file (created when missing) or a
+                           postgres://user@host/db URL (also DATABASE_URL)                 [required]
+  --config <file>          a YAML/JSON config file with any of these options (and satusehat:)
+  --port <n>               clinic API port; 0 picks a free one and prints it (default 8080, or a
+                           free port when 8080 is taken; also CLINIC_SERVER_PORT)
+  --host <addr>            address the API listens on (default 127.0.0.1; 0.0.0.0 for the LAN)
+  --broker <url>           an MQTT broker to use (mqtt://host:1883, mqtts://...; also MQTT_URL).
+                           Without it the server embeds one (MQTT 3.1.1) and prints its address
   --broker-port <n>        port of the embedded broker; 0 picks a free one (default 1883, or a
                            free port when 1883 is taken)
   --mqtt-version <4|5>     MQTT version towards --broker (default 5)
   --client-id <id>         persistent MQTT session id (default klinik-desa-ingest-<hostname>)
   --shared-group <name>    MQTT 5 shared subscription group, for several ingest processes
   --username <u>           broker user name (password from MQTT_PASSWORD)
+  --require-registered-kiosks
+                           refuse readings of unregistered kiosks even before any is registered
   --log-level <level>      trace|debug|info|warn|error (default info)
-  -h, --help               this help`,
-  export: `Usage: clinic-server export --db <sqlite path>
+  -h, --help               this help
+
+Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD,
+SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
+the config file.`,
+  export: `Usage: clinic-server export --db <sqlite path | postgres URL>
 
 Prints every stored reading as one JSON document per line, oldest first.`,
+  'mosquitto-config': `Usage: clinic-server mosquitto-config --db <path|url> --out <dir> [--ingest-user <name>]
+
+Writes <dir>/passwd (Mosquitto 2 password file, PBKDF2-SHA512 hashes as the record keeps them)
+and <dir>/acl (each kiosk may publish only under its own clinic/kiosk topics). The ingest user's
+password is read from MQTT_PASSWORD (required). Point mosquitto.conf at them:
+  password_file <dir>/passwd
+  acl_file <dir>/acl
+  allow_anonymous false
+
+Options:
+  --db <path|url>         the clinic record                                             [required]
+  --out <dir>             where to write passwd and acl                                 [required]
+  --ingest-user <name>    the clinic server's own broker user (default klinik-desa-ingest)`,
+  client: `Usage: clinic-server client create --db <path|url> --role <admin|partner> --name <name>
+
+Creates an API client and prints its client id and secret (shown once; only a hash is kept).
+Use it for the first administrator; later clients can be made with POST /clients.`,
+  openapi: `Usage: clinic-server openapi [--out <file>]
+
+Prints the OpenAPI 3.1 document (YAML) of the clinic API, or writes it to <file>.`,
 };
 
 function fail(message: string): never {
@@ -48,18 +90,33 @@ function parseIntOption(
   return n;
 }
 
+function readConfig(path: string | undefined): ServerConfigFile {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CONFIG', `cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  return parseConfigFile(text, path);
+}
+
 async function start(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
     options: {
       db: { type: 'string' },
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       broker: { type: 'string' },
       'broker-port': { type: 'string' },
       'mqtt-version': { type: 'string' },
       'client-id': { type: 'string' },
       'shared-group': { type: 'string' },
       username: { type: 'string' },
+      'require-registered-kiosks': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -68,28 +125,38 @@ async function start(argv: string[]): Promise<number> {
     console.log(HELP.start);
     return 0;
   }
-  if (!values.db) fail('--db <sqlite path> is required');
+  const file = readConfig(values.config);
+  if (!values.db && !process.env['DATABASE_URL'] && !file.db) fail('--db <sqlite path> is required');
   if (values.broker && !/^(mqtts?|wss?|tcp|tls):\/\//.test(values.broker)) {
     fail(`--broker must be a URL such as mqtt://127.0.0.1:1883, not "${values.broker}"`);
   }
   const brokerPort = parseIntOption('broker-port', values['broker-port'], 0, 65535);
   const version = parseIntOption('mqtt-version', values['mqtt-version'], 4, 5);
-  if (values['log-level']) process.env['LOG_LEVEL'] = values['log-level'];
-  const server = await startClinicServer({
-    db: values.db,
-    ...(values.broker ? { brokerUrl: values.broker } : {}),
-    ...(brokerPort !== undefined ? { brokerPort } : {}),
-    ...(version !== undefined ? { protocolVersion: version as 4 | 5 } : {}),
-    ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
-    ...(values['shared-group'] ? { sharedGroup: values['shared-group'] } : {}),
-    ...(values.username ? { username: values.username } : {}),
-    ...(process.env['MQTT_PASSWORD'] ? { password: process.env['MQTT_PASSWORD'] } : {}),
-  });
+  const port = parseIntOption('port', values.port, 0, 65535);
+  const { logLevel, ...options } = resolveStartOptions(
+    {
+      db: values.db,
+      broker: values.broker,
+      brokerPort,
+      mqttVersion: version as 4 | 5 | undefined,
+      clientId: values['client-id'],
+      sharedGroup: values['shared-group'],
+      username: values.username,
+      port,
+      host: values.host,
+      requireRegisteredKiosks: values['require-registered-kiosks'],
+    },
+    process.env,
+    file,
+  );
+  const log = createLogger(values['log-level'] ?? logLevel ?? process.env['LOG_LEVEL'] ?? 'info');
+  const server = await startClinicServer({ ...options, log });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  log.info('stopping: finishing the batch in hand');
   await server.close();
   return 0;
 }
@@ -105,7 +172,7 @@ async function exportReadings(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.db) fail('--db <sqlite path> is required');
-  const store = openSqliteStore(values.db, { readonly: true });
+  const store = await openStore(values.db, { readonly: true });
   try {
     for await (const reading of store.exportReadings()) process.stdout.write(`${JSON.stringify(reading)}\n`);
   } finally {
@@ -114,15 +181,128 @@ async function exportReadings(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function mosquittoConfig(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      out: { type: 'string' },
+      'ingest-user': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP['mosquitto-config']);
+    return 0;
+  }
+  if (!values.db) fail('--db <sqlite path | postgres URL> is required');
+  if (!values.out) fail('--out <dir> is required');
+  const password = process.env['MQTT_PASSWORD'];
+  if (!password) fail("set MQTT_PASSWORD to the clinic server's own broker password");
+  const ingestUser = values['ingest-user'] ?? 'klinik-desa-ingest';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(ingestUser))
+    fail('--ingest-user: use 1-64 letters, digits, ".", "_" or "-"');
+  const store = await openStore(values.db, { readonly: true });
+  try {
+    const kiosks = await store.kioskSecrets();
+    mkdirSync(values.out, { recursive: true });
+    const passwd = join(values.out, 'passwd');
+    const acl = join(values.out, 'acl');
+    writeFileSync(
+      passwd,
+      mosquittoPasswordFile([{ username: ingestUser, secretHash: hashSecret(password) }, ...kiosks]),
+      { mode: 0o600 },
+    );
+    writeFileSync(acl, mosquittoAcl(ingestUser, kiosks), { mode: 0o600 });
+    console.log(`wrote ${passwd} and ${acl} for ${kiosks.length} kiosk(s) and the ingest user ${ingestUser}`);
+    console.log('reload Mosquitto to apply them: kill -HUP $(pidof mosquitto)');
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function client(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    console.log(HELP.client);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub !== 'create') fail(`client: unknown subcommand "${sub}"; use client create`);
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP.client);
+    return 0;
+  }
+  if (!values.db) fail('--db <sqlite path | postgres URL> is required');
+  const role = ClientRole.exclude(['kiosk']).safeParse(values.role);
+  if (!role.success) fail('--role must be admin or partner (kiosks get credentials from POST /kiosks)');
+  if (!values.name) fail('--name <name> is required, e.g. --name "puskesmas admin"');
+  const store = await openStore(values.db);
+  try {
+    const secret = newSecret();
+    const id = `${role.data}.${newUuidV7()}`;
+    await store.createClient({
+      id,
+      role: role.data,
+      name: values.name,
+      secretHash: hashSecret(secret),
+      clinicId: null,
+      kioskId: null,
+      createdAt: new Date().toISOString(),
+    });
+    process.stdout.write(`${JSON.stringify({ clientId: id, clientSecret: secret, role: role.data })}\n`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function openapi(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(HELP.openapi);
+    return 0;
+  }
+  const yaml = await openApiYaml();
+  if (values.out) {
+    writeFileSync(values.out, yaml);
+    console.log(`wrote ${values.out}`);
+  } else process.stdout.write(yaml);
+  return 0;
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  start,
+  export: exportReadings,
+  'mosquitto-config': mosquittoConfig,
+  client,
+  openapi,
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP.main);
     return command === undefined ? 2 : 0;
   }
-  if (command === 'start') return start(rest);
-  if (command === 'export') return exportReadings(rest);
-  console.error(`clinic-server: unknown command "${command}". Commands: start, export`);
+  const run = COMMANDS[command];
+  if (run) return run(rest);
+  console.error(`clinic-server: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
   return 2;
 }
 

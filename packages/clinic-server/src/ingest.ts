@@ -1,4 +1,5 @@
 import {
+  KioskStatus,
   parseTopic,
   type Reading,
   type Receipt,
@@ -8,7 +9,8 @@ import {
 } from '@klinik-desa/protocol';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { ClinicStore } from './store/store.js';
+import type { Metrics } from './metrics.js';
+import type { ClinicStore, IngestOutcome } from './store/store.js';
 import { createReadingChecker } from './validation.js';
 
 export interface IngestOptions {
@@ -19,6 +21,17 @@ export interface IngestOptions {
   sharedGroup?: string;
   /** Readings committed in one transaction at most. */
   maxBatch?: number;
+  /**
+   * Batches committed at the same time. PostgreSQL takes several transactions at once, and while
+   * one waits for its commit the next is validated and sent (default 3); SQLite has one writer, so
+   * more than one there only queues (default 1).
+   */
+  maxConcurrentBatches?: number;
+  /** Refuse readings of unregistered kiosks even while no kiosk is registered. */
+  requireRegisteredKiosks?: boolean;
+  /** Also keep each registered kiosk's last status message (default true). */
+  trackStatus?: boolean;
+  metrics?: Metrics;
 }
 
 export interface IngestStats {
@@ -26,6 +39,12 @@ export interface IngestStats {
   stored: number;
   duplicate: number;
   rejected: Record<string, number>;
+}
+
+/** PostgreSQL's deadlock, serialization and lock-timeout errors: worth one more try. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001' || code === '55P03';
 }
 
 interface Pending {
@@ -37,35 +56,59 @@ interface Pending {
  * Readings in, receipts out. Messages that arrive together are validated and committed in one
  * transaction, then answered with one receipt message per kiosk: batching is what lets one process
  * keep up with thousands of kiosks, and a receipt is only sent once its reading is committed.
+ *
+ * The broker gets its PUBACK when mqtt.js has handed the message over, before the commit: mqtt.js
+ * handles incoming packets one at a time and would not deliver the next before the PUBACK, so
+ * holding it back would make every batch a batch of one. Nothing is lost by this: a kiosk keeps a
+ * reading until its *receipt* (sent after the commit) and sends it again otherwise, and the record
+ * stores each reading id once.
  */
 export class Ingest {
   readonly stats: IngestStats = { received: 0, stored: 0, duplicate: 0, rejected: {} };
   private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private scheduled = false;
+  private readonly batches = new Set<Promise<void>>();
+  private readonly maxConcurrent: number;
   private readonly check = createReadingChecker();
   private readonly maxBatch: number;
+  private readonly receiptsInFlight = new Set<Promise<unknown>>();
   private readonly onMessage = (topic: string, payload: Buffer) => {
+    if (topic.endsWith('/status')) {
+      this.onStatus(topic, payload);
+      return;
+    }
     this.queue.push({ topic, payload });
     this.stats.received++;
-    if (!this.flushing) this.flushing = this.flushLoop();
+    this.options.metrics?.ingestQueue.set(this.queue.length);
+    this.schedule();
   };
 
   constructor(private readonly options: IngestOptions) {
     this.maxBatch = options.maxBatch ?? 2000;
+    this.maxConcurrent = options.maxConcurrentBatches ?? (options.store.dialect === 'postgres' ? 3 : 1);
   }
 
   async start(): Promise<void> {
     const { client, sharedGroup } = this.options;
     client.on('message', this.onMessage);
     const filter = subscriptionFor('readings', sharedGroup ? { sharedGroup } : {});
-    const granted = await client.subscribeAsync(filter, { qos: 1 });
-    if (granted.some((g) => g.qos > 2)) throw new Error(`the broker refused the subscription to ${filter}`);
+    const filters = [filter];
+    if (this.options.trackStatus ?? true)
+      filters.push(subscriptionFor('status', sharedGroup ? { sharedGroup } : {}));
+    const granted = await client.subscribeAsync(filters, { qos: 1 });
+    const refused = granted.filter((g) => g.qos > 2).map((g) => g.topic);
+    if (refused.includes(filter)) throw new Error(`the broker refused the subscription to ${filter}`);
+    if (refused.length > 0) this.options.log.warn({ refused }, `the broker refused ${refused.join(', ')}`);
     this.options.log.info({ filter }, `ingest subscribed to ${filter}`);
   }
 
   /** Waits until everything received so far is committed and answered. */
   async drain(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.batches.size > 0 || this.scheduled) {
+      await Promise.allSettled([...this.batches]);
+      if (this.scheduled) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.allSettled([...this.receiptsInFlight]);
   }
 
   async stop(): Promise<void> {
@@ -73,30 +116,111 @@ export class Ingest {
     await this.drain();
   }
 
-  private async flushLoop(): Promise<void> {
+  private onStatus(topic: string, payload: Buffer): void {
+    const address = parseTopic(topic);
+    let status: KioskStatus;
     try {
-      // Yield once so that messages already in the socket buffer join this batch.
-      await new Promise((r) => setImmediate(r));
-      while (this.queue.length > 0) {
+      status = KioskStatus.parse(JSON.parse(payload.toString('utf8')));
+    } catch (error) {
+      this.options.log.warn(
+        { topic, err: (error as Error).message.slice(0, 300) },
+        'ignored a malformed kiosk status',
+      );
+      return;
+    }
+    if (!address || address.clinicId !== status.clinicId || address.kioskId !== status.kioskId) {
+      this.options.log.warn({ topic }, 'ignored a kiosk status published on another kiosk topic');
+      return;
+    }
+    this.options.store.recordKioskStatus(status).catch((error: unknown) => {
+      this.options.log.error({ err: error, topic }, 'could not record a kiosk status');
+    });
+  }
+
+  /**
+   * Starts batches while there is room. The first waits one turn of the event loop, so that the
+   * messages already in the socket buffer join it; later ones take whatever queued meanwhile.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.batches.size >= this.maxConcurrent) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.queue.length > 0 && this.batches.size < this.maxConcurrent) {
         const batch = this.queue.splice(0, this.maxBatch);
+        this.options.metrics?.ingestQueue.set(this.queue.length);
+        const running: Promise<void> = this.runBatch(batch).finally(() => {
+          this.batches.delete(running);
+          if (this.queue.length > 0) this.schedule();
+        });
+        this.batches.add(running);
+      }
+    });
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    const timer = this.options.metrics?.ingestCommitSeconds.startTimer();
+    try {
+      await this.processBatch(batch);
+    } catch (error) {
+      // Nothing is lost: a reading without its receipt stays in its kiosk's outbox and is sent
+      // again; the record stores it once whatever the number of tries.
+      this.options.log.error(
+        { err: error, count: batch.length },
+        'could not store or answer a batch of readings',
+      );
+    } finally {
+      timer?.();
+    }
+  }
+
+  /**
+   * Commits the batch; if the commit fails while the store is reachable, one reading may be what
+   * the store cannot take, so each is tried alone: the others are stored and answered, and only
+   * the culprit is rejected. If the store is down, nothing is answered and the kiosks send again.
+   */
+  private async store(readings: Reading[]): Promise<IngestOutcome[]> {
+    const { store, requireRegisteredKiosks, log } = this.options;
+    const options = requireRegisteredKiosks ? { requireRegisteredKiosks } : {};
+    const attempt = async (batch: Reading[]) => {
+      try {
+        return await store.ingestReadings(batch, options);
+      } catch (error) {
+        // A deadlock or serialization failure between concurrent batches says nothing about the
+        // readings: the same transaction is tried once more.
+        if (!isTransient(error)) throw error;
+        return store.ingestReadings(batch, options);
+      }
+    };
+    try {
+      return await attempt(readings);
+    } catch (error) {
+      // Store down: this throws, nothing is answered, and the kiosks send again later.
+      await store.ping();
+      log.warn(
+        { err: error, count: readings.length },
+        'a batch failed to commit: storing its readings one by one',
+      );
+      const outcomes: IngestOutcome[] = [];
+      for (const reading of readings) {
         try {
-          await this.processBatch(batch);
-        } catch (error) {
-          // Nothing is lost: a reading without its receipt stays in its kiosk's outbox and is sent
-          // again; the record stores it once whatever the number of tries.
-          this.options.log.error(
-            { err: error, count: batch.length },
-            'could not store or answer a batch of readings',
-          );
+          outcomes.push(...(await attempt([reading])));
+        } catch (single) {
+          await store.ping();
+          log.error({ err: single, readingId: reading.id }, 'the record refused a reading');
+          outcomes.push({
+            status: 'rejected',
+            code: 'UNSTORABLE',
+            message: 'the clinic record could not store this reading',
+          });
         }
       }
-    } finally {
-      this.flushing = undefined;
+      return outcomes;
     }
   }
 
   private async processBatch(batch: Pending[]): Promise<void> {
-    const { store, log, client } = this.options;
+    const { log, client, metrics } = this.options;
     const receiptsByTopic = new Map<string, Receipt[]>();
     const answer = (topic: string, receipt: Receipt) => {
       const address = parseTopic(topic);
@@ -106,39 +230,52 @@ export class Ingest {
       list.push(receipt);
       receiptsByTopic.set(receiptTopic, list);
     };
+    const reject = (topic: string, receipt: Receipt) => {
+      const code = receipt.code ?? 'REJECTED';
+      this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
+      metrics?.ingestMessages.inc({ outcome: code });
+      log.warn({ topic, code, readingId: receipt.readingId }, `rejected a reading: ${receipt.message}`);
+      answer(topic, receipt);
+    };
 
     const valid: { topic: string; reading: Reading }[] = [];
     for (const { topic, payload } of batch) {
       const checked = this.check(topic, payload);
-      if (checked.ok) {
-        valid.push({ topic, reading: checked.reading });
-      } else {
-        const code = checked.receipt.code ?? 'REJECTED';
-        this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
-        log.warn(
-          { topic, code, readingId: checked.receipt.readingId },
-          `rejected a reading: ${checked.receipt.message}`,
-        );
-        answer(topic, checked.receipt);
-      }
+      if (checked.ok) valid.push({ topic, reading: checked.reading });
+      else reject(topic, checked.receipt);
     }
 
     if (valid.length > 0) {
-      const outcomes = await store.insertReadings(valid.map((v) => v.reading));
+      const outcomes = await this.store(valid.map((v) => v.reading));
+      metrics?.ingestBatchSize.observe(valid.length);
       valid.forEach(({ topic, reading }, i) => {
-        const status = outcomes[i] ?? 'stored';
-        this.stats[status]++;
-        answer(topic, { readingId: reading.id, status });
+        const outcome = outcomes[i] ?? { status: 'stored' };
+        if (outcome.status === 'rejected') {
+          reject(topic, {
+            readingId: reading.id,
+            status: 'rejected',
+            code: outcome.code,
+            message: outcome.message,
+          });
+          return;
+        }
+        this.stats[outcome.status]++;
+        metrics?.ingestMessages.inc({ outcome: outcome.status });
+        answer(topic, { readingId: reading.id, status: outcome.status });
       });
       log.debug({ count: valid.length }, 'committed readings');
     }
 
+    // Receipts go out without waiting for their PUBACKs, so the next batch is not held up by the
+    // round trip; `drain()` still waits for them.
     const at = new Date().toISOString();
-    await Promise.all(
-      [...receiptsByTopic].map(([topic, receipts]) => {
-        const message: ReceiptMessage = { receipts, at };
-        return client.publishAsync(topic, JSON.stringify(message), { qos: 1 });
-      }),
-    );
+    for (const [topic, receipts] of receiptsByTopic) {
+      const message: ReceiptMessage = { receipts, at };
+      const sent = client.publishAsync(topic, JSON.stringify(message), { qos: 1 }).catch((error: unknown) => {
+        log.warn({ err: error, topic }, 'could not publish receipts; the kiosk will send its readings again');
+      });
+      this.receiptsInFlight.add(sent);
+      void sent.finally(() => this.receiptsInFlight.delete(sent));
+    }
   }
 }

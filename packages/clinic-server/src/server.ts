@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { type ApiApp, buildApi } from './api/app.js';
+import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { ConfigError } from './errors.js';
+import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
 import { Ingest } from './ingest.js';
 import { createLogger, type Logger } from './logger.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { Metrics } from './metrics.js';
+import { isPostgresUrl, openStore } from './store/open.js';
+import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore } from './store/store.js';
 
 export interface ClinicServerOptions {
-  /** SQLite file path of the clinic record. */
+  /** The clinic record: a SQLite file path, or a postgres:// URL. */
   db: string;
   /** An external broker (Mosquitto, EMQX). Without it the server embeds one. */
   brokerUrl?: string;
@@ -22,40 +27,125 @@ export interface ClinicServerOptions {
   clientId?: string;
   /** Shared-subscription group (MQTT 5 brokers) so several processes split the readings. */
   sharedGroup?: string;
+  /** Port of the clinic API: a number, 0 for a free one, or `false` for no API. Default 8080, or a free port if taken. */
+  httpPort?: number | false;
+  /** Address the API listens on (default 127.0.0.1; 0.0.0.0 for the clinic's network). */
+  httpHost?: string;
+  /** Refuse readings of unregistered kiosks even while no kiosk is registered. */
+  requireRegisteredKiosks?: boolean;
+  /** Send finished screenings to SATUSEHAT. */
+  satusehat?: ForwarderConfig;
+  tokenLifetimeSeconds?: number;
+  rateLimit?: { burst: number; perSecond: number } | false;
+  bodyLimitBytes?: number;
+  /** Check each API response against its schema before sending (default false; tests turn it on). */
+  validateResponses?: boolean;
+  /** Readings committed per transaction at most. */
+  maxBatch?: number;
   log?: Logger;
 }
 
 export interface ClinicServer {
   readonly brokerUrl: string;
   readonly embeddedBroker: EmbeddedBroker | undefined;
+  /** The clinic API's base URL, e.g. http://127.0.0.1:8080 (undefined with `httpPort: false`). */
+  readonly httpUrl: string | undefined;
+  readonly api: ApiApp | undefined;
   readonly store: ClinicStore;
   readonly ingest: Ingest;
+  readonly forwarder: Forwarder | undefined;
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
-async function embed(port: number | undefined, log: Logger): Promise<EmbeddedBroker> {
-  if (port !== undefined) return startEmbeddedBroker({ port });
+/** The database as it may be logged: a PostgreSQL URL without its password. */
+export function describeDb(db: string): string {
+  if (!isPostgresUrl(db)) return db;
   try {
-    return await startEmbeddedBroker({ port: 1883 });
+    const url = new URL(db);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+async function embed(port: number | undefined, auth: BrokerAuth, log: Logger): Promise<EmbeddedBroker> {
+  if (port !== undefined) return startEmbeddedBroker({ port, auth });
+  try {
+    return await startEmbeddedBroker({ port: 1883, auth });
   } catch (error) {
     if (!(error instanceof ConfigError) || error.code !== 'PORT_TAKEN') throw error;
     log.warn('port 1883 is taken (another broker?): the embedded broker takes a free port instead');
-    return startEmbeddedBroker({ port: 0 });
+    return startEmbeddedBroker({ port: 0, auth });
+  }
+}
+
+async function listen(api: ApiApp, port: number | undefined, host: string, log: Logger): Promise<string> {
+  const tryPort = async (p: number) => {
+    try {
+      return await api.listen({ port: p, host });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new ConfigError(
+          'PORT_TAKEN',
+          `HTTP port ${p} on ${host} is already in use: choose another with --port, or 0 for a free one`,
+        );
+      }
+      throw error;
+    }
+  };
+  if (port !== undefined) return tryPort(port);
+  try {
+    return await tryPort(8080);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.warn('port 8080 is taken: the clinic API takes a free port instead');
+    return tryPort(0);
   }
 }
 
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
-  const store = openSqliteStore(options.db);
+  const metrics = new Metrics();
+  const store: SqlClinicStore = await openStore(options.db);
   let embedded: EmbeddedBroker | undefined;
   let client: MqttClient | undefined;
+  let api: ApiApp | undefined;
+  let forwarder: Forwarder | undefined;
+  let ingest: Ingest | undefined;
   try {
+    const requireRegistered = options.requireRegisteredKiosks ?? false;
+    // The server's own account on the embedded broker: made up per run, never leaves the process.
+    const ingestAccount = { username: 'klinik-desa-ingest', password: randomBytes(24).toString('base64url') };
     if (!options.brokerUrl) {
-      embedded = await embed(options.brokerPort, log);
+      let closed = requireRegistered;
+      embedded = await embed(
+        options.brokerPort,
+        {
+          ingest: ingestAccount,
+          log,
+          async closed() {
+            closed ||= await store.hasKiosks();
+            return closed;
+          },
+          async kioskSecretHash(username) {
+            const c = await store.getClient(username);
+            return c?.role === 'kiosk' ? c.secretHash : undefined;
+          },
+        },
+        log,
+      );
       log.info({ url: embedded.url }, `embedded MQTT broker (MQTT 3.1.1) listening on ${embedded.url}`);
     }
     const brokerUrl = options.brokerUrl ?? (embedded as EmbeddedBroker).url;
     const protocolVersion = embedded ? 4 : (options.protocolVersion ?? 5);
+    const credentials = embedded
+      ? ingestAccount
+      : {
+          ...(options.username !== undefined ? { username: options.username } : {}),
+          ...(options.password !== undefined ? { password: options.password } : {}),
+        };
     client = await mqtt.connectAsync(brokerUrl, {
       protocolVersion,
       clientId: options.clientId ?? `klinik-desa-ingest-${hostname()}`,
@@ -63,37 +153,93 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 3600 } } : {}),
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      ...(options.username !== undefined ? { username: options.username } : {}),
-      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...credentials,
     });
     const connected = client;
+    // Nagle's algorithm would hold each receipt for the broker's delayed ACK (about 40 ms); every
+    // reconnect brings a new socket, so it is turned off on each.
+    const noDelay = () => (connected.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    noDelay();
+    connected.on('connect', noDelay);
     connected.on('error', (error) => log.error({ err: error }, 'MQTT error'));
     connected.on('offline', () => log.warn('MQTT broker unreachable; readings wait in the kiosks'));
     connected.on('connect', () => log.info('MQTT connected again'));
-    const ingest = new Ingest({
+    ingest = new Ingest({
       client: connected,
       store,
       log,
+      metrics,
+      requireRegisteredKiosks: requireRegistered,
+      ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
       ...(options.sharedGroup ? { sharedGroup: options.sharedGroup } : {}),
     });
     await ingest.start();
+
+    if (options.satusehat) {
+      forwarder = new Forwarder({ store, log, metrics, config: options.satusehat });
+      forwarder.start();
+    }
+
+    let httpUrl: string | undefined;
+    if (options.httpPort !== false) {
+      const fwd = forwarder;
+      api = await buildApi({
+        store,
+        log,
+        metrics,
+        ...(options.tokenLifetimeSeconds !== undefined
+          ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds }
+          : {}),
+        ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+        ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+        validateResponses: options.validateResponses ?? false,
+        ...(fwd
+          ? { fhirBundle: (id: string) => fwd.bundleFor(id), onScreeningFinished: () => fwd.kick() }
+          : {}),
+        readiness: async () => {
+          const checks: Record<string, string> = {};
+          try {
+            await store.ping();
+            checks['store'] = 'ok';
+          } catch (error) {
+            checks['store'] = `unreachable (${(error as Error).message})`;
+          }
+          checks['broker'] = connected.connected ? 'ok' : 'not connected';
+          return checks;
+        },
+      });
+      httpUrl = await listen(api, options.httpPort, options.httpHost ?? '127.0.0.1', log);
+      log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
+    }
+
+    const db = describeDb(options.db);
     log.info(
-      { db: options.db, broker: brokerUrl },
-      `clinic server ready: ingesting readings from ${brokerUrl} into ${options.db}`,
+      { db, broker: brokerUrl, api: httpUrl },
+      `clinic server ready: ingesting readings from ${brokerUrl} into ${db}${httpUrl ? `; API on ${httpUrl}` : ''}`,
     );
+    const running = ingest;
     return {
       brokerUrl,
       embeddedBroker: embedded,
+      httpUrl,
+      api,
       store,
-      ingest,
+      ingest: running,
+      forwarder,
+      metrics,
       async close() {
-        await ingest.stop();
+        await api?.close();
+        await forwarder?.stop();
+        await running.stop();
         await connected.endAsync();
         await embedded?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await api?.close().catch(() => undefined);
+    await forwarder?.stop().catch(() => undefined);
+    await ingest?.stop().catch(() => undefined);
     await client?.endAsync(true).catch(() => undefined);
     await embedded?.close();
     await store.close();

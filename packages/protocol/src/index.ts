@@ -1,3 +1,4 @@
+export * from './api/index.js';
 export * from './codes.js';
 export * from './event.js';
 export * from './ids.js';

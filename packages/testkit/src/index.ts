@@ -1,5 +1,13 @@
+export {
+  ApiTestClient,
+  type ClinicServerProcess,
+  clinicServerCli,
+  createAdminClient,
+  startClinicServerProcess,
+} from './clinic.js';
 export { type MosquittoBroker, type MosquittoOptions, mosquittoBinary, startMosquitto } from './mosquitto.js';
 export { freePort, waitFor } from './ports.js';
+export { createTestDatabase, queryDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from './postgres.js';
 export {
   AGENT_CLI,
   type RunningProcess,
@@ -9,3 +17,9 @@ export {
   startTsProcess,
 } from './processes.js';
 export { createPtyPair, type PtyPair, socatAvailable } from './pty.js';
+export {
+  type SatusehatFake,
+  type SatusehatFakeOptions,
+  type StoredResource,
+  startSatusehatFake,
+} from './satusehat-fake.js';

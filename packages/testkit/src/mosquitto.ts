@@ -56,8 +56,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const binary = mosquittoBinary();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'kd-mosquitto-'));
-  // Started as root, mosquitto drops to its own user: it must be able to write its persistence file.
-  chmodSync(dir, 0o777);
+  // Started as root, mosquitto drops to its own user, which could then neither write its
+  // persistence file nor read the 0600 password and ACL files: a test broker keeps root's rights.
+  chmodSync(dir, 0o700);
   const lines = [
     `listener ${port} 127.0.0.1`,
     'persistence true',
@@ -68,6 +69,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     'log_dest stdout',
     'log_type error',
     'log_type warning',
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
   ];
   if (options.passwordFile !== undefined) {
     writeFileSync(join(dir, 'passwd'), options.passwordFile, { mode: 0o600 });

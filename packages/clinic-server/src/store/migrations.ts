@@ -1,3 +1,5 @@
+import type { Dialect } from './sql.js';
+
 /**
  * Versioned schema changes, applied in order on start. A migration is never edited after it has
  * shipped: a change is a new entry, so every clinic's database can be brought forward.
@@ -8,26 +10,164 @@ export interface Migration {
   sql: string;
 }
 
+const READINGS_V1 = (withoutRowid: boolean) => `
+  CREATE TABLE readings (
+    id TEXT PRIMARY KEY,
+    clinic_id TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    session_id TEXT,
+    patient_id TEXT,
+    measured_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    stored_at TEXT NOT NULL,
+    body TEXT NOT NULL
+  )${withoutRowid ? ' WITHOUT ROWID' : ''};
+  CREATE INDEX readings_by_kiosk ON readings (clinic_id, kiosk_id, id);
+  CREATE INDEX readings_by_session ON readings (session_id) WHERE session_id IS NOT NULL;
+`;
+
+// Times are ISO 8601 text in UTC (`...Z`) in both engines, so that they compare as strings and the
+// two stores give byte-identical answers.
+//
+// Observations are not a table: they are the values of the stored readings, expanded when read. A
+// table of them cost three rows and a dozen index entries per reading and halved the ingest rate;
+// the readings table carries what listing them needs (patient, screening, kind, UTC time, worst
+// flag) and the partial indexes only the rows a query can look for.
+const CLINIC_V2 = (dialect: Dialect) => `
+  ALTER TABLE readings ADD COLUMN screening_id TEXT;
+  ALTER TABLE readings ADD COLUMN assignment TEXT NOT NULL DEFAULT 'unassigned';
+  ALTER TABLE readings ADD COLUMN resolved_at TEXT;
+  ALTER TABLE readings ADD COLUMN resolved_by TEXT;
+  ALTER TABLE readings ADD COLUMN discard_reason TEXT;
+  ALTER TABLE readings ADD COLUMN measured_utc TEXT;
+  ALTER TABLE readings ADD COLUMN severity INTEGER NOT NULL DEFAULT 0;
+  UPDATE readings SET measured_utc = ${
+    dialect === 'sqlite'
+      ? "strftime('%Y-%m-%dT%H:%M:%fZ', measured_at)"
+      : `to_char(measured_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+  };
+  CREATE INDEX readings_unassigned ON readings (id) WHERE assignment = 'unassigned';
+  CREATE INDEX readings_by_screening ON readings (screening_id, id) WHERE screening_id IS NOT NULL;
+  CREATE INDEX readings_by_patient ON readings (patient_id, id) WHERE patient_id IS NOT NULL;
+
+  CREATE TABLE patients (
+    id TEXT PRIMARY KEY,
+    nik TEXT UNIQUE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    ihs_number TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX patients_by_birth_date ON patients (birth_date, name_key);
+
+  CREATE TABLE screenings (
+    id TEXT PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients (id),
+    clinic_id TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    practitioner TEXT,
+    opened_at TEXT NOT NULL,
+    finished_at TEXT,
+    fwd_status TEXT NOT NULL DEFAULT 'not-sent',
+    fwd_attempts INTEGER NOT NULL DEFAULT 0,
+    fwd_last_at TEXT,
+    fwd_next_at TEXT,
+    fwd_sent_at TEXT,
+    fwd_http_status INTEGER,
+    fwd_outcome TEXT,
+    fwd_lease_until TEXT
+  );
+  CREATE INDEX screenings_by_patient ON screenings (patient_id, id);
+  CREATE INDEX screenings_open ON screenings (status, id);
+  CREATE INDEX screenings_forwarding ON screenings (fwd_status, fwd_next_at);
+
+  CREATE TABLE referrals (
+    id TEXT PRIMARY KEY,
+    reading_id TEXT NOT NULL,
+    flag_code TEXT NOT NULL,
+    screening_id TEXT,
+    patient_id TEXT,
+    clinic_id TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    flag TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    created_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT,
+    note TEXT,
+    UNIQUE (reading_id, flag_code)
+  );
+  CREATE INDEX referrals_by_status ON referrals (status, id);
+
+  CREATE TABLE kiosks (
+    clinic_id TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    name TEXT,
+    registered_at TEXT NOT NULL,
+    rotated_at TEXT NOT NULL,
+    status TEXT,
+    status_at TEXT,
+    last_reading_at TEXT,
+    PRIMARY KEY (clinic_id, kiosk_id)
+  );
+
+  CREATE TABLE api_clients (
+    id TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    clinic_id TEXT,
+    kiosk_id TEXT,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE access_tokens (
+    token_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX access_tokens_by_client ON access_tokens (client_id);
+
+  CREATE TABLE idempotency_keys (
+    client_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    status_code INTEGER,
+    response TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (client_id, key)
+  );
+
+  CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_id TEXT,
+    request_id TEXT
+  );
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'readings',
-    sql: `
-      CREATE TABLE readings (
-        id TEXT PRIMARY KEY,
-        clinic_id TEXT NOT NULL,
-        kiosk_id TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        session_id TEXT,
-        patient_id TEXT,
-        measured_at TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        stored_at TEXT NOT NULL,
-        body TEXT NOT NULL
-      ) WITHOUT ROWID;
-      CREATE INDEX readings_by_kiosk ON readings (clinic_id, kiosk_id, id);
-      CREATE INDEX readings_by_session ON readings (session_id) WHERE session_id IS NOT NULL;
-    `,
-  },
+  { version: 1, name: 'readings', sql: READINGS_V1(true) },
+  { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
 ];
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'readings', sql: READINGS_V1(false) },
+  { version: 2, name: 'clinic record and API', sql: CLINIC_V2('postgres') },
+];
+
+export function migrationsFor(dialect: Dialect): readonly Migration[] {
+  return dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+}

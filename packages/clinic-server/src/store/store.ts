@@ -1,16 +1,207 @@
-import type { Reading } from '@klinik-desa/protocol';
+import type {
+  ClientRole,
+  Kiosk,
+  KioskStatus,
+  Observation,
+  ObservationListQuery,
+  Page,
+  Patient,
+  PatientCreate,
+  Practitioner,
+  Reading,
+  Referral,
+  ReferralListQuery,
+  Scope,
+  Screening,
+  ScreeningDetail,
+  ScreeningListQuery,
+  UnassignedReading,
+} from '@klinik-desa/protocol';
+import type { Dialect } from './sql.js';
 
 export type InsertOutcome = 'stored' | 'duplicate';
 
-/** The clinic record. One interface; SQLite by default, PostgreSQL where a district scales. */
+export type IngestOutcome =
+  | { status: 'stored' | 'duplicate' }
+  /** UNKNOWN_KIOSK: not in the registry; UNSTORABLE: the record refused this one reading. */
+  | { status: 'rejected'; code: 'UNKNOWN_KIOSK' | 'UNSTORABLE'; message: string };
+
+export interface IngestOptions {
+  /** Reject readings of kiosks not in the registry even while the registry is empty. */
+  requireRegisteredKiosks?: boolean;
+  /** No registry check: the reading did not come from a kiosk over MQTT (a manual reading). */
+  skipKioskCheck?: boolean;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface ApiClientRecord {
+  id: string;
+  role: ClientRole;
+  name: string;
+  secretHash: string;
+  clinicId: string | null;
+  kioskId: string | null;
+  createdAt: string;
+}
+
+export interface TokenRecord {
+  clientId: string;
+  role: ClientRole;
+  scopes: Scope[];
+  expiresAt: string;
+  clinicId: string | null;
+  kioskId: string | null;
+}
+
+export type IdempotencyBegin =
+  | { state: 'new' }
+  | { state: 'replay'; statusCode: number; response: string }
+  | { state: 'in-progress' }
+  | { state: 'mismatch' };
+
+export interface KioskSecret {
+  clinicId: string;
+  kioskId: string;
+  username: string;
+  secretHash: string;
+}
+
+export interface ForwardingClaim {
+  screeningId: string;
+  attempts: number;
+}
+
+export type ForwardingResult =
+  | { outcome: 'sent'; httpStatus: number }
+  | {
+      outcome: 'retry';
+      httpStatus: number | null;
+      detail: unknown;
+      nextAttemptAt: string;
+    }
+  | { outcome: 'failed'; httpStatus: number | null; detail: unknown };
+
+export interface FhirSource {
+  screening: Screening;
+  patient: Patient;
+  readings: Reading[];
+}
+
+export interface AuditEntry {
+  clientId: string;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  requestId: string | null;
+}
+
+/**
+ * The clinic record. One interface with one implementation over SQLite (default, one machine) and
+ * PostgreSQL (several server processes), and one contract test suite that both must pass.
+ * Methods that change several rows do it in one transaction.
+ */
 export interface ClinicStore {
+  readonly dialect: Dialect;
+
+  // --- readings (MQTT ingest) ---
   /**
    * Stores a batch in one transaction, idempotently by reading id: a reading already in the record
-   * is reported as `duplicate` and left as it was. Outcomes come back in input order.
+   * is `duplicate` and left as it was. Each stored reading is bound to its open screening (or kept
+   * as unassigned), split into observations, and its refer/urgent flags become referrals.
+   * Outcomes come back in input order.
    */
+  ingestReadings(readings: readonly Reading[], options?: IngestOptions): Promise<IngestOutcome[]>;
+  /** The foundation's entry point: `ingestReadings` without the kiosk registry check. */
   insertReadings(readings: readonly Reading[]): Promise<InsertOutcome[]>;
   /** Every stored reading, oldest id first. */
   exportReadings(): AsyncIterable<Reading>;
   countReadings(): Promise<number>;
+  getReading(id: string): Promise<Reading | undefined>;
+
+  // --- patients ---
+  createPatient(input: PatientCreate, id: string, at: string): Promise<Patient>;
+  getPatient(id: string): Promise<Patient | undefined>;
+  findPatientByNik(nik: string): Promise<Patient | undefined>;
+  searchPatients(name: string, birthDate: string, page: PageRequest): Promise<Page<Patient>>;
+
+  // --- screenings ---
+  createScreening(
+    input: { patientId: string; clinicId: string; kioskId: string; practitioner: Practitioner | null },
+    id: string,
+    at: string,
+  ): Promise<Screening>;
+  getScreening(id: string): Promise<Screening | undefined>;
+  getScreeningDetail(id: string): Promise<ScreeningDetail | undefined>;
+  listScreenings(query: ScreeningListQuery, page: PageRequest): Promise<Page<Screening>>;
+  /** Finishes an open screening; `forward` queues its Bundle for SATUSEHAT. */
+  finishScreening(id: string, at: string, forward: boolean): Promise<Screening>;
+  fhirSource(id: string): Promise<FhirSource | undefined>;
+
+  // --- observations ---
+  listObservations(query: ObservationListQuery, page: PageRequest): Promise<Page<Observation>>;
+  observationsOfReading(readingId: string): Promise<Observation[]>;
+
+  // --- unassigned readings ---
+  listUnassigned(
+    query: { clinicId?: string | undefined; kioskId?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<UnassignedReading>>;
+  getReadingAssignment(readingId: string): Promise<UnassignedReading | undefined>;
+  assignReading(readingId: string, screeningId: string, by: string, at: string): Promise<UnassignedReading>;
+  discardReading(readingId: string, reason: string, by: string, at: string): Promise<UnassignedReading>;
+
+  // --- referrals ---
+  listReferrals(query: ReferralListQuery, page: PageRequest): Promise<Page<Referral>>;
+  acknowledgeReferral(id: string, by: string, note: string | undefined, at: string): Promise<Referral>;
+
+  // --- kiosks ---
+  registerKiosk(
+    input: { clinicId: string; kioskId: string; name: string | null },
+    clientId: string,
+    secretHash: string,
+    at: string,
+  ): Promise<Kiosk>;
+  rotateKioskSecret(clinicId: string, kioskId: string, secretHash: string, at: string): Promise<Kiosk>;
+  getKiosk(clinicId: string, kioskId: string): Promise<Kiosk | undefined>;
+  listKiosks(query: { clinicId?: string | undefined }, page: PageRequest): Promise<Page<Kiosk>>;
+  /** Keeps the newest status message of a registered kiosk (older ones are ignored). */
+  recordKioskStatus(status: KioskStatus): Promise<void>;
+  kioskSecrets(): Promise<KioskSecret[]>;
+  /** True when at least one kiosk is registered: from then on unknown kiosks are refused. */
+  hasKiosks(): Promise<boolean>;
+
+  // --- API clients and tokens ---
+  createClient(client: ApiClientRecord): Promise<void>;
+  getClient(id: string): Promise<ApiClientRecord | undefined>;
+  saveToken(tokenHash: string, clientId: string, scopes: readonly Scope[], expiresAt: string): Promise<void>;
+  findToken(tokenHash: string, now: string): Promise<TokenRecord | undefined>;
+
+  // --- idempotency keys ---
+  beginIdempotent(
+    clientId: string,
+    key: string,
+    fingerprint: { method: string; path: string; bodyHash: string },
+    at: string,
+  ): Promise<IdempotencyBegin>;
+  completeIdempotent(clientId: string, key: string, statusCode: number, response: string): Promise<void>;
+  abandonIdempotent(clientId: string, key: string): Promise<void>;
+
+  // --- SATUSEHAT forwarding ---
+  /** Leases screenings due for sending so that one process sends each; the lease ends at `leaseUntil`. */
+  claimForwarding(now: string, leaseUntil: string, limit: number): Promise<ForwardingClaim[]>;
+  recordForwarding(screeningId: string, result: ForwardingResult, at: string): Promise<void>;
+  /** Puts a failed screening back in the queue. */
+  requeueForwarding(screeningId: string, at: string): Promise<Screening>;
+
+  // --- housekeeping ---
+  /** Appends entries to the audit log, in one transaction. */
+  audit(entries: readonly (AuditEntry & { at: string })[]): Promise<void>;
+  /** Deletes expired tokens and idempotency keys older than `before`. */
+  purge(now: string, idempotencyBefore: string): Promise<void>;
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

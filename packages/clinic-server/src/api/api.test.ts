@@ -1,0 +1,515 @@
+import { readFileSync } from 'node:fs';
+import {
+  ApiError,
+  KioskCredentials,
+  Patient,
+  Screening,
+  ScreeningDetail,
+  TokenResponse,
+} from '@klinik-desa/protocol';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashSecret } from '../domain/secrets.js';
+import { Metrics } from '../metrics.js';
+import type { SqlClinicStore } from '../store/sql-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
+import { type ApiApp, type ApiOptions, buildApi } from './app.js';
+import { openApiYaml } from './openapi.js';
+
+let store: SqlClinicStore;
+let app: ApiApp;
+
+async function build(overrides: Partial<ApiOptions> = {}) {
+  app = await buildApi({
+    store,
+    log: pino({ level: 'silent' }),
+    metrics: new Metrics(),
+    readiness: async () => ({ store: 'ok', broker: 'ok' }),
+    rateLimit: false,
+    ...overrides,
+  });
+  return app;
+}
+
+async function client(role: 'admin' | 'partner', id = `${role}.test`) {
+  await store.createClient({
+    id,
+    role,
+    name: id,
+    secretHash: hashSecret(`${id}-secret`),
+    clinicId: null,
+    kioskId: null,
+    createdAt: new Date().toISOString(),
+  });
+  return token(id, `${id}-secret`);
+}
+
+async function token(clientId: string, secret: string, scope?: string): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: secret,
+  });
+  if (scope) form.set('scope', scope);
+  const r = await app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form.toString(),
+  });
+  expect(r.statusCode, r.body).toBe(200);
+  return TokenResponse.parse(r.json()).access_token;
+}
+
+function call(
+  bearer: string | undefined,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: unknown,
+  headers = {},
+) {
+  return app.inject({
+    method,
+    url,
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+function expectError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
+  expect(r.statusCode).toBe(status);
+  const body = ApiError.parse(r.json());
+  expect(body.code).toBe(code);
+  expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  return body;
+}
+
+const newPatient = (n: number) => ({
+  nik: nik(n),
+  name: `Dewi Lestari ${n}`,
+  birthDate: '1980-05-12',
+  sex: 'female',
+});
+
+beforeEach(async () => {
+  store = openSqliteStore(':memory:');
+  await build();
+});
+afterEach(async () => {
+  await app.close();
+  await store.close();
+});
+
+describe('OAuth2 client credentials', () => {
+  it('issues a bearer token with the role scopes, narrower on request, and refuses bad clients', async () => {
+    await client('partner');
+    const r = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      payload: {
+        grant_type: 'client_credentials',
+        client_id: 'partner.test',
+        client_secret: 'partner.test-secret',
+      },
+    });
+    const answer = TokenResponse.parse(r.json());
+    expect(answer).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    expect(answer.scope.split(' ')).toContain('observation.write');
+    expect(answer.scope.split(' ')).not.toContain('kiosk.admin');
+    expect(r.headers['cache-control']).toBe('no-store');
+
+    const narrow = await token('partner.test', 'partner.test-secret', 'patient.read');
+    expectError(await call(narrow, 'POST', '/patients', newPatient(1)), 403, 'FORBIDDEN');
+
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      payload: { grant_type: 'client_credentials', client_id: 'partner.test', client_secret: 'wrong' },
+    });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json()).toMatchObject({ error: 'invalid_client', code: 'INVALID_CLIENT' });
+    const grab = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      payload: {
+        grant_type: 'client_credentials',
+        client_id: 'partner.test',
+        client_secret: 'partner.test-secret',
+        scope: 'kiosk.admin',
+      },
+    });
+    expect(grab.statusCode).toBe(400);
+    expect(grab.json()).toMatchObject({ error: 'invalid_scope' });
+    const grant = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      payload: { grant_type: 'password' },
+    });
+    expect(grant.json()).toMatchObject({ error: 'unsupported_grant_type' });
+  });
+
+  it('refuses requests without a token, with an unknown one, or after it expired', async () => {
+    expectError(await call(undefined, 'GET', '/screenings'), 401, 'UNAUTHENTICATED');
+    expectError(await call('made-up', 'GET', '/screenings'), 401, 'UNAUTHENTICATED');
+    let clock = Date.now();
+    await app.close();
+    await build({ now: () => new Date(clock), tokenLifetimeSeconds: 60 });
+    const t = await client('partner');
+    expect((await call(t, 'GET', '/screenings')).statusCode).toBe(200);
+    clock += 61_000;
+    expectError(await call(t, 'GET', '/screenings'), 401, 'UNAUTHENTICATED');
+  });
+
+  it('keeps only hashes of client secrets and tokens', async () => {
+    const t = await client('admin');
+    const created = await call(t, 'POST', '/clients', { name: 'Puskesmas app', role: 'partner' });
+    expect(created.statusCode).toBe(201);
+    const { clientId, clientSecret } = created.json() as { clientId: string; clientSecret: string };
+    const stored = await store.getClient(clientId);
+    expect(stored?.secretHash).toMatch(/^\$7\$\d+\$/);
+    expect(stored?.secretHash).not.toContain(clientSecret);
+    expect(await store.findToken(t, new Date().toISOString())).toBeUndefined();
+    await token(clientId, clientSecret);
+  });
+});
+
+describe('patients', () => {
+  it('registers a patient once per NIK and finds them by NIK or by name and birth date', async () => {
+    const t = await client('partner');
+    const created = await call(t, 'POST', '/patients', newPatient(1));
+    expect(created.statusCode).toBe(201);
+    const patient = Patient.parse(created.json());
+    const again = expectError(await call(t, 'POST', '/patients', newPatient(1)), 409, 'PATIENT_EXISTS');
+    expect(again.details).toEqual({ patientId: patient.id });
+
+    const byNik = await call(t, 'POST', '/patients/search', { nik: nik(1) });
+    expect(byNik.json()).toEqual({ data: [patient], nextCursor: null });
+    const byName = await call(t, 'POST', '/patients/search', {
+      name: 'dewi lestari',
+      birthDate: '1980-05-12',
+    });
+    expect((byName.json() as { data: Patient[] }).data.map((p) => p.id)).toEqual([patient.id]);
+    expect((await call(t, 'GET', `/patients/${patient.id}`)).json()).toEqual(patient);
+  });
+
+  it('says which field is wrong, and what a NIK must look like', async () => {
+    const t = await client('partner');
+    const bad = expectError(
+      await call(t, 'POST', '/patients', { ...newPatient(1), nik: '3201011205' }),
+      400,
+      'VALIDATION',
+    );
+    expect(bad.message).toBe('body.nik: a NIK is exactly 16 digits');
+    const province = expectError(
+      await call(t, 'POST', '/patients', { ...newPatient(1), nik: '9901011205800001' }),
+      400,
+      'VALIDATION',
+    );
+    expect(province.message).toMatch(/province code/);
+    expectError(
+      await call(t, 'POST', '/patients', { ...newPatient(1), birthDate: '12-05-1980' }),
+      400,
+      'VALIDATION',
+    );
+    expectError(await call(t, 'GET', '/patients/not-an-id'), 400, 'VALIDATION');
+    expectError(await call(t, 'GET', '/patients/01a20650-802b-7611-80f8-96a42a6e0407'), 404, 'NOT_FOUND');
+  });
+
+  it('writes who read or changed a patient to the audit log', async () => {
+    const t = await client('partner');
+    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(2))).json());
+    await call(t, 'GET', `/patients/${patient.id}`);
+    await call(t, 'POST', '/patients/search', { nik: nik(2) });
+    // Entries are written in batches; closing the API writes what is pending.
+    await app.close();
+    await build();
+    // The store has no read API for the audit log (it is for the operator's SQL), so look at it.
+    const rows = (store as unknown as { db: { all<T>(sql: string): Promise<T[]> } }).db.all<{
+      client_id: string;
+      action: string;
+      resource_id: string;
+    }>("SELECT client_id, action, resource_id FROM audit_log WHERE resource_type = 'patient' ORDER BY id");
+    expect((await rows).map((r) => [r.client_id, r.action, r.resource_id])).toEqual([
+      ['partner.test', 'create', patient.id],
+      ['partner.test', 'read', patient.id],
+      ['partner.test', 'search', patient.id],
+    ]);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('replays the first answer for a repeated key, and refuses the key for another body', async () => {
+    const t = await client('partner');
+    const key = { 'idempotency-key': 'k-123' };
+    const first = await call(t, 'POST', '/patients', newPatient(3), key);
+    const second = await call(t, 'POST', '/patients', newPatient(3), key);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.json()).toEqual(first.json());
+    expectError(await call(t, 'POST', '/patients', newPatient(4), key), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expectError(
+      await call(t, 'POST', '/patients', newPatient(4), { 'idempotency-key': 'ä' }),
+      400,
+      'VALIDATION',
+    );
+  });
+});
+
+describe('a screening from kiosk readings to referrals', () => {
+  it('opens, collects readings, lists observations, assigns strays, finishes', async () => {
+    const t = await client('partner');
+    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(5))).json());
+    const opened = await call(t, 'POST', '/screenings', {
+      patientId: patient.id,
+      clinicId: 'clinic-1',
+      kioskId: 'kiosk-1',
+    });
+    expect(opened.statusCode).toBe(201);
+    const screening = Screening.parse(opened.json());
+    expect(screening).toMatchObject({
+      status: 'open',
+      severity: 'normal',
+      forwarding: { status: 'not-sent' },
+    });
+
+    const inSession = bpReading({ sessionId: screening.id }, [ATTENTION]);
+    const stray = bpReading({}, [URGENT_BP]);
+    await store.ingestReadings([inSession, stray]);
+
+    const detail = ScreeningDetail.parse((await call(t, 'GET', `/screenings/${screening.id}`)).json());
+    expect(detail.observations.map((o) => o.name)).toEqual(['systolic', 'diastolic']);
+    expect(detail.severity).toBe('attention');
+
+    const kioskAdmin = await client('admin');
+    const unassigned = await call(kioskAdmin, 'GET', '/readings/unassigned');
+    expect((unassigned.json() as { data: { readingId: string }[] }).data.map((u) => u.readingId)).toEqual([
+      stray.id,
+    ]);
+    expectError(await call(t, 'GET', '/readings/unassigned'), 403, 'FORBIDDEN');
+    const assigned = await call(kioskAdmin, 'POST', `/readings/${stray.id}/assign`, {
+      screeningId: screening.id,
+    });
+    expect(assigned.json()).toMatchObject({ status: 'assigned', screeningId: screening.id });
+    expectError(
+      await call(kioskAdmin, 'POST', `/readings/${stray.id}/discard`, { reason: 'wrong patient' }),
+      409,
+      'READING_NOT_UNASSIGNED',
+    );
+
+    const referrals = (await call(t, 'GET', `/referrals?status=open&patientId=${patient.id}`)).json() as {
+      data: { id: string; severity: string; flag: { code: string } }[];
+    };
+    expect(referrals.data.map((r) => [r.severity, r.flag.code])).toEqual([['urgent', 'bp.grade-3']]);
+    const ack = await call(t, 'POST', `/referrals/${referrals.data[0]!.id}/acknowledge`, {
+      note: 'sent to puskesmas',
+    });
+    expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'partner.test' });
+
+    const manual = await call(t, 'POST', '/observations', {
+      screeningId: screening.id,
+      kind: 'waist',
+      measuredAt: '2026-11-23T09:10:00+07:00',
+      values: [{ name: 'waistCircumference', code: '8280-0', value: 92, unit: 'cm' }],
+    });
+    expect(manual.statusCode).toBe(201);
+    expect(manual.json()).toMatchObject({
+      observations: [{ source: 'manual', value: 92, screeningId: screening.id, patientId: patient.id }],
+    });
+
+    const observations = await call(
+      t,
+      'GET',
+      `/observations?screeningId=${screening.id}&kind=blood-pressure&limit=3`,
+    );
+    const page1 = observations.json() as { data: { id: string }[]; nextCursor: string | null };
+    expect(page1.data).toHaveLength(3);
+    const page2 = (
+      await call(
+        t,
+        'GET',
+        `/observations?screeningId=${screening.id}&kind=blood-pressure&limit=3&cursor=${page1.nextCursor}`,
+      )
+    ).json() as { data: { id: string }[]; nextCursor: string | null };
+    expect(page2.data).toHaveLength(1);
+    expect(page2.nextCursor).toBeNull();
+
+    const finished = await call(t, 'POST', `/screenings/${screening.id}/finish`, { forward: false });
+    expect(finished.json()).toMatchObject({
+      status: 'finished',
+      severity: 'urgent',
+      forwarding: { status: 'not-sent' },
+    });
+    expectError(await call(t, 'POST', `/screenings/${screening.id}/finish`), 409, 'SCREENING_CLOSED');
+    expectError(
+      await call(t, 'POST', '/observations', {
+        screeningId: screening.id,
+        kind: 'waist',
+        measuredAt: '2026-11-23T09:10:00+07:00',
+        values: [{ name: 'waistCircumference', code: '8280-0', value: 92, unit: 'cm' }],
+      }),
+      409,
+      'SCREENING_CLOSED',
+    );
+    expectError(await call(t, 'GET', `/screenings/${screening.id}/fhir`), 409, 'FHIR_NOT_READY');
+  });
+});
+
+describe('kiosks', () => {
+  it('registers a kiosk, whose credentials act for it alone, and rotates them', async () => {
+    const admin = await client('admin');
+    const registered = await call(admin, 'POST', '/kiosks', {
+      clinicId: 'clinic-7',
+      kioskId: 'kiosk-7',
+      name: 'Melati',
+    });
+    expect(registered.statusCode).toBe(201);
+    const creds = KioskCredentials.parse(registered.json());
+    expect(creds.mqttUsername).toBe('kiosk.clinic-7.kiosk-7');
+    expectError(
+      await call(admin, 'POST', '/kiosks', { clinicId: 'clinic-7', kioskId: 'kiosk-7' }),
+      409,
+      'KIOSK_EXISTS',
+    );
+
+    const kiosk = await token(creds.clientId, creds.clientSecret);
+    const patient = Patient.parse((await call(kiosk, 'POST', '/patients', newPatient(6))).json());
+    expect(
+      (
+        await call(kiosk, 'POST', '/screenings', {
+          patientId: patient.id,
+          clinicId: 'clinic-7',
+          kioskId: 'kiosk-7',
+        })
+      ).statusCode,
+    ).toBe(201);
+    expectError(
+      await call(kiosk, 'POST', '/screenings', {
+        patientId: patient.id,
+        clinicId: 'clinic-7',
+        kioskId: 'kiosk-8',
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(await call(kiosk, 'POST', '/kiosks', { clinicId: 'c', kioskId: 'k' }), 403, 'FORBIDDEN');
+    await store.ingestReadings([bpReading({ clinicId: 'clinic-9', kioskId: 'kiosk-9' })], {});
+    const mine = (await call(kiosk, 'GET', '/readings/unassigned')).json() as { data: unknown[] };
+    expect(mine.data).toEqual([]);
+
+    const rotated = KioskCredentials.parse(
+      (await call(admin, 'POST', '/kiosks/clinic-7/kiosk-7/rotate')).json(),
+    );
+    expect(rotated.clientSecret).not.toBe(creds.clientSecret);
+    expectError(await call(kiosk, 'GET', '/kiosks/clinic-7/kiosk-7'), 401, 'UNAUTHENTICATED');
+    const fresh = await token(rotated.clientId, rotated.clientSecret);
+    expect((await call(fresh, 'GET', '/kiosks/clinic-7/kiosk-7')).json()).toMatchObject({ name: 'Melati' });
+    const old = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      payload: {
+        grant_type: 'client_credentials',
+        client_id: creds.clientId,
+        client_secret: creds.clientSecret,
+      },
+    });
+    expect(old.statusCode).toBe(401);
+  });
+});
+
+describe('limits and errors', () => {
+  it('answers oversized, non-JSON and malformed bodies, and unknown routes, in the one error shape', async () => {
+    const t = await client('partner');
+    const big = await call(t, 'POST', '/patients', { ...newPatient(1), name: 'x'.repeat(70_000) });
+    expectError(big, 413, 'PAYLOAD_TOO_LARGE');
+    expectError(
+      await app.inject({
+        method: 'POST',
+        url: '/patients',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'text/plain' },
+        payload: 'hello',
+      }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectError(
+      await app.inject({
+        method: 'POST',
+        url: '/patients',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        payload: '{"nik": ',
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+    expectError(await call(t, 'GET', '/nowhere'), 404, 'NOT_FOUND');
+    expectError(await call(t, 'GET', '/screenings?cursor=bm9wZQ'), 400, 'VALIDATION');
+    expectError(await call(t, 'GET', '/screenings?limit=0'), 400, 'VALIDATION');
+  });
+
+  it('limits the rate per client with 429 and Retry-After', async () => {
+    await app.close();
+    await build({ rateLimit: { burst: 3, perSecond: 0.5 } });
+    const t = await client('partner');
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await call(t, 'GET', '/screenings'));
+    expect(answers.slice(0, 3).map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    expectError(answers[3]!, 429, 'RATE_LIMITED');
+    expect(answers[3]!.headers['retry-after']).toBe('2');
+  });
+
+  it('is live while it runs, and ready only while store and broker answer (503 with Retry-After)', async () => {
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    await app.close();
+    await build({ readiness: async () => ({ store: 'ok', broker: 'not connected' }) });
+    const r = await app.inject({ url: '/readyz' });
+    expectError(r, 503, 'UNAVAILABLE');
+    expect(r.headers['retry-after']).toBe('5');
+  });
+
+  it('answers 503 with Retry-After when the record is unreachable', async () => {
+    const t = await client('partner');
+    await store.close();
+    const r = await call(t, 'GET', '/screenings');
+    expectError(r, 503, 'UNAVAILABLE');
+    expect(r.headers['retry-after']).toBe('5');
+    store = openSqliteStore(':memory:');
+  });
+
+  it('exports Prometheus metrics', async () => {
+    const t = await client('partner');
+    await call(t, 'GET', '/screenings');
+    const text = (await app.inject({ url: '/metrics' })).body;
+    expect(text).toMatch(/kd_http_requests_total\{method="GET",route="\/screenings",status="200"\} 1/);
+    expect(text).toContain('kd_ingest_messages_total');
+  });
+});
+
+describe('OpenAPI', () => {
+  it('docs/openapi.yaml is generated from the routes and up to date (run pnpm clinic-server openapi --out docs/openapi.yaml)', async () => {
+    const committed = readFileSync(new URL('../../../../docs/openapi.yaml', import.meta.url), 'utf8');
+    expect(committed).toBe(await openApiYaml());
+  });
+
+  it('serves the same document, with the API schemas named once', async () => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json() as {
+      openapi: string;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const name of [
+      'Patient',
+      'PatientCreate',
+      'Screening',
+      'Observation',
+      'Referral',
+      'Kiosk',
+      'ApiError',
+    ]) {
+      expect(doc.components.schemas).toHaveProperty(name);
+    }
+    expect(doc.components.schemas).not.toHaveProperty('PatientInput');
+  });
+});

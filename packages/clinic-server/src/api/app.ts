@@ -1,0 +1,493 @@
+import { createHash } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import {
+  type FhirBundle,
+  IdempotencyKey,
+  newUuidV7,
+  type Scope,
+  TokenError,
+  TokenRequest,
+  TokenResponse,
+} from '@klinik-desa/protocol';
+import Fastify, { type FastifyRequest, LogController } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { RateLimiter } from '../domain/rate-limit.js';
+import { ClinicError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { ClinicStore, TokenRecord } from '../store/store.js';
+import { AuditTrail } from './audit.js';
+import { sendError } from './errors.js';
+import { registerRoutes } from './routes.js';
+import { tidyOpenApi } from './tidy-openapi.js';
+import { TokenService } from './tokens.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: TokenRecord;
+    idempotency?: { clientId: string; key: string } | undefined;
+  }
+  interface FastifyContextConfig {
+    /** The scope a route needs; routes without one are public (health, metrics, token). */
+    scope?: Scope;
+    /** A POST that only reads (a search): its answers are not kept for idempotent replay. */
+    safePost?: boolean;
+  }
+}
+
+/** Builds the SATUSEHAT Bundle of a finished screening (the screening package's mapping). */
+export type FhirBundleFor = (screeningId: string) => Promise<FhirBundle>;
+
+export interface ApiOptions {
+  store: ClinicStore;
+  log: Logger;
+  metrics: Metrics;
+  /** Store and broker checks for /readyz: a message per failing check. */
+  readiness: () => Promise<Record<string, string>>;
+  fhirBundle?: FhirBundleFor;
+  /** Called when a screening is finished with forwarding on, so the forwarder need not wait. */
+  onScreeningFinished?: (screeningId: string) => void;
+  tokenLifetimeSeconds?: number;
+  /**
+   * Check every response against its schema before sending it (default true). Tests keep it on;
+   * the server turns it off unless configured (`http.validateResponses`): on a screening's detail
+   * it costs a quarter of the CPU, and the responses are built from typed code.
+   */
+  validateResponses?: boolean;
+  /** Largest request body accepted (default 64 KiB). */
+  bodyLimitBytes?: number;
+  /** Per client (or per address before sign-in); `false` turns it off. */
+  rateLimit?: { burst: number; perSecond: number } | false;
+  now?: () => Date;
+}
+
+export const API_VERSION = '1.0.0';
+
+// Errors that mean "the record is unreachable right now", not "this request is wrong".
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'SQLITE_BUSY',
+]);
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const message = (error as Error)?.message ?? '';
+  return /Connection terminated|connect ECONNREFUSED|pool is ended|database connection is not open/i.test(
+    message,
+  );
+}
+
+function fieldPath(where: string, instancePath: string | undefined): string {
+  const path = (instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  return path ? `${where}.${path}` : where;
+}
+
+function describeZodIssues(
+  error: { validation: { instancePath?: string; message?: string; params?: unknown }[] },
+  where: string,
+) {
+  return error.validation
+    .slice(0, 5)
+    .map((issue) => {
+      return `${fieldPath(where, issue.instancePath)}: ${issue.message ?? 'invalid'}`;
+    })
+    .join('; ');
+}
+
+function createFastify(options: ApiOptions) {
+  return Fastify({
+    loggerInstance: options.log.child({ component: 'api' }),
+    bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
+    genReqId: () => newUuidV7(),
+    // Fastify's own request lines log full URLs; ours (onResponse, debug) log the route pattern
+    // and status only, so no query value ever reaches a log.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+}
+
+export type ApiApp = ReturnType<typeof createFastify>;
+
+export async function buildApi(options: ApiOptions): Promise<ApiApp> {
+  const { store, metrics } = options;
+  const now = options.now ?? (() => new Date());
+  const tokens = new TokenService(store, options.tokenLifetimeSeconds ?? 3600);
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : new RateLimiter(options.rateLimit?.burst ?? 600, options.rateLimit?.perSecond ?? 300);
+
+  const app = createFastify(options);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(
+    options.validateResponses === false ? () => (data: unknown) => JSON.stringify(data) : serializerCompiler,
+  );
+
+  // The API speaks JSON (and forms, for the token endpoint only): a text body is refused with 415
+  // instead of reaching a route as a string.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'klinik-desa clinic API',
+        version: API_VERSION,
+        description:
+          'The clinic record of a village cooperative clinic: patients, screenings, observations from the kiosks, unassigned readings, referrals, kiosks, and the SATUSEHAT-ready FHIR Bundle of a screening. Every error has the ApiError shape; every POST accepts an Idempotency-Key header; every list is cursor-paginated.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      components: {
+        securitySchemes: {
+          oauth2: {
+            type: 'oauth2',
+            description:
+              'OAuth2 client credentials. Kiosks, partner apps and administrators are clients with different roles; a token carries the scopes of its role (or fewer, when asked).',
+            flows: {
+              clientCredentials: {
+                tokenUrl: '/oauth2/token',
+                scopes: {
+                  'patient.read': 'look up and read patients',
+                  'patient.write': 'register patients',
+                  'screening.read': 'read screenings',
+                  'screening.write': 'open, finish and resend screenings',
+                  'observation.read': 'list observations',
+                  'observation.write': 'post manual readings',
+                  'reading.triage': 'assign or discard unassigned readings',
+                  'referral.read': 'list referrals',
+                  'referral.write': 'acknowledge referrals',
+                  'kiosk.read': 'read kiosks and their status',
+                  'kiosk.admin': 'register kiosks and rotate their credentials',
+                  'client.admin': 'create API clients',
+                  'fhir.read': 'read the SATUSEHAT Bundle of a screening',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.decorateRequest('auth', undefined);
+  app.decorateRequest('idempotency', undefined);
+
+  const startedAt = new WeakMap<FastifyRequest, bigint>();
+  app.addHook('onRequest', async (request, reply) => {
+    startedAt.set(request, process.hrtime.bigint());
+    reply.header('x-request-id', String(request.id));
+    const scope = request.routeOptions.config.scope;
+    const header = request.headers.authorization;
+    if (limiter) {
+      const key = header ? `t:${header.slice(-16)}` : `ip:${request.ip}`;
+      const wait = limiter.take(key, now().getTime());
+      if (wait > 0) {
+        return sendError(request, reply, 'RATE_LIMITED', `too many requests: try again in ${wait} s`, {
+          retryAfterSeconds: wait,
+        });
+      }
+    }
+    if (!scope) return;
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!token) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendError(
+        request,
+        reply,
+        'UNAUTHENTICATED',
+        'send an access token: Authorization: Bearer <token> (from POST /oauth2/token)',
+      );
+    }
+    const record = await tokens.verify(token, now());
+    if (!record) {
+      reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      return sendError(
+        request,
+        reply,
+        'UNAUTHENTICATED',
+        'the access token is unknown or has expired: get a new one',
+      );
+    }
+    if (!record.scopes.includes(scope)) {
+      reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+      return sendError(request, reply, 'FORBIDDEN', `this token lacks the scope ${scope}`, {
+        details: { scope },
+      });
+    }
+    request.auth = record;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' || !request.auth) return;
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined) return;
+    const key = IdempotencyKey.safeParse(Array.isArray(raw) ? raw[0] : raw);
+    if (!key.success) {
+      return sendError(
+        request,
+        reply,
+        'VALIDATION',
+        'header Idempotency-Key: use 1-255 printable ASCII characters',
+      );
+    }
+    // A search only reads: repeating it is harmless, and its answer (names, NIKs) is not kept.
+    if (request.routeOptions.config.safePost) return;
+    const clientId = request.auth.clientId;
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('hex');
+    const begun = await store.beginIdempotent(
+      clientId,
+      key.data,
+      { method: request.method, path: request.url, bodyHash },
+      now().toISOString(),
+    );
+    if (begun.state === 'new') {
+      request.idempotency = { clientId, key: key.data };
+      return;
+    }
+    if (begun.state === 'mismatch') {
+      return sendError(
+        request,
+        reply,
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used for a different request: use a new key for a new request',
+      );
+    }
+    if (begun.state === 'in-progress') {
+      return sendError(
+        request,
+        reply,
+        'IDEMPOTENCY_IN_PROGRESS',
+        'a request with this Idempotency-Key is still running',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
+    }
+    return reply
+      .code(begun.statusCode)
+      .header('idempotent-replayed', 'true')
+      .type('application/json; charset=utf-8')
+      .serializer((x: unknown) => x as string)
+      .send(begun.response);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const idem = request.idempotency;
+    if (idem) {
+      request.idempotency = undefined;
+      const status = reply.statusCode;
+      // Server trouble is not an answer to keep: the client may retry with the same key.
+      if (status >= 500 || status === 429 || typeof payload !== 'string') {
+        await store.abandonIdempotent(idem.clientId, idem.key);
+      } else {
+        await store.completeIdempotent(idem.clientId, idem.key, status, payload);
+      }
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    const started = startedAt.get(request);
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    if (started !== undefined) {
+      metrics.httpSeconds.observe(
+        { method: request.method, route },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+    const fields = {
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      client: request.auth?.clientId,
+    };
+    if (reply.statusCode >= 500) request.log.warn(fields, 'request failed');
+    else request.log.debug(fields, 'request');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ClinicError) {
+      return sendError(
+        request,
+        reply,
+        error.code,
+        error.message,
+        error.details ? { details: error.details } : {},
+      );
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      return sendError(request, reply, 'VALIDATION', describeZodIssues(error, where), {
+        details: {
+          issues: error.validation.map((i) => ({
+            path: fieldPath(where, i.instancePath),
+            message: i.message,
+          })),
+        },
+      });
+    }
+    const e = error as { code?: string; statusCode?: number; message: string };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(
+        request,
+        reply,
+        'PAYLOAD_TOO_LARGE',
+        `the request body is larger than ${app.initialConfig.bodyLimit} bytes`,
+      );
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(
+        request,
+        reply,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send JSON (Content-Type: application/json)',
+      );
+    }
+    if (isUnavailable(error)) {
+      request.log.error({ err: error }, 'the clinic record is unreachable');
+      return sendError(request, reply, 'UNAVAILABLE', 'the clinic record is unreachable; try again shortly', {
+        retryAfterSeconds: 5,
+      });
+    }
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return sendError(request, reply, 'BAD_REQUEST', e.message, {
+        status: e.statusCode === 404 ? 404 : 400,
+      });
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(
+      request,
+      reply,
+      'INTERNAL',
+      'an unexpected error; it has been logged under this requestId',
+    );
+  });
+
+  app.post(
+    '/oauth2/token',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Get an access token (OAuth2 client credentials)',
+        description:
+          'Form-encoded (application/x-www-form-urlencoded) as in RFC 6749, or JSON. Errors use the RFC 6749 shape plus code, message and requestId.',
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        body: TokenRequest,
+        response: { 200: TokenResponse, 400: TokenError, 401: TokenError },
+      },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const tokenError = (status: 400 | 401, error: TokenError['error'], code: string, message: string) =>
+        reply
+          .code(status)
+          .header('cache-control', 'no-store')
+          .send({ error, error_description: message, code, message, requestId: String(request.id) });
+      if (request.validationError) {
+        const body = request.body as { grant_type?: unknown } | undefined;
+        if (
+          body &&
+          typeof body === 'object' &&
+          body.grant_type !== undefined &&
+          body.grant_type !== 'client_credentials'
+        ) {
+          return tokenError(
+            400,
+            'unsupported_grant_type',
+            'UNSUPPORTED_GRANT_TYPE',
+            'only grant_type=client_credentials is supported',
+          );
+        }
+        return tokenError(
+          400,
+          'invalid_request',
+          'VALIDATION',
+          'send grant_type=client_credentials, client_id and client_secret',
+        );
+      }
+      try {
+        const answer = await tokens.issue(
+          request.body.client_id,
+          request.body.client_secret,
+          request.body.scope,
+          now(),
+        );
+        return reply.header('cache-control', 'no-store').send(answer);
+      } catch (error) {
+        if (error instanceof ClinicError && error.code === 'INVALID_CLIENT') {
+          reply.header('www-authenticate', 'Basic realm="klinik-desa"');
+          return tokenError(401, 'invalid_client', error.code, error.message);
+        }
+        if (error instanceof ClinicError && error.code === 'INVALID_SCOPE') {
+          return tokenError(400, 'invalid_scope', error.code, error.message);
+        }
+        throw error;
+      }
+    },
+  );
+
+  const auditTrail = new AuditTrail(store, options.log);
+  app.addHook('onClose', async () => auditTrail.close());
+  registerRoutes(app, { ...options, now, tokens, auditTrail });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    const checks = await options.readiness();
+    const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');
+    if (failing.length > 0) {
+      return sendError(request, reply, 'UNAVAILABLE', failing.map(([k, v]) => `${k}: ${v}`).join('; '), {
+        details: { checks },
+        retryAfterSeconds: 5,
+      });
+    }
+    return { status: 'ready', checks };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type(metrics.registry.contentType)
+      .serializer((x: unknown) => x as string)
+      .send(await metrics.registry.metrics()),
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .serializer(JSON.stringify)
+      .send(tidyOpenApi(app.swagger() as { components?: { schemas?: Record<string, unknown> } })),
+  );
+
+  return app;
+}

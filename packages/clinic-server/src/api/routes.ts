@@ -1,0 +1,661 @@
+import {
+  ApiClientCreate,
+  ApiClientCredentials,
+  ApiError,
+  ClinicId,
+  FhirBundle,
+  Kiosk,
+  KioskCreate,
+  KioskCredentials,
+  KioskId,
+  KioskListQuery,
+  ManualReadingCreate,
+  ManualReadingCreated,
+  newUuidV7,
+  Observation,
+  ObservationListQuery,
+  Page,
+  PageQuery,
+  Patient,
+  PatientCreate,
+  PatientSearch,
+  Reading,
+  ReadingAssign,
+  ReadingDiscard,
+  ReadingId,
+  Referral,
+  ReferralAcknowledge,
+  ReferralListQuery,
+  ResourceId,
+  type Scope,
+  Screening,
+  ScreeningCreate,
+  ScreeningDetail,
+  ScreeningFinish,
+  ScreeningListQuery,
+  UnassignedListQuery,
+  UnassignedReading,
+} from '@klinik-desa/protocol';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { kioskUsername } from '../domain/acl.js';
+import { hashSecret, newSecret } from '../domain/secrets.js';
+import { ClinicError, notFound } from '../errors.js';
+import type { TokenRecord } from '../store/store.js';
+import type { ApiApp, ApiOptions } from './app.js';
+import type { AuditTrail } from './audit.js';
+import type { TokenService } from './tokens.js';
+
+const PatientPage = Page(Patient, 'Patient');
+const ScreeningPage = Page(Screening, 'Screening');
+const ObservationPage = Page(Observation, 'Observation');
+const UnassignedReadingPage = Page(UnassignedReading, 'UnassignedReading');
+const ReferralPage = Page(Referral, 'Referral');
+const KioskPage = Page(Kiosk, 'Kiosk');
+
+const IdParams = z.object({ id: ResourceId }).strict();
+const ReadingParams = z.object({ id: ReadingId }).strict();
+const KioskParams = z.object({ clinicId: ClinicId, kioskId: KioskId }).strict();
+
+const IdempotencyHeader = z
+  .object({
+    'idempotency-key': z
+      .string()
+      .optional()
+      .describe(
+        'Any unique string (a UUID): a retry with the same key gets the first answer again, and does nothing twice.',
+      ),
+  })
+  .loose();
+
+function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((s) => [s, ApiError])) as Record<number, typeof ApiError>;
+}
+
+const COMMON_ERRORS = [400, 401, 403, 429, 503];
+
+function security(scope: Scope) {
+  return [{ oauth2: [scope] }];
+}
+
+/** Kiosk credentials act only for their own kiosk: a stolen kiosk token cannot open screenings elsewhere. */
+function checkOwnKiosk(auth: TokenRecord | undefined, clinicId: string, kioskId: string): void {
+  if (auth?.role === 'kiosk' && (auth.clinicId !== clinicId || auth.kioskId !== kioskId)) {
+    throw new ClinicError(
+      'FORBIDDEN',
+      `kiosk credentials of ${auth.clinicId}/${auth.kioskId} cannot act for ${clinicId}/${kioskId}`,
+    );
+  }
+}
+
+export function registerRoutes(
+  app: ApiApp,
+  options: ApiOptions & { now: () => Date; tokens: TokenService; auditTrail: AuditTrail },
+): void {
+  const { store, now } = options;
+  const at = () => now().toISOString();
+  const who = (request: FastifyRequest) => request.auth?.clientId ?? 'unknown';
+  const audit = async (
+    request: FastifyRequest,
+    action: string,
+    resourceType: string,
+    resourceId: string | null,
+  ) =>
+    options.auditTrail.record(
+      { clientId: who(request), action, resourceType, resourceId, requestId: String(request.id) },
+      at(),
+    );
+
+  // ------------------------------------------------------------------ clients
+  app.post(
+    '/clients',
+    {
+      config: { scope: 'client.admin' },
+      schema: {
+        tags: ['clients'],
+        summary: 'Create an API client (a partner app or another administrator)',
+        description: 'The secret is in this answer only; the record keeps its hash.',
+        security: security('client.admin'),
+        headers: IdempotencyHeader,
+        body: ApiClientCreate,
+        response: { 201: ApiClientCredentials, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const secret = newSecret();
+      const createdAt = at();
+      const id = `${request.body.role}.${newUuidV7()}`;
+      await store.createClient({
+        id,
+        role: request.body.role,
+        name: request.body.name,
+        secretHash: hashSecret(secret),
+        clinicId: null,
+        kioskId: null,
+        createdAt,
+      });
+      await audit(request, 'create', 'client', id);
+      return reply.code(201).send({
+        clientId: id,
+        clientSecret: secret,
+        role: request.body.role,
+        name: request.body.name,
+        createdAt,
+      });
+    },
+  );
+
+  // ------------------------------------------------------------------ patients
+  app.post(
+    '/patients',
+    {
+      config: { scope: 'patient.write' },
+      schema: {
+        tags: ['patients'],
+        summary: 'Register a patient',
+        description:
+          'A NIK is registered once: a second registration answers 409 PATIENT_EXISTS with the patientId.',
+        security: security('patient.write'),
+        headers: IdempotencyHeader,
+        body: PatientCreate,
+        response: { 201: Patient, ...errorResponses(...COMMON_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const patient = await store.createPatient(request.body, newUuidV7(), at());
+      await audit(request, 'create', 'patient', patient.id);
+      return reply.code(201).send(patient);
+    },
+  );
+
+  app.get(
+    '/patients/:id',
+    {
+      config: { scope: 'patient.read' },
+      schema: {
+        tags: ['patients'],
+        summary: 'Get a patient',
+        security: security('patient.read'),
+        params: IdParams,
+        response: { 200: Patient, ...errorResponses(...COMMON_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const patient = await store.getPatient(request.params.id);
+      if (!patient) throw notFound('patient', request.params.id);
+      await audit(request, 'read', 'patient', patient.id);
+      return patient;
+    },
+  );
+
+  app.post(
+    '/patients/search',
+    {
+      config: { scope: 'patient.read', safePost: true },
+      schema: {
+        tags: ['patients'],
+        summary: 'Find patients by NIK, or by name and birth date',
+        description:
+          'A POST so that a NIK or a name is never part of a URL (proxies and access logs keep URLs). By NIK: at most one patient. By name: every patient born that day whose name contains the words given, ignoring case and accents.',
+        security: security('patient.read'),
+        querystring: PageQuery,
+        body: PatientSearch,
+        response: { 200: PatientPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      let page: Page<Patient>;
+      if ('nik' in body) {
+        const patient = await store.findPatientByNik(body.nik);
+        page = { data: patient ? [patient] : [], nextCursor: null };
+      } else {
+        page = await store.searchPatients(body.name, body.birthDate, request.query);
+      }
+      await audit(request, 'search', 'patient', page.data.map((p) => p.id).join(',') || null);
+      return page;
+    },
+  );
+
+  // ------------------------------------------------------------------ screenings
+  app.post(
+    '/screenings',
+    {
+      config: { scope: 'screening.write' },
+      schema: {
+        tags: ['screenings'],
+        summary: 'Open a screening for a patient at a kiosk',
+        description:
+          'The kiosk puts the screening id on its readings as `sessionId`; readings with it are bound to the screening while it is open.',
+        security: security('screening.write'),
+        headers: IdempotencyHeader,
+        body: ScreeningCreate,
+        response: { 201: Screening, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      checkOwnKiosk(request.auth, body.clinicId, body.kioskId);
+      const screening = await store.createScreening(
+        {
+          patientId: body.patientId,
+          clinicId: body.clinicId,
+          kioskId: body.kioskId,
+          practitioner: body.practitioner ?? null,
+        },
+        newUuidV7(),
+        at(),
+      );
+      await audit(request, 'create', 'screening', screening.id);
+      return reply.code(201).send(screening);
+    },
+  );
+
+  app.get(
+    '/screenings',
+    {
+      config: { scope: 'screening.read' },
+      schema: {
+        tags: ['screenings'],
+        summary: 'List screenings',
+        security: security('screening.read'),
+        querystring: ScreeningListQuery.extend(PageQuery.shape),
+        response: { 200: ScreeningPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      return store.listScreenings(query, { limit, cursor });
+    },
+  );
+
+  app.get(
+    '/screenings/:id',
+    {
+      config: { scope: 'screening.read' },
+      schema: {
+        tags: ['screenings'],
+        summary: 'Get a screening with its observations and flags',
+        security: security('screening.read'),
+        params: IdParams,
+        response: { 200: ScreeningDetail, ...errorResponses(...COMMON_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const detail = await store.getScreeningDetail(request.params.id);
+      if (!detail) throw notFound('screening', request.params.id);
+      await audit(request, 'read', 'screening', detail.id);
+      return detail;
+    },
+  );
+
+  app.post(
+    '/screenings/:id/finish',
+    {
+      config: { scope: 'screening.write' },
+      schema: {
+        tags: ['screenings'],
+        summary: 'Finish a screening',
+        description:
+          'Readings that arrive for it afterwards are kept as unassigned. With `forward` (the default) its Bundle is queued for SATUSEHAT; the outcome shows in `forwarding`.',
+        security: security('screening.write'),
+        headers: IdempotencyHeader,
+        params: IdParams,
+        body: ScreeningFinish.nullish(),
+        response: { 200: Screening, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const current = await store.getScreening(request.params.id);
+      if (!current) throw notFound('screening', request.params.id);
+      checkOwnKiosk(request.auth, current.clinicId, current.kioskId);
+      const forward = request.body?.forward ?? true;
+      const screening = await store.finishScreening(request.params.id, at(), forward);
+      await audit(request, 'finish', 'screening', screening.id);
+      if (forward) options.onScreeningFinished?.(screening.id);
+      return screening;
+    },
+  );
+
+  app.post(
+    '/screenings/:id/forward',
+    {
+      config: { scope: 'screening.write' },
+      schema: {
+        tags: ['screenings'],
+        summary: 'Send a finished screening to SATUSEHAT again',
+        description: 'Puts a screening whose sending failed (or was never asked for) back in the queue.',
+        security: security('screening.write'),
+        headers: IdempotencyHeader,
+        params: IdParams,
+        response: { 200: Screening, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const screening = await store.requeueForwarding(request.params.id, at());
+      await audit(request, 'forward', 'screening', screening.id);
+      options.onScreeningFinished?.(screening.id);
+      return screening;
+    },
+  );
+
+  app.get(
+    '/screenings/:id/fhir',
+    {
+      config: { scope: 'fhir.read' },
+      schema: {
+        tags: ['screenings'],
+        summary: 'The SATUSEHAT-ready FHIR R4 transaction Bundle of a screening',
+        description:
+          'Encounter plus one Observation per value, with stable identifiers. 409 FHIR_NOT_READY when the patient has no IHS number or the server has no SATUSEHAT organization configured.',
+        security: security('fhir.read'),
+        params: IdParams,
+        response: { 200: FhirBundle, ...errorResponses(...COMMON_ERRORS, 404, 409) },
+      },
+    },
+    async (request) => {
+      if (!options.fhirBundle) {
+        throw new ClinicError(
+          'FHIR_NOT_READY',
+          'this server has no SATUSEHAT organization configured (--satusehat-organization)',
+        );
+      }
+      const bundle = await options.fhirBundle(request.params.id);
+      await audit(request, 'read', 'fhir-bundle', request.params.id);
+      return bundle;
+    },
+  );
+
+  // ------------------------------------------------------------------ observations
+  app.get(
+    '/observations',
+    {
+      config: { scope: 'observation.read' },
+      schema: {
+        tags: ['observations'],
+        summary: 'List observations by patient, screening, kind or time range',
+        security: security('observation.read'),
+        querystring: ObservationListQuery.extend(PageQuery.shape),
+        response: { 200: ObservationPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      return store.listObservations(query, { limit, cursor });
+    },
+  );
+
+  app.post(
+    '/observations',
+    {
+      config: { scope: 'observation.write' },
+      schema: {
+        tags: ['observations'],
+        summary: 'Post a manual reading (values measured without a connected device) for an open screening',
+        security: security('observation.write'),
+        headers: IdempotencyHeader,
+        body: ManualReadingCreate,
+        response: { 201: ManualReadingCreated, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const screening = await store.getScreening(body.screeningId);
+      if (!screening) throw notFound('screening', body.screeningId);
+      if (screening.status !== 'open') {
+        throw new ClinicError('SCREENING_CLOSED', `screening ${screening.id} is finished; open a new one`);
+      }
+      const receivedAt = at();
+      const reading = Reading.parse({
+        id: newUuidV7(),
+        clinicId: screening.clinicId,
+        kioskId: screening.kioskId,
+        device: { id: 'manual', protocol: 'manual' },
+        sessionId: screening.id,
+        patientId: screening.patientId,
+        kind: body.kind,
+        measuredAt: body.measuredAt,
+        receivedAt,
+        timeSource: 'kiosk',
+        values: body.values,
+        flags: body.flags,
+      });
+      await store.ingestReadings([reading], { skipKioskCheck: true });
+      await audit(request, 'create', 'observation', reading.id);
+      return reply
+        .code(201)
+        .send({ readingId: reading.id, observations: await store.observationsOfReading(reading.id) });
+    },
+  );
+
+  // ------------------------------------------------------------------ unassigned readings
+  app.get(
+    '/readings/unassigned',
+    {
+      config: { scope: 'reading.triage' },
+      schema: {
+        tags: ['readings'],
+        summary: 'List readings that belong to no screening yet',
+        description: 'Kiosk credentials see their own kiosk only.',
+        security: security('reading.triage'),
+        querystring: UnassignedListQuery.extend(PageQuery.shape),
+        response: { 200: UnassignedReadingPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      const auth = request.auth;
+      const scoped =
+        auth?.role === 'kiosk' ? { clinicId: auth.clinicId ?? '', kioskId: auth.kioskId ?? '' } : query;
+      return store.listUnassigned(scoped, { limit, cursor });
+    },
+  );
+
+  const triageTarget = async (request: FastifyRequest, readingId: string) => {
+    const current = await store.getReadingAssignment(readingId);
+    if (!current) throw notFound('reading', readingId);
+    checkOwnKiosk(request.auth, current.clinicId, current.kioskId);
+  };
+
+  app.post(
+    '/readings/:id/assign',
+    {
+      config: { scope: 'reading.triage' },
+      schema: {
+        tags: ['readings'],
+        summary: 'Assign an unassigned reading to an open screening',
+        security: security('reading.triage'),
+        headers: IdempotencyHeader,
+        params: ReadingParams,
+        body: ReadingAssign,
+        response: { 200: UnassignedReading, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      await triageTarget(request, request.params.id);
+      const result = await store.assignReading(
+        request.params.id,
+        request.body.screeningId,
+        who(request),
+        at(),
+      );
+      await audit(request, 'assign', 'reading', request.params.id);
+      return result;
+    },
+  );
+
+  app.post(
+    '/readings/:id/discard',
+    {
+      config: { scope: 'reading.triage' },
+      schema: {
+        tags: ['readings'],
+        summary: 'Discard an unassigned reading, saying why',
+        description:
+          'The reading stays in the record (with the reason and who discarded it); its observations no longer list.',
+        security: security('reading.triage'),
+        headers: IdempotencyHeader,
+        params: ReadingParams,
+        body: ReadingDiscard,
+        response: { 200: UnassignedReading, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      await triageTarget(request, request.params.id);
+      const result = await store.discardReading(request.params.id, request.body.reason, who(request), at());
+      await audit(request, 'discard', 'reading', request.params.id);
+      return result;
+    },
+  );
+
+  // ------------------------------------------------------------------ referrals
+  app.get(
+    '/referrals',
+    {
+      config: { scope: 'referral.read' },
+      schema: {
+        tags: ['referrals'],
+        summary: 'List referrals (made from refer and urgent flags)',
+        security: security('referral.read'),
+        querystring: ReferralListQuery.extend(PageQuery.shape),
+        response: { 200: ReferralPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      return store.listReferrals(query, { limit, cursor });
+    },
+  );
+
+  app.post(
+    '/referrals/:id/acknowledge',
+    {
+      config: { scope: 'referral.write' },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Acknowledge a referral',
+        description: 'Acknowledging again changes nothing: the first acknowledgement (who and when) is kept.',
+        security: security('referral.write'),
+        headers: IdempotencyHeader,
+        params: IdParams,
+        body: ReferralAcknowledge.nullish(),
+        response: { 200: Referral, ...errorResponses(...COMMON_ERRORS, 404, 422) },
+      },
+    },
+    async (request) => {
+      const referral = await store.acknowledgeReferral(
+        request.params.id,
+        who(request),
+        request.body?.note,
+        at(),
+      );
+      await audit(request, 'acknowledge', 'referral', referral.id);
+      return referral;
+    },
+  );
+
+  // ------------------------------------------------------------------ kiosks
+  const credentials = (clinicId: string, kioskId: string, secret: string, rotatedAt: string) => {
+    const username = kioskUsername(clinicId, kioskId);
+    return {
+      clinicId,
+      kioskId,
+      clientId: username,
+      clientSecret: secret,
+      mqttUsername: username,
+      mqttPassword: secret,
+      rotatedAt,
+    };
+  };
+
+  app.post(
+    '/kiosks',
+    {
+      config: { scope: 'kiosk.admin' },
+      schema: {
+        tags: ['kiosks'],
+        summary: 'Register a kiosk and get its credentials',
+        description:
+          'From the first registration on, readings of unregistered kiosks are rejected (UNKNOWN_KIOSK). The secret is in this answer only; run `clinic-server mosquitto-config` to give it to Mosquitto.',
+        security: security('kiosk.admin'),
+        headers: IdempotencyHeader,
+        body: KioskCreate,
+        response: { 201: KioskCredentials, ...errorResponses(...COMMON_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { clinicId, kioskId } = request.body;
+      const secret = newSecret();
+      const kiosk = await store.registerKiosk(
+        { clinicId, kioskId, name: request.body.name ?? null },
+        kioskUsername(clinicId, kioskId),
+        hashSecret(secret),
+        at(),
+      );
+      await audit(request, 'create', 'kiosk', `${clinicId}/${kioskId}`);
+      return reply.code(201).send(credentials(clinicId, kioskId, secret, kiosk.credentialsRotatedAt));
+    },
+  );
+
+  app.get(
+    '/kiosks',
+    {
+      config: { scope: 'kiosk.read' },
+      schema: {
+        tags: ['kiosks'],
+        summary: 'List registered kiosks with their last status',
+        security: security('kiosk.read'),
+        querystring: KioskListQuery.extend(PageQuery.shape),
+        response: { 200: KioskPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      return store.listKiosks(query, { limit, cursor });
+    },
+  );
+
+  app.get(
+    '/kiosks/:clinicId/:kioskId',
+    {
+      config: { scope: 'kiosk.read' },
+      schema: {
+        tags: ['kiosks'],
+        summary: 'A kiosk and its last status',
+        security: security('kiosk.read'),
+        params: KioskParams,
+        response: { 200: Kiosk, ...errorResponses(...COMMON_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const kiosk = await store.getKiosk(request.params.clinicId, request.params.kioskId);
+      if (!kiosk) throw notFound('kiosk', `${request.params.clinicId}/${request.params.kioskId}`);
+      return kiosk;
+    },
+  );
+
+  app.post(
+    '/kiosks/:clinicId/:kioskId/rotate',
+    {
+      config: { scope: 'kiosk.admin' },
+      schema: {
+        tags: ['kiosks'],
+        summary: "Rotate a kiosk's credentials",
+        description:
+          'The old secret stops working for the API at once (its tokens end) and for MQTT once the broker has the new password file.',
+        security: security('kiosk.admin'),
+        headers: IdempotencyHeader,
+        params: KioskParams,
+        response: { 200: KioskCredentials, ...errorResponses(...COMMON_ERRORS, 404, 422) },
+      },
+    },
+    async (request) => {
+      const { clinicId, kioskId } = request.params;
+      const secret = newSecret();
+      const kiosk = await store.rotateKioskSecret(clinicId, kioskId, hashSecret(secret), at());
+      options.tokens.forgetClient(kioskUsername(clinicId, kioskId));
+      await audit(request, 'rotate', 'kiosk', `${clinicId}/${kioskId}`);
+      return credentials(clinicId, kioskId, secret, kiosk.credentialsRotatedAt);
+    },
+  );
+}

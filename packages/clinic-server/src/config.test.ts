@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigFile, resolveStartOptions } from './config.js';
+
+describe('start options', () => {
+  it('take flags over the environment over the config file', () => {
+    const file = parseConfigFile(
+      'db: file.db\nbroker: { url: "mqtt://file:1883", version: 4 }\nhttp: { port: 9000 }\n',
+      'c.yaml',
+    );
+    expect(resolveStartOptions({}, {}, file)).toMatchObject({
+      db: 'file.db',
+      brokerUrl: 'mqtt://file:1883',
+      httpPort: 9000,
+    });
+    expect(
+      resolveStartOptions({}, { DATABASE_URL: 'postgres://h/db', CLINIC_SERVER_PORT: '0' }, file),
+    ).toMatchObject({
+      db: 'postgres://h/db',
+      httpPort: 0,
+    });
+    expect(
+      resolveStartOptions({ db: 'flag.db', port: 1 }, { DATABASE_URL: 'postgres://h/db' }, file),
+    ).toMatchObject({
+      db: 'flag.db',
+      httpPort: 1,
+      protocolVersion: 4,
+    });
+  });
+
+  it('refuse a missing database, a bad port and SATUSEHAT settings without their secret', () => {
+    expect(() => resolveStartOptions({}, {}, {})).toThrow('--db <sqlite path> is required');
+    expect(() => resolveStartOptions({ db: 'x' }, { CLINIC_SERVER_PORT: 'eighty' }, {})).toThrow(
+      /CLINIC_SERVER_PORT/,
+    );
+    const file = parseConfigFile(
+      'satusehat: { environment: sandbox, organizationId: "100", location: { id: l, display: Ruang } }\n',
+      'c.yaml',
+    );
+    expect(() => resolveStartOptions({ db: 'x' }, {}, file)).toThrow(/SATUSEHAT_CLIENT_SECRET/);
+    const ok = resolveStartOptions(
+      { db: 'x' },
+      { SATUSEHAT_CLIENT_ID: 'id', SATUSEHAT_CLIENT_SECRET: 's' },
+      file,
+    );
+    expect(ok.satusehat).toMatchObject({
+      environment: 'sandbox',
+      clientId: 'id',
+      clientSecret: 's',
+      organizationId: '100',
+    });
+  });
+
+  it('name each bad key of a config file with its fix', () => {
+    expect(() =>
+      parseConfigFile('broker: { url: localhost }\nhttp: { port: -1 }\nextra: 1\n', 'c.yaml'),
+    ).toThrow(
+      /c\.yaml: broker\.url: use a URL such as mqtt:\/\/127\.0\.0\.1:1883; fix: set it to the broker address/,
+    );
+    expect(() => parseConfigFile(': : :', 'c.yaml')).toThrow(/not valid YAML/);
+  });
+});

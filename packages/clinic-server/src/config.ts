@@ -1,0 +1,185 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import type { ClinicServerOptions } from './server.js';
+
+/** The config file (YAML or JSON): every `start` option, for systemd units and containers. */
+export const ServerConfigFile = z
+  .object({
+    db: z.string().min(1).optional(),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+    requireRegisteredKiosks: z.boolean().optional(),
+    broker: z
+      .object({
+        url: z
+          .string()
+          .regex(/^(mqtts?|wss?|tcp|tls):\/\//, 'use a URL such as mqtt://127.0.0.1:1883')
+          .optional(),
+        port: z.number().int().min(0).max(65535).optional(),
+        version: z.union([z.literal(4), z.literal(5)]).optional(),
+        clientId: z.string().min(1).optional(),
+        sharedGroup: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/)
+          .optional(),
+        username: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    http: z
+      .object({
+        port: z.union([z.number().int().min(0).max(65535), z.literal(false)]).optional(),
+        host: z.string().optional(),
+        bodyLimitBytes: z.number().int().positive().optional(),
+        validateResponses: z.boolean().optional(),
+        tokenLifetimeSeconds: z.number().int().min(60).optional(),
+        rateLimit: z
+          .union([
+            z.literal(false),
+            z.object({ burst: z.number().positive(), perSecond: z.number().positive() }).strict(),
+          ])
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    satusehat: z
+      .object({
+        environment: z.enum(['sandbox', 'production']).optional(),
+        authBaseUrl: z.url().optional(),
+        fhirBaseUrl: z.url().optional(),
+        clientId: z.string().min(1).optional(),
+        organizationId: z.string().min(1),
+        location: z.object({ id: z.string().min(1), display: z.string().min(1) }).strict(),
+        defaultPractitioner: z
+          .object({ ihsNumber: z.string().min(1), name: z.string().optional() })
+          .strict()
+          .optional(),
+        timeZone: z.string().optional(),
+        maxAttempts: z.number().int().min(1).optional(),
+        baseBackoffMs: z.number().int().min(1).optional(),
+        maxBackoffMs: z.number().int().min(1).optional(),
+        requestTimeoutMs: z.number().int().min(100).optional(),
+        pollMs: z.number().int().min(10).optional(),
+        checkBeforeResend: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type ServerConfigFile = z.infer<typeof ServerConfigFile>;
+
+const FIXES: Record<string, string> = {
+  db: 'a SQLite file path or a postgres:// URL',
+  'broker.url': 'the broker address, e.g. mqtt://127.0.0.1:1883',
+  'broker.version': '4 or 5',
+  'http.port': 'a port number, 0 for a free one, or false for no API',
+  'satusehat.organizationId': 'the organization id of your SATUSEHAT client credentials',
+  'satusehat.location': '{ id: <SATUSEHAT Location id>, display: <room name> }',
+};
+
+export function parseConfigFile(text: string, path: string): ServerConfigFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(
+      'CONFIG',
+      `${path}: not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const result = ServerConfigFile.safeParse(raw ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      const fix = FIXES[key];
+      return `${path}: ${key || '(root)'}: ${issue.message}${fix ? `; fix: set it to ${fix}` : ''}`;
+    });
+    throw new ConfigError('CONFIG', lines.join('\n'));
+  }
+  return result.data;
+}
+
+/** The command-line flags of `start`, as parsed (strings, still unchecked). */
+export interface StartFlags {
+  db?: string | undefined;
+  broker?: string | undefined;
+  brokerPort?: number | undefined;
+  mqttVersion?: 4 | 5 | undefined;
+  clientId?: string | undefined;
+  sharedGroup?: string | undefined;
+  username?: string | undefined;
+  port?: number | undefined;
+  host?: string | undefined;
+  requireRegisteredKiosks?: boolean | undefined;
+}
+
+/**
+ * Flags win over environment variables, which win over the config file. Secrets come only from the
+ * environment (MQTT_PASSWORD, SATUSEHAT_CLIENT_SECRET), never from flags that `ps` would show.
+ */
+export function resolveStartOptions(
+  flags: StartFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  file: ServerConfigFile,
+): Omit<ClinicServerOptions, 'log'> & { logLevel?: string } {
+  const db = flags.db ?? env['DATABASE_URL'] ?? file.db;
+  if (!db) throw new ConfigError('USAGE', '--db <sqlite path> is required');
+  const envPort = env['CLINIC_SERVER_PORT'];
+  let port: number | false | undefined = flags.port ?? file.http?.port;
+  if (flags.port === undefined && envPort !== undefined) {
+    const n = Number(envPort);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      throw new ConfigError(
+        'USAGE',
+        `CLINIC_SERVER_PORT must be a whole number from 0 to 65535, not "${envPort}"`,
+      );
+    }
+    port = n;
+  }
+  const brokerUrl = flags.broker ?? env['MQTT_URL'] ?? file.broker?.url;
+  const version = flags.mqttVersion ?? file.broker?.version;
+  const clientId = flags.clientId ?? file.broker?.clientId;
+  const sharedGroup = flags.sharedGroup ?? file.broker?.sharedGroup;
+  const username = flags.username ?? env['MQTT_USERNAME'] ?? file.broker?.username;
+  const brokerPort = flags.brokerPort ?? file.broker?.port;
+  const host = flags.host ?? file.http?.host;
+  const s = file.satusehat;
+  let satusehat: ClinicServerOptions['satusehat'];
+  if (s) {
+    const satusehatClientId = env['SATUSEHAT_CLIENT_ID'] ?? s.clientId;
+    const secret = env['SATUSEHAT_CLIENT_SECRET'];
+    if (!satusehatClientId || !secret) {
+      throw new ConfigError(
+        'CONFIG',
+        'satusehat: set SATUSEHAT_CLIENT_ID (or satusehat.clientId) and SATUSEHAT_CLIENT_SECRET in the environment',
+      );
+    }
+    const { clientId: _fileClientId, ...rest } = s;
+    satusehat = { ...rest, clientId: satusehatClientId, clientSecret: secret };
+  }
+  return {
+    db,
+    ...(brokerUrl !== undefined ? { brokerUrl } : {}),
+    ...(brokerPort !== undefined ? { brokerPort } : {}),
+    ...(version !== undefined ? { protocolVersion: version } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(sharedGroup !== undefined ? { sharedGroup } : {}),
+    ...(username !== undefined ? { username } : {}),
+    ...(env['MQTT_PASSWORD'] !== undefined ? { password: env['MQTT_PASSWORD'] } : {}),
+    ...(port !== undefined ? { httpPort: port } : {}),
+    ...(host !== undefined ? { httpHost: host } : {}),
+    ...((flags.requireRegisteredKiosks ?? file.requireRegisteredKiosks) !== undefined
+      ? {
+          requireRegisteredKiosks: (flags.requireRegisteredKiosks ?? file.requireRegisteredKiosks) as boolean,
+        }
+      : {}),
+    ...(file.http?.bodyLimitBytes !== undefined ? { bodyLimitBytes: file.http.bodyLimitBytes } : {}),
+    ...(file.http?.validateResponses !== undefined ? { validateResponses: file.http.validateResponses } : {}),
+    ...(file.http?.tokenLifetimeSeconds !== undefined
+      ? { tokenLifetimeSeconds: file.http.tokenLifetimeSeconds }
+      : {}),
+    ...(file.http?.rateLimit !== undefined ? { rateLimit: file.http.rateLimit } : {}),
+    ...(satusehat ? { satusehat } : {}),
+    ...(file.logLevel !== undefined ? { logLevel: file.logLevel } : {}),
+  };
+}

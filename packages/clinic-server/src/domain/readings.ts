@@ -1,0 +1,118 @@
+import type { Flag, Reading, ReadingValue, Severity } from '@klinik-desa/protocol';
+import { SEVERITY_ORDER } from '@klinik-desa/protocol';
+
+/** Where a stored reading belongs: a screening that was open when it arrived, or nowhere yet. */
+export interface Binding {
+  screeningId: string | null;
+  patientId: string | null;
+  assignment: 'assigned' | 'unassigned';
+}
+
+/**
+ * A reading whose sessionId names an open screening belongs to it (and to its patient). Anything
+ * else — no session, an unknown one, a finished one — is kept as unassigned for a health worker to
+ * assign or discard: nothing is dropped.
+ */
+export function bindReading(
+  reading: Pick<Reading, 'sessionId' | 'patientId'>,
+  openScreenings: ReadonlyMap<string, string>,
+): Binding {
+  const patientOfScreening = reading.sessionId ? openScreenings.get(reading.sessionId) : undefined;
+  if (reading.sessionId && patientOfScreening !== undefined) {
+    return { screeningId: reading.sessionId, patientId: patientOfScreening, assignment: 'assigned' };
+  }
+  return { screeningId: null, patientId: reading.patientId ?? null, assignment: 'unassigned' };
+}
+
+export interface ObservationRow {
+  id: string;
+  readingId: string;
+  position: number;
+  screeningId: string | null;
+  patientId: string | null;
+  clinicId: string;
+  kioskId: string;
+  kind: string;
+  name: string;
+  code: string;
+  value: number | null;
+  unit: string;
+  absentReason: string | null;
+  measuredAt: string;
+  source: 'device' | 'manual';
+  flags: Flag[];
+}
+
+/** The flags that concern one value: those naming it, and those about the whole reading. */
+export function flagsOfValue(flags: readonly Flag[], value: ReadingValue): Flag[] {
+  return flags.filter((f) => f.value === undefined || f.value === value.name);
+}
+
+/** ISO 8601 in UTC, so that times compare as strings in both stores. */
+export function utc(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+/** One observation per value of the reading (systolic and diastolic apart, as SATUSEHAT wants). */
+export function observationsOf(reading: Reading, binding: Binding): ObservationRow[] {
+  const measuredAt = utc(reading.measuredAt);
+  const source = reading.device.protocol === 'manual' ? 'manual' : 'device';
+  const seen = new Set<string>();
+  const rows: ObservationRow[] = [];
+  reading.values.forEach((v, position) => {
+    // Two values of one name in a reading would collide on the observation id; the first is kept
+    // and the reading body still holds both.
+    if (seen.has(v.name)) return;
+    seen.add(v.name);
+    rows.push({
+      id: `${reading.id}.${v.name}`,
+      readingId: reading.id,
+      position,
+      screeningId: binding.screeningId,
+      patientId: binding.patientId,
+      clinicId: reading.clinicId,
+      kioskId: reading.kioskId,
+      kind: reading.kind,
+      name: v.name,
+      code: v.code,
+      value: v.value,
+      unit: v.unit,
+      absentReason: v.absentReason ?? null,
+      measuredAt,
+      source,
+      flags: flagsOfValue(reading.flags, v),
+    });
+  });
+  return rows;
+}
+
+/** The flags that make a referral: `refer` and `urgent`, one per flag code. */
+export function referralFlags(reading: Pick<Reading, 'flags'>): Flag[] {
+  const byCode = new Map<string, Flag>();
+  for (const flag of reading.flags) {
+    if (flag.severity !== 'refer' && flag.severity !== 'urgent') continue;
+    const had = byCode.get(flag.code);
+    if (!had || severityRank(flag.severity) > severityRank(had.severity)) byCode.set(flag.code, flag);
+  }
+  return [...byCode.values()];
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_ORDER.indexOf(severity);
+}
+
+export function worstSeverity(flags: readonly Pick<Flag, 'severity'>[]): Severity {
+  let worst: Severity = 'normal';
+  for (const f of flags) if (severityRank(f.severity) > severityRank(worst)) worst = f.severity;
+  return worst;
+}
+
+/** A name as it is compared in a search: lower case, single spaces, no accents. */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,88 @@
+import type { ScreeningForFhir } from '@klinik-desa/screening';
+import { ClinicError } from '../errors.js';
+import type { FhirSource } from '../store/store.js';
+import type { ForwarderConfig } from './config.js';
+
+/**
+ * What the screening package's FHIR mapping needs, from the clinic record and the server's SATUSEHAT
+ * settings. SATUSEHAT refers to people by their IHS numbers, so a patient without one (and a
+ * screening without a practitioner, when no default is set) cannot be sent yet: FHIR_NOT_READY.
+ */
+export function screeningForFhir(
+  source: FhirSource,
+  config: Pick<ForwarderConfig, 'organizationId' | 'location' | 'defaultPractitioner' | 'timeZone'>,
+): ScreeningForFhir {
+  const { screening, patient, readings } = source;
+  if (!patient.ihsNumber) {
+    throw new ClinicError(
+      'FHIR_NOT_READY',
+      `patient ${patient.id} has no SATUSEHAT IHS number yet: register it with ihsNumber`,
+      { patientId: patient.id },
+    );
+  }
+  const practitioner = screening.practitioner ?? config.defaultPractitioner;
+  if (!practitioner) {
+    throw new ClinicError(
+      'FHIR_NOT_READY',
+      `screening ${screening.id} names no practitioner and the server has no default practitioner`,
+    );
+  }
+  const finished = screening.status === 'finished' && screening.finishedAt !== null;
+  const end = screening.finishedAt ?? undefined;
+  return {
+    encounter: {
+      id: screening.id,
+      status: finished ? 'finished' : 'in-progress',
+      period: { start: screening.openedAt, ...(finished && end ? { end } : {}) },
+      statusHistory:
+        finished && end
+          ? [
+              { status: 'in-progress', start: screening.openedAt, end },
+              { status: 'finished', start: end, end },
+            ]
+          : [{ status: 'in-progress', start: screening.openedAt }],
+    },
+    patient: { ihsNumber: patient.ihsNumber, display: patient.name },
+    practitioner: {
+      ihsNumber: practitioner.ihsNumber,
+      ...(practitioner.name !== undefined ? { display: practitioner.name } : {}),
+    },
+    organizationId: config.organizationId,
+    location: config.location,
+    readings,
+    ...(config.timeZone !== undefined ? { timeZone: config.timeZone } : {}),
+  };
+}
+
+interface Entry {
+  fullUrl?: string;
+  resource?: { resourceType?: string };
+  request?: { ifNoneExist?: string };
+}
+
+/** `identifier=system|value` of a conditional create, split; undefined when the entry has none. */
+export function identifierOf(entry: Entry): { system: string; value: string } | undefined {
+  const m = /^identifier=(.*)\|([^|]*)$/.exec(entry.request?.ifNoneExist ?? '');
+  return m ? { system: m[1]!, value: m[2]! } : undefined;
+}
+
+/**
+ * The Bundle without the entries the server already has, with references to them (their
+ * `urn:uuid:` fullUrls) pointed at the server's resources instead. Pure: `existing` maps a fullUrl
+ * to the server's `Type/id`.
+ */
+export function withoutExisting<B extends { entry: Entry[] }>(
+  bundle: B,
+  existing: ReadonlyMap<string, string>,
+): B {
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'string') return existing.get(value) ?? value;
+    if (Array.isArray(value)) return value.map(replace);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+    }
+    return value;
+  };
+  const kept = bundle.entry.filter((e) => !(e.fullUrl && existing.has(e.fullUrl)));
+  return { ...bundle, entry: kept.map((e) => ({ ...e, resource: replace(e.resource) })) as Entry[] } as B;
+}

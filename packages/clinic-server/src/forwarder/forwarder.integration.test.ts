@@ -1,0 +1,283 @@
+import { newUuidV7 } from '@klinik-desa/protocol';
+import { type SatusehatFake, startSatusehatFake, waitFor } from '@klinik-desa/testkit';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SqlClinicStore } from '../store/sql-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
+import type { ForwarderConfig } from './config.js';
+import { Forwarder } from './forwarder.js';
+
+const ORG = '10000004';
+const OBS_SYSTEM = `http://sys-ids.kemkes.go.id/observation/${ORG}`;
+let fake: SatusehatFake;
+let store: SqlClinicStore;
+let forwarder: Forwarder | undefined;
+
+beforeAll(async () => {
+  fake = await startSatusehatFake({ clients: { 'kd-client': { secret: 'kd-secret', organizationId: ORG } } });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  store = openSqliteStore(':memory:');
+});
+afterEach(async () => {
+  await forwarder?.stop();
+  forwarder = undefined;
+  await store.close();
+});
+
+function start(overrides: Partial<ForwarderConfig> = {}, endpoint: SatusehatFake = fake) {
+  forwarder = new Forwarder({
+    store,
+    log: pino({ level: 'silent' }),
+    config: {
+      authBaseUrl: endpoint.authBaseUrl,
+      fhirBaseUrl: endpoint.fhirBaseUrl,
+      clientId: 'kd-client',
+      clientSecret: 'kd-secret',
+      organizationId: ORG,
+      location: { id: 'b017aa54-f1df-4ec2-9d84-8823815d7228', display: 'Ruang Skrining Klinik Desa' },
+      defaultPractitioner: { ihsNumber: '10009880728', name: 'Bidan Sari' },
+      baseBackoffMs: 20,
+      maxBackoffMs: 50,
+      pollMs: 50,
+      ...overrides,
+    },
+  });
+  forwarder.start();
+  return forwarder;
+}
+
+/** A finished screening of a patient with an IHS number, with two blood-pressure readings. */
+async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}1234567`) {
+  const patient = await store.createPatient(
+    {
+      nik: nik(n),
+      name: `Ani ${n}`,
+      birthDate: '1980-05-12',
+      sex: 'female',
+      ...(ihsNumber ? { ihsNumber } : {}),
+    },
+    newUuidV7(),
+    new Date().toISOString(),
+  );
+  const screening = await store.createScreening(
+    { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+    newUuidV7(),
+    new Date(Date.now() - 60_000).toISOString(),
+  );
+  const readings = [
+    bpReading({ sessionId: screening.id }, [URGENT_BP]),
+    bpReading({ sessionId: screening.id }),
+  ];
+  await store.ingestReadings(readings);
+  await store.finishScreening(screening.id, new Date().toISOString(), true);
+  return { screening, readings };
+}
+
+async function settled(id: string, status: 'sent' | 'failed') {
+  return waitFor(
+    async () => {
+      const s = await store.getScreening(id);
+      return s?.forwarding.status === status ? s : undefined;
+    },
+    { what: `screening ${id} forwarding ${status}`, timeoutMs: 20_000 },
+  );
+}
+
+describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () => {
+  it('sends a finished screening as one valid transaction: an Encounter and one Observation per value', async () => {
+    const { screening, readings } = await finishedScreening(1);
+    start();
+    const sent = await settled(screening.id, 'sent');
+    expect(sent.forwarding).toMatchObject({ attempts: 1, httpStatus: 200, outcome: null });
+    const encounters = fake
+      .resources('Encounter')
+      .filter((e) => (e.resource['identifier'] as { value: string }[]).some((i) => i.value === screening.id));
+    expect(encounters).toHaveLength(1);
+    for (const r of readings) {
+      for (const name of ['systolic', 'diastolic']) {
+        expect(fake.countByIdentifier(OBS_SYSTEM, `${r.id}.${name}`)).toBe(1);
+      }
+    }
+    const obs = fake
+      .resources('Observation')
+      .find((o) =>
+        (o.resource['identifier'] as { value: string }[]).some(
+          (i) => i.value === `${readings[0]!.id}.systolic`,
+        ),
+      );
+    // The Bundle's urn:uuid references were resolved by the server: the Observation points at the stored Encounter.
+    expect(obs?.resource['encounter']).toEqual({ reference: `Encounter/${encounters[0]!.id}` });
+  });
+
+  it('retries 5xx plain-text answers with backoff, then records the success', async () => {
+    const { screening } = await finishedScreening(2);
+    fake.failNext(2, 503, 'Gateway Timeout');
+    start();
+    const sent = await settled(screening.id, 'sent');
+    expect(sent.forwarding.attempts).toBe(3);
+  });
+
+  it('after a timeout that came after the server stored the Bundle, the resend makes no second copy', async () => {
+    const { screening, readings } = await finishedScreening(3);
+    fake.timeOutAfterStoringNext(1);
+    start({ requestTimeoutMs: 300 });
+    const sent = await settled(screening.id, 'sent');
+    expect(sent.forwarding.attempts).toBe(2);
+    for (const r of readings) expect(fake.countByIdentifier(OBS_SYSTEM, `${r.id}.systolic`)).toBe(1);
+    expect(fake.requests.some((q) => q.startsWith('GET /fhir-r4/v1/Observation?identifier='))).toBe(true);
+  });
+
+  it('without a check before resending (and no conditional create) the same timeout would duplicate', async () => {
+    const { screening, readings } = await finishedScreening(4);
+    fake.timeOutAfterStoringNext(1);
+    start({ requestTimeoutMs: 300, checkBeforeResend: false });
+    await settled(screening.id, 'sent');
+    expect(fake.countByIdentifier(OBS_SYSTEM, `${readings[0]!.id}.systolic`)).toBe(2);
+  });
+
+  it('records a 4xx OperationOutcome as failed, without retrying', async () => {
+    const { screening } = await finishedScreening(5);
+    // Identifiers of another organization than the client's: SATUSEHAT refuses them.
+    start({ organizationId: '99999999' });
+    const failed = await settled(screening.id, 'failed');
+    expect(failed.forwarding).toMatchObject({ attempts: 1, httpStatus: 400 });
+    expect(failed.forwarding.outcome).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'business-rule' }],
+    });
+  });
+
+  it('waits as long as a 429 Retry-After asks', async () => {
+    const { screening } = await finishedScreening(6);
+    fake.throttleNext(1, 1);
+    const before = Date.now();
+    start();
+    const retry = await waitFor(
+      async () => {
+        const s = await store.getScreening(screening.id);
+        return s?.forwarding.httpStatus === 429 ? s : undefined;
+      },
+      { what: 'the throttled attempt recorded' },
+    );
+    expect(Date.parse(retry.forwarding.nextAttemptAt!)).toBeGreaterThanOrEqual(before + 1000);
+    await settled(screening.id, 'sent');
+  });
+
+  it('gets a new token when the server no longer knows the old one', async () => {
+    const first = await finishedScreening(7);
+    start();
+    await settled(first.screening.id, 'sent');
+    const issued = fake.tokensIssued;
+    fake.revokeTokens();
+    const second = await finishedScreening(8);
+    forwarder!.kick();
+    await settled(second.screening.id, 'sent');
+    expect(fake.tokensIssued).toBe(issued + 1);
+  });
+
+  it('does not send a patient without an IHS number, and says why', async () => {
+    const { screening } = await finishedScreening(9, null);
+    start();
+    const failed = await settled(screening.id, 'failed');
+    expect(failed.forwarding.outcome).toMatchObject({ code: 'FHIR_NOT_READY' });
+    expect(fake.countByIdentifier(`http://sys-ids.kemkes.go.id/encounter/${ORG}`, screening.id)).toBe(0);
+  });
+
+  it('relies on conditional create where the server honours it', async () => {
+    const honouring = await startSatusehatFake({
+      clients: { 'kd-client': { secret: 'kd-secret', organizationId: ORG } },
+      honourConditionalCreate: true,
+    });
+    try {
+      const { screening, readings } = await finishedScreening(10);
+      honouring.timeOutAfterStoringNext(1);
+      start({ requestTimeoutMs: 300, checkBeforeResend: false }, honouring);
+      await settled(screening.id, 'sent');
+      expect(honouring.countByIdentifier(OBS_SYSTEM, `${readings[0]!.id}.systolic`)).toBe(1);
+      expect(honouring.requests.some((q) => q.startsWith('GET '))).toBe(false);
+    } finally {
+      await honouring.close();
+    }
+  });
+
+  it('fetches a new token shortly before the old one expires', async () => {
+    const shortLived = await startSatusehatFake({
+      clients: { 'kd-client': { secret: 'kd-secret', organizationId: ORG } },
+      tokenLifetimeSeconds: 1,
+    });
+    try {
+      const first = await finishedScreening(11);
+      start({}, shortLived);
+      await settled(first.screening.id, 'sent');
+      expect(shortLived.tokensIssued).toBe(1);
+      // Past 90 % of the token's life, the next send asks for a new one before using it.
+      await new Promise((r) => setTimeout(r, 950));
+      const second = await finishedScreening(12);
+      forwarder!.kick();
+      const sent = await settled(second.screening.id, 'sent');
+      expect(sent.forwarding.attempts).toBe(1);
+      // A new token, and never a request with an expired one.
+      expect(shortLived.tokensIssued).toBe(2);
+      expect(shortLived.unauthorized).toBe(0);
+    } finally {
+      await shortLived.close();
+    }
+  });
+});
+
+describe('the SATUSEHAT-like endpoint is as strict as the real one', () => {
+  async function token(): Promise<string> {
+    const r = await fetch(`${fake.authBaseUrl}/accesstoken?grant_type=client_credentials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_id=kd-client&client_secret=kd-secret',
+    });
+    const body = (await r.json()) as { access_token: string; expires_in: unknown; token_type: string };
+    expect(typeof body.expires_in).toBe('string');
+    expect(body.token_type).toBe('BearerToken');
+    return body.access_token;
+  }
+
+  async function post(bundle: unknown, bearer?: string) {
+    const r = await fetch(fake.fhirBaseUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/fhir+json',
+        authorization: `Bearer ${bearer ?? (await token())}`,
+      },
+      body: JSON.stringify(bundle),
+    });
+    return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+  }
+
+  it('answers a Bundle that breaks the FHIR R4 schema with 400 and an OperationOutcome', async () => {
+    const r = await post({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:1',
+          resource: { resourceType: 'Observation', status: 'done', code: { text: 'x' } },
+          request: { method: 'POST', url: 'Observation' },
+        },
+      ],
+    });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'structure' }],
+    });
+  });
+
+  it('refuses unknown tokens with 401, and sends 5xx as plain text', async () => {
+    expect((await post({ resourceType: 'Bundle', type: 'transaction', entry: [] }, 'nope')).status).toBe(401);
+    fake.failNext(1, 504, 'Gateway Timeout');
+    const r = await post({ resourceType: 'Bundle', type: 'transaction', entry: [] });
+    expect(r).toMatchObject({ status: 504, type: 'text/plain', body: 'Gateway Timeout' });
+  });
+});

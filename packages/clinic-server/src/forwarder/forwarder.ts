@@ -1,0 +1,201 @@
+import { isScreeningError, toSatusehatBundle } from '@klinik-desa/screening';
+import type { Logger } from 'pino';
+import { ClinicError, notFound } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { ClinicStore, ForwardingClaim } from '../store/store.js';
+import { identifierOf, screeningForFhir, withoutExisting } from './bundle.js';
+import { backoffMs, type ForwarderConfig, resolveEndpoints } from './config.js';
+import { SatusehatClient, SatusehatHttpError } from './satusehat-client.js';
+
+export type { ForwarderConfig } from './config.js';
+
+type Bundle = ReturnType<typeof toSatusehatBundle>;
+
+/**
+ * Sends finished screenings to SATUSEHAT, away from ingest: it works from the record's queue
+ * (screenings with forwarding `pending`), leases each so that one process sends it, and records
+ * every outcome. A resend never makes a second copy: each resource carries a stable business
+ * identifier and a conditional create, and before a resend the server is asked what it already has.
+ */
+export class Forwarder {
+  private readonly client: SatusehatClient;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly options: {
+      store: ClinicStore;
+      log: Logger;
+      metrics?: Metrics;
+      config: ForwarderConfig;
+      fetch?: typeof fetch;
+      random?: () => number;
+    },
+  ) {
+    const c = options.config;
+    this.client = new SatusehatClient(
+      resolveEndpoints(c),
+      { clientId: c.clientId, clientSecret: c.clientSecret },
+      c.requestTimeoutMs ?? 30_000,
+      options.fetch ?? fetch,
+    );
+  }
+
+  start(): void {
+    const poll = this.options.config.pollMs ?? 2000;
+    this.timer = setInterval(() => this.kick(), poll);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Looks for due screenings now (a screening was just finished). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runOnce()
+      .catch((error: unknown) =>
+        this.options.log.error({ err: error }, 'the SATUSEHAT forwarder failed a round'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Waits for the round in progress (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.idle();
+  }
+
+  /** The Bundle of a screening as it would be sent now. */
+  async bundleFor(screeningId: string): Promise<Bundle> {
+    const source = await this.options.store.fhirSource(screeningId);
+    if (!source) throw notFound('screening', screeningId);
+    try {
+      return toSatusehatBundle(screeningForFhir(source, this.options.config));
+    } catch (error) {
+      if (isScreeningError(error)) throw new ClinicError('FHIR_NOT_READY', error.message);
+      throw error;
+    }
+  }
+
+  private async runOnce(): Promise<void> {
+    const { store } = this.options;
+    const leaseMs = (this.options.config.requestTimeoutMs ?? 30_000) * 4;
+    for (;;) {
+      const now = Date.now();
+      const claims = await store.claimForwarding(
+        new Date(now).toISOString(),
+        new Date(now + leaseMs).toISOString(),
+        10,
+      );
+      if (claims.length === 0) return;
+      for (const claim of claims) await this.sendOne(claim);
+      if (this.stopped) return;
+    }
+  }
+
+  private async sendOne(claim: ForwardingClaim): Promise<void> {
+    const { store, log, metrics, config } = this.options;
+    const at = () => new Date().toISOString();
+    let bundle: Bundle;
+    try {
+      bundle = await this.bundleFor(claim.screeningId);
+    } catch (error) {
+      if (!(error instanceof ClinicError)) throw error;
+      // Not sendable as it stands (no IHS number, a mapping error): trying again will not help.
+      await store.recordForwarding(
+        claim.screeningId,
+        { outcome: 'failed', httpStatus: null, detail: { code: error.code, message: error.message } },
+        at(),
+      );
+      metrics?.forwarderAttempts.inc({ outcome: 'failed' });
+      log.warn(
+        { screeningId: claim.screeningId, code: error.code },
+        `cannot send a screening: ${error.message}`,
+      );
+      return;
+    }
+    try {
+      let toSend = bundle;
+      if (claim.attempts > 0 && (config.checkBeforeResend ?? true)) toSend = await this.withoutStored(bundle);
+      const answer = toSend.entry.length === 0 ? { status: 200 } : await this.client.fhir('POST', '', toSend);
+      await store.recordForwarding(claim.screeningId, { outcome: 'sent', httpStatus: answer.status }, at());
+      metrics?.forwarderAttempts.inc({ outcome: 'sent' });
+      log.info(
+        { screeningId: claim.screeningId, entries: toSend.entry.length, attempt: claim.attempts + 1 },
+        'sent a screening to SATUSEHAT',
+      );
+    } catch (error) {
+      if (!(error instanceof SatusehatHttpError)) throw error;
+      const attempt = claim.attempts + 1;
+      const maxAttempts = config.maxAttempts ?? 8;
+      if (!error.retryable || attempt >= maxAttempts) {
+        await store.recordForwarding(
+          claim.screeningId,
+          { outcome: 'failed', httpStatus: error.status, detail: error.body ?? error.message },
+          at(),
+        );
+        metrics?.forwarderAttempts.inc({ outcome: 'failed' });
+        log.warn(
+          { screeningId: claim.screeningId, status: error.status, attempt },
+          `SATUSEHAT did not take a screening, giving up: ${error.message}`,
+        );
+        return;
+      }
+      const wait = Math.max(
+        backoffMs(
+          attempt - 1,
+          config.baseBackoffMs ?? 2000,
+          config.maxBackoffMs ?? 600_000,
+          (this.options.random ?? Math.random)(),
+        ),
+        error.retryAfterMs ?? 0,
+      );
+      await store.recordForwarding(
+        claim.screeningId,
+        {
+          outcome: 'retry',
+          httpStatus: error.status,
+          detail: error.body ?? error.message,
+          nextAttemptAt: new Date(Date.now() + wait).toISOString(),
+        },
+        at(),
+      );
+      metrics?.forwarderAttempts.inc({ outcome: 'retry' });
+      log.warn(
+        { screeningId: claim.screeningId, status: error.status, attempt, retryInMs: wait },
+        `sending a screening to SATUSEHAT failed, will retry: ${error.message}`,
+      );
+    }
+  }
+
+  /**
+   * After a try whose outcome we do not know (a timeout may come after the server stored it), asks
+   * for each resource by its business identifier and leaves out what is there already.
+   */
+  private async withoutStored(bundle: Bundle): Promise<Bundle> {
+    const existing = new Map<string, string>();
+    for (const entry of bundle.entry) {
+      const id = identifierOf(entry);
+      if (!id) continue;
+      const found = await this.client.findByIdentifier(entry.resource.resourceType, id.system, id.value);
+      if (found) existing.set(entry.fullUrl, `${entry.resource.resourceType}/${found}`);
+    }
+    return existing.size === 0 ? bundle : withoutExisting(bundle, existing);
+  }
+}

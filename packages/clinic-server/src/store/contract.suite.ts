@@ -1,0 +1,365 @@
+import { newUuidV7 } from '@klinik-desa/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '../domain/secrets.js';
+import { ClinicError } from '../errors.js';
+import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
+import type { SqlClinicStore } from './sql-store.js';
+
+const NOW = '2026-11-23T03:00:00.000Z';
+
+async function rejects(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ClinicError);
+  expect((error as ClinicError).code).toBe(code);
+}
+
+/**
+ * What every implementation of the clinic record must do. Run against SQLite (unit) and
+ * PostgreSQL (integration); each `open()` gives an empty store of its own.
+ */
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<{ store: SqlClinicStore; done(): Promise<void> }>,
+) {
+  describe(`clinic record contract: ${name}`, () => {
+    let store: SqlClinicStore;
+    let done: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, done } = await open());
+    });
+    afterAll(async () => {
+      await done?.();
+    });
+
+    async function patientAndScreening(n: number) {
+      const patient = await store.createPatient(
+        { nik: nik(n), name: `Siti Aminah ${n}`, birthDate: '1980-05-12', sex: 'female' },
+        newUuidV7(),
+        NOW,
+      );
+      const screening = await store.createScreening(
+        { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+        newUuidV7(),
+        NOW,
+      );
+      return { patient, screening };
+    }
+
+    it('stores a reading once, however often and in whatever batches it comes', async () => {
+      const a = bpReading();
+      const b = bpReading();
+      expect(await store.ingestReadings([a, b, a])).toEqual([
+        { status: 'stored' },
+        { status: 'stored' },
+        { status: 'duplicate' },
+      ]);
+      expect(await store.ingestReadings([b, bpReading()])).toEqual([
+        { status: 'duplicate' },
+        { status: 'stored' },
+      ]);
+      expect(await store.getReading(a.id)).toEqual(a);
+      const exported = [];
+      for await (const r of store.exportReadings()) exported.push(r.id);
+      expect(exported).toEqual([...exported].sort());
+      expect(exported).toContain(a.id);
+      expect(await store.countReadings()).toBe(exported.length);
+    });
+
+    it('binds readings of an open screening to it and its patient, and keeps the rest unassigned', async () => {
+      const { patient, screening } = await patientAndScreening(1);
+      const bound = bpReading({ sessionId: screening.id, patientId: 'kiosk-side-id' }, [ATTENTION]);
+      const stray = bpReading({ sessionId: 'no-such-screening' });
+      await store.ingestReadings([bound, stray]);
+
+      const observations = await store.observationsOfReading(bound.id);
+      expect(observations.map((o) => [o.name, o.value, o.screeningId, o.patientId])).toEqual([
+        ['systolic', 128, screening.id, patient.id],
+        ['diastolic', 82, screening.id, patient.id],
+      ]);
+      expect(observations[0]?.flags).toEqual([ATTENTION]);
+      const detail = await store.getScreeningDetail(screening.id);
+      expect(detail?.observations).toHaveLength(2);
+      expect(detail?.severity).toBe('attention');
+      expect(detail?.flags).toEqual([ATTENTION]);
+
+      const unassigned = await store.listUnassigned({}, { limit: 500 });
+      expect(unassigned.data.map((u) => u.readingId)).toContain(stray.id);
+      expect(unassigned.data.map((u) => u.readingId)).not.toContain(bound.id);
+    });
+
+    it('assigns an unassigned reading to an open screening once, or discards it with a reason', async () => {
+      const { patient, screening } = await patientAndScreening(2);
+      const stray = bpReading({}, [URGENT_BP]);
+      const junk = bpReading();
+      await store.ingestReadings([stray, junk]);
+
+      const assigned = await store.assignReading(stray.id, screening.id, 'client-a', NOW);
+      expect(assigned).toMatchObject({ status: 'assigned', screeningId: screening.id });
+      expect((await store.observationsOfReading(stray.id))[0]).toMatchObject({
+        screeningId: screening.id,
+        patientId: patient.id,
+      });
+      const referrals = await store.listReferrals({ screeningId: screening.id }, { limit: 10 });
+      expect(referrals.data.map((r) => [r.readingId, r.severity, r.patientId])).toEqual([
+        [stray.id, 'urgent', patient.id],
+      ]);
+      await rejects(store.assignReading(stray.id, screening.id, 'client-a', NOW), 'READING_NOT_UNASSIGNED');
+
+      const discarded = await store.discardReading(junk.id, 'test measurement', 'client-a', NOW);
+      expect(discarded).toMatchObject({ status: 'discarded', discardReason: 'test measurement' });
+      const listed = await store.listObservations({}, { limit: 500 });
+      expect(listed.data.some((o) => o.readingId === junk.id)).toBe(false);
+      await rejects(store.discardReading(junk.id, 'again', 'client-a', NOW), 'READING_NOT_UNASSIGNED');
+      await rejects(store.assignReading(newUuidV7(), screening.id, 'client-a', NOW), 'NOT_FOUND');
+
+      await store.finishScreening(screening.id, NOW, false);
+      const late = bpReading();
+      await store.ingestReadings([late]);
+      await rejects(store.assignReading(late.id, screening.id, 'client-a', NOW), 'SCREENING_CLOSED');
+    });
+
+    it('makes one referral per refer/urgent flag, and keeps the first acknowledgement', async () => {
+      const r = bpReading({}, [URGENT_BP, ATTENTION, { code: 'glucose.high', severity: 'refer' }]);
+      await store.ingestReadings([r]);
+      await store.ingestReadings([r]);
+      const page = await store.listReferrals({ status: 'open' }, { limit: 500 });
+      const mine = page.data.filter((x) => x.readingId === r.id);
+      expect(mine.map((x) => x.flag.code).sort()).toEqual(['bp.grade-3', 'glucose.high']);
+      const first = await store.acknowledgeReferral(mine[0]!.id, 'nurse-app', 'called the puskesmas', NOW);
+      expect(first).toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: 'nurse-app',
+        note: 'called the puskesmas',
+      });
+      const again = await store.acknowledgeReferral(
+        mine[0]!.id,
+        'other',
+        undefined,
+        '2030-01-01T00:00:00.000Z',
+      );
+      expect(again).toEqual(first);
+      await rejects(store.acknowledgeReferral(newUuidV7(), 'x', undefined, NOW), 'NOT_FOUND');
+    });
+
+    it('registers patients once per NIK, finds them by NIK or name and birth date, page by page', async () => {
+      await rejects(
+        store.createPatient(
+          { nik: nik(1), name: 'Someone Else', birthDate: '1990-01-01', sex: 'male' },
+          newUuidV7(),
+          NOW,
+        ),
+        'PATIENT_EXISTS',
+      );
+      expect((await store.findPatientByNik(nik(1)))?.name).toBe('Siti Aminah 1');
+      expect(await store.findPatientByNik(nik(999))).toBeUndefined();
+      for (let i = 10; i < 15; i++) {
+        await store.createPatient(
+          { name: `Budi Santoso ${i}`, birthDate: '1975-03-04', sex: 'male' },
+          newUuidV7(),
+          NOW,
+        );
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.searchPatients('budi  SANTOSO', '1975-03-04', { limit: 2, cursor });
+        expect(page.data.length).toBeLessThanOrEqual(2);
+        seen.push(...page.data.map((p) => p.name));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual([
+        'Budi Santoso 10',
+        'Budi Santoso 11',
+        'Budi Santoso 12',
+        'Budi Santoso 13',
+        'Budi Santoso 14',
+      ]);
+      expect((await store.searchPatients('budi', '1975-03-05', { limit: 10 })).data).toEqual([]);
+      await rejects(
+        store.searchPatients('budi', '1975-03-04', { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }),
+        'VALIDATION',
+      );
+    });
+
+    it('finishes a screening once and queues it for forwarding', async () => {
+      const { screening } = await patientAndScreening(3);
+      await rejects(
+        store.createScreening(
+          { patientId: newUuidV7(), clinicId: 'c', kioskId: 'k', practitioner: null },
+          newUuidV7(),
+          NOW,
+        ),
+        'NOT_FOUND',
+      );
+      const finished = await store.finishScreening(screening.id, NOW, true);
+      expect(finished).toMatchObject({
+        status: 'finished',
+        finishedAt: NOW,
+        forwarding: { status: 'pending', attempts: 0 },
+      });
+      await rejects(store.finishScreening(screening.id, NOW, true), 'SCREENING_CLOSED');
+      const listed = await store.listScreenings(
+        { status: 'finished', forwarding: 'pending' },
+        { limit: 100 },
+      );
+      expect(listed.data.map((s) => s.id)).toContain(screening.id);
+      const open = await store.listScreenings({ status: 'open' }, { limit: 100 });
+      expect(open.data.map((s) => s.id)).not.toContain(screening.id);
+    });
+
+    it('leases each due screening to one sender, retries later, and records the outcome', async () => {
+      const { screening } = await patientAndScreening(4);
+      await store.finishScreening(screening.id, '2026-11-23T03:00:00.000Z', true);
+      const t0 = '2026-11-23T03:00:01.000Z';
+      const lease = '2026-11-23T03:01:01.000Z';
+      const first = await store.claimForwarding(t0, lease, 100);
+      expect(first.map((c) => c.screeningId)).toContain(screening.id);
+      expect((await store.claimForwarding(t0, lease, 100)).map((c) => c.screeningId)).not.toContain(
+        screening.id,
+      );
+      await store.recordForwarding(
+        screening.id,
+        {
+          outcome: 'retry',
+          httpStatus: 503,
+          detail: 'Gateway Timeout',
+          nextAttemptAt: '2026-11-23T03:00:10.000Z',
+        },
+        t0,
+      );
+      expect(
+        (await store.claimForwarding('2026-11-23T03:00:05.000Z', lease, 100)).map((c) => c.screeningId),
+      ).not.toContain(screening.id);
+      const second = await store.claimForwarding('2026-11-23T03:00:10.000Z', lease, 100);
+      expect(second.find((c) => c.screeningId === screening.id)?.attempts).toBe(1);
+      const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid' }] };
+      await store.recordForwarding(screening.id, { outcome: 'failed', httpStatus: 400, detail: outcome }, t0);
+      expect((await store.getScreening(screening.id))?.forwarding).toMatchObject({
+        status: 'failed',
+        attempts: 2,
+        httpStatus: 400,
+        outcome,
+      });
+      await store.requeueForwarding(screening.id, '2026-11-23T03:00:20.000Z');
+      await store.claimForwarding('2026-11-23T03:00:20.000Z', lease, 100);
+      await store.recordForwarding(
+        screening.id,
+        { outcome: 'sent', httpStatus: 200 },
+        '2026-11-23T03:00:21.000Z',
+      );
+      expect((await store.getScreening(screening.id))?.forwarding).toMatchObject({
+        status: 'sent',
+        attempts: 3,
+        sentAt: '2026-11-23T03:00:21.000Z',
+        outcome: null,
+      });
+    });
+
+    it('lists observations by kind and time range', async () => {
+      const r = bpReading({ kioskId: 'kiosk-obs', measuredAt: '2030-01-01T09:00:00+07:00' });
+      await store.ingestReadings([r]);
+      const inRange = await store.listObservations(
+        { kind: 'blood-pressure', from: '2030-01-01T01:59:59Z', to: '2030-01-01T02:00:01Z' },
+        { limit: 10 },
+      );
+      expect(inRange.data.map((o) => o.id)).toEqual([`${r.id}.systolic`, `${r.id}.diastolic`]);
+      expect(inRange.data[0]?.measuredAt).toBe('2030-01-01T02:00:00.000Z');
+      expect(
+        (await store.listObservations({ kind: 'glucose', from: '2030-01-01T00:00:00Z' }, { limit: 10 })).data,
+      ).toEqual([]);
+    });
+
+    it('replays an idempotent request, refuses a reused key, and lets an abandoned one be tried again', async () => {
+      const f = { method: 'POST', path: '/patients', bodyHash: 'h1' };
+      expect(await store.beginIdempotent('c1', 'k1', f, NOW)).toEqual({ state: 'new' });
+      expect(await store.beginIdempotent('c1', 'k1', f, NOW)).toEqual({ state: 'in-progress' });
+      await store.completeIdempotent('c1', 'k1', 201, '{"id":1}');
+      expect(await store.beginIdempotent('c1', 'k1', f, NOW)).toEqual({
+        state: 'replay',
+        statusCode: 201,
+        response: '{"id":1}',
+      });
+      expect(await store.beginIdempotent('c1', 'k1', { ...f, bodyHash: 'h2' }, NOW)).toEqual({
+        state: 'mismatch',
+      });
+      expect(await store.beginIdempotent('c2', 'k1', f, NOW)).toEqual({ state: 'new' });
+      await store.abandonIdempotent('c2', 'k1');
+      expect(await store.beginIdempotent('c2', 'k1', f, NOW)).toEqual({ state: 'new' });
+      await store.purge(NOW, '2030-01-01T00:00:00.000Z');
+      expect(await store.beginIdempotent('c1', 'k1', f, NOW)).toEqual({ state: 'new' });
+    });
+
+    it('refuses unknown kiosks once one is registered, and ends old tokens when a secret rotates', async () => {
+      expect(
+        await store.ingestReadings([bpReading({ kioskId: 'kiosk-x' })], { requireRegisteredKiosks: true }),
+      ).toEqual([
+        {
+          status: 'rejected',
+          code: 'UNKNOWN_KIOSK',
+          message: 'kiosk clinic-1/kiosk-x is not registered with this clinic server',
+        },
+      ]);
+      const kiosk = await store.registerKiosk(
+        { clinicId: 'clinic-9', kioskId: 'kiosk-9', name: 'Posyandu Melati' },
+        'kiosk.clinic-9.kiosk-9',
+        hashSecret('s1'),
+        NOW,
+      );
+      expect(kiosk).toMatchObject({
+        clinicId: 'clinic-9',
+        kioskId: 'kiosk-9',
+        status: null,
+        lastReadingAt: null,
+      });
+      await rejects(
+        store.registerKiosk(
+          { clinicId: 'clinic-9', kioskId: 'kiosk-9', name: null },
+          'kiosk.clinic-9.kiosk-9',
+          'x',
+          NOW,
+        ),
+        'KIOSK_EXISTS',
+      );
+      const known = bpReading({ clinicId: 'clinic-9', kioskId: 'kiosk-9' });
+      const outcomes = await store.ingestReadings([known, bpReading({ kioskId: 'kiosk-y' })]);
+      expect(outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status))).toEqual([
+        'stored',
+        'UNKNOWN_KIOSK',
+      ]);
+      expect((await store.getKiosk('clinic-9', 'kiosk-9'))?.lastReadingAt).toBe(
+        new Date(known.measuredAt).toISOString(),
+      );
+
+      await store.saveToken(
+        'tokhash',
+        'kiosk.clinic-9.kiosk-9',
+        ['patient.read'],
+        '2030-01-01T00:00:00.000Z',
+      );
+      expect(await store.findToken('tokhash', NOW)).toMatchObject({
+        role: 'kiosk',
+        scopes: ['patient.read'],
+        kioskId: 'kiosk-9',
+      });
+      expect(await store.findToken('tokhash', '2030-01-01T00:00:00.000Z')).toBeUndefined();
+      await store.rotateKioskSecret('clinic-9', 'kiosk-9', hashSecret('s2'), NOW);
+      expect(await store.findToken('tokhash', NOW)).toBeUndefined();
+      expect((await store.kioskSecrets()).map((k) => k.username)).toEqual(['kiosk.clinic-9.kiosk-9']);
+      await rejects(store.rotateKioskSecret('clinic-9', 'nope', 'x', NOW), 'NOT_FOUND');
+
+      const online = {
+        state: 'online' as const,
+        clinicId: 'clinic-9',
+        kioskId: 'kiosk-9',
+        at: '2026-11-23T03:00:05Z',
+      };
+      await store.recordKioskStatus(online);
+      await store.recordKioskStatus({ ...online, state: 'offline', at: '2026-11-23T03:00:01Z' });
+      expect((await store.getKiosk('clinic-9', 'kiosk-9'))?.status).toEqual(online);
+      expect((await store.listKiosks({}, { limit: 10 })).data.map((k) => k.kioskId)).toEqual(['kiosk-9']);
+    });
+  });
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { bpReading } from '../testing/fixtures.js';
+import { describeStoreContract } from './contract.suite.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+describeStoreContract('SQLite', async () => {
+  const store = openSqliteStore(':memory:');
+  return { store, done: () => store.close() };
+});
+
+describe('SQLite migrations', () => {
+  it('bring a foundation (version 1) record forward, keeping its readings as unassigned', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    old.exec(SQLITE_MIGRATIONS[0]!.sql);
+    old.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run('readings', new Date().toISOString());
+    const r = bpReading({ measuredAt: '2026-11-23T09:00:00+07:00' });
+    old
+      .prepare(
+        'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, measured_at, received_at, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.id,
+        r.clinicId,
+        r.kioskId,
+        r.device.id,
+        r.kind,
+        r.measuredAt,
+        r.receivedAt,
+        r.receivedAt,
+        JSON.stringify(r),
+      );
+    old.close();
+
+    const store = openSqliteStore(path);
+    try {
+      expect(await store.getReading(r.id)).toEqual(r);
+      expect((await store.listUnassigned({}, { limit: 10 })).data.map((u) => u.readingId)).toEqual([r.id]);
+      const inRange = await store.listObservations(
+        { from: '2026-11-23T02:00:00Z', to: '2026-11-23T02:00:01Z' },
+        { limit: 10 },
+      );
+      expect(inRange.data.map((o) => o.name)).toEqual(['systolic', 'diastolic']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuse a record newer than the server', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+    const db = new Database(path);
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    db.prepare('INSERT INTO schema_migrations VALUES (99, ?, ?)').run('future', new Date().toISOString());
+    db.close();
+    expect(() => openSqliteStore(path)).toThrow(ConfigError);
+    expect(() => openSqliteStore(path)).toThrow(/schema version 99/);
+  });
+});

@@ -1,0 +1,236 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
+import {
+  ApiTestClient,
+  clinicServerCli,
+  createAdminClient,
+  type MosquittoBroker,
+  startClinicServerProcess,
+  startMosquitto,
+  waitFor,
+} from '@klinik-desa/testkit';
+import Database from 'better-sqlite3';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-acl-'));
+const db = join(dir, 'clinic.db');
+const INGEST_PASSWORD = 'ingest-password-for-tests';
+let kioskA: KioskCredentials;
+let kioskB: KioskCredentials;
+let broker: MosquittoBroker | undefined;
+
+function reading(clinicId: string, kioskId: string): Reading {
+  const at = new Date().toISOString();
+  return {
+    id: newUuidV7(),
+    clinicId,
+    kioskId,
+    device: { id: 'scale-1', protocol: 'ad-scale' },
+    kind: 'weight',
+    measuredAt: at,
+    receivedAt: at,
+    timeSource: 'kiosk',
+    values: [{ name: 'weight', code: '29463-7', value: 70, unit: 'kg' }],
+    flags: [],
+  };
+}
+
+/** The SUBACK code of one subscription: mqtt.js rejects refused ones, with the packet attached. */
+async function granted(client: MqttClient, topic: string): Promise<number | undefined> {
+  try {
+    return (await client.subscribeAsync(topic, { qos: 1 }))[0]?.qos;
+  } catch (error) {
+    const packet = (error as { packet?: { granted?: (number | { qos: number })[] } }).packet;
+    const g = packet?.granted?.[0];
+    return typeof g === 'number' ? g : g?.qos;
+  }
+}
+
+function stored(): string[] {
+  const sqlite = new Database(db, { readonly: true });
+  const ids = (sqlite.prepare('SELECT id FROM readings').all() as { id: string }[]).map((r) => r.id);
+  sqlite.close();
+  return ids;
+}
+
+beforeAll(async () => {
+  // Register two kiosks through the API of a server on its embedded broker, as an operator would.
+  const admin = createAdminClient(db);
+  const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
+  try {
+    const api = await new ApiTestClient(server.httpUrl, admin.clientId, admin.clientSecret).signIn();
+    kioskA = (
+      await api.request<KioskCredentials>('POST', '/kiosks', { clinicId: 'clinic-1', kioskId: 'kiosk-a' })
+    ).body;
+    kioskB = (
+      await api.request<KioskCredentials>('POST', '/kiosks', { clinicId: 'clinic-1', kioskId: 'kiosk-b' })
+    ).body;
+  } finally {
+    await server.stop();
+  }
+});
+
+afterAll(async () => {
+  await broker?.stop();
+});
+
+describe('per-kiosk MQTT credentials', () => {
+  it('writes a password file whose hashes Mosquitto understands (checked against mosquitto_passwd)', () => {
+    const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
+      MQTT_PASSWORD: INGEST_PASSWORD,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const passwd = readFileSync(join(dir, 'passwd'), 'utf8');
+    expect(
+      passwd
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['klinik-desa-ingest', kioskA.mqttUsername, kioskB.mqttUsername]);
+    expect(passwd).not.toContain(kioskA.mqttPassword);
+    // mosquitto_passwd -U hashes a plain-text file in place: same shape as ours for the same user.
+    const plain = join(dir, 'plain');
+    execFileSync('sh', ['-c', `printf '%s:%s\\n' probe secret > ${plain} && mosquitto_passwd -U ${plain}`]);
+    const theirs = readFileSync(plain, 'utf8').trim().split(':')[1];
+    // $7$<iterations>$<12-byte salt, base64>$<64-byte PBKDF2-SHA512, base64>
+    const shape = /^\$7\$\d+\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/;
+    expect(theirs).toMatch(shape);
+    for (const line of passwd.trim().split('\n')) expect(line.split(':')[1]).toMatch(shape);
+  });
+
+  it('lets Mosquitto hold each kiosk to its own topics', async () => {
+    broker = await startMosquitto({
+      passwordFile: readFileSync(join(dir, 'passwd'), 'utf8'),
+      aclFile: readFileSync(join(dir, 'acl'), 'utf8'),
+    });
+    const server = await startClinicServerProcess(
+      'clinic-server',
+      [
+        '--db',
+        db,
+        '--broker',
+        broker.url,
+        '--username',
+        'klinik-desa-ingest',
+        '--client-id',
+        `ingest-${broker.port}`,
+      ],
+      { MQTT_PASSWORD: INGEST_PASSWORD },
+    );
+    const a = await mqtt.connectAsync(broker.url, {
+      protocolVersion: 5,
+      clientId: 'kiosk-a-test',
+      username: kioskA.mqttUsername,
+      password: kioskA.mqttPassword,
+    });
+    try {
+      const receipts: string[] = [];
+      a.on('message', (_t, p) => receipts.push(p.toString()));
+      expect(await granted(a, topics.receipts('clinic-1', 'kiosk-a'))).toBe(1);
+      // Mosquitto 2 may grant the filter; its read rule still keeps B's receipts from A.
+      await granted(a, topics.receipts('clinic-1', 'kiosk-b'));
+
+      const mine = reading('clinic-1', 'kiosk-a');
+      const forged = reading('clinic-1', 'kiosk-b');
+      await a.publishAsync(topics.readings('clinic-1', 'kiosk-a'), JSON.stringify(mine), { qos: 1 });
+      const refused = await a
+        .publishAsync(topics.readings('clinic-1', 'kiosk-b'), JSON.stringify(forged), { qos: 1 })
+        .then(
+          () => undefined,
+          (e: Error & { code?: number }) => e,
+        );
+      expect(refused?.code).toBe(135); // 0x87 Not authorized
+      await waitFor(() => stored().includes(mine.id), { what: "kiosk A's own reading in the record" });
+
+      // B's own reading is stored and answered to B; A, listening on B's receipts, hears nothing.
+      const b = await mqtt.connectAsync(broker.url, {
+        protocolVersion: 5,
+        clientId: 'kiosk-b-test',
+        username: kioskB.mqttUsername,
+        password: kioskB.mqttPassword,
+      });
+      try {
+        const bReceipts: string[] = [];
+        b.on('message', (_t, p) => bReceipts.push(p.toString()));
+        expect(await granted(b, topics.receipts('clinic-1', 'kiosk-b'))).toBe(1);
+        const bs = reading('clinic-1', 'kiosk-b');
+        await b.publishAsync(topics.readings('clinic-1', 'kiosk-b'), JSON.stringify(bs), { qos: 1 });
+        await waitFor(() => bReceipts.length >= 1, { what: "kiosk B's receipt" });
+        // A second reading of A's own, answered after B's: anything for A has arrived by then.
+        await a.publishAsync(
+          topics.readings('clinic-1', 'kiosk-a'),
+          JSON.stringify(reading('clinic-1', 'kiosk-a')),
+          {
+            qos: 1,
+          },
+        );
+        await waitFor(() => receipts.length >= 2, { what: 'two receipts for kiosk A' });
+        expect(receipts.some((r) => r.includes(bs.id))).toBe(false);
+        expect(stored()).toContain(bs.id);
+        expect(stored()).not.toContain(forged.id);
+      } finally {
+        await b.endAsync();
+      }
+
+      const wrong = await mqtt
+        .connectAsync(broker.url, {
+          protocolVersion: 5,
+          clientId: 'kiosk-b-wrong',
+          username: kioskB.mqttUsername,
+          password: kioskA.mqttPassword,
+          reconnectPeriod: 0,
+        })
+        .then(
+          (c) => c,
+          (e: Error) => e,
+        );
+      expect(wrong).toBeInstanceOf(Error);
+    } finally {
+      await a.endAsync();
+      await server.stop();
+      await broker.stop();
+    }
+  });
+
+  it('makes the embedded broker enforce the same rules once kiosks are registered', async () => {
+    const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
+    const [, url] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
+    try {
+      const anonymous = await mqtt
+        .connectAsync(url!, { protocolVersion: 4, clientId: 'anon', reconnectPeriod: 0 })
+        .then(
+          (c) => c,
+          (e: Error) => e,
+        );
+      expect(anonymous).toBeInstanceOf(Error);
+
+      const a = await mqtt.connectAsync(url!, {
+        protocolVersion: 4,
+        clientId: 'kiosk-a-embedded',
+        username: kioskA.mqttUsername,
+        password: kioskA.mqttPassword,
+      });
+      const receipts: string[] = [];
+      a.on('message', (_t, p) => receipts.push(p.toString()));
+      expect(await granted(a, topics.receipts('clinic-1', 'kiosk-b'))).toBe(128); // MQTT 3.1.1: failure
+      await a.subscribeAsync(topics.receipts('clinic-1', 'kiosk-a'), { qos: 1 });
+      const mine = reading('clinic-1', 'kiosk-a');
+      await a.publishAsync(topics.readings('clinic-1', 'kiosk-a'), JSON.stringify(mine), { qos: 1 });
+      await waitFor(() => receipts.length >= 1, { what: "kiosk A's receipt" });
+      // aedes answers a refused publish by closing the connection: MQTT 3.1.1 has no negative PUBACK.
+      const forged = reading('clinic-1', 'kiosk-b');
+      const closed = new Promise<void>((resolve) => a.once('close', () => resolve()));
+      a.publish(topics.readings('clinic-1', 'kiosk-b'), JSON.stringify(forged), { qos: 1 });
+      await closed;
+      await a.endAsync(true);
+      expect(stored()).toContain(mine.id);
+      expect(stored()).not.toContain(forged.id);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * What a token may do. A client's role bounds the scopes it can be given: a kiosk's credentials can
+ * never grant `kiosk.admin`, whatever it asks for.
+ */
+export const Scope = z.enum([
+  'patient.read',
+  'patient.write',
+  'screening.read',
+  'screening.write',
+  'observation.read',
+  'observation.write',
+  'reading.triage',
+  'referral.read',
+  'referral.write',
+  'kiosk.read',
+  'kiosk.admin',
+  'client.admin',
+  'fhir.read',
+]);
+export type Scope = z.infer<typeof Scope>;
+
+export const ClientRole = z.enum(['kiosk', 'partner', 'admin']);
+export type ClientRole = z.infer<typeof ClientRole>;
+
+/** The scopes each role may hold; a token gets all of them unless it asks for fewer. */
+export const ROLE_SCOPES: Readonly<Record<ClientRole, readonly Scope[]>> = {
+  kiosk: [
+    'patient.read',
+    'patient.write',
+    'screening.read',
+    'screening.write',
+    'observation.read',
+    'reading.triage',
+    'referral.read',
+    'referral.write',
+    'kiosk.read',
+  ],
+  partner: [
+    'patient.read',
+    'patient.write',
+    'screening.read',
+    'screening.write',
+    'observation.read',
+    'observation.write',
+    'referral.read',
+    'referral.write',
+    'fhir.read',
+  ],
+  admin: Scope.options,
+};
+
+/** `POST /oauth2/token`, form-encoded (or JSON) as in RFC 6749 §4.4, like SATUSEHAT's own. */
+export const TokenRequest = z
+  .object({
+    grant_type: z.literal('client_credentials'),
+    client_id: z.string().min(1).max(200),
+    client_secret: z.string().min(1).max(500),
+    /** Space-separated scopes; all of the client's when left out. */
+    scope: z.string().max(1000).optional(),
+  })
+  .strict()
+  .meta({ id: 'TokenRequest' });
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+export const TokenResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal('Bearer'),
+    /** Seconds, as a number (RFC 6749); SATUSEHAT sends a string, this server does not. */
+    expires_in: z.number().int().positive(),
+    scope: z.string(),
+  })
+  .strict()
+  .meta({ id: 'TokenResponse' });
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/** RFC 6749 §5.2 error body of the token endpoint, plus the API's own `code` and `requestId`. */
+export const TokenError = z
+  .object({
+    error: z.enum(['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type']),
+    error_description: z.string(),
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+  })
+  .strict()
+  .meta({ id: 'TokenError' });
+export type TokenError = z.infer<typeof TokenError>;
+
+export const ApiClientCreate = z
+  .object({
+    name: z.string().min(1).max(200),
+    role: z.enum(['partner', 'admin']),
+  })
+  .strict()
+  .meta({ id: 'ApiClientCreate' });
+export type ApiClientCreate = z.infer<typeof ApiClientCreate>;
+
+/** A new client's credentials: the secret is shown once and only its hash is kept. */
+export const ApiClientCredentials = z
+  .object({
+    clientId: z.string(),
+    clientSecret: z.string(),
+    role: ClientRole,
+    name: z.string(),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .meta({ id: 'ApiClientCredentials' });
+export type ApiClientCredentials = z.infer<typeof ApiClientCredentials>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { DateTime } from '../time.js';
+import { Nik } from './nik.js';
+
+export const ResourceId = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    'must be a lowercase UUIDv7',
+  )
+  .describe('A time-ordered UUIDv7 given by the clinic server.');
+export type ResourceId = z.infer<typeof ResourceId>;
+
+export const BirthDate = z.iso.date().describe('YYYY-MM-DD');
+
+export const Sex = z.enum(['male', 'female']);
+export type Sex = z.infer<typeof Sex>;
+
+/** SATUSEHAT's patient id (IHS number), e.g. P02478375538, once the clinic has looked it up. */
+export const IhsNumber = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+const PersonName = z.string().trim().min(1).max(200);
+
+export const PatientCreate = z
+  .object({
+    nik: Nik.optional(),
+    name: PersonName,
+    birthDate: BirthDate,
+    sex: Sex,
+    ihsNumber: IhsNumber.optional(),
+  })
+  .strict()
+  .meta({ id: 'PatientCreate' });
+export type PatientCreate = z.infer<typeof PatientCreate>;
+
+export const Patient = z
+  .object({
+    id: ResourceId,
+    nik: Nik.nullable(),
+    name: z.string(),
+    birthDate: BirthDate,
+    sex: Sex,
+    ihsNumber: IhsNumber.nullable(),
+    createdAt: DateTime,
+  })
+  .strict()
+  .meta({ id: 'Patient' });
+export type Patient = z.infer<typeof Patient>;
+
+/**
+ * `POST /patients/search`: by NIK, or by name and birth date. A POST so that a NIK or a name never
+ * sits in a URL, where proxies and access logs would keep it.
+ */
+export const PatientSearch = z
+  .union([z.object({ nik: Nik }).strict(), z.object({ name: PersonName, birthDate: BirthDate }).strict()])
+  .meta({ id: 'PatientSearch' });
+export type PatientSearch = z.infer<typeof PatientSearch>;

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { type RunningProcess, repoRoot, SERVER_CLI, startTsProcess } from './processes.js';
+
+export interface ClinicServerProcess {
+  readonly process: RunningProcess;
+  /** The clinic API, e.g. http://127.0.0.1:40123. */
+  readonly httpUrl: string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `clinic-server start` as its own process with a free API port (`--port 0`), resolved once it
+ * logs that it is ready.
+ */
+export async function startClinicServerProcess(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ClinicServerProcess> {
+  const proc = startTsProcess(name, SERVER_CLI, ['start', '--port', '0', ...args], { env });
+  const [, httpUrl] = await proc.waitForLine(/clinic API listening on (http:\/\/[\d.]+:\d+)/, 60_000);
+  await proc.waitForLine(/clinic server ready/, 60_000);
+  return { process: proc, httpUrl: httpUrl!, stop: () => proc.stop() };
+}
+
+/** Runs a one-shot `clinic-server` command and returns its output. */
+export function clinicServerCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@klinik-desa/source', '--import', 'tsx', SERVER_CLI, ...args],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Creates an administrator with the CLI, as an operator would for the first one. */
+export function createAdminClient(db: string): { clientId: string; clientSecret: string } {
+  const r = clinicServerCli(['client', 'create', '--db', db, '--role', 'admin', '--name', 'test admin']);
+  if (r.code !== 0) throw new Error(`client create failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { clientId: string; clientSecret: string };
+}
+
+/** A minimal clinic API client for tests: one token, JSON in and out. */
+export class ApiTestClient {
+  private token: string | undefined;
+  constructor(
+    readonly baseUrl: string,
+    private readonly clientId: string,
+    private readonly clientSecret: string,
+  ) {}
+
+  async signIn(): Promise<this> {
+    const r = await fetch(`${this.baseUrl}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: this.clientId,
+        client_secret: this.clientSecret,
+      }).toString(),
+    });
+    if (!r.ok) throw new Error(`token request failed: ${r.status} ${await r.text()}`);
+    this.token = ((await r.json()) as { access_token: string }).access_token;
+    return this;
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const r = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await r.text();
+    return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+}

@@ -3,7 +3,7 @@
 //
 //   1. system programs the tests need (socat, mosquitto): installed when missing (as root)
 //   2. lint and format (biome)          counted as 1 check
-//   3. typecheck of every package (tsc)  counted as 1 check per package
+//   3. typecheck of every package        counted as 1 check per package (its `typecheck` script)
 //   4. build + publint + attw           counted as 1 check per published package
 //   5. vitest: unit and integration     every test counted
 import { spawnSync } from 'node:child_process';
@@ -60,7 +60,15 @@ for (const ws of workspaces) {
   if (!pkg.scripts?.typecheck) continue;
   check(
     `typecheck ${pkg.name}`,
-    run(`typecheck ${pkg.name}`, join(root, 'node_modules/.bin/tsc'), ['-p', join(ws.path, 'tsconfig.json')]),
+    // Each package's own typecheck script: some check more than one tsconfig (sources and tests).
+    run(
+      `typecheck ${pkg.name}`,
+      pnpm ? process.execPath : 'pnpm',
+      [...(pnpm ? [pnpm] : []), 'run', '--silent', 'typecheck'],
+      {
+        cwd: ws.path,
+      },
+    ),
   );
 }
 

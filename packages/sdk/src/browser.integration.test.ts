@@ -1,0 +1,120 @@
+// The SDK in a real browser: a page bundling it (esbuild, platform browser) runs calls against a
+// real clinic server in headless Chromium (Debian's chromium, driven by playwright-core). The
+// clinic server sends no CORS headers, so a tiny proxy serves the page and the API from one
+// origin, as a partner would serve a dashboard from behind the same reverse proxy.
+import { existsSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClinicClient } from './index.js';
+import { startTestClinic, type TestClinic } from './testing/clinic.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const NIK = '3201014102950003';
+
+let clinic: TestClinic;
+let proxy: Server;
+let origin: string;
+let browser: Browser;
+const proxied: string[] = [];
+
+async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./testing/browser-page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['@klinik-desa/source'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+  clinic = await startTestClinic();
+  const script = await bundlePage();
+  const config = JSON.stringify({ ...clinic.admin, nik: NIK });
+  const html = `<!doctype html><meta charset="utf-8"><title>SDK</title>
+<script>window.sdkConfig = ${config};</script><script type="module" src="/page.js"></script>`;
+  const api = new URL(clinic.url);
+  const pages: Record<string, [string, string]> = {
+    '/': ['text/html', html],
+    '/page.js': ['text/javascript', script],
+  };
+  proxy = createServer((req, res) => {
+    const own = pages[req.url ?? ''];
+    if (own) {
+      res.writeHead(200, { 'content-type': own[0] }).end(own[1]);
+      return;
+    }
+    proxied.push(`${req.method} ${req.url?.split('?')[0]}`);
+    const upstream = httpRequest(
+      { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
+  await clinic?.close();
+});
+
+describe('in a browser', () => {
+  it('registers and finds a patient, lists kiosks, and throws typed errors', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.sdkResult !== undefined || window.sdkError !== undefined, null, {
+      timeout: 30_000,
+    });
+    const { result, error } = await page.evaluate(() => ({
+      result: window.sdkResult,
+      error: window.sdkError,
+    }));
+    expect(error).toBeUndefined();
+    expect(problems).toEqual([]);
+    expect(result).toMatchObject({
+      userAgent: expect.stringContaining('Chrome'),
+      created: { nik: NIK, name: 'Ayu Lestari', sex: 'female' },
+      sameId: true,
+      kioskIds: [],
+      notFound: { isNotFound: true, isSdkError: true, status: 404, code: 'NOT_FOUND' },
+      aborted: 'ABORTED',
+    });
+    // The calls went from the browser through the proxy to the server.
+    expect(proxied).toEqual(
+      expect.arrayContaining([
+        'POST /oauth2/token',
+        'POST /patients',
+        'POST /patients/search',
+        'GET /kiosks',
+      ]),
+    );
+    // What the browser registered is in the clinic record.
+    const node = new ClinicClient({ baseUrl: clinic.url, ...clinic.admin });
+    await expect(node.patients.findByNik(NIK)).resolves.toMatchObject({ name: 'Ayu Lestari' });
+    await page.close();
+  });
+});

@@ -1,0 +1,342 @@
+// Contract tests: the SDK's calls against a real clinic server (SQLite in a temporary folder, the
+// embedded broker and the API on free ports), with the SDK checking every answer against the
+// protocol's schemas and the server checking its own answers too. Readings that a kiosk would
+// publish over MQTT are put in through the server's ingest entry point (`store.ingestReadings`).
+import { type Flag, newUuidV7, type Reading } from '@klinik-desa/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  ClinicClient,
+  ConflictError,
+  type Fetch,
+  NotFoundError,
+  PermissionDeniedError,
+  UnprocessableEntityError,
+  ValidationError,
+} from './index.js';
+import { ClinicClient as LiteClinicClient } from './lite.js';
+import { startTestClinic, type TestClinic } from './testing/clinic.js';
+
+const CLINIC = 'kdmp-3201-001';
+const URGENT: Flag = { code: 'bp.grade-3', severity: 'urgent', value: 'systolic', rules: 'ilp-2024.1' };
+
+let clinic: TestClinic;
+let admin: ClinicClient;
+let partner: ClinicClient;
+let kiosk: ClinicClient;
+
+/** NIK digits that pass the structure check: province 32, a woman born 17-08-1990, serial `n`. */
+const nik = (n: number) => `320101570890${String(n).padStart(4, '0')}`;
+
+function reading(kioskId: string, overrides: Partial<Reading> = {}): Reading {
+  const at = new Date().toISOString();
+  return {
+    id: newUuidV7(),
+    clinicId: CLINIC,
+    kioskId,
+    device: { id: 'bp-1', protocol: 'gatt-2a35' },
+    kind: 'blood-pressure',
+    measuredAt: at,
+    receivedAt: at,
+    timeSource: 'kiosk',
+    values: [
+      { name: 'systolic', code: '8480-6', value: 184, unit: 'mm[Hg]' },
+      { name: 'diastolic', code: '8462-4', value: 112, unit: 'mm[Hg]' },
+    ],
+    flags: [],
+    ...overrides,
+  };
+}
+
+async function ingest(...readings: Reading[]) {
+  const outcomes = await clinic.server.store.ingestReadings(readings);
+  expect(outcomes.map((o) => o.status)).toEqual(readings.map(() => 'stored'));
+}
+
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error,
+  );
+
+beforeAll(async () => {
+  clinic = await startTestClinic();
+  admin = new ClinicClient({ baseUrl: clinic.url, ...clinic.admin });
+  const partnerCredentials = await admin.clients.create({ name: 'Puskesmas dashboard', role: 'partner' });
+  expect(partnerCredentials.role).toBe('partner');
+  partner = new ClinicClient({ baseUrl: clinic.url, ...partnerCredentials });
+  const kioskCredentials = await admin.kiosks.create({
+    clinicId: CLINIC,
+    kioskId: 'kiosk-1',
+    name: 'Kiosk 1',
+  });
+  kiosk = new ClinicClient({ baseUrl: clinic.url, ...kioskCredentials });
+});
+
+afterAll(async () => {
+  await clinic?.close();
+});
+
+describe('kiosks', () => {
+  it('registers, lists and retrieves kiosks; a second registration is a ConflictError', async () => {
+    const kiosks = await admin.kiosks.list({ clinicId: CLINIC }).toArray();
+    expect(kiosks.map((k) => k.kioskId)).toContain('kiosk-1');
+    await expect(admin.kiosks.retrieve(CLINIC, 'kiosk-1')).resolves.toMatchObject({
+      name: 'Kiosk 1',
+      status: null,
+    });
+    const error = await caught(admin.kiosks.create({ clinicId: CLINIC, kioskId: 'kiosk-1' }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ status: 409, code: 'KIOSK_EXISTS' });
+    await expect(admin.kiosks.retrieve(CLINIC, 'no-such-kiosk')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses a partner without kiosk.admin with PermissionDeniedError naming the scope', async () => {
+    const error = await caught(partner.kiosks.create({ clinicId: CLINIC, kioskId: 'kiosk-9' }));
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(error).toMatchObject({ status: 403, code: 'FORBIDDEN', details: { scope: 'kiosk.admin' } });
+  });
+});
+
+describe('patients', () => {
+  it('registers a patient, finds them by NIK, and refuses the NIK twice', async () => {
+    const created = await kiosk.patients.create({
+      nik: nik(1),
+      name: 'Siti Rahayu',
+      birthDate: '1990-08-17',
+      sex: 'female',
+    });
+    expect(created).toMatchObject({ nik: nik(1), name: 'Siti Rahayu', ihsNumber: null });
+    await expect(partner.patients.retrieve(created.id)).resolves.toEqual(created);
+    await expect(kiosk.patients.findByNik(nik(1))).resolves.toEqual(created);
+    await expect(kiosk.patients.findByNik(nik(9999))).resolves.toBeNull();
+
+    const error = await caught(
+      kiosk.patients.create({ nik: nik(1), name: 'Siti R', birthDate: '1990-08-17', sex: 'female' }),
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    const conflict = error as ConflictError;
+    expect(conflict.code).toBe('PATIENT_EXISTS');
+    expect(conflict.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(conflict.headers.get('x-request-id')).toBe(conflict.requestId);
+  });
+
+  it('gives NotFoundError for an unknown patient id', async () => {
+    const error = await caught(partner.patients.retrieve(newUuidV7()));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+
+  it('walks a name search across pages', async () => {
+    const names = Array.from({ length: 7 }, (_, i) => `Budi Santoso ${i}`);
+    for (const [i, name] of names.entries()) {
+      await partner.patients.create({ nik: nik(100 + i), name, birthDate: '1975-01-02', sex: 'male' });
+    }
+    const list = partner.patients.search({ name: 'budi santoso', birthDate: '1975-01-02', limit: 3 });
+    const pages = [];
+    for await (const page of list.pages()) pages.push(page.data.map((p) => p.name));
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().sort()).toEqual(names);
+  });
+
+  it('replays the first answer for a repeated Idempotency-Key, and refuses the key for another body', async () => {
+    const body = { nik: nik(200), name: 'Dewi Lestari', birthDate: '1980-05-12', sex: 'female' } as const;
+    const first = await partner.patients.create(body, { idempotencyKey: 'dashboard-import-200' });
+    const again = await partner.patients.create(body, { idempotencyKey: 'dashboard-import-200' });
+    expect(again).toEqual(first);
+    const error = await caught(
+      partner.patients.create({ ...body, nik: nik(201) }, { idempotencyKey: 'dashboard-import-200' }),
+    );
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error).toMatchObject({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it("returns the server's VALIDATION error as a ValidationError naming the field", async () => {
+    const error = await caught(
+      partner.screenings.create({ patientId: 'not-a-uuid', clinicId: CLINIC, kioskId: 'kiosk-1' }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toContain('body.patientId');
+  });
+});
+
+describe('a screening, end to end', () => {
+  it('opens, binds readings, takes a manual reading, makes a referral, and finishes', async () => {
+    const patient = await kiosk.patients.create({
+      nik: nik(300),
+      name: 'Wayan Sudirta',
+      birthDate: '1962-03-04',
+      sex: 'male',
+    });
+    const screening = await kiosk.screenings.create({
+      patientId: patient.id,
+      clinicId: CLINIC,
+      kioskId: 'kiosk-1',
+    });
+    expect(screening).toMatchObject({
+      status: 'open',
+      severity: 'normal',
+      forwarding: { status: 'not-sent' },
+    });
+
+    const other = await caught(
+      kiosk.screenings.create({ patientId: patient.id, clinicId: CLINIC, kioskId: 'kiosk-2' }),
+    );
+    expect(other).toBeInstanceOf(PermissionDeniedError);
+
+    await ingest(reading('kiosk-1', { sessionId: screening.id, flags: [URGENT] }));
+    const manual = await partner.observations.create({
+      screeningId: screening.id,
+      kind: 'waist',
+      measuredAt: new Date().toISOString(),
+      values: [{ name: 'waist', code: '8280-0', value: 96, unit: 'cm' }],
+    });
+    expect(manual.observations).toHaveLength(1);
+    expect(manual.observations[0]).toMatchObject({ source: 'manual', value: 96, screeningId: screening.id });
+
+    const detail = await partner.screenings.retrieve(screening.id);
+    expect(detail.severity).toBe('urgent');
+    expect(detail.observations.map((o) => o.name).sort()).toEqual(['diastolic', 'systolic', 'waist']);
+    const listed = await partner.observations.list({ screeningId: screening.id, limit: 2 }).toArray();
+    expect(listed.map((o) => o.id).sort()).toEqual(detail.observations.map((o) => o.id).sort());
+
+    const [referral] = await partner.referrals.list({ screeningId: screening.id, status: 'open' }).toArray();
+    expect(referral).toMatchObject({
+      severity: 'urgent',
+      flag: { code: 'bp.grade-3' },
+      patientId: patient.id,
+    });
+    const acknowledged = await partner.referrals.acknowledge(referral!.id, { note: 'dirujuk ke puskesmas' });
+    expect(acknowledged).toMatchObject({ status: 'acknowledged', note: 'dirujuk ke puskesmas' });
+    expect(await partner.referrals.list({ screeningId: screening.id, status: 'open' }).toArray()).toEqual([]);
+
+    const finished = await kiosk.screenings.finish(screening.id, { forward: false });
+    expect(finished).toMatchObject({ status: 'finished', forwarding: { status: 'not-sent' } });
+    const again = await caught(kiosk.screenings.finish(screening.id));
+    expect(again).toBeInstanceOf(ConflictError);
+    expect(again).toMatchObject({ code: 'SCREENING_CLOSED', retryable: false });
+    const finishedList = await partner.screenings
+      .list({ patientId: patient.id, status: 'finished' })
+      .toArray();
+    expect(finishedList.map((s) => s.id)).toEqual([screening.id]);
+
+    // No SATUSEHAT organization is configured on this server: the Bundle is not ready.
+    const bundle = await caught(partner.screenings.fhirBundle(screening.id));
+    expect(bundle).toBeInstanceOf(ConflictError);
+    expect(bundle).toMatchObject({ code: 'FHIR_NOT_READY' });
+    await expect(partner.screenings.forward(screening.id)).resolves.toMatchObject({
+      forwarding: { status: 'pending' },
+    });
+  });
+});
+
+describe('unassigned readings', () => {
+  it('lists readings of no screening, assigns one and discards another', async () => {
+    const stray = reading('kiosk-1');
+    const junk = reading('kiosk-1', {
+      kind: 'weight',
+      values: [{ name: 'weight', code: '29463-7', value: 0.4, unit: 'kg' }],
+    });
+    await ingest(stray, junk);
+    const unassigned = await kiosk.unassignedReadings.list().toArray();
+    expect(unassigned.map((r) => r.readingId)).toEqual(expect.arrayContaining([stray.id, junk.id]));
+
+    const patient = await kiosk.patients.create({ name: 'Nyoman', birthDate: '1970-01-01', sex: 'male' });
+    const screening = await kiosk.screenings.create({
+      patientId: patient.id,
+      clinicId: CLINIC,
+      kioskId: 'kiosk-1',
+    });
+    await expect(
+      kiosk.unassignedReadings.assign(stray.id, { screeningId: screening.id }),
+    ).resolves.toMatchObject({
+      status: 'assigned',
+      screeningId: screening.id,
+    });
+    await expect(kiosk.unassignedReadings.discard(junk.id, { reason: 'empty scale' })).resolves.toMatchObject(
+      {
+        status: 'discarded',
+        discardReason: 'empty scale',
+      },
+    );
+    const twice = await caught(kiosk.unassignedReadings.discard(junk.id, { reason: 'empty scale' }));
+    expect(twice).toBeInstanceOf(ConflictError);
+    expect(twice).toMatchObject({ code: 'READING_NOT_UNASSIGNED' });
+    const left = await kiosk.unassignedReadings.list().toArray();
+    expect(left.map((r) => r.readingId)).not.toContain(stray.id);
+  });
+});
+
+describe('credentials', () => {
+  it('after a rotation the old secret is refused: one new-token attempt, then AuthenticationError', async () => {
+    const credentials = await admin.kiosks.create({ clinicId: CLINIC, kioskId: 'kiosk-rotated' });
+    const paths: string[] = [];
+    const fetch: Fetch = (url, init) => {
+      paths.push(`${init.method} ${new URL(url).pathname}`);
+      return globalThis.fetch(url, init);
+    };
+    const old = new ClinicClient({ baseUrl: clinic.url, ...credentials, fetch });
+    await old.kiosks.retrieve(CLINIC, 'kiosk-rotated');
+    const rotated = await admin.kiosks.rotateCredentials(CLINIC, 'kiosk-rotated');
+    expect(rotated.clientSecret).not.toBe(credentials.clientSecret);
+    paths.length = 0;
+    const error = await caught(old.kiosks.retrieve(CLINIC, 'kiosk-rotated'));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ code: 'INVALID_CLIENT' });
+    expect(paths).toEqual(['GET /kiosks/kdmp-3201-001/kiosk-rotated', 'POST /oauth2/token']);
+    const renewed = new ClinicClient({ baseUrl: clinic.url, ...rotated });
+    await expect(renewed.kiosks.retrieve(CLINIC, 'kiosk-rotated')).resolves.toMatchObject({
+      kioskId: 'kiosk-rotated',
+    });
+  });
+
+  it('asks for fewer scopes when told, and is refused outside them', async () => {
+    const readOnly = new ClinicClient({ baseUrl: clinic.url, ...clinic.admin, scope: ['referral.read'] });
+    await expect(readOnly.referrals.list().firstPage()).resolves.toMatchObject({ nextCursor: null });
+    await expect(readOnly.kiosks.list().firstPage()).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+
+  it('the lite client without validation gets the same answers', async () => {
+    const lite = new LiteClinicClient({ baseUrl: clinic.url, ...clinic.admin });
+    expect(lite.validatesResponses).toBe(false);
+    expect(await lite.kiosks.list().toArray()).toEqual(await admin.kiosks.list().toArray());
+  });
+});
+
+describe('a server with short tokens and a strict rate limit', () => {
+  let strict: TestClinic;
+  beforeAll(async () => {
+    strict = await startTestClinic({ tokenLifetimeSeconds: 2, rateLimit: { burst: 3, perSecond: 2 } });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('renews the token before it expires and waits out 429s as Retry-After says', async () => {
+    const statuses: string[] = [];
+    const fetch: Fetch = async (url, init) => {
+      const response = await globalThis.fetch(url, init);
+      statuses.push(`${new URL(url).pathname} ${response.status}`);
+      return response;
+    };
+    const client = new ClinicClient({ baseUrl: strict.url, ...strict.admin, fetch, maxRetries: 5 });
+    const started = Date.now();
+    for (let i = 0; i < 6; i++) await client.kiosks.list().firstPage();
+    const elapsed = Date.now() - started;
+    const limited = statuses.filter((s) => s.endsWith(' 429'));
+    // A burst of 3 and 2 a second: some calls were limited, each waited a whole second (the
+    // server's Retry-After) and then went through.
+    expect(limited.length).toBeGreaterThan(0);
+    expect(elapsed).toBeGreaterThanOrEqual(1_000 * limited.length - 50);
+    expect(statuses.filter((s) => s.startsWith('/kiosks ') && s.endsWith(' 200'))).toHaveLength(6);
+    // 2 s tokens are renewed in their last 0.2 s: a call after 1.9 s gets a new one, with no 401.
+    const tokensBefore = statuses.filter((s) => s.startsWith('/oauth2/token 200')).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await client.kiosks.list().firstPage();
+    const tokensAfter = statuses.filter((s) => s.startsWith('/oauth2/token 200')).length;
+    expect(tokensAfter).toBe(tokensBefore + 1);
+    expect(statuses.filter((s) => s.endsWith(' 401'))).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+// The argument types of the SDK's methods, taken from the zod schemas of @klinik-desa/protocol
+// (the ones the server validates with), as their *input* types: a field with a default there,
+// such as `flags` of a manual reading, is optional here. Type-only imports: nothing of zod or of
+// the schemas reaches the SDK's JavaScript.
+import type {
+  ApiClientCreate,
+  KioskCreate,
+  KioskListQuery,
+  ManualReadingCreate,
+  ObservationListQuery,
+  PatientCreate,
+  PatientSearch,
+  ReadingAssign,
+  ReadingDiscard,
+  ReferralAcknowledge,
+  ReferralListQuery,
+  ScreeningCreate,
+  ScreeningFinish,
+  ScreeningListQuery,
+  UnassignedListQuery,
+} from '@klinik-desa/protocol';
+import type { z } from 'zod';
+
+export type {
+  ApiClientCredentials,
+  ApiErrorCode,
+  ClientRole,
+  FhirBundle,
+  Flag,
+  Forwarding,
+  ForwardingStatus,
+  Kiosk,
+  KioskCredentials,
+  KioskStatus,
+  ManualReadingCreated,
+  Observation,
+  Patient,
+  Practitioner,
+  ReadingKind,
+  ReadingValue,
+  Referral,
+  ReferralStatus,
+  Scope,
+  Screening,
+  ScreeningDetail,
+  ScreeningStatus,
+  Severity,
+  Sex,
+  TokenResponse,
+  UnassignedReading,
+} from '@klinik-desa/protocol';
+
+/** Paging of every list: `limit` items a page (1-500, default 50), from `cursor` on. */
+export interface PageParams {
+  limit?: number | undefined;
+  /** A `nextCursor` from an earlier page, to continue a list where it stopped. */
+  cursor?: string | undefined;
+}
+
+export type ClientCreateParams = z.input<typeof ApiClientCreate>;
+export type PatientCreateParams = z.input<typeof PatientCreate>;
+/** By NIK, or by name and birth date. */
+export type PatientSearchParams = z.input<typeof PatientSearch> & PageParams;
+export type ScreeningCreateParams = z.input<typeof ScreeningCreate>;
+export type ScreeningListParams = z.input<typeof ScreeningListQuery> & PageParams;
+export type ScreeningFinishParams = z.input<typeof ScreeningFinish>;
+export type ObservationListParams = z.input<typeof ObservationListQuery> & PageParams;
+/** A manual reading: values measured without a connected device, for an open screening. */
+export type ObservationCreateParams = z.input<typeof ManualReadingCreate>;
+export type UnassignedReadingListParams = z.input<typeof UnassignedListQuery> & PageParams;
+export type UnassignedReadingAssignParams = z.input<typeof ReadingAssign>;
+export type UnassignedReadingDiscardParams = z.input<typeof ReadingDiscard>;
+export type ReferralListParams = z.input<typeof ReferralListQuery> & PageParams;
+export type ReferralAcknowledgeParams = z.input<typeof ReferralAcknowledge>;
+export type KioskCreateParams = z.input<typeof KioskCreate>;
+export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;

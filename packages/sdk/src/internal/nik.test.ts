@@ -1,0 +1,43 @@
+import { nikProblem as protocolNikProblem } from '@klinik-desa/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { nikProblem } from './nik.js';
+
+// NIK-shaped strings: mostly 16 digits with parts near their limits, some of other lengths.
+const digits = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+const nikLike = fc.oneof(
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 99 }),
+      fc.constantFrom('00', '01', '73'),
+      fc.constantFrom('00', '05', '99'),
+      fc.integer({ min: 0, max: 99 }),
+      fc.integer({ min: 0, max: 13 }),
+      digits(2),
+      fc.constantFrom('0000', '0001', '9999'),
+    )
+    .map(
+      ([p, r, d, day, month, yy, serial]) =>
+        `${String(p).padStart(2, '0')}${r}${d}${String(day).padStart(2, '0')}${String(month).padStart(2, '0')}${yy}${serial}`,
+    ),
+  digits(16),
+  fc.string({ maxLength: 20 }),
+);
+
+describe('NIK check', () => {
+  it('gives the same answer as the protocol for every input', () => {
+    fc.assert(
+      fc.property(nikLike, (nik) => {
+        expect(nikProblem(nik)).toBe(protocolNikProblem(nik));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('accepts the NIK of a woman (day + 40) and of a man', () => {
+    expect(nikProblem('3201015708900002')).toBeUndefined();
+    expect(nikProblem('3201011708900002')).toBeUndefined();
+    expect(nikProblem('3201017708900002')).toMatch(/birth date/);
+  });
+});

@@ -22,6 +22,7 @@ import { dedupeKey } from './readings/dedupe.js';
 import { SpotCheckDetector } from './readings/spot-check.js';
 import { toReading } from './readings/to-reading.js';
 import { WeighingDetector } from './readings/weighing.js';
+import { ClinicSessions, type OpenRequest } from './session/clinic-sessions.js';
 import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -62,6 +63,7 @@ export class Agent implements AgentView {
   readonly outbox: Outbox;
   readonly devices: DeviceConnection[];
   readonly session: SessionState;
+  private readonly clinicSessions: ClinicSessions;
   readonly events = new EventEmitter();
   private readonly publisher: Publisher;
   private readonly weighings = new Map<string, WeighingDetector>();
@@ -90,6 +92,7 @@ export class Agent implements AgentView {
     this.session = new SessionState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
     );
+    this.clinicSessions = new ClinicSessions(config, this.session, log);
     this.devices = config.devices.map(
       (d, i) =>
         new DeviceConnection(
@@ -145,6 +148,7 @@ export class Agent implements AgentView {
     const address = this.http.address() as AddressInfo;
     this.log.info({ port: address.port }, `local API on http://${this.config.http.host}:${address.port}`);
     this.publisher.start();
+    this.clinicSessions.start();
     for (const d of this.devices) d.start();
     this.every(30_000, () => this.publisher.publishStatus());
     this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
@@ -154,7 +158,16 @@ export class Agent implements AgentView {
     return address;
   }
 
+  openSession(request: OpenRequest) {
+    return this.clinicSessions.open(request);
+  }
+
+  closeSession() {
+    return this.clinicSessions.close();
+  }
+
   async stop(): Promise<void> {
+    this.clinicSessions.stop();
     for (const t of this.timers) clearInterval(t);
     if (this.keepSoon) {
       clearImmediate(this.keepSoon);

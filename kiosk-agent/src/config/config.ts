@@ -87,6 +87,20 @@ export const KioskConfig = z
       .strict()
       .default({ host: '127.0.0.1', port: 8710 }),
     devices: z.array(DeviceConfig).min(1),
+    /** The clinic API, to open and finish screenings there (the kiosk's API credentials). */
+    clinicApi: z
+      .object({
+        baseUrl: z.string().regex(/^https?:\/\/[^\s]+$/),
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1).optional(),
+        clientSecretFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((a) => a.clientSecret !== undefined || a.clientSecretFile !== undefined, {
+        message: 'give clientSecret or clientSecretFile',
+        path: ['clientSecretFile'],
+      })
+      .optional(),
     /** Which Kemenkes BMI table classifies (sources disagree on which the free health check uses). */
     screening: z
       .object({ bmiTable: z.enum(['ilp', 'national']).default('ilp') })
@@ -120,6 +134,8 @@ const FIXES: [RegExp, string][] = [
     /^screening\.bmiTable$/,
     'use ilp (WHO Asia-Pacific, the default) or national (Pedoman Gizi Seimbang 2014)',
   ],
+  [/^clinicApi\.baseUrl$/, 'the clinic API address, e.g. "https://clinic.example.id"'],
+  [/^clinicApi\.clientSecretFile$/, "point it at a file (mode 0600) holding the kiosk's API client secret"],
   [/^http\.host$/, 'the local API listens on loopback only: 127.0.0.1, ::1 or localhost'],
   [/^http\.port$/, 'a port number for the local API, e.g. 8710, or 0 for a free one'],
   [/^devices$/, 'list at least one device: - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0 }'],
@@ -188,6 +204,8 @@ export function parseConfig(raw: unknown, baseDir = process.cwd()): KioskConfig 
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   config.outbox.path = config.outbox.path === ':memory:' ? ':memory:' : abs(config.outbox.path);
   if (config.mqtt.passwordFile) config.mqtt.passwordFile = abs(config.mqtt.passwordFile);
+  if (config.clinicApi?.clientSecretFile)
+    config.clinicApi.clientSecretFile = abs(config.clinicApi.clientSecretFile);
   return config;
 }
 

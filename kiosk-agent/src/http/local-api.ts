@@ -1,6 +1,5 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { newUuidV7 } from '@klinik-desa/protocol';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
@@ -10,6 +9,9 @@ import { type Metric, renderMetrics } from './metrics.js';
 export interface AgentView {
   status(): unknown;
   session: SessionState;
+  /** Opens a screening (at the clinic when it can be reached), binding the next readings to it. */
+  openSession(request: z.infer<typeof OpenSession>): Promise<unknown>;
+  closeSession(): Promise<unknown>;
   recent(limit: number): unknown[];
   metrics(): Metric[];
   /** Emits `update` with `{ type, ...data }` for the SSE stream (new reading, receipt, status). */
@@ -85,17 +87,12 @@ export function startLocalApi(
               `${issue?.path.join('.') || 'body'}: ${issue?.message}`,
             );
           }
-          const session = {
-            ...parsed.data,
-            sessionId: parsed.data.sessionId ?? newUuidV7(),
-            openedAt: new Date().toISOString(),
-          };
-          view.session.open(session);
+          const session = await view.openSession(parsed.data);
           view.events.emit('update', { type: 'session', session });
           return send(res, 200, session);
         }
         case 'DELETE /session': {
-          const closed = view.session.close();
+          const closed = await view.closeSession();
           view.events.emit('update', { type: 'session', session: null });
           return closed
             ? send(res, 200, closed)

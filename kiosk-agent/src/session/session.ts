@@ -13,6 +13,8 @@ export const ScreeningSession = z
     ageYears: z.number().int().min(0).max(130).optional(),
     /** The worker's word that the patient has fasted (it wins over the meter's meal marker). */
     glucoseContext: z.enum(['fasting', 'random']).optional(),
+    /** Opened as a screening on the clinic server (its id is the server's), not only here. */
+    onServer: z.boolean().optional(),
     openedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
@@ -23,14 +25,35 @@ export type ScreeningSession = z.infer<typeof ScreeningSession>;
  * the middle of a screening binds the next readings to the same patient. Written to a temporary
  * file and renamed, so a crash leaves the old or the new session, never half of one.
  */
+const StateFile = z.object({ session: ScreeningSession.nullable(), pendingFinishes: z.array(z.string()) });
+
 export class SessionState {
   private session: ScreeningSession | undefined;
+  /** Screenings closed here whose finish has not reached the clinic yet. */
+  private finishes: string[] = [];
 
   constructor(private readonly file: string | undefined) {
     if (file && existsSync(file)) {
-      const parsed = ScreeningSession.safeParse(JSON.parse(readFileSync(file, 'utf8') || 'null'));
-      if (parsed.success) this.session = parsed.data;
+      const parsed = StateFile.safeParse(JSON.parse(readFileSync(file, 'utf8') || 'null'));
+      if (parsed.success) {
+        this.session = parsed.data.session ?? undefined;
+        this.finishes = parsed.data.pendingFinishes;
+      }
     }
+  }
+
+  pendingFinishes(): readonly string[] {
+    return [...this.finishes];
+  }
+
+  queueFinish(sessionId: string): void {
+    if (!this.finishes.includes(sessionId)) this.finishes.push(sessionId);
+    this.persist();
+  }
+
+  finishDone(sessionId: string): void {
+    this.finishes = this.finishes.filter((id) => id !== sessionId);
+    this.persist();
   }
 
   current(): ScreeningSession | undefined {
@@ -52,7 +75,9 @@ export class SessionState {
   private persist(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.session ?? null), { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify({ session: this.session ?? null, pendingFinishes: this.finishes }), {
+      mode: 0o600,
+    });
     renameSync(tmp, this.file);
   }
 }

@@ -19,6 +19,8 @@ export interface StackOptions {
   mqttVersion: 4 | 5;
   /** The device line of the kiosk config; default: the scale on the pty by path. */
   deviceYaml?: (stack: Stack) => string;
+  /** Runs once the clinic server is up and before the agent starts (register kiosks, patients...). */
+  beforeAgent?: (stack: Stack) => Promise<void>;
   /** Extra top-level lines for the kiosk config. */
   extraYaml?: (stack: Stack) => string[];
   /** Seconds the agent waits for a receipt before sending a reading again. */
@@ -38,6 +40,8 @@ export class Stack {
   agent!: RunningProcess;
   pty!: PtyPair;
   private deviceFd: number | undefined;
+  /** The clinic server's API, e.g. http://127.0.0.1:41234. */
+  clinicApiUrl = '';
 
   constructor(private readonly options: StackOptions) {}
 
@@ -54,8 +58,13 @@ export class Stack {
       String(this.options.mqttVersion),
       '--client-id',
       `ingest-${this.broker.port}`,
+      '--port',
+      '0',
     ]);
     await this.server.waitForLine(/clinic server ready/);
+    const [, apiUrl] = await this.server.waitForLine(/clinic API listening on (http:\/\/[\d.]+:\d+)/);
+    this.clinicApiUrl = apiUrl as string;
+    await this.options.beforeAgent?.(this);
     this.startAgent();
     await this.agent.waitForLine(/device \S+ connected/);
     return this;

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/config.js';
+import { ClinicSessions } from './clinic-sessions.js';
+import { SessionState } from './session.js';
+
+const base = {
+  kiosk: { id: 'kiosk-1', clinicId: 'clinic-1' },
+  mqtt: { url: 'mqtt://127.0.0.1:1883' },
+  outbox: { path: ':memory:' },
+  devices: [{ id: 'scale-1', protocol: 'ad-scale', port: '/dev/null' }],
+};
+
+describe('ClinicSessions', () => {
+  it('opens the screening at the kiosk when the clinic cannot be reached, and says so', async () => {
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    const config = parseConfig({
+      ...base,
+      clinicApi: { baseUrl: 'http://127.0.0.1:9', clientId: 'k', clientSecret: 's' },
+    });
+    const state = new SessionState(undefined);
+    const sessions = new ClinicSessions(config, state, pino({ level: 'silent' }));
+    const opened = await sessions.open({ patientId: 'pat-1' });
+    expect(opened.onServer).toBe(false);
+    expect(opened.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(state.current()?.patientId).toBe('pat-1');
+    expect(await sessions.close()).toMatchObject({ finished: false });
+    expect(state.pendingFinishes()).toEqual([]);
+  });
+
+  it('keeps a finish that could not be sent, across a restart, until it is sent', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kd-session-')), 'outbox.db.session.json');
+    const state = new SessionState(file);
+    state.open({
+      sessionId: 'scr-1',
+      patientId: 'pat-1',
+      onServer: true,
+      openedAt: new Date().toISOString(),
+    });
+    state.close();
+    state.queueFinish('scr-1');
+    const again = new SessionState(file);
+    expect(again.pendingFinishes()).toEqual(['scr-1']);
+    again.finishDone('scr-1');
+    expect(new SessionState(file).pendingFinishes()).toEqual([]);
+  });
+
+  it('works without a clinic API: local sessions only', async () => {
+    const state = new SessionState(undefined);
+    const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }));
+    expect((await sessions.open({ patientId: 'pat-2', sessionId: 'given' })).sessionId).toBe('given');
+  });
+});

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { newUuidV7 } from '@klinik-desa/protocol';
+import { ClinicClient } from '@klinik-desa/sdk';
+import type { KioskConfig } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import type { ScreeningSession, SessionState } from './session.js';
+
+export interface OpenRequest {
+  patientId: string;
+  sessionId?: string | undefined;
+  operatorId?: string | undefined;
+  sex?: 'male' | 'female' | undefined;
+  ageYears?: number | undefined;
+  glucoseContext?: 'fasting' | 'random' | undefined;
+}
+
+/**
+ * Opens and finishes screenings on the clinic server (through the SDK) as the health worker opens
+ * and closes them at the kiosk. The village network may be down: then the screening is opened
+ * locally with an id of its own, its readings reach the clinic as unassigned ones for staff to
+ * assign, and a finish that could not be sent is kept and retried, never forgotten.
+ */
+export class ClinicSessions {
+  private readonly client: ClinicClient | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: KioskConfig,
+    private readonly state: SessionState,
+    private readonly log: Logger,
+  ) {
+    const api = config.clinicApi;
+    if (api) {
+      const secret = api.clientSecret ?? readFileSync(api.clientSecretFile as string, 'utf8').trim();
+      this.client = new ClinicClient({
+        baseUrl: api.baseUrl,
+        clientId: api.clientId,
+        clientSecret: secret,
+        maxRetries: 1,
+        timeout: 10_000,
+      });
+    }
+  }
+
+  start(): void {
+    this.retryTimer = setInterval(() => void this.retryFinishes(), 60_000);
+    this.retryTimer.unref();
+    void this.retryFinishes();
+  }
+
+  stop(): void {
+    clearInterval(this.retryTimer);
+  }
+
+  async open(request: OpenRequest): Promise<ScreeningSession & { onServer: boolean }> {
+    let sessionId = request.sessionId;
+    let onServer = false;
+    if (!sessionId && this.client) {
+      try {
+        const screening = await this.client.screenings.create({
+          patientId: request.patientId,
+          clinicId: this.config.kiosk.clinicId,
+          kioskId: this.config.kiosk.id,
+        });
+        sessionId = screening.id;
+        onServer = true;
+      } catch (error) {
+        this.log.warn(
+          { err: (error as Error).message, code: (error as { code?: string }).code },
+          'could not open the screening at the clinic; opened here, its readings will arrive unassigned',
+        );
+      }
+    }
+    const session: ScreeningSession = {
+      sessionId: sessionId ?? newUuidV7(),
+      patientId: request.patientId,
+      ...(request.operatorId ? { operatorId: request.operatorId } : {}),
+      ...(request.sex ? { sex: request.sex } : {}),
+      ...(request.ageYears !== undefined ? { ageYears: request.ageYears } : {}),
+      ...(request.glucoseContext ? { glucoseContext: request.glucoseContext } : {}),
+      ...(onServer ? { onServer: true } : {}),
+      openedAt: new Date().toISOString(),
+    };
+    this.state.open(session);
+    return { ...session, onServer };
+  }
+
+  async close(): Promise<(ScreeningSession & { finished: boolean }) | undefined> {
+    const closed = this.state.close();
+    if (!closed) return undefined;
+    if (!closed.onServer || !this.client) return { ...closed, finished: false };
+    const finished = await this.finish(closed.sessionId);
+    if (!finished) this.state.queueFinish(closed.sessionId);
+    return { ...closed, finished };
+  }
+
+  private async finish(id: string): Promise<boolean> {
+    if (!this.client) return false;
+    try {
+      await this.client.screenings.finish(id);
+      return true;
+    } catch (error) {
+      // Already finished (by staff, or by an earlier try whose answer was lost): done.
+      if ((error as { code?: string }).code === 'SCREENING_CLOSED') return true;
+      this.log.warn(
+        { err: (error as Error).message, screening: id },
+        'could not finish the screening at the clinic; will try again',
+      );
+      return false;
+    }
+  }
+
+  private async retryFinishes(): Promise<void> {
+    for (const id of this.state.pendingFinishes()) {
+      if (await this.finish(id)) this.state.finishDone(id);
+    }
+  }
+}

@@ -9,8 +9,17 @@ import type {
   Ucum,
   WeightMeasurement,
 } from '@klinik-desa/protocol';
+import { GlucoseSpecimen, SampleLocation, TemperatureSite } from '@klinik-desa/protocol';
 import fc from 'fast-check';
+import { GLUCOSE_SENSOR_STATUS_BITS } from '../gatt/glucose.js';
+import { PLX_DEVICE_STATUS_BITS, PLX_MEASUREMENT_STATUS_BITS } from '../gatt/plx.js';
 import { scaleDecimal } from '../ieee11073.js';
+
+/** Every PLX status name, measurement status first, in bit order (the reserved bits left out). */
+const PLX_STATUS = [
+  ...PLX_MEASUREMENT_STATUS_BITS.filter((name) => name !== null),
+  ...PLX_DEVICE_STATUS_BITS,
+];
 
 /**
  * fast-check arbitraries of measurements each built-in protocol can carry exactly, for round-trip
@@ -270,34 +279,6 @@ export const bloodPressureMeasurement: fc.Arbitrary<BloodPressureMeasurement> = 
     ),
   );
 
-const GLUCOSE_STATUS = [
-  'battery-low',
-  'sensor-malfunction',
-  'sample-size-insufficient',
-  'strip-insertion-error',
-  'strip-type-incorrect',
-  'result-above-device-range',
-  'result-below-device-range',
-  'temperature-too-high',
-  'temperature-too-low',
-  'read-interrupted',
-  'general-device-fault',
-  'time-fault',
-];
-const SPECIMENS = [
-  'capillary-whole-blood',
-  'capillary-plasma',
-  'venous-whole-blood',
-  'venous-plasma',
-  'arterial-whole-blood',
-  'arterial-plasma',
-  'undetermined-whole-blood',
-  'undetermined-plasma',
-  'interstitial-fluid',
-  'control-solution',
-] as const;
-const LOCATIONS = ['finger', 'alternate-site', 'earlobe', 'control-solution'] as const;
-
 export const gattGlucoseMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
   .record({
     concentration: fc.oneof(
@@ -320,9 +301,9 @@ export const gattGlucoseMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
     sequenceNumber: fc.integer({ min: 0, max: 0xffff }),
     deviceTime: fc.option(deviceTime(), { nil: undefined }),
     timeOffset: fc.option(fc.integer({ min: -1440, max: 1440 }), { nil: undefined }),
-    specimen: fc.option(fc.constantFrom(...SPECIMENS), { nil: undefined }),
-    location: fc.option(fc.constantFrom(...LOCATIONS), { nil: undefined }),
-    annunciations: fc.option(orderedSubset(GLUCOSE_STATUS), { nil: undefined }),
+    specimen: fc.option(fc.constantFrom(...GlucoseSpecimen.options), { nil: undefined }),
+    location: fc.option(fc.constantFrom(...SampleLocation.options), { nil: undefined }),
+    annunciations: fc.option(orderedSubset(GLUCOSE_SENSOR_STATUS_BITS), { nil: undefined }),
   })
   .map((r): GlucoseMeasurement => {
     const m: GlucoseMeasurement = {
@@ -463,50 +444,10 @@ export const gattTemperatureMeasurement: fc.Arbitrary<TemperatureMeasurement> = 
       },
       {
         deviceTime: deviceTime(),
-        site: fc.constantFrom(
-          'armpit',
-          'body',
-          'ear',
-          'finger',
-          'gastrointestinal-tract',
-          'mouth',
-          'rectum',
-          'toe',
-          'tympanum',
-        ),
+        site: fc.constantFrom(...TemperatureSite.options),
       },
     ),
   );
-
-const PLX_STATUS = [
-  'measurement-ongoing',
-  'early-estimated-data',
-  'validated-data',
-  'fully-qualified-data',
-  'data-from-measurement-storage',
-  'data-for-demonstration',
-  'data-for-testing',
-  'calibration-ongoing',
-  'measurement-unavailable',
-  'questionable-measurement-detected',
-  'invalid-measurement-detected',
-  'extended-display-update-ongoing',
-  'equipment-malfunction-detected',
-  'signal-processing-irregularity-detected',
-  'inadequate-signal-detected',
-  'poor-signal-detected',
-  'low-perfusion-detected',
-  'erratic-signal-detected',
-  'nonpulsatile-signal-detected',
-  'questionable-pulse-detected',
-  'signal-analysis-ongoing',
-  'sensor-interference-detected',
-  'sensor-unconnected-to-user',
-  'unknown-sensor-connected',
-  'sensor-displaced',
-  'sensor-malfunctioning',
-  'sensor-disconnected',
-];
 
 const plxBase = withOptional<PulseOximetryMeasurement>(
   { kind: fc.constant('pulse-oximetry'), spo2: sfloatDeviceValue('%'), pulseRate: sfloatDeviceValue('/min') },

@@ -71,6 +71,8 @@ export class Agent implements AgentView {
   private readonly startedAt = new Date().toISOString();
   private readonly timers: NodeJS.Timeout[] = [];
   private statusSoon: NodeJS.Timeout | undefined;
+  /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
+  private stopping = false;
   private readonly toKeep: { reading: Reading; device: DeviceConfig; key?: string }[] = [];
   private keepSoon: NodeJS.Immediate | undefined;
   private http: Server | undefined;
@@ -167,6 +169,7 @@ export class Agent implements AgentView {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.clinicSessions.stop();
     for (const t of this.timers) clearInterval(t);
     if (this.keepSoon) {
@@ -177,9 +180,13 @@ export class Agent implements AgentView {
     this.reportDecodeErrors();
     this.event({ type: 'stopping' });
     await Promise.all(this.devices.map((d) => d.stop()));
+    // A frame read while the ports were closing is kept before the outbox closes.
+    if (this.keepSoon) this.keepReadings();
     await this.publisher.stop();
-    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    // close() waits for open connections, and a kiosk page's event stream never ends by itself.
+    const closed = new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.http?.closeAllConnections();
+    await closed;
     this.outbox.close();
   }
 
@@ -312,6 +319,7 @@ export class Agent implements AgentView {
 
   /** Something the operator sees changed: publish the status soon, at most about once a second. */
   private statusChanged(): void {
+    if (this.stopping) return;
     this.statusSoon ??= setTimeout(() => {
       this.statusSoon = undefined;
       this.publisher.publishStatus();

@@ -29,12 +29,18 @@ export const startCommand: Command = async (argv, io) => {
   }
   if (!values.config) throw new UsageError('--config <kiosk.yaml> is required');
   const config = loadConfig(values.config);
-  const agent = new Agent(config, createLogger(values['log-level']));
+  const log = createLogger(values['log-level']);
+  const agent = new Agent(config, log);
   await agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await agent.stop();
+  log.info('kiosk agent stopped');
+  // Everything is closed and on disk now. serialport's Linux binding can keep the event loop alive
+  // after a port closed (a pending read on a pty or adapter that never sent anything), and systemd
+  // would then wait for its stop timeout and kill the agent: the exit is made explicit instead.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
   return 0;
 };

@@ -34,6 +34,13 @@ describe.each([5, 4] as const)(
         });
         expect(r.values[0]).toMatchObject({ code: '29463-7', unit: 'kg' });
       }
+
+      // systemd stops the agent with SIGTERM: it must finish by itself, not wait for the SIGKILL
+      // that follows the grace period (a serial port that read data can keep Node's loop alive).
+      const stoppedAt = Date.now();
+      expect(await stack.agent.stop(10_000)).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(5000);
+      expect(stack.agent.output()).toMatch(/kiosk agent stopped/);
     });
 
     it('counts garbage on the port, keeps running, and still stores the good readings', async () => {

@@ -10,6 +10,7 @@ import {
   type Reading,
   topics,
 } from '@klinik-desa/protocol';
+import { wallClockMs } from '@klinik-desa/screening';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
 import { type AgentView, startLocalApi } from './http/local-api.js';
@@ -25,32 +26,6 @@ import { WeighingDetector } from './readings/weighing.js';
 import { ClinicSessions, type OpenRequest } from './session/clinic-sessions.js';
 import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
-
-/** The kiosk's wall clock as if it were UTC, to compare with a device's zone-less time. */
-function localWallClockMs(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return Date.UTC(
-    Number(parts['year']),
-    Number(parts['month']) - 1,
-    Number(parts['day']),
-    Number(parts['hour']),
-    Number(parts['minute']),
-    Number(parts['second']),
-  );
-}
 
 /** How often decode errors are summed into one `decode-errors` event per device and code. */
 const DECODE_EVENT_EVERY_MS = 60_000;
@@ -282,6 +257,13 @@ export class Agent implements AgentView {
       gauge('kd_outbox_capacity', 'Configured outbox capacity.', stats.capacity),
       gauge('kd_mqtt_connected', '1 when connected to the broker.', this.publisher.connected ? 1 : 0),
       gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss),
+      gauge('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes.', mem.heapTotal),
+      gauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', mem.heapUsed),
+      gauge(
+        'nodejs_external_memory_bytes',
+        'Memory of buffers and native objects held from JavaScript.',
+        mem.external,
+      ),
     ];
   }
 
@@ -386,7 +368,9 @@ export class Agent implements AgentView {
     // kiosk now: only a measurement taken in the last minutes is bound to the open session.
     const recent =
       m.deviceTime === undefined ||
-      Math.abs(Date.parse(`${m.deviceTime}Z`) - localWallClockMs(receivedAt, this.config.kiosk.timeZone)) <
+      Math.abs(
+        Date.parse(`${m.deviceTime}Z`) - wallClockMs(receivedAt, { timeZone: this.config.kiosk.timeZone }),
+      ) <
         15 * 60_000;
     const session = recent ? this.session.current() : undefined;
     const result = toReading(m, {

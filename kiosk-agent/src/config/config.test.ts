@@ -48,6 +48,14 @@ describe('kiosk config', () => {
     );
   });
 
+  it('refuses a time zone the system does not know, and names the Indonesian ones', () => {
+    expect(problemsOf({ ...good, kiosk: { ...good.kiosk, timeZone: 'WIB' } })).toEqual([
+      expect.stringMatching(/^kiosk\.timeZone: .*fix: .*Asia\/Jakarta \(WIB\)/),
+    ]);
+    const config = parseConfig({ ...good, kiosk: { ...good.kiosk, timeZone: 'Asia/Makassar' } }, '/');
+    expect(config.kiosk.timeZone).toBe('Asia/Makassar');
+  });
+
   it('says a missing key is missing', () => {
     const { kiosk: _k, ...noKiosk } = good;
     expect(problemsOf(noKiosk)).toEqual([

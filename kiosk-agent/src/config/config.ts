@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ClinicId, DeviceId, KioskId } from '@klinik-desa/protocol';
+import { zoneSpec } from '@klinik-desa/screening';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -44,6 +45,15 @@ const DeviceConfig = z
     path: ['port'],
   });
 
+function isTimeZone(timeZone: string): boolean {
+  try {
+    zoneSpec({ timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const KioskConfig = z
   .object({
     kiosk: z
@@ -51,7 +61,10 @@ export const KioskConfig = z
         id: KioskId,
         clinicId: ClinicId,
         /** IANA zone of the kiosk; device clocks without a zone are read in it. */
-        timeZone: z.string().default('Asia/Jakarta'),
+        timeZone: z
+          .string()
+          .refine(isTimeZone, { message: 'not a time zone this system knows' })
+          .default('Asia/Jakarta'),
       })
       .strict(),
     mqtt: z
@@ -121,6 +134,10 @@ const FIXES: [RegExp, string][] = [
   [
     /^kiosk\.id$/,
     'set it to this kiosk\'s id as registered at the clinic, e.g. "kiosk-1" (letters, digits, - or _)',
+  ],
+  [
+    /^kiosk\.timeZone$/,
+    "use the IANA name of the kiosk's zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
   ],
   [/^kiosk\.clinicId$/, 'set it to the clinic id as registered, e.g. "kdmp-3201-001"'],
   [

@@ -118,7 +118,6 @@ export class SqliteOutbox implements Outbox {
     this.leaseTimer = setInterval(() => this.renewLease(), Math.max(1000, this.leaseMs / 3));
     this.leaseTimer.unref();
     this.stmts = {
-      seen: this.db.prepare('SELECT reading_id FROM seen WHERE dedupe_key = ?'),
       remember: this.db.prepare(
         'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -128,11 +127,12 @@ export class SqliteOutbox implements Outbox {
       next: this.db.prepare(
         `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
       ),
+      // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
       published: this.db.prepare(
-        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND state IN ('queued', 'published')",
+        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('queued', 'published')",
       ),
       received: this.db.prepare(
-        "UPDATE outbox SET state = 'received', received_at = ? WHERE id = ? AND state != 'received'",
+        "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND state != 'received'",
       ),
       reject: this.db.prepare(
         "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
@@ -188,10 +188,9 @@ export class SqliteOutbox implements Outbox {
     const insert = this.db.transaction((list: readonly NewOutboxEntry[]) =>
       list.map((entry) => {
         const key = entry.dedupeKey ?? null;
-        if (key !== null && this.stmts.seen.get(key)) return false;
-        const added = this.stmts.add.run(entry.id, key, entry.topic, entry.payload, now).changes === 1;
-        if (added && key !== null) this.stmts.remember.run(key, entry.id, now);
-        return added;
+        // Remembering the key is also the check: a key seen before changes nothing.
+        if (key !== null && this.stmts.remember.run(key, entry.id, now).changes === 0) return false;
+        return this.stmts.add.run(entry.id, key, entry.topic, entry.payload, now).changes === 1;
       }),
     );
     // New readings are fsync'd before this returns (FULL); state changes after them are not
@@ -213,16 +212,12 @@ export class SqliteOutbox implements Outbox {
   markPublished(ids: string | readonly string[]): void {
     const now = this.now();
     const list = typeof ids === 'string' ? [ids] : ids;
-    this.db.transaction(() => {
-      for (const id of list) this.stmts.published.run(now, id);
-    })();
+    if (list.length > 0) this.stmts.published.run(now, JSON.stringify(list));
   }
 
   markReceived(ids: readonly string[]): number {
-    const now = this.now();
-    return this.db.transaction((list: readonly string[]) =>
-      list.reduce((n, id) => n + this.stmts.received.run(now, id).changes, 0),
-    )(ids);
+    if (ids.length === 0) return 0;
+    return this.stmts.received.run(this.now(), JSON.stringify(ids)).changes;
   }
 
   reject(id: string, code: string, message: string): void {

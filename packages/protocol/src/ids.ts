@@ -39,14 +39,25 @@ export function isUuidV7(value: string): boolean {
 let lastMs = -1;
 let lastSeq = 0;
 
+// Random bytes are drawn 4 KiB at a time: one call into the system's generator per 256 ids rather
+// than one per id, which showed in profiles of a meter's memory dump.
+const POOL_BYTES = 4096;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /**
  * A new UUIDv7 (RFC 9562). Ids made in the same millisecond by this process still sort in the order
  * they were made: the 12-bit `rand_a` field holds a counter seeded at random each millisecond
  * (RFC 9562 §6.2, method 1).
  */
 export function newUuidV7(nowMs: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+  if (poolAt + 16 > POOL_BYTES) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  const bytes = pool.subarray(poolAt, poolAt + 16);
+  poolAt += 16;
   let ms = Math.max(nowMs, lastMs);
   if (ms === lastMs) {
     lastSeq += 1;
@@ -61,17 +72,29 @@ export function newUuidV7(nowMs: number = Date.now()): string {
   lastMs = ms;
   const hi = Math.floor(ms / 2 ** 16);
   const lo = ms % 2 ** 16;
-  bytes[0] = (hi >>> 24) & 0xff;
-  bytes[1] = (hi >>> 16) & 0xff;
-  bytes[2] = (hi >>> 8) & 0xff;
-  bytes[3] = hi & 0xff;
-  bytes[4] = (lo >>> 8) & 0xff;
-  bytes[5] = lo & 0xff;
-  bytes[6] = 0x70 | ((lastSeq >>> 8) & 0x0f);
-  bytes[7] = lastSeq & 0xff;
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const h = (i: number) => HEX[bytes[i]!]!;
+  return (
+    HEX[(hi >>> 24) & 0xff]! +
+    HEX[(hi >>> 16) & 0xff]! +
+    HEX[(hi >>> 8) & 0xff]! +
+    HEX[hi & 0xff]! +
+    '-' +
+    HEX[(lo >>> 8) & 0xff]! +
+    HEX[lo & 0xff]! +
+    '-' +
+    HEX[0x70 | ((lastSeq >>> 8) & 0x0f)]! +
+    HEX[lastSeq & 0xff]! +
+    '-' +
+    HEX[0x80 | (bytes[8]! & 0x3f)]! +
+    h(9) +
+    '-' +
+    h(10) +
+    h(11) +
+    h(12) +
+    h(13) +
+    h(14) +
+    h(15)
+  );
 }
 
 /** The Unix time in milliseconds stored in a UUIDv7. */

@@ -1,6 +1,55 @@
 import { describe, expect, it } from 'vitest';
 import { ScreeningOptionError } from './errors.js';
-import { fhirUtc, localToInstant, offsetMinutesAt, toInstant, zonedIso, zoneSpec } from './time.js';
+import {
+  fhirUtc,
+  localToInstant,
+  offsetMinutesAt,
+  toInstant,
+  wallClockMs,
+  zonedIso,
+  zoneSpec,
+} from './time.js';
+
+/** ICU's offset for the zone at that instant, asked directly. */
+function icuOffsetMinutes(timeZone: string, utcMs: number): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(new Date(utcMs))
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const m = /GMT(?:([+-])(\d{2}):(\d{2}))?/.exec(name ?? '');
+  if (!m) throw new Error(`no offset in ${name}`);
+  return m[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+describe("Indonesia's zones without ICU", () => {
+  it.each(['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'])(
+    '%s: the fixed offset agrees with ICU every month from 1988 to 2040',
+    (timeZone) => {
+      const zone = zoneSpec({ timeZone });
+      for (let year = 1988; year <= 2040; year++) {
+        for (let month = 0; month < 12; month++) {
+          const at = Date.UTC(year, month, 2, 12);
+          expect(offsetMinutesAt(zone, at)).toBe(icuOffsetMinutes(timeZone, at));
+        }
+      }
+    },
+  );
+
+  it('asks ICU before 1988, when Pontianak was still on +08:00', () => {
+    const at = Date.UTC(1985, 5, 1);
+    expect(offsetMinutesAt({ timeZone: 'Asia/Pontianak' }, at)).toBe(icuOffsetMinutes('Asia/Pontianak', at));
+    expect(offsetMinutesAt({ timeZone: 'Asia/Pontianak' }, at)).toBe(480);
+  });
+
+  it('gives the wall clock of an instant', () => {
+    const at = new Date('2026-11-23T02:15:00Z');
+    expect(new Date(wallClockMs(at, { timeZone: 'Asia/Makassar' })).toISOString()).toBe(
+      '2026-11-23T10:15:00.000Z',
+    );
+    expect(new Date(wallClockMs(at, { timeZone: 'Europe/Amsterdam' })).toISOString()).toBe(
+      '2026-11-23T03:15:00.000Z',
+    );
+  });
+});
 
 describe('device wall clocks', () => {
   it.each([

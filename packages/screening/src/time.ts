@@ -6,6 +6,22 @@ export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
 /** Where a device's zone-less wall clock is read: an IANA zone, or a fixed offset from UTC. */
 export type ZoneSpec = { timeZone: string } | { utcOffsetMinutes: number };
 
+/**
+ * Indonesia's three zones keep one offset all year (no daylight saving) and have kept it since
+ * 1 January 1988, when Pontianak moved from +08:00 to +07:00: WIB +07:00, WITA +08:00, WIT +09:00.
+ * From then on their offsets are known without ICU's time-zone data, which costs a kiosk about
+ * 10 MB of resident memory once touched; earlier instants still ask ICU.
+ */
+const FIXED_SINCE_1988: Readonly<Record<string, number>> = {
+  'Asia/Jakarta': 420,
+  'Asia/Pontianak': 420,
+  'Asia/Makassar': 480,
+  'Asia/Jayapura': 540,
+  UTC: 0,
+  'Etc/UTC': 0,
+};
+const FIXED_FROM_MS = Date.UTC(1988, 0, 1);
+
 export function zoneSpec(options: { timeZone?: string; utcOffsetMinutes?: number }): ZoneSpec {
   if (options.utcOffsetMinutes !== undefined) {
     const offset = options.utcOffsetMinutes;
@@ -15,7 +31,7 @@ export function zoneSpec(options: { timeZone?: string; utcOffsetMinutes?: number
     return { utcOffsetMinutes: offset };
   }
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
-  formatterFor(timeZone);
+  if (!(timeZone in FIXED_SINCE_1988)) formatterFor(timeZone);
   return { timeZone };
 }
 
@@ -46,6 +62,9 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 /** The zone's offset from UTC in minutes at the instant `utcMs`. */
 export function offsetMinutesAt(zone: ZoneSpec, utcMs: number): number {
   if ('utcOffsetMinutes' in zone) return zone.utcOffsetMinutes;
+  const fixed = FIXED_SINCE_1988[zone.timeZone];
+  // A day's margin: the instant may still be a wall time read as UTC (see localToInstant).
+  if (fixed !== undefined && utcMs >= FIXED_FROM_MS + 86_400_000) return fixed;
   const parts: Record<string, number> = {};
   for (const part of formatterFor(zone.timeZone).formatToParts(new Date(utcMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -111,6 +130,11 @@ export function toInstant(input: Date | string, zone: ZoneSpec, what: string): D
     throw new ScreeningOptionError(`${what} is not a real date-time: ${input}`);
   }
   return new Date(ms);
+}
+
+/** The wall clock in `zone` at `instant`, as milliseconds of a UTC date with the same fields. */
+export function wallClockMs(instant: Date, zone: ZoneSpec): number {
+  return instant.getTime() + offsetMinutesAt(zone, instant.getTime()) * 60_000;
 }
 
 /** `2026-11-23T02:15:00+00:00`: UTC to the second, the form SATUSEHAT's playbook asks for. */

@@ -85,6 +85,38 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       expect(o.stats()).toMatchObject({ pending: 2, rejected: 1 });
     });
 
+    it('says since when the oldest unconfirmed reading has waited, rejected ones included', () => {
+      let now = 5_000;
+      const o = outbox({ now: () => now });
+      const [a, b, c] = [entry(), entry(), entry()];
+      for (const e of [a, b, c]) {
+        o.add(e);
+        now += 1000;
+      }
+      expect(o.stats().oldestPendingAt).toBe(5_000);
+      o.markPublished(a.id);
+      expect(o.stats().oldestPendingAt).toBe(5_000);
+      o.markReceived([a.id]);
+      expect(o.stats().oldestPendingAt).toBe(6_000);
+      o.reject(b.id, 'SCHEMA', 'bad');
+      expect(o.stats().oldestPendingAt).toBe(6_000);
+      o.markReceived([c.id]);
+      expect(o.stats()).toMatchObject({ pending: 1, rejected: 1, total: 3, oldestPendingAt: 6_000 });
+      o.reject(b.id, 'SCHEMA', 'bad');
+      const d = entry();
+      o.add(d);
+      o.markReceived([d.id]);
+      expect(o.stats().pending).toBe(1);
+    });
+
+    it('has no oldest unconfirmed reading when all are confirmed', () => {
+      const o = outbox();
+      const a = entry();
+      o.add(a);
+      o.markReceived([a.id]);
+      expect(o.stats().oldestPendingAt).toBeUndefined();
+    });
+
     it('prunes received readings by age and over capacity, never one still waiting', () => {
       let now = 1_000_000;
       const o = outbox({ limits: { capacity: 3, keepReceivedMs: 1000, warnAt: 0.5 }, now: () => now });

@@ -137,8 +137,11 @@ export class SqliteOutbox implements Outbox {
       reject: this.db.prepare(
         "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
       ),
-      counts: this.db.prepare(
-        "SELECT count(*) AS total, coalesce(sum(state != 'received'), 0) AS pending, coalesce(sum(state = 'rejected'), 0) AS rejected, min(CASE WHEN state != 'received' THEN created_at END) AS oldest FROM outbox",
+      // Both read only the (state, seq) index: a full outbox after days offline holds 100,000
+      // readings, and scanning their rows for the status took 90 ms of the event loop each time.
+      counts: this.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state'),
+      oldestPending: this.db.prepare(
+        "SELECT created_at FROM outbox WHERE seq = (SELECT min(m) FROM (SELECT min(seq) AS m FROM outbox WHERE state = 'queued' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'published' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'rejected'))",
       ),
       get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
       recent: this.db.prepare(`SELECT ${COLUMNS} FROM outbox ORDER BY seq DESC LIMIT ?`),
@@ -227,8 +230,7 @@ export class SqliteOutbox implements Outbox {
   prune(now: number = this.now()): number {
     return this.db.transaction(() => {
       let pruned = this.stmts.pruneAged.run(now - this.limits.keepReceivedMs).changes;
-      const { total } = this.stmts.counts.get() as { total: number };
-      const over = total - this.limits.capacity;
+      const over = this.countByState().total - this.limits.capacity;
       if (over > 0) pruned += this.stmts.pruneOldest.run(over).changes;
       // Duplicate recognition outlives the readings by the same margin again.
       this.stmts.pruneSeen.run(now - 2 * this.limits.keepReceivedMs);
@@ -236,20 +238,26 @@ export class SqliteOutbox implements Outbox {
     })();
   }
 
+  private countByState(): { total: number; pending: number; rejected: number } {
+    const counts = { total: 0, pending: 0, rejected: 0 };
+    for (const { state, n } of this.stmts.counts.all() as { state: OutboxEntry['state']; n: number }[]) {
+      counts.total += n;
+      if (state !== 'received') counts.pending += n;
+      if (state === 'rejected') counts.rejected += n;
+    }
+    return counts;
+  }
+
   stats(): OutboxStats {
-    const c = this.stmts.counts.get() as {
-      total: number;
-      pending: number;
-      rejected: number;
-      oldest: number | null;
-    };
+    const c = this.countByState();
+    const oldest = this.stmts.oldestPending.get() as { created_at: number } | undefined;
     return {
       pending: c.pending,
       rejected: c.rejected,
       total: c.total,
       capacity: this.limits.capacity,
       nearlyFull: c.pending >= this.limits.capacity * this.limits.warnAt,
-      ...(c.oldest !== null ? { oldestPendingAt: c.oldest } : {}),
+      ...(oldest ? { oldestPendingAt: oldest.created_at } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { newUuidV7 } from '@klinik-desa/protocol';
-import { ClinicClient } from '@klinik-desa/sdk';
+// The zod-free SDK: the agent reads only ids from the answers, and the schemas cost memory.
+import { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { ScreeningSession, SessionState } from './session.js';

@@ -193,6 +193,7 @@ export class Agent implements AgentView {
       ...this.kioskStatus(),
       broker: {
         connected: this.publisher.connected,
+        maxInFlight: this.publisher.window,
         ...(this.publisher.lastError ? { lastError: this.publisher.lastError } : {}),
       },
       session: this.session.current() ?? null,

@@ -55,6 +55,8 @@ export class Publisher {
   /** Published (PUBACKed) readings waiting for their receipt, with when they were sent. */
   private readonly awaitingReceipt = new Map<string, number>();
   private pumping = false;
+  /** Publishes in flight at most: the configured maximum, or less if the broker asks for less. */
+  window: number;
   /** The outbox position up to which readings were handed to this connection. */
   private cursor = 0;
   /** Readings to send again because their receipt did not come in time. */
@@ -67,7 +69,9 @@ export class Publisher {
   connected = false;
   lastError: string | undefined;
 
-  constructor(private readonly options: PublisherOptions) {}
+  constructor(private readonly options: PublisherOptions) {
+    this.window = options.maxInFlight;
+  }
 
   start(): void {
     this.loop ??= this.connectLoop();
@@ -161,9 +165,13 @@ export class Publisher {
         client.end(true);
         reject(error);
       };
-      client.once('connect', () => {
+      client.once('connect', (connack) => {
         client.removeAllListeners('error');
         client.removeAllListeners('close');
+        // An MQTT 5 broker says how many unacknowledged QoS 1 publishes it takes (Mosquitto's
+        // max_inflight_messages, 20 by default); sending more than that stalls the connection.
+        const brokerMaximum = connack.properties?.receiveMaximum;
+        this.window = Math.min(this.options.maxInFlight, brokerMaximum ?? Number.POSITIVE_INFINITY);
         resolve(client);
       });
       client.once('error', (error: Error & { code?: number | string }) => {
@@ -247,8 +255,8 @@ export class Publisher {
     if (this.pumping || !client || !this.connected) return;
     this.pumping = true;
     try {
-      const { outbox, maxInFlight } = this.options;
-      let room = maxInFlight - this.inFlight.size;
+      const { outbox } = this.options;
+      let room = this.window - this.inFlight.size;
       // Readings whose receipt did not come in time go first: they are the oldest.
       while (room > 0 && this.resend.length > 0) {
         const entry = outbox.get(this.resend.shift() as string);

@@ -25,6 +25,8 @@ export interface StackOptions {
   extraYaml?: (stack: Stack) => string[];
   /** Seconds the agent waits for a receipt before sending a reading again. */
   receiptTimeoutSeconds?: number;
+  /** Extra lines for mosquitto.conf. */
+  brokerConfig?: string[];
 }
 
 /**
@@ -46,7 +48,9 @@ export class Stack {
   constructor(private readonly options: StackOptions) {}
 
   async start(): Promise<this> {
-    this.broker = await startMosquitto();
+    this.broker = await startMosquitto(
+      this.options.brokerConfig ? { extraConfig: this.options.brokerConfig } : {},
+    );
     this.pty = await createPtyPair('scale', this.dir);
     this.server = startTsProcess('clinic-server', SERVER_CLI, [
       'start',

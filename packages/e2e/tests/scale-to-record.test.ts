@@ -1,5 +1,5 @@
 import { KioskStatus, topics } from '@klinik-desa/protocol';
-import { waitFor } from '@klinik-desa/testkit';
+import { AGENT_CLI, startTsProcess, waitFor } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Stack, weighing } from '../src/stack.js';
@@ -78,3 +78,37 @@ describe.each([5, 4] as const)(
     });
   },
 );
+
+describe('a broker that takes few publishes at a time', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("keeps to the broker's receive maximum (MQTT 5) and still delivers everything", async () => {
+    // Mosquitto announces max_inflight_messages as its receive maximum; the agent is configured
+    // for 50 in flight, and must send no more than the broker takes.
+    stack = await new Stack({ mqttVersion: 5, brokerConfig: ['max_inflight_messages 3'] }).start();
+    const api = await stack.apiUrl();
+    const status = await waitFor(async () => {
+      const s = (await (await fetch(`${api}/status`)).json()) as {
+        broker: { connected: boolean; maxInFlight: number };
+      };
+      return s.broker.connected ? s : undefined;
+    });
+    expect(status?.broker.maxInFlight).toBe(3);
+    const weights = Array.from({ length: 40 }, (_, i) => 40 + i);
+    for (const kg of weights) stack.write(weighing(kg, 2));
+    await stack.waitForRecords(weights.length);
+    await stack.waitForEmptyOutbox();
+    expect(stack.records().map((r) => r.values[0]?.value)).toEqual(weights);
+
+    // What the operator sees on the kiosk's console.
+    const cli = startTsProcess('kiosk-agent status', AGENT_CLI, ['status', '--url', api]);
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toMatch(/^broker: connected, up to 3 readings in flight$/m);
+    expect(cli.output()).toMatch(/^outbox: 0 waiting for the clinic/m);
+    expect(cli.output()).toMatch(/^device scale-1 \(ad-scale\) connected on \S+: 40 readings$/m);
+  });
+});

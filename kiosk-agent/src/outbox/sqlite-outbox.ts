@@ -128,11 +128,13 @@ export class SqliteOutbox implements Outbox {
         `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
       ),
       // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
+      // `+state` keeps SQLite on the id index: through the state index it would visit every
+      // reading waiting in the outbox for each batch.
       published: this.db.prepare(
-        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('queued', 'published')",
+        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state IN ('queued', 'published')",
       ),
       received: this.db.prepare(
-        "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND state != 'received'",
+        "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state != 'received'",
       ),
       reject: this.db.prepare(
         "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",

@@ -48,12 +48,15 @@ if (!run('system programs for the tests', 'bash', [join(root, '.ci/system-deps.s
 
 check('lint (biome)', run('lint and format (biome)', join(root, 'node_modules/.bin/biome'), ['check', '.']));
 
+const lsArgs = ['ls', '-r', '--depth', '-1', '--json'];
 const workspaces = JSON.parse(
-  spawnSync(process.execPath, [pnpm ?? 'pnpm', 'ls', '-r', '--depth', '-1', '--json'], {
-    cwd: root,
-    encoding: 'utf8',
-  }).stdout || '[]',
+  (pnpm
+    ? spawnSync(process.execPath, [pnpm, ...lsArgs], { cwd: root, encoding: 'utf8' })
+    : spawnSync('pnpm', lsArgs, { cwd: root, encoding: 'utf8' })
+  ).stdout || '[]',
 );
+// No workspaces listed means pnpm could not be run: that must not pass as "nothing to typecheck".
+check('workspace listing (pnpm ls)', workspaces.length > 1);
 for (const ws of workspaces) {
   if (ws.path === root) continue; // the workspace root has no sources of its own
   const pkg = JSON.parse(readFileSync(join(ws.path, 'package.json'), 'utf8'));

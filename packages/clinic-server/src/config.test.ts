@@ -58,4 +58,21 @@ describe('start options', () => {
     );
     expect(() => parseConfigFile(': : :', 'c.yaml')).toThrow(/not valid YAML/);
   });
+
+  it('take CORS origins from the config file, and name a bad one with its fix', () => {
+    const file = parseConfigFile(
+      'db: c.db\nhttp: { corsOrigins: ["https://dashboard.example.id", "http://127.0.0.1:5173"] }\n',
+      'c.yaml',
+    );
+    expect(resolveStartOptions({}, {}, file).corsOrigins).toEqual([
+      'https://dashboard.example.id',
+      'http://127.0.0.1:5173',
+    ]);
+    expect(() =>
+      parseConfigFile(
+        'http: { corsOrigins: ["https://ok.example.id", "https://dashboard.example.id/"] }\n',
+        'c.yaml',
+      ),
+    ).toThrow(/c\.yaml: http\.corsOrigins\.1: not a web origin .*; fix: .*no path or trailing slash/);
+  });
 });

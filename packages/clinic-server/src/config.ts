@@ -39,6 +39,9 @@ export const ServerConfigFile = z
             z.object({ burst: z.number().positive(), perSecond: z.number().positive() }).strict(),
           ])
           .optional(),
+        corsOrigins: z
+          .array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'not a web origin (scheme://host[:port])'))
+          .optional(),
       })
       .strict()
       .optional(),
@@ -73,6 +76,8 @@ const FIXES: Record<string, string> = {
   'broker.url': 'the broker address, e.g. mqtt://127.0.0.1:1883',
   'broker.version': '4 or 5',
   'http.port': 'a port number, 0 for a free one, or false for no API',
+  'http.corsOrigins':
+    'the origins of the web pages that call the API, e.g. ["https://dashboard.example.id"]: scheme, host and port, no path or trailing slash',
   'satusehat.organizationId': 'the organization id of your SATUSEHAT client credentials',
   'satusehat.location': '{ id: <SATUSEHAT Location id>, display: <room name> }',
 };
@@ -91,7 +96,8 @@ export function parseConfigFile(text: string, path: string): ServerConfigFile {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      const fix = FIXES[key];
+      // An item of a list shares its list's fix: http.corsOrigins.1 → http.corsOrigins.
+      const fix = FIXES[key] ?? FIXES[key.replace(/\.\d+(?=\.|$)/g, '')];
       return `${path}: ${key || '(root)'}: ${issue.message}${fix ? `; fix: set it to ${fix}` : ''}`;
     });
     throw new ConfigError('CONFIG', lines.join('\n'));
@@ -179,6 +185,7 @@ export function resolveStartOptions(
       ? { tokenLifetimeSeconds: file.http.tokenLifetimeSeconds }
       : {}),
     ...(file.http?.rateLimit !== undefined ? { rateLimit: file.http.rateLimit } : {}),
+    ...(file.http?.corsOrigins !== undefined ? { corsOrigins: file.http.corsOrigins } : {}),
     ...(satusehat ? { satusehat } : {}),
     ...(file.logLevel !== undefined ? { logLevel: file.logLevel } : {}),
   };

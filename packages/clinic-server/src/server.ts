@@ -37,6 +37,8 @@ export interface ClinicServerOptions {
   satusehat?: ForwarderConfig;
   tokenLifetimeSeconds?: number;
   rateLimit?: { burst: number; perSecond: number } | false;
+  /** Web origins whose pages may call the API from a browser (CORS); default none. */
+  corsOrigins?: readonly string[];
   bodyLimitBytes?: number;
   /** Check each API response against its schema before sending (default false; tests turn it on). */
   validateResponses?: boolean;
@@ -191,6 +193,7 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
           ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds }
           : {}),
         ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+        ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
         ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
         validateResponses: options.validateResponses ?? false,
         ...(fwd

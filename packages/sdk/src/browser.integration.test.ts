@@ -1,7 +1,8 @@
 // The SDK in a real browser: a page bundling it (esbuild, platform browser) runs calls against a
-// real clinic server in headless Chromium (Debian's chromium, driven by playwright-core). The
-// clinic server sends no CORS headers, so a tiny proxy serves the page and the API from one
-// origin, as a partner would serve a dashboard from behind the same reverse proxy.
+// real clinic server in headless Chromium (Debian's chromium, driven by playwright-core). Twice:
+// once with a tiny proxy serving the page and the API from one origin, as a partner would serve a
+// dashboard from behind the same reverse proxy; once from a page on its own origin, which works
+// only because the clinic server lists that origin in `corsOrigins`.
 import { existsSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,6 +79,64 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
   await clinic?.close();
+});
+
+/** Serves the page alone, on an origin of its own; its config is read at each visit. */
+async function servePage(config: () => object): Promise<{ server: Server; origin: string }> {
+  const script = await bundlePage();
+  const server = createServer((req, res) => {
+    if (req.url === '/page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8">
+<script>window.sdkConfig = ${JSON.stringify(config())};</script><script type="module" src="/page.js"></script>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function runPage(url: string): Promise<{ result: unknown; error: string | undefined }> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.sdkResult !== undefined || window.sdkError !== undefined, null, {
+      timeout: 30_000,
+    });
+    return await page.evaluate(() => ({ result: window.sdkResult, error: window.sdkError }));
+  } finally {
+    await page.close();
+  }
+}
+
+describe('from a page on another origin', () => {
+  it('works when the clinic server allows that origin (CORS), and is refused by the browser otherwise', async () => {
+    const nik = '3201014102950011';
+    let baseUrl = '';
+    // The clinic must know the page's origin when it starts, so the page listens first.
+    const page = await servePage(() => ({ ...clinic.admin, nik, baseUrl }));
+    const allowing = await startTestClinic({ corsOrigins: [page.origin] });
+    try {
+      baseUrl = allowing.url;
+      const allowed = await runPage(`${page.origin}/`);
+      expect(allowed.error).toBeUndefined();
+      expect(allowed.result).toMatchObject({
+        created: { nik, name: 'Ayu Lestari' },
+        sameId: true,
+        // The request id is readable only because the server exposes its header to the page.
+        notFound: { isNotFound: true, status: 404, requestId: expect.any(String) },
+      });
+
+      // The other clinic server lists no origins: the browser keeps the page from reading it.
+      baseUrl = clinic.url;
+      const refused = await runPage(`${page.origin}/`);
+      expect(refused.result).toBeUndefined();
+      expect(refused.error).toMatch(/./);
+    } finally {
+      await new Promise((resolve) => page.server.close(resolve));
+      await allowing.close();
+    }
+  });
 });
 
 describe('in a browser', () => {

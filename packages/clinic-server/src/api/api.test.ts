@@ -459,6 +459,55 @@ describe('limits and errors', () => {
     expect(answers[3]!.headers['retry-after']).toBe('2');
   });
 
+  it('lets pages of the configured origins call it from a browser (CORS), and no others', async () => {
+    await app.close();
+    await build({ corsOrigins: ['https://dashboard.example.id'], rateLimit: { burst: 1, perSecond: 0.01 } });
+    const origin = 'https://dashboard.example.id';
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/patients/search',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(preflight.headers['access-control-allow-methods']).toMatch(/POST/);
+    expect(String(preflight.headers['access-control-allow-headers']).split(', ')).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']),
+    );
+    expect(preflight.headers.vary).toMatch(/Origin/);
+
+    // Answers, errors included, carry the headers a page needs to read them (Retry-After here).
+    await call(undefined, 'GET', '/screenings', undefined, { origin });
+    const limited = await call(undefined, 'GET', '/screenings', undefined, { origin });
+    expectError(limited, 429, 'RATE_LIMITED');
+    expect(limited.headers['access-control-allow-origin']).toBe(origin);
+    expect(String(limited.headers['access-control-expose-headers'])).toMatch(/retry-after/);
+
+    for (const other of ['https://evil.example', 'https://dashboard.example.id.evil.example']) {
+      const refused = await app.inject({
+        method: 'OPTIONS',
+        url: '/patients/search',
+        headers: { origin: other, 'access-control-request-method': 'POST' },
+      });
+      expect(refused.statusCode).not.toBe(204);
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+
+  it('sends no CORS headers unless origins are configured', async () => {
+    const r = await app.inject({
+      method: 'OPTIONS',
+      url: '/patients/search',
+      headers: { origin: 'https://dashboard.example.id', 'access-control-request-method': 'POST' },
+    });
+    expect(r.statusCode).toBe(404);
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('is live while it runs, and ready only while store and broker answer (503 with Retry-After)', async () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);

@@ -65,10 +65,20 @@ export interface ApiOptions {
   bodyLimitBytes?: number;
   /** Per client (or per address before sign-in); `false` turns it off. */
   rateLimit?: { burst: number; perSecond: number } | false;
+  /**
+   * Web origins (e.g. `https://dashboard.example.id`) whose pages may call the API from a browser.
+   * Default none: browsers then allow only pages served from the API's own origin.
+   */
+  corsOrigins?: readonly string[];
   now?: () => Date;
 }
 
 export const API_VERSION = '1.0.0';
+
+/** What a browser page may send: the SDK's headers. */
+const CORS_ALLOWED_HEADERS = 'authorization, content-type, idempotency-key';
+/** What a browser page may read besides the basic ones: retries, replays and support ids. */
+const CORS_EXPOSED_HEADERS = 'retry-after, x-request-id, idempotent-replayed, www-authenticate';
 
 // Errors that mean "the record is unreachable right now", not "this request is wrong".
 const UNAVAILABLE_CODES = new Set([
@@ -199,6 +209,25 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
 
   app.decorateRequest('auth', undefined);
   app.decorateRequest('idempotency', undefined);
+
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  if (corsOrigins.size > 0) {
+    // Registered first, so that a preflight is answered before rate limits and sign-in, and an
+    // error answer still carries the headers that let the page read it.
+    app.addHook('onRequest', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin === undefined || !corsOrigins.has(origin)) return;
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+      if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+        reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
+        reply.header('access-control-allow-headers', CORS_ALLOWED_HEADERS);
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    });
+  }
 
   const startedAt = new WeakMap<FastifyRequest, bigint>();
   app.addHook('onRequest', async (request, reply) => {

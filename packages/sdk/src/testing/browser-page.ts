@@ -5,16 +5,16 @@ import { ClinicClient, KlinikDesaError, NotFoundError } from '../index.js';
 
 declare global {
   interface Window {
-    sdkConfig: { clientId: string; clientSecret: string; nik: string };
+    /** `baseUrl` when the API is on another origin (CORS); else the page's own origin. */
+    sdkConfig: { clientId: string; clientSecret: string; nik: string; baseUrl?: string };
     sdkResult?: unknown;
     sdkError?: string;
   }
 }
 
 async function run() {
-  const { clientId, clientSecret, nik } = window.sdkConfig;
-  // The page and the API share an origin here (see the test): the clinic server sends no CORS headers.
-  const client = new ClinicClient({ baseUrl: window.location.origin, clientId, clientSecret });
+  const { clientId, clientSecret, nik, baseUrl } = window.sdkConfig;
+  const client = new ClinicClient({ baseUrl: baseUrl ?? window.location.origin, clientId, clientSecret });
   const created = await client.patients.create({
     nik,
     name: 'Ayu Lestari',

@@ -36,11 +36,16 @@ describe.each([5, 4] as const)(
       }
 
       // systemd stops the agent with SIGTERM: it must finish by itself, not wait for the SIGKILL
-      // that follows the grace period (a serial port that read data can keep Node's loop alive).
+      // that follows the grace period (a serial port that read data can keep Node's loop alive),
+      // even while a kiosk page holds the readings stream open.
+      const api = await stack.apiUrl();
+      const stream = await fetch(`${api}/readings/stream`);
+      expect(stream.status).toBe(200);
       const stoppedAt = Date.now();
       expect(await stack.agent.stop(10_000)).toBe(0);
       expect(Date.now() - stoppedAt).toBeLessThan(5000);
       expect(stack.agent.output()).toMatch(/kiosk agent stopped/);
+      await stream.body?.cancel().catch(() => undefined);
     });
 
     it('counts garbage on the port, keeps running, and still stores the good readings', async () => {

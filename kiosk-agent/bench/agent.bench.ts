@@ -257,8 +257,8 @@ async function main() {
     const catchUpMs = (waiting: number, file: string): number => {
       const o = new SqliteOutbox(join(dir, file), { capacity: 200_000 });
       const ids: string[] = [];
-      for (let b = 0; b < waiting / 1000 || b === 0; b++) {
-        const batch = Array.from({ length: Math.min(1000, waiting) }, () => {
+      for (let added = 0; added < waiting; added += 1000) {
+        const batch = Array.from({ length: Math.min(1000, waiting - added) }, () => {
           const id = newUuidV7();
           ids.push(id);
           return { id, topic: 'klinik-desa/v1/bench/k1/readings', payload: payloads[0] as string };

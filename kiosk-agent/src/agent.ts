@@ -147,15 +147,12 @@ export class Agent implements AgentView {
     this.stopping = true;
     this.clinicSessions.stop();
     for (const t of this.timers) clearInterval(t);
-    if (this.keepSoon) {
-      clearImmediate(this.keepSoon);
-      this.keepReadings();
-    }
     clearTimeout(this.statusSoon);
     this.reportDecodeErrors();
     this.event({ type: 'stopping' });
     await Promise.all(this.devices.map((d) => d.stop()));
-    // A frame read while the ports were closing is kept before the outbox closes.
+    // Readings still waiting for their transaction, those read while the ports closed included,
+    // are kept before the outbox closes.
     if (this.keepSoon) this.keepReadings();
     await this.publisher.stop();
     // close() waits for open connections, and a kiosk page's event stream never ends by itself.

@@ -20,7 +20,14 @@ let clinic: TestClinic;
 let proxy: Server;
 let origin: string;
 let browser: Browser;
+/** The page's script, bundled once for both servers. */
+let script: string;
 const proxied: string[] = [];
+
+function pageHtml(config: object): string {
+  return `<!doctype html><meta charset="utf-8"><title>SDK</title>
+<script>window.sdkConfig = ${JSON.stringify(config)};</script><script type="module" src="/page.js"></script>`;
+}
 
 async function bundlePage(): Promise<string> {
   const result = await build({
@@ -41,10 +48,8 @@ beforeAll(async () => {
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
   clinic = await startTestClinic();
-  const script = await bundlePage();
-  const config = JSON.stringify({ ...clinic.admin, nik: NIK });
-  const html = `<!doctype html><meta charset="utf-8"><title>SDK</title>
-<script>window.sdkConfig = ${config};</script><script type="module" src="/page.js"></script>`;
+  script = await bundlePage();
+  const html = pageHtml({ ...clinic.admin, nik: NIK });
   const api = new URL(clinic.url);
   const pages: Record<string, [string, string]> = {
     '/': ['text/html', html],
@@ -83,27 +88,33 @@ afterAll(async () => {
 
 /** Serves the page alone, on an origin of its own; its config is read at each visit. */
 async function servePage(config: () => object): Promise<{ server: Server; origin: string }> {
-  const script = await bundlePage();
   const server = createServer((req, res) => {
     if (req.url === '/page.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8">
-<script>window.sdkConfig = ${JSON.stringify(config())};</script><script type="module" src="/page.js"></script>`);
+    res.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml(config()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function runPage(url: string): Promise<{ result: unknown; error: string | undefined }> {
+/** Opens the page and waits for what it leaves: its result or its error, and uncaught errors. */
+async function runPage(
+  url: string,
+): Promise<{ result: unknown; error: string | undefined; problems: string[] }> {
   const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.sdkResult !== undefined || window.sdkError !== undefined, null, {
       timeout: 30_000,
     });
-    return await page.evaluate(() => ({ result: window.sdkResult, error: window.sdkError }));
+    return {
+      ...(await page.evaluate(() => ({ result: window.sdkResult, error: window.sdkError }))),
+      problems,
+    };
   } finally {
     await page.close();
   }
@@ -141,17 +152,7 @@ describe('from a page on another origin', () => {
 
 describe('in a browser', () => {
   it('registers and finds a patient, lists kiosks, and throws typed errors', async () => {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => window.sdkResult !== undefined || window.sdkError !== undefined, null, {
-      timeout: 30_000,
-    });
-    const { result, error } = await page.evaluate(() => ({
-      result: window.sdkResult,
-      error: window.sdkError,
-    }));
+    const { result, error, problems } = await runPage(`${origin}/`);
     expect(error).toBeUndefined();
     expect(problems).toEqual([]);
     expect(result).toMatchObject({
@@ -174,6 +175,5 @@ describe('in a browser', () => {
     // What the browser registered is in the clinic record.
     const node = new ClinicClient({ baseUrl: clinic.url, ...clinic.admin });
     await expect(node.patients.findByNik(NIK)).resolves.toMatchObject({ name: 'Ayu Lestari' });
-    await page.close();
   });
 });

@@ -99,6 +99,7 @@ export class Agent implements AgentView {
       outbox: this.outbox,
       log,
       maxInFlight: config.mqtt.maxInFlight,
+      maxBatch: config.mqtt.maxBatch,
       receiptTimeoutMs: config.mqtt.receiptTimeoutSeconds * 1000,
       reconnectMinMs: config.mqtt.reconnectMinMs,
       reconnectMaxMs: config.mqtt.reconnectMaxMs,
@@ -191,6 +192,7 @@ export class Agent implements AgentView {
       broker: {
         connected: this.publisher.connected,
         maxInFlight: this.publisher.window,
+        maxBatch: this.config.mqtt.maxBatch,
         ...(this.publisher.lastError ? { lastError: this.publisher.lastError } : {}),
       },
       session: this.session.current() ?? null,

@@ -15,7 +15,7 @@ Options:
   -h, --help            this help`;
 
 type LocalStatus = KioskStatus & {
-  broker: { connected: boolean; maxInFlight?: number; lastError?: string };
+  broker: { connected: boolean; maxInFlight?: number; maxBatch?: number; lastError?: string };
   session: { sessionId: string } | null;
   warnings: string[];
 };
@@ -59,7 +59,7 @@ export const statusCommand: Command = async (argv, io) => {
     `kiosk ${status.kioskId} of clinic ${status.clinicId}, agent ${status.version ?? '?'} since ${status.startedAt ?? '?'}`,
   );
   io.stdout(
-    `broker: ${status.broker.connected ? `connected, up to ${status.broker.maxInFlight ?? '?'} readings in flight` : `NOT connected${status.broker.lastError ? ` (${status.broker.lastError})` : ''}`}`,
+    `broker: ${status.broker.connected ? `connected, up to ${status.broker.maxInFlight ?? '?'} messages in flight${status.broker.maxBatch !== undefined && status.broker.maxBatch > 1 ? ` of up to ${status.broker.maxBatch} readings` : ''}` : `NOT connected${status.broker.lastError ? ` (${status.broker.lastError})` : ''}`}`,
   );
   io.stdout(
     `outbox: ${status.outbox?.depth ?? 0} waiting for the clinic (capacity ${status.outbox?.capacity ?? '?'})${status.outbox?.nearlyFull ? '  NEARLY FULL' : ''}`,

@@ -27,12 +27,13 @@ describe('kiosk config', () => {
     expect(config.outbox.path).toBe('/var/lib/kd/outbox.db');
     expect(config.mqtt.protocolVersion).toBe(5);
     expect(config.kiosk.timeZone).toBe('Asia/Jakarta');
+    expect(config.mqtt.maxBatch).toBe(50);
   });
 
   it('names every bad key and how to fix it', () => {
     const problems = problemsOf({
       ...good,
-      mqtt: { url: 'localhost:1883', protocolVersion: 3 },
+      mqtt: { url: 'localhost:1883', protocolVersion: 3, maxBatch: 501, maxInFlight: 0 },
       devices: [
         { id: 'scale 1', protocol: 'ad-scale', port: '/dev/ttyUSB0', baudRate: '9600', colour: 'red' },
       ],
@@ -41,6 +42,8 @@ describe('kiosk config', () => {
       expect.arrayContaining([
         expect.stringMatching(/^mqtt\.url: .*fix: set it to the broker address/),
         expect.stringMatching(/^mqtt\.protocolVersion: .*fix: use 5 for Mosquitto/),
+        expect.stringMatching(/^mqtt\.maxBatch: .*fix: a whole number of readings per message from 1 to 500/),
+        expect.stringMatching(/^mqtt\.maxInFlight: .*fix: a whole number of messages from 1 to 1000/),
         expect.stringMatching(/^devices\.0\.id: .*fix: give the device a short id/),
         expect.stringMatching(/^devices\.0\.baudRate: .*fix: set it to the device's baud rate/),
         expect.stringMatching(/^devices\.0\.colour: unknown key/),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ClinicId, DeviceId, KioskId } from '@klinik-desa/protocol';
+import { ClinicId, DeviceId, KioskId, READINGS_PER_MESSAGE_MAX } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -76,8 +76,14 @@ export const KioskConfig = z
         passwordFile: z.string().optional(),
         /** A published reading without a receipt after this long is sent again. */
         receiptTimeoutSeconds: z.number().positive().default(30),
-        /** Readings published and not yet acknowledged by the broker, at most. */
+        /** Messages published and not yet acknowledged by the broker, at most. */
         maxInFlight: z.number().int().min(1).max(1000).default(50),
+        /**
+         * Readings per message at most, when several wait (after an outage, during a memory dump):
+         * fewer packets and acknowledgements for the kiosk, the broker and the clinic. 1 sends
+         * every reading alone, as clinic servers before batches require.
+         */
+        maxBatch: z.number().int().min(1).max(READINGS_PER_MESSAGE_MAX).default(50),
         reconnectMinMs: z.number().int().min(10).default(500),
         reconnectMaxMs: z.number().int().min(100).default(60_000),
       })
@@ -143,6 +149,11 @@ const FIXES: [RegExp, string][] = [
   [
     /^mqtt\.url$/,
     'set it to the broker address, e.g. "mqtt://192.168.1.10:1883" or "mqtts://broker.example:8883"',
+  ],
+  [/^mqtt\.maxInFlight$/, 'a whole number of messages from 1 to 1000, e.g. 50'],
+  [
+    /^mqtt\.maxBatch$/,
+    `a whole number of readings per message from 1 to ${READINGS_PER_MESSAGE_MAX}, e.g. 50; 1 for a clinic server that takes single readings only`,
   ],
   [/^mqtt\.protocolVersion$/, 'use 5 for Mosquitto or EMQX, 4 for the embedded broker of clinic-server'],
   [/^outbox\.path$/, 'set it to a file path on persistent storage, e.g. "/var/lib/klinik-desa/outbox.db"'],

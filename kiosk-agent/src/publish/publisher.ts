@@ -1,4 +1,10 @@
-import { type KioskEvent, type KioskStatus, ReceiptMessage, topics } from '@klinik-desa/protocol';
+import {
+  type KioskEvent,
+  type KioskStatus,
+  READINGS_MESSAGE_BYTES_MAX,
+  ReceiptMessage,
+  topics,
+} from '@klinik-desa/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Backoff, sleep } from '../backoff.js';
 import type { Logger } from '../logger.js';
@@ -13,7 +19,10 @@ export interface PublisherOptions {
   password?: string;
   outbox: Outbox;
   log: Logger;
+  /** Messages without their PUBACK at most. */
   maxInFlight: number;
+  /** Readings per message at most, when several are waiting (1: every reading alone). */
+  maxBatch?: number;
   receiptTimeoutMs: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
@@ -33,6 +42,12 @@ export function noDelay(client: MqttClient): void {
   stream?.setNoDelay?.(true);
 }
 
+/**
+ * Characters of payload per message at most: a quarter of the clinic's limit in bytes
+ * (`READINGS_MESSAGE_BYTES_MAX`), so that even a payload of 3-byte characters stays under it.
+ */
+const BATCH_CHARS_MAX = READINGS_MESSAGE_BYTES_MAX / 4;
+
 export class MqttRefusedError extends Error {
   override readonly name = 'MqttRefusedError';
   constructor(
@@ -51,7 +66,10 @@ export class MqttRefusedError extends Error {
 export class Publisher {
   private client: MqttClient | undefined;
   private readonly abort = new AbortController();
+  /** Readings in messages without their PUBACK yet. */
   private readonly inFlight = new Set<string>();
+  /** Those messages, one token each: their number is held to the window. */
+  private readonly messagesInFlight = new Set<object>();
   /** Published (PUBACKed) readings waiting for their receipt, with when they were sent. */
   private readonly awaitingReceipt = new Map<string, number>();
   private pumping = false;
@@ -242,6 +260,7 @@ export class Publisher {
       this.connected = false;
       this.options.onConnection?.(false);
       this.inFlight.clear();
+      this.messagesInFlight.clear();
       this.client = undefined;
       client.removeAllListeners();
       client.on('error', () => undefined);
@@ -256,33 +275,74 @@ export class Publisher {
     this.pumping = true;
     try {
       const { outbox } = this.options;
-      let room = this.window - this.inFlight.size;
-      // Readings whose receipt did not come in time go first: they are the oldest.
-      while (room > 0 && this.resend.length > 0) {
-        const entry = outbox.get(this.resend.shift() as string);
-        if (!entry || entry.state === 'received' || entry.state === 'rejected' || this.inFlight.has(entry.id))
-          continue;
-        this.send(client, entry);
-        room--;
-      }
+      const maxBatch = this.options.maxBatch ?? 1;
+      const room = this.window - this.messagesInFlight.size;
       if (room <= 0) return;
-      for (const entry of outbox.nextToPublish(room, this.cursor)) {
-        this.cursor = entry.seq;
-        this.send(client, entry);
+      // Readings go out in messages of up to maxBatch, of one topic each, under the size cap. A
+      // lone reading travels alone, at once: batches form only when readings are waiting anyway.
+      const messages: OutboxEntry[][] = [];
+      let current: OutboxEntry[] = [];
+      let chars = 0;
+      const take = (entry: OutboxEntry): boolean => {
+        const first = current[0];
+        if (
+          first &&
+          (current.length >= maxBatch ||
+            entry.topic !== first.topic ||
+            chars + entry.payload.length + 1 > BATCH_CHARS_MAX)
+        ) {
+          messages.push(current);
+          current = [];
+          chars = 0;
+        }
+        if (current.length === 0 && messages.length >= room) return false;
+        current.push(entry);
+        chars += entry.payload.length + 1;
+        return true;
+      };
+      // Readings whose receipt did not come in time go first: they are the oldest.
+      while (this.resend.length > 0) {
+        const id = this.resend[0] as string;
+        const entry = outbox.get(id);
+        if (entry && entry.state !== 'received' && entry.state !== 'rejected' && !this.inFlight.has(id)) {
+          if (!take(entry)) break;
+        }
+        this.resend.shift();
       }
+      const wanted = (room - messages.length) * maxBatch - current.length;
+      if (wanted > 0) {
+        for (const entry of outbox.nextToPublish(wanted, this.cursor)) {
+          if (!take(entry)) break;
+          this.cursor = entry.seq;
+        }
+      }
+      if (current.length > 0) messages.push(current);
+      for (const message of messages) this.send(client, message);
     } finally {
       this.pumping = false;
     }
   }
 
-  private send(client: MqttClient, entry: OutboxEntry): void {
+  private send(client: MqttClient, entries: OutboxEntry[]): void {
     const { outbox } = this.options;
-    this.inFlight.add(entry.id);
-    client.publish(entry.topic, entry.payload, { qos: 1 }, (error) => {
-      this.inFlight.delete(entry.id);
+    const token = {};
+    this.messagesInFlight.add(token);
+    for (const entry of entries) this.inFlight.add(entry.id);
+    // The payloads are the JSON the outbox keeps: a batch is their JSON array, built without
+    // parsing them again.
+    const payload =
+      entries.length === 1
+        ? (entries[0] as OutboxEntry).payload
+        : `[${entries.map((e) => e.payload).join(',')}]`;
+    client.publish((entries[0] as OutboxEntry).topic, payload, { qos: 1 }, (error) => {
+      if (!this.messagesInFlight.delete(token)) return; // from a connection already given up
+      for (const entry of entries) this.inFlight.delete(entry.id);
       if (error) return;
-      this.awaitingReceipt.set(entry.id, Date.now());
-      this.published.push(entry.id);
+      const now = Date.now();
+      for (const entry of entries) {
+        this.awaitingReceipt.set(entry.id, now);
+        this.published.push(entry.id);
+      }
       this.publishedSoon ??= setImmediate(() => {
         this.publishedSoon = undefined;
         outbox.markPublished(this.published.splice(0));

@@ -11,7 +11,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
 import type { ClinicStore, IngestOutcome } from './store/store.js';
-import { createReadingChecker } from './validation.js';
+import { type Checked, createMessageChecker } from './validation.js';
 
 export interface IngestOptions {
   client: MqttClient;
@@ -19,7 +19,7 @@ export interface IngestOptions {
   log: Logger;
   /** MQTT 5 shared-subscription group; several servers with the same group split the load. */
   sharedGroup?: string;
-  /** Readings committed in one transaction at most. */
+  /** Readings committed in one transaction at most (a batch message is split if need be). */
   maxBatch?: number;
   /**
    * Batches committed at the same time. PostgreSQL takes several transactions at once, and while
@@ -35,6 +35,7 @@ export interface IngestOptions {
 }
 
 export interface IngestStats {
+  /** Readings, not messages: a batch of 50 counts 50. */
   received: number;
   stored: number;
   duplicate: number;
@@ -47,9 +48,10 @@ function isTransient(error: unknown): boolean {
   return code === '40P01' || code === '40001' || code === '55P03';
 }
 
+/** One reading of a message, checked on arrival, waiting for its batch. */
 interface Pending {
   topic: string;
-  payload: Buffer;
+  checked: Checked;
 }
 
 /**
@@ -69,7 +71,7 @@ export class Ingest {
   private scheduled = false;
   private readonly batches = new Set<Promise<void>>();
   private readonly maxConcurrent: number;
-  private readonly check = createReadingChecker();
+  private readonly check = createMessageChecker();
   private readonly maxBatch: number;
   private readonly receiptsInFlight = new Set<Promise<unknown>>();
   private readonly onMessage = (topic: string, payload: Buffer) => {
@@ -77,8 +79,12 @@ export class Ingest {
       this.onStatus(topic, payload);
       return;
     }
-    this.queue.push({ topic, payload });
-    this.stats.received++;
+    // A message holds one reading or a batch of them: the queue, the batches and the counts are
+    // in readings, so a kiosk catching up in batches of 50 is not committed 2000 messages at once.
+    for (const checked of this.check(topic, payload)) {
+      this.queue.push({ topic, checked });
+      this.stats.received++;
+    }
     this.options.metrics?.ingestQueue.set(this.queue.length);
     this.schedule();
   };
@@ -221,14 +227,12 @@ export class Ingest {
 
   private async processBatch(batch: Pending[]): Promise<void> {
     const { log, client, metrics } = this.options;
+    // Keyed by the readings topic they answer; each kiosk's receipts topic is worked out once.
     const receiptsByTopic = new Map<string, Receipt[]>();
     const answer = (topic: string, receipt: Receipt) => {
-      const address = parseTopic(topic);
-      if (!address) return;
-      const receiptTopic = topics.receipts(address.clinicId, address.kioskId);
-      const list = receiptsByTopic.get(receiptTopic) ?? [];
-      list.push(receipt);
-      receiptsByTopic.set(receiptTopic, list);
+      const list = receiptsByTopic.get(topic);
+      if (list) list.push(receipt);
+      else receiptsByTopic.set(topic, [receipt]);
     };
     const reject = (topic: string, receipt: Receipt) => {
       const code = receipt.code ?? 'REJECTED';
@@ -239,8 +243,7 @@ export class Ingest {
     };
 
     const valid: { topic: string; reading: Reading }[] = [];
-    for (const { topic, payload } of batch) {
-      const checked = this.check(topic, payload);
+    for (const { topic, checked } of batch) {
       if (checked.ok) valid.push({ topic, reading: checked.reading });
       else reject(topic, checked.receipt);
     }
@@ -269,7 +272,10 @@ export class Ingest {
     // Receipts go out without waiting for their PUBACKs, so the next batch is not held up by the
     // round trip; `drain()` still waits for them.
     const at = new Date().toISOString();
-    for (const [topic, receipts] of receiptsByTopic) {
+    for (const [readingsTopic, receipts] of receiptsByTopic) {
+      const address = parseTopic(readingsTopic);
+      if (!address) continue;
+      const topic = topics.receipts(address.clinicId, address.kioskId);
       const message: ReceiptMessage = { receipts, at };
       const sent = client.publishAsync(topic, JSON.stringify(message), { qos: 1 }).catch((error: unknown) => {
         log.warn({ err: error, topic }, 'could not publish receipts; the kiosk will send its readings again');

@@ -112,7 +112,7 @@ describe('a broker that takes few publishes at a time', () => {
     // What the operator sees on the kiosk's console.
     const cli = startTsProcess('kiosk-agent status', AGENT_CLI, ['status', '--url', api]);
     expect(await cli.exited).toBe(0);
-    expect(cli.output()).toMatch(/^broker: connected, up to 3 readings in flight$/m);
+    expect(cli.output()).toMatch(/^broker: connected, up to 3 messages in flight of up to 50 readings$/m);
     expect(cli.output()).toMatch(/^outbox: 0 waiting for the clinic/m);
     expect(cli.output()).toMatch(/^device scale-1 \(ad-scale\) connected on \S+: 40 readings$/m);
   });

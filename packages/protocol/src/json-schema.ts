@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { KioskEvent } from './event.js';
-import { Reading } from './reading.js';
+import { Reading, ReadingBatch } from './reading.js';
 import { ReceiptMessage } from './receipt.js';
 import { KioskStatus } from './status.js';
 
 /** The MQTT payloads, by the file name their JSON Schema is published under in docs/schemas/. */
 export const MQTT_PAYLOADS = {
   reading: Reading,
+  'reading-batch': ReadingBatch,
   receipts: ReceiptMessage,
   status: KioskStatus,
   event: KioskEvent,
@@ -15,6 +16,7 @@ export type MqttPayloadName = keyof typeof MQTT_PAYLOADS;
 
 const TITLES: Record<MqttPayloadName, string> = {
   reading: 'Reading: one normalized measurement (topic .../readings)',
+  'reading-batch': 'Several readings in one message, oldest first (topic .../readings)',
   receipts: 'Receipts from the clinic for readings (topic .../receipts)',
   status: 'Kiosk status, retained; offline form is the last will (topic .../status)',
   event: 'Kiosk event (topic .../events)',

@@ -8,6 +8,7 @@ import {
   KioskStatus,
   newUuidV7,
   parseTopic,
+  READINGS_PER_MESSAGE_MAX,
   Reading,
   ReceiptMessage,
   subscriptionFor,
@@ -164,6 +165,15 @@ describe('JSON Schemas', () => {
     expect(validate({ ...reading, values: [] })).toBe(false);
     expect(validate({ ...reading, extra: 1 })).toBe(false);
     expect(validate({ ...reading, measuredAt: 'yesterday' })).toBe(false);
+  });
+
+  it('describe a batch as 1 to 500 readings', () => {
+    const validate = ajv.compile(schemas['reading-batch']);
+    expect(validate([reading, { ...reading, id: '0190a4b0-0000-7000-8000-000000000002' }])).toBe(true);
+    expect(validate([])).toBe(false);
+    expect(validate(reading)).toBe(false);
+    expect(validate([reading, { ...reading, extra: 1 }])).toBe(false);
+    expect(validate(Array.from({ length: READINGS_PER_MESSAGE_MAX + 1 }, () => reading))).toBe(false);
   });
 
   it('are committed in docs/schemas and up to date (run `pnpm schemas` after changing a schema)', async () => {

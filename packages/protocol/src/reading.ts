@@ -121,3 +121,17 @@ export const Reading = z
   })
   .strict();
 export type Reading = z.infer<typeof Reading>;
+
+/** The most readings one message on a readings topic may carry. */
+export const READINGS_PER_MESSAGE_MAX = 500;
+/** The largest message on a readings topic the clinic accepts; a kiosk stays well under it. */
+export const READINGS_MESSAGE_BYTES_MAX = 1024 * 1024;
+
+/**
+ * Several readings in one message on the readings topic, oldest first: a kiosk catching up after
+ * days offline sends hundreds at a time, and one MQTT message per reading costs the kiosk, the
+ * broker and the clinic a packet, an acknowledgement and a socket write each. The clinic answers
+ * every reading of it by id, as it does single ones.
+ */
+export const ReadingBatch = z.array(Reading).min(1).max(READINGS_PER_MESSAGE_MAX);
+export type ReadingBatch = z.infer<typeof ReadingBatch>;

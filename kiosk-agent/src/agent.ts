@@ -52,6 +52,8 @@ export class Agent implements AgentView {
   private keepSoon: NodeJS.Immediate | undefined;
   private http: Server | undefined;
   private readonly readingsTotal = new Map<string, number>();
+  /** Every reading of this kiosk goes out on one topic; working it out per reading cost a check. */
+  private readonly readingsTopic: string;
   /** Decode errors since the last `decode-errors` event, by device and code. */
   private readonly unreportedErrors = new Map<string, number>();
 
@@ -60,6 +62,7 @@ export class Agent implements AgentView {
     private readonly log: Logger,
   ) {
     this.events.setMaxListeners(100);
+    this.readingsTopic = topics.readings(config.kiosk.clinicId, config.kiosk.id);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
     const drivers = config.devices.map((d) => getDriver(d.protocol));
     this.outbox = new SqliteOutbox(config.outbox.path, {
@@ -427,7 +430,7 @@ export class Agent implements AgentView {
     const added = this.outbox.addMany(
       batch.map(({ reading, key }) => ({
         id: reading.id,
-        topic: topics.readings(reading.clinicId, reading.kioskId),
+        topic: this.readingsTopic,
         payload: JSON.stringify(reading),
         ...(key !== undefined ? { dedupeKey: key } : {}),
       })),

@@ -14,6 +14,10 @@ export interface OutboxEntry {
   topic: string;
   payload: string;
   state: OutboxState;
+  /**
+   * Sends still waiting for a receipt when the publisher looked: 0 for a reading whose receipt
+   * followed its first send promptly, as it usually does.
+   */
   attempts: number;
   createdAt: number;
   receivedAt?: number;

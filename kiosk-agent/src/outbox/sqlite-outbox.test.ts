@@ -28,6 +28,43 @@ describe('SqliteOutbox', () => {
     expect(outbox(path).get(e.id)?.payload).toBe(e.payload);
   });
 
+  it('hands out from its memory of the newest readings exactly what the file holds', () => {
+    // The publisher is served the readings this process just added from memory; after a restart
+    // the same questions are answered from the file. Both must give the same answers, also past
+    // the 2000 readings kept in memory, with receipts and rejections spread among them.
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-outbox-')), 'outbox.db');
+    const live = new SqliteOutbox(path);
+    const ids: string[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const es = Array.from({ length: 250 }, () => entry());
+      live.addMany(es);
+      ids.push(...es.map((e) => e.id));
+      live.markPublished(ids.filter((_, i) => i % 3 === 0));
+      live.markReceived(ids.filter((_, i) => i % 5 === 0 && i < ids.length - 100));
+      if (batch % 2 === 0) live.reject(ids.at(-7) as string, 'SCHEMA', 'bad');
+    }
+    live.markReceived(ids.slice(0, 300)); // the front: memory lets go of it
+    const pages = (o: SqliteOutbox) => {
+      const seen: unknown[] = [];
+      for (
+        let cursor = 0, page = o.nextToPublish(333, 0);
+        page.length > 0;
+        page = o.nextToPublish(333, cursor)
+      ) {
+        seen.push(...page);
+        cursor = (page.at(-1) as { seq: number }).seq;
+      }
+      return seen;
+    };
+    const fromMemory = pages(live);
+    const lateCursor = live.nextToPublish(5, (fromMemory.at(-50) as { seq: number }).seq);
+    live.close();
+    const reopened = outbox(path);
+    expect(fromMemory.length).toBeGreaterThan(1500);
+    expect(pages(reopened)).toEqual(fromMemory);
+    expect(reopened.nextToPublish(5, (fromMemory.at(-50) as { seq: number }).seq)).toEqual(lateCursor);
+  });
+
   it('lets one live agent own it, and takes over from a dead one', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kd-outbox-')), 'outbox.db');
     const a = outbox(path);

@@ -27,6 +27,9 @@ interface Row {
 const COLUMNS =
   'seq, id, topic, payload, state, attempts, created_at, received_at, reject_code, reject_message';
 
+/** Readings kept in memory at most for the publisher (about 1 kB each). */
+const TAIL_MAX = 2000;
+
 const toEntry = (r: Row): OutboxEntry => ({
   seq: r.seq,
   id: r.id,
@@ -68,6 +71,14 @@ export class SqliteOutbox implements Outbox {
   private readonly now: () => number;
   private readonly leaseTimer: NodeJS.Timeout;
   private readonly stmts;
+  /**
+   * The newest readings, as added by this process, while the clinic has not confirmed them: the
+   * publisher asks for what it just added, and reading those rows back from SQLite cost more than
+   * anything else it does per reading. Every row with `seq >= tailFrom` is here, in order.
+   */
+  private tail: OutboxEntry[] = [];
+  private readonly tailById = new Map<string, OutboxEntry>();
+  private tailFrom: number;
 
   constructor(path: string, options: SqliteOutboxOptions = {}) {
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -153,6 +164,8 @@ export class SqliteOutbox implements Outbox {
       ),
       pruneSeen: this.db.prepare('DELETE FROM seen WHERE seen_at < ?'),
     };
+    const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
+    this.tailFrom = (last.seq ?? 0) + 1;
   }
 
   private takeLease(): void {
@@ -190,43 +203,115 @@ export class SqliteOutbox implements Outbox {
   addMany(entries: readonly NewOutboxEntry[]): boolean[] {
     if (entries.length === 0) return [];
     const now = this.now();
+    // Filled inside the transaction; it reaches the tail only once the transaction committed.
+    const added: OutboxEntry[] = [];
     const insert = this.db.transaction((list: readonly NewOutboxEntry[]) =>
       list.map((entry) => {
         const key = entry.dedupeKey ?? null;
         // Remembering the key is also the check: a key seen before changes nothing.
         if (key !== null && this.stmts.remember.run(key, entry.id, now).changes === 0) return false;
-        return this.stmts.add.run(entry.id, key, entry.topic, entry.payload, now).changes === 1;
+        const result = this.stmts.add.run(entry.id, key, entry.topic, entry.payload, now);
+        if (result.changes !== 1) return false;
+        added.push({
+          seq: Number(result.lastInsertRowid),
+          id: entry.id,
+          topic: entry.topic,
+          payload: entry.payload,
+          state: 'queued',
+          attempts: 0,
+          createdAt: now,
+        });
+        return true;
       }),
     );
     // New readings are fsync'd before this returns (FULL); state changes after them are not
     // (NORMAL): losing one to a power cut only means a reading is sent once more, and the clinic
     // recognises it by id. One fsync per batch instead of three per reading.
     this.db.pragma('synchronous = FULL');
+    let result: boolean[];
     try {
-      return insert.immediate(entries);
+      result = insert.immediate(entries);
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
+    for (const entry of added) {
+      this.tail.push(entry);
+      this.tailById.set(entry.id, entry);
+    }
+    this.trimTail();
+    return result;
+  }
+
+  /**
+   * Keeps the tail short: confirmed readings leave its front, and past `TAIL_MAX` (a clinic away
+   * for long) its older half is left to SQLite.
+   */
+  private trimTail(): void {
+    let drop = 0;
+    const { tail } = this;
+    if (tail.length > TAIL_MAX) drop = tail.length - TAIL_MAX / 2;
+    while (drop < tail.length) {
+      const state = (tail[drop] as OutboxEntry).state;
+      if (state !== 'received' && state !== 'rejected') break;
+      drop++;
+    }
+    if (drop === 0) return;
+    for (const entry of tail.slice(0, drop)) this.tailById.delete(entry.id);
+    this.tailFrom =
+      drop < tail.length ? (tail[drop] as OutboxEntry).seq : (tail.at(-1) as OutboxEntry).seq + 1;
+    this.tail = tail.slice(drop);
   }
 
   nextToPublish(limit: number, afterSeq = 0): OutboxEntry[] {
     if (limit <= 0) return [];
-    return (this.stmts.next.all(afterSeq, limit) as Row[]).map(toEntry);
+    if (afterSeq < this.tailFrom - 1) return (this.stmts.next.all(afterSeq, limit) as Row[]).map(toEntry);
+    const out: OutboxEntry[] = [];
+    for (const entry of this.tail) {
+      if (out.length >= limit) break;
+      if (entry.seq > afterSeq && (entry.state === 'queued' || entry.state === 'published'))
+        out.push({ ...entry });
+    }
+    return out;
   }
 
   markPublished(ids: string | readonly string[]): void {
     const now = this.now();
     const list = typeof ids === 'string' ? [ids] : ids;
-    if (list.length > 0) this.stmts.published.run(now, JSON.stringify(list));
+    if (list.length === 0) return;
+    this.stmts.published.run(now, JSON.stringify(list));
+    for (const id of list) {
+      const entry = this.tailById.get(id);
+      if (entry && (entry.state === 'queued' || entry.state === 'published')) {
+        entry.state = 'published';
+        entry.attempts++;
+      }
+    }
   }
 
   markReceived(ids: readonly string[]): number {
     if (ids.length === 0) return 0;
-    return this.stmts.received.run(this.now(), JSON.stringify(ids)).changes;
+    const now = this.now();
+    const changes = this.stmts.received.run(now, JSON.stringify(ids)).changes;
+    for (const id of ids) {
+      const entry = this.tailById.get(id);
+      if (entry && entry.state !== 'received') {
+        entry.state = 'received';
+        entry.receivedAt = now;
+      }
+    }
+    this.trimTail();
+    return changes;
   }
 
   reject(id: string, code: string, message: string): void {
     this.stmts.reject.run(code, message, id);
+    const entry = this.tailById.get(id);
+    if (entry) {
+      entry.state = 'rejected';
+      entry.rejectCode = code;
+      entry.rejectMessage = message;
+    }
+    this.trimTail();
   }
 
   prune(now: number = this.now()): number {

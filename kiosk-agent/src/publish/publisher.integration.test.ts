@@ -25,13 +25,14 @@ function entry(n: number, pad = 0) {
  * A clinic that records every message on the readings topic and answers each reading in it with a
  * receipt, as the clinic server does.
  */
-async function startClinic(url: string) {
-  const client = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: 'clinic' });
+async function startClinic(url: string, answers = true) {
+  const client = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: `clinic-${answers}` });
   stops.push(() => client.endAsync());
   const messages: unknown[] = [];
   client.on('message', (_topic, payload) => {
     const value = JSON.parse(payload.toString()) as { id: string } | { id: string }[];
     messages.push(value);
+    if (!answers) return;
     const receipts = (Array.isArray(value) ? value : [value]).map((r) => ({
       readingId: r.id,
       status: 'stored' as const,
@@ -40,7 +41,7 @@ async function startClinic(url: string) {
     client.publish(topics.receipts('clinic-1', 'kiosk-1'), JSON.stringify(answer), { qos: 1 });
   });
   await client.subscribeAsync(TOPIC, { qos: 1 });
-  return messages;
+  return Object.assign(messages, { close: () => client.endAsync() });
 }
 
 function startPublisher(url: string, outbox: MemoryOutbox, maxBatch: number) {
@@ -107,5 +108,29 @@ describe('Publisher', () => {
     startPublisher(broker.url, big, 50);
     await waitFor(() => big.stats().pending === 0, { what: 'receipts for the large readings' });
     expect(shape(messages)).toEqual([[10, 11], 12]);
+  });
+
+  it('writes the published state only for readings still without their receipt a moment later', async () => {
+    broker = await startMosquitto();
+    const outbox = new MemoryOutbox();
+    const quick = entry(0);
+    outbox.add(quick);
+    const messages = await startClinic(broker.url);
+    const publisher = startPublisher(broker.url, outbox, 50);
+    await waitFor(() => outbox.stats().pending === 0, { what: 'the receipt' });
+    await new Promise((r) => setTimeout(r, 400));
+    // Queued, then received: one state change, not two.
+    expect(outbox.get(quick.id)).toMatchObject({ state: 'received', attempts: 0 });
+    await publisher.stop();
+    await messages.close();
+
+    const silent = await startClinic(broker.url, false);
+    const slow = entry(1);
+    outbox.add(slow);
+    startPublisher(broker.url, outbox, 50);
+    await waitFor(() => silent.length > 0, { what: 'the reading at the clinic' });
+    expect(outbox.get(slow.id)?.state).toBe('queued');
+    await waitFor(() => outbox.get(slow.id)?.state === 'published', { what: 'the published state' });
+    expect(outbox.get(slow.id)?.attempts).toBe(1);
   });
 });

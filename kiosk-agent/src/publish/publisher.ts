@@ -48,6 +48,9 @@ export function noDelay(client: MqttClient): void {
  */
 const BATCH_CHARS_MAX = READINGS_MESSAGE_BYTES_MAX / 4;
 
+/** How long a PUBACKed reading may wait for its receipt before its `published` state is written. */
+const MARK_PUBLISHED_AFTER_MS = 250;
+
 export class MqttRefusedError extends Error {
   override readonly name = 'MqttRefusedError';
   constructor(
@@ -79,9 +82,16 @@ export class Publisher {
   private cursor = 0;
   /** Readings to send again because their receipt did not come in time. */
   private readonly resend: string[] = [];
-  /** PUBACKed ids whose state is written in one transaction per tick. */
-  private readonly published: string[] = [];
-  private publishedSoon: NodeJS.Immediate | undefined;
+  /**
+   * PUBACKed readings whose `published` state is not written yet. It is written a moment later, for
+   * those still without their receipt then: usually the receipt is quicker, and the reading goes
+   * from queued to received with one write instead of two (the SD card of a small board wears
+   * with every write). The state only tells the kiosk page what is on its way; nothing depends on
+   * it being on disk.
+   */
+  private readonly unmarked = new Set<string>();
+  private markSoon: NodeJS.Timeout | undefined;
+  private pumpSoon: NodeJS.Immediate | undefined;
   private loop: Promise<void> | undefined;
   private receiptTimer: NodeJS.Timeout | undefined;
   connected = false;
@@ -129,6 +139,8 @@ export class Publisher {
   async stop(): Promise<void> {
     this.abort.abort();
     clearInterval(this.receiptTimer);
+    clearImmediate(this.pumpSoon);
+    this.markPublished();
     const client = this.client;
     if (client) {
       // A clean goodbye: the retained status says offline, as the last will would have.
@@ -324,7 +336,6 @@ export class Publisher {
   }
 
   private send(client: MqttClient, entries: OutboxEntry[]): void {
-    const { outbox } = this.options;
     const token = {};
     this.messagesInFlight.add(token);
     for (const entry of entries) this.inFlight.add(entry.id);
@@ -341,16 +352,24 @@ export class Publisher {
       const now = Date.now();
       for (const entry of entries) {
         this.awaitingReceipt.set(entry.id, now);
-        this.published.push(entry.id);
+        this.unmarked.add(entry.id);
       }
-      this.publishedSoon ??= setImmediate(() => {
-        this.publishedSoon = undefined;
-        outbox.markPublished(this.published.splice(0));
-        // PUBACKs arrive in bursts (one socket read holds many): one outbox query refills the
-        // window for all of them, rather than one query per acknowledgement.
+      this.markSoon ??= setTimeout(() => this.markPublished(), MARK_PUBLISHED_AFTER_MS).unref();
+      // PUBACKs arrive in bursts (one socket read holds many): one outbox query refills the
+      // window for all of them, rather than one query per acknowledgement.
+      this.pumpSoon ??= setImmediate(() => {
+        this.pumpSoon = undefined;
         this.pump();
       });
     });
+  }
+
+  private markPublished(): void {
+    clearTimeout(this.markSoon);
+    this.markSoon = undefined;
+    if (this.unmarked.size === 0) return;
+    this.options.outbox.markPublished([...this.unmarked]);
+    this.unmarked.clear();
   }
 
   private onReceipts(topic: string, payload: Buffer): void {
@@ -366,6 +385,7 @@ export class Publisher {
     for (const receipt of message.receipts) {
       if (receipt.readingId === null) continue;
       this.awaitingReceipt.delete(receipt.readingId);
+      this.unmarked.delete(receipt.readingId);
       if (receipt.status === 'rejected') {
         outbox.reject(receipt.readingId, receipt.code ?? 'REJECTED', receipt.message ?? '');
         this.options.onRejected?.(receipt.readingId, receipt.code ?? 'REJECTED', receipt.message ?? '');

@@ -809,9 +809,11 @@ const OTHER_FLAGS: readonly FlagDefinition[] = [
   {
     code: 'time.no-device-clock',
     severity: 'normal',
+    // Plain ASCII: this message rides in nearly every scale reading, and one typographic apostrophe
+    // made the whole reading a two-byte string, slower to serialise, store and send at every hop.
     message: {
       id: 'Alat tidak mengirim waktu; dipakai waktu kiosk saat data diterima.',
-      en: 'The device sent no time; the kiosk’s receive time is used.',
+      en: "The device sent no time; the kiosk's receive time is used.",
     },
     raisedWhen: 'The device sent no time stamp.',
   },

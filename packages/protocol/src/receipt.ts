@@ -21,7 +21,11 @@ export const Receipt = z
   .strict();
 export type Receipt = z.infer<typeof Receipt>;
 
-/** The payload on a kiosk's receipts topic: receipts are batched, in the order the readings came. */
+/**
+ * The payload on a kiosk's receipts topic: receipts are batched, one per reading (or one without an
+ * id for a message the clinic could not read). A kiosk matches them by `readingId`, not by
+ * position: rejections found on arrival come before the readings committed with them.
+ */
 export const ReceiptMessage = z
   .object({
     receipts: z.array(Receipt).min(1).max(10_000),

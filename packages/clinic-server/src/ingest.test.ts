@@ -22,9 +22,30 @@ afterEach(async () => {
   await broker?.close();
 });
 
+/** An ingest on an embedded broker, and a kiosk that sends a payload and collects the receipts. */
+async function setUp(store: ClinicStore = openSqliteStore(':memory:')) {
+  broker = await startEmbeddedBroker({ port: 0 });
+  const server = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'ingest' });
+  const kiosk = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'kiosk' });
+  clients.push(server, kiosk);
+  const ingest = new Ingest({ client: server, store, log: pino({ level: 'silent' }) });
+  await ingest.start();
+  const receipts: Receipt[] = [];
+  kiosk.on('message', (_t, p) => receipts.push(...ReceiptMessage.parse(JSON.parse(p.toString())).receipts));
+  await kiosk.subscribeAsync(topics.receipts('clinic-1', 'kiosk-1'), { qos: 1 });
+  const send = async (payload: string, count: number) => {
+    const before = receipts.length;
+    await kiosk.publishAsync(topics.readings('clinic-1', 'kiosk-1'), payload, { qos: 1 });
+    await ingest.drain();
+    for (let i = 0; receipts.length < before + count && i < 100; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    return receipts.slice(before);
+  };
+  return { store, ingest, kiosk, receipts, send };
+}
+
 describe('ingest', () => {
   it('stores the rest of a batch and rejects only the reading the record refuses', async () => {
-    broker = await startEmbeddedBroker({ port: 0 });
     const real = openSqliteStore(':memory:');
     const poison = bpReading();
     // The real record, except that it refuses one reading, as a constraint of a future schema might.
@@ -36,15 +57,7 @@ describe('ingest', () => {
         },
       },
     });
-    const server = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'ingest' });
-    const kiosk = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'kiosk' });
-    clients.push(server, kiosk);
-    const ingest = new Ingest({ client: server, store, log: pino({ level: 'silent' }) });
-    await ingest.start();
-    const receipts: Receipt[] = [];
-    kiosk.on('message', (_t, p) => receipts.push(...ReceiptMessage.parse(JSON.parse(p.toString())).receipts));
-    await kiosk.subscribeAsync(topics.receipts('clinic-1', 'kiosk-1'), { qos: 1 });
-
+    const { ingest, kiosk, receipts } = await setUp(store);
     const good = [bpReading(), bpReading()];
     const topic = topics.readings('clinic-1', 'kiosk-1');
     await Promise.all(
@@ -71,28 +84,6 @@ describe('ingest', () => {
 });
 
 describe('ingest of batches (several readings in one message)', () => {
-  async function setUp() {
-    broker = await startEmbeddedBroker({ port: 0 });
-    const store = openSqliteStore(':memory:');
-    const server = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'ingest' });
-    const kiosk = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: 'kiosk' });
-    clients.push(server, kiosk);
-    const ingest = new Ingest({ client: server, store, log: pino({ level: 'silent' }) });
-    await ingest.start();
-    const receipts: Receipt[] = [];
-    kiosk.on('message', (_t, p) => receipts.push(...ReceiptMessage.parse(JSON.parse(p.toString())).receipts));
-    await kiosk.subscribeAsync(topics.receipts('clinic-1', 'kiosk-1'), { qos: 1 });
-    const send = async (payload: string, count: number) => {
-      const before = receipts.length;
-      await kiosk.publishAsync(topics.readings('clinic-1', 'kiosk-1'), payload, { qos: 1 });
-      await ingest.drain();
-      for (let i = 0; receipts.length < before + count && i < 100; i++)
-        await new Promise((r) => setTimeout(r, 20));
-      return receipts.slice(before);
-    };
-    return { store, ingest, send };
-  }
-
   it('answers every reading of a batch by id, in order, and rejects only the bad ones', async () => {
     const { store, ingest, send } = await setUp();
     const [a, b, c] = [bpReading(), bpReading(), bpReading()];

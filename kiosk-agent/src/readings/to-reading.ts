@@ -1,7 +1,9 @@
 import { type DeviceMeasurement, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import {
   type MeasurementRejectedError,
+  type NormalizeContext,
   normalize,
+  type ReadingIdentity,
   type RuleOptions,
   toReading as screeningToReading,
 } from '@klinik-desa/screening';
@@ -28,21 +30,23 @@ export type ReadingResult = { ok: true; reading: Reading } | { ok: false; error:
  * and control-solution tests come back as typed rejections: they are not patient readings.
  */
 export function toReading(m: DeviceMeasurement, ctx: ReadingContext): ReadingResult {
-  const normalized = normalize(m, {
-    receivedAt: ctx.receivedAt,
-    ...(ctx.timeZone ? { timeZone: ctx.timeZone } : {}),
-    ...(ctx.glucoseContext ? { glucoseContext: ctx.glucoseContext } : {}),
-    ...(ctx.patient ? { patient: ctx.patient } : {}),
-    ...(ctx.rules ? { rules: ctx.rules } : {}),
-  });
+  // Built by assignment rather than conditional spreads, which V8 copies on a slow path: this runs
+  // for every reading.
+  const options: NormalizeContext = { receivedAt: ctx.receivedAt };
+  if (ctx.timeZone) options.timeZone = ctx.timeZone;
+  if (ctx.glucoseContext) options.glucoseContext = ctx.glucoseContext;
+  if (ctx.patient) options.patient = ctx.patient;
+  if (ctx.rules) options.rules = ctx.rules;
+  const normalized = normalize(m, options);
   if (!normalized.ok) return normalized;
-  const reading = screeningToReading(normalized.reading, {
+  const identity: ReadingIdentity = {
     id: newUuidV7(ctx.receivedAt.getTime()),
     clinicId: ctx.clinicId,
     kioskId: ctx.kioskId,
     device: { id: ctx.deviceId, protocol: ctx.protocol },
-    ...(ctx.sessionId ? { sessionId: ctx.sessionId } : {}),
-    ...(ctx.patientId ? { patientId: ctx.patientId } : {}),
-  });
+  };
+  if (ctx.sessionId) identity.sessionId = ctx.sessionId;
+  if (ctx.patientId) identity.patientId = ctx.patientId;
+  const reading = screeningToReading(normalized.reading, identity);
   return { ok: true, reading };
 }

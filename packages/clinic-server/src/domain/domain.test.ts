@@ -11,7 +11,7 @@ import {
 } from './acl.js';
 import { decodeCursor, encodeCursor, pageOf } from './cursor.js';
 import { RateLimiter } from './rate-limit.js';
-import { bindReading, nameKey, observationsOf, referralFlags, worstSeverity } from './readings.js';
+import { bindReading, nameKey, observationsOf, referralFlags, utc, worstSeverity } from './readings.js';
 import { grantScopes } from './scopes.js';
 import { hashSecret, verifySecret } from './secrets.js';
 
@@ -151,5 +151,14 @@ describe('scopes', () => {
     expect(grantScopes('partner', 'patient.read fhir.read')).toEqual(['patient.read', 'fhir.read']);
     expect(() => grantScopes('kiosk', 'kiosk.admin')).toThrow(/may not have scope/);
     expect(() => grantScopes('admin', 'everything')).toThrow(/unknown scope/);
+  });
+});
+
+describe('utc', () => {
+  it('gives every instant in the canonical UTC form, and the canonical form unchanged', () => {
+    expect(utc('2026-11-23T09:14:00.000Z')).toBe('2026-11-23T09:14:00.000Z');
+    expect(utc('2026-11-23T16:14:00+07:00')).toBe('2026-11-23T09:14:00.000Z');
+    expect(utc('2026-11-23T09:14:00Z')).toBe('2026-11-23T09:14:00.000Z');
+    expect(utc('2026-11-23T09:14:00.5Z')).toBe('2026-11-23T09:14:00.500Z');
   });
 });

@@ -4,7 +4,7 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import { MemoryOutbox } from '../outbox/memory-outbox.js';
-import { Publisher } from './publisher.js';
+import { Publisher, READINGS_IN_FLIGHT_MAX } from './publisher.js';
 
 const TOPIC = topics.readings('clinic-1', 'kiosk-1');
 let broker: MosquittoBroker | undefined;
@@ -44,7 +44,7 @@ async function startClinic(url: string, answers = true) {
   return Object.assign(messages, { close: () => client.endAsync() });
 }
 
-function startPublisher(url: string, outbox: MemoryOutbox, maxBatch: number) {
+function startPublisher(url: string, outbox: MemoryOutbox, maxBatch: number, maxInFlight = 2) {
   const publisher = new Publisher({
     url,
     protocolVersion: 5,
@@ -52,7 +52,7 @@ function startPublisher(url: string, outbox: MemoryOutbox, maxBatch: number) {
     kioskId: 'kiosk-1',
     outbox,
     log: createLogger('silent'),
-    maxInFlight: 2,
+    maxInFlight,
     maxBatch,
     receiptTimeoutMs: 30_000,
     reconnectMinMs: 50,
@@ -132,5 +132,24 @@ describe('Publisher', () => {
     expect(outbox.get(slow.id)?.state).toBe('queued');
     await waitFor(() => outbox.get(slow.id)?.state === 'published', { what: 'the published state' });
     expect(outbox.get(slow.id)?.attempts).toBe(1);
+  });
+
+  it('holds at most 2000 readings in flight, whatever the window and the batch size', async () => {
+    broker = await startMosquitto({ extraConfig: ['max_inflight_messages 1000'] });
+    const messages = await startClinic(broker.url);
+    const outbox = new MemoryOutbox();
+    outbox.addMany(Array.from({ length: 5000 }, (_, i) => entry(i)));
+    const asked: number[] = [];
+    const nextToPublish = outbox.nextToPublish.bind(outbox);
+    outbox.nextToPublish = (limit, afterSeq) => {
+      asked.push(limit);
+      return nextToPublish(limit, afterSeq);
+    };
+    // A window of 200 batches of 50 would be 10,000 readings at once.
+    startPublisher(broker.url, outbox, 50, 200);
+    await waitFor(() => outbox.stats().pending === 0, { what: 'receipts for all 5000', timeoutMs: 30_000 });
+    expect(asked[0]).toBe(READINGS_IN_FLIGHT_MAX);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(READINGS_IN_FLIGHT_MAX);
+    expect(messages.flat()).toHaveLength(5000);
   });
 });

@@ -48,6 +48,13 @@ export function noDelay(client: MqttClient): void {
  */
 const BATCH_CHARS_MAX = READINGS_MESSAGE_BYTES_MAX / 4;
 
+/**
+ * Readings without their PUBACK at most, whatever the window and batch size: a kiosk catching up
+ * on a backlog would otherwise hold window × batch payloads in memory at once (10,000 readings,
+ * about 7 MB, with a window of 200).
+ */
+export const READINGS_IN_FLIGHT_MAX = 2000;
+
 /** How long a PUBACKed reading may wait for its receipt before its `published` state is written. */
 const MARK_PUBLISHED_AFTER_MS = 250;
 
@@ -295,7 +302,9 @@ export class Publisher {
       const messages: OutboxEntry[][] = [];
       let current: OutboxEntry[] = [];
       let chars = 0;
+      let budget = READINGS_IN_FLIGHT_MAX - this.inFlight.size;
       const take = (entry: OutboxEntry): boolean => {
+        if (budget <= 0) return false;
         const first = current[0];
         if (
           first &&
@@ -310,6 +319,7 @@ export class Publisher {
         if (current.length === 0 && messages.length >= room) return false;
         current.push(entry);
         chars += entry.payload.length + 1;
+        budget--;
         return true;
       };
       // Readings whose receipt did not come in time go first: they are the oldest.
@@ -321,7 +331,7 @@ export class Publisher {
         }
         this.resend.shift();
       }
-      const wanted = (room - messages.length) * maxBatch - current.length;
+      const wanted = Math.min((room - messages.length) * maxBatch - current.length, budget);
       if (wanted > 0) {
         for (const entry of outbox.nextToPublish(wanted, this.cursor)) {
           if (!take(entry)) break;

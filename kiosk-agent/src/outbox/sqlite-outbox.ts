@@ -265,11 +265,19 @@ export class SqliteOutbox implements Outbox {
   nextToPublish(limit: number, afterSeq = 0): OutboxEntry[] {
     if (limit <= 0) return [];
     if (afterSeq < this.tailFrom - 1) return (this.stmts.next.all(afterSeq, limit) as Row[]).map(toEntry);
+    const { tail } = this;
+    // The tail is in seq order: find the first entry after the cursor by bisection.
+    let low = 0;
+    let high = tail.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((tail[mid] as OutboxEntry).seq <= afterSeq) low = mid + 1;
+      else high = mid;
+    }
     const out: OutboxEntry[] = [];
-    for (const entry of this.tail) {
-      if (out.length >= limit) break;
-      if (entry.seq > afterSeq && (entry.state === 'queued' || entry.state === 'published'))
-        out.push({ ...entry });
+    for (let i = low; i < tail.length && out.length < limit; i++) {
+      const entry = tail[i] as OutboxEntry;
+      if (entry.state === 'queued' || entry.state === 'published') out.push({ ...entry });
     }
     return out;
   }

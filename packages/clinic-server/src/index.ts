@@ -42,4 +42,4 @@ export type {
   PageRequest,
   TokenRecord,
 } from './store/store.js';
-export { createMessageChecker, createReadingChecker, MAX_READING_BYTES } from './validation.js';
+export { type Checked, createMessageChecker, MAX_READING_BYTES } from './validation.js';

@@ -98,12 +98,3 @@ export function createMessageChecker(): (topic: string, payload: Uint8Array) => 
     return value.map((item) => checkOne(topic, address, item));
   };
 }
-
-/** Checks the payload of a message that must hold exactly one reading. */
-export function createReadingChecker(): (topic: string, payload: Uint8Array) => Checked {
-  const check = createMessageChecker();
-  return (topic, payload) => {
-    if (looksLikeBatch(payload)) return rejected(null, 'SCHEMA', 'expected one reading, not a batch');
-    return check(topic, payload)[0] as Checked;
-  };
-}

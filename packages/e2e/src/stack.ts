@@ -14,6 +14,7 @@ import {
   waitFor,
 } from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
+import { afterEach } from 'vitest';
 
 export interface StackOptions {
   mqttVersion: 4 | 5;
@@ -157,6 +158,22 @@ export class Stack {
 }
 
 /** A&D lines for one person weighed: settling, the stable line repeated, stepping off. */
+/**
+ * Stops each test's stack after the test, also when it failed half-way through starting. Call it
+ * in a describe block; in each test, `const stack = track(new Stack({...}))`, then start it.
+ */
+export function stackPerTest(): (stack: Stack) => Stack {
+  let current: Stack | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return (stack) => {
+    current = stack;
+    return stack;
+  };
+}
+
 export function weighing(kg: number, repeats = 4): string {
   const field = (v: number) => `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(2).padStart(8, '0')}`;
   const line = (h: string, v: number) => `${h},${field(v)} kg\r\n`;

@@ -1,42 +1,40 @@
 import type { KioskCredentials, Patient, Screening } from '@klinik-desa/protocol';
 import { ApiTestClient, createAdminClient } from '@klinik-desa/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Stack, weighing } from '../src/stack.js';
+import { describe, expect, it } from 'vitest';
+import { Stack, stackPerTest, weighing } from '../src/stack.js';
 
 describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
-  let stack: Stack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
+  const track = stackPerTest();
 
   it('opens the screening on the server, files the readings under it, and finishes it', async () => {
     let admin: ApiTestClient | undefined;
     let kiosk: KioskCredentials | undefined;
     let patient: Patient | undefined;
-    stack = new Stack({
-      mqttVersion: 5,
-      beforeAgent: async (s) => {
-        const creds = createAdminClient(s.clinicDb);
-        admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
-        const registered = await admin.request<KioskCredentials>('POST', '/kiosks', {
-          clinicId: 'clinic-1',
-          kioskId: 'kiosk-1',
-        });
-        expect(registered.status).toBe(201);
-        kiosk = registered.body;
-        const created = await admin.request<Patient>('POST', '/patients', {
-          name: 'Siti Aminah',
-          birthDate: '1979-04-12',
-          sex: 'female',
-        });
-        expect(created.status).toBe(201);
-        patient = created.body;
-      },
-      extraYaml: (s) => [
-        `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
-      ],
-    });
+    const stack = track(
+      new Stack({
+        mqttVersion: 5,
+        beforeAgent: async (s) => {
+          const creds = createAdminClient(s.clinicDb);
+          admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
+          const registered = await admin.request<KioskCredentials>('POST', '/kiosks', {
+            clinicId: 'clinic-1',
+            kioskId: 'kiosk-1',
+          });
+          expect(registered.status).toBe(201);
+          kiosk = registered.body;
+          const created = await admin.request<Patient>('POST', '/patients', {
+            name: 'Siti Aminah',
+            birthDate: '1979-04-12',
+            sex: 'female',
+          });
+          expect(created.status).toBe(201);
+          patient = created.body;
+        },
+        extraYaml: (s) => [
+          `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
+        ],
+      }),
+    );
     await stack.start();
     const api = await stack.apiUrl();
 

@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@klinik-desa/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Stack, weighing } from '../src/stack.js';
+import { describe, expect, it } from 'vitest';
+import { Stack, stackPerTest, weighing } from '../src/stack.js';
 
 /**
  * A USB serial adapter as sysfs shows it, whose tty is a real socat pty: unplugging removes the
@@ -36,23 +36,23 @@ function fakeUsbAdapter(root: string) {
 }
 
 describe('the kiosk agent survives what village kiosks do to it', () => {
-  let stack: Stack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
+  const track = stackPerTest();
 
   it('finds the scale again by its USB ids after it is unplugged and comes back under a new path', async () => {
     let adapter: ReturnType<typeof fakeUsbAdapter> | undefined;
-    stack = new Stack({
-      mqttVersion: 5,
-      deviceYaml: (s) => {
-        adapter ??= fakeUsbAdapter(s.dir);
-        adapter.plug('ttyUSB0', s.pty.agentPath);
-        return '  - { id: scale-1, protocol: ad-scale, usb: { vendorId: "0403", productId: "6001", serialNumber: SCALE-42 } }';
-      },
-      extraYaml: (s) => [`system: { sysfsRoot: "${join(s.dir, 'sys')}", devRoot: "${join(s.dir, 'dev')}" }`],
-    });
+    const stack = track(
+      new Stack({
+        mqttVersion: 5,
+        deviceYaml: (s) => {
+          adapter ??= fakeUsbAdapter(s.dir);
+          adapter.plug('ttyUSB0', s.pty.agentPath);
+          return '  - { id: scale-1, protocol: ad-scale, usb: { vendorId: "0403", productId: "6001", serialNumber: SCALE-42 } }';
+        },
+        extraYaml: (s) => [
+          `system: { sysfsRoot: "${join(s.dir, 'sys')}", devRoot: "${join(s.dir, 'dev')}" }`,
+        ],
+      }),
+    );
     await stack.start();
     expect(stack.agent.output()).toContain(`connected on ${join(stack.dir, 'dev/ttyUSB0')}`);
     stack.write(weighing(66.6));
@@ -78,7 +78,7 @@ describe('the kiosk agent survives what village kiosks do to it', () => {
   });
 
   it('loses and duplicates nothing when killed with SIGKILL at random moments (20 times)', async () => {
-    stack = await new Stack({ mqttVersion: 5, receiptTimeoutSeconds: 2 }).start();
+    const stack = await track(new Stack({ mqttVersion: 5, receiptTimeoutSeconds: 2 })).start();
     const s = stack;
     const written: number[] = [];
     const keptIds = new Set<string>();

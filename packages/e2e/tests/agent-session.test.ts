@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Stack, weighing } from '../src/stack.js';
+import { describe, expect, it } from 'vitest';
+import { Stack, stackPerTest, weighing } from '../src/stack.js';
 
 describe('the kiosk page binds readings to the open screening (local API)', () => {
-  let stack: Stack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
+  const track = stackPerTest();
 
   it('binds readings to the open session, keeps others unassigned, and streams them live', async () => {
-    stack = await new Stack({ mqttVersion: 5 }).start();
+    const stack = await track(new Stack({ mqttVersion: 5 })).start();
     const api = await stack.apiUrl();
 
     const events: string[] = [];

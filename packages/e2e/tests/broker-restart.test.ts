@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Stack, weighing } from '../src/stack.js';
+import { describe, expect, it } from 'vitest';
+import { Stack, stackPerTest, weighing } from '../src/stack.js';
 
 describe('the broker goes away while a scale keeps weighing', () => {
-  let stack: Stack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
+  const track = stackPerTest();
 
   it.each([5, 4] as const)(
     'every reading arrives exactly once after Mosquitto comes back (MQTT %s)',
     async (mqttVersion) => {
-      stack = await new Stack({ mqttVersion, receiptTimeoutSeconds: 3 }).start();
+      const stack = await track(new Stack({ mqttVersion, receiptTimeoutSeconds: 3 })).start();
       const before = [60.1, 61.2];
       const during = [62.3, 63.4, 64.5];
       const after = [65.6];

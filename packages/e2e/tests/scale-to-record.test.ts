@@ -1,20 +1,16 @@
 import { KioskStatus, topics } from '@klinik-desa/protocol';
 import { AGENT_CLI, startTsProcess, waitFor } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Stack, weighing } from '../src/stack.js';
+import { describe, expect, it } from 'vitest';
+import { Stack, stackPerTest, weighing } from '../src/stack.js';
 
 describe.each([5, 4] as const)(
   'a scale on a serial port reaches the clinic record (MQTT %s)',
   (mqttVersion) => {
-    let stack: Stack | undefined;
-    afterEach(async () => {
-      await stack?.stop();
-      stack = undefined;
-    });
+    const track = stackPerTest();
 
     it('stores one reading per weighing, exactly once, and empties the outbox', async () => {
-      stack = await new Stack({ mqttVersion }).start();
+      const stack = await track(new Stack({ mqttVersion })).start();
       const weights = [62.45, 80.1, 49.9];
       for (const kg of weights) stack.write(weighing(kg));
 
@@ -49,7 +45,7 @@ describe.each([5, 4] as const)(
     });
 
     it('counts garbage on the port, keeps running, and still stores the good readings', async () => {
-      stack = await new Stack({ mqttVersion }).start();
+      const stack = await track(new Stack({ mqttVersion })).start();
       const status = await mqtt.connectAsync(stack.broker.url, { protocolVersion: mqttVersion });
       const seen: KioskStatus[] = [];
       status.on('message', (_t, payload) => seen.push(KioskStatus.parse(JSON.parse(payload.toString()))));
@@ -85,16 +81,14 @@ describe.each([5, 4] as const)(
 );
 
 describe('a broker that takes few publishes at a time', () => {
-  let stack: Stack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
+  const track = stackPerTest();
 
   it("keeps to the broker's receive maximum (MQTT 5) and still delivers everything", async () => {
     // Mosquitto announces max_inflight_messages as its receive maximum; the agent is configured
     // for 50 in flight, and must send no more than the broker takes.
-    stack = await new Stack({ mqttVersion: 5, brokerConfig: ['max_inflight_messages 3'] }).start();
+    const stack = await track(
+      new Stack({ mqttVersion: 5, brokerConfig: ['max_inflight_messages 3'] }),
+    ).start();
     const api = await stack.apiUrl();
     const status = await waitFor(async () => {
       const s = (await (await fetch(`${api}/status`)).json()) as {

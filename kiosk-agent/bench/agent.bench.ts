@@ -12,15 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newUuidV7 } from '@klinik-desa/protocol';
 import {
-  AGENT_CLI,
   createPtyPair,
   type PtyPair,
   type RunningProcess,
   repoRoot,
-  SERVER_CLI,
   startMosquitto,
   startProcess,
-  startTsProcess,
   waitFor,
 } from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
@@ -28,6 +25,8 @@ import mqtt from 'mqtt';
 import { SqliteOutbox } from '../src/outbox/sqlite-outbox.js';
 import { toReading } from '../src/readings/to-reading.js';
 
+const AGENT_DIST = `${repoRoot}kiosk-agent/dist/cli.js`;
+const SERVER_DIST = `${repoRoot}packages/clinic-server/dist/cli.js`;
 const dir = mkdtempSync(join(tmpdir(), 'kd-bench-agent-'));
 const line = (kg: number) => `ST,+${kg.toFixed(2).padStart(8, '0')} kg\r\n`;
 /** Consecutive loads 1 kg apart: every line is a new weighing, so every line is a reading. */
@@ -45,6 +44,26 @@ function samplePayload(i: number): string {
 }
 
 async function main() {
+  // Everything is measured on the built agent and clinic server, as they are deployed. Run from
+  // source, tsx's compiler adds tens of megabytes to each process, and its transform names every
+  // function made at run time with a property write, which cost a kiosk a third of the time it
+  // takes to turn a frame into a reading.
+  const pnpmArgs = [
+    '--filter',
+    '@klinik-desa/kiosk-agent...',
+    '--filter',
+    '@klinik-desa/clinic-server...',
+    'run',
+    'build',
+  ];
+  const pnpmPath = process.env['npm_execpath'];
+  const build = pnpmPath
+    ? spawnSync(process.execPath, [pnpmPath, ...pnpmArgs], { cwd: repoRoot, encoding: 'utf8' })
+    : spawnSync('pnpm', pnpmArgs, { cwd: repoRoot, encoding: 'utf8' });
+  if (build.status !== 0)
+    throw new Error(`could not build the agent and the server:\n${build.stdout}${build.stderr}`);
+  const built = (name: string, cli: string, args: string[], flags: string[] = []) =>
+    startProcess(name, process.execPath, [...flags, cli, ...args]);
   const broker = await startMosquitto();
   const running: RunningProcess[] = [];
   const ptys: PtyPair[] = [];
@@ -66,7 +85,7 @@ async function main() {
 
     // 1. End to end through the real processes.
     const clinicDb = join(dir, 'clinic.db');
-    const server = startTsProcess('clinic-server', SERVER_CLI, [
+    const server = built('clinic-server', SERVER_DIST, [
       'start',
       '--db',
       clinicDb,
@@ -101,13 +120,7 @@ async function main() {
         `  - { id: scale-1, protocol: ad-scale, port: "${pty.agentPath}", baudRate: 115200 }`,
       ].join('\n'),
     );
-    const agent = startTsProcess('kiosk-agent', AGENT_CLI, [
-      'start',
-      '--config',
-      config,
-      '--log-level',
-      'warn',
-    ]);
+    const agent = built('kiosk-agent', AGENT_DIST, ['start', '--config', config, '--log-level', 'warn']);
     running.push(agent);
     await new Promise((r) => setTimeout(r, 3000));
     const fd = openSync(pty.devicePath, 'w');
@@ -194,14 +207,6 @@ async function main() {
         ...eight.map((p, i) => `  - { id: scale-${i}, protocol: ad-scale, port: "${p.agentPath}" }`),
       ].join('\n'),
     );
-    // Memory is measured on the built agent, as a kiosk runs it: tsx's compiler in the process
-    // would add tens of megabytes that production never carries.
-    const pnpmArgs = ['--filter', '@klinik-desa/kiosk-agent...', 'run', 'build'];
-    const pnpmPath = process.env['npm_execpath'];
-    const build = pnpmPath
-      ? spawnSync(process.execPath, [pnpmPath, ...pnpmArgs], { cwd: repoRoot, encoding: 'utf8' })
-      : spawnSync('pnpm', pnpmArgs, { cwd: repoRoot, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`could not build the agent:\n${build.stdout}${build.stderr}`);
     // The same kiosk twice: with Node's defaults, and with the flags the systemd unit in
     // docs/deployment.md sets for small boards (a 1 MB young generation, one V8 helper thread).
     const measureRss = async (flags: string[], outboxFile: string): Promise<number> => {
@@ -212,13 +217,7 @@ async function main() {
           `outbox: { path: "${outboxFile}" }`,
         ),
       );
-      const proc = startProcess('kiosk-agent-8', process.execPath, [
-        ...flags,
-        `${repoRoot}kiosk-agent/dist/cli.js`,
-        'start',
-        '--config',
-        config,
-      ]);
+      const proc = built('kiosk-agent-8', AGENT_DIST, ['start', '--config', config], flags);
       running.push(proc);
       const [, api] = await proc.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/);
       for (const p of eight) {

@@ -7,11 +7,25 @@ import { ConfigError } from '../errors.js';
 import { bpReading } from '../testing/fixtures.js';
 import { describeStoreContract } from './contract.suite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { applyWritePragmas, openSqliteStore } from './sqlite-store.js';
 
 describeStoreContract('SQLite', async () => {
   const store = openSqliteStore(':memory:');
   return { store, done: () => store.close() };
+});
+
+describe('SQLite durability', () => {
+  it('syncs every commit to disk, since a receipt sent after it lets the kiosk forget the reading', () => {
+    const db = new Database(join(mkdtempSync(join(tmpdir(), 'kd-sync-')), 'clinic.db'));
+    try {
+      applyWritePragmas(db);
+      // 2 is FULL; NORMAL (1) in WAL mode syncs only at checkpoints, so a power cut loses commits.
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe('SQLite migrations', () => {

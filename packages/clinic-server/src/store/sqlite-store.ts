@@ -16,17 +16,26 @@ export function openSqliteStore(path: string, options: { readonly?: boolean } = 
   const db = new Database(path, { readonly: options.readonly ?? false });
   if (!options.readonly) {
     if (path !== ':memory:') chmodSync(path, 0o600);
-    db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode survives a process crash; the kiosk keeps every reading until its receipt,
-    // so a power cut between commit and checkpoint costs at most a resend, never a reading.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint syncs the disk, and at
-    // ingest rates they otherwise cost more than the inserts themselves (measured: 26k → 46k rows/s).
-    db.pragma('wal_autocheckpoint = 10000');
+    applyWritePragmas(db);
     migrate(db);
   }
   return new SqlClinicStore(new SqliteExecutor(db));
+}
+
+/**
+ * How the clinic record's file is written. `synchronous = FULL`: a commit is on disk before it
+ * returns, and a kiosk forgets a reading once it has the receipt sent after that commit. With
+ * NORMAL, a commit survives a crash of the server process but not a power cut (the WAL is synced
+ * only at checkpoints), so a clinic PC losing power could lose readings its kiosks had already let
+ * go of.
+ */
+export function applyWritePragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint syncs the disk, and at
+  // ingest rates they otherwise cost more than the inserts themselves (measured: 26k → 46k rows/s).
+  db.pragma('wal_autocheckpoint = 10000');
 }
 
 function migrate(db: Database.Database): void {

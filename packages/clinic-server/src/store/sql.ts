@@ -60,7 +60,10 @@ export class SqliteExecutor implements SqlExecutor {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly inner: SqlExecutor;
 
-  constructor(readonly db: Database.Database) {
+  constructor(
+    readonly db: Database.Database,
+    private readonly hooks: { afterWrite?: () => void; beforeClose?: () => Promise<void> } = {},
+  ) {
     this.cache = new StatementCache(db);
     const cache = this.cache;
     const direct: SqlExecutor = {
@@ -100,10 +103,10 @@ export class SqliteExecutor implements SqlExecutor {
     return this.locked(() => this.inner.get<T>(sql, params));
   }
   run(sql: string, params?: readonly SqlValue[]) {
-    return this.locked(() => this.inner.run(sql, params));
+    return this.locked(() => this.inner.run(sql, params)).finally(() => this.hooks.afterWrite?.());
   }
   exec(sql: string) {
-    return this.locked(() => this.inner.exec(sql));
+    return this.locked(() => this.inner.exec(sql)).finally(() => this.hooks.afterWrite?.());
   }
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.locked(async () => {
@@ -111,6 +114,7 @@ export class SqliteExecutor implements SqlExecutor {
       try {
         const result = await fn(this.inner);
         this.db.exec('COMMIT');
+        this.hooks.afterWrite?.();
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -119,7 +123,10 @@ export class SqliteExecutor implements SqlExecutor {
     });
   }
   async close() {
-    await this.locked(async () => this.db.close());
+    await this.locked(async () => {
+      await this.hooks.beforeClose?.();
+      this.db.close();
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteExecutor } from './sql.js';
 import { SqlClinicStore } from './sql-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /**
  * The clinic record in one SQLite file (WAL). Opened synchronously so the CLI and the server need no
@@ -18,6 +19,15 @@ export function openSqliteStore(path: string, options: { readonly?: boolean } = 
     if (path !== ':memory:') chmodSync(path, 0o600);
     applyWritePragmas(db);
     migrate(db);
+    if (path !== ':memory:') {
+      const checkpointer = new WalCheckpointer(path);
+      return new SqlClinicStore(
+        new SqliteExecutor(db, {
+          afterWrite: () => checkpointer.noteWrite(),
+          beforeClose: () => checkpointer.close(),
+        }),
+      );
+    }
   }
   return new SqlClinicStore(new SqliteExecutor(db));
 }

@@ -8,6 +8,9 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+/** What the checkpoint thread answers to each request. */
+type Outcome = { ok: boolean; result?: CheckpointResult; message?: string };
+
 // Plain CommonJS, run with `eval`: the worker needs no file of its own in src/ or dist/, and
 // gets better-sqlite3 by the path the main thread resolved.
 const WORKER_SOURCE = `
@@ -57,11 +60,7 @@ export class WalCheckpointer {
   private running = false;
   private written = false;
   private closed = false;
-  private readonly waiting: ((outcome: {
-    ok: boolean;
-    result?: CheckpointResult;
-    message?: string;
-  }) => void)[] = [];
+  private readonly waiting: ((outcome: Outcome) => void)[] = [];
   /** Checkpoints finished, and the last one's figures: for status and tests. */
   checkpoints = 0;
   last: CheckpointResult | undefined;
@@ -77,7 +76,7 @@ export class WalCheckpointer {
       workerData: { path, sqlite: sqliteModulePath() },
     });
     this.worker.unref();
-    this.worker.on('message', (outcome: { ok: boolean; result?: CheckpointResult; message?: string }) => {
+    this.worker.on('message', (outcome: Outcome) => {
       this.running = false;
       if (outcome.ok && outcome.result) {
         this.checkpoints++;

@@ -157,7 +157,6 @@ export class Stack {
   }
 }
 
-/** A&D lines for one person weighed: settling, the stable line repeated, stepping off. */
 /**
  * Stops each test's stack after the test, also when it failed half-way through starting. Call it
  * in a describe block; in each test, `const stack = track(new Stack({...}))`, then start it.
@@ -174,6 +173,7 @@ export function stackPerTest(): (stack: Stack) => Stack {
   };
 }
 
+/** A&D lines for one person weighed: settling, the stable line repeated, stepping off. */
 export function weighing(kg: number, repeats = 4): string {
   const field = (v: number) => `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(2).padStart(8, '0')}`;
   const line = (h: string, v: number) => `${h},${field(v)} kg\r\n`;

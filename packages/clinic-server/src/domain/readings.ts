@@ -48,13 +48,13 @@ export function flagsOfValue(flags: readonly Flag[], value: ReadingValue): Flag[
   return flags.filter((f) => f.value === undefined || f.value === value.name);
 }
 
-/** ISO 8601 in UTC, so that times compare as strings in both stores. */
+/** `toISOString`'s form: ISO 8601 in UTC, with milliseconds. */
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
- * The instant in the canonical UTC form (`toISOString`). Kiosks send that form already, and a
- * checked reading holds only real dates, so those are returned as they are: parsing and printing
- * them again, twice per reading, showed in the ingest's CPU profile.
+ * The instant in the canonical UTC form, so that times compare as strings in both stores. Kiosks
+ * send that form already, and a checked reading holds only real dates, so those are returned as
+ * they are: parsing and printing them again, twice per reading, showed in the ingest's CPU profile.
  */
 export function utc(iso: string): string {
   return CANONICAL_UTC.test(iso) ? iso : new Date(iso).toISOString();

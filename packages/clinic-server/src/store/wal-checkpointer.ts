@@ -8,6 +8,14 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+const CODE = 'KD_WAL_CHECKPOINT';
+
+/** A checkpoint that failed, or was asked of a closed thread; the same code as its warnings. */
+export class WalCheckpointError extends Error {
+  override readonly name = 'WalCheckpointError';
+  readonly code = CODE;
+}
+
 /** What the checkpoint thread answers to each request. */
 type Outcome = { ok: boolean; result?: CheckpointResult; message?: string };
 
@@ -83,14 +91,14 @@ export class WalCheckpointer {
         this.last = outcome.result;
       } else {
         // Not fatal: the main connection's own threshold still checkpoints, only on its thread.
-        process.emitWarning(`WAL checkpoint failed: ${outcome.message}`, { code: 'KD_WAL_CHECKPOINT' });
+        process.emitWarning(`WAL checkpoint failed: ${outcome.message}`, { code: CODE });
       }
       for (const resolve of this.waiting.splice(0)) resolve(outcome);
       if (this.written) this.schedule();
     });
     this.worker.on('error', (error) => {
       this.closed = true;
-      process.emitWarning(`WAL checkpoint thread stopped: ${error.message}`, { code: 'KD_WAL_CHECKPOINT' });
+      process.emitWarning(`WAL checkpoint thread stopped: ${error.message}`, { code: CODE });
       for (const resolve of this.waiting.splice(0)) resolve({ ok: false, message: error.message });
     });
   }
@@ -121,11 +129,13 @@ export class WalCheckpointer {
   checkpointNow(): Promise<CheckpointResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
-        reject(new Error('the checkpoint thread is closed'));
+        reject(new WalCheckpointError('the checkpoint thread is closed'));
         return;
       }
       this.waiting.push((outcome) =>
-        outcome.ok && outcome.result ? resolve(outcome.result) : reject(new Error(outcome.message)),
+        outcome.ok && outcome.result
+          ? resolve(outcome.result)
+          : reject(new WalCheckpointError(outcome.message)),
       );
       this.start();
     });

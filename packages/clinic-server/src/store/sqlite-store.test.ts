@@ -69,6 +69,76 @@ describe('SQLite migrations', () => {
     }
   });
 
+  it('give the readings of a version 2 record a rowid, keeping every column and index', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    for (const m of SQLITE_MIGRATIONS.slice(0, 2)) {
+      old.exec(m.sql);
+      old
+        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
+    }
+    const readings = [bpReading(), bpReading(), bpReading()];
+    const insert = old.prepare(
+      'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, patient_id, measured_at, received_at, stored_at, body, assignment, resolved_at, resolved_by, discard_reason, measured_utc, severity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const [i, r] of readings.entries()) {
+      insert.run(
+        r.id,
+        r.clinicId,
+        r.kioskId,
+        r.device.id,
+        r.kind,
+        `patient-${i}`,
+        r.measuredAt,
+        r.receivedAt,
+        r.receivedAt,
+        JSON.stringify(r),
+        i === 2 ? 'discarded' : 'unassigned',
+        i === 2 ? r.receivedAt : null,
+        i === 2 ? 'nurse-1' : null,
+        i === 2 ? 'wrong patient' : null,
+        r.measuredAt,
+        i,
+      );
+    }
+    const columns = (db: Database.Database) =>
+      (db.prepare('PRAGMA table_info(readings)').all() as { name: string }[]).map((c) => c.name);
+    const before = { columns: columns(old), rows: old.prepare('SELECT * FROM readings ORDER BY id').all() };
+    expect(() => old.prepare('SELECT rowid FROM readings').all()).toThrow(/rowid/);
+    old.close();
+
+    const store = openSqliteStore(path);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(columns(db)).toEqual(before.columns);
+      expect(db.prepare('SELECT * FROM readings ORDER BY id').all()).toEqual(before.rows);
+      expect(db.prepare('SELECT rowid FROM readings').all()).toHaveLength(3);
+      const indexes = db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'readings' AND sql IS NOT NULL",
+        )
+        .all()
+        .map((r) => (r as { name: string }).name)
+        .sort();
+      expect(indexes).toEqual([
+        'readings_by_kiosk',
+        'readings_by_patient',
+        'readings_by_screening',
+        'readings_by_session',
+        'readings_unassigned',
+      ]);
+      expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+      expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(3);
+    } finally {
+      db.close();
+    }
+  });
+
   it('refuse a record newer than the server', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
     const db = new Database(path);

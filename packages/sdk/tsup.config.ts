@@ -11,4 +11,8 @@ export default defineConfig({
   // a Node built-in fails the build instead of shipping.
   target: 'es2022',
   platform: 'neutral',
+  // Class names as the source spells them: without this the bundler renames a class that its own
+  // body names (`_KlinikDesaError`) or that shares a name with another (the main entry's
+  // `ClinicClient` became `ClinicClient2`), and an app logging `error.constructor.name` sees that.
+  keepNames: true,
 });

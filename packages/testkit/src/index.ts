@@ -5,6 +5,7 @@ export {
   createAdminClient,
   startClinicServerProcess,
 } from './clinic.js';
+export { JS_RUNTIME_VERSIONS, type JsRuntime, JsRuntimeUnavailableError, jsRuntime } from './js-runtimes.js';
 export { type MosquittoBroker, type MosquittoOptions, mosquittoBinary, startMosquitto } from './mosquitto.js';
 export { freePort, waitFor } from './ports.js';
 export { createTestDatabase, queryDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from './postgres.js';

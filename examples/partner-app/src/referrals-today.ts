@@ -26,6 +26,24 @@ export function localDate(at: Date, timeZone: string): string {
   }).format(at);
 }
 
+/**
+ * The start of a calendar day in a time zone, written with the zone's offset
+ * (`2026-11-23T00:00:00+07:00`). The offset is the one at noon that day: Indonesia's three zones
+ * keep one offset all year, so for them it is exact.
+ */
+export function midnight(day: string, timeZone: string): string {
+  const zoneName =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(`${day}T12:00:00Z`))
+      .find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  return `${day}T00:00:00${zoneName === 'GMT' ? '+00:00' : zoneName.slice(3)}`;
+}
+
+/** The calendar day after `day` (YYYY-MM-DD). */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 const SEVERITY_RANK = { urgent: 0, refer: 1 } as const;
 
 export async function referralsToday(
@@ -34,16 +52,16 @@ export async function referralsToday(
 ): Promise<ReferralRow[]> {
   const timeZone = options.timeZone ?? 'Asia/Jakarta';
   const today = localDate(options.now ?? new Date(), timeZone);
-  // The API has no date filter on referrals (they list oldest first), so every open one is walked
-  // and today's are kept: a clinic has tens of open referrals, not thousands.
-  const todays: Referral[] = [];
-  for await (const referral of client.referrals.list({
-    status: 'open',
-    clinicId: options.clinicId,
-    limit: 200,
-  })) {
-    if (localDate(new Date(referral.createdAt), timeZone) === today) todays.push(referral);
-  }
+  // The server keeps only the day's referrals: from this midnight to the next, in the clinic's zone.
+  const todays = await client.referrals
+    .list({
+      status: 'open',
+      clinicId: options.clinicId,
+      from: midnight(today, timeZone),
+      to: midnight(nextDay(today), timeZone),
+      limit: 200,
+    })
+    .toArray();
   // One lookup per patient, however many referrals they have.
   const patients = new Map<string, Promise<Patient>>();
   const rows = await Promise.all(

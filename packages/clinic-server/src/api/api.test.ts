@@ -302,6 +302,24 @@ describe('a screening from kiosk readings to referrals', () => {
       data: { id: string; severity: string; flag: { code: string } }[];
     };
     expect(referrals.data.map((r) => [r.severity, r.flag.code])).toEqual([['urgent', 'bp.grade-3']]);
+    // A dashboard's calendar day in WIB: `+` is written %2B, and a bare `+` is named as the problem.
+    const madeAt = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const day = (d: string) => `${d}T00:00:00%2B07:00`;
+    const nextDay = new Date(Date.parse(madeAt) + 86_400_000).toISOString().slice(0, 10);
+    const today = await call(
+      t,
+      'GET',
+      `/referrals?patientId=${patient.id}&from=${day(madeAt)}&to=${day(nextDay)}`,
+    );
+    expect((today.json() as { data: unknown[] }).data).toHaveLength(1);
+    const tomorrow = await call(t, 'GET', `/referrals?patientId=${patient.id}&from=${day(nextDay)}`);
+    expect((tomorrow.json() as { data: unknown[] }).data).toHaveLength(0);
+    const bare = expectError(
+      await call(t, 'GET', `/referrals?from=${madeAt}T00:00:00+07:00`),
+      400,
+      'VALIDATION',
+    );
+    expect(bare.message).toMatch(/^querystring\.from: /);
     const ack = await call(t, 'POST', `/referrals/${referrals.data[0]!.id}/acknowledge`, {
       note: 'sent to puskesmas',
     });

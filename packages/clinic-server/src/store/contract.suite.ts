@@ -7,6 +7,11 @@ import type { SqlClinicStore } from './sql-store.js';
 
 const NOW = '2026-11-23T03:00:00.000Z';
 
+/** An instant written in Western Indonesia Time (+07:00), as a clinic dashboard shows it. */
+function wib(at: Date): string {
+  return `${new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, -1)}+07:00`;
+}
+
 async function rejects(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
     () => undefined,
@@ -142,6 +147,49 @@ export function describeStoreContract(
       );
       expect(again).toEqual(first);
       await rejects(store.acknowledgeReferral(newUuidV7(), 'x', undefined, NOW), 'NOT_FOUND');
+    });
+
+    it('lists referrals by when they were made, in any offset, start included and end excluded', async () => {
+      const before = new Date(Date.now() - 1);
+      const r = bpReading({}, [URGENT_BP]);
+      await store.ingestReadings([r]);
+      const after = new Date(Date.now() + 1);
+      const ids = async (query: { from?: string; to?: string }) =>
+        (await store.listReferrals(query, { limit: 500 })).data
+          .filter((x) => x.readingId === r.id)
+          .map((x) => x.flag.code);
+      const made = (await store.listReferrals({}, { limit: 500 })).data.find((x) => x.readingId === r.id)!;
+      expect(await ids({ from: before.toISOString(), to: after.toISOString() })).toEqual(['bp.grade-3']);
+      // The same instants written in WIB (+07:00), as a dashboard in Jakarta would send them.
+      expect(await ids({ from: wib(before), to: wib(after) })).toEqual(['bp.grade-3']);
+      expect(await ids({ from: made.createdAt })).toEqual(['bp.grade-3']);
+      expect(await ids({ to: made.createdAt })).toEqual([]);
+      expect(await ids({ from: after.toISOString() })).toEqual([]);
+      expect(await ids({ to: before.toISOString() })).toEqual([]);
+    });
+
+    it('lists screenings by when they were opened', async () => {
+      const patient = await store.createPatient(
+        { nik: nik(40), name: 'Made Wirawan', birthDate: '1970-02-03', sex: 'male' },
+        newUuidV7(),
+        NOW,
+      );
+      const open = (at: string) =>
+        store.createScreening(
+          { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-dates', practitioner: null },
+          newUuidV7(),
+          at,
+        );
+      const lateEvening = await open('2026-11-22T16:59:59.999Z'); // 23:59:59.999 WIB on the 22nd
+      const earlyMorning = await open('2026-11-22T17:00:00.000Z'); // 00:00 WIB on the 23rd
+      const listed = async (query: { from?: string; to?: string }) =>
+        (await store.listScreenings({ kioskId: 'kiosk-dates', ...query }, { limit: 100 })).data.map(
+          (x) => x.id,
+        );
+      const wibDay = { from: '2026-11-23T00:00:00+07:00', to: '2026-11-24T00:00:00+07:00' };
+      expect(await listed(wibDay)).toEqual([earlyMorning.id]);
+      expect(await listed({ to: wibDay.from })).toEqual([lateEvening.id]);
+      expect(await listed({})).toEqual([lateEvening.id, earlyMorning.id]);
     });
 
     it('registers patients once per NIK, finds them by NIK or name and birth date, page by page', async () => {

@@ -615,6 +615,8 @@ export class SqlClinicStore implements ClinicStore {
       ['kiosk_id = ?', query.kioskId],
       ['status = ?', query.status],
       ['fwd_status = ?', query.forwarding],
+      ['opened_at >= ?', query.from === undefined ? undefined : utc(query.from)],
+      ['opened_at < ?', query.to === undefined ? undefined : utc(query.to)],
     ]);
     const rows = await this.db.all<ScreeningRow>(
       `SELECT ${SCREENING_COLUMNS} FROM screenings WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
@@ -796,6 +798,8 @@ export class SqlClinicStore implements ClinicStore {
       ['clinic_id = ?', query.clinicId],
       ['patient_id = ?', query.patientId],
       ['screening_id = ?', query.screeningId],
+      ['created_at >= ?', query.from === undefined ? undefined : utc(query.from)],
+      ['created_at < ?', query.to === undefined ? undefined : utc(query.to)],
     ]);
     const rows = await this.db.all<ReferralRow>(
       `SELECT * FROM referrals WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,

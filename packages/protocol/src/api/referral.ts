@@ -35,6 +35,8 @@ export const ReferralListQuery = z
     clinicId: ClinicId.optional(),
     patientId: OpaqueId.optional(),
     screeningId: OpaqueId.optional(),
+    from: DateTime.optional().describe('createdAt at or after'),
+    to: DateTime.optional().describe('createdAt before'),
   })
   .strict();
 export type ReferralListQuery = z.infer<typeof ReferralListQuery>;

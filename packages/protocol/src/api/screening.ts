@@ -114,6 +114,8 @@ export const ScreeningListQuery = z
     kioskId: KioskId.optional(),
     status: ScreeningStatus.optional(),
     forwarding: ForwardingStatus.optional(),
+    from: DateTime.optional().describe('openedAt at or after'),
+    to: DateTime.optional().describe('openedAt before'),
   })
   .strict();
 export type ScreeningListQuery = z.infer<typeof ScreeningListQuery>;

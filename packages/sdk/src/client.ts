@@ -77,7 +77,7 @@ export interface RequestOptions {
 
 /** One API operation, as a resource method describes it to the client. */
 export interface Endpoint<K extends SchemaName> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** The route as documented, e.g. `/patients/{id}`: what errors and logs name. */
   route: string;
   /** The path with its parameters filled in and escaped. */

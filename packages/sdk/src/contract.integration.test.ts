@@ -123,6 +123,29 @@ describe('patients', () => {
     expect(conflict.headers.get('x-request-id')).toBe(conflict.requestId);
   });
 
+  it("adds an IHS number later, and refuses a NIK that is already another patient's", async () => {
+    const first = await kiosk.patients.create({
+      nik: nik(400),
+      name: 'Komang Ayu',
+      birthDate: '1991-02-03',
+      sex: 'female',
+    });
+    const second = await kiosk.patients.create({
+      name: 'Komang Ayu',
+      birthDate: '1991-02-03',
+      sex: 'female',
+    });
+    const linked = await partner.patients.update(first.id, { ihsNumber: 'P02478375538' });
+    expect(linked).toEqual({ ...first, ihsNumber: 'P02478375538' });
+    await expect(partner.patients.retrieve(first.id)).resolves.toEqual(linked);
+    const error = await caught(partner.patients.update(second.id, { nik: nik(400) }));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ code: 'PATIENT_EXISTS', status: 409, details: { patientId: first.id } });
+    await expect(partner.patients.update(first.id, { nik: '1234' })).rejects.toMatchObject({
+      code: 'INVALID_NIK',
+    });
+  });
+
   it('gives NotFoundError for an unknown patient id', async () => {
     const error = await caught(partner.patients.retrieve(newUuidV7()));
     expect(error).toBeInstanceOf(NotFoundError);

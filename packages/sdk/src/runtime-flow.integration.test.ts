@@ -111,6 +111,7 @@ describe.each(['node', 'deno', 'bun'] as const)('the built SDK in %s', (runtime)
       runtime,
       misnamedExports: [],
       patient: { name: 'Siti Rahayu', nik: true, ihsNumber: null },
+      updated: 'P02478375538',
       foundByNik: true,
       unknownNik: null,
       conflict: failure(['ConflictError', 'KlinikDesaError'], 'PATIENT_EXISTS', 409),

@@ -64,7 +64,7 @@ async function token(clientId: string, secret: string, scope?: string): Promise<
 
 function call(
   bearer: string | undefined,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PATCH',
   url: string,
   payload?: unknown,
   headers = {},
@@ -216,11 +216,40 @@ describe('patients', () => {
     expectError(await call(t, 'GET', '/patients/01a20650-802b-7611-80f8-96a42a6e0407'), 404, 'NOT_FOUND');
   });
 
+  it('changes only the fields a PATCH gives, and says what a PATCH must hold', async () => {
+    const t = await client('partner');
+    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(5))).json());
+    const changed = await call(t, 'PATCH', `/patients/${patient.id}`, { ihsNumber: 'P02478375538' });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toEqual({ ...patient, ihsNumber: 'P02478375538' });
+    const empty = expectError(await call(t, 'PATCH', `/patients/${patient.id}`, {}), 400, 'VALIDATION');
+    expect(empty.message).toBe('body: give at least one field to change');
+    const unknown = expectError(
+      await call(t, 'PATCH', `/patients/${patient.id}`, { createdAt: '2020-01-01T00:00:00Z' }),
+      400,
+      'VALIDATION',
+    );
+    expect(unknown.message).toMatch(/createdAt/);
+    const other = Patient.parse((await call(t, 'POST', '/patients', newPatient(6))).json());
+    const taken = expectError(
+      await call(t, 'PATCH', `/patients/${patient.id}`, { nik: other.nik }),
+      409,
+      'PATIENT_EXISTS',
+    );
+    expect(taken.details).toEqual({ patientId: other.id });
+    expectError(
+      await call(t, 'PATCH', '/patients/01a20650-802b-7611-80f8-96a42a6e0407', { name: 'X' }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
   it('writes who read or changed a patient to the audit log', async () => {
     const t = await client('partner');
     const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(2))).json());
     await call(t, 'GET', `/patients/${patient.id}`);
     await call(t, 'POST', '/patients/search', { nik: nik(2) });
+    await call(t, 'PATCH', `/patients/${patient.id}`, { ihsNumber: 'P02478375538' });
     // Entries are written in batches; closing the API writes what is pending.
     await app.close();
     await build();
@@ -234,6 +263,7 @@ describe('patients', () => {
       ['partner.test', 'create', patient.id],
       ['partner.test', 'read', patient.id],
       ['partner.test', 'search', patient.id],
+      ['partner.test', 'update', patient.id],
     ]);
   });
 });

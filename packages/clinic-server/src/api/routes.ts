@@ -19,6 +19,7 @@ import {
   Patient,
   PatientCreate,
   PatientSearch,
+  PatientUpdate,
   Reading,
   ReadingAssign,
   ReadingDiscard,
@@ -184,6 +185,28 @@ export function registerRoutes(
       const patient = await store.getPatient(request.params.id);
       if (!patient) throw notFound('patient', request.params.id);
       await audit(request, 'read', 'patient', patient.id);
+      return patient;
+    },
+  );
+
+  app.patch(
+    '/patients/:id',
+    {
+      config: { scope: 'patient.write' },
+      schema: {
+        tags: ['patients'],
+        summary: 'Change a patient',
+        description:
+          'Changes only the fields given: the IHS number once the clinic has it (a screening of a patient without one is not ready for SATUSEHAT; queue it again with POST /screenings/{id}/forward after this), or a name, birth date, sex or NIK typed wrong. `null` removes a wrong NIK or IHS number. A NIK registered to another patient answers 409 PATIENT_EXISTS with that patientId.',
+        security: security('patient.write'),
+        params: IdParams,
+        body: PatientUpdate,
+        response: { 200: Patient, ...errorResponses(...COMMON_ERRORS, 404, 409) },
+      },
+    },
+    async (request) => {
+      const patient = await store.updatePatient(request.params.id, request.body);
+      await audit(request, 'update', 'patient', patient.id);
       return patient;
     },
   );

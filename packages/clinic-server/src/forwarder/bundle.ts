@@ -16,7 +16,7 @@ export function screeningForFhir(
   if (!patient.ihsNumber) {
     throw new ClinicError(
       'FHIR_NOT_READY',
-      `patient ${patient.id} has no SATUSEHAT IHS number yet: register it with ihsNumber`,
+      `patient ${patient.id} has no SATUSEHAT IHS number yet: set it with PATCH /patients/${patient.id} {"ihsNumber": …}, then POST /screenings/${screening.id}/forward`,
       { patientId: patient.id },
     );
   }

@@ -180,12 +180,19 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
     expect(fake.tokensIssued).toBe(issued + 1);
   });
 
-  it('does not send a patient without an IHS number, and says why', async () => {
+  it('does not send a patient without an IHS number, says why, and sends once it is set', async () => {
     const { screening } = await finishedScreening(9, null);
     start();
     const failed = await settled(screening.id, 'failed');
     expect(failed.forwarding.outcome).toMatchObject({ code: 'FHIR_NOT_READY' });
     expect(fake.countByIdentifier(`http://sys-ids.kemkes.go.id/encounter/${ORG}`, screening.id)).toBe(0);
+
+    // What the clinic does next (PATCH /patients/{id}, then POST /screenings/{id}/forward).
+    await store.updatePatient(failed.patientId, { ihsNumber: 'P09123456789' });
+    await store.requeueForwarding(screening.id, new Date().toISOString());
+    forwarder!.kick();
+    await settled(screening.id, 'sent');
+    expect(fake.countByIdentifier(`http://sys-ids.kemkes.go.id/encounter/${ORG}`, screening.id)).toBe(1);
   });
 
   it('relies on conditional create where the server honours it', async () => {

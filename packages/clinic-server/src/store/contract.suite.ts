@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
-import type { SqlClinicStore } from './sql-store.js';
+import { isUniqueViolation, type SqlClinicStore } from './sql-store.js';
 
 const NOW = '2026-11-23T03:00:00.000Z';
 
@@ -147,6 +147,49 @@ export function describeStoreContract(
       );
       expect(again).toEqual(first);
       await rejects(store.acknowledgeReferral(newUuidV7(), 'x', undefined, NOW), 'NOT_FOUND');
+    });
+
+    it('changes only the fields given, keeps NIKs unique, and finds a patient by the new name', async () => {
+      const make = (n: number, name: string) =>
+        store.createPatient({ nik: nik(n), name, birthDate: '1985-06-07', sex: 'female' }, newUuidV7(), NOW);
+      const ani = await make(50, 'Ani Suryani');
+      const other = await make(51, 'Wati Kusuma');
+
+      const withIhs = await store.updatePatient(ani.id, { ihsNumber: 'P02478375538' });
+      expect(withIhs).toEqual({ ...ani, ihsNumber: 'P02478375538' });
+      const renamed = await store.updatePatient(ani.id, {
+        name: 'Ani Suryaningsih',
+        birthDate: '1985-06-08',
+      });
+      expect(renamed).toEqual({ ...withIhs, name: 'Ani Suryaningsih', birthDate: '1985-06-08' });
+      const found = await store.searchPatients('suryaningsih', '1985-06-08', { limit: 10 });
+      expect(found.data.map((p) => p.id)).toEqual([ani.id]);
+      expect((await store.searchPatients('suryani', '1985-06-07', { limit: 10 })).data).toEqual([]);
+
+      const taken = await store.updatePatient(ani.id, { nik: other.nik }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(taken).toBeInstanceOf(ClinicError);
+      expect(taken).toMatchObject({ code: 'PATIENT_EXISTS', details: { patientId: other.id } });
+      expect(await store.getPatient(ani.id)).toEqual(renamed);
+
+      const cleared = await store.updatePatient(ani.id, { nik: null, ihsNumber: null });
+      expect(cleared).toMatchObject({ nik: null, ihsNumber: null, name: 'Ani Suryaningsih' });
+      expect(await store.findPatientByNik(nik(50))).toBeUndefined();
+      // The NIK it gave up can go to the patient it really belongs to.
+      expect((await store.updatePatient(other.id, { nik: nik(50) })).nik).toBe(nik(50));
+      await rejects(store.updatePatient(newUuidV7(), { name: 'Nobody' }), 'NOT_FOUND');
+
+      // Two requests giving one NIK at once: the loser meets the UNIQUE index, and that engine's
+      // error must be recognised as PATIENT_EXISTS, not answered as a 500.
+      const db = (store as unknown as { db: { run(sql: string, params: unknown[]): Promise<number> } }).db;
+      const raced = await db.run('UPDATE patients SET nik = ? WHERE id = ?', [nik(50), ani.id]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isUniqueViolation(raced)).toBe(true);
+      expect(isUniqueViolation(new Error('something else'))).toBe(false);
     });
 
     it('lists referrals by when they were made, in any offset, start included and end excluded', async () => {

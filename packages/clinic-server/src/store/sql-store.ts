@@ -7,6 +7,7 @@ import {
   type ObservationListQuery,
   type Page,
   type Patient,
+  type PatientUpdate,
   type Reading,
   type Referral,
   type ReferralListQuery,
@@ -112,6 +113,20 @@ const SCREENING_COLUMNS =
   'id, patient_id, clinic_id, kiosk_id, status, practitioner, opened_at, finished_at, fwd_status, fwd_attempts, fwd_last_at, fwd_next_at, fwd_sent_at, fwd_http_status, fwd_outcome';
 const READING_STATE_COLUMNS =
   'id, clinic_id, kiosk_id, kind, session_id, measured_at, stored_at, body, assignment, screening_id, discard_reason';
+
+function nikTaken(patientId: string | null): ClinicError {
+  return new ClinicError(
+    'PATIENT_EXISTS',
+    'a patient with this NIK is already registered',
+    patientId ? { patientId } : undefined,
+  );
+}
+
+/** SQLite's and PostgreSQL's words for a UNIQUE constraint that refused a row. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
 
 const toPatient = (r: PatientRow): Patient => ({
   id: r.id,
@@ -494,13 +509,42 @@ export class SqlClinicStore implements ClinicStore {
     );
     if (inserted === 0) {
       const existing = input.nik ? await this.findPatientByNik(input.nik) : undefined;
-      throw new ClinicError(
-        'PATIENT_EXISTS',
-        'a patient with this NIK is already registered',
-        existing ? { patientId: existing.id } : undefined,
-      );
+      throw nikTaken(existing?.id ?? null);
     }
     return (await this.getPatient(id))!;
+  }
+
+  async updatePatient(id: string, changes: PatientUpdate) {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<PatientRow>('SELECT * FROM patients WHERE id = ?', [id]);
+      if (!row) throw notFound('patient', id);
+      const nik = changes.nik === undefined ? row.nik : changes.nik;
+      const holder =
+        nik !== null && nik !== row.nik
+          ? await tx.get<{ id: string }>('SELECT id FROM patients WHERE nik = ?', [nik])
+          : undefined;
+      if (holder) throw nikTaken(holder.id);
+      const name = changes.name ?? row.name;
+      try {
+        await tx.run(
+          'UPDATE patients SET nik = ?, name = ?, name_key = ?, birth_date = ?, sex = ?, ihs_number = ? WHERE id = ?',
+          [
+            nik,
+            name,
+            nameKey(name),
+            changes.birthDate ?? row.birth_date,
+            changes.sex ?? row.sex,
+            changes.ihsNumber === undefined ? row.ihs_number : changes.ihsNumber,
+            id,
+          ],
+        );
+      } catch (error) {
+        // Another request gave the same NIK to someone else between the check and this update.
+        if (isUniqueViolation(error)) throw nikTaken(null);
+        throw error;
+      }
+      return toPatient((await tx.get<PatientRow>('SELECT * FROM patients WHERE id = ?', [id]))!);
+    });
   }
 
   async getPatient(id: string) {

@@ -7,6 +7,7 @@ import type {
   Page,
   Patient,
   PatientCreate,
+  PatientUpdate,
   Practitioner,
   Reading,
   Referral,
@@ -125,6 +126,8 @@ export interface ClinicStore {
   // --- patients ---
   createPatient(input: PatientCreate, id: string, at: string): Promise<Patient>;
   getPatient(id: string): Promise<Patient | undefined>;
+  /** Changes the fields given; NOT_FOUND for an unknown id, PATIENT_EXISTS for another's NIK. */
+  updatePatient(id: string, changes: PatientUpdate): Promise<Patient>;
   findPatientByNik(nik: string): Promise<Patient | undefined>;
   searchPatients(name: string, birthDate: string, page: PageRequest): Promise<Page<Patient>>;
 

@@ -33,6 +33,24 @@ export const PatientCreate = z
   .meta({ id: 'PatientCreate' });
 export type PatientCreate = z.infer<typeof PatientCreate>;
 
+/**
+ * `PATCH /patients/{id}`: the fields to change, at least one. Most often the IHS number, once the
+ * clinic has it (SATUSEHAT refers to a patient only by it), or a name or birth date typed wrong.
+ * `null` removes a NIK or an IHS number that was wrong.
+ */
+export const PatientUpdate = z
+  .object({
+    nik: Nik.nullable().optional(),
+    name: PersonName.optional(),
+    birthDate: BirthDate.optional(),
+    sex: Sex.optional(),
+    ihsNumber: IhsNumber.nullable().optional(),
+  })
+  .strict()
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'give at least one field to change' })
+  .meta({ id: 'PatientUpdate', minProperties: 1 });
+export type PatientUpdate = z.infer<typeof PatientUpdate>;
+
 export const Patient = z
   .object({
     id: ResourceId,

@@ -10,6 +10,7 @@ import type {
   ObservationListQuery,
   PatientCreate,
   PatientSearch,
+  PatientUpdate,
   ReadingAssign,
   ReadingDiscard,
   ReferralAcknowledge,
@@ -59,6 +60,8 @@ export interface PageParams {
 
 export type ClientCreateParams = z.input<typeof ApiClientCreate>;
 export type PatientCreateParams = z.input<typeof PatientCreate>;
+/** The fields to change, at least one; `null` removes a wrong NIK or IHS number. */
+export type PatientUpdateParams = z.input<typeof PatientUpdate>;
 /** By NIK, or by name and birth date. */
 export type PatientSearchParams = z.input<typeof PatientSearch> & PageParams;
 export type ScreeningCreateParams = z.input<typeof ScreeningCreate>;

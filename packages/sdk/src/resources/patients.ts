@@ -1,6 +1,11 @@
 import type { RequestOptions } from '../client.js';
 import type { PagedList } from '../core/pagination.js';
-import type { Patient, PatientCreateParams, PatientSearchParams } from '../core/types.js';
+import type {
+  Patient,
+  PatientCreateParams,
+  PatientSearchParams,
+  PatientUpdateParams,
+} from '../core/types.js';
 import { APIResource, checkNik, segment } from './resource.js';
 
 export class Patients extends APIResource {
@@ -24,6 +29,25 @@ export class Patients extends APIResource {
   async retrieve(id: string, options?: RequestOptions): Promise<Patient> {
     return this._client.request(
       { method: 'GET', route: '/patients/{id}', path: `/patients/${segment('id', id)}`, schema: 'Patient' },
+      options,
+    );
+  }
+
+  /**
+   * Changes the fields given, e.g. `{ ihsNumber: 'P02478375538' }` once the clinic has the
+   * patient's SATUSEHAT id, or a name typed wrong. A NIK registered to another patient is a
+   * ConflictError (`PATIENT_EXISTS`, with that `patientId` in `details`).
+   */
+  async update(id: string, params: PatientUpdateParams, options?: RequestOptions): Promise<Patient> {
+    if (typeof params.nik === 'string') checkNik(params.nik);
+    return this._client.request(
+      {
+        method: 'PATCH',
+        route: '/patients/{id}',
+        path: `/patients/${segment('id', id)}`,
+        body: params,
+        schema: 'Patient',
+      },
       options,
     );
   }

@@ -79,6 +79,8 @@ const patient = await kiosk.patients.create({
   sex: 'female',
 });
 out.patient = { name: patient.name, nik: patient.nik === nik(base), ihsNumber: patient.ihsNumber };
+// PATCH, which no other call of the flow sends.
+out.updated = (await partner.patients.update(patient.id, { ihsNumber: 'P02478375538' })).ihsNumber;
 out.foundByNik = (await kiosk.patients.findByNik(nik(base)))?.id === patient.id;
 out.unknownNik = await kiosk.patients.findByNik(nik(base + 99));
 out.conflict = await failure(

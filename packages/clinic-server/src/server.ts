@@ -133,7 +133,7 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
           },
           async kioskSecretHash(username) {
             const c = await store.getClient(username);
-            return c?.role === 'kiosk' ? c.secretHash : undefined;
+            return c?.role === 'kiosk' && !c.revokedAt ? c.secretHash : undefined;
           },
         },
         log,

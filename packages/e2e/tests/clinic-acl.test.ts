@@ -233,4 +233,44 @@ describe('per-kiosk MQTT credentials', () => {
       await server.stop();
     }
   });
+
+  it('refuses a revoked kiosk on the embedded broker, and leaves it out of the password file', async () => {
+    const admin = createAdminClient(db);
+    const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
+    const [, url] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
+    try {
+      const api = await new ApiTestClient(server.httpUrl, admin.clientId, admin.clientSecret).signIn();
+      const revoked = await api.request('POST', `/clients/${kioskB.clientId}/revoke`);
+      expect(revoked.status).toBe(200);
+      const connect = (who: KioskCredentials) =>
+        mqtt
+          .connectAsync(url!, {
+            protocolVersion: 4,
+            clientId: `${who.kioskId}-after-revoke`,
+            username: who.mqttUsername,
+            password: who.mqttPassword,
+            reconnectPeriod: 0,
+          })
+          .then(
+            (c) => c,
+            (e: Error) => e,
+          );
+      const b = await connect(kioskB);
+      expect(b).toBeInstanceOf(Error);
+      const a = await connect(kioskA);
+      expect(a).not.toBeInstanceOf(Error);
+      await (a as MqttClient).endAsync();
+    } finally {
+      await server.stop();
+    }
+    const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
+      MQTT_PASSWORD: INGEST_PASSWORD,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const users = readFileSync(join(dir, 'passwd'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(':')[0]);
+    expect(users).toEqual(['klinik-desa-ingest', kioskA.mqttUsername]);
+  });
 });

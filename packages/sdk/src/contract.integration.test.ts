@@ -100,6 +100,24 @@ describe('kiosks', () => {
   });
 });
 
+describe('clients', () => {
+  it('lists clients and revokes one: its next call is an AuthenticationError', async () => {
+    const credentials = await admin.clients.create({ name: 'Old dashboard', role: 'partner' });
+    const old = new ClinicClient({ baseUrl: clinic.url, ...credentials });
+    await expect(old.referrals.list().firstPage()).resolves.toBeDefined();
+    const partners = await admin.clients.list({ role: 'partner' }).toArray();
+    expect(partners.find((c) => c.clientId === credentials.clientId)).toMatchObject({
+      name: 'Old dashboard',
+      revokedAt: null,
+    });
+    const revoked = await admin.clients.revoke(credentials.clientId);
+    expect(revoked.revokedAt).not.toBeNull();
+    const error = await caught(old.referrals.list().firstPage());
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(await caught(admin.clients.revoke(clinic.admin.clientId))).toBeInstanceOf(ConflictError);
+  });
+});
+
 describe('patients', () => {
   it('registers a patient, finds them by NIK, and refuses the NIK twice', async () => {
     const created = await kiosk.patients.create({

@@ -2,6 +2,7 @@
 // Kept apart from the core so that a browser app that does not want zod's weight does not get it:
 // `@klinik-desa/sdk/lite` plus `validate: protocolValidator` is the same as `@klinik-desa/sdk`.
 import {
+  ApiClient,
   ApiClientCredentials,
   FhirBundle,
   Kiosk,
@@ -24,6 +25,8 @@ import type { ResponseTypes, ResponseValidator, SchemaName, ValidationResult } f
 const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   TokenResponse,
   ApiClientCredentials,
+  ApiClient,
+  ApiClientPage: Page(ApiClient, 'ApiClient'),
   Patient,
   PatientPage: Page(Patient, 'Patient'),
   Screening,

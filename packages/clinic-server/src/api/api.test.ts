@@ -174,6 +174,47 @@ describe('OAuth2 client credentials', () => {
   });
 });
 
+describe('API clients', () => {
+  it('lists clients without secrets, and revokes one: its token ends at once and it signs in no more', async () => {
+    const admin = await client('admin');
+    const partner = await client('partner', 'partner.leaked');
+    expect((await call(partner, 'GET', '/patients/01a20650-802b-7611-80f8-96a42a6e0407')).statusCode).toBe(
+      404,
+    );
+    expectError(await call(partner, 'GET', '/clients'), 403, 'FORBIDDEN');
+
+    const listed = (await call(admin, 'GET', '/clients?role=partner')).json() as {
+      data: Record<string, unknown>[];
+    };
+    expect(listed.data.map((c) => c['clientId'])).toEqual(['partner.leaked']);
+    expect(JSON.stringify(listed)).not.toMatch(/secret/i);
+
+    const revoked = await call(admin, 'POST', '/clients/partner.leaked/revoke');
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json()).toMatchObject({
+      clientId: 'partner.leaked',
+      role: 'partner',
+      revokedAt: expect.any(String),
+    });
+    expectError(
+      await call(partner, 'GET', '/patients/01a20650-802b-7611-80f8-96a42a6e0407'),
+      401,
+      'UNAUTHENTICATED',
+    );
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=client_credentials&client_id=partner.leaked&client_secret=partner.leaked-secret',
+    });
+    expect(signIn.statusCode).toBe(401);
+    expect(signIn.json()).toMatchObject({ error: 'invalid_client' });
+
+    expectError(await call(admin, 'POST', '/clients/admin.test/revoke'), 409, 'CONFLICT');
+    expectError(await call(admin, 'POST', '/clients/partner.nobody/revoke'), 404, 'NOT_FOUND');
+  });
+});
+
 describe('patients', () => {
   it('registers a patient once per NIK and finds them by NIK or by name and birth date', async () => {
     const t = await client('partner');

@@ -1,6 +1,8 @@
 import {
+  ApiClient,
   ApiClientCreate,
   ApiClientCredentials,
+  ApiClientListQuery,
   ApiError,
   ClinicId,
   FhirBundle,
@@ -53,6 +55,9 @@ const ObservationPage = Page(Observation, 'Observation');
 const UnassignedReadingPage = Page(UnassignedReading, 'UnassignedReading');
 const ReferralPage = Page(Referral, 'Referral');
 const KioskPage = Page(Kiosk, 'Kiosk');
+const ApiClientPage = Page(ApiClient, 'ApiClient');
+/** Client ids: the role, a dot and a UUIDv7 (`partner.0190…`), or a kiosk's `kiosk.<clinic>.<kiosk>`. */
+const ClientParams = z.object({ id: z.string().min(1).max(300) }).strict();
 
 const IdParams = z.object({ id: ResourceId }).strict();
 const ReadingParams = z.object({ id: ReadingId }).strict();
@@ -143,6 +148,51 @@ export function registerRoutes(
         name: request.body.name,
         createdAt,
       });
+    },
+  );
+
+  app.get(
+    '/clients',
+    {
+      config: { scope: 'client.admin' },
+      schema: {
+        tags: ['clients'],
+        summary: 'List API clients (never their secrets)',
+        security: security('client.admin'),
+        querystring: ApiClientListQuery.extend(PageQuery.shape),
+        response: { 200: ApiClientPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      return store.listClients(query, { limit, cursor });
+    },
+  );
+
+  app.post(
+    '/clients/:id/revoke',
+    {
+      config: { scope: 'client.admin' },
+      schema: {
+        tags: ['clients'],
+        summary: 'Revoke an API client: a leaked secret, a partner app retired, a stolen kiosk',
+        description:
+          "Its tokens end at once and it gets no new one; a kiosk's MQTT login is refused by the embedded broker from its next connection, and by Mosquitto once the password file is written again (`clinic-server mosquitto-config`). The client stays in the record, as the audit log names it. Revoking again keeps the first time. An administrator cannot revoke the client it is signed in with (409 CONFLICT).",
+        security: security('client.admin'),
+        headers: IdempotencyHeader,
+        params: ClientParams,
+        response: { 200: ApiClient, ...errorResponses(...COMMON_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (id === request.auth?.clientId) {
+        throw new ClinicError('CONFLICT', 'an administrator cannot revoke the client it is signed in with');
+      }
+      const client = await store.revokeClient(id, at());
+      options.tokens.forgetClient(id);
+      await audit(request, 'revoke', 'client', id);
+      return client;
     },
   );
 

@@ -30,7 +30,8 @@ export class TokenService {
   ): Promise<TokenResponse> {
     const client = await this.store.getClient(clientId);
     // The same answer for an unknown client and a wrong secret: nothing to learn by guessing ids.
-    if (!client || !verifySecret(clientSecret, client.secretHash)) {
+    // A revoked client too: whoever holds its secret learns nothing about the revocation.
+    if (!client || client.revokedAt || !verifySecret(clientSecret, client.secretHash)) {
       throw new ClinicError('INVALID_CLIENT', 'unknown client or wrong secret');
     }
     const scopes = grantScopes(client.role, scope);

@@ -192,6 +192,64 @@ export function describeStoreContract(
       expect(isUniqueViolation(new Error('something else'))).toBe(false);
     });
 
+    it('revokes a client: its tokens end, it is listed as revoked, and a kiosk leaves the broker list', async () => {
+      const partner = {
+        id: 'partner.revoke-test',
+        role: 'partner' as const,
+        name: 'Dashboard',
+        secretHash: hashSecret('s'),
+        clinicId: null,
+        kioskId: null,
+        createdAt: NOW,
+      };
+      await store.createClient(partner);
+      await store.saveToken('revoke-tok', partner.id, ['patient.read'], '2030-01-01T00:00:00.000Z');
+      expect(await store.findToken('revoke-tok', NOW)).toBeDefined();
+      // A kiosk's client alone, not a registered kiosk: registering one would close this shared
+      // store to the unregistered kiosks the other tests send from.
+      await store.createClient({
+        ...partner,
+        id: 'kiosk.clinic-r.kiosk-r',
+        role: 'kiosk',
+        clinicId: 'clinic-r',
+        kioskId: 'kiosk-r',
+      });
+      expect((await store.kioskSecrets()).map((k) => k.username)).toContain('kiosk.clinic-r.kiosk-r');
+
+      const revoked = await store.revokeClient(partner.id, '2026-11-23T04:00:00.000Z');
+      expect(revoked).toEqual({
+        clientId: partner.id,
+        role: 'partner',
+        name: 'Dashboard',
+        clinicId: null,
+        kioskId: null,
+        createdAt: NOW,
+        revokedAt: '2026-11-23T04:00:00.000Z',
+      });
+      expect(await store.findToken('revoke-tok', NOW)).toBeUndefined();
+      expect((await store.getClient(partner.id))?.revokedAt).toBe('2026-11-23T04:00:00.000Z');
+      // Again: the first time stays.
+      expect((await store.revokeClient(partner.id, '2026-11-24T00:00:00.000Z')).revokedAt).toBe(
+        '2026-11-23T04:00:00.000Z',
+      );
+      // A token saved after the revocation (a sign-in racing it) is refused as well.
+      await store.saveToken('late-tok', partner.id, ['patient.read'], '2030-01-01T00:00:00.000Z');
+      expect(await store.findToken('late-tok', NOW)).toBeUndefined();
+
+      await store.revokeClient('kiosk.clinic-r.kiosk-r', NOW);
+      expect((await store.kioskSecrets()).map((k) => k.username)).not.toContain('kiosk.clinic-r.kiosk-r');
+
+      const partners = await store.listClients({ role: 'partner' }, { limit: 500 });
+      expect(partners.data.find((c) => c.clientId === partner.id)?.revokedAt).toBe(
+        '2026-11-23T04:00:00.000Z',
+      );
+      expect(partners.data.every((c) => c.role === 'partner')).toBe(true);
+      const firstPage = await store.listClients({}, { limit: 1 });
+      expect(firstPage.data).toHaveLength(1);
+      expect(firstPage.nextCursor).not.toBeNull();
+      await rejects(store.revokeClient('partner.nobody', NOW), 'NOT_FOUND');
+    });
+
     it('lists referrals by when they were made, in any offset, start included and end excluded', async () => {
       const before = new Date(Date.now() - 1);
       const r = bpReading({}, [URGENT_BP]);

@@ -198,15 +198,23 @@ const SQLITE_READINGS_ROWID_V3 = `
   CREATE INDEX readings_by_patient ON readings (patient_id, id) WHERE patient_id IS NOT NULL;
 `;
 
+// A client whose secret leaked, or a kiosk that was stolen, is revoked: kept (the audit log names
+// it) but refused tokens and, for a kiosk, the broker.
+const CLIENTS_REVOCABLE = `
+  ALTER TABLE api_clients ADD COLUMN revoked_at TEXT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
   { version: 3, name: 'readings with a rowid', sql: SQLITE_READINGS_ROWID_V3 },
+  { version: 4, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(false) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('postgres') },
+  { version: 3, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -1,4 +1,6 @@
 import {
+  type ApiClient,
+  type ApiClientListQuery,
   type Flag,
   type Kiosk,
   type KioskStatus,
@@ -113,6 +115,39 @@ const SCREENING_COLUMNS =
   'id, patient_id, clinic_id, kiosk_id, status, practitioner, opened_at, finished_at, fwd_status, fwd_attempts, fwd_last_at, fwd_next_at, fwd_sent_at, fwd_http_status, fwd_outcome';
 const READING_STATE_COLUMNS =
   'id, clinic_id, kiosk_id, kind, session_id, measured_at, stored_at, body, assignment, screening_id, discard_reason';
+
+interface ClientRow {
+  id: string;
+  role: string;
+  name: string;
+  secret_hash: string;
+  clinic_id: string | null;
+  kiosk_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const toClientRecord = (r: ClientRow): ApiClientRecord => ({
+  id: r.id,
+  role: r.role as ApiClientRecord['role'],
+  name: r.name,
+  secretHash: r.secret_hash,
+  clinicId: r.clinic_id,
+  kioskId: r.kiosk_id,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+/** What the API shows of a client: everything but the secret's hash. */
+const toApiClient = (c: ApiClientRecord): ApiClient => ({
+  clientId: c.id,
+  role: c.role,
+  name: c.name,
+  clinicId: c.clinicId,
+  kioskId: c.kioskId,
+  createdAt: c.createdAt,
+  revokedAt: c.revokedAt ?? null,
+});
 
 function nikTaken(patientId: string | null): ClinicError {
   return new ClinicError(
@@ -946,7 +981,7 @@ export class SqlClinicStore implements ClinicStore {
   async kioskSecrets() {
     return (
       await this.db.all<{ id: string; clinic_id: string; kiosk_id: string; secret_hash: string }>(
-        `SELECT id, clinic_id, kiosk_id, secret_hash FROM api_clients WHERE role = 'kiosk' ORDER BY id`,
+        `SELECT id, clinic_id, kiosk_id, secret_hash FROM api_clients WHERE role = 'kiosk' AND revoked_at IS NULL ORDER BY id`,
       )
     ).map((r) => ({ clinicId: r.clinic_id, kioskId: r.kiosk_id, username: r.id, secretHash: r.secret_hash }));
   }
@@ -967,26 +1002,38 @@ export class SqlClinicStore implements ClinicStore {
   }
 
   async getClient(id: string) {
-    const r = await this.db.get<{
-      id: string;
-      role: string;
-      name: string;
-      secret_hash: string;
-      clinic_id: string | null;
-      kiosk_id: string | null;
-      created_at: string;
-    }>('SELECT * FROM api_clients WHERE id = ?', [id]);
-    return (
-      r && {
-        id: r.id,
-        role: r.role as ApiClientRecord['role'],
-        name: r.name,
-        secretHash: r.secret_hash,
-        clinicId: r.clinic_id,
-        kioskId: r.kiosk_id,
-        createdAt: r.created_at,
-      }
+    const r = await this.db.get<ClientRow>('SELECT * FROM api_clients WHERE id = ?', [id]);
+    return r && toClientRecord(r);
+  }
+
+  async listClients(query: ApiClientListQuery, page: PageRequest) {
+    const after = decodeCursor(page.cursor) ?? '';
+    const w = where([['role = ?', query.role]]);
+    const rows = await this.db.all<ClientRow>(
+      `SELECT * FROM api_clients WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, page.limit + 1],
     );
+    return pageOf(
+      rows,
+      page.limit,
+      (r) => r.id,
+      (r) => toApiClient(toClientRecord(r)),
+    );
+  }
+
+  async revokeClient(id: string, at: string) {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<ClientRow>('SELECT * FROM api_clients WHERE id = ?', [id]);
+      if (!row) throw notFound('client', id);
+      // Revoking again keeps the first time: that is when access ended.
+      if (row.revoked_at === null) {
+        await tx.run('UPDATE api_clients SET revoked_at = ? WHERE id = ?', [at, id]);
+        await tx.run('DELETE FROM access_tokens WHERE client_id = ?', [id]);
+      }
+      return toApiClient(
+        toClientRecord((await tx.get<ClientRow>('SELECT * FROM api_clients WHERE id = ?', [id]))!),
+      );
+    });
   }
 
   async saveToken(tokenHash: string, clientId: string, scopes: readonly Scope[], expiresAt: string) {
@@ -1006,7 +1053,8 @@ export class SqlClinicStore implements ClinicStore {
       kiosk_id: string | null;
     }>(
       `SELECT t.client_id, t.scopes, t.expires_at, c.role, c.clinic_id, c.kiosk_id
-       FROM access_tokens t JOIN api_clients c ON c.id = t.client_id WHERE t.token_hash = ? AND t.expires_at > ?`,
+       FROM access_tokens t JOIN api_clients c ON c.id = t.client_id
+       WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at IS NULL`,
       [tokenHash, now],
     );
     return (

@@ -1,4 +1,6 @@
 import type {
+  ApiClient,
+  ApiClientListQuery,
   ClientRole,
   Kiosk,
   KioskStatus,
@@ -47,6 +49,8 @@ export interface ApiClientRecord {
   clinicId: string | null;
   kioskId: string | null;
   createdAt: string;
+  /** Set once the client is revoked; absent or null while it may sign in. */
+  revokedAt?: string | null;
 }
 
 export interface TokenRecord {
@@ -180,6 +184,9 @@ export interface ClinicStore {
   // --- API clients and tokens ---
   createClient(client: ApiClientRecord): Promise<void>;
   getClient(id: string): Promise<ApiClientRecord | undefined>;
+  listClients(query: ApiClientListQuery, page: PageRequest): Promise<Page<ApiClient>>;
+  /** Ends a client: its tokens at once, and every sign-in after. Revoking again changes nothing. */
+  revokeClient(id: string, at: string): Promise<ApiClient>;
   saveToken(tokenHash: string, clientId: string, scopes: readonly Scope[], expiresAt: string): Promise<void>;
   findToken(tokenHash: string, now: string): Promise<TokenRecord | undefined>;
 

@@ -110,3 +110,23 @@ export const ApiClientCredentials = z
   .strict()
   .meta({ id: 'ApiClientCredentials' });
 export type ApiClientCredentials = z.infer<typeof ApiClientCredentials>;
+
+/** An API client as the record lists it; its secret never leaves the server. */
+export const ApiClient = z
+  .object({
+    clientId: z.string(),
+    role: ClientRole,
+    name: z.string(),
+    /** A kiosk's own client names its kiosk; partners and administrators have none. */
+    clinicId: z.string().nullable(),
+    kioskId: z.string().nullable(),
+    createdAt: z.iso.datetime({ offset: true }),
+    /** When it was revoked: from then on it gets no token and its tokens are refused. */
+    revokedAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .strict()
+  .meta({ id: 'ApiClient' });
+export type ApiClient = z.infer<typeof ApiClient>;
+
+export const ApiClientListQuery = z.object({ role: ClientRole.optional() }).strict();
+export type ApiClientListQuery = z.infer<typeof ApiClientListQuery>;

@@ -4,6 +4,7 @@
 // the schemas reaches the SDK's JavaScript.
 import type {
   ApiClientCreate,
+  ApiClientListQuery,
   KioskCreate,
   KioskListQuery,
   ManualReadingCreate,
@@ -23,6 +24,7 @@ import type {
 import type { z } from 'zod';
 
 export type {
+  ApiClient,
   ApiClientCredentials,
   ApiErrorCode,
   ClientRole,
@@ -59,6 +61,7 @@ export interface PageParams {
 }
 
 export type ClientCreateParams = z.input<typeof ApiClientCreate>;
+export type ClientListParams = z.input<typeof ApiClientListQuery> & PageParams;
 export type PatientCreateParams = z.input<typeof PatientCreate>;
 /** The fields to change, at least one; `null` removes a wrong NIK or IHS number. */
 export type PatientUpdateParams = z.input<typeof PatientUpdate>;

@@ -1,4 +1,5 @@
 import type {
+  ApiClient,
   ApiClientCredentials,
   FhirBundle,
   Kiosk,
@@ -22,6 +23,8 @@ import type {
 export interface ResponseTypes {
   TokenResponse: TokenResponse;
   ApiClientCredentials: ApiClientCredentials;
+  ApiClient: ApiClient;
+  ApiClientPage: Page<ApiClient>;
   Patient: Patient;
   PatientPage: Page<Patient>;
   Screening: Screening;

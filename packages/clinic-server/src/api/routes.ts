@@ -177,7 +177,7 @@ export function registerRoutes(
         tags: ['clients'],
         summary: 'Revoke an API client: a leaked secret, a partner app retired, a stolen kiosk',
         description:
-          "Its tokens end at once and it gets no new one; a kiosk's MQTT login is refused by the embedded broker from its next connection, and by Mosquitto once the password file is written again (`clinic-server mosquitto-config`). The client stays in the record, as the audit log names it. Revoking again keeps the first time. An administrator cannot revoke the client it is signed in with (409 CONFLICT).",
+          "Its tokens end at once (on other server processes sharing the database, within the 30 s they keep a token in memory) and it gets no new one; a kiosk's MQTT login is refused by the embedded broker from its next connection, and by Mosquitto once the password file is written again (`clinic-server mosquitto-config`). The client stays in the record, as the audit log names it. Revoking again keeps the first time. An administrator cannot revoke the client it is signed in with (409 CONFLICT).",
         security: security('client.admin'),
         headers: IdempotencyHeader,
         params: ClientParams,

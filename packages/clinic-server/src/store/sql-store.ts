@@ -560,25 +560,25 @@ export class SqlClinicStore implements ClinicStore {
           : undefined;
       if (holder) throw nikTaken(holder.id);
       const name = changes.name ?? row.name;
+      const updated: PatientRow = {
+        ...row,
+        nik,
+        name,
+        birth_date: changes.birthDate ?? row.birth_date,
+        sex: changes.sex ?? row.sex,
+        ihs_number: changes.ihsNumber === undefined ? row.ihs_number : changes.ihsNumber,
+      };
       try {
         await tx.run(
           'UPDATE patients SET nik = ?, name = ?, name_key = ?, birth_date = ?, sex = ?, ihs_number = ? WHERE id = ?',
-          [
-            nik,
-            name,
-            nameKey(name),
-            changes.birthDate ?? row.birth_date,
-            changes.sex ?? row.sex,
-            changes.ihsNumber === undefined ? row.ihs_number : changes.ihsNumber,
-            id,
-          ],
+          [updated.nik, name, nameKey(name), updated.birth_date, updated.sex, updated.ihs_number, id],
         );
       } catch (error) {
         // Another request gave the same NIK to someone else between the check and this update.
         if (isUniqueViolation(error)) throw nikTaken(null);
         throw error;
       }
-      return toPatient((await tx.get<PatientRow>('SELECT * FROM patients WHERE id = ?', [id]))!);
+      return toPatient(updated);
     });
   }
 
@@ -1030,9 +1030,7 @@ export class SqlClinicStore implements ClinicStore {
         await tx.run('UPDATE api_clients SET revoked_at = ? WHERE id = ?', [at, id]);
         await tx.run('DELETE FROM access_tokens WHERE client_id = ?', [id]);
       }
-      return toApiClient(
-        toClientRecord((await tx.get<ClientRow>('SELECT * FROM api_clients WHERE id = ?', [id]))!),
-      );
+      return toApiClient(toClientRecord({ ...row, revoked_at: row.revoked_at ?? at }));
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateTime } from '../time.js';
 
 /**
  * What a token may do. A client's role bounds the scopes it can be given: a kiosk's credentials can
@@ -105,7 +106,7 @@ export const ApiClientCredentials = z
     clientSecret: z.string(),
     role: ClientRole,
     name: z.string(),
-    createdAt: z.iso.datetime({ offset: true }),
+    createdAt: DateTime,
   })
   .strict()
   .meta({ id: 'ApiClientCredentials' });
@@ -120,9 +121,9 @@ export const ApiClient = z
     /** A kiosk's own client names its kiosk; partners and administrators have none. */
     clinicId: z.string().nullable(),
     kioskId: z.string().nullable(),
-    createdAt: z.iso.datetime({ offset: true }),
+    createdAt: DateTime,
     /** When it was revoked: from then on it gets no token and its tokens are refused. */
-    revokedAt: z.iso.datetime({ offset: true }).nullable(),
+    revokedAt: DateTime.nullable(),
   })
   .strict()
   .meta({ id: 'ApiClient' });

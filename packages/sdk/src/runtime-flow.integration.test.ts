@@ -48,7 +48,12 @@ async function ensureBuilt(): Promise<void> {
     mtime(join(dir, 'tsup.config.ts')),
   ]);
   if (built > Math.max(...sources)) return;
-  const result = await runProcess('pnpm', ['--filter', '@klinik-desa/sdk...', 'run', 'build'], repoRoot);
+  // Under `pnpm test` (also run as `npx pnpm test`), npm_execpath is pnpm itself: no pnpm on PATH needed.
+  const pnpm = process.env['npm_execpath'];
+  const args = ['--filter', '@klinik-desa/sdk...', 'run', 'build'];
+  const result = pnpm
+    ? await runProcess(process.execPath, [pnpm, ...args], repoRoot)
+    : await runProcess('pnpm', args, repoRoot);
   if (result.code !== 0) throw new Error(`could not build the SDK:\n${result.stdout}${result.stderr}`);
 }
 

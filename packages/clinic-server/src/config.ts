@@ -64,6 +64,7 @@ export const ServerConfigFile = z
         requestTimeoutMs: z.number().int().min(100).optional(),
         pollMs: z.number().int().min(10).optional(),
         checkBeforeResend: z.boolean().optional(),
+        lookUpIhsNumbers: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -48,6 +48,12 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly forwarderPatientLookups = new Counter({
+    name: 'kd_forwarder_patient_lookups_total',
+    help: 'IHS numbers looked up in SATUSEHAT by NIK, by outcome (found, not-found, ambiguous).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kd_' });

@@ -14,7 +14,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
  * - `POST /fhir-r4/v1` takes a transaction Bundle, checks it against the official FHIR R4 JSON
  *   Schema and SATUSEHAT's rules (identifiers and serviceProvider of the token's organization),
  *   stores its resources and answers a transaction-response Bundle.
- * - `GET /fhir-r4/v1/{type}?identifier=system|value` answers a searchset Bundle.
+ * - `GET /fhir-r4/v1/{type}?identifier=system|value` answers a searchset Bundle; `Patient` is
+ *   searched in a master patient index of its own (national, not one organization's), as SATUSEHAT
+ *   finds a patient's IHS number (the Patient id) by NIK.
  * - 4xx answers are OperationOutcomes; 5xx answers are plain text ("Gateway Timeout").
  * - It can be told to fail, to time out after storing, or to throttle (429 with Retry-After).
  * - Conditional create (`If-None-Exist`) is not honoured unless asked: SATUSEHAT does not document it.
@@ -26,6 +28,17 @@ export interface SatusehatFakeOptions {
   tokenLifetimeSeconds?: number;
   /** Honour `request.ifNoneExist` on transaction entries (default false). */
   honourConditionalCreate?: boolean;
+  /** The master patient index: people SATUSEHAT knows, found by NIK. */
+  patients?: readonly FakePatient[];
+}
+
+/** A person in the fake's master patient index. */
+export interface FakePatient {
+  ihsNumber: string;
+  nik: string;
+  name: string;
+  birthDate: string;
+  gender: 'male' | 'female';
 }
 
 export interface StoredResource {
@@ -57,6 +70,8 @@ export interface SatusehatFake {
   throttleNext(n: number, retryAfterSeconds: number): void;
   /** Ends every token issued so far (the next FHIR request with one gets 401). */
   revokeTokens(): void;
+  /** Adds a person to the master patient index (two with one NIK make a search answer both). */
+  addPatient(patient: FakePatient): void;
   close(): Promise<void>;
 }
 
@@ -135,6 +150,7 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
   let timeouts = 0;
   let throttle = { n: 0, seconds: 1 };
   const hanging = new Set<ServerResponse>();
+  const patients: FakePatient[] = [...(options.patients ?? [])];
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -300,6 +316,43 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
     return { resourceType: 'Bundle', type: 'transaction-response', entry: responses };
   }
 
+  const searchset = (found: { resourceType: string; id: string; resource: Record<string, unknown> }[]) => ({
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: found.length,
+    entry: found.map((r) => ({
+      fullUrl: `${r.resourceType}/${r.id}`,
+      resource: r.resource,
+      search: { mode: 'match' },
+    })),
+  });
+
+  /** As SATUSEHAT's master patient index answers: the Patient's id is the IHS number. */
+  function patientsBy(system: string, value: string) {
+    return patients
+      .filter((p) =>
+        system === 'https://fhir.kemkes.go.id/id/nik'
+          ? p.nik === value
+          : system === 'https://fhir.kemkes.go.id/id/ihs-number' && p.ihsNumber === value,
+      )
+      .map((p) => ({
+        resourceType: 'Patient',
+        id: p.ihsNumber,
+        resource: {
+          resourceType: 'Patient',
+          id: p.ihsNumber,
+          active: true,
+          identifier: [
+            { use: 'official', system: 'https://fhir.kemkes.go.id/id/ihs-number', value: p.ihsNumber },
+            { use: 'official', system: 'https://fhir.kemkes.go.id/id/nik', value: p.nik },
+          ],
+          name: [{ use: 'official', text: p.name }],
+          gender: p.gender,
+          birthDate: p.birthDate,
+        },
+      }));
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
@@ -350,18 +403,14 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
       const identifier = url.searchParams.get('identifier') ?? '';
       const m = /^(.*)\|([^|]*)$/.exec(identifier);
       if (!m) throw new FhirRejection(400, 'invalid', 'search by identifier=system|value');
+      if (search[1] === 'Patient') return json(res, 200, searchset(patientsBy(m[1]!, m[2]!)));
       const found = stored.filter(
         (r) =>
           r.resourceType === search[1] &&
           r.organizationId === token.organizationId &&
           identifiers(r.resource).some((i) => i.system === m[1] && i.value === m[2]),
       );
-      return json(res, 200, {
-        resourceType: 'Bundle',
-        type: 'searchset',
-        total: found.length,
-        entry: found.map((r) => ({ fullUrl: `${r.resourceType}/${r.id}`, resource: r.resource })),
-      });
+      return json(res, 200, searchset(found));
     }
     throw new FhirRejection(404, 'not-supported', `${req.method} ${path} is not supported`);
   }
@@ -407,6 +456,9 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
     },
     revokeTokens() {
       tokens.clear();
+    },
+    addPatient(patient) {
+      patients.push(patient);
     },
     async close() {
       for (const res of hanging) res.destroy();

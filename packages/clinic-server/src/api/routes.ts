@@ -247,7 +247,7 @@ export function registerRoutes(
         tags: ['patients'],
         summary: 'Change a patient',
         description:
-          'Changes only the fields given: the IHS number once the clinic has it (a screening of a patient without one is not ready for SATUSEHAT; queue it again with POST /screenings/{id}/forward after this), or a name, birth date, sex or NIK typed wrong. `null` removes a wrong NIK or IHS number. A NIK registered to another patient answers 409 PATIENT_EXISTS with that patientId.',
+          'Changes only the fields given: the IHS number, when the SATUSEHAT forwarder could not find it by the NIK (a screening of a patient without one is not ready for SATUSEHAT; queue it again with POST /screenings/{id}/forward after this), or a name, birth date, sex or NIK typed wrong. `null` removes a wrong NIK or IHS number. A NIK registered to another patient answers 409 PATIENT_EXISTS with that patientId.',
         security: security('patient.write'),
         params: IdParams,
         body: PatientUpdate,

@@ -38,6 +38,11 @@ export interface ForwarderConfig {
    * identifiers) and send only the rest. Default true: SATUSEHAT does not document If-None-Exist.
    */
   checkBeforeResend?: boolean | undefined;
+  /**
+   * Look up a patient's IHS number in SATUSEHAT by their NIK when the record has none (default
+   * true). Off, a patient without one waits for `PATCH /patients/{id}`.
+   */
+  lookUpIhsNumbers?: boolean | undefined;
 }
 
 export interface ResolvedEndpoints {

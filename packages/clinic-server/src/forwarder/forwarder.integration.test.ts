@@ -6,7 +6,7 @@ import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
 import type { ForwarderConfig } from './config.js';
-import { Forwarder } from './forwarder.js';
+import { FORWARDER_ACTOR, Forwarder } from './forwarder.js';
 
 const ORG = '10000004';
 const OBS_SYSTEM = `http://sys-ids.kemkes.go.id/observation/${ORG}`;
@@ -29,10 +29,14 @@ afterEach(async () => {
   await store.close();
 });
 
-function start(overrides: Partial<ForwarderConfig> = {}, endpoint: SatusehatFake = fake) {
+/** Every log line the forwarder wrote in this test, as text. */
+let logged: string[] = [];
+
+function start(overrides: Partial<ForwarderConfig> = {}, endpoint: SatusehatFake = fake, on = store) {
+  logged = [];
   forwarder = new Forwarder({
-    store,
-    log: pino({ level: 'silent' }),
+    store: on,
+    log: pino({ level: 'debug' }, { write: (line: string) => logged.push(line) }),
     config: {
       authBaseUrl: endpoint.authBaseUrl,
       fhirBaseUrl: endpoint.fhirBaseUrl,
@@ -52,10 +56,10 @@ function start(overrides: Partial<ForwarderConfig> = {}, endpoint: SatusehatFake
 }
 
 /** A finished screening of a patient with an IHS number, with two blood-pressure readings. */
-async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}1234567`) {
+async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}1234567`, withNik = true) {
   const patient = await store.createPatient(
     {
-      nik: nik(n),
+      ...(withNik ? { nik: nik(n) } : {}),
       name: `Ani ${n}`,
       birthDate: '1980-05-12',
       sex: 'female',
@@ -180,12 +184,13 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
     expect(fake.tokensIssued).toBe(issued + 1);
   });
 
-  it('does not send a patient without an IHS number, says why, and sends once it is set', async () => {
-    const { screening } = await finishedScreening(9, null);
+  it('does not send a patient without an IHS number or NIK, says why, and sends once the number is set', async () => {
+    const { screening } = await finishedScreening(9, null, false);
     start();
     const failed = await settled(screening.id, 'failed');
     expect(failed.forwarding.outcome).toMatchObject({ code: 'FHIR_NOT_READY' });
     expect(fake.countByIdentifier(`http://sys-ids.kemkes.go.id/encounter/${ORG}`, screening.id)).toBe(0);
+    expect(fake.requests.filter((q) => q.startsWith('GET /fhir-r4/v1/Patient'))).toEqual([]);
 
     // What the clinic does next (PATCH /patients/{id}, then POST /screenings/{id}/forward).
     await store.updatePatient(failed.patientId, { ihsNumber: 'P09123456789' });
@@ -193,6 +198,136 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
     forwarder!.kick();
     await settled(screening.id, 'sent');
     expect(fake.countByIdentifier(`http://sys-ids.kemkes.go.id/encounter/${ORG}`, screening.id)).toBe(1);
+  });
+
+  describe('an IHS number looked up by NIK', () => {
+    const patientSearches = () => fake.requests.filter((q) => q.startsWith('GET /fhir-r4/v1/Patient?'));
+    const person = (n: number, ihsNumber: string) => ({
+      ihsNumber,
+      nik: nik(n),
+      name: `Ani ${n}`,
+      birthDate: '1980-05-12',
+      gender: 'female' as const,
+    });
+    const encounterOf = (screeningId: string) =>
+      fake
+        .resources('Encounter')
+        .find((e) => (e.resource['identifier'] as { value: string }[]).some((i) => i.value === screeningId));
+    /** No log line may carry a NIK (UU 27/2022): the look-up puts one in a URL. */
+    const expectNoNikLogged = (n: number) => {
+      expect(logged.length).toBeGreaterThan(0);
+      expect(logged.join('\n')).not.toContain(nik(n));
+    };
+
+    it('is kept on the patient, audited, sent as the subject, and asked for once per patient', async () => {
+      fake.addPatient(person(21, 'P02478375538'));
+      const first = await finishedScreening(21, null);
+      const before = patientSearches().length;
+      start();
+      await settled(first.screening.id, 'sent');
+      const patient = await store.getPatient(first.screening.patientId);
+      expect(patient?.ihsNumber).toBe('P02478375538');
+      expect(encounterOf(first.screening.id)?.resource['subject']).toMatchObject({
+        reference: 'Patient/P02478375538',
+      });
+      const second = await store.createScreening(
+        { patientId: patient!.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+        newUuidV7(),
+        new Date().toISOString(),
+      );
+      await store.ingestReadings([bpReading({ sessionId: second.id })]);
+      await store.finishScreening(second.id, new Date().toISOString(), true);
+      forwarder!.kick();
+      await settled(second.id, 'sent');
+      expect(patientSearches().length - before).toBe(1);
+      const db = (store as unknown as { db: { all<T>(sql: string, p: unknown[]): Promise<T[]> } }).db;
+      const audit = await db.all<{ client_id: string; action: string }>(
+        'SELECT client_id, action FROM audit_log WHERE resource_id = ?',
+        [patient!.id],
+      );
+      expect(audit).toEqual([{ client_id: FORWARDER_ACTOR, action: 'update' }]);
+      expectNoNikLogged(21);
+    });
+
+    it('not found: failed with the fix named, and sent once SATUSEHAT knows the NIK', async () => {
+      const { screening } = await finishedScreening(22, null);
+      start();
+      const failed = await settled(screening.id, 'failed');
+      expect(failed.forwarding.outcome).toMatchObject({ code: 'PATIENT_NOT_IN_SATUSEHAT' });
+      const message = (failed.forwarding.outcome as { message: string }).message;
+      expect(message).toContain(`PATCH /patients/${failed.patientId}`);
+      expect(message).toContain(`POST /screenings/${screening.id}/forward`);
+      expect(message).not.toContain(nik(22));
+      expect(encounterOf(screening.id)).toBeUndefined();
+
+      // Registered in SATUSEHAT meanwhile (at a Puskesmas, say); the clinic queues it again.
+      fake.addPatient(person(22, 'P02428473601'));
+      await store.requeueForwarding(screening.id, new Date().toISOString());
+      forwarder!.kick();
+      await settled(screening.id, 'sent');
+      expect((await store.getPatient(failed.patientId))?.ihsNumber).toBe('P02428473601');
+      expectNoNikLogged(22);
+    });
+
+    it('two people under one NIK: nothing guessed, nothing sent', async () => {
+      fake.addPatient(person(23, 'P03647103112'));
+      fake.addPatient(person(23, 'P01058967035'));
+      const { screening } = await finishedScreening(23, null);
+      start();
+      const failed = await settled(screening.id, 'failed');
+      expect(failed.forwarding.outcome).toMatchObject({ code: 'PATIENT_AMBIGUOUS_IN_SATUSEHAT' });
+      expect((await store.getPatient(failed.patientId))?.ihsNumber).toBeNull();
+      expect(encounterOf(screening.id)).toBeUndefined();
+    });
+
+    it('SATUSEHAT down during the look-up: retried like a send, and the NIK stays out of the record', async () => {
+      fake.addPatient(person(24, 'P01836748436'));
+      const { screening } = await finishedScreening(24, null);
+      fake.failNext(1, 503, 'Gateway Timeout');
+      start();
+      const retried = await waitFor(
+        async () => {
+          const s = await store.getScreening(screening.id);
+          return s?.forwarding.httpStatus === 503 ? s : undefined;
+        },
+        { what: 'the failed look-up recorded' },
+      );
+      expect(JSON.stringify(retried.forwarding)).not.toContain(nik(24));
+      const sent = await settled(screening.id, 'sent');
+      expect(sent.forwarding.attempts).toBe(2);
+      expectNoNikLogged(24);
+      expect(logged.join('\n')).toContain('GET /Patient');
+    });
+
+    it('a number the clinic set while SATUSEHAT was asked wins over the one found', async () => {
+      fake.addPatient(person(25, 'P01654557057'));
+      const { screening } = await finishedScreening(25, null);
+      // The health worker's PATCH lands between SATUSEHAT's answer and the forwarder's write.
+      const racing = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key !== 'adoptIhsNumber') return Reflect.get(target, key, receiver);
+          return async (id: string, n: string, found: string) => {
+            await target.updatePatient(id, { ihsNumber: 'P00805884304' });
+            return target.adoptIhsNumber(id, n, found);
+          };
+        },
+      });
+      start({}, fake, racing);
+      await settled(screening.id, 'sent');
+      expect(encounterOf(screening.id)?.resource['subject']).toMatchObject({
+        reference: 'Patient/P00805884304',
+      });
+    });
+
+    it('off by configuration: no look-up, FHIR_NOT_READY as before', async () => {
+      fake.addPatient(person(26, 'P00883356749'));
+      const { screening } = await finishedScreening(26, null);
+      const before = patientSearches().length;
+      start({ lookUpIhsNumbers: false });
+      const failed = await settled(screening.id, 'failed');
+      expect(failed.forwarding.outcome).toMatchObject({ code: 'FHIR_NOT_READY' });
+      expect(patientSearches().length).toBe(before);
+    });
   });
 
   it('relies on conditional create where the server honours it', async () => {

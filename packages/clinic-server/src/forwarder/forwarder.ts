@@ -1,13 +1,17 @@
-import { isScreeningError, toSatusehatBundle } from '@klinik-desa/screening';
+import { IhsNumber } from '@klinik-desa/protocol';
+import { isScreeningError, NIK_SYSTEM, toSatusehatBundle } from '@klinik-desa/screening';
 import type { Logger } from 'pino';
 import { ClinicError, notFound } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { ClinicStore, ForwardingClaim } from '../store/store.js';
+import type { ClinicStore, FhirSource, ForwardingClaim } from '../store/store.js';
 import { identifierOf, screeningForFhir, withoutExisting } from './bundle.js';
 import { backoffMs, type ForwarderConfig, resolveEndpoints } from './config.js';
 import { SatusehatClient, SatusehatHttpError } from './satusehat-client.js';
 
 export type { ForwarderConfig } from './config.js';
+
+/** Who the audit log names for what the forwarder changes on its own (no API client asked). */
+export const FORWARDER_ACTOR = 'system.satusehat-forwarder';
 
 type Bundle = ReturnType<typeof toSatusehatBundle>;
 
@@ -83,8 +87,16 @@ export class Forwarder {
 
   /** The Bundle of a screening as it would be sent now. */
   async bundleFor(screeningId: string): Promise<Bundle> {
+    return this.toBundle(await this.sourceOf(screeningId));
+  }
+
+  private async sourceOf(screeningId: string): Promise<FhirSource> {
     const source = await this.options.store.fhirSource(screeningId);
     if (!source) throw notFound('screening', screeningId);
+    return source;
+  }
+
+  private toBundle(source: FhirSource): Bundle {
     try {
       return toSatusehatBundle(screeningForFhir(source, this.options.config));
     } catch (error) {
@@ -110,78 +122,134 @@ export class Forwarder {
   }
 
   private async sendOne(claim: ForwardingClaim): Promise<void> {
-    const { store, log, metrics, config } = this.options;
-    const at = () => new Date().toISOString();
-    let bundle: Bundle;
+    const { log, metrics, config } = this.options;
     try {
-      bundle = await this.bundleFor(claim.screeningId);
-    } catch (error) {
-      if (!(error instanceof ClinicError)) throw error;
-      // Not sendable as it stands (no IHS number, a mapping error): trying again will not help.
-      await store.recordForwarding(
-        claim.screeningId,
-        { outcome: 'failed', httpStatus: null, detail: { code: error.code, message: error.message } },
-        at(),
-      );
-      metrics?.forwarderAttempts.inc({ outcome: 'failed' });
-      log.warn(
-        { screeningId: claim.screeningId, code: error.code },
-        `cannot send a screening: ${error.message}`,
-      );
-      return;
-    }
-    try {
+      const bundle = this.toBundle(await this.withIhsNumber(await this.sourceOf(claim.screeningId)));
       let toSend = bundle;
       if (claim.attempts > 0 && (config.checkBeforeResend ?? true)) toSend = await this.withoutStored(bundle);
       const answer = toSend.entry.length === 0 ? { status: 200 } : await this.client.fhir('POST', '', toSend);
-      await store.recordForwarding(claim.screeningId, { outcome: 'sent', httpStatus: answer.status }, at());
+      await this.options.store.recordForwarding(
+        claim.screeningId,
+        { outcome: 'sent', httpStatus: answer.status },
+        new Date().toISOString(),
+      );
       metrics?.forwarderAttempts.inc({ outcome: 'sent' });
       log.info(
         { screeningId: claim.screeningId, entries: toSend.entry.length, attempt: claim.attempts + 1 },
         'sent a screening to SATUSEHAT',
       );
     } catch (error) {
-      if (!(error instanceof SatusehatHttpError)) throw error;
-      const attempt = claim.attempts + 1;
-      const maxAttempts = config.maxAttempts ?? 8;
-      if (!error.retryable || attempt >= maxAttempts) {
-        await store.recordForwarding(
-          claim.screeningId,
-          { outcome: 'failed', httpStatus: error.status, detail: error.body ?? error.message },
-          at(),
-        );
-        metrics?.forwarderAttempts.inc({ outcome: 'failed' });
-        log.warn(
-          { screeningId: claim.screeningId, status: error.status, attempt },
-          `SATUSEHAT did not take a screening, giving up: ${error.message}`,
-        );
-        return;
-      }
-      const wait = Math.max(
-        backoffMs(
-          attempt - 1,
-          config.baseBackoffMs ?? 2000,
-          config.maxBackoffMs ?? 600_000,
-          (this.options.random ?? Math.random)(),
-        ),
-        error.retryAfterMs ?? 0,
-      );
+      if (error instanceof ClinicError) return this.notSendable(claim, error);
+      if (error instanceof SatusehatHttpError) return this.failedTry(claim, error);
+      throw error;
+    }
+  }
+
+  /** Not sendable as it stands (no IHS number, a mapping error): trying again will not help. */
+  private async notSendable(claim: ForwardingClaim, error: ClinicError): Promise<void> {
+    await this.options.store.recordForwarding(
+      claim.screeningId,
+      { outcome: 'failed', httpStatus: null, detail: { code: error.code, message: error.message } },
+      new Date().toISOString(),
+    );
+    this.options.metrics?.forwarderAttempts.inc({ outcome: 'failed' });
+    this.options.log.warn(
+      { screeningId: claim.screeningId, code: error.code },
+      `cannot send a screening: ${error.message}`,
+    );
+  }
+
+  private async failedTry(claim: ForwardingClaim, error: SatusehatHttpError): Promise<void> {
+    const { store, log, metrics, config } = this.options;
+    const at = new Date().toISOString();
+    const attempt = claim.attempts + 1;
+    const maxAttempts = config.maxAttempts ?? 8;
+    if (!error.retryable || attempt >= maxAttempts) {
       await store.recordForwarding(
         claim.screeningId,
-        {
-          outcome: 'retry',
-          httpStatus: error.status,
-          detail: error.body ?? error.message,
-          nextAttemptAt: new Date(Date.now() + wait).toISOString(),
-        },
-        at(),
+        { outcome: 'failed', httpStatus: error.status, detail: error.body ?? error.message },
+        at,
       );
-      metrics?.forwarderAttempts.inc({ outcome: 'retry' });
+      metrics?.forwarderAttempts.inc({ outcome: 'failed' });
       log.warn(
-        { screeningId: claim.screeningId, status: error.status, attempt, retryInMs: wait },
-        `sending a screening to SATUSEHAT failed, will retry: ${error.message}`,
+        { screeningId: claim.screeningId, status: error.status, attempt },
+        `SATUSEHAT did not take a screening, giving up: ${error.message}`,
+      );
+      return;
+    }
+    const wait = Math.max(
+      backoffMs(
+        attempt - 1,
+        config.baseBackoffMs ?? 2000,
+        config.maxBackoffMs ?? 600_000,
+        (this.options.random ?? Math.random)(),
+      ),
+      error.retryAfterMs ?? 0,
+    );
+    await store.recordForwarding(
+      claim.screeningId,
+      {
+        outcome: 'retry',
+        httpStatus: error.status,
+        detail: error.body ?? error.message,
+        nextAttemptAt: new Date(Date.now() + wait).toISOString(),
+      },
+      at,
+    );
+    metrics?.forwarderAttempts.inc({ outcome: 'retry' });
+    log.warn(
+      { screeningId: claim.screeningId, status: error.status, attempt, retryInMs: wait },
+      `sending a screening to SATUSEHAT failed, will retry: ${error.message}`,
+    );
+  }
+
+  /**
+   * SATUSEHAT refers to patients by IHS number, which a health worker rarely has at hand; the NIK
+   * they do have finds it in SATUSEHAT's master patient index. The number found is kept on the
+   * patient (audited), so each patient is looked up once. Not found, or more than one match, is a
+   * screening the clinic has to look at: guessing would file readings in a stranger's record.
+   */
+  private async withIhsNumber(source: FhirSource): Promise<FhirSource> {
+    const { store, log, metrics, config } = this.options;
+    const { patient, screening } = source;
+    if (patient.ihsNumber || !patient.nik || config.lookUpIhsNumbers === false) return source;
+    const nik = patient.nik;
+    const { ids, total } = await this.client.searchByIdentifier('Patient', NIK_SYSTEM, nik);
+    const fix = `check the NIK (PATCH /patients/${patient.id} {"nik": …}) or set the IHS number the clinic has (PATCH /patients/${patient.id} {"ihsNumber": …}), then POST /screenings/${screening.id}/forward`;
+    if (total === 0) {
+      metrics?.forwarderPatientLookups.inc({ outcome: 'not-found' });
+      throw new ClinicError(
+        'PATIENT_NOT_IN_SATUSEHAT',
+        `SATUSEHAT has no patient with the NIK of patient ${patient.id}: ${fix}`,
+        { patientId: patient.id },
       );
     }
+    const ihsNumber = ids[0];
+    if (total > 1 || ihsNumber === undefined || !IhsNumber.safeParse(ihsNumber).success) {
+      metrics?.forwarderPatientLookups.inc({ outcome: 'ambiguous' });
+      throw new ClinicError(
+        'PATIENT_AMBIGUOUS_IN_SATUSEHAT',
+        `SATUSEHAT answered ${total} patients for the NIK of patient ${patient.id}${total === 1 ? ' without a usable id' : ''}: ${fix}`,
+        { patientId: patient.id },
+      );
+    }
+    metrics?.forwarderPatientLookups.inc({ outcome: 'found' });
+    if (await store.adoptIhsNumber(patient.id, nik, ihsNumber)) {
+      await store.audit([
+        {
+          clientId: FORWARDER_ACTOR,
+          action: 'update',
+          resourceType: 'patient',
+          resourceId: patient.id,
+          requestId: null,
+          at: new Date().toISOString(),
+        },
+      ]);
+      log.info({ patientId: patient.id }, 'took the IHS number SATUSEHAT has for the NIK of a patient');
+      return { ...source, patient: { ...patient, ihsNumber } };
+    }
+    // Someone changed the patient while we asked: what they set wins.
+    return this.sourceOf(screening.id);
   }
 
   /**

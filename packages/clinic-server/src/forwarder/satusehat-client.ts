@@ -137,7 +137,8 @@ export class SatusehatClient {
       if (response.ok) return { status: response.status, body: answer };
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
       throw new SatusehatHttpError(
-        `SATUSEHAT answered HTTP ${response.status} to ${method} ${path || '/'}`,
+        // Without the query: a search's query carries a NIK, and this message is logged and stored.
+        `SATUSEHAT answered HTTP ${response.status} to ${method} ${path.split('?')[0] || '/'}`,
         response.status,
         answer,
         retryable,
@@ -146,11 +147,24 @@ export class SatusehatClient {
     }
   }
 
-  /** The server's id of the resource with this business identifier, if it has one. */
-  async findByIdentifier(resourceType: string, system: string, value: string): Promise<string | undefined> {
+  /** The server's ids of the resources with this business identifier, and how many it says match. */
+  async searchByIdentifier(
+    resourceType: string,
+    system: string,
+    value: string,
+  ): Promise<{ ids: string[]; total: number }> {
     const query = new URLSearchParams({ identifier: `${system}|${value}` });
     const answer = await this.fhir('GET', `/${resourceType}?${query}`);
-    const bundle = answer.body as { total?: number; entry?: { resource?: { id?: string } }[] };
-    return bundle.entry?.[0]?.resource?.id;
+    const bundle = answer.body as { total?: unknown; entry?: { resource?: { id?: unknown } }[] };
+    const ids = (Array.isArray(bundle.entry) ? bundle.entry : [])
+      .map((e) => e.resource?.id)
+      .filter((id): id is string => typeof id === 'string' && id !== '');
+    const total = typeof bundle.total === 'number' ? Math.max(bundle.total, ids.length) : ids.length;
+    return { ids, total };
+  }
+
+  /** The server's id of the resource with this business identifier, if it has one. */
+  async findByIdentifier(resourceType: string, system: string, value: string): Promise<string | undefined> {
+    return (await this.searchByIdentifier(resourceType, system, value)).ids[0];
   }
 }

@@ -155,6 +155,13 @@ export function describeStoreContract(
       const ani = await make(50, 'Ani Suryani');
       const other = await make(51, 'Wati Kusuma');
 
+      // The forwarder's look-up by NIK sets a number only where none is, for the NIK it asked about.
+      expect(await store.adoptIhsNumber(ani.id, nik(51), 'P00000000001')).toBe(false);
+      expect(await store.adoptIhsNumber(newUuidV7(), nik(50), 'P00000000001')).toBe(false);
+      expect(await store.adoptIhsNumber(ani.id, nik(50), 'P02478375538')).toBe(true);
+      expect(await store.adoptIhsNumber(ani.id, nik(50), 'P00000000001')).toBe(false);
+      expect((await store.getPatient(ani.id))?.ihsNumber).toBe('P02478375538');
+      await store.updatePatient(ani.id, { ihsNumber: null });
       const withIhs = await store.updatePatient(ani.id, { ihsNumber: 'P02478375538' });
       expect(withIhs).toEqual({ ...ani, ihsNumber: 'P02478375538' });
       const renamed = await store.updatePatient(ani.id, {

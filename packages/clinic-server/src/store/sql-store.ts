@@ -582,6 +582,14 @@ export class SqlClinicStore implements ClinicStore {
     });
   }
 
+  async adoptIhsNumber(id: string, nik: string, ihsNumber: string) {
+    const changed = await this.db.run(
+      'UPDATE patients SET ihs_number = ? WHERE id = ? AND nik = ? AND ihs_number IS NULL',
+      [ihsNumber, id, nik],
+    );
+    return changed === 1;
+  }
+
   async getPatient(id: string) {
     const row = await this.db.get<PatientRow>('SELECT * FROM patients WHERE id = ?', [id]);
     return row && toPatient(row);

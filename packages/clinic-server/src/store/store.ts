@@ -133,6 +133,11 @@ export interface ClinicStore {
   /** Changes the fields given; NOT_FOUND for an unknown id, PATIENT_EXISTS for another's NIK. */
   updatePatient(id: string, changes: PatientUpdate): Promise<Patient>;
   findPatientByNik(nik: string): Promise<Patient | undefined>;
+  /**
+   * Gives a patient the IHS number SATUSEHAT has for their NIK, only while they still have none and
+   * still carry that NIK: a number or NIK a person set meanwhile wins. True when it was set.
+   */
+  adoptIhsNumber(id: string, nik: string, ihsNumber: string): Promise<boolean>;
   searchPatients(name: string, birthDate: string, page: PageRequest): Promise<Page<Patient>>;
 
   // --- screenings ---

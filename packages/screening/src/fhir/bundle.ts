@@ -31,6 +31,8 @@ import type {
 } from './types.js';
 
 export const SATUSEHAT_IDENTIFIER_BASE = 'http://sys-ids.kemkes.go.id';
+/** A patient's NIK in SATUSEHAT's master patient index, where the IHS number is looked up by it. */
+export const NIK_SYSTEM = 'https://fhir.kemkes.go.id/id/nik';
 export const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 export const DATA_ABSENT_REASON_SYSTEM = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
 export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';

@@ -16,6 +16,7 @@ import { backoffMs, MAX_RETRY_AFTER_MS } from './internal/backoff.js';
 import { sleep } from './internal/sleep.js';
 import { TokenCache } from './internal/token.js';
 import { randomUuid } from './internal/uuid.js';
+import { AuditEvents } from './resources/audit-events.js';
 import { Clients } from './resources/clients.js';
 import { Kiosks } from './resources/kiosks.js';
 import { Observations } from './resources/observations.js';
@@ -153,6 +154,7 @@ export class ClinicClient {
   readonly referrals: Referrals = new Referrals(this);
   readonly kiosks: Kiosks = new Kiosks(this);
   readonly clients: Clients = new Clients(this);
+  readonly auditEvents: AuditEvents = new AuditEvents(this);
 
   // Private fields (not `private`): invisible to console.log, JSON.stringify and Object.keys.
   readonly #clientSecret: string;

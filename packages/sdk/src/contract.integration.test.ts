@@ -118,6 +118,31 @@ describe('clients', () => {
   });
 });
 
+describe('audit events', () => {
+  it("gives an administrator a patient's access log, page by page, and refuses a partner", async () => {
+    const patient = await kiosk.patients.create({
+      nik: nik(40),
+      name: 'Rina Marlina',
+      birthDate: '1990-08-17',
+      sex: 'female',
+    });
+    await partner.patients.retrieve(patient.id);
+    await partner.patients.search({ nik: nik(40) }).toArray();
+    const log = await admin.auditEvents.list({ patientId: patient.id, limit: 2 }).toArray();
+    expect(log.map((e) => [e.clientId.split('.')[0], e.action])).toEqual([
+      ['kiosk', 'create'],
+      ['partner', 'read'],
+      ['partner', 'search'],
+      // Asking for the first page is itself in the patient's log, so the second page shows it.
+      ['admin', 'list'],
+    ]);
+    expect(log.every((e) => e.patientId === patient.id)).toBe(true);
+    const error = await caught(partner.auditEvents.list({ patientId: patient.id }).firstPage());
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(error).toMatchObject({ details: { scope: 'audit.read' } });
+  });
+});
+
 describe('patients', () => {
   it('registers a patient, finds them by NIK, and refuses the NIK twice', async () => {
     const created = await kiosk.patients.create({

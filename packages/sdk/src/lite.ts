@@ -20,6 +20,7 @@ export type {
   SchemaName,
   ValidationResult,
 } from './core/validation.js';
+export { AuditEvents } from './resources/audit-events.js';
 export { Clients } from './resources/clients.js';
 export { Kiosks } from './resources/kiosks.js';
 export { Observations } from './resources/observations.js';

@@ -4,6 +4,7 @@
 import {
   ApiClient,
   ApiClientCredentials,
+  AuditEvent,
   FhirBundle,
   Kiosk,
   KioskCredentials,
@@ -27,6 +28,7 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   ApiClientCredentials,
   ApiClient,
   ApiClientPage: Page(ApiClient, 'ApiClient'),
+  AuditEventPage: Page(AuditEvent, 'AuditEvent'),
   Patient,
   PatientPage: Page(Patient, 'Patient'),
   Screening,

@@ -285,27 +285,64 @@ describe('patients', () => {
     );
   });
 
-  it('writes who read or changed a patient to the audit log', async () => {
+  it("writes who read or changed a patient to the audit log, and an administrator reads the patient's access log", async () => {
     const t = await client('partner');
+    const admin = await client('admin');
     const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(2))).json());
+    const other = Patient.parse((await call(t, 'POST', '/patients', newPatient(20))).json());
     await call(t, 'GET', `/patients/${patient.id}`);
     await call(t, 'POST', '/patients/search', { nik: nik(2) });
+    await call(t, 'POST', '/patients/search', { nik: nik(99) });
     await call(t, 'PATCH', `/patients/${patient.id}`, { ihsNumber: 'P02478375538' });
-    // Entries are written in batches; closing the API writes what is pending.
-    await app.close();
-    await build();
-    // The store has no read API for the audit log (it is for the operator's SQL), so look at it.
-    const rows = (store as unknown as { db: { all<T>(sql: string): Promise<T[]> } }).db.all<{
-      client_id: string;
-      action: string;
-      resource_id: string;
-    }>("SELECT client_id, action, resource_id FROM audit_log WHERE resource_type = 'patient' ORDER BY id");
-    expect((await rows).map((r) => [r.client_id, r.action, r.resource_id])).toEqual([
-      ['partner.test', 'create', patient.id],
-      ['partner.test', 'read', patient.id],
-      ['partner.test', 'search', patient.id],
-      ['partner.test', 'update', patient.id],
+    await call(t, 'GET', `/patients/${other.id}`);
+    const opened = Screening.parse(
+      (
+        await call(t, 'POST', '/screenings', {
+          patientId: patient.id,
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+        })
+      ).json(),
+    );
+    await call(t, 'GET', `/screenings/${opened.id}`);
+    await call(t, 'GET', `/observations?patientId=${patient.id}`);
+    await call(t, 'GET', '/screenings');
+
+    // A partner app may not read the audit log: it is the clinic administrator's.
+    expectError(await call(t, 'GET', `/audit-events?patientId=${patient.id}`), 403, 'FORBIDDEN');
+
+    // No waiting for the quarter-second batch: the route writes what is pending before it reads.
+    const log = await call(admin, 'GET', `/audit-events?patientId=${patient.id}`);
+    expect(log.statusCode, log.body).toBe(200);
+    const page = log.json() as { data: Record<string, unknown>[]; nextCursor: string | null };
+    expect(page.data.map((e) => [e['clientId'], e['action'], e['resourceType'], e['resourceId']])).toEqual([
+      ['partner.test', 'create', 'patient', patient.id],
+      ['partner.test', 'read', 'patient', patient.id],
+      ['partner.test', 'search', 'patient', patient.id],
+      ['partner.test', 'update', 'patient', patient.id],
+      ['partner.test', 'create', 'screening', opened.id],
+      ['partner.test', 'read', 'screening', opened.id],
+      ['partner.test', 'list', 'observation', null],
     ]);
+    expect(page.data.every((e) => e['patientId'] === patient.id && typeof e['requestId'] === 'string')).toBe(
+      true,
+    );
+    expect(page.nextCursor).toBeNull();
+
+    // Reading the log is itself in the log, under the patient it was about.
+    const reads = await call(admin, 'GET', '/audit-events?resourceType=audit&clientId=admin.test');
+    expect((reads.json() as { data: { action: string; patientId: string | null }[] }).data).toEqual([
+      expect.objectContaining({ action: 'list', patientId: patient.id }),
+    ]);
+    // A search that found nobody, and an unfiltered list, touched no one's record.
+    const searches = await call(admin, 'GET', '/audit-events?action=search&limit=1');
+    const first = searches.json() as { data: { patientId: string | null }[]; nextCursor: string };
+    expect(first.data).toEqual([expect.objectContaining({ patientId: patient.id })]);
+    const second = await call(admin, 'GET', `/audit-events?action=search&cursor=${first.nextCursor}`);
+    expect((second.json() as { data: unknown[] }).data).toEqual([
+      expect.objectContaining({ resourceId: null, patientId: null }),
+    ]);
+    expectError(await call(admin, 'GET', '/audit-events?from=yesterday'), 400, 'VALIDATION');
   });
 });
 

@@ -241,6 +241,7 @@ export class Forwarder {
           action: 'update',
           resourceType: 'patient',
           resourceId: patient.id,
+          patientId: patient.id,
           requestId: null,
           at: new Date().toISOString(),
         },

@@ -414,6 +414,62 @@ export function describeStoreContract(
       });
     });
 
+    it('lists the audit log by patient, client, action and time range, in the order it was written', async () => {
+      const patientId = newUuidV7();
+      const other = newUuidV7();
+      const line = (at: string, clientId: string, action: string, pid: string | null) => ({
+        at,
+        clientId,
+        action,
+        resourceType: 'patient',
+        resourceId: pid,
+        patientId: pid,
+        requestId: pid ? `req-${action}` : null,
+      });
+      await store.audit([
+        line('2026-11-22T23:30:00.000Z', 'partner.a', 'read', patientId),
+        line('2026-11-23T01:00:00.000Z', 'partner.b', 'update', patientId),
+        line('2026-11-23T01:00:00.000Z', 'partner.a', 'read', other),
+        line('2026-11-23T02:00:00.000Z', 'system.satusehat-forwarder', 'update', patientId),
+      ]);
+      await store.audit([line('2026-11-23T03:00:00.000Z', 'partner.a', 'search', null)]);
+
+      const all = await store.listAuditEvents({ patientId }, { limit: 10 });
+      expect(all.data.map((e) => [e.clientId, e.action])).toEqual([
+        ['partner.a', 'read'],
+        ['partner.b', 'update'],
+        ['system.satusehat-forwarder', 'update'],
+      ]);
+      expect(all.data[0]).toEqual({
+        id: expect.any(String),
+        at: '2026-11-22T23:30:00.000Z',
+        clientId: 'partner.a',
+        action: 'read',
+        resourceType: 'patient',
+        resourceId: patientId,
+        patientId,
+        requestId: 'req-read',
+      });
+      // 23 November in Western Indonesia Time starts at 17:00 UTC the day before; `to` is not included.
+      const day = await store.listAuditEvents(
+        { patientId, from: '2026-11-23T00:00:00+07:00', to: '2026-11-23T09:00:00+07:00' },
+        { limit: 10 },
+      );
+      expect(day.data.map((e) => e.action)).toEqual(['read', 'update']);
+      expect(
+        (await store.listAuditEvents({ clientId: 'partner.a', action: 'read' }, { limit: 10 })).data.map(
+          (e) => e.patientId,
+        ),
+      ).toEqual([patientId, other]);
+      const p1 = await store.listAuditEvents({ patientId }, { limit: 2 });
+      const p2 = await store.listAuditEvents({ patientId }, { limit: 2, cursor: p1.nextCursor! });
+      expect([...p1.data, ...p2.data]).toEqual(all.data);
+      expect(p2.nextCursor).toBeNull();
+      expect(
+        (await store.listAuditEvents({ resourceType: 'patient', action: 'search' }, { limit: 10 })).data,
+      ).toEqual([expect.objectContaining({ patientId: null, requestId: null })]);
+    });
+
     it('lists observations by kind and time range', async () => {
       const r = bpReading({ kioskId: 'kiosk-obs', measuredAt: '2030-01-01T09:00:00+07:00' });
       await store.ingestReadings([r]);
@@ -518,4 +574,72 @@ export function describeStoreContract(
       expect((await store.listKiosks({}, { limit: 10 })).data.map((k) => k.kioskId)).toEqual(['kiosk-9']);
     });
   });
+}
+
+/**
+ * An audit log written before lines named their patient (SQLite version 4, PostgreSQL 3): `write`
+ * runs one statement on that older record. After the migration each old line names the patient of
+ * what it names; `check` says so through the store.
+ */
+export async function seedAuditBeforePatientColumn(
+  write: (sql: string, params: (string | number | null)[]) => Promise<unknown>,
+) {
+  const patientId = newUuidV7();
+  const screeningId = newUuidV7();
+  const reading = bpReading({ sessionId: screeningId });
+  await write(
+    'INSERT INTO patients (id, nik, name, name_key, birth_date, sex, ihs_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [patientId, nik(70), 'Ani', 'ani', '1980-05-12', 'female', null, NOW],
+  );
+  await write(
+    'INSERT INTO screenings (id, patient_id, clinic_id, kiosk_id, status, opened_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [screeningId, patientId, 'clinic-1', 'kiosk-1', 'open', NOW],
+  );
+  await write(
+    'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, session_id, patient_id, measured_at, received_at, stored_at, body, screening_id, assignment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      reading.id,
+      reading.clinicId,
+      reading.kioskId,
+      reading.device.id,
+      reading.kind,
+      screeningId,
+      patientId,
+      reading.measuredAt,
+      reading.receivedAt,
+      NOW,
+      JSON.stringify(reading),
+      screeningId,
+      'assigned',
+    ],
+  );
+  const lines: [string, string, string | null][] = [
+    ['create', 'patient', patientId],
+    ['search', 'patient', `${patientId},${newUuidV7()}`],
+    ['read', 'screening', screeningId],
+    ['read', 'fhir-bundle', screeningId],
+    ['create', 'observation', reading.id],
+    ['create', 'client', 'partner.x'],
+  ];
+  for (const [i, [action, type, id]] of lines.entries()) {
+    await write(
+      'INSERT INTO audit_log (id, at, client_id, action, resource_type, resource_id, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [`0${i}-${newUuidV7()}`, NOW, 'partner.x', action, type, id, `req-${i}`],
+    );
+  }
+  return {
+    async check(store: SqlClinicStore) {
+      const all = await store.listAuditEvents({}, { limit: 50 });
+      expect(all.data.map((e) => [e.action, e.resourceType, e.patientId])).toEqual([
+        ['create', 'patient', patientId],
+        // It named two patients in one resourceId: no single one to give it.
+        ['search', 'patient', null],
+        ['read', 'screening', patientId],
+        ['read', 'fhir-bundle', patientId],
+        ['create', 'observation', patientId],
+        ['create', 'client', null],
+      ]);
+      expect((await store.listAuditEvents({ patientId }, { limit: 50 })).data).toHaveLength(4);
+    },
+  };
 }

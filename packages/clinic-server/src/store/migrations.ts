@@ -204,17 +204,37 @@ const CLIENTS_REVOCABLE = `
   ALTER TABLE api_clients ADD COLUMN revoked_at TEXT;
 `;
 
+// The audit log answers "who has looked at this patient's record?" (UU 27/2022), so each line names
+// the patient it touched. Older lines get theirs from what they name; a search's line that named
+// several patients in one resource_id keeps none (since this version a search writes a line per
+// patient found).
+const AUDIT_BY_PATIENT = `
+  ALTER TABLE audit_log ADD COLUMN patient_id TEXT;
+  UPDATE audit_log SET patient_id = resource_id
+    WHERE resource_type = 'patient' AND resource_id NOT LIKE '%,%';
+  UPDATE audit_log SET patient_id = (SELECT s.patient_id FROM screenings s WHERE s.id = audit_log.resource_id)
+    WHERE resource_type IN ('screening', 'fhir-bundle');
+  UPDATE audit_log SET patient_id = (SELECT r.patient_id FROM referrals r WHERE r.id = audit_log.resource_id)
+    WHERE resource_type = 'referral';
+  UPDATE audit_log SET patient_id = (SELECT r.patient_id FROM readings r WHERE r.id = audit_log.resource_id)
+    WHERE resource_type IN ('reading', 'observation');
+  CREATE INDEX audit_log_by_patient ON audit_log (patient_id, id) WHERE patient_id IS NOT NULL;
+  CREATE INDEX audit_log_by_client ON audit_log (client_id, id);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
   { version: 3, name: 'readings with a rowid', sql: SQLITE_READINGS_ROWID_V3 },
   { version: 4, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
+  { version: 5, name: 'audit log by patient', sql: AUDIT_BY_PATIENT },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(false) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('postgres') },
   { version: 3, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
+  { version: 4, name: 'audit log by patient', sql: AUDIT_BY_PATIENT },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

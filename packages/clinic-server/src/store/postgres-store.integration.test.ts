@@ -1,6 +1,9 @@
 import { createTestDatabase } from '@klinik-desa/testkit';
-import { describeStoreContract } from './contract.suite.js';
+import { describe, it } from 'vitest';
+import { describeStoreContract, seedAuditBeforePatientColumn } from './contract.suite.js';
 import { openPostgresStore } from './open.js';
+import { openPgExecutor } from './sql.js';
+import { SqlClinicStore } from './sql-store.js';
 
 describeStoreContract('PostgreSQL', async () => {
   const db = await createTestDatabase();
@@ -12,4 +15,24 @@ describeStoreContract('PostgreSQL', async () => {
       await db.drop();
     },
   };
+});
+
+describe('PostgreSQL migrations', () => {
+  it('name the patient on the audit lines of a version 3 record', async () => {
+    const db = await createTestDatabase();
+    const { executor, pool } = openPgExecutor(db.url);
+    try {
+      await new SqlClinicStore(executor).migrate(3);
+      const seeded = await seedAuditBeforePatientColumn((sql, params) => executor.run(sql, params));
+      const store = await openPostgresStore(db.url);
+      try {
+        await seeded.check(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  });
 });

@@ -1,6 +1,8 @@
 import {
   type ApiClient,
   type ApiClientListQuery,
+  type AuditEvent,
+  type AuditEventListQuery,
   type Flag,
   type Kiosk,
   type KioskStatus,
@@ -262,6 +264,28 @@ function parseOutcome(text: string | null): unknown {
 }
 
 /** Collects `AND col = ?` filters for the given values that are set. */
+interface AuditRow {
+  id: string;
+  at: string;
+  client_id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  patient_id: string | null;
+  request_id: string | null;
+}
+
+const toAuditEvent = (r: AuditRow): AuditEvent => ({
+  id: r.id,
+  at: r.at,
+  clientId: r.client_id,
+  action: r.action,
+  resourceType: r.resource_type,
+  resourceId: r.resource_id,
+  patientId: r.patient_id,
+  requestId: r.request_id,
+});
+
 function where(filters: [string, SqlValue | undefined][]): { sql: string; params: SqlValue[] } {
   const parts: string[] = [];
   const params: SqlValue[] = [];
@@ -283,8 +307,11 @@ export class SqlClinicStore implements ClinicStore {
     this.dialect = db.dialect;
   }
 
-  /** Brings the schema forward; several processes starting at once apply each migration once. */
-  async migrate(): Promise<void> {
+  /**
+   * Brings the schema forward (to `upTo`, for tests that build an older record); several processes
+   * starting at once apply each migration once.
+   */
+  async migrate(upTo = Number.POSITIVE_INFINITY): Promise<void> {
     const migrations = migrationsFor(this.db.dialect);
     await this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
@@ -304,7 +331,7 @@ export class SqlClinicStore implements ClinicStore {
         );
       }
       for (const m of migrations) {
-        if (applied.has(m.version)) continue;
+        if (applied.has(m.version) || m.version > upTo) continue;
         await tx.exec(m.sql);
         await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
           m.version,
@@ -1187,7 +1214,7 @@ export class SqlClinicStore implements ClinicStore {
     await this.db.transaction(async (tx) => {
       await this.insertMany(
         tx,
-        'INSERT INTO audit_log (id, at, client_id, action, resource_type, resource_id, request_id)',
+        'INSERT INTO audit_log (id, at, client_id, action, resource_type, resource_id, patient_id, request_id)',
         'ON CONFLICT (id) DO NOTHING',
         entries.map((e) => [
           newUuidV7(),
@@ -1196,10 +1223,29 @@ export class SqlClinicStore implements ClinicStore {
           e.action,
           e.resourceType,
           e.resourceId,
+          e.patientId,
           e.requestId,
         ]),
       );
     });
+  }
+
+  async listAuditEvents(query: AuditEventListQuery, page: PageRequest) {
+    const after = decodeCursor(page.cursor) ?? '';
+    const w = where([
+      ['patient_id = ?', query.patientId],
+      ['client_id = ?', query.clientId],
+      ['resource_type = ?', query.resourceType],
+      ['resource_id = ?', query.resourceId],
+      ['action = ?', query.action],
+      ['at >= ?', query.from === undefined ? undefined : utc(query.from)],
+      ['at < ?', query.to === undefined ? undefined : utc(query.to)],
+    ]);
+    const rows = await this.db.all<AuditRow>(
+      `SELECT * FROM audit_log WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, page.limit + 1],
+    );
+    return pageOf(rows, page.limit, (r) => r.id, toAuditEvent);
   }
 
   async purge(now: string, idempotencyBefore: string) {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { bpReading } from '../testing/fixtures.js';
-import { describeStoreContract } from './contract.suite.js';
+import { describeStoreContract, seedAuditBeforePatientColumn } from './contract.suite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { applyWritePragmas, openSqliteStore } from './sqlite-store.js';
 
@@ -138,6 +138,28 @@ describe('SQLite migrations', () => {
       );
     } finally {
       db.close();
+    }
+  });
+
+  it('name the patient on the audit lines of a version 4 record', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 4)) {
+      old.exec(m.sql);
+      old
+        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
+    }
+    const seeded = await seedAuditBeforePatientColumn(async (sql, params) => old.prepare(sql).run(...params));
+    old.close();
+    const store = openSqliteStore(path);
+    try {
+      await seeded.check(store);
+    } finally {
+      await store.close();
     }
   });
 

@@ -1,6 +1,8 @@
 import type {
   ApiClient,
   ApiClientListQuery,
+  AuditEvent,
+  AuditEventListQuery,
   ClientRole,
   Kiosk,
   KioskStatus,
@@ -101,6 +103,8 @@ export interface AuditEntry {
   action: string;
   resourceType: string;
   resourceId: string | null;
+  /** The patient whose record it touched; null when it touched none (a client, a kiosk). */
+  patientId: string | null;
   requestId: string | null;
 }
 
@@ -215,6 +219,8 @@ export interface ClinicStore {
   // --- housekeeping ---
   /** Appends entries to the audit log, in one transaction. */
   audit(entries: readonly (AuditEntry & { at: string })[]): Promise<void>;
+  /** The audit log in the order it was written (by id), filtered. */
+  listAuditEvents(query: AuditEventListQuery, page: PageRequest): Promise<Page<AuditEvent>>;
   /** Deletes expired tokens and idempotency keys older than `before`. */
   purge(now: string, idempotencyBefore: string): Promise<void>;
   ping(): Promise<void>;

@@ -19,6 +19,7 @@ export const Scope = z.enum([
   'kiosk.admin',
   'client.admin',
   'fhir.read',
+  'audit.read',
 ]);
 export type Scope = z.infer<typeof Scope>;
 

@@ -5,6 +5,7 @@
 import type {
   ApiClientCreate,
   ApiClientListQuery,
+  AuditEventListQuery,
   KioskCreate,
   KioskListQuery,
   ManualReadingCreate,
@@ -27,6 +28,7 @@ export type {
   ApiClient,
   ApiClientCredentials,
   ApiErrorCode,
+  AuditEvent,
   ClientRole,
   FhirBundle,
   Flag,
@@ -62,6 +64,8 @@ export interface PageParams {
 
 export type ClientCreateParams = z.input<typeof ApiClientCreate>;
 export type ClientListParams = z.input<typeof ApiClientListQuery> & PageParams;
+/** By patient (their access log), client, resource, action, or time range (`from` ≤ at < `to`). */
+export type AuditEventListParams = z.input<typeof AuditEventListQuery> & PageParams;
 export type PatientCreateParams = z.input<typeof PatientCreate>;
 /** The fields to change, at least one; `null` removes a wrong NIK or IHS number. */
 export type PatientUpdateParams = z.input<typeof PatientUpdate>;

@@ -1,6 +1,7 @@
 import type {
   ApiClient,
   ApiClientCredentials,
+  AuditEvent,
   FhirBundle,
   Kiosk,
   KioskCredentials,
@@ -25,6 +26,7 @@ export interface ResponseTypes {
   ApiClientCredentials: ApiClientCredentials;
   ApiClient: ApiClient;
   ApiClientPage: Page<ApiClient>;
+  AuditEventPage: Page<AuditEvent>;
   Patient: Patient;
   PatientPage: Page<Patient>;
   Screening: Screening;

@@ -88,6 +88,17 @@ const kiosk = {
   lastReadingAt: null,
 };
 
+const auditEvent = {
+  id: '019ab0c4-0000-7000-8000-000000000001',
+  at: '2026-11-23T02:00:00.000Z',
+  clientId: 'partner.0197',
+  action: 'read',
+  resourceType: 'patient',
+  resourceId: PATIENT_ID,
+  patientId: PATIENT_ID,
+  requestId: 'req-1',
+};
+
 describe('resources', () => {
   it.each([
     {
@@ -275,6 +286,18 @@ describe('resources', () => {
         createdAt: '2026-11-23T02:00:00.000Z',
       },
       expected: { method: 'POST', path: '/clients', body: { name: 'Puskesmas dashboard', role: 'partner' } },
+    },
+    {
+      name: 'auditEvents.list',
+      call: (c: ClinicClient) =>
+        c.auditEvents.list({ patientId: PATIENT_ID, from: '2026-11-23T00:00:00+07:00' }).toArray(),
+      answer: { data: [auditEvent], nextCursor: null },
+      expected: {
+        method: 'GET',
+        path: '/audit-events',
+        query: `?patientId=${PATIENT_ID}&from=2026-11-23T00%3A00%3A00%2B07%3A00`,
+      },
+      result: [auditEvent],
     },
   ])('$name', async ({ call, answer, expected, result }) => {
     tokenEndpoint();

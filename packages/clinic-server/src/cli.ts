@@ -7,7 +7,7 @@ import { openApiYaml } from './api/openapi.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
 import { mosquittoAcl, mosquittoPasswordFile } from './domain/acl.js';
 import { hashSecret, newSecret } from './domain/secrets.js';
-import { ConfigError } from './errors.js';
+import { ClinicError, ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import { startClinicServer } from './server.js';
 import { openStore } from './store/open.js';
@@ -19,7 +19,7 @@ Commands:
   start              run the clinic server: clinic API, MQTT ingest, SATUSEHAT forwarder
   export             print every stored reading, one Reading JSON document per line
   mosquitto-config   write Mosquitto's password and ACL files for the registered kiosks
-  client             create an API client (the first administrator, partner apps)
+  client             create, list or revoke API clients (the first administrator, a lost secret)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
 
 Run \`clinic-server <command> --help\` for the options of one command.`,
@@ -65,9 +65,15 @@ Options:
   --out <dir>             where to write passwd and acl                                 [required]
   --ingest-user <name>    the clinic server's own broker user (default klinik-desa-ingest)`,
   client: `Usage: clinic-server client create --db <path|url> --role <admin|partner> --name <name>
+       clinic-server client list   --db <path|url> [--role <admin|partner|kiosk>]
+       clinic-server client revoke --db <path|url> --id <client id>
 
-Creates an API client and prints its client id and secret (shown once; only a hash is kept).
-Use it for the first administrator; later clients can be made with POST /clients.`,
+create   makes an API client and prints its client id and secret (shown once; only a hash is
+         kept). Use it for the first administrator; later clients can be made with POST /clients.
+list     prints every client, one JSON document per line (never a secret).
+revoke   ends a client's tokens and sign-ins: a leaked or lost administrator secret, which the
+         API cannot revoke with the administrator's own token. Server processes running on this
+         record stop accepting its tokens within 30 s. Written to the audit log as system.cli.`,
   openapi: `Usage: clinic-server openapi [--out <file>]
 
 Prints the OpenAPI 3.1 document (YAML) of the clinic API, or writes it to <file>.`,
@@ -223,13 +229,17 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
   return 0;
 }
 
+const CLIENT_SUBCOMMANDS = ['create', 'list', 'revoke'];
+
 async function client(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {
     console.log(HELP.client);
     return sub === undefined ? 2 : 0;
   }
-  if (sub !== 'create') fail(`client: unknown subcommand "${sub}"; use client create`);
+  if (!CLIENT_SUBCOMMANDS.includes(sub)) {
+    fail(`client: unknown subcommand "${sub}"; use client ${CLIENT_SUBCOMMANDS.join(', client ')}`);
+  }
   const { values } = parseArgs({
     args: rest,
     strict: true,
@@ -237,6 +247,7 @@ async function client(argv: string[]): Promise<number> {
       db: { type: 'string' },
       role: { type: 'string' },
       name: { type: 'string' },
+      id: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -245,6 +256,11 @@ async function client(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.db) fail('--db <sqlite path | postgres URL> is required');
+  if (sub === 'list') return listClients(values.db, values.role);
+  if (sub === 'revoke') {
+    if (!values.id) fail('--id <client id> is required (clinic-server client list shows them)');
+    return revokeClient(values.db, values.id);
+  }
   const role = ClientRole.exclude(['kiosk']).safeParse(values.role);
   if (!role.success) fail('--role must be admin or partner (kiosks get credentials from POST /kiosks)');
   if (!values.name) fail('--name <name> is required, e.g. --name "puskesmas admin"');
@@ -262,6 +278,58 @@ async function client(argv: string[]): Promise<number> {
       createdAt: new Date().toISOString(),
     });
     process.stdout.write(`${JSON.stringify({ clientId: id, clientSecret: secret, role: role.data })}\n`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function listClients(db: string, roleName: string | undefined): Promise<number> {
+  const role = roleName === undefined ? undefined : ClientRole.safeParse(roleName);
+  if (role && !role.success) fail(`--role must be admin, partner or kiosk, not "${roleName}"`);
+  const store = await openStore(db, { readonly: true });
+  try {
+    let cursor: string | undefined;
+    do {
+      const page = await store.listClients(role ? { role: role.data } : {}, {
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const c of page.data) process.stdout.write(`${JSON.stringify(c)}\n`);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function revokeClient(db: string, id: string): Promise<number> {
+  const store = await openStore(db);
+  try {
+    const at = new Date().toISOString();
+    const revoked = await store.revokeClient(id, at);
+    await store.audit([
+      {
+        clientId: 'system.cli',
+        action: 'revoke',
+        resourceType: 'client',
+        resourceId: id,
+        patientId: null,
+        requestId: null,
+        at,
+      },
+    ]);
+    process.stdout.write(`${JSON.stringify(revoked)}\n`);
+    if (revoked.role === 'kiosk') {
+      console.error(
+        "a kiosk: write Mosquitto's password file again (clinic-server mosquitto-config) if it uses one",
+      );
+    }
+  } catch (error) {
+    if (error instanceof ClinicError && error.code === 'NOT_FOUND')
+      fail(`${error.message} (clinic-server client list shows them)`);
+    throw error;
   } finally {
     await store.close();
   }

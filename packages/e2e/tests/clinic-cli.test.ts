@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clinicServerCli, createTestDatabase, startClinicServerProcess } from '@klinik-desa/testkit';
+import {
+  ApiTestClient,
+  clinicServerCli,
+  createAdminClient,
+  createTestDatabase,
+  startClinicServerProcess,
+} from '@klinik-desa/testkit';
 import { describe, expect, it } from 'vitest';
 
 describe('clinic-server CLI: the commands of the full server', () => {
@@ -69,6 +75,55 @@ describe('clinic-server CLI: the commands of the full server', () => {
     } finally {
       await db.drop();
     }
+  });
+
+  it('lists clients and revokes a lost administrator secret, which the API cannot do with its own token', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'kd-cli-')), 'clinic.db');
+    const lost = createAdminClient(db);
+    const kept = createAdminClient(db);
+    const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
+    try {
+      const admin = await new ApiTestClient(server.httpUrl, lost.clientId, lost.clientSecret).signIn();
+      expect((await admin.request('POST', `/clients/${lost.clientId}/revoke`)).status).toBe(409);
+
+      const listed = clinicServerCli(['client', 'list', '--db', db, '--role', 'admin']);
+      expect(listed.code, listed.stderr).toBe(0);
+      const lines = listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((c) => c['clientId']).sort()).toEqual([lost.clientId, kept.clientId].sort());
+      expect(listed.stdout).not.toContain(lost.clientSecret);
+
+      const revoked = clinicServerCli(['client', 'revoke', '--db', db, '--id', lost.clientId]);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(JSON.parse(revoked.stdout)).toMatchObject({
+        clientId: lost.clientId,
+        revokedAt: expect.any(String),
+      });
+      // The running server refuses the next sign-in at once (its token cache holds old tokens up to 30 s).
+      await expect(
+        new ApiTestClient(server.httpUrl, lost.clientId, lost.clientSecret).signIn(),
+      ).rejects.toThrow(/401/);
+      const other = await new ApiTestClient(server.httpUrl, kept.clientId, kept.clientSecret).signIn();
+      const audit = await other.request<{ data: Record<string, unknown>[] }>(
+        'GET',
+        `/audit-events?resourceType=client&resourceId=${lost.clientId}`,
+      );
+      expect(audit.body.data).toEqual([
+        expect.objectContaining({ clientId: 'system.cli', action: 'revoke', requestId: null }),
+      ]);
+    } finally {
+      await server.stop();
+    }
+    const unknown = clinicServerCli(['client', 'revoke', '--db', db, '--id', 'partner.nobody']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^clinic-server: no client with id "partner.nobody" \(clinic-server client list shows them\)/,
+    );
+    expect(clinicServerCli(['client', 'list', '--db', db, '--role', 'robot']).stderr).toMatch(
+      /--role must be admin, partner or kiosk, not "robot"/,
+    );
   });
 
   it('writes the OpenAPI document that is committed in docs/', () => {

@@ -118,6 +118,11 @@ export const Reading = z
     flags: z.array(Flag).max(64),
     /** Device-reported conditions (`irregular-pulse`...). */
     annunciations: z.array(z.string()).max(32).optional(),
+    /**
+     * For a reading the kiosk computed (BMI, the mean of a visit's blood pressures): the ids of the
+     * readings it was computed from, so the record can show where a number came from.
+     */
+    derivedFrom: z.array(ReadingId).min(1).max(64).optional(),
   })
   .strict();
 export type Reading = z.infer<typeof Reading>;

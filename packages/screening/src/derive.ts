@@ -7,6 +7,14 @@ import { THRESHOLDS } from './thresholds.js';
 import { type RuleOptions, triage } from './triage.js';
 import { VALUES, type ValueName } from './values.js';
 
+/**
+ * The values of the source readings a derived value is computed from: BMI from weight and height;
+ * a mean from the values of the same name (systolic from systolics).
+ */
+export function sourceValueNames(derivedName: string): readonly string[] {
+  return derivedName === 'bmi' ? ['weight', 'height'] : [derivedName];
+}
+
 /** The device a kiosk-computed reading is attributed to: no device measured it. */
 export const DERIVED_DEVICE = { id: 'kiosk', protocol: 'derived' } as const;
 
@@ -69,6 +77,7 @@ function derivedReading(
   };
   if (last.sessionId !== undefined) reading.sessionId = last.sessionId;
   if (last.patientId !== undefined) reading.patientId = last.patientId;
+  reading.derivedFrom = ids;
   return reading;
 }
 

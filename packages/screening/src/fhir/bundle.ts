@@ -7,7 +7,7 @@ import {
   UCUM_LABEL,
   UCUM_SYSTEM,
 } from '@klinik-desa/protocol';
-import { DERIVED_DEVICE } from '../derive.js';
+import { DERIVED_DEVICE, sourceValueNames } from '../derive.js';
 import { FhirMappingError, ScreeningOptionError } from '../errors.js';
 import { KLINIK_DESA_NAMESPACE, uuidV5 } from '../hash.js';
 import { fhirUtc, toInstant, type ZoneSpec, zoneSpec } from '../time.js';
@@ -88,6 +88,8 @@ interface Context {
   performer: Reference[];
   encounterRef: Reference;
   deviceRefs: Map<string, Reference>;
+  /** The fullUrl of each value's Observation in this Bundle, by `{reading id}.{value name}`. */
+  observationUrls: Map<string, string>;
 }
 
 function fullUrlFor(resourceType: string, identifier: Identifier): string {
@@ -324,6 +326,7 @@ function valueObservation(reading: Reading, value: ReadingValue, ctx: Context): 
     ctx,
   );
   withValue(resource, value);
+  if (value.derived) withDerivedFrom(resource, reading, sourceValueNames(value.name), ctx);
   if (ctx.profile === 'hl7-vital-signs' && value.name !== 'glucose') {
     resource.meta = { profile: [HL7_VITAL_SIGNS_PROFILES[value.code] ?? HL7_VITAL_SIGNS_BASE_PROFILE] };
   }
@@ -352,8 +355,30 @@ function bloodPressurePanel(
   });
   if (systolic.derived) {
     resource.method = { text: 'Rata-rata pengukuran kunjungan ini (mean of this visit’s measurements)' };
+    withDerivedFrom(resource, reading, ['bloodPressure'], ctx);
   }
   return entry(orderObservation(resource), identifier);
+}
+
+/**
+ * Points a computed value at the Observations it was computed from (BMI at the weight and the
+ * height, a mean at each measurement), where those are in this Bundle: a reader of the record can
+ * then check the arithmetic. Sources outside the Bundle are left out rather than guessed at.
+ */
+function withDerivedFrom(
+  resource: ObservationResource,
+  reading: Reading,
+  valueNames: readonly string[],
+  ctx: Context,
+): void {
+  const refs: Reference[] = [];
+  for (const source of reading.derivedFrom ?? []) {
+    for (const name of valueNames) {
+      const url = ctx.observationUrls.get(`${source}.${name}`);
+      if (url) refs.push({ reference: url });
+    }
+  }
+  if (refs.length > 0) resource.derivedFrom = refs;
 }
 
 /** Fixed key order, so golden files read the same way the FHIR spec lists the elements. */
@@ -374,6 +399,7 @@ function orderObservation(o: ObservationResource): ObservationResource {
     'dataAbsentReason',
     'method',
     'device',
+    'derivedFrom',
     'component',
   ];
   const out: Record<string, unknown> = {};
@@ -452,18 +478,28 @@ function buildBundle(s: ScreeningForFhir, profile: Profile, options: FhirBundleO
     performer: [{ reference: `Practitioner/${s.practitioner.ihsNumber}` }],
     encounterRef: { reference: encounterEntry.fullUrl },
     deviceRefs,
+    observationUrls: new Map(),
   };
-  const observations: BundleEntry[] = [];
-  for (const reading of readings) {
+  // Which Observation each value becomes, decided before any is built, so that a derived value can
+  // refer to its sources whatever the order.
+  const plan = readings.map((reading) => {
     const values = reading.values.filter((v) => !NOT_SENT.has(v.name));
     const systolic = values.find((v) => v.code === LOINC.systolic);
     const diastolic = values.find((v) => v.code === LOINC.diastolic);
-    const panel = profile === 'hl7-vital-signs' && systolic && diastolic;
-    if (panel) observations.push(bloodPressurePanel(reading, systolic, diastolic, ctx));
-    for (const value of values) {
-      if (panel && (value === systolic || value === diastolic)) continue;
-      observations.push(valueObservation(reading, value, ctx));
+    const panel =
+      profile === 'hl7-vital-signs' && systolic && diastolic ? { systolic, diastolic } : undefined;
+    const single = values.filter((v) => !(panel && (v === panel.systolic || v === panel.diastolic)));
+    const names = [...(panel ? ['bloodPressure'] : []), ...single.map((v) => v.name)];
+    for (const name of names) {
+      const value = `${reading.id}.${name}`;
+      ctx.observationUrls.set(value, fullUrlFor('Observation', { system: systems.observation, value }));
     }
+    return { reading, panel, single };
+  });
+  const observations: BundleEntry[] = [];
+  for (const { reading, panel, single } of plan) {
+    if (panel) observations.push(bloodPressurePanel(reading, panel.systolic, panel.diastolic, ctx));
+    for (const value of single) observations.push(valueObservation(reading, value, ctx));
   }
   return {
     resourceType: 'Bundle',

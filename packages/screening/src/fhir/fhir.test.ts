@@ -354,6 +354,61 @@ describe('the SATUSEHAT form', () => {
     expect(waist?.device).toBeUndefined();
   });
 
+  it('points each computed value at the Observations it was computed from, in the same Bundle', () => {
+    const bundle = BUILT[2]!.satusehat;
+    const byUrl = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+    const sourcesOf = (o: ObservationResource | undefined) =>
+      (o?.derivedFrom ?? []).map((r) => byUrl.get(r.reference) as ObservationResource | undefined);
+    const code = (o: ObservationResource | undefined) => o?.code.coding?.[0]?.code;
+
+    const bmi = observations(bundle).find((o) => hasLoinc(o.code, '39156-5'));
+    expect(sourcesOf(bmi).map(code).sort()).toEqual(['29463-7', '8302-2']);
+    // BMI = kg / m² of exactly those two numbers.
+    const [kg, cm] = ['29463-7', '8302-2'].map(
+      (c) => sourcesOf(bmi).find((o) => code(o) === c)!.valueQuantity!.value,
+    );
+    expect(bmi!.valueQuantity!.value).toBeCloseTo(kg! / (cm! / 100) ** 2, 1);
+
+    // The visit's mean systolic comes from each measured systolic, and is their mean.
+    const systolics = observations(bundle).filter((o) => hasLoinc(o.code, '8480-6'));
+    const mean = systolics.find((o) => o.method);
+    const measured = systolics.filter((o) => !o.method);
+    expect(measured.length).toBeGreaterThanOrEqual(2);
+    expect(sourcesOf(mean)).toEqual(expect.arrayContaining(measured));
+    expect(sourcesOf(mean)).toHaveLength(measured.length);
+    // A measured value was computed from nothing.
+    expect(measured.every((o) => o.derivedFrom === undefined)).toBe(true);
+  });
+
+  it('leaves out a source that is not in the Bundle, and sends older computed readings without one', () => {
+    const { readings: measured, assessment, example } = BUILT[2]!;
+    const readings = [...measured, ...assessment.derived];
+    const bmiReading = readings.find((r) => r.kind === 'bmi')!;
+    const bmiOf = (rs: Reading[]) =>
+      observations(toSatusehatBundle({ ...example.fhir, readings: rs })).find((o) =>
+        hasLoinc(o.code, '39156-5'),
+      )!;
+    expect(bmiOf(readings).derivedFrom).toHaveLength(2);
+    const withoutHeight = readings.filter((r) => r.kind !== 'height');
+    expect(withoutHeight).toHaveLength(readings.length - 1);
+    expect(bmiOf(withoutHeight).derivedFrom).toHaveLength(1);
+    const { derivedFrom: _, ...older } = bmiReading;
+    expect(bmiOf(readings.map((r) => (r === bmiReading ? older : r))).derivedFrom).toBeUndefined();
+  });
+
+  it('points the mean blood-pressure panel at the measured panels in the HL7 form', () => {
+    const bundle = BUILT[1]!.vitalSigns;
+    const panels = observations(bundle).filter((o) => hasLoinc(o.code, '85354-9'));
+    const mean = panels.find((o) => o.method)!;
+    const urls = new Map(bundle.entry.map((e) => [e.resource, e.fullUrl]));
+    expect(mean.derivedFrom?.map((r) => r.reference).sort()).toEqual(
+      panels
+        .filter((o) => !o.method)
+        .map((o) => urls.get(o))
+        .sort(),
+    );
+  });
+
   it('keeps the same identifiers and fullUrls for a resend, so the server can recognise it', () => {
     const again = toSatusehatBundle({
       ...BUILT[1]!.example.fhir,

@@ -80,6 +80,7 @@ export interface ObservationResource {
   dataAbsentReason?: CodeableConcept;
   method?: CodeableConcept;
   device?: Reference;
+  derivedFrom?: Reference[];
   component?: ObservationComponent[];
 }
 

@@ -75,4 +75,18 @@ describe('start options', () => {
       ),
     ).toThrow(/c\.yaml: http\.corsOrigins\.1: not a web origin .*; fix: .*no path or trailing slash/);
   });
+
+  it('take the BMI table of the screening from the config file, and name a wrong one with its fix', () => {
+    const file = parseConfigFile(
+      'db: c.db\nscreening: { bmiTable: national, timeZone: Asia/Makassar }\n',
+      'c.yaml',
+    );
+    expect(resolveStartOptions({}, {}, file).screening).toEqual({
+      bmiTable: 'national',
+      timeZone: 'Asia/Makassar',
+    });
+    expect(() => parseConfigFile('screening: { bmiTable: who }\n', 'c.yaml')).toThrow(
+      /c\.yaml: screening\.bmiTable: .*; fix: set it to ilp .* or national/,
+    );
+  });
 });

@@ -45,6 +45,13 @@ export const ServerConfigFile = z
       })
       .strict()
       .optional(),
+    screening: z
+      .object({
+        bmiTable: z.enum(['ilp', 'national']).optional(),
+        timeZone: z.string().optional(),
+      })
+      .strict()
+      .optional(),
     satusehat: z
       .object({
         environment: z.enum(['sandbox', 'production']).optional(),
@@ -81,6 +88,8 @@ const FIXES: Record<string, string> = {
     'the origins of the web pages that call the API, e.g. ["https://dashboard.example.id"]: scheme, host and port, no path or trailing slash',
   'satusehat.organizationId': 'the organization id of your SATUSEHAT client credentials',
   'satusehat.location': '{ id: <SATUSEHAT Location id>, display: <room name> }',
+  'screening.bmiTable':
+    'ilp (the Asia-Pacific table of the ILP guideline, the default) or national (PGS 2014)',
 };
 
 export function parseConfigFile(text: string, path: string): ServerConfigFile {
@@ -188,6 +197,7 @@ export function resolveStartOptions(
     ...(file.http?.rateLimit !== undefined ? { rateLimit: file.http.rateLimit } : {}),
     ...(file.http?.corsOrigins !== undefined ? { corsOrigins: file.http.corsOrigins } : {}),
     ...(satusehat ? { satusehat } : {}),
+    ...(file.screening ? { screening: file.screening } : {}),
     ...(file.logLevel !== undefined ? { logLevel: file.logLevel } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type ApiApp, buildApi } from './api/app.js';
 import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import type { DerivedOptions } from './domain/derived.js';
 import { ConfigError } from './errors.js';
 import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
 import { Ingest } from './ingest.js';
@@ -35,6 +36,8 @@ export interface ClinicServerOptions {
   requireRegisteredKiosks?: boolean;
   /** Send finished screenings to SATUSEHAT. */
   satusehat?: ForwarderConfig;
+  /** How the BMI and mean blood pressure computed on finishing a screening are classified. */
+  screening?: DerivedOptions;
   tokenLifetimeSeconds?: number;
   rateLimit?: { burst: number; perSecond: number } | false;
   /** Web origins whose pages may call the API from a browser (CORS); default none. */
@@ -196,6 +199,10 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
         ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
         ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
         validateResponses: options.validateResponses ?? false,
+        screening: {
+          ...options.screening,
+          timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,
+        },
         ...(fwd
           ? { fhirBundle: (id: string) => fwd.bundleFor(id), onScreeningFinished: () => fwd.kick() }
           : {}),

@@ -482,6 +482,85 @@ describe('a screening from kiosk readings to referrals', () => {
   });
 });
 
+describe('finishing a screening', () => {
+  const value = (name: string, code: string, v: number, unit: string) => ({ name, code, value: v, unit });
+
+  it("adds the visit's mean blood pressure and BMI, naming their sources, once however often it is asked", async () => {
+    const t = await client('partner');
+    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(30))).json());
+    const opened = Screening.parse(
+      (
+        await call(t, 'POST', '/screenings', {
+          patientId: patient.id,
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+        })
+      ).json(),
+    );
+    const session = { sessionId: opened.id };
+    const bp1 = bpReading({
+      ...session,
+      values: [value('systolic', '8480-6', 152, 'mm[Hg]'), value('diastolic', '8462-4', 94, 'mm[Hg]')],
+    });
+    const bp2 = bpReading({
+      ...session,
+      values: [value('systolic', '8480-6', 145, 'mm[Hg]'), value('diastolic', '8462-4', 91, 'mm[Hg]')],
+    });
+    const weight = bpReading({
+      ...session,
+      device: { id: 'scale-1', protocol: 'ad-scale' },
+      kind: 'weight',
+      values: [value('weight', '29463-7', 68.4, 'kg')],
+    });
+    const height = bpReading({
+      ...session,
+      device: { id: 'manual', protocol: 'manual' },
+      kind: 'height',
+      values: [value('height', '8302-2', 155, 'cm')],
+    });
+    await store.ingestReadings([bp1, bp2, weight, height]);
+
+    const finished = await call(t, 'POST', `/screenings/${opened.id}/finish`, { forward: false });
+    expect(finished.statusCode, finished.body).toBe(200);
+    const detail = ScreeningDetail.parse((await call(t, 'GET', `/screenings/${opened.id}`)).json());
+    const computed = detail.observations.filter((o) => o.derivedFrom);
+    expect(computed.map((o) => [o.name, o.value, [...o.derivedFrom!].sort()])).toEqual([
+      // 148.5 and 92.5 round half up.
+      ['systolic', 149, [bp1.id, bp2.id].sort()],
+      ['diastolic', 93, [bp1.id, bp2.id].sort()],
+      // 68.4 / 1.55² = 28.47
+      ['bmi', 28.5, [weight.id, height.id].sort()],
+    ]);
+    // Classified as the protocol asks: the mean, not single readings; BMI on the ILP table.
+    expect(computed.find((o) => o.name === 'bmi')!.flags.map((f) => f.code)).toContain('bmi.ilp.obese-1');
+    expect(detail.observations.filter((o) => !o.derivedFrom)).toHaveLength(6);
+
+    expectError(await call(t, 'POST', `/screenings/${opened.id}/finish`), 409, 'SCREENING_CLOSED');
+    expect(await store.countReadings()).toBe(6);
+  });
+
+  it('restates no single blood pressure as a mean, and computes nothing without a weight and a height', async () => {
+    const t = await client('partner');
+    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(31))).json());
+    const opened = Screening.parse(
+      (
+        await call(t, 'POST', '/screenings', {
+          patientId: patient.id,
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+        })
+      ).json(),
+    );
+    await store.ingestReadings([bpReading({ sessionId: opened.id })]);
+    expect((await call(t, 'POST', `/screenings/${opened.id}/finish`, { forward: false })).statusCode).toBe(
+      200,
+    );
+    const detail = ScreeningDetail.parse((await call(t, 'GET', `/screenings/${opened.id}`)).json());
+    expect(detail.observations.map((o) => o.name)).toEqual(['systolic', 'diastolic']);
+    expect(detail.observations.some((o) => o.derivedFrom)).toBe(false);
+  });
+});
+
 describe('kiosks', () => {
   it('registers a kiosk, whose credentials act for it alone, and rotates them', async () => {
     const admin = await client('admin');

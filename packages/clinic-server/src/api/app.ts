@@ -19,6 +19,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { DerivedOptions } from '../domain/derived.js';
 import { RateLimiter } from '../domain/rate-limit.js';
 import { ClinicError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -54,6 +55,8 @@ export interface ApiOptions {
   fhirBundle?: FhirBundleFor;
   /** Called when a screening is finished with forwarding on, so the forwarder need not wait. */
   onScreeningFinished?: (screeningId: string) => void;
+  /** How the BMI and the mean blood pressure computed on finishing are classified. */
+  screening?: DerivedOptions;
   tokenLifetimeSeconds?: number;
   /**
    * Check every response against its schema before sending it (default true). Tests keep it on;

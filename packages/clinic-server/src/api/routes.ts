@@ -44,6 +44,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { kioskUsername } from '../domain/acl.js';
+import { derivedReadings } from '../domain/derived.js';
 import { hashSecret, newSecret } from '../domain/secrets.js';
 import { ClinicError, notFound } from '../errors.js';
 import type { TokenRecord } from '../store/store.js';
@@ -378,7 +379,7 @@ export function registerRoutes(
         tags: ['screenings'],
         summary: 'Finish a screening',
         description:
-          'Readings that arrive for it afterwards are kept as unassigned. With `forward` (the default) its Bundle is queued for SATUSEHAT; the outcome shows in `forwarding`.',
+          "First the record computes the visit's mean blood pressure (from two or more measurements) and the BMI from its latest weight and height, with their triage flags, and adds them to the screening as readings of device `kiosk`/`derived` that name their sources (`derivedFrom`). Readings that arrive for it afterwards are kept as unassigned. With `forward` (the default) its Bundle is queued for SATUSEHAT; the outcome shows in `forwarding`.",
         security: security('screening.write'),
         headers: IdempotencyHeader,
         params: IdParams,
@@ -390,6 +391,12 @@ export function registerRoutes(
       const current = await store.getScreening(request.params.id);
       if (!current) throw notFound('screening', request.params.id);
       checkOwnKiosk(request.auth, current.clinicId, current.kioskId);
+      if (current.status === 'open') {
+        const source = await store.fhirSource(current.id);
+        const derived = source ? derivedReadings(source, options.screening) : [];
+        // Stored while the screening is still open, so ingest binds them to it like any reading.
+        if (derived.length > 0) await store.ingestReadings(derived, { skipKioskCheck: true });
+      }
       const forward = request.body?.forward ?? true;
       const screening = await store.finishScreening(request.params.id, at(), forward);
       await audit(request, 'finish', 'screening', screening.id, screening.patientId);

@@ -41,6 +41,8 @@ export interface ObservationRow {
   measuredAt: string;
   source: 'device' | 'manual';
   flags: Flag[];
+  /** A computed value (BMI, a mean): the readings it was computed from. */
+  derivedFrom?: string[];
 }
 
 /** The flags that concern one value: those naming it, and those about the whole reading. */
@@ -71,7 +73,7 @@ export function observationsOf(reading: Reading, binding: Binding): ObservationR
     // and the reading body still holds both.
     if (seen.has(v.name)) return;
     seen.add(v.name);
-    rows.push({
+    const row: ObservationRow = {
       id: `${reading.id}.${v.name}`,
       readingId: reading.id,
       position,
@@ -88,7 +90,9 @@ export function observationsOf(reading: Reading, binding: Binding): ObservationR
       measuredAt,
       source,
       flags: flagsOfValue(reading.flags, v),
-    });
+    };
+    if (v.derived && reading.derivedFrom) row.derivedFrom = reading.derivedFrom;
+    rows.push(row);
   });
   return rows;
 }

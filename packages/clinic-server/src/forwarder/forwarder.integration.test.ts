@@ -2,6 +2,7 @@ import { newUuidV7 } from '@klinik-desa/protocol';
 import { type SatusehatFake, startSatusehatFake, waitFor } from '@klinik-desa/testkit';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { derivedReadings } from '../domain/derived.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
@@ -116,6 +117,34 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       );
     // The Bundle's urn:uuid references were resolved by the server: the Observation points at the stored Encounter.
     expect(obs?.resource['encounter']).toEqual({ reference: `Encounter/${encounters[0]!.id}` });
+  });
+
+  it("sends the visit's mean blood pressure pointing at the stored measurements it came from", async () => {
+    const patient = await store.createPatient(
+      { nik: nik(30), name: 'Ani 30', birthDate: '1980-05-12', sex: 'female', ihsNumber: 'P00912894463' },
+      newUuidV7(),
+      new Date().toISOString(),
+    );
+    const screening = await store.createScreening(
+      { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+      newUuidV7(),
+      new Date(Date.now() - 60_000).toISOString(),
+    );
+    const measured = [bpReading({ sessionId: screening.id }), bpReading({ sessionId: screening.id })];
+    await store.ingestReadings(measured);
+    const mean = derivedReadings((await store.fhirSource(screening.id))!);
+    expect(mean.map((r) => r.kind)).toEqual(['blood-pressure']);
+    await store.ingestReadings(mean);
+    await store.finishScreening(screening.id, new Date().toISOString(), true);
+    start();
+    await settled(screening.id, 'sent');
+    const stored = (value: string) =>
+      fake
+        .resources('Observation')
+        .find((o) => (o.resource['identifier'] as { value: string }[]).some((i) => i.value === value));
+    expect(stored(`${mean[0]!.id}.systolic`)?.resource['derivedFrom']).toEqual(
+      measured.map((r) => ({ reference: `Observation/${stored(`${r.id}.systolic`)!.id}` })),
+    );
   });
 
   it('retries 5xx plain-text answers with backoff, then records the success', async () => {

@@ -198,6 +198,7 @@ function observationsOfRow(r: ObservedRow): Observation[] {
     measuredAt: o.measuredAt,
     source: o.source,
     flags: o.flags,
+    ...(o.derivedFrom ? { derivedFrom: o.derivedFrom } : {}),
   }));
 }
 

@@ -94,6 +94,11 @@ export const Observation = z
     source: ObservationSource,
     /** The reading's flags that are about this value, or about the whole reading. */
     flags: z.array(Flag),
+    /**
+     * Only on a value computed from others (the visit's BMI, its mean blood pressure): the readings
+     * it was computed from.
+     */
+    derivedFrom: z.array(ReadingId).optional(),
   })
   .strict()
   .meta({ id: 'Observation' });

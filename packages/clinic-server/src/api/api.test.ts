@@ -3,6 +3,7 @@ import {
   ApiError,
   KioskCredentials,
   Patient,
+  type ReadingValue,
   Screening,
   ScreeningDetail,
   TokenResponse,
@@ -483,7 +484,12 @@ describe('a screening from kiosk readings to referrals', () => {
 });
 
 describe('finishing a screening', () => {
-  const value = (name: string, code: string, v: number, unit: string) => ({ name, code, value: v, unit });
+  const value = (name: string, code: string, v: number, unit: ReadingValue['unit']): ReadingValue => ({
+    name,
+    code,
+    value: v,
+    unit,
+  });
 
   it("adds the visit's mean blood pressure and BMI, naming their sources, once however often it is asked", async () => {
     const t = await client('partner');

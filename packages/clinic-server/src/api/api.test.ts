@@ -491,18 +491,16 @@ describe('finishing a screening', () => {
     unit,
   });
 
-  it("adds the visit's mean blood pressure and BMI, naming their sources, once however often it is asked", async () => {
+  /** A partner app registers patient `n` and opens a screening for them. */
+  async function openScreening(n: number) {
     const t = await client('partner');
-    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(30))).json());
-    const opened = Screening.parse(
-      (
-        await call(t, 'POST', '/screenings', {
-          patientId: patient.id,
-          clinicId: 'clinic-1',
-          kioskId: 'kiosk-1',
-        })
-      ).json(),
-    );
+    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(n))).json());
+    const body = { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1' };
+    return { t, opened: Screening.parse((await call(t, 'POST', '/screenings', body)).json()) };
+  }
+
+  it("adds the visit's mean blood pressure and BMI, naming their sources, once however often it is asked", async () => {
+    const { t, opened } = await openScreening(30);
     const session = { sessionId: opened.id };
     const bp1 = bpReading({
       ...session,
@@ -546,17 +544,7 @@ describe('finishing a screening', () => {
   });
 
   it('restates no single blood pressure as a mean, and computes nothing without a weight and a height', async () => {
-    const t = await client('partner');
-    const patient = Patient.parse((await call(t, 'POST', '/patients', newPatient(31))).json());
-    const opened = Screening.parse(
-      (
-        await call(t, 'POST', '/screenings', {
-          patientId: patient.id,
-          clinicId: 'clinic-1',
-          kioskId: 'kiosk-1',
-        })
-      ).json(),
-    );
+    const { t, opened } = await openScreening(31);
     await store.ingestReadings([bpReading({ sessionId: opened.id })]);
     expect((await call(t, 'POST', `/screenings/${opened.id}/finish`, { forward: false })).statusCode).toBe(
       200,

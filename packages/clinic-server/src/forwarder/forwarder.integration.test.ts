@@ -57,7 +57,8 @@ function start(overrides: Partial<ForwarderConfig> = {}, endpoint: SatusehatFake
 }
 
 /** A finished screening of a patient with an IHS number, with two blood-pressure readings. */
-async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}1234567`, withNik = true) {
+/** An open screening of patient `n`, with an IHS number and a NIK unless told otherwise. */
+async function openScreening(n: number, ihsNumber: string | null = `P0${n}1234567`, withNik = true) {
   const patient = await store.createPatient(
     {
       ...(withNik ? { nik: nik(n) } : {}),
@@ -69,11 +70,16 @@ async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}12
     newUuidV7(),
     new Date().toISOString(),
   );
-  const screening = await store.createScreening(
+  return store.createScreening(
     { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
     newUuidV7(),
     new Date(Date.now() - 60_000).toISOString(),
   );
+}
+
+/** A finished screening of patient `n` with two blood-pressure readings, queued for SATUSEHAT. */
+async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}1234567`, withNik = true) {
+  const screening = await openScreening(n, ihsNumber, withNik);
   const readings = [
     bpReading({ sessionId: screening.id }, [URGENT_BP]),
     bpReading({ sessionId: screening.id }),
@@ -120,16 +126,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
   });
 
   it("sends the visit's mean blood pressure pointing at the stored measurements it came from", async () => {
-    const patient = await store.createPatient(
-      { nik: nik(30), name: 'Ani 30', birthDate: '1980-05-12', sex: 'female', ihsNumber: 'P00912894463' },
-      newUuidV7(),
-      new Date().toISOString(),
-    );
-    const screening = await store.createScreening(
-      { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
-      newUuidV7(),
-      new Date(Date.now() - 60_000).toISOString(),
-    );
+    const screening = await openScreening(30);
     const measured = [bpReading({ sessionId: screening.id }), bpReading({ sessionId: screening.id })];
     await store.ingestReadings(measured);
     const mean = derivedReadings((await store.fhirSource(screening.id))!);

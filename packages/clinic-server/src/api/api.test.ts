@@ -8,6 +8,7 @@ import {
   ScreeningDetail,
   TokenResponse,
 } from '@klinik-desa/protocol';
+import { triage } from '@klinik-desa/screening';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../domain/secrets.js';
@@ -502,14 +503,21 @@ describe('finishing a screening', () => {
   it("adds the visit's mean blood pressure and BMI, naming their sources, once however often it is asked", async () => {
     const { t, opened } = await openScreening(30);
     const session = { sessionId: opened.id };
-    const bp1 = bpReading({
-      ...session,
-      values: [value('systolic', '8480-6', 152, 'mm[Hg]'), value('diastolic', '8462-4', 94, 'mm[Hg]')],
-    });
-    const bp2 = bpReading({
-      ...session,
-      values: [value('systolic', '8480-6', 145, 'mm[Hg]'), value('diastolic', '8462-4', 91, 'mm[Hg]')],
-    });
+    // Flagged as a kiosk flags them, each on its own.
+    const bp1 = bpReading(
+      {
+        ...session,
+        values: [value('systolic', '8480-6', 152, 'mm[Hg]'), value('diastolic', '8462-4', 94, 'mm[Hg]')],
+      },
+      triage({ systolic: 152, diastolic: 94 }),
+    );
+    const bp2 = bpReading(
+      {
+        ...session,
+        values: [value('systolic', '8480-6', 145, 'mm[Hg]'), value('diastolic', '8462-4', 91, 'mm[Hg]')],
+      },
+      triage({ systolic: 145, diastolic: 91 }),
+    );
     const weight = bpReading({
       ...session,
       device: { id: 'scale-1', protocol: 'ad-scale' },
@@ -541,6 +549,11 @@ describe('finishing a screening', () => {
 
     expectError(await call(t, 'POST', `/screenings/${opened.id}/finish`), 409, 'SCREENING_CLOSED');
     expect(await store.countReadings()).toBe(6);
+    // Grade 1 in both measurements and in their mean: a referral for each measurement, none more.
+    const referrals = (await call(t, 'GET', `/referrals?screeningId=${opened.id}`)).json() as {
+      data: { readingId: string; flag: { code: string } }[];
+    };
+    expect(referrals.data.map((r) => r.readingId).sort()).toEqual([bp1.id, bp2.id].sort());
   });
 
   it('restates no single blood pressure as a mean, and computes nothing without a weight and a height', async () => {

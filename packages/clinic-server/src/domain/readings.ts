@@ -97,8 +97,15 @@ export function observationsOf(reading: Reading, binding: Binding): ObservationR
   return rows;
 }
 
-/** The flags that make a referral: `refer` and `urgent`, one per flag code. */
-export function referralFlags(reading: Pick<Reading, 'flags'>): Flag[] {
+/**
+ * The flags that make a referral: `refer` and `urgent`, one per flag code. None for a reading the
+ * kiosk or the record computed (a mean, a BMI): a mean is never more severe than the worst
+ * measurement it came from, whose flags made the referral already, and the BMI tables go no higher
+ * than `attention`. Without this, a patient in crisis would be listed once per measurement and once
+ * more for their mean.
+ */
+export function referralFlags(reading: Pick<Reading, 'flags'> & { device?: Reading['device'] }): Flag[] {
+  if (reading.device?.protocol === 'derived') return [];
   const byCode = new Map<string, Flag>();
   for (const flag of reading.flags) {
     if (flag.severity !== 'refer' && flag.severity !== 'urgent') continue;

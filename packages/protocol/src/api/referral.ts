@@ -7,7 +7,7 @@ import { ResourceId } from './patient.js';
 export const ReferralStatus = z.enum(['open', 'acknowledged']);
 export type ReferralStatus = z.infer<typeof ReferralStatus>;
 
-/** Made by the server for every `refer` or `urgent` flag of a stored reading, once. */
+/** Made by the server for every `refer` or `urgent` flag of a stored measured (not computed) reading, once. */
 export const Referral = z
   .object({
     id: ResourceId,

@@ -1,5 +1,5 @@
 import type { Reading } from '@klinik-desa/protocol';
-import { assessScreening, type BmiTable } from '@klinik-desa/screening';
+import { assessScreening, type BmiTable, zonedIso, zoneSpec } from '@klinik-desa/screening';
 import type { FhirSource } from '../store/store.js';
 
 export interface DerivedOptions {
@@ -9,10 +9,9 @@ export interface DerivedOptions {
   timeZone?: string | undefined;
 }
 
-/** Whole years from a birth date to the clinic's calendar date of `at`. */
-export function ageInYears(birthDate: string, at: string, timeZone = 'Asia/Jakarta'): number {
-  // en-CA formats as YYYY-MM-DD.
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(at));
+/** Whole years from a birth date to the clinic's calendar date of `at` (default zone WIB). */
+export function ageInYears(birthDate: string, at: string, timeZone?: string): number {
+  const today = zonedIso(new Date(at), zoneSpec(timeZone ? { timeZone } : {})).slice(0, 10);
   const [y, m, d] = today.split('-').map(Number) as [number, number, number];
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);

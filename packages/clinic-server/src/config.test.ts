@@ -85,6 +85,9 @@ describe('start options', () => {
       bmiTable: 'national',
       timeZone: 'Asia/Makassar',
     });
+    expect(() => parseConfigFile('screening: { timeZone: Asia/Bandung }\n', 'c.yaml')).toThrow(
+      /c\.yaml: screening\.timeZone: not a time zone this server knows; fix: .*Asia\/Makassar \(WITA\)/,
+    );
     expect(() => parseConfigFile('screening: { bmiTable: who }\n', 'c.yaml')).toThrow(
       /c\.yaml: screening\.bmiTable: .*; fix: set it to ilp .* or national/,
     );

@@ -1,9 +1,23 @@
+import { zoneSpec } from '@klinik-desa/screening';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { ClinicServerOptions } from './server.js';
 
 /** The config file (YAML or JSON): every `start` option, for systemd units and containers. */
+/** An IANA zone name the server can read times in (checked at start, not at the first screening). */
+const TimeZone = z.string().refine(
+  (timeZone) => {
+    try {
+      zoneSpec({ timeZone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a time zone this server knows' },
+);
+
 export const ServerConfigFile = z
   .object({
     db: z.string().min(1).optional(),
@@ -48,7 +62,7 @@ export const ServerConfigFile = z
     screening: z
       .object({
         bmiTable: z.enum(['ilp', 'national']).optional(),
-        timeZone: z.string().optional(),
+        timeZone: TimeZone.optional(),
       })
       .strict()
       .optional(),
@@ -64,7 +78,7 @@ export const ServerConfigFile = z
           .object({ ihsNumber: z.string().min(1), name: z.string().optional() })
           .strict()
           .optional(),
-        timeZone: z.string().optional(),
+        timeZone: TimeZone.optional(),
         maxAttempts: z.number().int().min(1).optional(),
         baseBackoffMs: z.number().int().min(1).optional(),
         maxBackoffMs: z.number().int().min(1).optional(),
@@ -88,6 +102,10 @@ const FIXES: Record<string, string> = {
     'the origins of the web pages that call the API, e.g. ["https://dashboard.example.id"]: scheme, host and port, no path or trailing slash',
   'satusehat.organizationId': 'the organization id of your SATUSEHAT client credentials',
   'satusehat.location': '{ id: <SATUSEHAT Location id>, display: <room name> }',
+  'screening.timeZone':
+    'an IANA zone such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
+  'satusehat.timeZone':
+    'an IANA zone such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
   'screening.bmiTable':
     'ilp (the Asia-Pacific table of the ILP guideline, the default) or national (PGS 2014)',
 };

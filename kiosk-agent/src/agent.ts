@@ -10,7 +10,7 @@ import {
   type Reading,
   topics,
 } from '@klinik-desa/protocol';
-import { wallClockMs } from '@klinik-desa/screening';
+import { wallClockMs, zoneSpec } from '@klinik-desa/screening';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
 import { type AgentView, startLocalApi } from './http/local-api.js';
@@ -23,6 +23,8 @@ import { dedupeKey } from './readings/dedupe.js';
 import { SpotCheckDetector } from './readings/spot-check.js';
 import { toReading } from './readings/to-reading.js';
 import { WeighingDetector } from './readings/weighing.js';
+import { clinicClient } from './session/clinic-client.js';
+import { ClinicPatients } from './session/clinic-patients.js';
 import { ClinicSessions, type OpenRequest } from './session/clinic-sessions.js';
 import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
@@ -39,6 +41,8 @@ export class Agent implements AgentView {
   readonly devices: DeviceConnection[];
   readonly session: SessionState;
   private readonly clinicSessions: ClinicSessions;
+  /** Patient look-up and registration at the clinic, for the kiosk page. */
+  readonly patients: ClinicPatients;
   readonly events = new EventEmitter();
   private readonly publisher: Publisher;
   private readonly weighings = new Map<string, WeighingDetector>();
@@ -72,7 +76,9 @@ export class Agent implements AgentView {
     this.session = new SessionState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
     );
-    this.clinicSessions = new ClinicSessions(config, this.session, log);
+    const client = clinicClient(config);
+    this.clinicSessions = new ClinicSessions(config, this.session, log, client);
+    this.patients = new ClinicPatients(client, zoneSpec({ timeZone: config.kiosk.timeZone }), log);
     this.devices = config.devices.map(
       (d, i) =>
         new DeviceConnection(

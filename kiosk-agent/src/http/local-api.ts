@@ -2,11 +2,19 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { type PatientCard, PatientLookupError } from '../session/clinic-patients.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
+import { loadPage, type PageFiles } from './kiosk-page.js';
 import { type Metric, renderMetrics } from './metrics.js';
 
 /** What the agent shows its local API: read-only views plus the session the worker opens and closes. */
 export interface AgentView {
+  /** Finds and registers patients at the clinic, with the kiosk's own credentials. */
+  patients: {
+    search(query: unknown): Promise<PatientCard[]>;
+    register(body: unknown): Promise<PatientCard>;
+    get(id: string): Promise<PatientCard>;
+  };
   status(): unknown;
   session: SessionState;
   /** Opens a screening (at the clinic when it can be reached), binding the next readings to it. */
@@ -33,6 +41,15 @@ const OpenSession = ScreeningSession.omit({ openedAt: true }).extend({
   sessionId: ScreeningSession.shape.sessionId.optional(),
 });
 const MAX_BODY = 16 * 1024;
+const PATIENT_PATH = /^\/patients\/([A-Za-z0-9._~-]{1,128})$/;
+/** Names a browser on this machine uses for the agent; anything else is another site's page. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+const PAGE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+};
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -56,19 +73,33 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * The agent's HTTP API for the kiosk page, on loopback only: it can open a screening for a patient,
- * so nothing off the kiosk may reach it. Status, the open session, recent readings, a live stream
- * of readings (server-sent events) and Prometheus metrics.
+ * The agent's HTTP API and the kiosk page itself, on loopback only: it can open a screening for a
+ * patient, so nothing off the kiosk may reach it. The page (`/`), status, patients found and
+ * registered at the clinic, the open session, recent readings, a live stream of readings
+ * (server-sent events) and Prometheus metrics.
  */
 export function startLocalApi(
   view: AgentView,
-  options: { host: string; port: number; log: Logger },
+  options: { host: string; port: number; log: Logger; page?: PageFiles },
 ): Promise<Server> {
+  const page = options.page ?? loadPage();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      checkCaller(req);
       const route = `${req.method} ${url.pathname}`;
+      const file = req.method === 'GET' ? page.get(url.pathname) : undefined;
+      if (file) {
+        res.writeHead(200, { 'content-type': file.type, ...PAGE_HEADERS });
+        return res.end(file.body);
+      }
+      const patientId = PATIENT_PATH.exec(url.pathname)?.[1];
+      if (req.method === 'GET' && patientId) return send(res, 200, await view.patients.get(patientId));
       switch (route) {
+        case 'POST /patients/search':
+          return send(res, 200, { data: await view.patients.search(await readJson(req)) });
+        case 'POST /patients':
+          return send(res, 201, await view.patients.register(await readJson(req)));
         case 'GET /status':
           return send(res, 200, view.status());
         case 'GET /session': {
@@ -113,6 +144,12 @@ export function startLocalApi(
     } catch (error) {
       if (error instanceof LocalApiError)
         return send(res, error.status, { code: error.code, message: error.message });
+      if (error instanceof PatientLookupError)
+        return send(res, error.status, {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        });
       options.log.error({ err: error }, 'local API failed');
       return send(res, 500, { code: 'INTERNAL', message: 'internal error' });
     }
@@ -134,6 +171,21 @@ export function startLocalApi(
   });
 }
 
+/**
+ * The API opens screenings and shows patients' names, so only the kiosk's own page may use it. The
+ * port is on loopback, but any web page open in the kiosk's browser can send requests to it: a
+ * foreign Host is a DNS-rebinding page, and a foreign Origin another site's form or script.
+ * Programs on the machine (curl, the tests) send no Origin and stay allowed.
+ */
+function checkCaller(req: IncomingMessage): void {
+  const host = req.headers.host ?? '';
+  if (!LOOPBACK_HOST.test(host))
+    throw new LocalApiError(403, 'FOREIGN_HOST', `the local API answers only on loopback, not as "${host}"`);
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`)
+    throw new LocalApiError(403, 'FOREIGN_ORIGIN', `requests from pages of ${origin} are refused`);
+}
+
 /** Server-sent events: every new reading, receipt and session change, as it happens. */
 function stream(view: AgentView, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, {
@@ -141,7 +193,7 @@ function stream(view: AgentView, req: IncomingMessage, res: ServerResponse): voi
     'cache-control': 'no-store',
     connection: 'keep-alive',
   });
-  res.write(`event: status\ndata: ${JSON.stringify(view.status())}\n\n`);
+  res.write(`event: status\ndata: ${JSON.stringify({ type: 'status', status: view.status() })}\n\n`);
   const onUpdate = (update: { type: string }) =>
     res.write(`event: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config.js';
+import { clinicClient } from './clinic-client.js';
 import { ClinicSessions } from './clinic-sessions.js';
 import { SessionState } from './session.js';
 
@@ -22,7 +23,7 @@ describe('ClinicSessions', () => {
       clinicApi: { baseUrl: 'http://127.0.0.1:9', clientId: 'k', clientSecret: 's' },
     });
     const state = new SessionState(undefined);
-    const sessions = new ClinicSessions(config, state, pino({ level: 'silent' }));
+    const sessions = new ClinicSessions(config, state, pino({ level: 'silent' }), clinicClient(config));
     const opened = await sessions.open({ patientId: 'pat-1' });
     expect(opened.onServer).toBe(false);
     expect(opened.sessionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -50,7 +51,7 @@ describe('ClinicSessions', () => {
 
   it('works without a clinic API: local sessions only', async () => {
     const state = new SessionState(undefined);
-    const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }));
+    const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }), undefined);
     expect((await sessions.open({ patientId: 'pat-2', sessionId: 'given' })).sessionId).toBe('given');
   });
 });

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { newUuidV7 } from '@klinik-desa/protocol';
-// The zod-free SDK: the agent reads only ids from the answers, and the schemas cost memory.
-import { ClinicClient } from '@klinik-desa/sdk/lite';
+import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { ScreeningSession, SessionState } from './session.js';
@@ -22,26 +20,14 @@ export interface OpenRequest {
  * assign, and a finish that could not be sent is kept and retried, never forgotten.
  */
 export class ClinicSessions {
-  private readonly client: ClinicClient | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: KioskConfig,
     private readonly state: SessionState,
     private readonly log: Logger,
-  ) {
-    const api = config.clinicApi;
-    if (api) {
-      const secret = api.clientSecret ?? readFileSync(api.clientSecretFile as string, 'utf8').trim();
-      this.client = new ClinicClient({
-        baseUrl: api.baseUrl,
-        clientId: api.clientId,
-        clientSecret: secret,
-        maxRetries: 1,
-        timeout: 10_000,
-      });
-    }
-  }
+    private readonly client: ClinicClient | undefined,
+  ) {}
 
   start(): void {
     this.retryTimer = setInterval(() => void this.retryFinishes(), 60_000);

@@ -28,6 +28,8 @@ export interface StackOptions {
   receiptTimeoutSeconds?: number;
   /** Extra lines for mosquitto.conf. */
   brokerConfig?: string[];
+  /** The outbox's cap (at least 100); it warns at 80% of it. */
+  outboxCapacity?: number;
 }
 
 /**
@@ -82,7 +84,7 @@ export class Stack {
       [
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
         `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
-        `outbox: { path: "${this.outboxDb}" }`,
+        `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''} }`,
         'http: { port: 0 }',
         'devices:',
         this.options.deviceYaml?.(this) ??

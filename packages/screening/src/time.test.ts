@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScreeningOptionError } from './errors.js';
 import {
+  ageInYears,
   fhirUtc,
   localToInstant,
   offsetMinutesAt,
@@ -118,5 +119,18 @@ describe('zones and instants', () => {
     expect(fhirUtc(t)).toBe('2026-11-23T02:15:09+00:00');
     expect(zonedIso(t, { timeZone: 'Asia/Jakarta' })).toBe('2026-11-23T09:15:09+07:00');
     expect(zonedIso(t, { utcOffsetMinutes: -210 })).toBe('2026-11-22T22:45:09-03:30');
+  });
+});
+
+describe('age at a screening', () => {
+  const age = (birthDate: string, at: string, timeZone?: string) =>
+    ageInYears(birthDate, new Date(at), zoneSpec(timeZone ? { timeZone } : {}));
+  it("counts whole years to the clinic's own calendar day, where the birthday falls", () => {
+    // 17:30 UTC on 11 May is already 12 May in Jakarta (WIB, +07:00): the 46th birthday.
+    expect(age('1980-05-12', '2026-05-11T17:30:00Z')).toBe(46);
+    expect(age('1980-05-12', '2026-05-11T16:30:00Z')).toBe(45);
+    expect(age('1980-05-12', '2026-05-11T16:30:00Z', 'Asia/Jayapura')).toBe(46);
+    expect(age('2010-02-28', '2026-02-27T12:00:00Z')).toBe(15);
+    expect(age('2010-02-28', '2026-02-28T12:00:00Z')).toBe(16);
   });
 });

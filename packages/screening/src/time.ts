@@ -150,3 +150,13 @@ export function zonedIso(instant: Date, zone: ZoneSpec): string {
   const abs = Math.abs(offset);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/**
+ * Whole years from a birth date (`YYYY-MM-DD`) to the calendar day of `at` in `zone`, where the
+ * birthday falls: the age the adult-only thresholds and the BMI classes ask for.
+ */
+export function ageInYears(birthDate: string, at: Date, zone: ZoneSpec): number {
+  const [y, m, d] = zonedIso(at, zone).slice(0, 10).split('-').map(Number) as [number, number, number];
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}

@@ -1,5 +1,5 @@
 import type { Reading } from '@klinik-desa/protocol';
-import { assessScreening, type BmiTable, zonedIso, zoneSpec } from '@klinik-desa/screening';
+import { ageInYears, assessScreening, type BmiTable, zoneSpec } from '@klinik-desa/screening';
 import type { FhirSource } from '../store/store.js';
 
 export interface DerivedOptions {
@@ -7,14 +7,6 @@ export interface DerivedOptions {
   bmiTable?: BmiTable | undefined;
   /** The clinic's zone, where a patient's birthday falls (default Asia/Jakarta). */
   timeZone?: string | undefined;
-}
-
-/** Whole years from a birth date to the clinic's calendar date of `at` (default zone WIB). */
-export function ageInYears(birthDate: string, at: string, timeZone?: string): number {
-  const today = zonedIso(new Date(at), zoneSpec(timeZone ? { timeZone } : {})).slice(0, 10);
-  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 /**
@@ -28,7 +20,11 @@ export function derivedReadings(source: FhirSource, options: DerivedOptions = {}
   const { screening, patient, readings } = source;
   const assessment = assessScreening(readings, {
     sex: patient.sex,
-    ageYears: ageInYears(patient.birthDate, screening.openedAt, options.timeZone),
+    ageYears: ageInYears(
+      patient.birthDate,
+      new Date(screening.openedAt),
+      zoneSpec(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ),
     ...(options.bmiTable ? { bmiTable: options.bmiTable } : {}),
   });
   const stored = new Set(readings.map((r) => r.id));

@@ -10,7 +10,6 @@ import {
   parseKioskUsername,
 } from './acl.js';
 import { decodeCursor, encodeCursor, pageOf } from './cursor.js';
-import { ageInYears } from './derived.js';
 import { RateLimiter } from './rate-limit.js';
 import { bindReading, nameKey, observationsOf, referralFlags, utc, worstSeverity } from './readings.js';
 import { grantScopes } from './scopes.js';
@@ -161,16 +160,5 @@ describe('utc', () => {
     expect(utc('2026-11-23T16:14:00+07:00')).toBe('2026-11-23T09:14:00.000Z');
     expect(utc('2026-11-23T09:14:00Z')).toBe('2026-11-23T09:14:00.000Z');
     expect(utc('2026-11-23T09:14:00.5Z')).toBe('2026-11-23T09:14:00.500Z');
-  });
-});
-
-describe('age at a screening', () => {
-  it("counts whole years to the clinic's own calendar day, where the birthday falls", () => {
-    // 17:30 UTC on 11 May is already 12 May in Jakarta (WIB, +07:00): the 46th birthday.
-    expect(ageInYears('1980-05-12', '2026-05-11T17:30:00Z')).toBe(46);
-    expect(ageInYears('1980-05-12', '2026-05-11T16:30:00Z')).toBe(45);
-    expect(ageInYears('1980-05-12', '2026-05-11T16:30:00Z', 'Asia/Jayapura')).toBe(46);
-    expect(ageInYears('2010-02-28', '2026-02-27T12:00:00Z')).toBe(15);
-    expect(ageInYears('2010-02-28', '2026-02-28T12:00:00Z')).toBe(16);
   });
 });

@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The kiosk page's files, as the local API serves them: path → content type and bytes. */
+export type PageFiles = ReadonlyMap<string, { type: string; body: Buffer }>;
+
+const FILES: Record<string, [file: string, type: string]> = {
+  '/': ['index.html', 'text/html; charset=utf-8'],
+  '/kiosk.js': ['kiosk.js', 'text/javascript; charset=utf-8'],
+  '/kiosk.css': ['kiosk.css', 'text/css; charset=utf-8'],
+};
+
+/**
+ * The folder `page/` of this package: two levels above `src/http/` when run from source, one above
+ * `dist/` when built. Looked for rather than assumed, so both work.
+ */
+export function pageFolder(from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'page');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error(`the kiosk page's files (page/index.html) are missing above ${from}: reinstall the agent`);
+}
+
+/** Read once at start: a few kB, and a kiosk must not touch the disk per page load. */
+export function loadPage(folder = pageFolder()): PageFiles {
+  return new Map(
+    Object.entries(FILES).map(([path, [file, type]]) => [
+      path,
+      { type, body: readFileSync(join(folder, file)) },
+    ]),
+  );
+}

@@ -1,0 +1,57 @@
+import { zoneSpec } from '@klinik-desa/screening';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/config.js';
+import { clinicClient } from './clinic-client.js';
+import { ClinicPatients, PatientLookupError } from './clinic-patients.js';
+
+const log = pino({ level: 'silent' });
+const zone = zoneSpec({});
+const config = parseConfig({
+  kiosk: { id: 'kiosk-1', clinicId: 'clinic-1' },
+  mqtt: { url: 'mqtt://127.0.0.1:1883' },
+  outbox: { path: ':memory:' },
+  devices: [{ id: 'scale-1', protocol: 'ad-scale', port: '/dev/null' }],
+  // Port 9 on loopback: nothing listens, the connection is refused at once.
+  clinicApi: { baseUrl: 'http://127.0.0.1:9', clientId: 'k', clientSecret: 's' },
+});
+
+async function failure(promise: Promise<unknown>): Promise<PatientLookupError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PatientLookupError);
+  return error as PatientLookupError;
+}
+
+describe('ClinicPatients', () => {
+  const patients = new ClinicPatients(clinicClient(config), zone, log);
+
+  it('names the field a health worker typed wrong, before asking the clinic', async () => {
+    expect(await failure(patients.search({ nik: '32010141' }))).toMatchObject({
+      status: 400,
+      code: 'BAD_PATIENT',
+      message: expect.stringMatching(/^nik: /),
+    });
+    expect(await failure(patients.search({ name: 'Siti', birthDate: '12-04-1979' }))).toMatchObject({
+      code: 'BAD_PATIENT',
+      message: expect.stringMatching(/^birthDate: /),
+    });
+    expect(await failure(patients.register({ name: 'Siti', birthDate: '1979-04-12' }))).toMatchObject({
+      code: 'BAD_PATIENT',
+      message: expect.stringMatching(/^sex: /),
+    });
+  });
+
+  it('says the clinic cannot be reached, and what to do meanwhile', async () => {
+    const error = await failure(patients.search({ nik: '3201014102950003' }));
+    expect(error).toMatchObject({ status: 503, code: 'CLINIC_UNREACHABLE' });
+    expect(error.message).toMatch(/measure anyway/);
+  });
+
+  it('says so when the kiosk has no clinic API at all', async () => {
+    const none = new ClinicPatients(undefined, zone, log);
+    expect(await failure(none.get('pat-1'))).toMatchObject({ status: 503, code: 'NO_CLINIC_API' });
+  });
+});

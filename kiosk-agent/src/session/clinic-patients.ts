@@ -1,0 +1,111 @@
+import { PatientCreate, PatientSearch } from '@klinik-desa/protocol';
+import { ageInYears, type ZoneSpec } from '@klinik-desa/screening';
+import { APIError, type ClinicClient, type Patient } from '@klinik-desa/sdk/lite';
+import type { z } from 'zod';
+import type { Logger } from '../logger.js';
+
+/** What the kiosk page shows of a patient: enough to know it is the right person, never the NIK. */
+export interface PatientCard {
+  id: string;
+  name: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  /** On the kiosk's calendar day, for the adult-only thresholds. */
+  ageYears: number;
+  hasNik: boolean;
+}
+
+/** A patient look-up or registration the kiosk page asked for could not be done. */
+export class PatientLookupError extends Error {
+  override readonly name = 'PatientLookupError';
+  constructor(
+    /** HTTP status for the local API: 400 bad input, 503 no clinic, else the clinic's own. */
+    readonly status: number,
+    /** `BAD_PATIENT`, `NO_CLINIC_API`, `CLINIC_UNREACHABLE`, or the clinic's code (`PATIENT_EXISTS`...). */
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Finds and registers patients at the clinic for the kiosk page, with the kiosk's own API
+ * credentials: the health worker types a NIK (or a name and birth date) and gets the clinic's
+ * patient id to open the screening with. Input is checked here first, so a typo is named at the
+ * kiosk rather than as a bare 400 from the clinic. NIKs and names never go into a log line.
+ */
+export class ClinicPatients {
+  constructor(
+    private readonly client: ClinicClient | undefined,
+    private readonly zone: ZoneSpec,
+    private readonly log: Logger,
+  ) {}
+
+  async search(query: unknown): Promise<PatientCard[]> {
+    // By NIK, or by name and birth date: checked against the one the worker used, so the message
+    // names the field they typed rather than "matches neither form".
+    const [byNik, byName] = PatientSearch.options;
+    const byNikAsked = typeof query === 'object' && query !== null && 'nik' in query;
+    const params = byNikAsked ? checked(byNik, query) : checked(byName, query);
+    const page = await this.call('search', (client) => client.patients.search(params).firstPage());
+    return page.data.map((p) => this.card(p));
+  }
+
+  async register(body: unknown): Promise<PatientCard> {
+    const params = checked(PatientCreate, body);
+    return this.card(await this.call('register', (client) => client.patients.create(params)));
+  }
+
+  async get(id: string): Promise<PatientCard> {
+    return this.card(await this.call('get', (client) => client.patients.retrieve(id)));
+  }
+
+  private card(p: Patient): PatientCard {
+    return {
+      id: p.id,
+      name: p.name,
+      birthDate: p.birthDate,
+      sex: p.sex,
+      ageYears: ageInYears(p.birthDate, new Date(), this.zone),
+      hasNik: p.nik !== null,
+    };
+  }
+
+  private async call<T>(what: string, run: (client: ClinicClient) => Promise<T>): Promise<T> {
+    if (!this.client) {
+      throw new PatientLookupError(
+        503,
+        'NO_CLINIC_API',
+        'this kiosk has no clinicApi in its config, so it cannot look patients up; readings are kept unassigned for the clinic to assign',
+      );
+    }
+    try {
+      return await run(this.client);
+    } catch (error) {
+      if (error instanceof APIError && error.status < 500) {
+        this.log.info({ code: error.code, status: error.status }, `patient ${what} refused by the clinic`);
+        throw new PatientLookupError(error.status, error.code, error.message, error.details);
+      }
+      const code = (error as { code?: string }).code;
+      this.log.warn({ code, err: (error as Error).message }, `patient ${what}: the clinic cannot be reached`);
+      throw new PatientLookupError(
+        503,
+        'CLINIC_UNREACHABLE',
+        'the clinic cannot be reached now; measure anyway: the readings are kept and the clinic assigns them later',
+      );
+    }
+  }
+}
+
+function checked<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new PatientLookupError(
+    400,
+    'BAD_PATIENT',
+    `${issue?.path.map(String).join('.') || 'body'}: ${issue?.message ?? 'not valid'}`,
+  );
+}

@@ -1,0 +1,311 @@
+// The kiosk page as a health worker uses it: headless Chromium (Debian's, driven by
+// playwright-core) on the agent's own page, with every part behind it real: a scale and a pulse
+// oximeter on socat ptys, the agent process, Mosquitto and the clinic server.
+import { existsSync, openSync, writeSync } from 'node:fs';
+import { request } from 'node:http';
+import { encode } from '@klinik-desa/devices';
+import type { KioskCredentials, Patient, Screening } from '@klinik-desa/protocol';
+import { ageInYears, zoneSpec } from '@klinik-desa/screening';
+import { ApiTestClient, createAdminClient, createPtyPair, type PtyPair } from '@klinik-desa/testkit';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stack, type StackOptions, stackPerTest, weighing } from '../src/stack.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const NIK = '3201014102950003';
+const NEW_NIK = '3201016504880002';
+
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: run the test command from README.md, which installs it`);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Clinic {
+  admin: ApiTestClient;
+  patient: Patient;
+  oximeter: PtyPair;
+}
+
+/** A stack whose kiosk has clinic API credentials, one registered patient and a pulse oximeter too. */
+function clinicStack(options: Partial<StackOptions> = {}): { stack: Stack; clinic: () => Clinic } {
+  let kiosk: KioskCredentials | undefined;
+  const clinic: Partial<Clinic> = {};
+  const stack = new Stack({
+    mqttVersion: 5,
+    ...options,
+    beforeAgent: async (s) => {
+      const creds = createAdminClient(s.clinicDb);
+      clinic.admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
+      kiosk = (
+        await clinic.admin.request<KioskCredentials>('POST', '/kiosks', {
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+        })
+      ).body;
+      clinic.patient = (
+        await clinic.admin.request<Patient>('POST', '/patients', {
+          nik: NIK,
+          name: 'Siti Aminah',
+          birthDate: '1979-04-12',
+          sex: 'female',
+        })
+      ).body;
+      clinic.oximeter = await createPtyPair('oximeter', s.dir);
+    },
+    deviceYaml: (s) =>
+      [
+        `  - { id: scale-1, protocol: ad-scale, port: "${s.pty.agentPath}", baudRate: 9600 }`,
+        `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "${clinic.oximeter?.agentPath}" }`,
+      ].join('\n'),
+    extraYaml: (s) => [
+      `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
+    ],
+  });
+  return { stack, clinic: () => clinic as Clinic };
+}
+
+/** A finger held in the oximeter until the value settles, then taken out. */
+function oximetry(oximeter: PtyPair, spo2: number, pulse: number): void {
+  const fd = openSync(oximeter.devicePath, 'w');
+  const frame = (value: number | null) =>
+    encode('contec-cms50d-plus', {
+      kind: 'pulse-oximetry',
+      spo2: value === null ? { value: null, unit: '%', missing: 'unsuccessful' } : { value, unit: '%' },
+      pulseRate:
+        value === null
+          ? { value: null, unit: '/min', missing: 'unsuccessful' }
+          : { value: pulse, unit: '/min' },
+    });
+  const held = frame(spo2);
+  for (let i = 0; i < 130; i++) writeSync(fd, held);
+  writeSync(fd, frame(null));
+}
+
+async function openPage(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // Answers such as 409 and 503 are part of the flows tested; Chromium logs each as a console error.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() === 404 && !new URL(r.url()).pathname.startsWith('/patients/')) errors.push(`404 ${r.url()}`);
+  });
+  await page.goto(url);
+  Object.assign(page, { scriptErrors: errors });
+  return page;
+}
+
+/** Polls what the page shows until it matches (the page updates from a live event stream). */
+function eventually<T>(read: () => Promise<T>, timeout = 20_000) {
+  return expect.poll(() => read().catch(() => undefined), { timeout, interval: 100 });
+}
+const text = (l: Locator) => l.first().textContent({ timeout: 500 });
+
+const scriptErrors = (page: Page): string[] => (page as Page & { scriptErrors: string[] }).scriptErrors;
+
+describe('the kiosk page', () => {
+  const track = stackPerTest();
+
+  it('finds a patient by NIK, shows each result as it reaches the clinic, flags the urgent one, and finishes', async () => {
+    const { stack, clinic } = clinicStack();
+    await track(stack).start();
+    await stack.agent.waitForLine(/device oximeter-1 connected/);
+    const { admin, patient, oximeter } = clinic();
+    const page = await openPage(`${await stack.apiUrl()}/?lang=en`);
+
+    await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
+    await eventually(() => text(page.locator('[data-device="scale-1"]'))).toContain('Ready');
+    await eventually(() => text(page.locator('[data-device="oximeter-1"]'))).toContain('Ready');
+
+    await page.getByLabel('NIK (16 digits)').fill(NIK);
+    await page.getByRole('button', { name: 'Find' }).first().click();
+    const card = page.getByTestId('patient');
+    await eventually(() => text(card)).toContain('Siti Aminah');
+    const age = ageInYears('1979-04-12', new Date(), zoneSpec({}));
+    await eventually(() => text(card)).toContain(`${age} years`);
+    await card.getByLabel('Fasting (8 hours)').check();
+    await card.getByRole('button', { name: 'Start the check' }).click();
+
+    await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
+    await eventually(() => text(page.getByTestId('in-session'))).toContain(
+      'Blood glucose: Fasting (8 hours)',
+    );
+    await eventually(() => text(page.getByTestId('session-note'))).toBe(
+      'The check is recorded at the clinic.',
+    );
+
+    stack.write(weighing(58.2));
+    const weight = page.getByTestId('reading').filter({ hasText: 'Weight' });
+    await eventually(() => text(weight)).toContain('58.2 kg');
+    // Every scale reading carries "the device sent no time": kept in the record, not shown.
+    expect(await text(weight)).not.toContain('sent no time');
+    await eventually(() => text(weight.getByTestId('delivery'))).toBe('Received by the clinic ✓');
+
+    // A value no body can have: not kept, and the worker is told to measure again.
+    stack.write(weighing(450));
+    await eventually(() => text(page.getByTestId('remeasure'))).toContain(
+      'scale-1: result not used, measure again.',
+    );
+    expect(await page.getByTestId('reading').count()).toBe(1);
+
+    oximetry(oximeter, 85, 112);
+    const spo2 = page.getByTestId('reading').filter({ hasText: 'Oxygen saturation' });
+    await eventually(() => text(spo2)).toContain('85 %');
+    await eventually(() => spo2.first().getAttribute('class')).toMatch(/urgent/);
+    await eventually(() => text(page.getByTestId('urgent'))).toContain('URGENT: Oxygen saturation');
+    // The measurement after the remeasure request came from another device: that request stays.
+    await eventually(() => page.getByTestId('remeasure').count()).toBe(1);
+
+    // A reload (or a second screen) in the middle of a check shows the same patient and results.
+    await page.reload();
+    await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
+    await eventually(() => page.getByTestId('reading').count()).toBe(2);
+
+    const sessionId = (
+      (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string }
+    ).sessionId;
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await eventually(() => text(page.getByTestId('finish-message'))).toBe(
+      'Check finished and recorded at the clinic.',
+    );
+    await eventually(() => page.getByTestId('no-session').isVisible()).toBe(true);
+    const screening = await admin.request<Screening>('GET', `/screenings/${sessionId}`);
+    expect(screening.body).toMatchObject({ status: 'finished', patientId: patient.id });
+    const records = await stack.waitForRecords(2);
+    expect(records.map((r) => r.sessionId)).toEqual([sessionId, sessionId]);
+    expect(records.find((r) => r.kind === 'pulse-oximetry')?.flags.map((f) => f.severity)).toContain(
+      'urgent',
+    );
+    expect(scriptErrors(page)).toEqual([]);
+    // The NIK and the name went from the page to the clinic, never into the agent's log.
+    expect(stack.agent.output()).not.toContain(NIK);
+    expect(stack.agent.output()).not.toContain('Siti');
+  });
+
+  it('registers a patient the clinic does not know, in Indonesian by default', async () => {
+    const { stack, clinic } = clinicStack();
+    await track(stack).start();
+    const page = await openPage(await stack.apiUrl());
+
+    await eventually(() => text(page.getByTestId('link'))).toBe('Terhubung ke klinik');
+    await page.getByLabel('NIK (16 angka)').fill(NEW_NIK);
+    await page.getByRole('button', { name: 'Cari' }).first().click();
+    await eventually(() => text(page.getByTestId('find-message'))).toBe(
+      'Belum terdaftar. Daftarkan pasien di bawah ini.',
+    );
+    const form = page.getByTestId('register-form');
+    await eventually(() => form.getByLabel('NIK (boleh kosong)').inputValue({ timeout: 500 })).toBe(NEW_NIK);
+    await form.getByLabel('Nama').fill('Budi Santoso');
+    await form.getByLabel('Tanggal lahir').fill('1988-04-25');
+    await form.getByLabel('Laki-laki').check();
+    await form.getByRole('button', { name: 'Daftarkan' }).click();
+
+    const card = page.getByTestId('patient');
+    await eventually(() => text(card)).toContain('Budi Santoso');
+    await eventually(() => text(card)).toContain('25 April 1988');
+    await card.getByRole('button', { name: 'Mulai pemeriksaan' }).click();
+    await eventually(() => text(page.getByTestId('patient-name'))).toBe('Budi Santoso');
+
+    stack.write(weighing(71.45));
+    const reading = page.getByTestId('reading');
+    // Indonesian writes a decimal comma.
+    await eventually(() => text(reading)).toContain('71,45 kg');
+    await eventually(() => text(reading.getByTestId('delivery'))).toBe('Diterima klinik ✓');
+
+    const found = await clinic().admin.request<{ data: Patient[] }>('POST', '/patients/search', {
+      nik: NEW_NIK,
+    });
+    expect(found.body.data).toMatchObject([{ name: 'Budi Santoso', birthDate: '1988-04-25', sex: 'male' }]);
+    const [record] = await stack.waitForRecords(1);
+    expect(record?.patientId).toBe(found.body.data[0]?.id);
+
+    // Registering the same NIK again shows the patient already registered instead of an error.
+    await page.getByRole('button', { name: 'Selesai' }).click();
+    await page.getByLabel('NIK (16 angka)').fill(NIK.replace('3201014102950003', '3201017003900001'));
+    await page.getByRole('button', { name: 'Cari' }).first().click();
+    await form.getByLabel('Nama').fill('Budi S.');
+    await form.getByLabel('NIK (boleh kosong)').fill(NEW_NIK);
+    await form.getByLabel('Tanggal lahir').fill('1988-04-25');
+    await form.getByLabel('Laki-laki').check();
+    await form.getByRole('button', { name: 'Daftarkan' }).click();
+    await eventually(() => text(page.getByTestId('find-message'))).toBe('NIK ini sudah terdaftar:');
+    await eventually(() => text(page.getByTestId('patient'))).toContain('Budi Santoso');
+    expect(scriptErrors(page)).toEqual([]);
+  });
+
+  it('says the kiosk is offline, warns loudly near the outbox cap, and clears once the clinic has everything', async () => {
+    // The smallest outbox the config allows: the warning comes at 80 unconfirmed readings.
+    const { stack } = clinicStack({ outboxCapacity: 100 });
+    await track(stack).start();
+    const page = await openPage(`${await stack.apiUrl()}/?lang=en`);
+    await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
+
+    await stack.broker.stop();
+    await eventually(() => text(page.getByTestId('link'))).toBe(
+      'Offline: results are kept safely on the kiosk',
+    );
+    for (let i = 0; i < 80; i++) stack.write(weighing(50 + i / 10, 2));
+    await eventually(() => text(page.getByTestId('waiting')), 30_000).toBe('80 results waiting to be sent');
+    await eventually(() => text(page.getByTestId('outbox-full'))).toContain(
+      'KIOSK STORAGE NEARLY FULL: 80 of 100 results',
+    );
+    await eventually(() => text(page.getByTestId('reading').first())).toContain('Kept on the kiosk');
+    // Unassigned results are a check that the devices work, not a worklist: the newest ten.
+    expect(await page.getByTestId('reading').count()).toBe(10);
+
+    await stack.broker.start();
+    await eventually(() => text(page.getByTestId('waiting')), 60_000).toBe('All results sent');
+    await eventually(() => page.getByTestId('outbox-full').count()).toBe(0);
+    await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
+    expect(await stack.waitForRecords(80)).toHaveLength(80);
+
+    // With the clinic server gone, a search says what to do instead of failing silently.
+    await stack.server.stop();
+    await page.getByLabel('NIK (16 digits)').fill(NIK);
+    await page.getByRole('button', { name: 'Find' }).first().click();
+    await eventually(() => text(page.getByTestId('find-message'))).toMatch(
+      /^The clinic cannot be reached\. Measure anyway/,
+    );
+    expect(scriptErrors(page)).toEqual([]);
+  });
+
+  it('refuses other sites: a foreign Origin or Host gets 403 and nothing is opened', async () => {
+    const { stack } = clinicStack();
+    await track(stack).start();
+    const api = new URL(await stack.apiUrl());
+    const send = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          { host: api.hostname, port: api.port, method: 'PUT', path: '/session', headers },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ patientId: 'pat-1' }));
+      });
+    const foreignOrigin = await send({ origin: 'http://evil.example', 'content-type': 'text/plain' });
+    expect(foreignOrigin.status).toBe(403);
+    expect(JSON.parse(foreignOrigin.body)).toMatchObject({ code: 'FOREIGN_ORIGIN' });
+    const rebound = await send({ host: `evil.example:${api.port}` });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toMatchObject({ code: 'FOREIGN_HOST' });
+    expect((await fetch(`${api.origin}/session`)).status).toBe(404);
+    // The page itself, from its own origin, may.
+    const own = await send({ origin: api.origin });
+    expect(own.status).toBe(200);
+  });
+});

@@ -1,139 +1,259 @@
-// `pnpm demo`: the whole path of a reading on one machine, with nothing installed but Node.
+// `pnpm demo`: one screening at one kiosk, from the devices to SATUSEHAT, on one machine, with
+// nothing installed but Node.
 //
-//   simulated A&D scale ──TCP──▶ kiosk agent ──MQTT──▶ embedded broker ──▶ clinic server ──▶ SQLite
+//   simulated scale + oximeter ──TCP──▶ kiosk agent ──MQTT──▶ embedded broker ──▶ clinic server
+//        (SQLite record) ──FHIR Bundle──▶ a local stand-in for SATUSEHAT
 //
-// Every part is the real program, started as its own process, as in production; only the scale is
-// played by `kiosk-agent simulate` (over TCP, so socat is not needed). Exits 0 once every weighing
-// is in the clinic record and the kiosk's outbox is empty.
+// Every part is the real program, started as its own process, as in production. Played: the two
+// devices (`kiosk-agent simulate`, over TCP so socat is not needed), the health worker (the demo
+// makes the kiosk page's own calls to the agent's local API) and SATUSEHAT (the test stand-in that
+// speaks its token, Patient and Bundle API, since there is no internet here). Exits 0 once the
+// readings are in the record, the screening is in SATUSEHAT and the kiosk's outbox is empty.
+//
+// `pnpm demo --keep-open` leaves everything running afterwards, to look at the kiosk page.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_CLI, type RunningProcess, SERVER_CLI, startTsProcess, waitFor } from '@klinik-desa/testkit';
+import type { DeviceMeasurement } from '@klinik-desa/protocol';
+import { ClinicClient } from '@klinik-desa/sdk';
+import {
+  AGENT_CLI,
+  clinicServerCli,
+  freePort,
+  type RunningProcess,
+  type SatusehatFake,
+  SERVER_CLI,
+  startSatusehatFake,
+  startTsProcess,
+  waitFor,
+} from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
 
-const WEIGHTS = [62.45, 71.3, 54.8];
+const PATIENT = {
+  nik: '3201014102950003',
+  name: 'Siti Aminah',
+  birthDate: '1979-04-12',
+  sex: 'female',
+} as const;
+const IHS_NUMBER = 'P02478375538';
+const WEIGHT_KG = 62.45;
+const SPO2 = { value: 93, pulse: 78 };
+const ORGANIZATION = '10000004';
+const keepOpen = process.argv.includes('--keep-open');
+
 const dir = mkdtempSync(join(tmpdir(), 'klinik-desa-demo-'));
 const clinicDb = join(dir, 'clinic.db');
 const outboxDb = join(dir, 'outbox.db');
 const running: RunningProcess[] = [];
+let satusehat: SatusehatFake | undefined;
 
 function say(line: string) {
   process.stdout.write(`${line}\n`);
 }
 
+async function json<T>(response: Promise<Response>): Promise<T> {
+  const r = await response;
+  const body = (await r.json()) as T & { message?: string };
+  if (!r.ok) throw new Error(`${r.url}: ${r.status} ${body.message ?? ''}`);
+  return body;
+}
+
+/** Secrets go in files only the agent's user can read, as in production, not in the config. */
+function secret(name: string, value: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, value, { mode: 0o600 });
+  return file;
+}
+
+function outboxWaiting(): number {
+  const db = new Database(outboxDb, { readonly: true, fileMustExist: true });
+  const n = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state != 'received'").get() as { n: number })
+    .n;
+  db.close();
+  return n;
+}
+
+/** A finger held in the oximeter until its value settles (it streams 60 packets a second), then out. */
+function oximetry(): string[] {
+  const held: DeviceMeasurement = {
+    kind: 'pulse-oximetry',
+    spo2: { value: SPO2.value, unit: '%' },
+    pulseRate: { value: SPO2.pulse, unit: '/min' },
+  };
+  const out: DeviceMeasurement = {
+    kind: 'pulse-oximetry',
+    spo2: { value: null, unit: '%', missing: 'unsuccessful' },
+    pulseRate: { value: null, unit: '/min', missing: 'unsuccessful' },
+  };
+  return [...Array.from({ length: 130 }, () => JSON.stringify(held)), JSON.stringify(out)].flatMap((m) => [
+    '--measurement',
+    m,
+  ]);
+}
+
 async function main(): Promise<number> {
-  say('klinik-desa demo: one kiosk, one simulated scale, the clinic server with its embedded broker');
+  say('klinik-desa demo: one screening at one kiosk, from the devices to SATUSEHAT, on this machine');
   say(`working folder: ${dir}\n`);
 
-  const server = startTsProcess('clinic-server', SERVER_CLI, [
-    'start',
-    '--db',
-    clinicDb,
-    '--broker-port',
-    '0',
-  ]);
-  running.push(server);
-  const [, brokerUrl] = await server
-    .waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/)
-    .catch(async () => {
-      throw new Error(`the clinic server did not start:\n${server.output()}`);
-    });
-  say(`1. clinic server started; embedded MQTT broker at ${brokerUrl}`);
-
-  const scale = startTsProcess('scale', AGENT_CLI, [
-    'simulate',
-    '--protocol',
-    'ad-scale',
-    '--listen',
-    '127.0.0.1:0',
-    '--weights',
-    WEIGHTS.join(','),
-    '--interval-ms',
-    '150',
-  ]);
-  running.push(scale);
-  const [, scaleUrl] = await scale.waitForLine(/listening on (tcp:\/\/[\d.]+:\d+)/);
+  satusehat = await startSatusehatFake({
+    clients: { 'demo-clinic': { secret: 'demo-secret', organizationId: ORGANIZATION } },
+    patients: [
+      {
+        ihsNumber: IHS_NUMBER,
+        nik: PATIENT.nik,
+        name: PATIENT.name,
+        birthDate: PATIENT.birthDate,
+        gender: 'female',
+      },
+    ],
+  });
   say(
-    `2. simulated A&D scale ready at ${scaleUrl}; it will weigh ${WEIGHTS.length} people: ${WEIGHTS.join(' kg, ')} kg`,
+    `1. SATUSEHAT stand-in at ${satusehat.url} (a local imitation of its API; it knows ${PATIENT.name} by NIK)`,
   );
 
-  const config = join(dir, 'kiosk.yaml');
+  const config = join(dir, 'clinic.yaml');
   writeFileSync(
     config,
     [
-      'kiosk: { id: kiosk-1, clinicId: demo-clinic }',
-      `mqtt: { url: "${brokerUrl}", protocolVersion: 4 }`,
-      `outbox: { path: "${outboxDb}" }`,
-      'http: { port: 0 }',
-      'devices:',
-      `  - { id: scale-1, protocol: ad-scale, port: "${scaleUrl}" }`,
+      'satusehat:',
+      `  authBaseUrl: ${satusehat.authBaseUrl}`,
+      `  fhirBaseUrl: ${satusehat.fhirBaseUrl}`,
+      '  clientId: demo-clinic',
+      `  organizationId: "${ORGANIZATION}"`,
+      '  location: { id: b017aa54-f1df-4ec2-9d84-8823815d7228, display: Ruang Skrining }',
+      '  defaultPractitioner: { ihsNumber: "10009880728", name: Bidan Sari }',
+      '  pollMs: 200',
       '',
     ].join('\n'),
   );
-  const agent = startTsProcess('kiosk-agent', AGENT_CLI, [
-    'start',
-    '--config',
-    config,
-    '--log-level',
-    'warn',
-  ]);
-  running.push(agent);
-  say('3. kiosk agent started; readings as they land in the clinic record:\n');
+  const server = startTsProcess(
+    'clinic-server',
+    SERVER_CLI,
+    ['start', '--db', clinicDb, '--config', config, '--broker-port', '0', '--port', '0'],
+    { env: { SATUSEHAT_CLIENT_SECRET: 'demo-secret' } },
+  );
+  running.push(server);
+  const [, brokerUrl] = await server.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/).catch(() => {
+    throw new Error(`the clinic server did not start:\n${server.output()}`);
+  });
+  const [, apiUrl] = await server.waitForLine(/clinic API listening on (http:\/\/[\d.]+:\d+)/);
+  say(`2. clinic server started: API ${apiUrl}, embedded MQTT broker ${brokerUrl}, SQLite record`);
 
-  const seen = new Set<string>();
-  await waitFor(
-    () => {
-      let rows: { id: string; body: string }[] = [];
-      try {
-        const db = new Database(clinicDb, { readonly: true, fileMustExist: true });
-        rows = db.prepare('SELECT id, body FROM readings ORDER BY id').all() as {
-          id: string;
-          body: string;
-        }[];
-        db.close();
-      } catch {
-        return false;
-      }
-      for (const row of rows) {
-        if (seen.has(row.id)) continue;
-        seen.add(row.id);
-        const r = JSON.parse(row.body) as {
-          kind: string;
-          device: { id: string };
-          kioskId: string;
-          values: { name: string; value: number; unit: string }[];
-        };
-        const v = r.values[0];
-        say(
-          `   stored  ${r.kind} ${v?.value} ${v?.unit}  from ${r.device.id} at ${r.kioskId}  (reading ${row.id})`,
-        );
-      }
-      return seen.size >= WEIGHTS.length;
+  // The operator's first steps: an administrator from the command line, then the kiosk and the patient.
+  const created = clinicServerCli([
+    'client',
+    'create',
+    '--db',
+    clinicDb,
+    '--role',
+    'admin',
+    '--name',
+    'demo admin',
+  ]);
+  if (created.code !== 0) throw new Error(`clinic-server client create failed: ${created.stderr}`);
+  const adminCreds = JSON.parse(created.stdout) as { clientId: string; clientSecret: string };
+  const admin = new ClinicClient({ baseUrl: apiUrl as string, ...adminCreds });
+  const kiosk = await admin.kiosks.create({ clinicId: 'demo-clinic', kioskId: 'kiosk-1' });
+  await admin.patients.create(PATIENT);
+  say(`3. kiosk-1 registered at the clinic; ${PATIENT.name} registered by NIK (no SATUSEHAT number yet)`);
+
+  const [scalePort, oximeterPort, pagePort] = [await freePort(), await freePort(), await freePort()];
+  const kioskConfig = join(dir, 'kiosk.yaml');
+  writeFileSync(
+    kioskConfig,
+    [
+      'kiosk: { id: kiosk-1, clinicId: demo-clinic }',
+      `mqtt: { url: "${brokerUrl}", protocolVersion: 4, username: "${kiosk.mqttUsername}", passwordFile: "${secret('mqtt-password', kiosk.mqttPassword)}" }`,
+      `outbox: { path: "${outboxDb}" }`,
+      `http: { port: ${pagePort} }`,
+      `clinicApi: { baseUrl: "${apiUrl}", clientId: "${kiosk.clientId}", clientSecretFile: "${secret('api-secret', kiosk.clientSecret)}" }`,
+      'devices:',
+      `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
+      `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "tcp://127.0.0.1:${oximeterPort}" }`,
+      '',
+    ].join('\n'),
+  );
+  const agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', kioskConfig]);
+  running.push(agent);
+  const [, pageUrl] = await agent.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/);
+  say(`4. kiosk agent started; the kiosk page is at ${pageUrl}/`);
+
+  // What the kiosk page does when the health worker types the NIK and presses "Mulai pemeriksaan".
+  const found = await json<{ data: { id: string; name: string; ageYears: number; sex: string }[] }>(
+    fetch(`${pageUrl}/patients/search`, { method: 'POST', body: JSON.stringify({ nik: PATIENT.nik }) }),
+  );
+  const card = found.data[0];
+  if (!card) throw new Error('the kiosk did not find the patient by NIK');
+  const session = await json<{ sessionId: string; onServer: boolean }>(
+    fetch(`${pageUrl}/session`, {
+      method: 'PUT',
+      body: JSON.stringify({ patientId: card.id, sex: card.sex, ageYears: card.ageYears }),
+    }),
+  );
+  say(`5. the health worker finds ${card.name} (${card.ageYears}) by NIK and starts the check at the clinic`);
+
+  for (const [name, port, what] of [
+    ['scale', scalePort, ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150']],
+    ['oximeter', oximeterPort, ['--protocol', 'contec-cms50d-plus', ...oximetry(), '--interval-ms', '5']],
+  ] as const) {
+    const device = startTsProcess(name, AGENT_CLI, ['simulate', '--listen', `127.0.0.1:${port}`, ...what]);
+    running.push(device);
+    await device.waitForLine(/listening on tcp:/);
+  }
+  say('6. a simulated A&D scale and Contec CMS50D+ oximeter measure her; results in the clinic record:\n');
+
+  const readings = await waitFor(
+    async () => {
+      const page = await admin.observations.list({ screeningId: session.sessionId }).firstPage();
+      return page.data.length >= 3 ? page.data : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 100, what: `${WEIGHTS.length} readings in the clinic record` },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the weight, SpO2 and pulse in the clinic record' },
   );
-  await waitFor(
-    () => {
-      const db = new Database(outboxDb, { readonly: true, fileMustExist: true });
-      const n = (
-        db.prepare("SELECT count(*) AS n FROM outbox WHERE state != 'received'").get() as { n: number }
-      ).n;
-      db.close();
-      return n === 0;
+  for (const o of readings) {
+    const flags = o.flags.filter((f) => !f.code.startsWith('time.'));
+    say(
+      `   ${o.name.padEnd(9)} ${String(o.value).padStart(6)} ${o.unit.padEnd(4)}${flags.map((f) => `  [${f.severity}] ${f.message?.en ?? f.code}`).join('')}`.trimEnd(),
+    );
+  }
+
+  const closed = await json<{ finished: boolean }>(fetch(`${pageUrl}/session`, { method: 'DELETE' }));
+  if (!closed.finished) throw new Error('the clinic did not finish the screening');
+  const sent = await waitFor(
+    async () => {
+      const s = await admin.screenings.retrieve(session.sessionId);
+      if (s.forwarding.status === 'failed')
+        throw new Error(`SATUSEHAT refused the screening: ${JSON.stringify(s.forwarding.outcome)}`);
+      return s.forwarding.status === 'sent' ? s : undefined;
     },
-    { timeoutMs: 30_000, what: 'the receipts to empty the kiosk outbox' },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the screening sent to SATUSEHAT' },
   );
+  const patient = await admin.patients.retrieve(card.id);
+  const observations = satusehat.resources('Observation').length;
   say(
-    `\n4. all ${WEIGHTS.length} weighings are in the clinic record, once each; the kiosk outbox is empty (every receipt arrived).`,
+    `\n7. "Selesai": the clinic finished the screening (worst flag: ${sent.severity}) and sent it to SATUSEHAT:`,
   );
-  say(
-    '   One weighing gave one reading, although the scale repeated its stable line while each person stood on it.',
-  );
+  say(`   ${PATIENT.name}'s SATUSEHAT number ${patient.ihsNumber} was found by her NIK;`);
+  say(`   the stand-in holds 1 Encounter and ${observations} Observations for her.`);
+
+  await waitFor(() => outboxWaiting() === 0, {
+    timeoutMs: 30_000,
+    what: 'the receipts to empty the kiosk outbox',
+  });
+  say('8. the kiosk outbox is empty: the clinic confirmed every reading.');
+  say('   One weighing gave one reading, although the scale repeated its stable line while she stood on it;');
+  say('   the oximeter streamed 130 packets and gave one reading once her value had settled.');
+  if (keepOpen) {
+    say(
+      `\nEverything is still running. Open ${pageUrl}/ (or ${pageUrl}/?lang=en) in a browser; Ctrl-C stops.`,
+    );
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  }
   return 0;
 }
 
 async function cleanup() {
   await Promise.all(running.map((p) => p.stop(3000)));
+  await satusehat?.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -99,7 +99,8 @@ async function openPage(url: string): Promise<Page> {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
   });
   page.on('response', (r) => {
-    if (r.status() === 404 && !new URL(r.url()).pathname.startsWith('/patients/')) errors.push(`404 ${r.url()}`);
+    if (r.status() === 404 && !new URL(r.url()).pathname.startsWith('/patients/'))
+      errors.push(`404 ${r.url()}`);
   });
   await page.goto(url);
   Object.assign(page, { scriptErrors: errors });

@@ -52,6 +52,8 @@ const TEXT = {
     nearlyFull: (n, cap) =>
       `PENYIMPANAN KIOSK HAMPIR PENUH: ${n} dari ${cap} hasil belum diterima klinik. Jaringan sudah lama terputus. Hubungi petugas TI koperasi hari ini.`,
     rejectedCount: (n) => `${n} hasil ditolak oleh klinik: lihat daftar hasil.`,
+    agentDown:
+      'AGEN KIOSK TIDAK MENJAWAB: hasil alat tidak dibaca sekarang. Jangan ukur dulu; nyalakan ulang kiosk atau hubungi petugas TI.',
     remeasure: (device, message) => `${device}: hasil tidak dipakai, ukur ulang. (${message})`,
     urgent: 'SEGERA',
     dismiss: 'Tutup',
@@ -140,6 +142,8 @@ const TEXT = {
     nearlyFull: (n, cap) =>
       `KIOSK STORAGE NEARLY FULL: ${n} of ${cap} results not yet received by the clinic. The network has been down for long. Call the cooperative's IT contact today.`,
     rejectedCount: (n) => `${n} results were rejected by the clinic: see the results list.`,
+    agentDown:
+      "THE KIOSK AGENT IS NOT ANSWERING: device results are not being read now. Do not measure yet; restart the kiosk or call the cooperative's IT contact.",
     remeasure: (device, message) => `${device}: result not used, measure again. (${message})`,
     urgent: 'URGENT',
     dismiss: 'Close',
@@ -235,6 +239,8 @@ const state = {
   patients: new Map(),
   /** Readings by id, newest first when listed. */
   readings: new Map(),
+  /** The agent's event stream is broken: the agent stopped or crashed. */
+  agentDown: false,
   /** Devices whose last measurement was not usable: device id → message. */
   remeasure: new Map(),
 };
@@ -250,6 +256,15 @@ function render() {
 
 function renderStatus() {
   const status = state.status;
+  if (state.agentDown) {
+    // What the page shows otherwise would be the state from before the agent went away.
+    $('link').textContent = '';
+    $('link').className = '';
+    $('waiting').textContent = '';
+    $('waiting').className = '';
+    $('alerts').replaceChildren(el('p', { class: 'alert loud', 'data-testid': 'agent-down' }, t.agentDown));
+    return;
+  }
   if (!status) return;
   $('kiosk-name').textContent = `${status.kioskId} · ${status.clinicId}`;
   const link = $('link');
@@ -602,8 +617,14 @@ async function loadReadings() {
 function connect() {
   const events = new EventSource('/readings/stream');
   events.addEventListener('open', async () => {
+    state.agentDown = false;
     await loadReadings();
     render();
+  });
+  // EventSource tries again by itself every few seconds; until then the page must not look fine.
+  events.addEventListener('error', () => {
+    state.agentDown = true;
+    renderStatus();
   });
   events.addEventListener('status', (event) => {
     const data = JSON.parse(event.data);

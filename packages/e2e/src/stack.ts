@@ -30,6 +30,8 @@ export interface StackOptions {
   brokerConfig?: string[];
   /** The outbox's cap (at least 100); it warns at 80% of it. */
   outboxCapacity?: number;
+  /** The agent's local API port; default a free one at each start. Fix it to restart the agent under the same page. */
+  httpPort?: number;
 }
 
 /**
@@ -85,7 +87,7 @@ export class Stack {
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
         `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
         `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''} }`,
-        'http: { port: 0 }',
+        `http: { port: ${this.options.httpPort ?? 0} }`,
         'devices:',
         this.options.deviceYaml?.(this) ??
           `  - { id: scale-1, protocol: ad-scale, port: "${this.pty.agentPath}", baudRate: 9600 }`,

@@ -6,7 +6,13 @@ import { request } from 'node:http';
 import { encode } from '@klinik-desa/devices';
 import type { KioskCredentials, Patient, Screening } from '@klinik-desa/protocol';
 import { ageInYears, zoneSpec } from '@klinik-desa/screening';
-import { ApiTestClient, createAdminClient, createPtyPair, type PtyPair } from '@klinik-desa/testkit';
+import {
+  ApiTestClient,
+  createAdminClient,
+  createPtyPair,
+  freePort,
+  type PtyPair,
+} from '@klinik-desa/testkit';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stack, type StackOptions, stackPerTest, weighing } from '../src/stack.js';
@@ -278,6 +284,27 @@ describe('the kiosk page', () => {
     await eventually(() => text(page.getByTestId('find-message'))).toMatch(
       /^The clinic cannot be reached\. Measure anyway/,
     );
+    expect(scriptErrors(page)).toEqual([]);
+  });
+
+  it('says loudly when the agent stops answering, and carries on by itself once it is back', async () => {
+    const { stack } = clinicStack({ httpPort: await freePort() });
+    await track(stack).start();
+    const page = await openPage(`${await stack.apiUrl()}/?lang=en`);
+    await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
+
+    await stack.agent.stop();
+    await eventually(() => text(page.getByTestId('agent-down'))).toContain(
+      'THE KIOSK AGENT IS NOT ANSWERING',
+    );
+    expect(await text(page.getByTestId('link'))).toBe('');
+
+    stack.startAgent();
+    await stack.agent.waitForLine(/device scale-1 connected/);
+    await eventually(() => page.getByTestId('agent-down').count(), 30_000).toBe(0);
+    await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
+    stack.write(weighing(64.1));
+    await eventually(() => text(page.getByTestId('reading').first())).toContain('64.1 kg');
     expect(scriptErrors(page)).toEqual([]);
   });
 

@@ -21,6 +21,12 @@ const TEXT = {
     register: 'Daftarkan pasien baru',
     registerButton: 'Daftarkan',
     finish: 'Selesai',
+    typedTitle: 'Diukur tanpa alat tersambung',
+    heightCm: 'Tinggi badan (cm)',
+    waistCm: 'Lingkar perut (cm)',
+    save: 'Simpan',
+    saved: 'Tersimpan.',
+    notANumber: 'Tulis angka, misalnya 158,5.',
     devices: 'Alat',
     start: 'Mulai pemeriksaan',
     fasting: 'Puasa (8 jam)',
@@ -95,6 +101,7 @@ const TEXT = {
     },
     perMinute: '/menit',
     computed: 'dihitung',
+    typed: 'diketik',
   },
   en: {
     title: 'Health check',
@@ -111,6 +118,12 @@ const TEXT = {
     register: 'Register a new patient',
     registerButton: 'Register',
     finish: 'Finish',
+    typedTitle: 'Measured without a connected device',
+    heightCm: 'Height (cm)',
+    waistCm: 'Waist (cm)',
+    save: 'Save',
+    saved: 'Saved.',
+    notANumber: 'Type a number, e.g. 158.5.',
     devices: 'Devices',
     start: 'Start the check',
     fasting: 'Fasting (8 hours)',
@@ -185,6 +198,7 @@ const TEXT = {
     },
     perMinute: '/min',
     computed: 'computed',
+    typed: 'typed in',
   },
 };
 const t = TEXT[lang];
@@ -432,6 +446,7 @@ function readingItem(reading) {
       { class: 'reading-head' },
       el('strong', {}, t.kind[reading.kind] ?? reading.kind),
       reading.derivedFrom ? el('span', { class: 'tag' }, t.computed) : undefined,
+      reading.device.protocol === 'manual' ? el('span', { class: 'tag' }, t.typed) : undefined,
       el('time', { datetime: reading.measuredAt }, clock.format(new Date(reading.measuredAt))),
     ),
     el('div', { class: 'values' }, readingValues(reading)),
@@ -581,6 +596,24 @@ async function startScreening(card, glucoseContext) {
   setSession(result.data);
 }
 
+/** Height and waist are measured with a stadiometer and a tape: the worker types them in. */
+async function saveTyped(form) {
+  const input = form.querySelector('input');
+  const text = input.value.trim().replace(',', '.');
+  const value = Number(text);
+  const say = (line, kind = '') => {
+    $('typed-message').textContent = line;
+    $('typed-message').className = kind;
+  };
+  if (text === '' || !Number.isFinite(value)) return say(t.notANumber, 'error');
+  const kind = form.getAttribute('data-kind');
+  const field = kind === 'height' ? 'height' : 'waistCircumference';
+  const result = await api('POST', '/readings/manual', { kind, [field]: { value, unit: 'cm' } });
+  if (!result.ok) return say(result.data.message ?? `HTTP ${result.status}`, 'error');
+  input.value = '';
+  say(t.saved);
+}
+
 async function finishScreening() {
   const button = /** @type {HTMLButtonElement} */ ($('finish'));
   button.disabled = true;
@@ -688,4 +721,10 @@ $('register-form').addEventListener('submit', (event) => {
   void registerPatient(event.currentTarget);
 });
 $('finish').addEventListener('click', () => void finishScreening());
+for (const form of document.querySelectorAll('form.typed')) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void saveTyped(event.currentTarget);
+  });
+}
 connect();

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DecodeError, getDriver } from '@klinik-desa/devices';
 import {
-  type DeviceMeasurement,
+  DeviceMeasurement,
   type KioskEvent,
   type KioskStatus,
   newUuidV7,
@@ -20,6 +20,7 @@ import type { Outbox } from './outbox/outbox.js';
 import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import { Publisher } from './publish/publisher.js';
 import { dedupeKey } from './readings/dedupe.js';
+import { MANUAL, ManualReadingError } from './readings/manual.js';
 import { SpotCheckDetector } from './readings/spot-check.js';
 import { toReading } from './readings/to-reading.js';
 import { WeighingDetector } from './readings/weighing.js';
@@ -52,7 +53,7 @@ export class Agent implements AgentView {
   private statusSoon: NodeJS.Timeout | undefined;
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
-  private readonly toKeep: { reading: Reading; device: DeviceConfig; key?: string }[] = [];
+  private readonly toKeep: { reading: Reading; deviceId: string; key?: string }[] = [];
   private keepSoon: NodeJS.Immediate | undefined;
   private http: Server | undefined;
   private readonly readingsTotal = new Map<string, number>();
@@ -77,7 +78,10 @@ export class Agent implements AgentView {
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
     );
     const client = clinicClient(config);
-    this.clinicSessions = new ClinicSessions(config, this.session, log, client);
+    this.clinicSessions = new ClinicSessions(config, this.session, log, client, () => {
+      const stats = this.outbox.stats();
+      return stats.pending - stats.rejected === 0;
+    });
     this.patients = new ClinicPatients(client, zoneSpec({ timeZone: config.kiosk.timeZone }), log);
     this.devices = config.devices.map(
       (d, i) =>
@@ -113,7 +117,10 @@ export class Agent implements AgentView {
       reconnectMinMs: config.mqtt.reconnectMinMs,
       reconnectMaxMs: config.mqtt.reconnectMaxMs,
       status: () => this.kioskStatus(),
-      onReceived: (ids) => this.events.emit('update', { type: 'received', ids }),
+      onReceived: (ids) => {
+        this.events.emit('update', { type: 'received', ids });
+        this.clinicSessions.receiptsArrived();
+      },
       onRejected: (id, code, message) => this.events.emit('update', { type: 'rejected', id, code, message }),
       onConnection: () => this.statusChanged(),
     });
@@ -373,35 +380,7 @@ export class Agent implements AgentView {
       if (!settled) return;
       m = settled;
     }
-    // A record from a meter's memory belongs to whoever was measured then, not to the patient at the
-    // kiosk now: only a measurement taken in the last minutes is bound to the open session.
-    const recent =
-      m.deviceTime === undefined ||
-      Math.abs(
-        Date.parse(`${m.deviceTime}Z`) - wallClockMs(receivedAt, { timeZone: this.config.kiosk.timeZone }),
-      ) <
-        15 * 60_000;
-    const session = recent ? this.session.current() : undefined;
-    const result = toReading(m, {
-      clinicId: this.config.kiosk.clinicId,
-      kioskId: this.config.kiosk.id,
-      deviceId: device.id,
-      protocol: device.protocol,
-      receivedAt,
-      timeZone: this.config.kiosk.timeZone,
-      rules: { bmiTable: this.config.screening.bmiTable },
-      ...(session
-        ? {
-            sessionId: session.sessionId,
-            patientId: session.patientId,
-            patient: {
-              ...(session.sex ? { sex: session.sex } : {}),
-              ...(session.ageYears !== undefined ? { ageYears: session.ageYears } : {}),
-            },
-            ...(session.glucoseContext ? { glucoseContext: session.glucoseContext } : {}),
-          }
-        : {}),
-    });
+    const result = this.bind(m, device.id, device.protocol, receivedAt);
     if (!result.ok) {
       // An impossible value or a control-solution test: not a patient reading. Counted, shown on
       // the kiosk page so the worker measures again, never sent as a clinical fact.
@@ -423,10 +402,66 @@ export class Agent implements AgentView {
     }
     const reading = result.reading;
     const key = dedupeKey(device.id, m);
-    this.toKeep.push({ reading, device, ...(key !== undefined ? { key } : {}) });
+    this.toKeep.push({ reading, deviceId: device.id, ...(key !== undefined ? { key } : {}) });
     // Frames that arrive together (a burst, a meter's memory dump) are kept in one transaction:
     // one disk flush for all of them, before any of them is shown or sent.
     this.keepSoon ??= setImmediate(() => this.keepReadings());
+  }
+
+  /**
+   * A value the health worker typed on the kiosk page: a height from a stadiometer or a waist from
+   * a tape, which no cable brings. Checked, flagged and bound to the open screening as a device's
+   * reading is, and on disk in the outbox before this returns, since the page then says it is kept.
+   */
+  addManual(input: unknown): Reading {
+    const parsed = DeviceMeasurement.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ManualReadingError(
+        400,
+        'BAD_MEASUREMENT',
+        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'not a measurement'}`,
+      );
+    }
+    const result = this.bind(parsed.data, MANUAL.id, MANUAL.protocol, new Date(), true);
+    if (!result.ok) throw new ManualReadingError(422, result.error.code, result.error.message);
+    this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id });
+    this.keepReadings();
+    return result.reading;
+  }
+
+  /** The measurement as a reading of this kiosk, bound to the open screening when it belongs to it. */
+  private bind(m: DeviceMeasurement, deviceId: string, protocol: string, receivedAt: Date, manual = false) {
+    // A record from a meter's memory belongs to whoever was measured then, not to the patient at the
+    // kiosk now: only a measurement taken in the last minutes is bound to the open session.
+    const recent =
+      m.deviceTime === undefined ||
+      Math.abs(
+        Date.parse(`${m.deviceTime}Z`) - wallClockMs(receivedAt, { timeZone: this.config.kiosk.timeZone }),
+      ) <
+        15 * 60_000;
+    const session = recent ? this.session.current() : undefined;
+    return toReading(m, {
+      clinicId: this.config.kiosk.clinicId,
+      kioskId: this.config.kiosk.id,
+      deviceId,
+      protocol,
+      receivedAt,
+      manual,
+      timeZone: this.config.kiosk.timeZone,
+      rules: { bmiTable: this.config.screening.bmiTable },
+      ...(session
+        ? {
+            sessionId: session.sessionId,
+            patientId: session.patientId,
+            patient: {
+              ...(session.sex ? { sex: session.sex } : {}),
+              ...(session.ageYears !== undefined ? { ageYears: session.ageYears } : {}),
+            },
+            ...(session.glucoseContext ? { glucoseContext: session.glucoseContext } : {}),
+          }
+        : {}),
+    });
   }
 
   private keepReadings(): void {
@@ -441,13 +476,13 @@ export class Agent implements AgentView {
         ...(key !== undefined ? { dedupeKey: key } : {}),
       })),
     );
-    batch.forEach(({ reading, device, key }, i) => {
+    batch.forEach(({ reading, deviceId, key }, i) => {
       if (!added[i]) {
-        this.log.debug({ device: device.id, key }, 'a record the device sent before: not kept twice');
+        this.log.debug({ device: deviceId, key }, 'a record the device sent before: not kept twice');
         return;
       }
-      this.readingsTotal.set(device.id, (this.readingsTotal.get(device.id) ?? 0) + 1);
-      const connection = this.devices.find((d) => d.config.id === device.id);
+      this.readingsTotal.set(deviceId, (this.readingsTotal.get(deviceId) ?? 0) + 1);
+      const connection = this.devices.find((d) => d.config.id === deviceId);
       if (connection) {
         connection.status.readings = (connection.status.readings ?? 0) + 1;
         connection.status.lastReadingAt = reading.receivedAt;
@@ -456,7 +491,7 @@ export class Agent implements AgentView {
       this.log.info(
         {
           readingId: reading.id,
-          device: device.id,
+          device: deviceId,
           kind: reading.kind,
           bound: reading.sessionId !== undefined,
         },

@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { ManualReadingError } from '../readings/manual.js';
 import { type PatientCard, PatientLookupError } from '../session/clinic-patients.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';
@@ -21,6 +22,8 @@ export interface AgentView {
   openSession(request: z.infer<typeof OpenSession>): Promise<unknown>;
   closeSession(): Promise<unknown>;
   recent(limit: number): unknown[];
+  /** Keeps a value typed in on the kiosk page; throws ManualReadingError when it cannot. */
+  addManual(input: unknown): unknown;
   metrics(): Metric[];
   /** Emits `update` with `{ type, ...data }` for the SSE stream (new reading, receipt, status). */
   events: EventEmitter;
@@ -133,6 +136,8 @@ export function startLocalApi(
           const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50));
           return send(res, 200, { data: view.recent(limit) });
         }
+        case 'POST /readings/manual':
+          return send(res, 201, { state: 'queued', reading: view.addManual(await readJson(req)) });
         case 'GET /readings/stream':
           return stream(view, req, res);
         case 'GET /metrics':
@@ -143,6 +148,8 @@ export function startLocalApi(
       }
     } catch (error) {
       if (error instanceof LocalApiError)
+        return send(res, error.status, { code: error.code, message: error.message });
+      if (error instanceof ManualReadingError)
         return send(res, error.status, { code: error.code, message: error.message });
       if (error instanceof PatientLookupError)
         return send(res, error.status, {

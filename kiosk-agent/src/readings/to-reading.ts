@@ -20,6 +20,8 @@ export interface ReadingContext {
   patient?: { sex?: 'male' | 'female'; ageYears?: number };
   glucoseContext?: 'fasting' | 'random';
   rules?: RuleOptions;
+  /** Typed in by the health worker, not sent by a device. */
+  manual?: boolean;
 }
 
 export type ReadingResult = { ok: true; reading: Reading } | { ok: false; error: MeasurementRejectedError };
@@ -37,6 +39,7 @@ export function toReading(m: DeviceMeasurement, ctx: ReadingContext): ReadingRes
   if (ctx.glucoseContext) options.glucoseContext = ctx.glucoseContext;
   if (ctx.patient) options.patient = ctx.patient;
   if (ctx.rules) options.rules = ctx.rules;
+  if (ctx.manual) options.manual = true;
   const normalized = normalize(m, options);
   if (!normalized.ok) return normalized;
   const identity: ReadingIdentity = {

@@ -21,12 +21,20 @@ export interface OpenRequest {
  */
 export class ClinicSessions {
   private retryTimer: NodeJS.Timeout | undefined;
+  private retrying = false;
 
   constructor(
     private readonly config: KioskConfig,
     private readonly state: SessionState,
     private readonly log: Logger,
     private readonly client: ClinicClient | undefined,
+    /**
+     * True once the clinic has every reading this kiosk kept (rejected ones aside). The clinic
+     * computes the visit's BMI and mean blood pressure when a screening is finished, from the
+     * readings it has: a height typed a second before "Selesai" must be there first.
+     */
+    private readonly allDelivered: () => boolean = () => true,
+    private readonly deliveryWaitMs = 5000,
   ) {}
 
   start(): void {
@@ -76,7 +84,7 @@ export class ClinicSessions {
     const closed = this.state.close();
     if (!closed) return undefined;
     if (!closed.onServer || !this.client) return { ...closed, finished: false };
-    const finished = await this.finish(closed.sessionId);
+    const finished = (await this.delivered(this.deliveryWaitMs)) && (await this.finish(closed.sessionId));
     if (!finished) this.state.queueFinish(closed.sessionId);
     return { ...closed, finished };
   }
@@ -97,9 +105,33 @@ export class ClinicSessions {
     }
   }
 
+  private async delivered(waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    while (!this.allDelivered()) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  }
+
+  /**
+   * Receipts came in: a finish that waited for its readings goes out now rather than at the next
+   * minute's retry, so the clinic's BMI and mean BP appear as soon as the network is back.
+   */
+  receiptsArrived(): void {
+    if (this.state.pendingFinishes().length > 0) void this.retryFinishes();
+  }
+
   private async retryFinishes(): Promise<void> {
-    for (const id of this.state.pendingFinishes()) {
-      if (await this.finish(id)) this.state.finishDone(id);
+    // One pass at a time: receipts arrive in bursts, and a finish must not be sent twice at once.
+    if (this.retrying || !this.allDelivered()) return;
+    this.retrying = true;
+    try {
+      for (const id of this.state.pendingFinishes()) {
+        if (await this.finish(id)) this.state.finishDone(id);
+      }
+    } finally {
+      this.retrying = false;
     }
   }
 }

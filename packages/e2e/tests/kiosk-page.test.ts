@@ -12,6 +12,7 @@ import {
   createPtyPair,
   freePort,
   type PtyPair,
+  waitFor,
 } from '@klinik-desa/testkit';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,10 +175,29 @@ describe('the kiosk page', () => {
     // The measurement after the remeasure request came from another device: that request stays.
     await eventually(() => page.getByTestId('remeasure').count()).toBe(1);
 
+    // Height and waist come from a stadiometer and a tape: typed in, checked like a device's value.
+    const heightForm = page.getByTestId('typed-height');
+    await heightForm.getByLabel('Height (cm)').fill('15.85');
+    await heightForm.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => text(page.getByTestId('typed-message'))).toMatch(/outside the possible range/);
+    await heightForm.getByLabel('Height (cm)').fill('158.5');
+    await heightForm.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => text(page.getByTestId('typed-message'))).toBe('Saved.');
+    const waistForm = page.getByTestId('typed-waist');
+    await waistForm.getByLabel('Waist (cm)').fill('86');
+    await waistForm.getByRole('button', { name: 'Save' }).click();
+    const height = page.getByTestId('reading').filter({ hasText: 'Height' });
+    await eventually(() => text(height)).toContain('158.5 cm');
+    expect(await text(height)).toContain('typed in');
+    const waist = page.getByTestId('reading').filter({ hasText: 'Waist' });
+    await eventually(() => text(waist)).toContain('86 cm');
+    // A woman's waist of 80 cm or more: central obesity, flagged.
+    expect(await waist.first().getAttribute('class')).toMatch(/attention|refer/);
+
     // A reload (or a second screen) in the middle of a check shows the same patient and results.
     await page.reload();
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
-    await eventually(() => page.getByTestId('reading').count()).toBe(2);
+    await eventually(() => page.getByTestId('reading').count()).toBe(4);
 
     const sessionId = (
       (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string }
@@ -189,8 +209,10 @@ describe('the kiosk page', () => {
     await eventually(() => page.getByTestId('no-session').isVisible()).toBe(true);
     const screening = await admin.request<Screening>('GET', `/screenings/${sessionId}`);
     expect(screening.body).toMatchObject({ status: 'finished', patientId: patient.id });
-    const records = await stack.waitForRecords(2);
-    expect(records.map((r) => r.sessionId)).toEqual([sessionId, sessionId]);
+    const records = await stack.waitForRecords(5);
+    expect(records.map((r) => r.sessionId)).toEqual(Array(5).fill(sessionId));
+    expect(records.map((r) => r.kind).sort()).toEqual(['bmi', 'height', 'pulse-oximetry', 'waist', 'weight']);
+    expect(records.find((r) => r.kind === 'height')?.device).toEqual({ id: 'manual', protocol: 'manual' });
     expect(records.find((r) => r.kind === 'pulse-oximetry')?.flags.map((f) => f.severity)).toContain(
       'urgent',
     );
@@ -284,6 +306,50 @@ describe('the kiosk page', () => {
     await eventually(() => text(page.getByTestId('find-message'))).toMatch(
       /^The clinic cannot be reached\. Measure anyway/,
     );
+    expect(scriptErrors(page)).toEqual([]);
+  });
+
+  it('finishes a check closed while offline once its results are in, so the clinic still computes the BMI', async () => {
+    const { stack, clinic } = clinicStack();
+    await track(stack).start();
+    const page = await openPage(`${await stack.apiUrl()}/?lang=en`);
+    await page.getByLabel('NIK (16 digits)').fill(NIK);
+    await page.getByRole('button', { name: 'Find' }).first().click();
+    await page.getByTestId('patient').getByRole('button', { name: 'Start the check' }).click();
+    await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
+    const sessionId = (
+      (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string }
+    ).sessionId;
+
+    // The broker is down, the clinic's API is not: without waiting for the readings, the clinic
+    // would finish an empty screening and compute nothing.
+    await stack.broker.stop();
+    await eventually(() => text(page.getByTestId('link'))).toBe(
+      'Offline: results are kept safely on the kiosk',
+    );
+    stack.write(weighing(58.2));
+    await page.getByTestId('typed-height').getByLabel('Height (cm)').fill('158.5');
+    await page.getByTestId('typed-height').getByRole('button', { name: 'Save' }).click();
+    await eventually(() => page.getByTestId('reading').count()).toBe(2);
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await eventually(() => text(page.getByTestId('finish-message'))).toBe(
+      'Check closed. The clinic will be told when the network is back.',
+    );
+    const { admin } = clinic();
+    expect((await admin.request<Screening>('GET', `/screenings/${sessionId}`)).body.status).toBe('open');
+
+    await stack.broker.start();
+    await waitFor(
+      async () =>
+        (await admin.request<Screening>('GET', `/screenings/${sessionId}`)).body.status === 'finished',
+      { timeoutMs: 30_000, what: 'the screening finished once its readings arrived' },
+    );
+    const observations = await admin.request<{ data: { name: string; value: number | null }[] }>(
+      'GET',
+      `/observations?screeningId=${sessionId}`,
+    );
+    expect(observations.body.data.map((o) => o.name).sort()).toEqual(['bmi', 'height', 'weight']);
+    expect(observations.body.data.find((o) => o.name === 'bmi')?.value).toBeCloseTo(58.2 / 1.585 ** 2, 1);
     expect(scriptErrors(page)).toEqual([]);
   });
 

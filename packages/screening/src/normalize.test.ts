@@ -464,6 +464,13 @@ describe('device clocks', () => {
     if (severity) expect(timeFlags[0]?.severity).toBe(severity);
   });
 
+  it('takes a value typed in by the health worker as measured when received, with no clock to flag', () => {
+    const r = at(undefined, {}, { manual: true });
+    expect(r.timeSource).toBe('kiosk');
+    expect(r.measuredAt).toBe(receivedAt);
+    expect(codes(r).filter((c) => c.startsWith('time.'))).toEqual([]);
+  });
+
   it('ignores the device time when the device says its clock is wrong', () => {
     const r = at('2026-11-23T09:14:30', { annunciations: ['time-fault'] });
     expect(r.timeSource).toBe('kiosk');

@@ -37,6 +37,11 @@ export interface NormalizeContext {
   /** A fixed offset instead of a zone (e.g. 480 for WITA); wins over `timeZone`. */
   utcOffsetMinutes?: number;
   clock?: ClockPolicy;
+  /**
+   * Typed in by the health worker as it was measured (a height from a stadiometer, a waist from a
+   * tape): measured when received, and no device clock to flag as missing.
+   */
+  manual?: boolean;
   /** The health worker's word on fasting, which wins over the meter's meal marker. */
   glucoseContext?: GlucoseContext;
   /** What the kiosk knows of the patient, for the waist and adult-only tables. */
@@ -201,13 +206,16 @@ function resolveTime(
   policy: Required<ClockPolicy>,
   flags: Flag[],
   options: RuleOptions,
+  manual: boolean,
 ): { measuredAt: Date; timeSource: 'device' | 'kiosk' } {
   const table = options.table ?? THRESHOLDS;
   const kiosk = (code: string) => {
     flags.push(makeFlag(code, { table }));
     return { measuredAt: receivedAt, timeSource: 'kiosk' as const };
   };
-  if (measurement.deviceTime === undefined) return kiosk('time.no-device-clock');
+  if (measurement.deviceTime === undefined) {
+    return manual ? { measuredAt: receivedAt, timeSource: 'kiosk' } : kiosk('time.no-device-clock');
+  }
   if (measurement.annunciations?.some((a) => CLOCK_FAULT_ANNUNCIATIONS.includes(a))) {
     return kiosk('time.device-clock-invalid');
   }
@@ -299,7 +307,15 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
       );
     }
 
-    const { measuredAt, timeSource } = resolveTime(measurement, receivedAt, zone, policy, flags, rules);
+    const { measuredAt, timeSource } = resolveTime(
+      measurement,
+      receivedAt,
+      zone,
+      policy,
+      flags,
+      rules,
+      ctx.manual === true,
+    );
 
     for (const annunciation of measurement.annunciations ?? []) {
       if (annunciation === 'irregular-pulse') flags.push(makeFlag('bp.irregular-pulse', { table }));

@@ -215,6 +215,8 @@ const UNIT = {
 
 const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
 const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+// Birth dates are calendar days: formatted in UTC so no zone can move them a day.
+const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -360,9 +362,7 @@ function renderSession() {
 
 function formatDate(isoDate) {
   const [y, m, d] = isoDate.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    Date.UTC(y, m - 1, d),
-  );
+  return dates.format(Date.UTC(y, m - 1, d));
 }
 
 /** Readings of the open screening, or the unassigned ones while none is open; newest first. */

@@ -1,11 +1,12 @@
 // `pnpm demo`: one screening at one kiosk, from the devices to SATUSEHAT, on one machine, with
 // nothing installed but Node.
 //
-//   simulated scale + oximeter ──TCP──▶ kiosk agent ──MQTT──▶ embedded broker ──▶ clinic server
+//   simulated scale, oximeter, BLE gateway ──TCP──▶ kiosk agent ──MQTT──▶ embedded broker ──▶ clinic server
 //        (SQLite record) ──FHIR Bundle──▶ a local stand-in for SATUSEHAT
 //
-// Every part is the real program, started as its own process, as in production. Played: the two
-// devices (`kiosk-agent simulate`, over TCP so socat is not needed), the health worker (the demo
+// Every part is the real program, started as its own process, as in production. Played: the
+// devices (`kiosk-agent simulate`, over TCP so socat is not needed; the BP monitor behind a BLE
+// gateway, whose dialogue the simulator answers), the health worker (the demo
 // makes the kiosk page's own calls to the agent's local API) and SATUSEHAT (the test stand-in that
 // speaks its token, Patient and Bundle API, since there is no internet here). Exits 0 once the
 // readings are in the record, the screening is in SATUSEHAT and the kiosk's outbox is empty.
@@ -14,6 +15,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices';
 import type { DeviceMeasurement } from '@klinik-desa/protocol';
 import { ClinicClient } from '@klinik-desa/sdk';
 import {
@@ -38,6 +40,13 @@ const PATIENT = {
 const IHS_NUMBER = 'P02478375538';
 const WEIGHT_KG = 62.45;
 const SPO2 = { value: 93, pulse: 78 };
+const BLOOD_PRESSURE: DeviceMeasurement = {
+  kind: 'blood-pressure',
+  systolic: { value: 134, unit: 'mm[Hg]' },
+  diastolic: { value: 86, unit: 'mm[Hg]' },
+  meanArterialPressure: { value: 102, unit: 'mm[Hg]' },
+  pulseRate: { value: 74, unit: '/min' },
+};
 const ORGANIZATION = '10000004';
 const keepOpen = process.argv.includes('--keep-open');
 
@@ -157,7 +166,12 @@ async function main(): Promise<number> {
   await admin.patients.create(PATIENT);
   say(`3. kiosk-1 registered at the clinic; ${PATIENT.name} registered by NIK (no SATUSEHAT number yet)`);
 
-  const [scalePort, oximeterPort, pagePort] = [await freePort(), await freePort(), await freePort()];
+  const [scalePort, oximeterPort, gatewayPort, pagePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const kioskConfig = join(dir, 'kiosk.yaml');
   writeFileSync(
     kioskConfig,
@@ -170,6 +184,7 @@ async function main(): Promise<number> {
       'devices:',
       `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
       `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "tcp://127.0.0.1:${oximeterPort}" }`,
+      `  - { id: gateway-1, protocol: ble-gateway, port: "tcp://127.0.0.1:${gatewayPort}", dialogue: { devices: [{ address: "${SIMULATED_BLE_ADDRESS}" }] } }`,
       '',
     ].join('\n'),
   );
@@ -195,24 +210,36 @@ async function main(): Promise<number> {
   for (const [name, port, what] of [
     ['scale', scalePort, ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150']],
     ['oximeter', oximeterPort, ['--protocol', 'contec-cms50d-plus', ...oximetry(), '--interval-ms', '5']],
+    ['gateway', gatewayPort, ['--protocol', 'ble-gateway', '--measurement', JSON.stringify(BLOOD_PRESSURE)]],
   ] as const) {
     const device = startTsProcess(name, AGENT_CLI, ['simulate', '--listen', `127.0.0.1:${port}`, ...what]);
     running.push(device);
     await device.waitForLine(/listening on tcp:/);
   }
-  say('6. a simulated A&D scale and Contec CMS50D+ oximeter measure her; results in the clinic record:\n');
+  say(
+    '6. a simulated A&D scale, Contec CMS50D+ oximeter and Bluetooth BP monitor (through the BLE gateway)\n   measure her; results in the clinic record:\n',
+  );
 
-  const readings = await waitFor(
+  const KINDS = ['weight', 'pulse-oximetry', 'blood-pressure'];
+  const observations = await waitFor(
     async () => {
       const page = await admin.observations.list({ screeningId: session.sessionId }).firstPage();
-      return page.data.length >= 3 ? page.data : undefined;
+      return KINDS.every((k) => page.data.some((o) => o.kind === k)) ? page.data : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 200, what: 'the weight, SpO2 and pulse in the clinic record' },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the weight, SpO2 and blood pressure in the clinic record' },
   );
-  for (const o of readings) {
-    const flags = o.flags.filter((f) => !f.code.startsWith('time.'));
+  // One line per reading, with the flags the health worker acts on.
+  const byReading = new Map<string, typeof observations>();
+  for (const o of observations) byReading.set(o.readingId, [...(byReading.get(o.readingId) ?? []), o]);
+  for (const values of byReading.values()) {
+    const flags = new Map(
+      values
+        .flatMap((o) => o.flags)
+        .filter((f) => !f.code.startsWith('time.'))
+        .map((f) => [f.code, f]),
+    );
     say(
-      `   ${o.name.padEnd(9)} ${String(o.value).padStart(6)} ${o.unit.padEnd(4)}${flags.map((f) => `  [${f.severity}] ${f.message?.en ?? f.code}`).join('')}`.trimEnd(),
+      `   ${values[0]?.kind.padEnd(15)} ${values.map((o) => `${o.name} ${o.value} ${o.unit}`).join(', ')}${[...flags.values()].map((f) => `\n${' '.repeat(19)}[${f.severity}] ${f.message?.en ?? f.code}`).join('')}`,
     );
   }
 
@@ -228,12 +255,12 @@ async function main(): Promise<number> {
     { timeoutMs: 60_000, intervalMs: 200, what: 'the screening sent to SATUSEHAT' },
   );
   const patient = await admin.patients.retrieve(card.id);
-  const observations = satusehat.resources('Observation').length;
+  const sentObservations = satusehat.resources('Observation').length;
   say(
     `\n7. "Selesai": the clinic finished the screening (worst flag: ${sent.severity}) and sent it to SATUSEHAT:`,
   );
   say(`   ${PATIENT.name}'s SATUSEHAT number ${patient.ihsNumber} was found by her NIK;`);
-  say(`   the stand-in holds 1 Encounter and ${observations} Observations for her.`);
+  say(`   the stand-in holds 1 Encounter and ${sentObservations} Observations for her.`);
 
   await waitFor(() => outboxWaiting() === 0, {
     timeoutMs: 30_000,

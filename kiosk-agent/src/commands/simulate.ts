@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { encode, getDriver } from '@klinik-desa/devices';
+import { encode, getDriver, SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices';
 import { type DeviceMeasurement, DeviceMeasurement as DeviceMeasurementSchema } from '@klinik-desa/protocol';
 import { sleep } from '../backoff.js';
 import { type Command, UsageError } from '../cli-support.js';
@@ -10,7 +10,10 @@ import { weighingScript } from '../simulate/scale-script.js';
 
 const HELP = `Usage: kiosk-agent simulate --protocol <id> (--port <path> | --listen <host:port>) <what to send>
 
-Plays a device, for tests and demos: writes the bytes the real device would send.
+Plays a device, for tests and demos: writes the bytes the real device would send. A command/response
+device (bayer-contour, onetouch-ultra2, ble-gateway) answers the agent's requests instead, handing
+over the measurements when asked, until the line closes; the simulated ble-gateway carries one BLE
+device at ${SIMULATED_BLE_ADDRESS} (list it in the agent's config under dialogue.devices).
 
 Where:
   --port <path>          a serial port or pty end (e.g. the device end of a socat pair)
@@ -72,6 +75,9 @@ export const simulateCommand: Command = async (argv, io) => {
     frames.push(result.data);
   }
   if (frames.length === 0) throw new UsageError('nothing to send: give --weights or --measurement');
+  const simulator = driver.mode === 'dialogue' ? driver.createSimulator?.(frames) : undefined;
+  if (driver.mode === 'dialogue' && !simulator)
+    throw new UsageError(`${driver.id} is a command/response protocol whose driver has no simulator`);
 
   let stream: Duplex;
   if (values.port) {
@@ -92,6 +98,18 @@ export const simulateCommand: Command = async (argv, io) => {
     );
     stream = await new Promise<Duplex>((resolve) => server.once('connection', resolve));
     server.close();
+  }
+  if (simulator) {
+    const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+    for (const bytes of simulator.greeting?.() ?? []) stream.write(bytes);
+    stream.on('data', (chunk: Buffer) => {
+      for (const bytes of simulator.onBytes(new Uint8Array(chunk))) stream.write(bytes);
+    });
+    io.stdout(`answering as ${driver.id} with ${frames.length} measurement(s) until the line closes`);
+    stream.resume();
+    await closed;
+    io.stdout('the line closed');
+    return 0;
   }
   for (const m of frames) {
     stream.write(encode(driver.id, m));

@@ -111,8 +111,20 @@ export interface DeviceDriver extends ProtocolInfo {
   createSplitter?(options?: FramerOptions): FrameSplitter;
   /** Required when `mode` is `dialogue`. Options are the driver's own (documented with the driver). */
   createDialogue?(options?: Record<string, unknown>): Dialogue;
+  /**
+   * The device's half of the dialogue, handing over these measurements when asked: what
+   * `kiosk-agent simulate` plays for a dialogue protocol, and what demos and tests talk to.
+   */
+  createSimulator?(measurements: readonly DeviceMeasurement[]): SimulatedDevice;
   /** Measurements this driver can encode: the simulator plays them, the conformance suite round-trips them. */
   examples?: readonly DeviceMeasurement[];
+}
+
+/** A simulated device: bytes from the host in, its answers out. Pure: no port, no clock. */
+export interface SimulatedDevice {
+  onBytes(bytes: Uint8Array): Uint8Array[];
+  /** What the device sends by itself once the line is open (a gateway's HELLO); nothing when absent. */
+  greeting?(): Uint8Array[];
 }
 
 export function emptyStep(): DialogueStep {

@@ -9,6 +9,7 @@ export type {
   Framing,
   ProtocolInfo,
   SerialSettings,
+  SimulatedDevice,
 } from './driver.js';
 export { emptyStep } from './driver.js';
 export {
@@ -126,7 +127,11 @@ export {
   parseGatewayMessage,
   type StoredRecords,
 } from './protocols/ble-gateway.js';
-export { createGatewaySimulator, type SimulatedBleDevice } from './protocols/ble-gateway-simulator.js';
+export {
+  createGatewaySimulator,
+  SIMULATED_BLE_ADDRESS,
+  type SimulatedBleDevice,
+} from './protocols/ble-gateway-simulator.js';
 export { contecCms50d, createCms50Splitter } from './protocols/contec-cms50d.js';
 export {
   createOneTouchDialogue,

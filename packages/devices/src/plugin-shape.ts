@@ -67,7 +67,7 @@ export function driverProblems(value: unknown): string[] {
     problems.push('dialogue mode needs createDialogue()');
   if (!isFunction('decode')) problems.push('decode must be a function');
   if (!isFunction('encode')) problems.push('encode must be a function');
-  for (const optional of ['createFramer', 'createSplitter', 'createDialogue']) {
+  for (const optional of ['createFramer', 'createSplitter', 'createDialogue', 'createSimulator']) {
     if (d[optional] !== undefined && !isFunction(optional)) problems.push(`${optional} must be a function`);
   }
   const serial = d['serial'] as Record<string, unknown> | undefined;

@@ -509,6 +509,7 @@ export const bayerContour: DeviceDriver = {
     framerStream(createAstmSplitter({ ...options, protocol: ID })),
   createDialogue: (options?: Record<string, unknown>) =>
     createContourDialogue(options as ContourDialogueOptions),
+  createSimulator: (measurements) => createContourMeterSimulator(measurements),
   examples: [
     {
       kind: 'glucose',

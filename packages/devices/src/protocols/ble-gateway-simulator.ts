@@ -12,6 +12,9 @@ import {
   parseGatewayCommand,
 } from './ble-gateway.js';
 
+/** The address of the BLE device a gateway simulated by `kiosk-agent simulate` carries. */
+export const SIMULATED_BLE_ADDRESS = 'A0:11:22:33:44:01';
+
 export interface SimulatedBleDevice {
   /** `AA:BB:CC:DD:EE:FF`. */
   address: string;

@@ -16,6 +16,8 @@ import {
   decodeGlucoseMeasurementWithContextFlag,
 } from '../gatt/glucose.js';
 import { decodeRacp, type RacpSelection, racpReportStoredRecords } from '../gatt/racp.js';
+// Used only inside functions, so the two modules may import each other.
+import { createGatewaySimulator, SIMULATED_BLE_ADDRESS } from './ble-gateway-simulator.js';
 
 const ID = 'ble-gateway';
 
@@ -719,6 +721,21 @@ export const bleGateway: DeviceDriver = {
   encode,
   createDialogue: (options?: Record<string, unknown>) =>
     createGatewayDialogue((options ?? { devices: [] }) as unknown as GatewayDialogueOptions),
+  // One BLE device: it sends its readings each time it connects, and hands over its glucose records
+  // on a RACP request. List it in the agent's config as `dialogue.devices: [{ address: ... }]`.
+  createSimulator: (measurements) => {
+    const gateway = createGatewaySimulator({
+      devices: [
+        {
+          address: SIMULATED_BLE_ADDRESS,
+          name: 'simulated BLE device',
+          measurements: measurements.filter((m) => m.kind !== 'glucose'),
+          glucoseRecords: measurements.filter((m): m is GlucoseMeasurement => m.kind === 'glucose'),
+        },
+      ],
+    });
+    return { onBytes: (bytes) => gateway.onBytes(bytes), greeting: () => gateway.boot() };
+  },
   examples: [
     {
       kind: 'blood-pressure',

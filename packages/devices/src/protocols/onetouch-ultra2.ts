@@ -366,6 +366,7 @@ export const onetouchUltra2: DeviceDriver = {
   encode,
   createDialogue: (options?: Record<string, unknown>) =>
     createOneTouchDialogue(options as OneTouchDialogueOptions),
+  createSimulator: (measurements) => createOneTouchMeterSimulator(measurements),
   examples: [
     {
       kind: 'glucose',

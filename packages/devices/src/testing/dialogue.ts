@@ -1,11 +1,8 @@
 import type { DeviceMeasurement } from '@klinik-desa/protocol';
-import type { Dialogue, DialogueEvent, DialogueStep, FrameSplitter } from '../driver.js';
+import type { Dialogue, DialogueEvent, DialogueStep, FrameSplitter, SimulatedDevice } from '../driver.js';
 import type { DecodeError } from '../errors.js';
 
-/** A simulated device: bytes from the host in, bytes to the host out. */
-export interface SimulatedDevice {
-  onBytes(bytes: Uint8Array): Uint8Array[];
-}
+export type { SimulatedDevice } from '../driver.js';
 
 export interface DialogueTranscript {
   measurements: DeviceMeasurement[];

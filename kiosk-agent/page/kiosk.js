@@ -75,7 +75,7 @@ const TEXT = {
       disconnected: 'Terputus: periksa kabel dan daya',
     },
     lastReading: (t) => `hasil terakhir ${t}`,
-    badFrames: (n) => `${n} data rusak`,
+    deviceErrors: (n) => `kesalahan: ${n}`,
     kind: {
       'blood-pressure': 'Tekanan darah',
       glucose: 'Gula darah',
@@ -101,6 +101,12 @@ const TEXT = {
     },
     perMinute: '/menit',
     computed: 'dihitung',
+    verdict: {
+      normal: 'Hasil: normal.',
+      attention: 'Hasil: perlu perhatian. Beri saran gaya hidup sehat dan periksa ulang.',
+      refer: 'Hasil: perlu dirujuk ke puskesmas.',
+      urgent: 'Hasil: SEGERA rujuk ke puskesmas atau rumah sakit.',
+    },
     typed: 'diketik',
   },
   en: {
@@ -172,7 +178,7 @@ const TEXT = {
       disconnected: 'Disconnected: check the cable and power',
     },
     lastReading: (t) => `last result ${t}`,
-    badFrames: (n) => `${n} garbled frames`,
+    deviceErrors: (n) => `errors: ${n}`,
     kind: {
       'blood-pressure': 'Blood pressure',
       glucose: 'Blood glucose',
@@ -198,6 +204,12 @@ const TEXT = {
     },
     perMinute: '/min',
     computed: 'computed',
+    verdict: {
+      normal: 'Result: normal.',
+      attention: 'Result: needs attention. Advise a healthy lifestyle and a re-check.',
+      refer: 'Result: refer to the puskesmas.',
+      urgent: 'Result: refer URGENTLY to the puskesmas or hospital.',
+    },
     typed: 'typed in',
   },
 };
@@ -480,7 +492,7 @@ function renderDevices() {
         d.lastReadingAt
           ? el('span', { class: 'note' }, ` · ${t.lastReading(clock.format(new Date(d.lastReadingAt)))}`)
           : undefined,
-        errors > 0 ? el('span', { class: 'note' }, ` · ${t.badFrames(errors)}`) : undefined,
+        errors > 0 ? el('span', { class: 'note' }, ` · ${t.deviceErrors(errors)}`) : undefined,
       );
     }),
   );
@@ -590,6 +602,7 @@ async function startScreening(card, glucoseContext) {
   });
   if (!result.ok) return message(errorText(result), 'error');
   $('finish-message').textContent = '';
+  showSummary(undefined);
   message('');
   $('found').replaceChildren();
   for (const id of ['nik', 'find-name', 'find-birth']) /** @type {HTMLInputElement} */ ($(id)).value = '';
@@ -614,6 +627,25 @@ async function saveTyped(form) {
   say(t.saved);
 }
 
+/** The clinic's verdict on the check just finished, for the worker to tell the patient. */
+function showSummary(summary) {
+  const box = $('summary');
+  box.hidden = !summary;
+  if (!summary) return box.replaceChildren();
+  box.className = `summary ${summary.severity}`;
+  box.replaceChildren(
+    el('p', { class: 'verdict' }, t.verdict[summary.severity] ?? summary.severity),
+    ...summary.computed.map((o) =>
+      el(
+        'p',
+        { 'data-testid': 'computed' },
+        `${t.value[o.name] ?? o.name}: ${valueText(o)}`,
+        ...o.flags.map((f) => el('span', { class: `flag ${f.severity}` }, ` · ${flagText(f)}`)),
+      ),
+    ),
+  );
+}
+
 async function finishScreening() {
   const button = /** @type {HTMLButtonElement} */ ($('finish'));
   button.disabled = true;
@@ -626,6 +658,7 @@ async function finishScreening() {
     : closed.onServer
       ? t.finishLater
       : t.finishLocal;
+  showSummary(closed.summary);
   setSession(null);
 }
 

@@ -1,8 +1,14 @@
-import { newUuidV7 } from '@klinik-desa/protocol';
+import { type Flag, newUuidV7, type Severity } from '@klinik-desa/protocol';
 import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { ScreeningSession, SessionState } from './session.js';
+
+/** The clinic's verdict on a finished screening, as the kiosk page shows it. */
+export interface ScreeningSummary {
+  severity: Severity;
+  computed: { kind: string; name: string; value: number | null; unit: string; flags: Flag[] }[];
+}
 
 export interface OpenRequest {
   patientId: string;
@@ -80,13 +86,40 @@ export class ClinicSessions {
     return { ...session, onServer };
   }
 
-  async close(): Promise<(ScreeningSession & { finished: boolean }) | undefined> {
+  async close(): Promise<(ScreeningSession & { finished: boolean; summary?: ScreeningSummary }) | undefined> {
     const closed = this.state.close();
     if (!closed) return undefined;
     if (!closed.onServer || !this.client) return { ...closed, finished: false };
     const finished = (await this.delivered(this.deliveryWaitMs)) && (await this.finish(closed.sessionId));
-    if (!finished) this.state.queueFinish(closed.sessionId);
-    return { ...closed, finished };
+    if (!finished) {
+      this.state.queueFinish(closed.sessionId);
+      return { ...closed, finished };
+    }
+    const summary = await this.summary(closed.sessionId);
+    return { ...closed, finished, ...(summary ? { summary } : {}) };
+  }
+
+  /**
+   * What the clinic made of the finished screening, for the health worker to tell the patient: the
+   * worst flag and the values it computed (BMI, the mean blood pressure). Nothing when it cannot be
+   * read: the finish itself is done.
+   */
+  private async summary(id: string): Promise<ScreeningSummary | undefined> {
+    try {
+      const detail = await (this.client as ClinicClient).screenings.retrieve(id);
+      return {
+        severity: detail.severity,
+        computed: detail.observations
+          .filter((o) => o.derivedFrom !== undefined)
+          .map((o) => ({ kind: o.kind, name: o.name, value: o.value, unit: o.unit, flags: o.flags })),
+      };
+    } catch (error) {
+      this.log.warn(
+        { err: (error as Error).message, screening: id },
+        'could not read the finished screening',
+      );
+      return undefined;
+    }
   }
 
   private async finish(id: string): Promise<boolean> {

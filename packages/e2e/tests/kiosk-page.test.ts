@@ -207,6 +207,11 @@ describe('the kiosk page', () => {
       'Check finished and recorded at the clinic.',
     );
     await eventually(() => page.getByTestId('no-session').isVisible()).toBe(true);
+    // What the clinic made of it, to tell the patient: the worst flag (SpO2 85 %) and the BMI it
+    // computed from the weight and the typed height.
+    const summary = page.getByTestId('summary');
+    expect(await text(summary)).toContain('Result: refer URGENTLY to the puskesmas or hospital.');
+    expect(await text(summary.getByTestId('computed'))).toMatch(/^BMI: 23\.\d+ kg\/m²/);
     const screening = await admin.request<Screening>('GET', `/screenings/${sessionId}`);
     expect(screening.body).toMatchObject({ status: 'finished', patientId: patient.id });
     const records = await stack.waitForRecords(5);
@@ -335,6 +340,7 @@ describe('the kiosk page', () => {
     await eventually(() => text(page.getByTestId('finish-message'))).toBe(
       'Check closed. The clinic will be told when the network is back.',
     );
+    expect(await page.getByTestId('summary').isVisible()).toBe(false);
     const { admin } = clinic();
     expect((await admin.request<Screening>('GET', `/screenings/${sessionId}`)).body.status).toBe('open');
 

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { ManualReadingError } from '../readings/manual.js';
-import { type PatientCard, PatientLookupError } from '../session/clinic-patients.js';
+import { ClinicRequestError } from '../session/clinic-client.js';
+import type { PatientCard } from '../session/clinic-patients.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';
 import { type Metric, renderMetrics } from './metrics.js';
@@ -151,7 +152,7 @@ export function startLocalApi(
         return send(res, error.status, { code: error.code, message: error.message });
       if (error instanceof ManualReadingError)
         return send(res, error.status, { code: error.code, message: error.message });
-      if (error instanceof PatientLookupError)
+      if (error instanceof ClinicRequestError)
         return send(res, error.status, {
           code: error.code,
           message: error.message,

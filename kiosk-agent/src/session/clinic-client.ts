@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 // The zod-free SDK: the agent reads only a few fields from the answers, and the schemas cost memory.
-import { ClinicClient } from '@klinik-desa/sdk/lite';
+import { APIError, ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
+import type { Logger } from '../logger.js';
 
 /** The SDK client for the clinic API named in the config, or undefined when the kiosk has none. */
 export function clinicClient(config: KioskConfig): ClinicClient | undefined {
@@ -15,4 +16,54 @@ export function clinicClient(config: KioskConfig): ClinicClient | undefined {
     maxRetries: 1,
     timeout: 10_000,
   });
+}
+
+/** Something the kiosk page asked of the clinic could not be done. */
+export class ClinicRequestError extends Error {
+  override readonly name = 'ClinicRequestError';
+  constructor(
+    /** HTTP status for the local API: 400 bad input, 503 no clinic, else the clinic's own. */
+    readonly status: number,
+    /** `BAD_PATIENT`, `NO_CLINIC_API`, `CLINIC_UNREACHABLE`, or the clinic's code (`PATIENT_EXISTS`...). */
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Asks the clinic on the kiosk page's behalf. The clinic's refusals (4xx) pass through with their
+ * code; anything else means the clinic cannot be reached now, and the worker is told to measure
+ * anyway. Only codes go into the log: the question may hold a NIK or a name.
+ */
+export async function askClinic<T>(
+  client: ClinicClient | undefined,
+  what: string,
+  run: (client: ClinicClient) => Promise<T>,
+  log: Logger,
+): Promise<T> {
+  if (!client) {
+    throw new ClinicRequestError(
+      503,
+      'NO_CLINIC_API',
+      'this kiosk has no clinicApi in its config, so it cannot ask the clinic; readings are kept unassigned for the clinic to assign',
+    );
+  }
+  try {
+    return await run(client);
+  } catch (error) {
+    if (error instanceof APIError && error.status < 500) {
+      log.info({ code: error.code, status: error.status }, `${what} refused by the clinic`);
+      throw new ClinicRequestError(error.status, error.code, error.message, error.details);
+    }
+    const code = (error as { code?: string }).code;
+    log.warn({ code, err: (error as Error).message }, `${what}: the clinic cannot be reached`);
+    throw new ClinicRequestError(
+      503,
+      'CLINIC_UNREACHABLE',
+      'the clinic cannot be reached now; measure anyway: the readings are kept and the clinic assigns them later',
+    );
+  }
 }

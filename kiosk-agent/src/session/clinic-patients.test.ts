@@ -2,8 +2,8 @@ import { zoneSpec } from '@klinik-desa/screening';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config.js';
-import { clinicClient } from './clinic-client.js';
-import { ClinicPatients, PatientLookupError } from './clinic-patients.js';
+import { ClinicRequestError, clinicClient } from './clinic-client.js';
+import { ClinicPatients } from './clinic-patients.js';
 
 const log = pino({ level: 'silent' });
 const zone = zoneSpec({});
@@ -16,13 +16,13 @@ const config = parseConfig({
   clinicApi: { baseUrl: 'http://127.0.0.1:9', clientId: 'k', clientSecret: 's' },
 });
 
-async function failure(promise: Promise<unknown>): Promise<PatientLookupError> {
+async function failure(promise: Promise<unknown>): Promise<ClinicRequestError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(PatientLookupError);
-  return error as PatientLookupError;
+  expect(error).toBeInstanceOf(ClinicRequestError);
+  return error as ClinicRequestError;
 }
 
 describe('ClinicPatients', () => {

@@ -1,8 +1,9 @@
 import { PatientCreate, PatientSearch } from '@klinik-desa/protocol';
 import { ageInYears, type ZoneSpec } from '@klinik-desa/screening';
-import { APIError, type ClinicClient, type Patient } from '@klinik-desa/sdk/lite';
+import type { ClinicClient, Patient } from '@klinik-desa/sdk/lite';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { askClinic, ClinicRequestError } from './clinic-client.js';
 
 /** What the kiosk page shows of a patient: enough to know it is the right person, never the NIK. */
 export interface PatientCard {
@@ -13,21 +14,6 @@ export interface PatientCard {
   /** On the kiosk's calendar day, for the adult-only thresholds. */
   ageYears: number;
   hasNik: boolean;
-}
-
-/** A patient look-up or registration the kiosk page asked for could not be done. */
-export class PatientLookupError extends Error {
-  override readonly name = 'PatientLookupError';
-  constructor(
-    /** HTTP status for the local API: 400 bad input, 503 no clinic, else the clinic's own. */
-    readonly status: number,
-    /** `BAD_PATIENT`, `NO_CLINIC_API`, `CLINIC_UNREACHABLE`, or the clinic's code (`PATIENT_EXISTS`...). */
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -73,29 +59,8 @@ export class ClinicPatients {
     };
   }
 
-  private async call<T>(what: string, run: (client: ClinicClient) => Promise<T>): Promise<T> {
-    if (!this.client) {
-      throw new PatientLookupError(
-        503,
-        'NO_CLINIC_API',
-        'this kiosk has no clinicApi in its config, so it cannot look patients up; readings are kept unassigned for the clinic to assign',
-      );
-    }
-    try {
-      return await run(this.client);
-    } catch (error) {
-      if (error instanceof APIError && error.status < 500) {
-        this.log.info({ code: error.code, status: error.status }, `patient ${what} refused by the clinic`);
-        throw new PatientLookupError(error.status, error.code, error.message, error.details);
-      }
-      const code = (error as { code?: string }).code;
-      this.log.warn({ code, err: (error as Error).message }, `patient ${what}: the clinic cannot be reached`);
-      throw new PatientLookupError(
-        503,
-        'CLINIC_UNREACHABLE',
-        'the clinic cannot be reached now; measure anyway: the readings are kept and the clinic assigns them later',
-      );
-    }
+  private call<T>(what: string, run: (client: ClinicClient) => Promise<T>): Promise<T> {
+    return askClinic(this.client, `patient ${what}`, run, this.log);
   }
 }
 
@@ -103,7 +68,7 @@ function checked<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new PatientLookupError(
+  throw new ClinicRequestError(
     400,
     'BAD_PATIENT',
     `${issue?.path.map(String).join('.') || 'body'}: ${issue?.message ?? 'not valid'}`,

@@ -101,6 +101,9 @@ const TEXT = {
     },
     perMinute: '/menit',
     computed: 'dihitung',
+    earlierTitle: 'Diukur sebelum pemeriksaan dibuka (15 menit terakhir)',
+    assign: 'Milik pasien ini',
+    notAtClinicYet: 'belum sampai di klinik',
     verdict: {
       normal: 'Hasil: normal.',
       attention: 'Hasil: perlu perhatian. Beri saran gaya hidup sehat dan periksa ulang.',
@@ -204,6 +207,9 @@ const TEXT = {
     },
     perMinute: '/min',
     computed: 'computed',
+    earlierTitle: 'Measured before the check was opened (last 15 minutes)',
+    assign: 'Belongs to this patient',
+    notAtClinicYet: 'not at the clinic yet',
     verdict: {
       normal: 'Result: normal.',
       attention: 'Result: needs attention. Advise a healthy lifestyle and a re-check.',
@@ -379,14 +385,52 @@ function formatDate(isoDate) {
 
 /** Readings of the open screening, or the unassigned ones while none is open; newest first. */
 function sessionReadings() {
-  const all = [...state.readings.values()].sort((a, b) =>
-    a.reading.receivedAt < b.reading.receivedAt ? 1 : -1,
-  );
   const session = state.session;
-  return all
-    .filter((r) => (session ? r.reading.sessionId === session.sessionId : r.reading.sessionId === undefined))
+  return newestFirst()
+    .filter((r) => (session ? ofSession(r, session) : unassigned(r)))
     .slice(0, session ? 30 : 10)
     .map((r) => ({ ...r.reading, state: r.state, rejected: r.rejected }));
+}
+
+function newestFirst() {
+  return [...state.readings.values()].sort((a, b) => (a.reading.receivedAt < b.reading.receivedAt ? 1 : -1));
+}
+
+const ofSession = (r, session) =>
+  r.reading.sessionId === session.sessionId || (session.assigned ?? []).includes(r.reading.id);
+const unassigned = (r) =>
+  r.reading.sessionId === undefined && !(state.session?.assigned ?? []).includes(r.reading.id);
+
+/**
+ * Results taken in the last 15 minutes before the check was opened (the worker weighed first):
+ * offered for this patient, once the clinic has them.
+ */
+function renderEarlier() {
+  const session = state.session;
+  const since = Date.now() - 15 * 60_000;
+  const earlier = session
+    ? newestFirst().filter((r) => unassigned(r) && Date.parse(r.reading.receivedAt) >= since)
+    : [];
+  $('earlier').hidden = earlier.length === 0;
+  $('earlier-list').replaceChildren(
+    ...earlier.map((r) =>
+      el(
+        'li',
+        { class: 'earlier', 'data-testid': 'earlier-reading', 'data-id': r.reading.id },
+        el('span', {}, `${t.kind[r.reading.kind] ?? r.reading.kind} `),
+        ...readingValues(r.reading),
+        r.state === 'received'
+          ? el('button', { type: 'button', onclick: () => void assignEarlier(r.reading.id) }, t.assign)
+          : el('span', { class: 'note' }, t.notAtClinicYet),
+      ),
+    ),
+  );
+}
+
+async function assignEarlier(readingId) {
+  const result = await api('POST', `/readings/${encodeURIComponent(readingId)}/assign`);
+  if (!result.ok) return message(errorText(result), 'error');
+  await setSession(result.data);
 }
 
 function renderReadings() {
@@ -397,6 +441,7 @@ function renderReadings() {
   const readings = sessionReadings();
   $('no-readings').textContent = readings.length === 0 ? t.noReadings : '';
   $('readings').replaceChildren(...readings.map(readingItem));
+  renderEarlier();
 }
 
 function worstSeverity(reading) {

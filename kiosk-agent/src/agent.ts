@@ -160,6 +160,10 @@ export class Agent implements AgentView {
     return this.clinicSessions.close();
   }
 
+  assignToSession(readingId: string) {
+    return this.clinicSessions.assign(readingId);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.clinicSessions.stop();

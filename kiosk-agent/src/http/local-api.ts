@@ -22,6 +22,8 @@ export interface AgentView {
   /** Opens a screening (at the clinic when it can be reached), binding the next readings to it. */
   openSession(request: z.infer<typeof OpenSession>): Promise<unknown>;
   closeSession(): Promise<unknown>;
+  /** Assigns an earlier unassigned reading to the open screening at the clinic; returns the session. */
+  assignToSession(readingId: string): Promise<unknown>;
   recent(limit: number): unknown[];
   /** Keeps a value typed in on the kiosk page; throws ManualReadingError when it cannot. */
   addManual(input: unknown): unknown;
@@ -46,6 +48,7 @@ const OpenSession = ScreeningSession.omit({ openedAt: true }).extend({
 });
 const MAX_BODY = 16 * 1024;
 const PATIENT_PATH = /^\/patients\/([A-Za-z0-9._~-]{1,128})$/;
+const ASSIGN_PATH = /^\/readings\/([0-9a-f-]{36})\/assign$/;
 /** Names a browser on this machine uses for the agent; anything else is another site's page. */
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 const PAGE_HEADERS = {
@@ -99,6 +102,12 @@ export function startLocalApi(
       }
       const patientId = PATIENT_PATH.exec(url.pathname)?.[1];
       if (req.method === 'GET' && patientId) return send(res, 200, await view.patients.get(patientId));
+      const assignId = ASSIGN_PATH.exec(url.pathname)?.[1];
+      if (req.method === 'POST' && assignId) {
+        const session = await view.assignToSession(assignId);
+        view.events.emit('update', { type: 'session', session });
+        return send(res, 200, session);
+      }
       switch (route) {
         case 'POST /patients/search':
           return send(res, 200, { data: await view.patients.search(await readJson(req)) });

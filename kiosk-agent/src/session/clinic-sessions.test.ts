@@ -49,6 +49,20 @@ describe('ClinicSessions', () => {
     expect(new SessionState(file).pendingFinishes()).toEqual([]);
   });
 
+  it('assigns an earlier reading only to a screening open at the clinic', async () => {
+    const state = new SessionState(undefined);
+    const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }), undefined);
+    await expect(sessions.assign('01a20984-10d9-70e5-9a89-b0f7a52dca18')).rejects.toMatchObject({
+      status: 409,
+      code: 'NO_CLINIC_SCREENING',
+    });
+    await sessions.open({ patientId: 'pat-3', sessionId: 'local-only' });
+    await expect(sessions.assign('01a20984-10d9-70e5-9a89-b0f7a52dca18')).rejects.toMatchObject({
+      code: 'NO_CLINIC_SCREENING',
+    });
+    expect(state.current()?.assigned).toBeUndefined();
+  });
+
   it('works without a clinic API: local sessions only', async () => {
     const state = new SessionState(undefined);
     const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }), undefined);

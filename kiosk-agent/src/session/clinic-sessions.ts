@@ -2,6 +2,7 @@ import { type Flag, newUuidV7, type Severity } from '@klinik-desa/protocol';
 import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
+import { askClinic, ClinicRequestError } from './clinic-client.js';
 import type { ScreeningSession, SessionState } from './session.js';
 
 /** The clinic's verdict on a finished screening, as the kiosk page shows it. */
@@ -145,6 +146,29 @@ export class ClinicSessions {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return true;
+  }
+
+  /**
+   * Assigns a reading taken before the screening was opened (the worker weighed first) to the open
+   * screening, at the clinic, where the reading already is: the kiosk's own copy never changes.
+   */
+  async assign(readingId: string): Promise<ScreeningSession> {
+    const session = this.state.current();
+    if (!session?.onServer) {
+      throw new ClinicRequestError(
+        409,
+        'NO_CLINIC_SCREENING',
+        'no screening is open at the clinic: open one for the patient first (the clinic assigns the reading otherwise)',
+      );
+    }
+    await askClinic(
+      this.client,
+      'reading assignment',
+      (client) => client.unassignedReadings.assign(readingId, { screeningId: session.sessionId }),
+      this.log,
+    );
+    this.state.noteAssigned(readingId);
+    return this.state.current() as ScreeningSession;
   }
 
   /**

@@ -15,6 +15,8 @@ export const ScreeningSession = z
     glucoseContext: z.enum(['fasting', 'random']).optional(),
     /** Opened as a screening on the clinic server (its id is the server's), not only here. */
     onServer: z.boolean().optional(),
+    /** Readings taken before it was opened that the worker assigned to it at the clinic. */
+    assigned: z.array(z.string()).optional(),
     openedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
@@ -62,6 +64,14 @@ export class SessionState {
 
   open(session: ScreeningSession): void {
     this.session = session;
+    this.persist();
+  }
+
+  /** Notes a reading assigned to the open session at the clinic, so the page lists it there. */
+  noteAssigned(readingId: string): void {
+    if (!this.session) return;
+    const assigned = this.session.assigned ?? [];
+    if (!assigned.includes(readingId)) this.session = { ...this.session, assigned: [...assigned, readingId] };
     this.persist();
   }
 

@@ -227,7 +227,7 @@ describe('the kiosk page', () => {
     expect(stack.agent.output()).not.toContain('Siti');
   });
 
-  it('registers a patient the clinic does not know, in Indonesian by default', async () => {
+  it('registers a patient the clinic does not know and gives them a weighing taken before the check, in Indonesian by default', async () => {
     const { stack, clinic } = clinicStack();
     await track(stack).start();
     const page = await openPage(await stack.apiUrl());
@@ -248,8 +248,23 @@ describe('the kiosk page', () => {
     const card = page.getByTestId('patient');
     await eventually(() => text(card)).toContain('Budi Santoso');
     await eventually(() => text(card)).toContain('25 April 1988');
+
+    // He stepped on the scale before the check was opened: an unassigned result, at the clinic.
+    stack.write(weighing(70.1));
+    await eventually(() => text(page.getByTestId('reading').getByTestId('delivery'))).toBe(
+      'Diterima klinik ✓',
+    );
     await card.getByRole('button', { name: 'Mulai pemeriksaan' }).click();
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Budi Santoso');
+    const earlier = page.getByTestId('earlier-reading');
+    await eventually(() => text(earlier)).toContain('70,1 kg');
+    expect(await page.getByTestId('reading').count()).toBe(0);
+    await earlier.getByRole('button', { name: 'Milik pasien ini' }).click();
+    await eventually(() => text(page.getByTestId('reading'))).toContain('70,1 kg');
+    expect(await earlier.count()).toBe(0);
+    const { sessionId } = (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as {
+      sessionId: string;
+    };
 
     stack.write(weighing(71.45));
     const reading = page.getByTestId('reading');
@@ -261,8 +276,14 @@ describe('the kiosk page', () => {
       nik: NEW_NIK,
     });
     expect(found.body.data).toMatchObject([{ name: 'Budi Santoso', birthDate: '1988-04-25', sex: 'male' }]);
-    const [record] = await stack.waitForRecords(1);
-    expect(record?.patientId).toBe(found.body.data[0]?.id);
+    const records = await stack.waitForRecords(2);
+    expect(records.map((r) => r.patientId)).toEqual([undefined, found.body.data[0]?.id]);
+    // The earlier weighing was assigned at the clinic: both are the screening's observations now.
+    const observations = await clinic().admin.request<{ data: { value: number | null }[] }>(
+      'GET',
+      `/observations?screeningId=${sessionId}`,
+    );
+    expect(observations.body.data.map((o) => o.value).sort()).toEqual([70.1, 71.45]);
 
     // Registering the same NIK again shows the patient already registered instead of an error.
     await page.getByRole('button', { name: 'Selesai' }).click();

@@ -29,6 +29,7 @@ import { ClinicPatients } from './session/clinic-patients.js';
 import { ClinicSessions, type OpenRequest } from './session/clinic-sessions.js';
 import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
+import { firstIssue } from './zod-issue.js';
 
 /** How often decode errors are summed into one `decode-errors` event per device and code. */
 const DECODE_EVENT_EVERY_MS = 60_000;
@@ -419,14 +420,7 @@ export class Agent implements AgentView {
    */
   addManual(input: unknown): Reading {
     const parsed = DeviceMeasurement.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ManualReadingError(
-        400,
-        'BAD_MEASUREMENT',
-        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'not a measurement'}`,
-      );
-    }
+    if (!parsed.success) throw new ManualReadingError(400, 'BAD_MEASUREMENT', firstIssue(parsed.error));
     const result = this.bind(parsed.data, MANUAL.id, MANUAL.protocol, new Date(), true);
     if (!result.ok) throw new ManualReadingError(422, result.error.code, result.error.message);
     this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id });

@@ -106,7 +106,6 @@ export const simulateCommand: Command = async (argv, io) => {
       for (const bytes of simulator.onBytes(new Uint8Array(chunk))) stream.write(bytes);
     });
     io.stdout(`answering as ${driver.id} with ${frames.length} measurement(s) until the line closes`);
-    stream.resume();
     await closed;
     io.stdout('the line closed');
     return 0;

@@ -6,6 +6,7 @@ import { ManualReadingError } from '../readings/manual.js';
 import { ClinicRequestError } from '../session/clinic-client.js';
 import type { PatientCard } from '../session/clinic-patients.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
+import { firstIssue } from '../zod-issue.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';
 import { type Metric, renderMetrics } from './metrics.js';
 
@@ -123,14 +124,7 @@ export function startLocalApi(
         }
         case 'PUT /session': {
           const parsed = OpenSession.safeParse(await readJson(req));
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new LocalApiError(
-              400,
-              'BAD_SESSION',
-              `${issue?.path.join('.') || 'body'}: ${issue?.message}`,
-            );
-          }
+          if (!parsed.success) throw new LocalApiError(400, 'BAD_SESSION', firstIssue(parsed.error));
           const session = await view.openSession(parsed.data);
           view.events.emit('update', { type: 'session', session });
           return send(res, 200, session);

@@ -3,6 +3,7 @@ import { ageInYears, type ZoneSpec } from '@klinik-desa/screening';
 import type { ClinicClient, Patient } from '@klinik-desa/sdk/lite';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { firstIssue } from '../zod-issue.js';
 import { askClinic, ClinicRequestError } from './clinic-client.js';
 
 /** What the kiosk page shows of a patient: enough to know it is the right person, never the NIK. */
@@ -67,10 +68,5 @@ export class ClinicPatients {
 function checked<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ClinicRequestError(
-    400,
-    'BAD_PATIENT',
-    `${issue?.path.map(String).join('.') || 'body'}: ${issue?.message ?? 'not valid'}`,
-  );
+  throw new ClinicRequestError(400, 'BAD_PATIENT', firstIssue(parsed.error));
 }

@@ -120,6 +120,12 @@ function eventually<T>(read: () => Promise<T>, timeout = 20_000) {
 }
 const text = (l: Locator) => l.first().textContent({ timeout: 500 });
 
+/** The id of the screening open at the kiosk now, from the agent's local API. */
+async function openSessionId(stack: Stack): Promise<string> {
+  const session = (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string };
+  return session.sessionId;
+}
+
 const scriptErrors = (page: Page): string[] => (page as Page & { scriptErrors: string[] }).scriptErrors;
 
 describe('the kiosk page', () => {
@@ -199,9 +205,7 @@ describe('the kiosk page', () => {
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
     await eventually(() => page.getByTestId('reading').count()).toBe(4);
 
-    const sessionId = (
-      (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string }
-    ).sessionId;
+    const sessionId = await openSessionId(stack);
     await page.getByRole('button', { name: 'Finish' }).click();
     await eventually(() => text(page.getByTestId('finish-message'))).toBe(
       'Check finished and recorded at the clinic.',
@@ -262,9 +266,7 @@ describe('the kiosk page', () => {
     await earlier.getByRole('button', { name: 'Milik pasien ini' }).click();
     await eventually(() => text(page.getByTestId('reading'))).toContain('70,1 kg');
     expect(await earlier.count()).toBe(0);
-    const { sessionId } = (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as {
-      sessionId: string;
-    };
+    const sessionId = await openSessionId(stack);
 
     stack.write(weighing(71.45));
     const reading = page.getByTestId('reading');
@@ -343,9 +345,7 @@ describe('the kiosk page', () => {
     await page.getByRole('button', { name: 'Find' }).first().click();
     await page.getByTestId('patient').getByRole('button', { name: 'Start the check' }).click();
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
-    const sessionId = (
-      (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string }
-    ).sessionId;
+    const sessionId = await openSessionId(stack);
 
     // The broker is down, the clinic's API is not: without waiting for the readings, the clinic
     // would finish an empty screening and compute nothing.

@@ -19,6 +19,8 @@ export interface MosquittoBroker {
   readonly url: string;
   readonly dir: string;
   stop(): Promise<void>;
+  /** The broker's process id while it runs (benchmarks read its CPU time from /proc). */
+  pid(): number | undefined;
   /** Starts it again on the same port with the same persistence file. */
   start(): Promise<void>;
   output(): string;
@@ -91,6 +93,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     url: `mqtt://127.0.0.1:${port}`,
     dir,
     output: () => log + (proc?.output() ?? ''),
+    pid: () => proc?.child.pid,
     async start() {
       if (proc) throw new Error('mosquitto is already running');
       proc = startProcess('mosquitto', binary, ['-c', join(dir, 'mosquitto.conf')]);

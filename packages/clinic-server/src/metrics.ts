@@ -54,6 +54,12 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly forwarderPractitionerLookups = new Counter({
+    name: 'kd_forwarder_practitioner_lookups_total',
+    help: "Health workers' IHS numbers looked up in SATUSEHAT by NIK, by outcome (found, not-found, ambiguous).",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kd_' });

@@ -408,6 +408,8 @@ describe('NIK check before sending', () => {
       () => c.patients.create({ ...NEW_PATIENT, nik }),
       () => c.patients.search({ nik }).firstPage(),
       () => c.patients.findByNik(nik),
+      () => c.practitioners.create({ clinicId: 'kdmp-3201-001', name: 'Bidan Sari', nik }),
+      () => c.practitioners.update('0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5f', { nik }),
     ]) {
       let error: unknown;
       try {

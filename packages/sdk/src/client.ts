@@ -21,6 +21,7 @@ import { Clients } from './resources/clients.js';
 import { Kiosks } from './resources/kiosks.js';
 import { Observations } from './resources/observations.js';
 import { Patients } from './resources/patients.js';
+import { Practitioners } from './resources/practitioners.js';
 import { Referrals } from './resources/referrals.js';
 import { Screenings } from './resources/screenings.js';
 import { UnassignedReadings } from './resources/unassigned-readings.js';
@@ -152,6 +153,7 @@ export class ClinicClient {
   readonly observations: Observations = new Observations(this);
   readonly unassignedReadings: UnassignedReadings = new UnassignedReadings(this);
   readonly referrals: Referrals = new Referrals(this);
+  readonly practitioners: Practitioners = new Practitioners(this);
   readonly kiosks: Kiosks = new Kiosks(this);
   readonly clients: Clients = new Clients(this);
   readonly auditEvents: AuditEvents = new AuditEvents(this);

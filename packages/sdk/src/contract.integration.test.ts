@@ -100,6 +100,70 @@ describe('kiosks', () => {
   });
 });
 
+describe('practitioners', () => {
+  it("registers the clinic's health workers, and a kiosk lists and names its own clinic's active ones", async () => {
+    const sari = await admin.practitioners.create({ clinicId: CLINIC, name: 'Bidan Sari', nik: nik(500) });
+    expect(sari).toMatchObject({ clinicId: CLINIC, nik: nik(500), ihsNumber: null, active: true });
+    const ani = await partner.practitioners.create({
+      clinicId: CLINIC,
+      name: 'dr. Ani',
+      ihsNumber: '10009880728',
+    });
+    const away = await admin.practitioners.create({
+      clinicId: 'kdmp-3201-002',
+      name: 'Bidan Sari',
+      nik: nik(500),
+    });
+    const twice = await caught(
+      partner.practitioners.create({ clinicId: CLINIC, name: 'Sari', nik: nik(500) }),
+    );
+    expect(twice).toBeInstanceOf(ConflictError);
+    expect(twice).toMatchObject({ code: 'PRACTITIONER_EXISTS', details: { practitionerId: sari.id } });
+
+    const listed = await kiosk.practitioners.list({ clinicId: CLINIC, active: true }).toArray();
+    expect(listed.map((p) => p.id)).toEqual(expect.arrayContaining([sari.id, ani.id]));
+    expect(listed.map((p) => p.clinicId)).not.toContain('kdmp-3201-002');
+    await expect(kiosk.practitioners.retrieve(sari.id)).resolves.toEqual(sari);
+    expect(await caught(kiosk.practitioners.retrieve(away.id))).toBeInstanceOf(PermissionDeniedError);
+    const refused = await caught(kiosk.practitioners.create({ clinicId: CLINIC, name: 'X', nik: nik(501) }));
+    expect(refused).toMatchObject({ status: 403, details: { scope: 'practitioner.write' } });
+
+    const patient = await kiosk.patients.create({ name: 'Made Ayu', birthDate: '1985-04-05', sex: 'female' });
+    const screening = await kiosk.screenings.create({
+      patientId: patient.id,
+      clinicId: CLINIC,
+      kioskId: 'kiosk-1',
+      practitionerId: sari.id,
+    });
+    expect(screening.practitionerId).toBe(sari.id);
+
+    const left = await admin.practitioners.update(ani.id, { active: false });
+    expect(left).toMatchObject({ id: ani.id, active: false });
+    const stillHere = await kiosk.practitioners.list({ active: true }).toArray();
+    expect(stillHere.map((p) => p.id)).not.toContain(ani.id);
+    const gone = await caught(
+      kiosk.screenings.create({
+        patientId: patient.id,
+        clinicId: CLINIC,
+        kioskId: 'kiosk-1',
+        practitionerId: ani.id,
+      }),
+    );
+    expect(gone).toBeInstanceOf(UnprocessableEntityError);
+    expect(gone).toMatchObject({ status: 422, code: 'PRACTITIONER_NOT_USABLE', retryable: false });
+    const unknown = await caught(
+      kiosk.screenings.create({
+        patientId: patient.id,
+        clinicId: CLINIC,
+        kioskId: 'kiosk-1',
+        practitionerId: newUuidV7(),
+      }),
+    );
+    expect(unknown).toBeInstanceOf(NotFoundError);
+    expect(unknown).toMatchObject({ code: 'PRACTITIONER_NOT_FOUND' });
+  });
+});
+
 describe('clients', () => {
   it('lists clients and revokes one: its next call is an AuthenticationError', async () => {
     const credentials = await admin.clients.create({ name: 'Old dashboard', role: 'partner' });

@@ -25,6 +25,7 @@ export { Clients } from './resources/clients.js';
 export { Kiosks } from './resources/kiosks.js';
 export { Observations } from './resources/observations.js';
 export { Patients } from './resources/patients.js';
+export { Practitioners } from './resources/practitioners.js';
 export { Referrals } from './resources/referrals.js';
 export { APIResource } from './resources/resource.js';
 export { Screenings } from './resources/screenings.js';

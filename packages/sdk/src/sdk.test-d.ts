@@ -20,6 +20,10 @@ import {
   type PagedList,
   type Patient,
   type PatientSearchParams,
+  type PractitionerCreateParams,
+  type PractitionerListParams,
+  type PractitionerRecord,
+  type PractitionerUpdateParams,
   type RateLimitError,
   type Referral,
   type RequestOptions,
@@ -110,6 +114,30 @@ describe('resources', () => {
     client.referrals.list({ limit: '10' });
     // @ts-expect-error the reason is required to discard a reading
     client.unassignedReadings.discard('id', {});
+  });
+
+  it("register, list and change the clinic's health workers", () => {
+    expectTypeOf(client.practitioners.create).parameter(0).toEqualTypeOf<PractitionerCreateParams>();
+    expectTypeOf(client.practitioners.create).returns.toEqualTypeOf<Promise<PractitionerRecord>>();
+    expectTypeOf(client.practitioners.retrieve('id')).toEqualTypeOf<Promise<PractitionerRecord>>();
+    expectTypeOf(client.practitioners.update).parameter(1).toEqualTypeOf<PractitionerUpdateParams>();
+    expectTypeOf(client.practitioners.update).returns.toEqualTypeOf<Promise<PractitionerRecord>>();
+    expectTypeOf(client.practitioners.list({ clinicId: 'c', active: true })).toEqualTypeOf<
+      PagedList<PractitionerRecord>
+    >();
+    expectTypeOf<PractitionerListParams['active']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<PractitionerRecord['ihsNumber']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Screening['practitionerId']>().toEqualTypeOf<string | null>();
+    client.practitioners.create({ clinicId: 'c', name: 'Bidan Sari', nik: '3201015708900002' });
+    client.practitioners.update('id', { active: false });
+    client.practitioners.update('id', { nik: null, ihsNumber: '10009880728' });
+    client.screenings.create({ patientId: 'p', clinicId: 'c', kioskId: 'k', practitionerId: 'id' });
+    // @ts-expect-error a health worker belongs to a clinic
+    client.practitioners.create({ name: 'Bidan Sari', nik: '3201015708900002' });
+    // @ts-expect-error `active` is a boolean; the SDK writes the word in the URL
+    client.practitioners.list({ active: 'true' });
+    // @ts-expect-error a health worker's clinic is not changed, they are registered at the other
+    client.practitioners.update('id', { clinicId: 'other' });
   });
 
   it('search by NIK or by name and birth date, not a mix of halves', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observation, patient } from './testing/mock-api.js';
+import { observation, patient, practitioner } from './testing/mock-api.js';
 import { protocolValidator } from './validate.js';
 
 describe('protocolValidator', () => {
@@ -7,6 +7,13 @@ describe('protocolValidator', () => {
     expect(protocolValidator.validate('Patient', patient())).toEqual({ ok: true, value: patient() });
     const page = { data: [observation(1), observation(2)], nextCursor: 'abc' };
     expect(protocolValidator.validate('ObservationPage', page)).toEqual({ ok: true, value: page });
+  });
+
+  it('checks a health worker and a page of them', () => {
+    expect(protocolValidator.validate('PractitionerRecord', practitioner())).toMatchObject({ ok: true });
+    const page = { data: [practitioner({ active: 'yes' as unknown as boolean })], nextCursor: null };
+    const result = protocolValidator.validate('PractitionerPage', page);
+    expect(!result.ok && result.issues.map((i) => i.path)).toEqual(['data.0.active']);
   });
 
   it('names each field at fault', () => {

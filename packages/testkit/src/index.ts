@@ -19,6 +19,7 @@ export {
 } from './processes.js';
 export { createPtyPair, type PtyPair, socatAvailable } from './pty.js';
 export {
+  type FakePractitioner,
   type SatusehatFake,
   type SatusehatFakeOptions,
   type StoredResource,

@@ -16,7 +16,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
  *   stores its resources and answers a transaction-response Bundle.
  * - `GET /fhir-r4/v1/{type}?identifier=system|value` answers a searchset Bundle; `Patient` is
  *   searched in a master patient index of its own (national, not one organization's), as SATUSEHAT
- *   finds a patient's IHS number (the Patient id) by NIK.
+ *   finds a patient's IHS number (the Patient id) by NIK, and `Practitioner` in a registry of
+ *   health workers of its own, as SATUSEHAT finds a practitioner's IHS number (the Practitioner id)
+ *   by NIK.
  * - 4xx answers are OperationOutcomes; 5xx answers are plain text ("Gateway Timeout").
  * - It can be told to fail, to time out after storing, or to throttle (429 with Retry-After).
  * - Conditional create (`If-None-Exist`) is not honoured unless asked: SATUSEHAT does not document it.
@@ -30,6 +32,8 @@ export interface SatusehatFakeOptions {
   honourConditionalCreate?: boolean;
   /** The master patient index: people SATUSEHAT knows, found by NIK. */
   patients?: readonly FakePatient[];
+  /** The health workers SATUSEHAT knows, found by NIK. */
+  practitioners?: readonly FakePractitioner[];
 }
 
 /** A person in the fake's master patient index. */
@@ -39,6 +43,13 @@ export interface FakePatient {
   name: string;
   birthDate: string;
   gender: 'male' | 'female';
+}
+
+/** A health worker in the fake's practitioner registry. */
+export interface FakePractitioner {
+  nik: string;
+  ihsNumber: string;
+  name?: string;
 }
 
 export interface StoredResource {
@@ -72,6 +83,8 @@ export interface SatusehatFake {
   revokeTokens(): void;
   /** Adds a person to the master patient index (two with one NIK make a search answer both). */
   addPatient(patient: FakePatient): void;
+  /** Adds a health worker to the practitioner registry (two with one NIK make a search answer both). */
+  addPractitioner(practitioner: FakePractitioner): void;
   close(): Promise<void>;
 }
 
@@ -151,6 +164,7 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
   let throttle = { n: 0, seconds: 1 };
   const hanging = new Set<ServerResponse>();
   const patients: FakePatient[] = [...(options.patients ?? [])];
+  const practitioners: FakePractitioner[] = [...(options.practitioners ?? [])];
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -353,6 +367,33 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
       }));
   }
 
+  /**
+   * As SATUSEHAT's practitioner registry answers: the Practitioner's id is the IHS number, which it
+   * also lists under `.../id/nakes-his-number` (*community*: the integrations that read it back).
+   */
+  function practitionersBy(system: string, value: string) {
+    return practitioners
+      .filter((p) =>
+        system === 'https://fhir.kemkes.go.id/id/nik'
+          ? p.nik === value
+          : system === 'https://fhir.kemkes.go.id/id/nakes-his-number' && p.ihsNumber === value,
+      )
+      .map((p) => ({
+        resourceType: 'Practitioner',
+        id: p.ihsNumber,
+        resource: {
+          resourceType: 'Practitioner',
+          id: p.ihsNumber,
+          active: true,
+          identifier: [
+            { use: 'official', system: 'https://fhir.kemkes.go.id/id/nakes-his-number', value: p.ihsNumber },
+            { use: 'official', system: 'https://fhir.kemkes.go.id/id/nik', value: p.nik },
+          ],
+          ...(p.name === undefined ? {} : { name: [{ use: 'official', text: p.name }] }),
+        },
+      }));
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
@@ -404,6 +445,7 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
       const m = /^(.*)\|([^|]*)$/.exec(identifier);
       if (!m) throw new FhirRejection(400, 'invalid', 'search by identifier=system|value');
       if (search[1] === 'Patient') return json(res, 200, searchset(patientsBy(m[1]!, m[2]!)));
+      if (search[1] === 'Practitioner') return json(res, 200, searchset(practitionersBy(m[1]!, m[2]!)));
       const found = stored.filter(
         (r) =>
           r.resourceType === search[1] &&
@@ -459,6 +501,9 @@ export async function startSatusehatFake(options: SatusehatFakeOptions): Promise
     },
     addPatient(patient) {
       patients.push(patient);
+    },
+    addPractitioner(practitioner) {
+      practitioners.push(practitioner);
     },
     async close() {
       for (const res of hanging) res.destroy();

@@ -3,6 +3,7 @@ import {
   ApiError,
   KioskCredentials,
   Patient,
+  PractitionerRecord,
   type ReadingValue,
   Screening,
   ScreeningDetail,
@@ -345,6 +346,196 @@ describe('patients', () => {
       expect.objectContaining({ resourceId: null, patientId: null }),
     ]);
     expectError(await call(admin, 'GET', '/audit-events?from=yesterday'), 400, 'VALIDATION');
+  });
+});
+
+describe('practitioners', () => {
+  const bidan = (n: number, clinicId = 'clinic-1') => ({ clinicId, name: `Bidan Sari ${n}`, nik: nik(n) });
+
+  /** A registered kiosk of `clinicId` and a token of its own credentials. */
+  async function kioskToken(admin: string, clinicId: string, kioskId: string) {
+    const creds = KioskCredentials.parse(
+      (await call(admin, 'POST', '/kiosks', { clinicId, kioskId })).json(),
+    );
+    return token(creds.clientId, creds.clientSecret);
+  }
+
+  it("registers the clinic's health workers once per NIK, lists, reads and changes them", async () => {
+    const admin = await client('admin');
+    const created = await call(admin, 'POST', '/practitioners', bidan(60));
+    expect(created.statusCode, created.body).toBe(201);
+    const sari = PractitionerRecord.parse(created.json());
+    expect(sari).toMatchObject({ clinicId: 'clinic-1', nik: nik(60), ihsNumber: null, active: true });
+    const again = expectError(
+      await call(admin, 'POST', '/practitioners', bidan(60)),
+      409,
+      'PRACTITIONER_EXISTS',
+    );
+    expect(again.details).toEqual({ practitionerId: sari.id });
+    const neither = expectError(
+      await call(admin, 'POST', '/practitioners', { clinicId: 'clinic-1', name: 'dr. Ani' }),
+      400,
+      'VALIDATION',
+    );
+    expect(neither.message).toBe(
+      "body: give the health worker's NIK (the clinic then finds their IHS number in SATUSEHAT) or their IHS number",
+    );
+    const ani = PractitionerRecord.parse(
+      (
+        await call(admin, 'POST', '/practitioners', {
+          clinicId: 'clinic-1',
+          name: 'dr. Ani',
+          ihsNumber: '10009880728',
+        })
+      ).json(),
+    );
+    const elsewhere = PractitionerRecord.parse(
+      (await call(admin, 'POST', '/practitioners', bidan(60, 'clinic-2'))).json(),
+    );
+
+    expect((await call(admin, 'GET', `/practitioners/${sari.id}`)).json()).toEqual(sari);
+    expectError(
+      await call(admin, 'GET', '/practitioners/01a20650-802b-7611-80f8-96a42a6e0407'),
+      404,
+      'NOT_FOUND',
+    );
+    const left = await call(admin, 'PATCH', `/practitioners/${ani.id}`, { active: false });
+    expect(left.statusCode, left.body).toBe(200);
+    expect(left.json()).toMatchObject({ id: ani.id, active: false });
+    const listed = async (query: string) =>
+      ((await call(admin, 'GET', `/practitioners${query}`)).json() as { data: { id: string }[] }).data.map(
+        (p) => p.id,
+      );
+    expect(await listed('?clinicId=clinic-1')).toEqual([sari.id, ani.id]);
+    expect(await listed('?clinicId=clinic-1&active=true')).toEqual([sari.id]);
+    expect(await listed('?clinicId=clinic-1&active=false')).toEqual([ani.id]);
+    expect(await listed('')).toEqual([sari.id, ani.id, elsewhere.id]);
+    const paged = (await call(admin, 'GET', '/practitioners?limit=2')).json() as { nextCursor: string };
+    expect(await listed(`?cursor=${paged.nextCursor}`)).toEqual([elsewhere.id]);
+    expectError(await call(admin, 'GET', '/practitioners?active=yes'), 400, 'VALIDATION');
+
+    const taken = expectError(
+      await call(admin, 'PATCH', `/practitioners/${ani.id}`, { nik: nik(60) }),
+      409,
+      'PRACTITIONER_EXISTS',
+    );
+    expect(taken.details).toEqual({ practitionerId: sari.id });
+    expectError(
+      await call(admin, 'PATCH', `/practitioners/${ani.id}`, { ihsNumber: null }),
+      400,
+      'VALIDATION',
+    );
+    expectError(await call(admin, 'PATCH', `/practitioners/${ani.id}`, {}), 400, 'VALIDATION');
+    expectError(
+      await call(admin, 'PATCH', '/practitioners/01a20650-802b-7611-80f8-96a42a6e0407', { name: 'X' }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it('registers once for a repeated Idempotency-Key', async () => {
+    const partner = await client('partner');
+    const key = { 'idempotency-key': 'import-bidan-61' };
+    const first = await call(partner, 'POST', '/practitioners', bidan(61), key);
+    const second = await call(partner, 'POST', '/practitioners', bidan(61), key);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.json()).toEqual(first.json());
+  });
+
+  it("lets partners and administrators register health workers, and kiosks read their own clinic's only", async () => {
+    const admin = await client('admin');
+    const partner = await client('partner');
+    const own = PractitionerRecord.parse(
+      (await call(partner, 'POST', '/practitioners', bidan(62, 'clinic-7'))).json(),
+    );
+    const other = PractitionerRecord.parse(
+      (await call(admin, 'POST', '/practitioners', bidan(63, 'clinic-8'))).json(),
+    );
+    const kiosk = await kioskToken(admin, 'clinic-7', 'kiosk-7');
+
+    const mine = (await call(kiosk, 'GET', '/practitioners')).json() as { data: { id: string }[] };
+    expect(mine.data.map((p) => p.id)).toEqual([own.id]);
+    expect(
+      (
+        (await call(kiosk, 'GET', '/practitioners?clinicId=clinic-7&active=true')).json() as {
+          data: unknown[];
+        }
+      ).data,
+    ).toHaveLength(1);
+    expectError(await call(kiosk, 'GET', '/practitioners?clinicId=clinic-8'), 403, 'FORBIDDEN');
+    expect((await call(kiosk, 'GET', `/practitioners/${own.id}`)).json()).toEqual(own);
+    expectError(await call(kiosk, 'GET', `/practitioners/${other.id}`), 403, 'FORBIDDEN');
+    const refused = expectError(
+      await call(kiosk, 'POST', '/practitioners', bidan(64, 'clinic-7')),
+      403,
+      'FORBIDDEN',
+    );
+    expect(refused.details).toEqual({ scope: 'practitioner.write' });
+    expectError(await call(kiosk, 'PATCH', `/practitioners/${own.id}`, { active: false }), 403, 'FORBIDDEN');
+
+    const reader = await token('partner.test', 'partner.test-secret', 'patient.read');
+    const unread = expectError(await call(reader, 'GET', '/practitioners'), 403, 'FORBIDDEN');
+    expect(unread.details).toEqual({ scope: 'practitioner.read' });
+  });
+
+  it('writes who registered or changed a health worker to the audit log, without their NIK', async () => {
+    const admin = await client('admin');
+    const partner = await client('partner');
+    const sari = PractitionerRecord.parse((await call(partner, 'POST', '/practitioners', bidan(65))).json());
+    await call(partner, 'PATCH', `/practitioners/${sari.id}`, { nik: nik(66) });
+    await call(partner, 'GET', `/practitioners/${sari.id}`);
+    const log = await call(admin, 'GET', `/audit-events?resourceType=practitioner`);
+    expect(log.statusCode, log.body).toBe(200);
+    const lines = (log.json() as { data: Record<string, unknown>[] }).data;
+    expect(lines.map((e) => [e['clientId'], e['action'], e['resourceId'], e['patientId']])).toEqual([
+      ['partner.test', 'create', sari.id, null],
+      ['partner.test', 'update', sari.id, null],
+    ]);
+    expect(log.body).not.toContain(nik(65));
+    expect(log.body).not.toContain(nik(66));
+  });
+
+  it('opens a screening naming an active health worker of its clinic, and says why it cannot name another', async () => {
+    const admin = await client('admin');
+    const patient = Patient.parse((await call(admin, 'POST', '/patients', newPatient(67))).json());
+    const sari = PractitionerRecord.parse((await call(admin, 'POST', '/practitioners', bidan(68))).json());
+    const open = (extra: object) =>
+      call(admin, 'POST', '/screenings', {
+        patientId: patient.id,
+        clinicId: 'clinic-1',
+        kioskId: 'kiosk-1',
+        ...extra,
+      });
+
+    const opened = await open({ practitionerId: sari.id });
+    expect(opened.statusCode, opened.body).toBe(201);
+    expect(Screening.parse(opened.json())).toMatchObject({ practitionerId: sari.id, practitioner: null });
+    expect(Screening.parse((await open({})).json()).practitionerId).toBeNull();
+
+    const missing = expectError(
+      await open({ practitionerId: '01a20650-802b-7611-80f8-96a42a6e0407' }),
+      404,
+      'PRACTITIONER_NOT_FOUND',
+    );
+    expect(missing.message).toContain('01a20650-802b-7611-80f8-96a42a6e0407');
+    const away = PractitionerRecord.parse(
+      (await call(admin, 'POST', '/practitioners', bidan(69, 'clinic-2'))).json(),
+    );
+    const foreign = expectError(await open({ practitionerId: away.id }), 422, 'PRACTITIONER_NOT_USABLE');
+    expect(foreign.message).toContain('of clinic clinic-2, not of clinic clinic-1');
+    await call(admin, 'PATCH', `/practitioners/${sari.id}`, { active: false });
+    const gone = expectError(await open({ practitionerId: sari.id }), 422, 'PRACTITIONER_NOT_USABLE');
+    expect(gone.message).toContain('no longer active');
+    const both = expectError(
+      await open({ practitionerId: sari.id, practitioner: { ihsNumber: '10009880728' } }),
+      400,
+      'VALIDATION',
+    );
+    expect(both.message).toMatch(
+      /either inline \(practitioner\) or by the clinic's id \(practitionerId\), not both/,
+    );
   });
 });
 
@@ -767,6 +958,10 @@ describe('OpenAPI', () => {
       'Observation',
       'Referral',
       'Kiosk',
+      'PractitionerCreate',
+      'PractitionerUpdate',
+      'PractitionerRecord',
+      'PractitionerPage',
       'ApiError',
     ]) {
       expect(doc.components.schemas).toHaveProperty(name);

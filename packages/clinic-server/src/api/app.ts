@@ -173,7 +173,7 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
         title: 'klinik-desa clinic API',
         version: API_VERSION,
         description:
-          'The clinic record of a village cooperative clinic: patients, screenings, observations from the kiosks, unassigned readings, referrals, kiosks, and the SATUSEHAT-ready FHIR Bundle of a screening. Every error has the ApiError shape; every POST accepts an Idempotency-Key header; every list is cursor-paginated.',
+          'The clinic record of a village cooperative clinic: patients, screenings, observations from the kiosks, unassigned readings, referrals, health workers, kiosks, and the SATUSEHAT-ready FHIR Bundle of a screening. Every error has the ApiError shape; every POST accepts an Idempotency-Key header; every list is cursor-paginated.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       components: {
@@ -195,6 +195,8 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
                   'reading.triage': 'assign or discard unassigned readings',
                   'referral.read': 'list referrals',
                   'referral.write': 'acknowledge referrals',
+                  'practitioner.read': "list the clinic's health workers",
+                  'practitioner.write': 'register and change health workers',
                   'kiosk.read': 'read kiosks and their status',
                   'kiosk.admin': 'register kiosks and rotate their credentials',
                   'client.admin': 'create API clients',

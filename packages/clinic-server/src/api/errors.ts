@@ -16,6 +16,10 @@ export const STATUS_OF: Readonly<Record<ApiErrorCode, number>> = {
   IDEMPOTENCY_IN_PROGRESS: 409,
   PATIENT_EXISTS: 409,
   KIOSK_EXISTS: 409,
+  PRACTITIONER_EXISTS: 409,
+  // A body naming a resource that is not there answers 404, as an unknown patientId does.
+  PRACTITIONER_NOT_FOUND: 404,
+  PRACTITIONER_NOT_USABLE: 422,
   SCREENING_CLOSED: 409,
   READING_NOT_UNASSIGNED: 409,
   FHIR_NOT_READY: 409,

@@ -24,6 +24,11 @@ import {
   PatientCreate,
   PatientSearch,
   PatientUpdate,
+  PractitionerCreate,
+  PractitionerListQuery,
+  PractitionerPage,
+  PractitionerRecord,
+  PractitionerUpdate,
   Reading,
   ReadingAssign,
   ReadingDiscard,
@@ -86,6 +91,19 @@ const COMMON_ERRORS = [400, 401, 403, 429, 503];
 
 function security(scope: Scope) {
   return [{ oauth2: [scope] }];
+}
+
+/**
+ * Kiosk credentials see only their own clinic's health workers: the kiosk page offers them to
+ * choose from, and another clinic's names and NIKs are none of its business.
+ */
+function checkOwnClinic(auth: TokenRecord | undefined, clinicId: string): void {
+  if (auth?.role === 'kiosk' && auth.clinicId !== clinicId) {
+    throw new ClinicError(
+      'FORBIDDEN',
+      `kiosk credentials of ${auth.clinicId}/${auth.kioskId} cannot read the health workers of clinic ${clinicId}`,
+    );
+  }
 }
 
 /** Kiosk credentials act only for their own kiosk: a stolen kiosk token cannot open screenings elsewhere. */
@@ -297,6 +315,96 @@ export function registerRoutes(
     },
   );
 
+  // ------------------------------------------------------------------ practitioners
+  app.post(
+    '/practitioners',
+    {
+      config: { scope: 'practitioner.write' },
+      schema: {
+        tags: ['practitioners'],
+        summary: "Register one of the clinic's health workers",
+        description:
+          'By NIK (the SATUSEHAT forwarder finds their IHS number the first time a screening of theirs is sent, and keeps it), or by IHS number, or both. A NIK is registered once per clinic: a second registration answers 409 PRACTITIONER_EXISTS with the practitionerId.',
+        security: security('practitioner.write'),
+        headers: IdempotencyHeader,
+        body: PractitionerCreate,
+        response: { 201: PractitionerRecord, ...errorResponses(...COMMON_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const practitioner = await store.createPractitioner(request.body, newUuidV7(), at());
+      await audit(request, 'create', 'practitioner', practitioner.id);
+      return reply.code(201).send(practitioner);
+    },
+  );
+
+  app.get(
+    '/practitioners',
+    {
+      config: { scope: 'practitioner.read' },
+      schema: {
+        tags: ['practitioners'],
+        summary: "List the clinic's health workers",
+        description:
+          "`active=true` gives those a new screening may name. Kiosk credentials see their own clinic's only (without `clinicId` they get those; another clinic's is 403 FORBIDDEN).",
+        security: security('practitioner.read'),
+        querystring: PractitionerListQuery.extend(PageQuery.shape),
+        response: { 200: PractitionerPage, ...errorResponses(...COMMON_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...query } = request.query;
+      const auth = request.auth;
+      if (auth?.role === 'kiosk') {
+        if (query.clinicId !== undefined) checkOwnClinic(auth, query.clinicId);
+        query.clinicId = auth.clinicId ?? '';
+      }
+      return store.listPractitioners(query, { limit, cursor });
+    },
+  );
+
+  app.get(
+    '/practitioners/:id',
+    {
+      config: { scope: 'practitioner.read' },
+      schema: {
+        tags: ['practitioners'],
+        summary: 'Get a health worker',
+        security: security('practitioner.read'),
+        params: IdParams,
+        response: { 200: PractitionerRecord, ...errorResponses(...COMMON_ERRORS, 404) },
+      },
+    },
+    async (request) => {
+      const practitioner = await store.getPractitioner(request.params.id);
+      if (!practitioner) throw notFound('practitioner', request.params.id);
+      checkOwnClinic(request.auth, practitioner.clinicId);
+      return practitioner;
+    },
+  );
+
+  app.patch(
+    '/practitioners/:id',
+    {
+      config: { scope: 'practitioner.write' },
+      schema: {
+        tags: ['practitioners'],
+        summary: 'Change a health worker',
+        description:
+          'Changes only the fields given: the IHS number or the right NIK when the SATUSEHAT forwarder could not find them by the NIK (queue the screening again with POST /screenings/{id}/forward after this), a name typed wrong, or `active: false` for someone who left the clinic (kept, as their screenings name them; new screenings cannot). `null` removes a wrong NIK or IHS number as long as one of the two is left. A NIK another health worker of the clinic has answers 409 PRACTITIONER_EXISTS with that practitionerId.',
+        security: security('practitioner.write'),
+        params: IdParams,
+        body: PractitionerUpdate,
+        response: { 200: PractitionerRecord, ...errorResponses(...COMMON_ERRORS, 404, 409) },
+      },
+    },
+    async (request) => {
+      const practitioner = await store.updatePractitioner(request.params.id, request.body, at());
+      await audit(request, 'update', 'practitioner', practitioner.id);
+      return practitioner;
+    },
+  );
+
   // ------------------------------------------------------------------ screenings
   app.post(
     '/screenings',
@@ -306,7 +414,7 @@ export function registerRoutes(
         tags: ['screenings'],
         summary: 'Open a screening for a patient at a kiosk',
         description:
-          'The kiosk puts the screening id on its readings as `sessionId`; readings with it are bound to the screening while it is open.',
+          "The kiosk puts the screening id on its readings as `sessionId`; readings with it are bound to the screening while it is open. Name the health worker doing it by `practitionerId` (from POST /practitioners) or inline by `practitioner`, not both; SATUSEHAT's Encounter names them (the server's default practitioner when neither is given). An unknown `practitionerId` answers 404 PRACTITIONER_NOT_FOUND; one of another clinic, or no longer active, 422 PRACTITIONER_NOT_USABLE.",
         security: security('screening.write'),
         headers: IdempotencyHeader,
         body: ScreeningCreate,
@@ -322,6 +430,7 @@ export function registerRoutes(
           clinicId: body.clinicId,
           kioskId: body.kioskId,
           practitioner: body.practitioner ?? null,
+          practitionerId: body.practitionerId ?? null,
         },
         newUuidV7(),
         at(),

@@ -7,6 +7,10 @@ import type { ForwarderConfig } from './config.js';
  * What the screening package's FHIR mapping needs, from the clinic record and the server's SATUSEHAT
  * settings. SATUSEHAT refers to people by their IHS numbers, so a patient without one (and a
  * screening without a practitioner, when no default is set) cannot be sent yet: FHIR_NOT_READY.
+ *
+ * The practitioner is the one given inline, else the registered health worker the screening names,
+ * else the server's default. A named health worker without an IHS number is not replaced by the
+ * default: the Encounter would then say someone else did the screening.
  */
 export function screeningForFhir(
   source: FhirSource,
@@ -20,7 +24,7 @@ export function screeningForFhir(
       { patientId: patient.id },
     );
   }
-  const practitioner = screening.practitioner ?? config.defaultPractitioner;
+  const practitioner = screening.practitioner ?? registered(source) ?? config.defaultPractitioner;
   if (!practitioner) {
     throw new ClinicError(
       'FHIR_NOT_READY',
@@ -52,6 +56,27 @@ export function screeningForFhir(
     readings,
     ...(config.timeZone !== undefined ? { timeZone: config.timeZone } : {}),
   };
+}
+
+/** The registered health worker of the screening, as SATUSEHAT knows them; undefined when none. */
+function registered(source: FhirSource): { ihsNumber: string; name: string } | undefined {
+  const { screening, practitioner } = source;
+  if (screening.practitionerId === null) return undefined;
+  if (!practitioner) {
+    throw new ClinicError(
+      'FHIR_NOT_READY',
+      `screening ${screening.id} names practitioner ${screening.practitionerId}, who is not in the clinic record`,
+      { practitionerId: screening.practitionerId },
+    );
+  }
+  if (!practitioner.ihsNumber) {
+    throw new ClinicError(
+      'FHIR_NOT_READY',
+      `practitioner ${practitioner.id} has no SATUSEHAT IHS number yet: set it with PATCH /practitioners/${practitioner.id} {"ihsNumber": …}, then POST /screenings/${screening.id}/forward`,
+      { practitionerId: practitioner.id },
+    );
+  }
+  return { ihsNumber: practitioner.ihsNumber, name: practitioner.name };
 }
 
 interface Entry {

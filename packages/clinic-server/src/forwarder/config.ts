@@ -20,7 +20,7 @@ export interface ForwarderConfig {
   organizationId: string;
   /** The SATUSEHAT Location of the clinic's screening room. */
   location: { id: string; display: string };
-  /** Used when a screening names no practitioner. */
+  /** Used when a screening names no practitioner, neither inline nor a registered health worker. */
   defaultPractitioner?: { ihsNumber: string; name?: string | undefined } | undefined;
   /** IANA zone of the clinic (default Asia/Jakarta). */
   timeZone?: string | undefined;
@@ -39,8 +39,9 @@ export interface ForwarderConfig {
    */
   checkBeforeResend?: boolean | undefined;
   /**
-   * Look up a patient's IHS number in SATUSEHAT by their NIK when the record has none (default
-   * true). Off, a patient without one waits for `PATCH /patients/{id}`.
+   * Look up a patient's, or a registered health worker's, IHS number in SATUSEHAT by their NIK when
+   * the record has none (default true). Off, they wait for `PATCH /patients/{id}` or
+   * `PATCH /practitioners/{id}`.
    */
   lookUpIhsNumbers?: boolean | undefined;
 }

@@ -56,9 +56,16 @@ function start(overrides: Partial<ForwarderConfig> = {}, endpoint: SatusehatFake
   return forwarder;
 }
 
-/** A finished screening of a patient with an IHS number, with two blood-pressure readings. */
-/** An open screening of patient `n`, with an IHS number and a NIK unless told otherwise. */
-async function openScreening(n: number, ihsNumber: string | null = `P0${n}1234567`, withNik = true) {
+/**
+ * An open screening of patient `n`, with an IHS number and a NIK unless told otherwise, naming the
+ * registered health worker `practitionerId` when given.
+ */
+async function openScreening(
+  n: number,
+  ihsNumber: string | null = `P0${n}1234567`,
+  withNik = true,
+  practitionerId: string | null = null,
+) {
   const patient = await store.createPatient(
     {
       ...(withNik ? { nik: nik(n) } : {}),
@@ -71,15 +78,26 @@ async function openScreening(n: number, ihsNumber: string | null = `P0${n}123456
     new Date().toISOString(),
   );
   return store.createScreening(
-    { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+    {
+      patientId: patient.id,
+      clinicId: 'clinic-1',
+      kioskId: 'kiosk-1',
+      practitioner: null,
+      practitionerId,
+    },
     newUuidV7(),
     new Date(Date.now() - 60_000).toISOString(),
   );
 }
 
 /** A finished screening of patient `n` with two blood-pressure readings, queued for SATUSEHAT. */
-async function finishedScreening(n: number, ihsNumber: string | null = `P0${n}1234567`, withNik = true) {
-  const screening = await openScreening(n, ihsNumber, withNik);
+async function finishedScreening(
+  n: number,
+  ihsNumber: string | null = `P0${n}1234567`,
+  withNik = true,
+  practitionerId: string | null = null,
+) {
+  const screening = await openScreening(n, ihsNumber, withNik, practitionerId);
   const readings = [
     bpReading({ sessionId: screening.id }, [URGENT_BP]),
     bpReading({ sessionId: screening.id }),
@@ -257,7 +275,13 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
         reference: 'Patient/P02478375538',
       });
       const second = await store.createScreening(
-        { patientId: patient!.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+        {
+          patientId: patient!.id,
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+          practitioner: null,
+          practitionerId: null,
+        },
         newUuidV7(),
         new Date().toISOString(),
       );
@@ -353,6 +377,152 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       const failed = await settled(screening.id, 'failed');
       expect(failed.forwarding.outcome).toMatchObject({ code: 'FHIR_NOT_READY' });
       expect(patientSearches().length).toBe(before);
+    });
+  });
+
+  describe('the health worker a screening names', () => {
+    const DEFAULT = 'Practitioner/10009880728';
+    const practitionerSearches = () =>
+      fake.requests.filter((q) => q.startsWith('GET /fhir-r4/v1/Practitioner?'));
+    const encounterOf = (screeningId: string) =>
+      fake
+        .resources('Encounter')
+        .find((e) => (e.resource['identifier'] as { value: string }[]).some((i) => i.value === screeningId));
+    const observationsOf = (readings: { id: string }[]) =>
+      fake
+        .resources('Observation')
+        .filter((o) =>
+          (o.resource['identifier'] as { value: string }[]).some((i) =>
+            readings.some((r) => i.value.startsWith(`${r.id}.`)),
+          ),
+        );
+    const participantOf = (screeningId: string) => {
+      const participants = encounterOf(screeningId)?.resource['participant'] as
+        | { individual: { reference: string } }[]
+        | undefined;
+      return participants?.[0]?.individual.reference;
+    };
+    /** A health worker of clinic-1 registered with only the NIK they know. */
+    const registerByNik = (n: number) =>
+      store.createPractitioner(
+        { clinicId: 'clinic-1', name: `Bidan Sari ${n}`, nik: nik(n) },
+        newUuidV7(),
+        new Date().toISOString(),
+      );
+
+    it('is found in SATUSEHAT by NIK, kept on the record (audited), asked for once, and named as participant and performer', async () => {
+      fake.addPractitioner({ nik: nik(41), ihsNumber: '10018180913', name: 'Bidan Sari 41' });
+      const sari = await registerByNik(41);
+      const first = await finishedScreening(41, 'P04112345678', true, sari.id);
+      const unnamed = await finishedScreening(42);
+      const before = practitionerSearches().length;
+      start();
+      await settled(first.screening.id, 'sent');
+      expect(participantOf(first.screening.id)).toBe('Practitioner/10018180913');
+      const performers = observationsOf(first.readings).map((o) => o.resource['performer']);
+      expect(performers).toHaveLength(4);
+      for (const p of performers) expect(p).toEqual([{ reference: 'Practitioner/10018180913' }]);
+      const searched = practitionerSearches().slice(before);
+      expect(searched).toHaveLength(1);
+      expect(new URL(searched[0]!.slice('GET '.length), 'http://x').searchParams.get('identifier')).toBe(
+        `https://fhir.kemkes.go.id/id/nik|${nik(41)}`,
+      );
+      expect(await store.getPractitioner(sari.id)).toMatchObject({ nik: nik(41), ihsNumber: '10018180913' });
+      const db = (store as unknown as { db: { all<T>(sql: string, p: unknown[]): Promise<T[]> } }).db;
+      const audit = await db.all<{ client_id: string; action: string; resource_type: string }>(
+        'SELECT client_id, action, resource_type, patient_id FROM audit_log WHERE resource_id = ?',
+        [sari.id],
+      );
+      expect(audit).toEqual([
+        { client_id: FORWARDER_ACTOR, action: 'update', resource_type: 'practitioner', patient_id: null },
+      ]);
+
+      // A screening that names nobody still goes out under the server's default practitioner.
+      await settled(unnamed.screening.id, 'sent');
+      expect(participantOf(unnamed.screening.id)).toBe(DEFAULT);
+
+      const second = await finishedScreening(43, 'P04312345678', true, sari.id);
+      forwarder!.kick();
+      await settled(second.screening.id, 'sent');
+      expect(participantOf(second.screening.id)).toBe('Practitioner/10018180913');
+      expect(practitionerSearches().length - before).toBe(1);
+      expect(logged.join('\n')).not.toContain(nik(41));
+    });
+
+    it('not found: failed with the fix named, not sent under the default, and sent once the clinic sets the number', async () => {
+      const ani = await registerByNik(44);
+      const { screening } = await finishedScreening(44, 'P04412345678', true, ani.id);
+      start();
+      const failed = await settled(screening.id, 'failed');
+      expect(failed.forwarding.outcome).toMatchObject({
+        code: 'PRACTITIONER_NOT_IN_SATUSEHAT',
+        message: expect.stringContaining(`PATCH /practitioners/${ani.id}`),
+      });
+      const message = (failed.forwarding.outcome as { message: string }).message;
+      expect(message).toContain(`POST /screenings/${screening.id}/forward`);
+      expect(message).not.toContain(nik(44));
+      expect(encounterOf(screening.id)).toBeUndefined();
+      expect((await store.getPractitioner(ani.id))?.ihsNumber).toBeNull();
+      expect(logged.join('\n')).not.toContain(nik(44));
+
+      // What the clinic does next: PATCH /practitioners/{id} with the number, then POST /screenings/{id}/forward.
+      await store.updatePractitioner(ani.id, { ihsNumber: '10002074224' }, new Date().toISOString());
+      const searches = practitionerSearches().length;
+      await store.requeueForwarding(screening.id, new Date().toISOString());
+      forwarder!.kick();
+      await settled(screening.id, 'sent');
+      expect(participantOf(screening.id)).toBe('Practitioner/10002074224');
+      expect(practitionerSearches().length).toBe(searches);
+    });
+
+    it('a number the clinic set while SATUSEHAT was asked wins over the one found', async () => {
+      fake.addPractitioner({ nik: nik(47), ihsNumber: '10001915884' });
+      const dewi = await registerByNik(47);
+      const { screening } = await finishedScreening(47, 'P04712345678', true, dewi.id);
+      // The administrator's PATCH lands between SATUSEHAT's answer and the forwarder's write.
+      const racing = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key !== 'adoptPractitionerIhsNumber') return Reflect.get(target, key, receiver);
+          return async (id: string, n: string, found: string) => {
+            await target.updatePractitioner(id, { ihsNumber: '10006926841' }, new Date().toISOString());
+            return target.adoptPractitionerIhsNumber(id, n, found);
+          };
+        },
+      });
+      start({}, fake, racing);
+      await settled(screening.id, 'sent');
+      expect(participantOf(screening.id)).toBe('Practitioner/10006926841');
+      expect((await store.getPractitioner(dewi.id))?.ihsNumber).toBe('10006926841');
+    });
+
+    it('two health workers under one NIK: nothing guessed, nothing sent', async () => {
+      fake.addPractitioner({ nik: nik(45), ihsNumber: '10012572188' });
+      fake.addPractitioner({ nik: nik(45), ihsNumber: '10018452434' });
+      const budi = await registerByNik(45);
+      const { screening } = await finishedScreening(45, 'P04512345678', true, budi.id);
+      start();
+      const failed = await settled(screening.id, 'failed');
+      expect(failed.forwarding.outcome).toMatchObject({
+        code: 'PRACTITIONER_AMBIGUOUS_IN_SATUSEHAT',
+        message: expect.stringContaining('SATUSEHAT answered 2 practitioners'),
+      });
+      expect((await store.getPractitioner(budi.id))?.ihsNumber).toBeNull();
+      expect(encounterOf(screening.id)).toBeUndefined();
+    });
+
+    it('off by configuration: no look-up, FHIR_NOT_READY naming the fix, and not the default instead', async () => {
+      fake.addPractitioner({ nik: nik(46), ihsNumber: '10014058550' });
+      const wati = await registerByNik(46);
+      const { screening } = await finishedScreening(46, 'P04612345678', true, wati.id);
+      const before = practitionerSearches().length;
+      start({ lookUpIhsNumbers: false });
+      const failed = await settled(screening.id, 'failed');
+      expect(failed.forwarding.outcome).toMatchObject({
+        code: 'FHIR_NOT_READY',
+        message: expect.stringContaining(`PATCH /practitioners/${wati.id} {"ihsNumber": …}`),
+      });
+      expect(practitionerSearches().length).toBe(before);
+      expect(encounterOf(screening.id)).toBeUndefined();
     });
   });
 

@@ -124,7 +124,8 @@ export class Forwarder {
   private async sendOne(claim: ForwardingClaim): Promise<void> {
     const { log, metrics, config } = this.options;
     try {
-      const bundle = this.toBundle(await this.withIhsNumber(await this.sourceOf(claim.screeningId)));
+      const source = await this.withIhsNumber(await this.sourceOf(claim.screeningId));
+      const bundle = this.toBundle(await this.withPractitionerIhsNumber(source));
       let toSend = bundle;
       if (claim.attempts > 0 && (config.checkBeforeResend ?? true)) toSend = await this.withoutStored(bundle);
       const answer = toSend.entry.length === 0 ? { status: 200 } : await this.client.fhir('POST', '', toSend);
@@ -214,43 +215,113 @@ export class Forwarder {
     const { patient, screening } = source;
     if (patient.ihsNumber || !patient.nik || config.lookUpIhsNumbers === false) return source;
     const nik = patient.nik;
-    const { ids, total } = await this.client.searchByIdentifier('Patient', NIK_SYSTEM, nik);
+    const found = await this.ihsNumberByNik('Patient', nik);
     const fix = `check the NIK (PATCH /patients/${patient.id} {"nik": …}) or set the IHS number the clinic has (PATCH /patients/${patient.id} {"ihsNumber": …}), then POST /screenings/${screening.id}/forward`;
-    if (total === 0) {
-      metrics?.forwarderPatientLookups.inc({ outcome: 'not-found' });
+    metrics?.forwarderPatientLookups.inc({ outcome: found.outcome });
+    if (found.outcome === 'not-found') {
       throw new ClinicError(
         'PATIENT_NOT_IN_SATUSEHAT',
         `SATUSEHAT has no patient with the NIK of patient ${patient.id}: ${fix}`,
         { patientId: patient.id },
       );
     }
-    const ihsNumber = ids[0];
-    if (total > 1 || ihsNumber === undefined || !IhsNumber.safeParse(ihsNumber).success) {
-      metrics?.forwarderPatientLookups.inc({ outcome: 'ambiguous' });
+    if (found.outcome === 'ambiguous') {
       throw new ClinicError(
         'PATIENT_AMBIGUOUS_IN_SATUSEHAT',
-        `SATUSEHAT answered ${total} patients for the NIK of patient ${patient.id}${total === 1 ? ' without a usable id' : ''}: ${fix}`,
+        `SATUSEHAT answered ${found.total} patients for the NIK of patient ${patient.id}${found.total === 1 ? ' without a usable id' : ''}: ${fix}`,
         { patientId: patient.id },
       );
     }
-    metrics?.forwarderPatientLookups.inc({ outcome: 'found' });
-    if (await store.adoptIhsNumber(patient.id, nik, ihsNumber)) {
-      await store.audit([
-        {
-          clientId: FORWARDER_ACTOR,
-          action: 'update',
-          resourceType: 'patient',
-          resourceId: patient.id,
-          patientId: patient.id,
-          requestId: null,
-          at: new Date().toISOString(),
-        },
-      ]);
+    if (await store.adoptIhsNumber(patient.id, nik, found.ihsNumber)) {
+      await this.auditOwnChange('patient', patient.id, patient.id);
       log.info({ patientId: patient.id }, 'took the IHS number SATUSEHAT has for the NIK of a patient');
-      return { ...source, patient: { ...patient, ihsNumber } };
+      return { ...source, patient: { ...patient, ihsNumber: found.ihsNumber } };
     }
     // Someone changed the patient while we asked: what they set wins.
     return this.sourceOf(screening.id);
+  }
+
+  /**
+   * The same for the registered health worker a screening names: registered by the NIK they know,
+   * found in SATUSEHAT's Practitioner registry, and kept on their record (audited), so each is
+   * looked up once. Not found or ambiguous fails the screening with the fix named; the server's
+   * default practitioner is not sent instead, as the Encounter would name the wrong person.
+   */
+  private async withPractitionerIhsNumber(source: FhirSource): Promise<FhirSource> {
+    const { store, log, metrics, config } = this.options;
+    const { practitioner, screening } = source;
+    if (
+      screening.practitioner ||
+      !practitioner ||
+      practitioner.ihsNumber ||
+      !practitioner.nik ||
+      config.lookUpIhsNumbers === false
+    ) {
+      return source;
+    }
+    const nik = practitioner.nik;
+    const found = await this.ihsNumberByNik('Practitioner', nik);
+    const fix = `check the NIK (PATCH /practitioners/${practitioner.id} {"nik": …}) or set the IHS number the clinic has (PATCH /practitioners/${practitioner.id} {"ihsNumber": …}), then POST /screenings/${screening.id}/forward`;
+    metrics?.forwarderPractitionerLookups.inc({ outcome: found.outcome });
+    if (found.outcome === 'not-found') {
+      throw new ClinicError(
+        'PRACTITIONER_NOT_IN_SATUSEHAT',
+        `SATUSEHAT has no practitioner with the NIK of practitioner ${practitioner.id}: ${fix}`,
+        { practitionerId: practitioner.id },
+      );
+    }
+    if (found.outcome === 'ambiguous') {
+      throw new ClinicError(
+        'PRACTITIONER_AMBIGUOUS_IN_SATUSEHAT',
+        `SATUSEHAT answered ${found.total} practitioners for the NIK of practitioner ${practitioner.id}${found.total === 1 ? ' without a usable id' : ''}: ${fix}`,
+        { practitionerId: practitioner.id },
+      );
+    }
+    if (await store.adoptPractitionerIhsNumber(practitioner.id, nik, found.ihsNumber)) {
+      await this.auditOwnChange('practitioner', practitioner.id, null);
+      log.info(
+        { practitionerId: practitioner.id },
+        'took the IHS number SATUSEHAT has for the NIK of a practitioner',
+      );
+      return { ...source, practitioner: { ...practitioner, ihsNumber: found.ihsNumber } };
+    }
+    // Someone changed the health worker while we asked: what they set wins.
+    return this.sourceOf(screening.id);
+  }
+
+  /**
+   * SATUSEHAT's id (the IHS number) of the one person it has under a NIK. The NIK goes only into
+   * the query's URL, which the client leaves out of every message it logs or stores.
+   */
+  private async ihsNumberByNik(
+    resourceType: 'Patient' | 'Practitioner',
+    nik: string,
+  ): Promise<
+    | { outcome: 'found'; ihsNumber: string }
+    | { outcome: 'not-found' }
+    | { outcome: 'ambiguous'; total: number }
+  > {
+    const { ids, total } = await this.client.searchByIdentifier(resourceType, NIK_SYSTEM, nik);
+    if (total === 0) return { outcome: 'not-found' };
+    const ihsNumber = ids[0];
+    if (total > 1 || ihsNumber === undefined || !IhsNumber.safeParse(ihsNumber).success) {
+      return { outcome: 'ambiguous', total };
+    }
+    return { outcome: 'found', ihsNumber };
+  }
+
+  private async auditOwnChange(resourceType: string, resourceId: string, patientId: string | null) {
+    await this.options.store.audit([
+      {
+        clientId: FORWARDER_ACTOR,
+        action: 'update',
+        resourceType,
+        resourceId,
+        patientId,
+        requestId: null,
+        at: new Date().toISOString(),
+      },
+    ]);
   }
 
   /**

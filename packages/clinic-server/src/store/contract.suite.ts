@@ -46,7 +46,13 @@ export function describeStoreContract(
         NOW,
       );
       const screening = await store.createScreening(
-        { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-1', practitioner: null },
+        {
+          patientId: patient.id,
+          clinicId: 'clinic-1',
+          kioskId: 'kiosk-1',
+          practitioner: null,
+          practitionerId: null,
+        },
         newUuidV7(),
         NOW,
       );
@@ -199,6 +205,137 @@ export function describeStoreContract(
       expect(isUniqueViolation(new Error('something else'))).toBe(false);
     });
 
+    it('registers health workers once per NIK in a clinic, and lists them by clinic and activity, page by page', async () => {
+      const register = (clinicId: string, name: string, ids: { nik?: string; ihsNumber?: string }) =>
+        store.createPractitioner({ clinicId, name, ...ids }, newUuidV7(), NOW);
+      const sari = await register('clinic-p', 'Bidan Sari', { nik: nik(80) });
+      expect(sari).toEqual({
+        id: expect.any(String),
+        clinicId: 'clinic-p',
+        name: 'Bidan Sari',
+        nik: nik(80),
+        ihsNumber: null,
+        active: true,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      expect(await store.getPractitioner(sari.id)).toEqual(sari);
+      expect(await store.getPractitioner(newUuidV7())).toBeUndefined();
+      // One person may work at two clinics: the NIK is unique within a clinic only.
+      const elsewhere = await register('clinic-q', 'Bidan Sari', { nik: nik(80) });
+      const twice = await register('clinic-p', 'Sari', { nik: nik(80) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(twice).toMatchObject({ code: 'PRACTITIONER_EXISTS', details: { practitionerId: sari.id } });
+      expect((twice as Error).message).not.toContain(nik(80));
+      // Known by their IHS number only: any number of them, as NULL NIKs do not collide.
+      const ani = await register('clinic-p', 'dr. Ani', { ihsNumber: '10009880728' });
+      const budi = await register('clinic-p', 'Perawat Budi', { ihsNumber: '10006926841' });
+
+      const later = '2026-11-24T00:00:00.000Z';
+      const left = await store.updatePractitioner(budi.id, { active: false }, later);
+      expect(left).toEqual({ ...budi, active: false, updatedAt: later });
+      const ids = async (query: { clinicId?: string; active?: boolean }) =>
+        (await store.listPractitioners(query, { limit: 100 })).data.map((p) => p.id);
+      expect(await ids({ clinicId: 'clinic-p' })).toEqual([sari.id, ani.id, budi.id]);
+      expect(await ids({ clinicId: 'clinic-p', active: true })).toEqual([sari.id, ani.id]);
+      expect(await ids({ clinicId: 'clinic-p', active: false })).toEqual([budi.id]);
+      expect(await ids({ clinicId: 'clinic-q' })).toEqual([elsewhere.id]);
+      const first = await store.listPractitioners({ clinicId: 'clinic-p' }, { limit: 2 });
+      const second = await store.listPractitioners(
+        { clinicId: 'clinic-p' },
+        { limit: 2, cursor: first.nextCursor! },
+      );
+      expect([...first.data, ...second.data].map((p) => p.id)).toEqual([sari.id, ani.id, budi.id]);
+      expect(second.nextCursor).toBeNull();
+
+      const renamed = await store.updatePractitioner(
+        ani.id,
+        { name: 'dr. Ani Wulandari', nik: nik(81) },
+        later,
+      );
+      expect(renamed).toEqual({ ...ani, name: 'dr. Ani Wulandari', nik: nik(81), updatedAt: later });
+      const taken = await store.updatePractitioner(ani.id, { nik: nik(80) }, later).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(taken).toMatchObject({ code: 'PRACTITIONER_EXISTS', details: { practitionerId: sari.id } });
+      // Another clinic's health worker with that NIK is no obstacle.
+      expect((await store.updatePractitioner(elsewhere.id, { nik: nik(81) }, later)).nik).toBe(nik(81));
+      // SATUSEHAT names a practitioner by IHS number, found by the NIK: one of the two must stay.
+      await rejects(store.updatePractitioner(sari.id, { nik: null }, later), 'VALIDATION');
+      expect((await store.updatePractitioner(ani.id, { nik: null }, later)).nik).toBeNull();
+      await rejects(store.updatePractitioner(ani.id, { ihsNumber: null }, later), 'VALIDATION');
+      await rejects(store.updatePractitioner(newUuidV7(), { name: 'Nobody' }, later), 'NOT_FOUND');
+
+      // The forwarder's look-up by NIK sets a number only where none is, for the NIK it asked about.
+      expect(await store.adoptPractitionerIhsNumber(sari.id, nik(81), '10001354453')).toBe(false);
+      expect(await store.adoptPractitionerIhsNumber(newUuidV7(), nik(80), '10001354453')).toBe(false);
+      expect(await store.adoptPractitionerIhsNumber(sari.id, nik(80), '10010910332')).toBe(true);
+      expect(await store.adoptPractitionerIhsNumber(sari.id, nik(80), '10001354453')).toBe(false);
+      const adopted = await store.getPractitioner(sari.id);
+      expect(adopted).toMatchObject({ nik: nik(80), ihsNumber: '10010910332' });
+      expect(adopted!.updatedAt).not.toBe(sari.updatedAt);
+    });
+
+    it('opens a screening naming a health worker of its clinic who still works there, and nobody else', async () => {
+      const patient = await store.createPatient(
+        { nik: nik(60), name: 'Ketut Sulastri', birthDate: '1968-09-10', sex: 'female' },
+        newUuidV7(),
+        NOW,
+      );
+      const register = (clinicId: string, n: number) =>
+        store.createPractitioner({ clinicId, name: `Bidan ${n}`, nik: nik(n) }, newUuidV7(), NOW);
+      const own = await register('clinic-s', 90);
+      const other = await register('clinic-t', 91);
+      const gone = await register('clinic-s', 92);
+      await store.updatePractitioner(gone.id, { active: false }, NOW);
+      const open = (practitionerId: string | null) =>
+        store.createScreening(
+          {
+            patientId: patient.id,
+            clinicId: 'clinic-s',
+            kioskId: 'kiosk-1',
+            practitioner: null,
+            practitionerId,
+          },
+          newUuidV7(),
+          NOW,
+        );
+
+      const screening = await open(own.id);
+      expect(screening.practitionerId).toBe(own.id);
+      expect(await store.getScreening(screening.id)).toEqual(screening);
+      expect((await store.fhirSource(screening.id))?.practitioner).toEqual(own);
+      const listed = await store.listScreenings({ clinicId: 'clinic-s' }, { limit: 10 });
+      expect(listed.data.map((s) => s.practitionerId)).toEqual([own.id]);
+      const unnamed = await open(null);
+      expect(unnamed.practitionerId).toBeNull();
+      expect((await store.fhirSource(unnamed.id))?.practitioner).toBeNull();
+
+      const unknown = newUuidV7();
+      const missing = await open(unknown).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(missing).toMatchObject({ code: 'PRACTITIONER_NOT_FOUND', details: { practitionerId: unknown } });
+      const foreign = await open(other.id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(foreign).toMatchObject({ code: 'PRACTITIONER_NOT_USABLE', details: { reason: 'other-clinic' } });
+      expect((foreign as Error).message).toMatch(/clinic clinic-t, not of clinic clinic-s/);
+      const left = await open(gone.id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(left).toMatchObject({ code: 'PRACTITIONER_NOT_USABLE', details: { reason: 'inactive' } });
+      expect((foreign as Error).message).not.toContain(nik(91));
+      // Refused before anything was written: the clinic still has only the two screenings above.
+      expect((await store.listScreenings({ clinicId: 'clinic-s' }, { limit: 10 })).data).toHaveLength(2);
+    });
+
     it('revokes a client: its tokens end, it is listed as revoked, and a kiosk leaves the broker list', async () => {
       const partner = {
         id: 'partner.revoke-test',
@@ -284,7 +421,13 @@ export function describeStoreContract(
       );
       const open = (at: string) =>
         store.createScreening(
-          { patientId: patient.id, clinicId: 'clinic-1', kioskId: 'kiosk-dates', practitioner: null },
+          {
+            patientId: patient.id,
+            clinicId: 'clinic-1',
+            kioskId: 'kiosk-dates',
+            practitioner: null,
+            practitionerId: null,
+          },
           newUuidV7(),
           at,
         );
@@ -344,7 +487,7 @@ export function describeStoreContract(
       const { screening } = await patientAndScreening(3);
       await rejects(
         store.createScreening(
-          { patientId: newUuidV7(), clinicId: 'c', kioskId: 'k', practitioner: null },
+          { patientId: newUuidV7(), clinicId: 'c', kioskId: 'k', practitioner: null, practitionerId: null },
           newUuidV7(),
           NOW,
         ),
@@ -579,7 +722,8 @@ export function describeStoreContract(
 /**
  * An audit log written before lines named their patient (SQLite version 4, PostgreSQL 3): `write`
  * runs one statement on that older record. After the migration each old line names the patient of
- * what it names; `check` says so through the store.
+ * what it names, and its screening (from before the practitioners table) names no health worker;
+ * `check` says so through the store.
  */
 export async function seedAuditBeforePatientColumn(
   write: (sql: string, params: (string | number | null)[]) => Promise<unknown>,
@@ -640,6 +784,8 @@ export async function seedAuditBeforePatientColumn(
         ['create', 'client', null],
       ]);
       expect((await store.listAuditEvents({ patientId }, { limit: 50 })).data).toHaveLength(4);
+      // A screening opened before health workers were registered names none of them.
+      expect((await store.getScreening(screeningId))?.practitionerId).toBeNull();
     },
   };
 }

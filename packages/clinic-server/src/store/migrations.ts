@@ -222,12 +222,33 @@ const AUDIT_BY_PATIENT = `
   CREATE INDEX audit_log_by_client ON audit_log (client_id, id);
 `;
 
+// A screening names the health worker who did it, so SATUSEHAT's Encounter and Observations name
+// that person and not the clinic's default practitioner. A NIK is one person's within a clinic (two
+// rows with one NIK would send one person's screenings under two names); NULLs do not collide, so
+// workers known only by their IHS number need no NIK. `active` is 0/1 in both engines.
+const PRACTITIONERS = `
+  CREATE TABLE practitioners (
+    id TEXT PRIMARY KEY,
+    clinic_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    nik TEXT,
+    ihs_number TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (clinic_id, nik)
+  );
+  CREATE INDEX practitioners_by_clinic ON practitioners (clinic_id, id);
+  ALTER TABLE screenings ADD COLUMN practitioner_id TEXT REFERENCES practitioners (id);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
   { version: 3, name: 'readings with a rowid', sql: SQLITE_READINGS_ROWID_V3 },
   { version: 4, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
   { version: 5, name: 'audit log by patient', sql: AUDIT_BY_PATIENT },
+  { version: 6, name: 'practitioners', sql: PRACTITIONERS },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -235,6 +256,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('postgres') },
   { version: 3, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
   { version: 4, name: 'audit log by patient', sql: AUDIT_BY_PATIENT },
+  { version: 5, name: 'practitioners', sql: PRACTITIONERS },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

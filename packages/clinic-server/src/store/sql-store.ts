@@ -12,6 +12,9 @@ import {
   type Page,
   type Patient,
   type PatientUpdate,
+  type PractitionerCreate,
+  type PractitionerRecord,
+  type PractitionerUpdate,
   type Reading,
   type Referral,
   type ReferralListQuery,
@@ -62,6 +65,7 @@ interface ScreeningRow {
   kiosk_id: string;
   status: string;
   practitioner: string | null;
+  practitioner_id: string | null;
   opened_at: string;
   finished_at: string | null;
   fwd_status: string;
@@ -114,7 +118,7 @@ interface KioskRow {
 }
 
 const SCREENING_COLUMNS =
-  'id, patient_id, clinic_id, kiosk_id, status, practitioner, opened_at, finished_at, fwd_status, fwd_attempts, fwd_last_at, fwd_next_at, fwd_sent_at, fwd_http_status, fwd_outcome';
+  'id, patient_id, clinic_id, kiosk_id, status, practitioner, practitioner_id, opened_at, finished_at, fwd_status, fwd_attempts, fwd_last_at, fwd_next_at, fwd_sent_at, fwd_http_status, fwd_outcome';
 const READING_STATE_COLUMNS =
   'id, clinic_id, kiosk_id, kind, session_id, measured_at, stored_at, body, assignment, screening_id, discard_reason';
 
@@ -163,6 +167,37 @@ function nikTaken(patientId: string | null): ClinicError {
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+interface PractitionerRow {
+  id: string;
+  clinic_id: string;
+  name: string;
+  nik: string | null;
+  ihs_number: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const toPractitioner = (r: PractitionerRow): PractitionerRecord => ({
+  id: r.id,
+  clinicId: r.clinic_id,
+  name: r.name,
+  nik: r.nik,
+  ihsNumber: r.ihs_number,
+  active: Number(r.active) === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The message names the clinic, never the NIK: error messages end up in logs. */
+function practitionerNikTaken(clinicId: string, practitionerId: string | null): ClinicError {
+  return new ClinicError(
+    'PRACTITIONER_EXISTS',
+    `a health worker with this NIK is already registered in clinic ${clinicId}`,
+    practitionerId ? { practitionerId } : undefined,
+  );
 }
 
 const toPatient = (r: PatientRow): Patient => ({
@@ -638,6 +673,98 @@ export class SqlClinicStore implements ClinicStore {
     return pageOf(rows, page.limit, (r) => r.id, toPatient);
   }
 
+  // ---------------------------------------------------------------- practitioners
+
+  async createPractitioner(input: PractitionerCreate, id: string, at: string) {
+    const inserted = await this.db.run(
+      `INSERT INTO practitioners (id, clinic_id, name, nik, ihs_number, active, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
+      [id, input.clinicId, input.name, input.nik ?? null, input.ihsNumber ?? null, at, at],
+    );
+    if (inserted === 0) {
+      const holder = input.nik
+        ? await this.db.get<{ id: string }>('SELECT id FROM practitioners WHERE clinic_id = ? AND nik = ?', [
+            input.clinicId,
+            input.nik,
+          ])
+        : undefined;
+      throw practitionerNikTaken(input.clinicId, holder?.id ?? null);
+    }
+    return (await this.getPractitioner(id))!;
+  }
+
+  async getPractitioner(id: string) {
+    const row = await this.db.get<PractitionerRow>('SELECT * FROM practitioners WHERE id = ?', [id]);
+    return row && toPractitioner(row);
+  }
+
+  async listPractitioners(
+    query: { clinicId?: string | undefined; active?: boolean | undefined },
+    page: PageRequest,
+  ) {
+    const after = decodeCursor(page.cursor) ?? '';
+    const w = where([
+      ['clinic_id = ?', query.clinicId],
+      ['active = ?', query.active === undefined ? undefined : query.active ? 1 : 0],
+    ]);
+    const rows = await this.db.all<PractitionerRow>(
+      `SELECT * FROM practitioners WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, page.limit + 1],
+    );
+    return pageOf(rows, page.limit, (r) => r.id, toPractitioner);
+  }
+
+  async updatePractitioner(id: string, changes: PractitionerUpdate, at: string) {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<PractitionerRow>('SELECT * FROM practitioners WHERE id = ?', [id]);
+      if (!row) throw notFound('practitioner', id);
+      const nik = changes.nik === undefined ? row.nik : changes.nik;
+      const ihsNumber = changes.ihsNumber === undefined ? row.ihs_number : changes.ihsNumber;
+      // SATUSEHAT names a practitioner by IHS number, and the NIK is how the clinic finds it.
+      if (nik === null && ihsNumber === null) {
+        throw new ClinicError(
+          'VALIDATION',
+          `body: practitioner ${id} would be left with neither a NIK nor an IHS number; keep one of them`,
+        );
+      }
+      const holder =
+        nik !== null && nik !== row.nik
+          ? await tx.get<{ id: string }>('SELECT id FROM practitioners WHERE clinic_id = ? AND nik = ?', [
+              row.clinic_id,
+              nik,
+            ])
+          : undefined;
+      if (holder) throw practitionerNikTaken(row.clinic_id, holder.id);
+      const updated: PractitionerRow = {
+        ...row,
+        name: changes.name ?? row.name,
+        nik,
+        ihs_number: ihsNumber,
+        active: changes.active === undefined ? Number(row.active) : changes.active ? 1 : 0,
+        updated_at: at,
+      };
+      try {
+        await tx.run(
+          'UPDATE practitioners SET name = ?, nik = ?, ihs_number = ?, active = ?, updated_at = ? WHERE id = ?',
+          [updated.name, updated.nik, updated.ihs_number, updated.active, at, id],
+        );
+      } catch (error) {
+        // Another request gave the same NIK to someone else between the check and this update.
+        if (isUniqueViolation(error)) throw practitionerNikTaken(row.clinic_id, null);
+        throw error;
+      }
+      return toPractitioner(updated);
+    });
+  }
+
+  async adoptPractitionerIhsNumber(id: string, nik: string, ihsNumber: string) {
+    const changed = await this.db.run(
+      'UPDATE practitioners SET ihs_number = ?, updated_at = ? WHERE id = ? AND nik = ? AND ihs_number IS NULL',
+      [ihsNumber, new Date().toISOString(), id, nik],
+    );
+    return changed === 1;
+  }
+
   // ---------------------------------------------------------------- screenings
 
   async createScreening(
@@ -648,20 +775,58 @@ export class SqlClinicStore implements ClinicStore {
     return this.db.transaction(async (tx) => {
       const patient = await tx.get('SELECT id FROM patients WHERE id = ?', [input.patientId]);
       if (!patient) throw notFound('patient', input.patientId);
+      if (input.practitionerId !== null) await this.checkUsable(tx, input.practitionerId, input.clinicId);
       await tx.run(
-        `INSERT INTO screenings (id, patient_id, clinic_id, kiosk_id, status, practitioner, opened_at)
-         VALUES (?, ?, ?, ?, 'open', ?, ?)`,
+        `INSERT INTO screenings (id, patient_id, clinic_id, kiosk_id, status, practitioner, practitioner_id, opened_at)
+         VALUES (?, ?, ?, ?, 'open', ?, ?, ?)`,
         [
           id,
           input.patientId,
           input.clinicId,
           input.kioskId,
           input.practitioner ? JSON.stringify(input.practitioner) : null,
+          input.practitionerId,
           at,
         ],
       );
       return (await this.screeningsWithSeverity(tx, [(await this.screeningRow(tx, id))!]))[0]!;
     });
+  }
+
+  /**
+   * A screening may name a health worker of its own clinic who still works there: SATUSEHAT would
+   * otherwise get an Encounter of this clinic performed by someone of another, or by someone gone.
+   */
+  private async checkUsable(tx: SqlExecutor, practitionerId: string, clinicId: string): Promise<void> {
+    // FOR SHARE: a deactivation committing meanwhile waits for this screening, or this for it.
+    const lock = tx.dialect === 'postgres' ? ' FOR SHARE' : '';
+    const row = await tx.get<{ clinic_id: string; active: number }>(
+      `SELECT clinic_id, active FROM practitioners WHERE id = ?${lock}`,
+      [practitionerId],
+    );
+    if (!row) {
+      throw new ClinicError(
+        'PRACTITIONER_NOT_FOUND',
+        `no practitioner with id ${JSON.stringify(practitionerId)}`,
+        {
+          practitionerId,
+        },
+      );
+    }
+    if (row.clinic_id !== clinicId) {
+      throw new ClinicError(
+        'PRACTITIONER_NOT_USABLE',
+        `practitioner ${practitionerId} is a health worker of clinic ${row.clinic_id}, not of clinic ${clinicId} where this screening is opened`,
+        { practitionerId, reason: 'other-clinic' },
+      );
+    }
+    if (Number(row.active) !== 1) {
+      throw new ClinicError(
+        'PRACTITIONER_NOT_USABLE',
+        `practitioner ${practitionerId} is no longer active at clinic ${clinicId}: choose another health worker, or PATCH /practitioners/${practitionerId} {"active": true} if they work here again`,
+        { practitionerId, reason: 'inactive' },
+      );
+    }
   }
 
   private async screeningRow(db: SqlExecutor, id: string, lock = false) {
@@ -688,6 +853,7 @@ export class SqlClinicStore implements ClinicStore {
       status: r.status as Screening['status'],
       practitioner:
         r.practitioner === null ? null : (JSON.parse(r.practitioner) as Screening['practitioner']),
+      practitionerId: r.practitioner_id,
       openedAt: r.opened_at,
       finishedAt: r.finished_at,
       severity: SEVERITY_ORDER[severities.get(r.id) ?? 0] ?? 'normal',
@@ -764,13 +930,17 @@ export class SqlClinicStore implements ClinicStore {
     if (!screening) return undefined;
     const patient = await this.getPatient(screening.patientId);
     if (!patient) return undefined;
+    const practitioner =
+      screening.practitionerId === null
+        ? null
+        : ((await this.getPractitioner(screening.practitionerId)) ?? null);
     const readings = (
       await this.db.all<{ body: string }>(
         `SELECT body FROM readings WHERE screening_id = ? AND assignment = 'assigned' ORDER BY id`,
         [id],
       )
     ).map((r) => JSON.parse(r.body) as Reading);
-    return { screening, patient, readings };
+    return { screening, patient, practitioner, readings };
   }
 
   // ---------------------------------------------------------------- observations

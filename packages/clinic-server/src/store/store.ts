@@ -13,6 +13,9 @@ import type {
   PatientCreate,
   PatientUpdate,
   Practitioner,
+  PractitionerCreate,
+  PractitionerRecord,
+  PractitionerUpdate,
   Reading,
   Referral,
   ReferralListQuery,
@@ -95,6 +98,8 @@ export type ForwardingResult =
 export interface FhirSource {
   screening: Screening;
   patient: Patient;
+  /** The registered health worker the screening names by `practitionerId`; null when none. */
+  practitioner: PractitionerRecord | null;
   readings: Reading[];
 }
 
@@ -144,9 +149,38 @@ export interface ClinicStore {
   adoptIhsNumber(id: string, nik: string, ihsNumber: string): Promise<boolean>;
   searchPatients(name: string, birthDate: string, page: PageRequest): Promise<Page<Patient>>;
 
+  // --- practitioners (the clinic's health workers) ---
+  /** PRACTITIONER_EXISTS (with the `practitionerId`) for a NIK already registered in that clinic. */
+  createPractitioner(input: PractitionerCreate, id: string, at: string): Promise<PractitionerRecord>;
+  getPractitioner(id: string): Promise<PractitionerRecord | undefined>;
+  listPractitioners(
+    query: { clinicId?: string | undefined; active?: boolean | undefined },
+    page: PageRequest,
+  ): Promise<Page<PractitionerRecord>>;
+  /**
+   * Changes the fields given; NOT_FOUND for an unknown id, PRACTITIONER_EXISTS for a NIK another
+   * health worker of the clinic has, VALIDATION when neither a NIK nor an IHS number would be left.
+   */
+  updatePractitioner(id: string, changes: PractitionerUpdate, at: string): Promise<PractitionerRecord>;
+  /**
+   * Gives a health worker the IHS number SATUSEHAT has for their NIK, only while they still have
+   * none and still carry that NIK: a number or NIK a person set meanwhile wins. True when it was set.
+   */
+  adoptPractitionerIhsNumber(id: string, nik: string, ihsNumber: string): Promise<boolean>;
+
   // --- screenings ---
+  /**
+   * NOT_FOUND for an unknown patient; PRACTITIONER_NOT_FOUND for an unknown `practitionerId`,
+   * PRACTITIONER_NOT_USABLE for one of another clinic or no longer active.
+   */
   createScreening(
-    input: { patientId: string; clinicId: string; kioskId: string; practitioner: Practitioner | null },
+    input: {
+      patientId: string;
+      clinicId: string;
+      kioskId: string;
+      practitioner: Practitioner | null;
+      practitionerId: string | null;
+    },
     id: string,
     at: string,
   ): Promise<Screening>;

@@ -20,7 +20,9 @@ export const AuditEvent = z
       ),
     resourceType: z
       .string()
-      .describe('patient, screening, observation, reading, referral, fhir-bundle, client, kiosk, audit'),
+      .describe(
+        'patient, screening, observation, reading, referral, fhir-bundle, practitioner, client, kiosk, audit',
+      ),
     resourceId: z.string().nullable(),
     /** The patient whose record it touched, when it touched one. */
     patientId: OpaqueId.nullable(),

@@ -4,5 +4,6 @@ export * from './common.js';
 export * from './kiosk.js';
 export * from './nik.js';
 export * from './patient.js';
+export * from './practitioner.js';
 export * from './referral.js';
 export * from './screening.js';

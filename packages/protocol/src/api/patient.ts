@@ -19,7 +19,8 @@ export type Sex = z.infer<typeof Sex>;
 /** SATUSEHAT's patient id (IHS number), e.g. P02478375538, once the clinic has looked it up. */
 export const IhsNumber = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
-const PersonName = z.string().trim().min(1).max(200);
+/** A person's name as written on their KTP: trimmed, 1-200 characters. */
+export const PersonName = z.string().trim().min(1).max(200);
 
 export const PatientCreate = z
   .object({

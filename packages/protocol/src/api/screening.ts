@@ -28,7 +28,10 @@ export const Forwarding = z
   .meta({ id: 'Forwarding' });
 export type Forwarding = z.infer<typeof Forwarding>;
 
-/** The health worker who did the screening, as SATUSEHAT knows them. */
+/**
+ * The health worker who did the screening, as SATUSEHAT knows them, given inline. Most clinics
+ * register their health workers instead (`POST /practitioners`) and name one by `practitionerId`.
+ */
 export const Practitioner = z
   .object({ ihsNumber: IhsNumber, name: z.string().max(200).optional() })
   .strict()
@@ -41,9 +44,15 @@ export const ScreeningCreate = z
     clinicId: ClinicId,
     kioskId: KioskId,
     practitioner: Practitioner.optional(),
+    /** A health worker of the screening's clinic from `POST /practitioners`, still active. */
+    practitionerId: ResourceId.optional(),
   })
   .strict()
-  .meta({ id: 'ScreeningCreate' });
+  .refine((s) => s.practitioner === undefined || s.practitionerId === undefined, {
+    message:
+      "give the health worker either inline (practitioner) or by the clinic's id (practitionerId), not both",
+  })
+  .meta({ id: 'ScreeningCreate', not: { required: ['practitioner', 'practitionerId'] } });
 export type ScreeningCreate = z.infer<typeof ScreeningCreate>;
 
 export const Screening = z
@@ -54,6 +63,8 @@ export const Screening = z
     kioskId: KioskId,
     status: ScreeningStatus,
     practitioner: Practitioner.nullable(),
+    /** The registered health worker named when it was opened; null when none was. */
+    practitionerId: ResourceId.nullable(),
     openedAt: DateTime,
     finishedAt: DateTime.nullable(),
     /** The worst flag of its observations (`normal` when none). */

@@ -13,6 +13,9 @@ import type {
   PatientCreate,
   PatientSearch,
   PatientUpdate,
+  PractitionerCreate,
+  PractitionerListQuery,
+  PractitionerUpdate,
   ReadingAssign,
   ReadingDiscard,
   ReferralAcknowledge,
@@ -41,6 +44,7 @@ export type {
   Observation,
   Patient,
   Practitioner,
+  PractitionerRecord,
   ReadingKind,
   ReadingValue,
   Referral,
@@ -82,5 +86,20 @@ export type UnassignedReadingAssignParams = z.input<typeof ReadingAssign>;
 export type UnassignedReadingDiscardParams = z.input<typeof ReadingDiscard>;
 export type ReferralListParams = z.input<typeof ReferralListQuery> & PageParams;
 export type ReferralAcknowledgeParams = z.input<typeof ReferralAcknowledge>;
+/**
+ * A health worker of a clinic: `clinicId`, `name`, and the `nik` they know (the clinic then finds
+ * their SATUSEHAT IHS number itself) or their `ihsNumber`; at least one of the two.
+ */
+export type PractitionerCreateParams = z.input<typeof PractitionerCreate>;
+/**
+ * The fields to change, at least one: `name`, `nik`, `ihsNumber` (`null` removes a wrong one, as
+ * long as the other is left), or `active: false` for someone who has left the clinic.
+ */
+export type PractitionerUpdateParams = z.input<typeof PractitionerUpdate>;
+/** By clinic, and `active: true` for those a new screening may name. */
+export type PractitionerListParams = Omit<z.input<typeof PractitionerListQuery>, 'active'> & {
+  /** `true`: those still working at the clinic; `false`: those who have left. Both when left out. */
+  active?: boolean | undefined;
+} & PageParams;
 export type KioskCreateParams = z.input<typeof KioskCreate>;
 export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;

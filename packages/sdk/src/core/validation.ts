@@ -9,6 +9,7 @@ import type {
   Observation,
   Page,
   Patient,
+  PractitionerRecord,
   Referral,
   Screening,
   ScreeningDetail,
@@ -40,6 +41,8 @@ export interface ResponseTypes {
   UnassignedReadingPage: Page<UnassignedReading>;
   Referral: Referral;
   ReferralPage: Page<Referral>;
+  PractitionerRecord: PractitionerRecord;
+  PractitionerPage: Page<PractitionerRecord>;
   Kiosk: Kiosk;
   KioskPage: Page<Kiosk>;
   KioskCredentials: KioskCredentials;

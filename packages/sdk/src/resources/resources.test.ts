@@ -9,7 +9,9 @@ import {
   CLIENT_SECRET,
   observation,
   PATIENT_ID,
+  PRACTITIONER_ID,
   patient,
+  practitioner,
   READING_ID,
   REFERRAL_ID,
   referral,
@@ -248,6 +250,73 @@ describe('resources', () => {
         method: 'POST',
         path: `/referrals/${REFERRAL_ID}/acknowledge`,
         body: { note: 'called the patient' },
+      },
+    },
+    {
+      name: 'screenings.create naming a registered health worker',
+      call: (c: ClinicClient) =>
+        c.screenings.create({
+          patientId: PATIENT_ID,
+          clinicId: 'kdmp-3201-001',
+          kioskId: 'kiosk-1',
+          practitionerId: PRACTITIONER_ID,
+        }),
+      answer: screening({ practitionerId: PRACTITIONER_ID }),
+      expected: {
+        method: 'POST',
+        path: '/screenings',
+        body: {
+          patientId: PATIENT_ID,
+          clinicId: 'kdmp-3201-001',
+          kioskId: 'kiosk-1',
+          practitionerId: PRACTITIONER_ID,
+        },
+      },
+    },
+    {
+      name: 'practitioners.create',
+      call: (c: ClinicClient) =>
+        c.practitioners.create({ clinicId: 'kdmp-3201-001', name: 'Bidan Sari Wulandari', nik: VALID_NIK }),
+      answer: practitioner(),
+      expected: {
+        method: 'POST',
+        path: '/practitioners',
+        body: { clinicId: 'kdmp-3201-001', name: 'Bidan Sari Wulandari', nik: VALID_NIK },
+      },
+    },
+    {
+      name: 'practitioners.list',
+      call: (c: ClinicClient) =>
+        c.practitioners.list({ clinicId: 'kdmp-3201-001', active: true, limit: 100 }).toArray(),
+      answer: { data: [practitioner()], nextCursor: null },
+      expected: {
+        method: 'GET',
+        path: '/practitioners',
+        query: '?clinicId=kdmp-3201-001&active=true&limit=100',
+      },
+      result: [practitioner()],
+    },
+    {
+      name: 'practitioners.list of those who left',
+      call: (c: ClinicClient) => c.practitioners.list({ active: false }).toArray(),
+      answer: { data: [practitioner({ active: false })], nextCursor: null },
+      expected: { method: 'GET', path: '/practitioners', query: '?active=false' },
+      result: [practitioner({ active: false })],
+    },
+    {
+      name: 'practitioners.retrieve',
+      call: (c: ClinicClient) => c.practitioners.retrieve(PRACTITIONER_ID),
+      answer: practitioner(),
+      expected: { method: 'GET', path: `/practitioners/${PRACTITIONER_ID}` },
+    },
+    {
+      name: 'practitioners.update',
+      call: (c: ClinicClient) => c.practitioners.update(PRACTITIONER_ID, { ihsNumber: '10009880728' }),
+      answer: practitioner({ ihsNumber: '10009880728' }),
+      expected: {
+        method: 'PATCH',
+        path: `/practitioners/${PRACTITIONER_ID}`,
+        body: { ihsNumber: '10009880728' },
       },
     },
     {

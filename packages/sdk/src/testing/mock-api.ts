@@ -1,6 +1,6 @@
 // msw helpers for the unit tests: a token endpoint that counts what it issues, and answers in the
 // API's shapes. Each test adds the handlers it needs with `api.use(...)`.
-import type { Observation, Patient, Referral, Screening } from '@klinik-desa/protocol';
+import type { Observation, Patient, PractitionerRecord, Referral, Screening } from '@klinik-desa/protocol';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 
@@ -69,6 +69,7 @@ export const PATIENT_ID = '0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 export const SCREENING_ID = '0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c';
 export const READING_ID = '0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d';
 export const REFERRAL_ID = '0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5e';
+export const PRACTITIONER_ID = '0197a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a60';
 export const VALID_NIK = '3201015708900002';
 
 export function patient(overrides: Partial<Patient> = {}): Patient {
@@ -84,6 +85,21 @@ export function patient(overrides: Partial<Patient> = {}): Patient {
   };
 }
 
+/** A health worker registered by NIK, whose IHS number the clinic has not looked up yet. */
+export function practitioner(overrides: Partial<PractitionerRecord> = {}): PractitionerRecord {
+  return {
+    id: PRACTITIONER_ID,
+    clinicId: 'kdmp-3201-001',
+    name: 'Bidan Sari Wulandari',
+    nik: VALID_NIK,
+    ihsNumber: null,
+    active: true,
+    createdAt: '2026-11-23T01:00:00.000Z',
+    updatedAt: '2026-11-23T01:00:00.000Z',
+    ...overrides,
+  };
+}
+
 export function screening(overrides: Partial<Screening> = {}): Screening {
   return {
     id: SCREENING_ID,
@@ -92,6 +108,7 @@ export function screening(overrides: Partial<Screening> = {}): Screening {
     kioskId: 'kiosk-1',
     status: 'open',
     practitioner: null,
+    practitionerId: null,
     openedAt: '2026-11-23T02:00:00.000Z',
     finishedAt: null,
     severity: 'normal',

@@ -111,6 +111,11 @@ const TEXT = {
       urgent: 'Hasil: SEGERA rujuk ke puskesmas atau rumah sakit.',
     },
     typed: 'diketik',
+    practitioner: 'Petugas yang memeriksa',
+    choosePractitioner: 'Pilih nama Anda',
+    practitionerNeeded: 'Pilih dulu nama petugas yang memeriksa (di atas).',
+    practitionerStale: 'Klinik tidak dapat dihubungi: daftar petugas dari ingatan kiosk.',
+    by: (name) => `Petugas: ${name}`,
   },
   en: {
     title: 'Health check',
@@ -217,6 +222,11 @@ const TEXT = {
       urgent: 'Result: refer URGENTLY to the puskesmas or hospital.',
     },
     typed: 'typed in',
+    practitioner: 'Health worker doing the check',
+    choosePractitioner: 'Choose your name',
+    practitionerNeeded: 'First choose the health worker doing the check (above).',
+    practitionerStale: 'The clinic cannot be reached: health workers as the kiosk last saw them.',
+    by: (name) => `Health worker: ${name}`,
   },
 };
 const t = TEXT[lang];
@@ -277,7 +287,12 @@ const state = {
   agentDown: false,
   /** Devices whose last measurement was not usable: device id → message. */
   remeasure: new Map(),
+  /** The clinic's health workers (id → name); empty when it keeps no list. */
+  practitioners: new Map(),
 };
+
+// The same worker does check after check: the choice survives reloads and restarts of the page.
+const PRACTITIONER_KEY = 'klinik-desa.practitionerId';
 
 // ---------------------------------------------------------------- rendering
 
@@ -371,6 +386,9 @@ function renderSession() {
         t.years(card.ageYears),
         t[card.sex],
         session.glucoseContext ? `${t.glucoseAsk} ${t[session.glucoseContext]}` : undefined,
+        session.practitionerId && state.practitioners.has(session.practitionerId)
+          ? t.by(state.practitioners.get(session.practitionerId))
+          : undefined,
       ]
         .filter(Boolean)
         .join(' · ')
@@ -638,14 +656,47 @@ async function registerPatient(form) {
   message(errorText(result), 'error');
 }
 
+/**
+ * Who is doing the check. SATUSEHAT's Encounter names them, so where the clinic keeps a list the
+ * worker must choose; a clinic without one falls back to its default practitioner.
+ */
+async function loadPractitioners() {
+  // The agent may go away while it asks the clinic: the list shown stays, and the next
+  // reconnection asks again.
+  const result = await api('GET', '/practitioners').catch(() => undefined);
+  if (!result) return;
+  const list = result.ok ? result.data.practitioners : [];
+  state.practitioners = new Map(list.map((p) => [p.id, p.name]));
+  const select = /** @type {HTMLSelectElement} */ ($('practitioner'));
+  const saved = localStorage.getItem(PRACTITIONER_KEY);
+  select.replaceChildren(
+    el('option', { value: '' }, t.choosePractitioner),
+    ...list.map((p) => el('option', { value: p.id, selected: p.id === saved }, p.name)),
+  );
+  if (saved && !state.practitioners.has(saved) && result.ok) localStorage.removeItem(PRACTITIONER_KEY);
+  $('practitioner-row').hidden = list.length === 0;
+  $('practitioner-note').textContent = result.ok && result.data.stale ? t.practitionerStale : '';
+}
+
+function chosenPractitioner() {
+  return /** @type {HTMLSelectElement} */ ($('practitioner')).value || undefined;
+}
+
 async function startScreening(card, glucoseContext) {
+  const practitionerId = chosenPractitioner();
+  if (state.practitioners.size > 0 && !practitionerId) return message(t.practitionerNeeded, 'error');
   const result = await api('PUT', '/session', {
     patientId: card.id,
     sex: card.sex,
     ageYears: card.ageYears,
     ...(glucoseContext ? { glucoseContext } : {}),
+    ...(practitionerId ? { practitionerId } : {}),
   });
-  if (!result.ok) return message(errorText(result), 'error');
+  if (!result.ok) {
+    // Taken off the clinic's list since the page loaded it: show the list as it is now.
+    if (String(result.data.code).startsWith('PRACTITIONER_')) await loadPractitioners();
+    return message(errorText(result), 'error');
+  }
   $('finish-message').textContent = '';
   showSummary(undefined);
   message('');
@@ -729,7 +780,7 @@ function connect() {
   const events = new EventSource('/readings/stream');
   events.addEventListener('open', async () => {
     state.agentDown = false;
-    await loadReadings();
+    await Promise.all([loadReadings(), loadPractitioners()]);
     render();
   });
   // EventSource tries again by itself every few seconds; until then the page must not look fine.
@@ -799,6 +850,12 @@ $('register-form').addEventListener('submit', (event) => {
   void registerPatient(event.currentTarget);
 });
 $('finish').addEventListener('click', () => void finishScreening());
+$('practitioner').addEventListener('change', () => {
+  const id = chosenPractitioner();
+  if (id) localStorage.setItem(PRACTITIONER_KEY, id);
+  else localStorage.removeItem(PRACTITIONER_KEY);
+  message('');
+});
 for (const form of document.querySelectorAll('form.typed')) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -26,6 +26,7 @@ import { toReading } from './readings/to-reading.js';
 import { WeighingDetector } from './readings/weighing.js';
 import { clinicClient } from './session/clinic-client.js';
 import { ClinicPatients } from './session/clinic-patients.js';
+import { ClinicPractitioners } from './session/clinic-practitioners.js';
 import { ClinicSessions, type OpenRequest } from './session/clinic-sessions.js';
 import { SessionState } from './session/session.js';
 import { AGENT_VERSION } from './version.js';
@@ -45,6 +46,7 @@ export class Agent implements AgentView {
   private readonly clinicSessions: ClinicSessions;
   /** Patient look-up and registration at the clinic, for the kiosk page. */
   readonly patients: ClinicPatients;
+  readonly practitioners: ClinicPractitioners;
   readonly events = new EventEmitter();
   private readonly publisher: Publisher;
   private readonly weighings = new Map<string, WeighingDetector>();
@@ -84,6 +86,7 @@ export class Agent implements AgentView {
       return stats.pending - stats.rejected === 0;
     });
     this.patients = new ClinicPatients(client, zoneSpec({ timeZone: config.kiosk.timeZone }), log);
+    this.practitioners = new ClinicPractitioners(client, config.kiosk.clinicId, log);
     this.devices = config.devices.map(
       (d, i) =>
         new DeviceConnection(

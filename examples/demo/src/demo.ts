@@ -38,6 +38,8 @@ const PATIENT = {
   sex: 'female',
 } as const;
 const IHS_NUMBER = 'P02478375538';
+/** The midwife doing the check: the clinic registers her by NIK and finds her SATUSEHAT number. */
+const MIDWIFE = { name: 'Bidan Sari', nik: '3201014506870004', ihsNumber: '10009880728' } as const;
 const WEIGHT_KG = 62.45;
 const SPO2 = { value: 93, pulse: 78 };
 const BLOOD_PRESSURE: DeviceMeasurement = {
@@ -115,9 +117,10 @@ async function main(): Promise<number> {
         gender: 'female',
       },
     ],
+    practitioners: [MIDWIFE],
   });
   say(
-    `1. SATUSEHAT stand-in at ${satusehat.url} (a local imitation of its API; it knows ${PATIENT.name} by NIK)`,
+    `1. SATUSEHAT stand-in at ${satusehat.url} (a local imitation of its API; it knows ${PATIENT.name} and ${MIDWIFE.name} by NIK)`,
   );
 
   const config = join(dir, 'clinic.yaml');
@@ -130,7 +133,6 @@ async function main(): Promise<number> {
       '  clientId: demo-clinic',
       `  organizationId: "${ORGANIZATION}"`,
       '  location: { id: b017aa54-f1df-4ec2-9d84-8823815d7228, display: Ruang Skrining }',
-      '  defaultPractitioner: { ihsNumber: "10009880728", name: Bidan Sari }',
       '  pollMs: 200',
       '',
     ].join('\n'),
@@ -164,7 +166,10 @@ async function main(): Promise<number> {
   const admin = new ClinicClient({ baseUrl: apiUrl as string, ...adminCreds });
   const kiosk = await admin.kiosks.create({ clinicId: 'demo-clinic', kioskId: 'kiosk-1' });
   await admin.patients.create(PATIENT);
-  say(`3. kiosk-1 registered at the clinic; ${PATIENT.name} registered by NIK (no SATUSEHAT number yet)`);
+  await admin.practitioners.create({ clinicId: 'demo-clinic', name: MIDWIFE.name, nik: MIDWIFE.nik });
+  say(
+    `3. kiosk-1 registered at the clinic; ${PATIENT.name} and the midwife ${MIDWIFE.name} registered by NIK\n   (no SATUSEHAT numbers yet)`,
+  );
 
   const [scalePort, oximeterPort, gatewayPort, pagePort] = [
     await freePort(),
@@ -199,13 +204,25 @@ async function main(): Promise<number> {
   );
   const card = found.data[0];
   if (!card) throw new Error('the kiosk did not find the patient by NIK');
+  const staff = await json<{ practitioners: { id: string; name: string }[] }>(
+    fetch(`${pageUrl}/practitioners`),
+  );
+  const midwife = staff.practitioners.find((p) => p.name === MIDWIFE.name);
+  if (!midwife) throw new Error(`the kiosk page does not offer ${MIDWIFE.name} as the health worker`);
   const session = await json<{ sessionId: string; onServer: boolean }>(
     fetch(`${pageUrl}/session`, {
       method: 'PUT',
-      body: JSON.stringify({ patientId: card.id, sex: card.sex, ageYears: card.ageYears }),
+      body: JSON.stringify({
+        patientId: card.id,
+        sex: card.sex,
+        ageYears: card.ageYears,
+        practitionerId: midwife.id,
+      }),
     }),
   );
-  say(`5. the health worker finds ${card.name} (${card.ageYears}) by NIK and starts the check at the clinic`);
+  say(
+    `5. ${MIDWIFE.name} chooses her name on the kiosk page, finds ${card.name} (${card.ageYears}) by NIK\n   and starts the check at the clinic`,
+  );
 
   for (const [name, port, what] of [
     ['scale', scalePort, ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150']],
@@ -259,7 +276,14 @@ async function main(): Promise<number> {
   say(
     `\n7. "Selesai": the clinic finished the screening (worst flag: ${sent.severity}) and sent it to SATUSEHAT:`,
   );
-  say(`   ${PATIENT.name}'s SATUSEHAT number ${patient.ihsNumber} was found by her NIK;`);
+  const encounter = satusehat.resources('Encounter')[0]?.resource as
+    | { participant?: { individual?: { reference?: string } }[] }
+    | undefined;
+  const performer = encounter?.participant?.[0]?.individual?.reference;
+  if (performer !== `Practitioner/${MIDWIFE.ihsNumber}`)
+    throw new Error(`the Encounter names ${performer ?? 'nobody'}, not ${MIDWIFE.name}`);
+  say(`   ${PATIENT.name}'s SATUSEHAT number ${patient.ihsNumber} was found by her NIK,`);
+  say(`   and ${MIDWIFE.name}'s (${performer}) by hers;`);
   say(`   the stand-in holds 1 Encounter and ${sentObservations} Observations for her.`);
 
   await waitFor(() => outboxWaiting() === 0, {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { ManualReadingError } from '../readings/manual.js';
 import { ClinicRequestError } from '../session/clinic-client.js';
 import type { PatientCard } from '../session/clinic-patients.js';
+import type { PractitionerList } from '../session/clinic-practitioners.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
 import { firstIssue } from '../zod-issue.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';
@@ -18,6 +19,8 @@ export interface AgentView {
     register(body: unknown): Promise<PatientCard>;
     get(id: string): Promise<PatientCard>;
   };
+  /** The clinic's active health workers, for "who is doing this check". */
+  practitioners: { list(): Promise<PractitionerList> };
   status(): unknown;
   session: SessionState;
   /** Opens a screening (at the clinic when it can be reached), binding the next readings to it. */
@@ -114,6 +117,8 @@ export function startLocalApi(
           return send(res, 200, { data: await view.patients.search(await readJson(req)) });
         case 'POST /patients':
           return send(res, 201, await view.patients.register(await readJson(req)));
+        case 'GET /practitioners':
+          return send(res, 200, await view.practitioners.list());
         case 'GET /status':
           return send(res, 200, view.status());
         case 'GET /session': {

@@ -1,5 +1,5 @@
 import { type Flag, newUuidV7, type Severity } from '@klinik-desa/protocol';
-import type { ClinicClient } from '@klinik-desa/sdk/lite';
+import { APIError, type ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { askClinic, ClinicRequestError } from './clinic-client.js';
@@ -15,6 +15,7 @@ export interface OpenRequest {
   patientId: string;
   sessionId?: string | undefined;
   operatorId?: string | undefined;
+  practitionerId?: string | undefined;
   sex?: 'male' | 'female' | undefined;
   ageYears?: number | undefined;
   glucoseContext?: 'fasting' | 'random' | undefined;
@@ -63,10 +64,16 @@ export class ClinicSessions {
           patientId: request.patientId,
           clinicId: this.config.kiosk.clinicId,
           kioskId: this.config.kiosk.id,
+          ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
         });
         sessionId = screening.id;
         onServer = true;
       } catch (error) {
+        // The clinic refuses the chosen health worker (left the clinic since the page listed them):
+        // opening here instead would send the check's readings in unassigned for nothing, when
+        // choosing again fixes it.
+        if (error instanceof APIError && error.status < 500 && error.code.startsWith('PRACTITIONER_'))
+          throw new ClinicRequestError(error.status, error.code, error.message, error.details);
         this.log.warn(
           { err: (error as Error).message, code: (error as { code?: string }).code },
           'could not open the screening at the clinic; opened here, its readings will arrive unassigned',
@@ -77,6 +84,7 @@ export class ClinicSessions {
       sessionId: sessionId ?? newUuidV7(),
       patientId: request.patientId,
       ...(request.operatorId ? { operatorId: request.operatorId } : {}),
+      ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
       ...(request.sex ? { sex: request.sex } : {}),
       ...(request.ageYears !== undefined ? { ageYears: request.ageYears } : {}),
       ...(request.glucoseContext ? { glucoseContext: request.glucoseContext } : {}),

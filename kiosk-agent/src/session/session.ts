@@ -8,6 +8,11 @@ export const ScreeningSession = z
     sessionId: OpaqueId,
     patientId: OpaqueId,
     operatorId: OpaqueId.optional(),
+    /**
+     * The health worker doing the check, by the clinic's id (`GET /practitioners`): the clinic puts
+     * them on the screening, and SATUSEHAT's Encounter names them.
+     */
+    practitionerId: OpaqueId.optional(),
     /** For the waist and adult-only thresholds; not an identifier. */
     sex: z.enum(['male', 'female']).optional(),
     ageYears: z.number().int().min(0).max(130).optional(),

@@ -4,7 +4,7 @@
 import { existsSync, openSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
 import { encode } from '@klinik-desa/devices';
-import type { KioskCredentials, Patient, Screening } from '@klinik-desa/protocol';
+import type { KioskCredentials, Patient, PractitionerRecord, Screening } from '@klinik-desa/protocol';
 import { ageInYears, zoneSpec } from '@klinik-desa/screening';
 import {
   ApiTestClient,
@@ -40,10 +40,19 @@ interface Clinic {
   admin: ApiTestClient;
   patient: Patient;
   oximeter: PtyPair;
+  /** The health workers registered at the clinic, by name. */
+  practitioners: Map<string, PractitionerRecord>;
 }
 
-/** A stack whose kiosk has clinic API credentials, one registered patient and a pulse oximeter too. */
-function clinicStack(options: Partial<StackOptions> = {}): { stack: Stack; clinic: () => Clinic } {
+/**
+ * A stack whose kiosk has clinic API credentials, one registered patient and a pulse oximeter too;
+ * `practitioners` are registered at the clinic before the agent starts (none by default: the
+ * page then asks nobody's name, and the clinic's default practitioner stands in).
+ */
+function clinicStack(options: Partial<StackOptions> & { practitioners?: string[] } = {}): {
+  stack: Stack;
+  clinic: () => Clinic;
+} {
   let kiosk: KioskCredentials | undefined;
   const clinic: Partial<Clinic> = {};
   const stack = new Stack({
@@ -67,6 +76,15 @@ function clinicStack(options: Partial<StackOptions> = {}): { stack: Stack; clini
         })
       ).body;
       clinic.oximeter = await createPtyPair('oximeter', s.dir);
+      clinic.practitioners = new Map();
+      for (const [i, name] of (options.practitioners ?? []).entries()) {
+        const created = await clinic.admin.request<PractitionerRecord>('POST', '/practitioners', {
+          clinicId: 'clinic-1',
+          name,
+          ihsNumber: `1000988072${i}`,
+        });
+        clinic.practitioners.set(name, created.body);
+      }
     },
     deviceYaml: (s) =>
       [
@@ -132,11 +150,18 @@ describe('the kiosk page', () => {
   const track = stackPerTest();
 
   it('finds a patient by NIK, shows each result as it reaches the clinic, flags the urgent one, and finishes', async () => {
-    const { stack, clinic } = clinicStack();
+    const { stack, clinic } = clinicStack({ practitioners: ['Perawat Dewi', 'Bidan Sari'] });
     await track(stack).start();
     await stack.agent.waitForLine(/device oximeter-1 connected/);
-    const { admin, patient, oximeter } = clinic();
+    const { admin, patient, oximeter, practitioners } = clinic();
     const page = await openPage(`${await stack.apiUrl()}/?lang=en`);
+    // The clinic's health workers, by name, for "who is doing this check".
+    const chooser = page.getByLabel('Health worker doing the check');
+    await eventually(() => chooser.locator('option').allTextContents()).toEqual([
+      'Choose your name',
+      'Bidan Sari',
+      'Perawat Dewi',
+    ]);
 
     await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
     await eventually(() => text(page.locator('[data-device="scale-1"]'))).toContain('Ready');
@@ -149,9 +174,17 @@ describe('the kiosk page', () => {
     const age = ageInYears('1979-04-12', new Date(), zoneSpec({}));
     await eventually(() => text(card)).toContain(`${age} years`);
     await card.getByLabel('Fasting (8 hours)').check();
+    // SATUSEHAT's Encounter names who did the check: no check starts without a name chosen.
+    await card.getByRole('button', { name: 'Start the check' }).click();
+    await eventually(() => text(page.getByTestId('find-message'))).toBe(
+      'First choose the health worker doing the check (above).',
+    );
+    expect(await page.getByTestId('no-session').isVisible()).toBe(true);
+    await chooser.selectOption({ label: 'Bidan Sari' });
     await card.getByRole('button', { name: 'Start the check' }).click();
 
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
+    await eventually(() => text(page.getByTestId('in-session'))).toContain('Health worker: Bidan Sari');
     await eventually(() => text(page.getByTestId('in-session'))).toContain(
       'Blood glucose: Fasting (8 hours)',
     );
@@ -217,7 +250,30 @@ describe('the kiosk page', () => {
     expect(await text(summary)).toContain('Result: refer URGENTLY to the puskesmas or hospital.');
     expect(await text(summary.getByTestId('computed'))).toMatch(/^BMI: 23\.\d+ kg\/m²/);
     const screening = await admin.request<Screening>('GET', `/screenings/${sessionId}`);
-    expect(screening.body).toMatchObject({ status: 'finished', patientId: patient.id });
+    expect(screening.body).toMatchObject({
+      status: 'finished',
+      patientId: patient.id,
+      practitionerId: practitioners.get('Bidan Sari')?.id,
+    });
+    // The next check is most likely the same worker's: the choice stays after a reload.
+    await page.reload();
+    await eventually(() => chooser.inputValue()).toBe(practitioners.get('Bidan Sari')?.id);
+    // A health worker who left the clinic is no longer offered, and a check in their name is
+    // refused with the clinic's reason instead of being opened on the kiosk alone.
+    const dewi = practitioners.get('Perawat Dewi') as PractitionerRecord;
+    await admin.request('PATCH', `/practitioners/${dewi.id}`, { active: false });
+    const refused = await fetch(`${await stack.apiUrl()}/session`, {
+      method: 'PUT',
+      body: JSON.stringify({ patientId: patient.id, practitionerId: dewi.id }),
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'PRACTITIONER_NOT_USABLE' });
+    expect((await fetch(`${await stack.apiUrl()}/session`)).status).toBe(404);
+    await page.reload();
+    await eventually(() => chooser.locator('option').allTextContents()).toEqual([
+      'Choose your name',
+      'Bidan Sari',
+    ]);
     const records = await stack.waitForRecords(5);
     expect(records.map((r) => r.sessionId)).toEqual(Array(5).fill(sessionId));
     expect(records.map((r) => r.kind).sort()).toEqual(['bmi', 'height', 'pulse-oximetry', 'waist', 'weight']);
@@ -303,10 +359,15 @@ describe('the kiosk page', () => {
 
   it('says the kiosk is offline, warns loudly near the outbox cap, and clears once the clinic has everything', async () => {
     // The smallest outbox the config allows: the warning comes at 80 unconfirmed readings.
-    const { stack } = clinicStack({ outboxCapacity: 100 });
+    const { stack } = clinicStack({ outboxCapacity: 100, practitioners: ['Bidan Sari'] });
     await track(stack).start();
     const page = await openPage(`${await stack.apiUrl()}/?lang=en`);
     await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
+    const chooser = page.getByLabel('Health worker doing the check');
+    await eventually(() => chooser.locator('option').allTextContents()).toEqual([
+      'Choose your name',
+      'Bidan Sari',
+    ]);
 
     await stack.broker.stop();
     await eventually(() => text(page.getByTestId('link'))).toBe(
@@ -327,8 +388,17 @@ describe('the kiosk page', () => {
     await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
     expect(await stack.waitForRecords(80)).toHaveLength(80);
 
-    // With the clinic server gone, a search says what to do instead of failing silently.
+    // With the clinic server gone, a search says what to do instead of failing silently, and the
+    // health workers are still there to choose from, as the kiosk saw them last.
     await stack.server.stop();
+    await page.reload();
+    await eventually(() => chooser.locator('option').allTextContents()).toEqual([
+      'Choose your name',
+      'Bidan Sari',
+    ]);
+    expect(await text(page.locator('#practitioner-note'))).toBe(
+      'The clinic cannot be reached: health workers as the kiosk last saw them.',
+    );
     await page.getByLabel('NIK (16 digits)').fill(NIK);
     await page.getByRole('button', { name: 'Find' }).first().click();
     await eventually(() => text(page.getByTestId('find-message'))).toMatch(

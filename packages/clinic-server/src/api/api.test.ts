@@ -737,6 +737,12 @@ describe('finishing a screening', () => {
     // Classified as the protocol asks: the mean, not single readings; BMI on the ILP table.
     expect(computed.find((o) => o.name === 'bmi')!.flags.map((f) => f.code)).toContain('bmi.ilp.obese-1');
     expect(detail.observations.filter((o) => !o.derivedFrom)).toHaveLength(6);
+    // A partner app tells measured values from computed ones by their source, not by a missing field.
+    expect(new Set(computed.map((o) => o.source))).toEqual(new Set(['computed']));
+    // The height was typed in; the blood pressures and the weight came from devices.
+    expect(new Set(detail.observations.filter((o) => !o.derivedFrom).map((o) => o.source))).toEqual(
+      new Set(['device', 'manual']),
+    );
 
     expectError(await call(t, 'POST', `/screenings/${opened.id}/finish`), 409, 'SCREENING_CLOSED');
     expect(await store.countReadings()).toBe(6);

@@ -1,5 +1,6 @@
 import type { Flag, Reading, ReadingValue, Severity } from '@klinik-desa/protocol';
 import { SEVERITY_ORDER } from '@klinik-desa/protocol';
+import { DERIVED_DEVICE } from '@klinik-desa/screening';
 
 /** Where a stored reading belongs: a screening that was open when it arrived, or nowhere yet. */
 export interface Binding {
@@ -39,7 +40,7 @@ export interface ObservationRow {
   unit: string;
   absentReason: string | null;
   measuredAt: string;
-  source: 'device' | 'manual';
+  source: 'device' | 'manual' | 'computed';
   flags: Flag[];
   /** A computed value (BMI, a mean): the readings it was computed from. */
   derivedFrom?: string[];
@@ -62,10 +63,16 @@ export function utc(iso: string): string {
   return CANONICAL_UTC.test(iso) ? iso : new Date(iso).toISOString();
 }
 
+/** The pseudo-devices of values no device measured: typed in, or computed from others. */
+const SOURCES: Readonly<Record<string, 'manual' | 'computed'>> = {
+  manual: 'manual',
+  [DERIVED_DEVICE.protocol]: 'computed',
+};
+
 /** One observation per value of the reading (systolic and diastolic apart, as SATUSEHAT wants). */
 export function observationsOf(reading: Reading, binding: Binding): ObservationRow[] {
   const measuredAt = utc(reading.measuredAt);
-  const source = reading.device.protocol === 'manual' ? 'manual' : 'device';
+  const source = SOURCES[reading.device.protocol] ?? 'device';
   const seen = new Set<string>();
   const rows: ObservationRow[] = [];
   reading.values.forEach((v, position) => {

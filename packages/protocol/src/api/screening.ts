@@ -84,7 +84,11 @@ export const ScreeningFinish = z
   .meta({ id: 'ScreeningFinish' });
 export type ScreeningFinish = z.infer<typeof ScreeningFinish>;
 
-export const ObservationSource = z.enum(['device', 'manual']);
+/**
+ * Where a value came from: a device, typed in by a health worker, or computed by the clinic or the
+ * kiosk from other values of the visit (the BMI, the mean blood pressure; see `derivedFrom`).
+ */
+export const ObservationSource = z.enum(['device', 'manual', 'computed']);
 
 /** One value of a stored reading (systolic and diastolic are two), or of a manual reading. */
 export const Observation = z

@@ -297,7 +297,11 @@ async function main(): Promise<number> {
     say(
       `\nEverything is still running. Open ${pageUrl}/ (or ${pageUrl}/?lang=en) in a browser; Ctrl-C stops.`,
     );
-    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    // SIGTERM too (a process manager, `kill`): without it the agent and servers outlive the demo.
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
   }
   return 0;
 }

@@ -49,6 +49,20 @@ const BLOOD_PRESSURE: DeviceMeasurement = {
   meanArterialPressure: { value: 102, unit: 'mm[Hg]' },
   pulseRate: { value: 74, unit: '/min' },
 };
+/** The meter's own clock: Western Indonesia Time to the minute, as a Contour keeps it. */
+const meterClock = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+const GLUCOSE: DeviceMeasurement = {
+  kind: 'glucose',
+  concentration: { value: 112, unit: 'mg/dL' },
+  sequenceNumber: 1,
+  deviceTime: meterClock,
+  specimen: 'capillary-plasma',
+};
+/** Measured with a stadiometer and a tape, and typed in on the kiosk page. */
+const TYPED = [
+  { kind: 'height', height: { value: 158.5, unit: 'cm' } },
+  { kind: 'waist', waistCircumference: { value: 86, unit: 'cm' } },
+] as const;
 const ORGANIZATION = '10000004';
 const keepOpen = process.argv.includes('--keep-open');
 
@@ -171,7 +185,8 @@ async function main(): Promise<number> {
     `3. kiosk-1 registered at the clinic; ${PATIENT.name} and the midwife ${MIDWIFE.name} registered by NIK\n   (no SATUSEHAT numbers yet)`,
   );
 
-  const [scalePort, oximeterPort, gatewayPort, pagePort] = [
+  const [scalePort, oximeterPort, gatewayPort, meterPort, pagePort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -188,6 +203,7 @@ async function main(): Promise<number> {
       `clinicApi: { baseUrl: "${apiUrl}", clientId: "${kiosk.clientId}", clientSecretFile: "${secret('api-secret', kiosk.clientSecret)}" }`,
       'devices:',
       `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
+      `  - { id: meter-1, protocol: bayer-contour, port: "tcp://127.0.0.1:${meterPort}" }`,
       `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "tcp://127.0.0.1:${oximeterPort}" }`,
       `  - { id: gateway-1, protocol: ble-gateway, port: "tcp://127.0.0.1:${gatewayPort}", dialogue: { devices: [{ address: "${SIMULATED_BLE_ADDRESS}" }] } }`,
       '',
@@ -216,6 +232,7 @@ async function main(): Promise<number> {
         patientId: card.id,
         sex: card.sex,
         ageYears: card.ageYears,
+        glucoseContext: 'fasting',
         practitionerId: midwife.id,
       }),
     }),
@@ -228,22 +245,26 @@ async function main(): Promise<number> {
     ['scale', scalePort, ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150']],
     ['oximeter', oximeterPort, ['--protocol', 'contec-cms50d-plus', ...oximetry(), '--interval-ms', '5']],
     ['gateway', gatewayPort, ['--protocol', 'ble-gateway', '--measurement', JSON.stringify(BLOOD_PRESSURE)]],
+    ['meter', meterPort, ['--protocol', 'bayer-contour', '--measurement', JSON.stringify(GLUCOSE)]],
   ] as const) {
     const device = startTsProcess(name, AGENT_CLI, ['simulate', '--listen', `127.0.0.1:${port}`, ...what]);
     running.push(device);
     await device.waitForLine(/listening on tcp:/);
   }
   say(
-    '6. a simulated A&D scale, Contec CMS50D+ oximeter and Bluetooth BP monitor (through the BLE gateway)\n   measure her; results in the clinic record:\n',
+    '6. a simulated A&D scale, Contec CMS50D+ oximeter, Bluetooth BP monitor (through the BLE gateway)\n   and Contour glucose meter measure her (fasting); her height and waist are typed in.\n   Results in the clinic record:\n',
   );
+  for (const typed of TYPED) {
+    await json(fetch(`${pageUrl}/readings/manual`, { method: 'POST', body: JSON.stringify(typed) }));
+  }
 
-  const KINDS = ['weight', 'pulse-oximetry', 'blood-pressure'];
+  const KINDS = ['weight', 'pulse-oximetry', 'blood-pressure', 'glucose', 'height', 'waist'];
   const observations = await waitFor(
     async () => {
       const page = await admin.observations.list({ screeningId: session.sessionId }).firstPage();
       return KINDS.every((k) => page.data.some((o) => o.kind === k)) ? page.data : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 200, what: 'the weight, SpO2 and blood pressure in the clinic record' },
+    { timeoutMs: 60_000, intervalMs: 200, what: `the ${KINDS.join(', ')} in the clinic record` },
   );
   // One line per reading, with the flags the health worker acts on.
   const byReading = new Map<string, typeof observations>();
@@ -260,7 +281,10 @@ async function main(): Promise<number> {
     );
   }
 
-  const closed = await json<{ finished: boolean }>(fetch(`${pageUrl}/session`, { method: 'DELETE' }));
+  const closed = await json<{
+    finished: boolean;
+    summary?: { computed: { name: string; value: number | null; unit: string }[] };
+  }>(fetch(`${pageUrl}/session`, { method: 'DELETE' }));
   if (!closed.finished) throw new Error('the clinic did not finish the screening');
   const sent = await waitFor(
     async () => {
@@ -274,7 +298,7 @@ async function main(): Promise<number> {
   const patient = await admin.patients.retrieve(card.id);
   const sentObservations = satusehat.resources('Observation').length;
   say(
-    `\n7. "Selesai": the clinic finished the screening (worst flag: ${sent.severity}) and sent it to SATUSEHAT:`,
+    `\n7. "Selesai": the clinic finished the screening (worst flag: ${sent.severity}), computed\n   ${(closed.summary?.computed ?? []).map((c) => `${c.name} ${c.value} ${c.unit}`).join(', ')}, and sent it to SATUSEHAT:`,
   );
   const encounter = satusehat.resources('Encounter')[0]?.resource as
     | { participant?: { individual?: { reference?: string } }[] }

@@ -1,20 +1,12 @@
 import { zoneSpec } from '@klinik-desa/screening';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/config.js';
 import { ClinicRequestError, clinicClient } from './clinic-client.js';
 import { ClinicPatients } from './clinic-patients.js';
+import { unreachableClinic } from './test-configs.js';
 
 const log = pino({ level: 'silent' });
 const zone = zoneSpec({});
-const config = parseConfig({
-  kiosk: { id: 'kiosk-1', clinicId: 'clinic-1' },
-  mqtt: { url: 'mqtt://127.0.0.1:1883' },
-  outbox: { path: ':memory:' },
-  devices: [{ id: 'scale-1', protocol: 'ad-scale', port: '/dev/null' }],
-  // Port 9 on loopback: nothing listens, the connection is refused at once.
-  clinicApi: { baseUrl: 'http://127.0.0.1:9', clientId: 'k', clientSecret: 's' },
-});
 
 async function failure(promise: Promise<unknown>): Promise<ClinicRequestError> {
   const error = await promise.then(
@@ -26,7 +18,7 @@ async function failure(promise: Promise<unknown>): Promise<ClinicRequestError> {
 }
 
 describe('ClinicPatients', () => {
-  const patients = new ClinicPatients(clinicClient(config), zone, log);
+  const patients = new ClinicPatients(clinicClient(unreachableClinic), zone, log);
 
   it('names the field a health worker typed wrong, before asking the clinic', async () => {
     expect(await failure(patients.search({ nik: '32010141' }))).toMatchObject({

@@ -7,21 +7,11 @@ import { parseConfig } from '../config/config.js';
 import { clinicClient } from './clinic-client.js';
 import { ClinicSessions } from './clinic-sessions.js';
 import { SessionState } from './session.js';
-
-const base = {
-  kiosk: { id: 'kiosk-1', clinicId: 'clinic-1' },
-  mqtt: { url: 'mqtt://127.0.0.1:1883' },
-  outbox: { path: ':memory:' },
-  devices: [{ id: 'scale-1', protocol: 'ad-scale', port: '/dev/null' }],
-};
+import { kioskBase, unreachableClinic } from './test-configs.js';
 
 describe('ClinicSessions', () => {
   it('opens the screening at the kiosk when the clinic cannot be reached, and says so', async () => {
-    // Port 9 on loopback: nothing listens, the connection is refused at once.
-    const config = parseConfig({
-      ...base,
-      clinicApi: { baseUrl: 'http://127.0.0.1:9', clientId: 'k', clientSecret: 's' },
-    });
+    const config = unreachableClinic;
     const state = new SessionState(undefined);
     const sessions = new ClinicSessions(config, state, pino({ level: 'silent' }), clinicClient(config));
     const opened = await sessions.open({ patientId: 'pat-1' });
@@ -51,7 +41,7 @@ describe('ClinicSessions', () => {
 
   it('assigns an earlier reading only to a screening open at the clinic', async () => {
     const state = new SessionState(undefined);
-    const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }), undefined);
+    const sessions = new ClinicSessions(parseConfig(kioskBase), state, pino({ level: 'silent' }), undefined);
     await expect(sessions.assign('01a20984-10d9-70e5-9a89-b0f7a52dca18')).rejects.toMatchObject({
       status: 409,
       code: 'NO_CLINIC_SCREENING',
@@ -65,7 +55,7 @@ describe('ClinicSessions', () => {
 
   it('works without a clinic API: local sessions only', async () => {
     const state = new SessionState(undefined);
-    const sessions = new ClinicSessions(parseConfig(base), state, pino({ level: 'silent' }), undefined);
+    const sessions = new ClinicSessions(parseConfig(kioskBase), state, pino({ level: 'silent' }), undefined);
     expect((await sessions.open({ patientId: 'pat-2', sessionId: 'given' })).sessionId).toBe('given');
   });
 });

@@ -242,8 +242,17 @@ async function main(): Promise<number> {
   );
 
   for (const [name, port, what] of [
-    ['scale', scalePort, ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150']],
-    ['oximeter', oximeterPort, ['--protocol', 'contec-cms50d-plus', ...oximetry(), '--interval-ms', '5']],
+    // Left switched on afterwards, so the kiosk page of `--keep-open` shows them ready, not unplugged.
+    [
+      'scale',
+      scalePort,
+      ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150', '--stay-open'],
+    ],
+    [
+      'oximeter',
+      oximeterPort,
+      ['--protocol', 'contec-cms50d-plus', ...oximetry(), '--interval-ms', '5', '--stay-open'],
+    ],
     ['gateway', gatewayPort, ['--protocol', 'ble-gateway', '--measurement', JSON.stringify(BLOOD_PRESSURE)]],
     ['meter', meterPort, ['--protocol', 'bayer-contour', '--measurement', JSON.stringify(GLUCOSE)]],
   ] as const) {

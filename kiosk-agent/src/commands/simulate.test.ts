@@ -77,6 +77,38 @@ const bloodPressure: DeviceMeasurement = {
 };
 
 describe('kiosk-agent simulate', () => {
+  it('keeps the line open after the last frame with --stay-open, until the other end closes it', async () => {
+    const sim = await simulate([
+      '--protocol',
+      'ad-scale',
+      '--weights',
+      '62.45',
+      '--interval-ms',
+      '0',
+      '--stay-open',
+    ]);
+    const socket = connect(sim.port, '127.0.0.1');
+    let received = '';
+    let ended = false;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('end', () => {
+      ended = true;
+    });
+    await waitFor(() => sim.lines.some((l) => l.startsWith('sent ')), { what: 'the frames sent' });
+    // Without --stay-open the simulator ends the line right after its last frame.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received).toContain('ST,+00062.45 kg');
+    expect(ended).toBe(false);
+    expect(sim.lines).toContainEqual(
+      expect.stringMatching(/^sent \d+ frames; the line stays open until it closes$/),
+    );
+    socket.end();
+    expect(await sim.exit).toBe(0);
+    expect(sim.lines.at(-1)).toBe('the line closed');
+  });
+
   it("answers a Contour meter's dialogue over TCP and hands over its records", async () => {
     const sim = await simulate(['--protocol', 'bayer-contour', '--measurement', JSON.stringify(glucose)]);
     const got = await talk('bayer-contour', sim.port, 1);

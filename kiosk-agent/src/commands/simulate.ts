@@ -25,6 +25,9 @@ What:
   --measurement <json>   one DeviceMeasurement as JSON (repeatable)
 Options:
   --interval-ms <n>      pause between frames (default 100)
+  --stay-open            keep the line open after the last frame, as a device left switched
+                         on does, until the agent closes it (the agent then shows it ready,
+                         not unplugged)
   -h, --help             this help`;
 
 export const simulateCommand: Command = async (argv, io) => {
@@ -37,6 +40,7 @@ export const simulateCommand: Command = async (argv, io) => {
       weights: { type: 'string' },
       measurement: { type: 'string', multiple: true },
       'interval-ms': { type: 'string' },
+      'stay-open': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,8 +103,8 @@ export const simulateCommand: Command = async (argv, io) => {
     stream = await new Promise<Duplex>((resolve) => server.once('connection', resolve));
     server.close();
   }
+  const closed = new Promise<void>((resolve) => stream.once('close', resolve));
   if (simulator) {
-    const closed = new Promise<void>((resolve) => stream.once('close', resolve));
     for (const bytes of simulator.greeting?.() ?? []) stream.write(bytes);
     stream.on('data', (chunk: Buffer) => {
       for (const bytes of simulator.onBytes(new Uint8Array(chunk))) stream.write(bytes);
@@ -113,6 +117,14 @@ export const simulateCommand: Command = async (argv, io) => {
   for (const m of frames) {
     stream.write(encode(driver.id, m));
     await sleep(interval);
+  }
+  if (values['stay-open']) {
+    io.stdout(`sent ${frames.length} frames; the line stays open until it closes`);
+    // A device left switched on says nothing more: what the agent might send it is read and dropped.
+    stream.resume();
+    await closed;
+    io.stdout('the line closed');
+    return 0;
   }
   await new Promise<void>((resolve) => stream.end(resolve));
   io.stdout(`sent ${frames.length} frames`);

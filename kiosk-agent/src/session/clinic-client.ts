@@ -33,6 +33,13 @@ export class ClinicRequestError extends Error {
   }
 }
 
+/** The clinic's own refusal (a 4xx answer) with its status and code; undefined for anything else. */
+export function clinicRefusal(error: unknown): ClinicRequestError | undefined {
+  return error instanceof APIError && error.status < 500
+    ? new ClinicRequestError(error.status, error.code, error.message, error.details)
+    : undefined;
+}
+
 /**
  * Asks the clinic on the kiosk page's behalf. The clinic's refusals (4xx) pass through with their
  * code; anything else means the clinic cannot be reached now, and the worker is told to measure
@@ -54,9 +61,10 @@ export async function askClinic<T>(
   try {
     return await run(client);
   } catch (error) {
-    if (error instanceof APIError && error.status < 500) {
-      log.info({ code: error.code, status: error.status }, `${what} refused by the clinic`);
-      throw new ClinicRequestError(error.status, error.code, error.message, error.details);
+    const refusal = clinicRefusal(error);
+    if (refusal) {
+      log.info({ code: refusal.code, status: refusal.status }, `${what} refused by the clinic`);
+      throw refusal;
     }
     const code = (error as { code?: string }).code;
     log.warn({ code, err: (error as Error).message }, `${what}: the clinic cannot be reached`);

@@ -1,8 +1,8 @@
 import { type Flag, newUuidV7, type Severity } from '@klinik-desa/protocol';
-import { APIError, type ClinicClient } from '@klinik-desa/sdk/lite';
+import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
-import { askClinic, ClinicRequestError } from './clinic-client.js';
+import { askClinic, ClinicRequestError, clinicRefusal } from './clinic-client.js';
 import type { ScreeningSession, SessionState } from './session.js';
 
 /** The clinic's verdict on a finished screening, as the kiosk page shows it. */
@@ -72,8 +72,8 @@ export class ClinicSessions {
         // The clinic refuses the chosen health worker (left the clinic since the page listed them):
         // opening here instead would send the check's readings in unassigned for nothing, when
         // choosing again fixes it.
-        if (error instanceof APIError && error.status < 500 && error.code.startsWith('PRACTITIONER_'))
-          throw new ClinicRequestError(error.status, error.code, error.message, error.details);
+        const refusal = clinicRefusal(error);
+        if (refusal?.code.startsWith('PRACTITIONER_')) throw refusal;
         this.log.warn(
           { err: (error as Error).message, code: (error as { code?: string }).code },
           'could not open the screening at the clinic; opened here, its readings will arrive unassigned',

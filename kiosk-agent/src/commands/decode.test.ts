@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 
 // Runs the real CLI, as `pnpm kiosk-agent` does, from the repository root.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-// CI clones the repository with `shared/` beside it.
-const VECTORS = fileURLToPath(new URL('../../../../shared/vectors', import.meta.url));
+// The devices package keeps the project's test vectors (its vectors/README.md names their source).
+const VECTORS = fileURLToPath(new URL('../../../packages/devices/vectors', import.meta.url));
 
 interface Run {
   code: number;
@@ -55,7 +55,7 @@ function argsFor(vector: SharedVector): string[] {
 }
 
 describe('kiosk-agent decode (the real CLI)', () => {
-  it('finds the shared vectors beside the repository', () => {
+  it('finds the test vectors in the repository', () => {
     expect(existsSync(VECTORS), `expected the shared vectors at ${VECTORS}`).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import type { DeviceMeasurement, DeviceValue, Ucum } from '@klinik-desa/protocol
 import type { DecodeResult } from '../registry.js';
 
 /**
- * The project's shared test vectors (`shared/vectors/*.jsonl`): one JSON object a line with `id`,
+ * The project's shared test vectors (`packages/devices/vectors/*.jsonl`, copied from the design documents): one JSON object a line with `id`,
  * `characteristic` (GATT, 16-bit hex) or `protocol` (serial), `hex` (the whole frame) and `expect`,
  * whose field names are descriptive and whose units are written loosely (`mmHg`, `lb`). This module
  * maps them onto `DeviceMeasurement`, so the library tests and the CLI tests check them the same way.

@@ -1,6 +1,7 @@
 // The kiosk page: what the health worker sees beside the devices. It talks only to the kiosk
 // agent's local API on this machine (the agent asks the clinic); everything on it is built with
 // textContent, never HTML strings, since names come from the clinic's records.
+import { isLocked, lockNow, startLock } from './lock.js';
 
 const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'id';
 const locale = lang === 'id' ? 'id-ID' : 'en-GB';
@@ -270,6 +271,8 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
+  // The agent ended the page session (idle, or restarted): lock, as the page's own timer would.
+  if (response.status === 401 && data.code === 'PAGE_LOCKED') lockNow();
   return { ok: response.ok, status: response.status, data };
 }
 
@@ -297,6 +300,8 @@ const PRACTITIONER_KEY = 'klinik-desa.practitionerId';
 // ---------------------------------------------------------------- rendering
 
 function render() {
+  // An answer that arrives after the lock must not put a patient back on screen.
+  if (isLocked()) return;
   renderStatus();
   renderSession();
   renderReadings();
@@ -576,6 +581,7 @@ function errorText(result) {
 }
 
 function showPatients(cards) {
+  if (isLocked()) return;
   for (const card of cards) state.patients.set(card.id, card);
   $('found').replaceChildren(...cards.map(patientItem));
 }
@@ -776,8 +782,11 @@ async function loadReadings() {
   for (const entry of result.data.data) state.readings.set(entry.reading.id, entry);
 }
 
+let stream;
+
 function connect() {
   const events = new EventSource('/readings/stream');
+  stream = events;
   events.addEventListener('open', async () => {
     state.agentDown = false;
     await Promise.all([loadReadings(), loadPractitioners()]);
@@ -785,6 +794,8 @@ function connect() {
   });
   // EventSource tries again by itself every few seconds; until then the page must not look fine.
   events.addEventListener('error', () => {
+    // Closed for good: the agent answered 401, the session ended (it restarted, or the page idled).
+    if (events.readyState === EventSource.CLOSED) return lockNow();
     state.agentDown = true;
     renderStatus();
   });
@@ -827,6 +838,20 @@ function connect() {
   });
 }
 
+/** Locking forgets every patient: out of the page's state and the DOM, not just hidden. */
+function forget() {
+  stream?.close();
+  stream = undefined;
+  Object.assign(state, { status: undefined, session: null, agentDown: false });
+  for (const map of [state.patients, state.readings, state.remeasure]) map.clear();
+  for (const id of ['found', 'readings', 'earlier-list', 'alerts', 'summary']) $(id).replaceChildren();
+  for (const id of ['patient-name', 'patient-facts', 'session-note', 'no-readings']) $(id).textContent = '';
+  for (const id of ['find-message', 'finish-message', 'typed-message']) $(id).textContent = '';
+  for (const form of document.querySelectorAll('form')) /** @type {HTMLFormElement} */ (form).reset();
+  for (const id of ['register-form', 'summary', 'in-session', 'earlier']) $(id).hidden = true;
+  $('no-session').hidden = false;
+}
+
 // ---------------------------------------------------------------- start
 
 document.documentElement.lang = lang;
@@ -862,4 +887,4 @@ for (const form of document.querySelectorAll('form.typed')) {
     void saveTyped(event.currentTarget);
   });
 }
-connect();
+startLock({ onUnlock: connect, onLock: forget });

@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'check a kiosk config: every bad key with its fix',
     load: async () => (await import('./commands/check-config.js')).checkConfigCommand,
   },
+  'set-pin': {
+    summary: "set the health worker's PIN that unlocks the kiosk page",
+    load: async () => (await import('./commands/set-pin.js')).setPinCommand,
+  },
   ports: {
     summary: 'list serial ports with their USB ids (works without udevadm)',
     load: async () => (await import('./commands/ports.js')).portsCommand,

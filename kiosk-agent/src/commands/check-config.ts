@@ -51,6 +51,10 @@ export const checkConfigCommand: Command = (argv, io) => {
     if (error instanceof ConfigError) problems.push(error.message);
     else throw error;
   }
+  if (config.http.page.pinHash === undefined)
+    notes.push(
+      `http.page.pinHash is not set: the kiosk page cannot be unlocked; fix: kiosk-agent set-pin --config ${values.config}`,
+    );
   for (const note of notes) io.stdout(`note: ${note}`);
   if (problems.length > 0) {
     for (const p of problems) io.stderr(p);

@@ -4,6 +4,7 @@ import { ClinicId, DeviceId, KioskId, READINGS_PER_MESSAGE_MAX } from '@klinik-d
 import { zoneSpec } from '@klinik-desa/screening';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { PIN_HASH } from './page-pin.js';
 
 /** The kiosk's config file is wrong: every problem is listed with its key and how to fix it. */
 export class ConfigError extends Error {
@@ -44,6 +45,15 @@ const DeviceConfig = z
     message: 'give the device a port or usb ids',
     path: ['port'],
   });
+
+const PageLockConfig = z
+  .object({
+    /** Written by `kiosk-agent set-pin`; the PIN itself is never kept. Without it the page stays locked. */
+    pinHash: z.string().regex(PIN_HASH, 'not a hash written by `kiosk-agent set-pin`').optional(),
+    /** Minutes without use after which the page locks (fractions allowed, for tests). */
+    lockAfterMinutes: z.number().positive().max(60).default(3),
+  })
+  .strict();
 
 function isTimeZone(timeZone: string): boolean {
   try {
@@ -102,9 +112,14 @@ export const KioskConfig = z
       .object({
         host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8710),
+        /**
+         * The page's lock. It sits under `http` because the local API enforces it: patient look-ups
+         * and screening changes answer only a page unlocked with the health worker's PIN.
+         */
+        page: PageLockConfig.default({ lockAfterMinutes: 3 }),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8710 }),
+      .default({ host: '127.0.0.1', port: 8710, page: { lockAfterMinutes: 3 } }),
     devices: z.array(DeviceConfig).min(1),
     /** The clinic API, to open and finish screenings there (the kiosk's API credentials). */
     clinicApi: z
@@ -166,6 +181,11 @@ const FIXES: [RegExp, string][] = [
   [/^clinicApi\.clientSecretFile$/, "point it at a file (mode 0600) holding the kiosk's API client secret"],
   [/^http\.host$/, 'the local API listens on loopback only: 127.0.0.1, ::1 or localhost'],
   [/^http\.port$/, 'a port number for the local API, e.g. 8710, or 0 for a free one'],
+  [
+    /^http\.page\.pinHash$/,
+    'run `kiosk-agent set-pin --config kiosk.yaml`: it asks for the PIN and writes its hash here',
+  ],
+  [/^http\.page\.lockAfterMinutes$/, 'minutes without use before the page locks, e.g. 3 (at most 60)'],
   [/^devices$/, 'list at least one device: - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0 }'],
   [/^devices\.\d+\.id$/, 'give the device a short id, e.g. "scale-1" (letters, digits, - or _)'],
   [/^devices\.\d+\.protocol$/, 'use a protocol id from `kiosk-agent protocols`, e.g. "ad-scale"'],

@@ -14,7 +14,7 @@ describe('the kiosk page files', () => {
 
   it('serve the page, its script and its style with their types', () => {
     const page = loadPage();
-    expect([...page.keys()]).toEqual(['/', '/kiosk.js', '/kiosk.css']);
+    expect([...page.keys()]).toEqual(['/', '/kiosk.js', '/lock.js', '/kiosk.css']);
     expect(page.get('/')?.type).toBe('text/html; charset=utf-8');
     expect(page.get('/')?.body.toString()).toContain('<script type="module" src="/kiosk.js">');
   });

@@ -8,6 +8,7 @@ export type PageFiles = ReadonlyMap<string, { type: string; body: Buffer }>;
 const FILES: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/kiosk.js': ['kiosk.js', 'text/javascript; charset=utf-8'],
+  '/lock.js': ['lock.js', 'text/javascript; charset=utf-8'],
   '/kiosk.css': ['kiosk.css', 'text/css; charset=utf-8'],
 };
 

@@ -9,7 +9,12 @@ import type { PractitionerList } from '../session/clinic-practitioners.js';
 import { ScreeningSession, type SessionState } from '../session/session.js';
 import { firstIssue } from '../zod-issue.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';
+import { LocalApiError } from './local-api-error.js';
+import { LookupLimit } from './lookup-limit.js';
 import { type Metric, renderMetrics } from './metrics.js';
+import { PageLock } from './page-lock.js';
+
+export { LocalApiError } from './local-api-error.js';
 
 /** What the agent shows its local API: read-only views plus the session the worker opens and closes. */
 export interface AgentView {
@@ -36,17 +41,6 @@ export interface AgentView {
   events: EventEmitter;
 }
 
-export class LocalApiError extends Error {
-  override readonly name = 'LocalApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const OpenSession = ScreeningSession.omit({ openedAt: true }).extend({
   sessionId: ScreeningSession.shape.sessionId.optional(),
 });
@@ -62,10 +56,40 @@ const PAGE_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
 };
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** The page session's cookie: HttpOnly (no script reads it), SameSite=Strict, gone when the browser closes. */
+const PAGE_COOKIE = 'kd_page';
+const COOKIE_VALUE = new RegExp(`(?:^|;\\s*)${PAGE_COOKIE}=([A-Za-z0-9_-]{1,100})`);
+/** Routes any local program may call: the page's files come separately, before these. */
+const OPEN_ROUTES = new Set(['GET /status', 'GET /metrics', 'POST /page/unlock', 'POST /page/lock']);
+/** Routes that find or name patients: counted against the kiosk's look-up rate. */
+const LOOKUPS = new Set(['POST /patients/search', 'POST /patients', 'GET /patients/:id']);
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
+}
+
+function pageToken(req: IncomingMessage): string | undefined {
+  return COOKIE_VALUE.exec(req.headers.cookie ?? '')?.[1];
+}
+
+/**
+ * What any local program may know of the agent: no patient id, sex or age of the open screening,
+ * only that one is open (`kiosk-agent status` shows its id).
+ */
+function openStatus(status: unknown): unknown {
+  const { session, ...rest } = status as { session?: { sessionId: string; openedAt: string } | null };
+  return { ...rest, session: session ? { sessionId: session.sessionId, openedAt: session.openedAt } : null };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -87,24 +111,37 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * The agent's HTTP API and the kiosk page itself, on loopback only: it can open a screening for a
  * patient, so nothing off the kiosk may reach it. The page (`/`), status, patients found and
  * registered at the clinic, the open session, recent readings, a live stream of readings
- * (server-sent events) and Prometheus metrics.
+ * (server-sent events) and Prometheus metrics. Everything naming a patient or changing a screening
+ * answers only the page unlocked with the health worker's PIN (`PageLock`).
  */
-export function startLocalApi(
-  view: AgentView,
-  options: { host: string; port: number; log: Logger; page?: PageFiles },
-): Promise<Server> {
-  const page = options.page ?? loadPage();
+export function startLocalApi(view: AgentView, options: LocalApiOptions): Promise<Server> {
+  const files = options.files ?? loadPage();
+  const lock = new PageLock({
+    pinHash: options.page?.pinHash,
+    lockAfterMs: (options.page?.lockAfterMinutes ?? 3) * 60_000,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const lookups = new LookupLimit({
+    ...(options.lookups ?? { perMinute: 20, burst: 5 }),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       checkCaller(req);
       const route = `${req.method} ${url.pathname}`;
-      const file = req.method === 'GET' ? page.get(url.pathname) : undefined;
+      const file = req.method === 'GET' ? files.get(url.pathname) : undefined;
       if (file) {
         res.writeHead(200, { 'content-type': file.type, ...PAGE_HEADERS });
         return res.end(file.body);
       }
       const patientId = PATIENT_PATH.exec(url.pathname)?.[1];
+      let sessionKey: string | undefined;
+      if (!OPEN_ROUTES.has(route)) {
+        sessionKey = lock.check(pageToken(req));
+        // `/patients/search` fits PATIENT_PATH too: only a GET of it is a patient by id.
+        if (LOOKUPS.has(patientId && req.method === 'GET' ? 'GET /patients/:id' : route)) lookups.take();
+      }
       if (req.method === 'GET' && patientId) return send(res, 200, await view.patients.get(patientId));
       const assignId = ASSIGN_PATH.exec(url.pathname)?.[1];
       if (req.method === 'POST' && assignId) {
@@ -120,7 +157,26 @@ export function startLocalApi(
         case 'GET /practitioners':
           return send(res, 200, await view.practitioners.list());
         case 'GET /status':
-          return send(res, 200, view.status());
+          return send(res, 200, openStatus(view.status()));
+        case 'POST /page/unlock': {
+          const body = (await readJson(req)) as { pin?: unknown } | null;
+          const token = await lock.unlock(body?.pin);
+          return send(
+            res,
+            200,
+            { lockAfterSeconds: lock.lockAfterMs / 1000 },
+            { 'set-cookie': `${PAGE_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` },
+          );
+        }
+        case 'POST /page/lock':
+          lock.lock(pageToken(req));
+          res.writeHead(204, {
+            'set-cookie': `${PAGE_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
+          });
+          return res.end();
+        case 'POST /page/alive':
+          res.writeHead(204);
+          return res.end();
         case 'GET /session': {
           const session = view.session.current();
           return session
@@ -148,7 +204,7 @@ export function startLocalApi(
         case 'POST /readings/manual':
           return send(res, 201, { state: 'queued', reading: view.addManual(await readJson(req)) });
         case 'GET /readings/stream':
-          return stream(view, req, res);
+          return stream(view, req, res, (end) => lock.onEnd(sessionKey as string, end));
         case 'GET /metrics':
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
           return res.end(renderMetrics(view.metrics()));
@@ -157,7 +213,7 @@ export function startLocalApi(
       }
     } catch (error) {
       if (error instanceof LocalApiError)
-        return send(res, error.status, { code: error.code, message: error.message });
+        return send(res, error.status, { code: error.code, message: error.message }, { ...error.headers });
       if (error instanceof ManualReadingError)
         return send(res, error.status, { code: error.code, message: error.message });
       if (error instanceof ClinicRequestError)
@@ -184,7 +240,24 @@ export function startLocalApi(
       ),
     );
     server.listen(options.port, options.host, () => resolve(server));
+    // Idle sessions end on time even when nothing asks, and their event streams close with them.
+    const sweep = setInterval(() => lock.sweep(), 1000).unref();
+    server.once('close', () => clearInterval(sweep));
   });
+}
+
+export interface LocalApiOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  /** kiosk.yaml `http.page`: the health worker's PIN hash and the idle minutes before the page locks. */
+  page?: { pinHash?: string | undefined; lockAfterMinutes: number };
+  /** The page's files; read from `page/` by default. */
+  files?: PageFiles;
+  /** Patient look-ups per kiosk; default 20 a minute, bursts of 5. */
+  lookups?: { perMinute: number; burst: number };
+  /** The clock of the page lock and the look-up limit (tests move it). */
+  now?: () => number;
 }
 
 /**
@@ -203,7 +276,12 @@ function checkCaller(req: IncomingMessage): void {
 }
 
 /** Server-sent events: every new reading, receipt and session change, as it happens. */
-function stream(view: AgentView, req: IncomingMessage, res: ServerResponse): void {
+function stream(
+  view: AgentView,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onLock: (end: () => void) => () => void,
+): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-store',
@@ -214,9 +292,12 @@ function stream(view: AgentView, req: IncomingMessage, res: ServerResponse): voi
     res.write(`event: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
   view.events.on('update', onUpdate);
+  // A locked page gets nothing more: the stream ends with its session, and the page must unlock to reopen it.
+  const forget = onLock(() => res.end());
   req.on('close', () => {
     clearInterval(ping);
     view.events.off('update', onUpdate);
+    forget();
   });
 }
 

@@ -11,6 +11,8 @@ import {
   SERVER_CLI,
   startMosquitto,
   startTsProcess,
+  TEST_PAGE_PIN_HASH,
+  unlockKioskPage,
   waitFor,
 } from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
@@ -32,6 +34,8 @@ export interface StackOptions {
   outboxCapacity?: number;
   /** The agent's local API port; default a free one at each start. Fix it to restart the agent under the same page. */
   httpPort?: number;
+  /** Minutes without use before the kiosk page locks (fractions for tests); default 3. */
+  pageLockAfterMinutes?: number;
 }
 
 /**
@@ -87,7 +91,7 @@ export class Stack {
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
         `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
         `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''} }`,
-        `http: { port: ${this.options.httpPort ?? 0} }`,
+        `http: { port: ${this.options.httpPort ?? 0}, page: { pinHash: "${TEST_PAGE_PIN_HASH}", lockAfterMinutes: ${this.options.pageLockAfterMinutes ?? 3} } }`,
         'devices:',
         this.options.deviceYaml?.(this) ??
           `  - { id: scale-1, protocol: ad-scale, port: "${this.pty.agentPath}", baudRate: 9600 }`,
@@ -103,6 +107,11 @@ export class Stack {
   async apiUrl(): Promise<string> {
     const [, url] = await this.agent.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/);
     return url as string;
+  }
+
+  /** Unlocks the kiosk page with the test PIN: the `cookie` header the local API's calls need. */
+  async pageCookie(): Promise<string> {
+    return unlockKioskPage(await this.apiUrl());
   }
 
   /** Plugs the scale's cable in again as a new pty pair (the old one must be closed). */

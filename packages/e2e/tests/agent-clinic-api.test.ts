@@ -14,7 +14,7 @@ describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
       new Stack({
         mqttVersion: 5,
         beforeAgent: async (s) => {
-          const creds = createAdminClient(s.clinicDb);
+          const creds = createAdminClient(s.clinicDb, ['clinic-1']);
           admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
           const registered = await admin.request<KioskCredentials>('POST', '/kiosks', {
             clinicId: 'clinic-1',
@@ -37,9 +37,11 @@ describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
     );
     await stack.start();
     const api = await stack.apiUrl();
+    const headers = { cookie: await stack.pageCookie() };
 
     const opened = await fetch(`${api}/session`, {
       method: 'PUT',
+      headers,
       body: JSON.stringify({ patientId: patient?.id, sex: 'female', ageYears: 47 }),
     });
     expect(opened.status).toBe(200);
@@ -52,7 +54,7 @@ describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
     const [reading] = await stack.waitForRecords(1);
     expect(reading).toMatchObject({ sessionId: session.sessionId, patientId: patient?.id });
 
-    const closed = await fetch(`${api}/session`, { method: 'DELETE' });
+    const closed = await fetch(`${api}/session`, { method: 'DELETE', headers });
     expect(await closed.json()).toMatchObject({ finished: true });
     const finished = await admin!.request<Screening & { observations?: { value: number | null }[] }>(
       'GET',

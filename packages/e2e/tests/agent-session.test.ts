@@ -7,10 +7,11 @@ describe('the kiosk page binds readings to the open screening (local API)', () =
   it('binds readings to the open session, keeps others unassigned, and streams them live', async () => {
     const stack = await track(new Stack({ mqttVersion: 5 })).start();
     const api = await stack.apiUrl();
+    const headers = { cookie: await stack.pageCookie() };
 
     const events: string[] = [];
     const controller = new AbortController();
-    const sse = fetch(`${api}/readings/stream`, { signal: controller.signal }).then(async (res) => {
+    const sse = fetch(`${api}/readings/stream`, { headers, signal: controller.signal }).then(async (res) => {
       const reader = res.body!.getReader();
       for (;;) {
         const { value, done } = await reader.read();
@@ -19,9 +20,10 @@ describe('the kiosk page binds readings to the open screening (local API)', () =
       }
     });
 
-    expect((await fetch(`${api}/session`)).status).toBe(404);
+    expect((await fetch(`${api}/session`, { headers })).status).toBe(404);
     const bad = await fetch(`${api}/session`, {
       method: 'PUT',
+      headers,
       body: JSON.stringify({ patientId: 'has spaces' }),
     });
     expect(bad.status).toBe(400);
@@ -32,6 +34,7 @@ describe('the kiosk page binds readings to the open screening (local API)', () =
 
     const opened = await fetch(`${api}/session`, {
       method: 'PUT',
+      headers,
       body: JSON.stringify({ patientId: 'pat-001', operatorId: 'nurse-7' }),
     });
     expect(opened.status).toBe(200);
@@ -39,7 +42,7 @@ describe('the kiosk page binds readings to the open screening (local API)', () =
     stack.write(weighing(58.2));
     await stack.waitForRecords(1);
 
-    expect((await fetch(`${api}/session`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${api}/session`, { method: 'DELETE', headers })).status).toBe(200);
     stack.write(weighing(77.7));
     const records = await stack.waitForRecords(2);
     await stack.waitForEmptyOutbox();
@@ -52,7 +55,7 @@ describe('the kiosk page binds readings to the open screening (local API)', () =
     expect(records[1]?.sessionId).toBeUndefined();
     expect(records[1]?.patientId).toBeUndefined();
 
-    const recent = (await (await fetch(`${api}/readings?limit=10`)).json()) as {
+    const recent = (await (await fetch(`${api}/readings?limit=10`, { headers })).json()) as {
       data: { state: string; reading: { id: string } }[];
     };
     expect(recent.data.map((r) => r.reading.id)).toEqual([records[1]?.id, records[0]?.id]);

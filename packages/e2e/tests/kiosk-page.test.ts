@@ -12,6 +12,7 @@ import {
   createPtyPair,
   freePort,
   type PtyPair,
+  TEST_PAGE_PIN,
   waitFor,
 } from '@klinik-desa/testkit';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -59,7 +60,7 @@ function clinicStack(options: Partial<StackOptions> & { practitioners?: string[]
     mqttVersion: 5,
     ...options,
     beforeAgent: async (s) => {
-      const creds = createAdminClient(s.clinicDb);
+      const creds = createAdminClient(s.clinicDb, ['clinic-1']);
       clinic.admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
       kiosk = (
         await clinic.admin.request<KioskCredentials>('POST', '/kiosks', {
@@ -129,7 +130,22 @@ async function openPage(url: string): Promise<Page> {
   });
   await page.goto(url);
   Object.assign(page, { scriptErrors: errors });
+  await unlock(page);
   return page;
+}
+
+/** The health worker types the PIN on the lock screen's keypad. */
+async function unlock(page: Page, pin = TEST_PAGE_PIN): Promise<void> {
+  await eventually(() => page.getByTestId('lock').isVisible()).toBe(true);
+  for (const digit of pin) await page.locator(`#pin-pad [data-key="${digit}"]`).click();
+  await page.locator('#pin-pad [data-key="open"]').click();
+  await eventually(() => page.getByTestId('lock').isVisible()).toBe(false);
+}
+
+/** The local API's answer to a program on the kiosk, with a page session of its own. */
+async function withSession(stack: Stack, path: string, init: RequestInit = {}): Promise<Response> {
+  const cookie = await stack.pageCookie();
+  return fetch(`${await stack.apiUrl()}${path}`, { ...init, headers: { cookie } });
 }
 
 /** Polls what the page shows until it matches (the page updates from a live event stream). */
@@ -140,7 +156,7 @@ const text = (l: Locator) => l.first().textContent({ timeout: 500 });
 
 /** The id of the screening open at the kiosk now, from the agent's local API. */
 async function openSessionId(stack: Stack): Promise<string> {
-  const session = (await (await fetch(`${await stack.apiUrl()}/session`)).json()) as { sessionId: string };
+  const session = (await (await withSession(stack, '/session')).json()) as { sessionId: string };
   return session.sessionId;
 }
 
@@ -235,6 +251,7 @@ describe('the kiosk page', () => {
 
     // A reload (or a second screen) in the middle of a check shows the same patient and results.
     await page.reload();
+    await unlock(page);
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
     await eventually(() => page.getByTestId('reading').count()).toBe(4);
 
@@ -257,19 +274,21 @@ describe('the kiosk page', () => {
     });
     // The next check is most likely the same worker's: the choice stays after a reload.
     await page.reload();
+    await unlock(page);
     await eventually(() => chooser.inputValue()).toBe(practitioners.get('Bidan Sari')?.id);
     // A health worker who left the clinic is no longer offered, and a check in their name is
     // refused with the clinic's reason instead of being opened on the kiosk alone.
     const dewi = practitioners.get('Perawat Dewi') as PractitionerRecord;
     await admin.request('PATCH', `/practitioners/${dewi.id}`, { active: false });
-    const refused = await fetch(`${await stack.apiUrl()}/session`, {
+    const refused = await withSession(stack, '/session', {
       method: 'PUT',
       body: JSON.stringify({ patientId: patient.id, practitionerId: dewi.id }),
     });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ code: 'PRACTITIONER_NOT_USABLE' });
-    expect((await fetch(`${await stack.apiUrl()}/session`)).status).toBe(404);
+    expect((await withSession(stack, '/session')).status).toBe(404);
     await page.reload();
+    await unlock(page);
     await eventually(() => chooser.locator('option').allTextContents()).toEqual([
       'Choose your name',
       'Bidan Sari',
@@ -392,6 +411,7 @@ describe('the kiosk page', () => {
     // health workers are still there to choose from, as the kiosk saw them last.
     await stack.server.stop();
     await page.reload();
+    await unlock(page);
     await eventually(() => chooser.locator('option').allTextContents()).toEqual([
       'Choose your name',
       'Bidan Sari',
@@ -464,6 +484,9 @@ describe('the kiosk page', () => {
 
     stack.startAgent();
     await stack.agent.waitForLine(/device scale-1 connected/);
+    // The restarted agent holds no page session: the page locks, and opens again with the PIN.
+    await eventually(() => page.getByTestId('lock').isVisible(), 30_000).toBe(true);
+    await unlock(page);
     await eventually(() => page.getByTestId('agent-down').count(), 30_000).toBe(0);
     await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
     stack.write(weighing(64.1));
@@ -494,9 +517,70 @@ describe('the kiosk page', () => {
     const rebound = await send({ host: `evil.example:${api.port}` });
     expect(rebound.status).toBe(403);
     expect(JSON.parse(rebound.body)).toMatchObject({ code: 'FOREIGN_HOST' });
-    expect((await fetch(`${api.origin}/session`)).status).toBe(404);
-    // The page itself, from its own origin, may.
-    const own = await send({ origin: api.origin });
+    expect((await withSession(stack, '/session')).status).toBe(404);
+    // The page itself, from its own origin and with its session, may.
+    const own = await send({ origin: api.origin, cookie: await stack.pageCookie() });
     expect(own.status).toBe(200);
+  });
+
+  it('starts locked, opens with the PIN, and locks itself when left alone, forgetting the patient', async () => {
+    // Six seconds instead of three minutes.
+    const { stack } = clinicStack({ pageLockAfterMinutes: 0.1 });
+    await track(stack).start();
+    const page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+    await page.goto(`${await stack.apiUrl()}/?lang=en`);
+    await eventually(() => page.getByTestId('lock').isVisible()).toBe(true);
+    // Every key of the pad is on the 1024×600 screen, large enough for a finger.
+    for (const key of await page.locator('#pin-pad button').all()) {
+      const box = await key.boundingBox();
+      expect(box !== null && box.y + box.height <= 600 && box.height >= 44).toBe(true);
+    }
+    for (const digit of '0000') await page.locator(`#pin-pad [data-key="${digit}"]`).click();
+    await page.locator('#pin-pad [data-key="open"]').click();
+    await eventually(() => text(page.getByTestId('lock-message'))).toBe('Wrong PIN.');
+    await unlock(page);
+    // A patient new to the clinic, registered from the page: name, NIK and birth date on screen.
+    await page.getByLabel('NIK (16 digits)').fill(NEW_NIK);
+    await page.getByRole('button', { name: 'Find' }).first().click();
+    const form = page.getByTestId('register-form');
+    await eventually(() => form.isVisible()).toBe(true);
+    await form.getByLabel('Name').fill('Budi Santoso');
+    await form.getByLabel('Birth date').fill('1988-04-25');
+    await form.getByLabel('Male', { exact: true }).check();
+    await form.getByRole('button', { name: 'Register' }).click();
+    await eventually(() => text(page.getByTestId('patient'))).toContain('Budi Santoso');
+
+    // Nobody touches the page: it locks, and the patient is gone from the page, not just hidden.
+    await eventually(() => page.getByTestId('lock').isVisible(), 15_000).toBe(true);
+    const body = [
+      // What is on screen (innerText) and what is in the tree at all, hidden parts included.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a passer-by reads
+      await page.locator('body').innerText(),
+      await page.locator('body').textContent(),
+      await page.content(),
+    ].join('\n');
+    expect(body).not.toContain('Budi');
+    expect(body).not.toContain(NEW_NIK);
+    // The agent ended the session too: the page's cookie opens nothing.
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'kd_page');
+    const old = await fetch(`${await stack.apiUrl()}/session`, {
+      headers: { cookie: `kd_page=${cookie?.value ?? 'none'}` },
+    });
+    expect(old.status).toBe(401);
+
+    // Open again: a clean page; the lock button locks at once.
+    await unlock(page);
+    expect(await page.getByTestId('patient').count()).toBe(0);
+    const fresh = (await page.context().cookies()).find((c) => c.name === 'kd_page');
+    expect(fresh).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    await page.getByTestId('lock-button').click();
+    await eventually(() => page.getByTestId('lock').isVisible()).toBe(true);
+
+    // On a phone the pad fits the width.
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const key of await page.locator('#pin-pad button').all()) {
+      const box = await key.boundingBox();
+      expect(box !== null && box.x >= 0 && box.x + box.width <= 360).toBe(true);
+    }
   });
 });

@@ -35,7 +35,7 @@ describe.each([5, 4] as const)(
       // that follows the grace period (a serial port that read data can keep Node's loop alive),
       // even while a kiosk page holds the readings stream open.
       const api = await stack.apiUrl();
-      const stream = await fetch(`${api}/readings/stream`);
+      const stream = await fetch(`${api}/readings/stream`, { headers: { cookie: await stack.pageCookie() } });
       expect(stream.status).toBe(200);
       const stoppedAt = Date.now();
       expect(await stack.agent.stop(10_000)).toBe(0);

@@ -6,6 +6,7 @@ export {
   startClinicServerProcess,
 } from './clinic.js';
 export { JS_RUNTIME_VERSIONS, type JsRuntime, JsRuntimeUnavailableError, jsRuntime } from './js-runtimes.js';
+export { TEST_PAGE_PIN, TEST_PAGE_PIN_HASH, unlockKioskPage } from './kiosk-page.js';
 export { type MosquittoBroker, type MosquittoOptions, mosquittoBinary, startMosquitto } from './mosquitto.js';
 export { freePort, waitFor } from './ports.js';
 export { createTestDatabase, queryDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from './postgres.js';

@@ -6,10 +6,28 @@
 //   3. typecheck of every package        counted as 1 check per package (its `typecheck` script)
 //   4. build + publint + attw           counted as 1 check per published package
 //   5. vitest: unit and integration     every test counted
+//   6. nothing left running             counted as 1 check: every process this run started has ended
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: pnpm test
+
+Runs every check and test, as CI does, and ends with one line: N passed, N failed[, N skipped].
+Installs the system programs the tests need when run as root on Debian/Ubuntu. The last check
+lists any process the run started that is still alive (socat, Mosquitto, Chromium, node...).
+One tier of tests alone: pnpm test:unit, pnpm test:integration.`;
+try {
+  if (parseArgs({ strict: true, options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+} catch (error) {
+  console.error(`test: ${error.message.split('. ')[0]}; options: --help (it takes no others)`);
+  process.exit(2);
+}
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pnpm = process.env.npm_execpath;
@@ -44,6 +62,53 @@ function runPnpm(label, args) {
 if (!run('system programs for the tests', 'bash', [join(root, '.ci/system-deps.sh')])) {
   console.log('\n0 passed, 1 failed');
   process.exit(1);
+}
+
+// ── What runs before the run (services such as PostgreSQL, the system Mosquitto, RabbitMQ, other
+// people's work), so that the end can tell what this run left behind. Every process the run
+// starts inherits KD_TEST_RUN: an orphan re-parented to init keeps it in its environment, where its
+// parent chain no longer leads here. Linux only (/proc); elsewhere the check is skipped.
+const procfs = existsSync('/proc/self/stat');
+const runMark = `${process.pid}-${Date.now()}`;
+process.env.KD_TEST_RUN = runMark;
+
+/** pid → { ppid, started (clock ticks since boot: a reused pid is a different process), command }. */
+function processTable() {
+  const table = new Map();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      table.set(Number(pid), { ppid: Number(fields[1]), started: fields[19], command });
+    } catch {
+      // ended while we looked
+    }
+  }
+  return table;
+}
+
+function markedByThisRun(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`KD_TEST_RUN=${runMark}`);
+  } catch {
+    return false;
+  }
+}
+
+const before = procfs ? processTable() : new Map();
+
+/** Started after the snapshot, and ours: below this process, or carrying this run's mark. */
+function survivors() {
+  const now = processTable();
+  const ours = (pid) => {
+    for (let p = now.get(pid)?.ppid; p && p > 1; p = now.get(p)?.ppid) if (p === process.pid) return true;
+    return markedByThisRun(pid);
+  };
+  return [...now]
+    .filter(([pid, p]) => pid !== process.pid && before.get(pid)?.started !== p.started && ours(pid))
+    .map(([pid, p]) => ({ pid, ...p }));
 }
 
 check('lint (biome)', run('lint and format (biome)', join(root, 'node_modules/.bin/biome'), ['check', '.']));
@@ -102,6 +167,31 @@ if (existsSync(report)) {
 } else {
   failures.push('vitest wrote no report');
   results.failed++;
+}
+
+console.log('\n── nothing left running');
+if (!procfs) {
+  console.log('── nothing left running: skipped (it reads /proc, which this system does not have)');
+  results.skipped++;
+} else {
+  // A process stopped at the end of the last test may take a moment to go.
+  let left = survivors();
+  for (let waited = 0; left.length > 0 && waited < 10_000; waited += 500) {
+    spawnSync('sleep', ['0.5']);
+    left = survivors();
+  }
+  for (const p of left)
+    console.log(`  still running: pid ${p.pid}, parent ${p.ppid}: ${p.command.slice(0, 200)}`);
+  check(`nothing left running (${left.length} process(es) of this run still alive)`, left.length === 0);
+  // Listed and counted: now end them, so that running the tests again does not collect them.
+  for (const p of left) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  console.log(`── nothing left running: ${left.length === 0 ? 'ok' : `FAILED (${left.length} ended now)`}`);
 }
 
 if (failures.length > 0) {

@@ -7,9 +7,42 @@ import { parseArgs } from 'node:util';
 import { APIConnectionError, AuthenticationError, ClinicClient, KlinikDesaError } from '@klinik-desa/sdk';
 import { formatRows, localDate, referralsToday } from './referrals-today.js';
 
-const { values } = parseArgs({
-  options: { clinic: { type: 'string' }, tz: { type: 'string' }, json: { type: 'boolean' } },
-});
+const USAGE = `Usage: pnpm --filter @klinik-desa/example-partner-app start [--clinic <id>] [--tz <zone>] [--json]
+
+Prints today's open referrals, urgent first. Needs CLINIC_API_URL, CLINIC_CLIENT_ID and
+CLINIC_CLIENT_SECRET (a partner client) in the environment.
+
+Options:
+  --clinic <id>   only this clinic's referrals (default: every clinic the client may read)
+  --tz <zone>     the clinic's time zone, which says when today starts (default Asia/Jakarta)
+  --json          print the rows as JSON
+  -h, --help      this help`;
+
+/** `--help` and a bad option end here, before the environment is read or the server asked. */
+function cliOptions() {
+  try {
+    const { values } = parseArgs({
+      strict: true,
+      options: {
+        clinic: { type: 'string' },
+        tz: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return values;
+  } catch (error) {
+    // parseArgs says what was wrong in its first sentence ("Unknown option '--foo'").
+    const what = (error as Error).message.split('. ')[0];
+    console.error(`partner-app: ${what}; options: --clinic <id>, --tz <zone>, --json, --help`);
+    process.exit(2);
+  }
+}
+const values = cliOptions();
 const env = process.env;
 const missing = ['CLINIC_API_URL', 'CLINIC_CLIENT_ID', 'CLINIC_CLIENT_SECRET'].filter((name) => !env[name]);
 if (missing.length > 0) {

@@ -6,9 +6,42 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: pnpm bench [--list] [<filter>]
+
+Runs every bench/*.bench.ts file of the packages, one after another, each printing its figures
+beside a baseline measured in the same run. With <filter>, only the files whose path contains it
+(e.g. \`pnpm bench clinic-server\`).
+
+Options:
+  --list        name the benchmark files (those the filter selects) and run none
+  -h, --help    this help`;
+
+/** `--help` and a bad option end here: no benchmark starts (they take minutes and both cores). */
+function benchOptions(): { filter: string | undefined; list: boolean } {
+  try {
+    const { values, positionals } = parseArgs({
+      strict: true,
+      allowPositionals: true,
+      options: { list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (positionals.length > 1) throw new Error(`Expected one filter, got ${positionals.length}`);
+    return { filter: positionals[0], list: values.list === true };
+  } catch (error) {
+    // parseArgs says what was wrong in its first sentence ("Unknown option '--foo'").
+    const what = (error as Error).message.split('. ')[0];
+    console.error(`bench: ${what}; usage: pnpm bench [--list] [<filter>], options: --list, --help`);
+    process.exit(2);
+  }
+}
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const filter = process.argv[2];
+const { filter, list } = benchOptions();
 const homes = [
   ...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)),
   join(root, 'kiosk-agent'),
@@ -25,8 +58,16 @@ const files = homes
   .sort();
 
 if (files.length === 0) {
-  console.error(filter ? `no benchmark matches "${filter}"` : 'no benchmarks found');
+  console.error(
+    filter
+      ? `bench: no benchmark matches "${filter}"; \`pnpm bench --list\` names them`
+      : 'no benchmarks found',
+  );
   process.exit(1);
+}
+if (list) {
+  for (const file of files) console.log(relative(root, file));
+  process.exit(0);
 }
 let failed = 0;
 for (const file of files) {

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './ports.js';
-import { type RunningProcess, startProcess } from './processes.js';
 
 export interface PtyPair {
   /** The end the agent opens, as it would open /dev/ttyUSB0. */
@@ -24,6 +23,20 @@ export function socatAvailable(): boolean {
 }
 
 /**
+ * socat under a small shell that holds a pipe from the test process: when the test process ends in
+ * any way (its last test done, a crash, SIGKILL from the test runner) the pipe closes, `cat` sees
+ * its end, and the shell's EXIT trap ends socat. A pair a test forgot to close (the kiosk page
+ * tests' oximeters did) then dies with the test instead of outliving the test run.
+ */
+const WATCHED_SOCAT = [
+  'socat "$@" &',
+  'socat=$!',
+  'trap \'kill "$socat" 2>/dev/null; wait "$socat"\' EXIT',
+  "trap 'exit 143' TERM INT HUP",
+  'cat >/dev/null',
+].join('\n');
+
+/**
  * Two linked pseudo-terminals made by socat: a serial cable without hardware. `raw,echo=0` keeps
  * the line discipline from rewriting bytes (CR/LF translation, echo) so frames arrive exactly.
  */
@@ -35,20 +48,62 @@ export async function createPtyPair(
     throw new Error('socat is not installed: run the test command from README.md, which installs it');
   const agentPath = join(dir, `${name}-agent`);
   const devicePath = join(dir, `${name}-device`);
-  const proc: RunningProcess = startProcess('socat', 'socat', [
-    '-d',
-    `pty,raw,echo=0,link=${agentPath}`,
-    `pty,raw,echo=0,link=${devicePath}`,
-  ]);
-  await waitFor(() => existsSync(agentPath) && existsSync(devicePath), {
-    what: `socat ptys in ${dir}`,
-    timeoutMs: 10_000,
+  // Its own process group, so close() signals the shell, cat and socat at once.
+  const child: ChildProcess = spawn(
+    'sh',
+    [
+      '-c',
+      WATCHED_SOCAT,
+      'socat-watchdog',
+      '-d',
+      `pty,raw,echo=0,link=${agentPath}`,
+      `pty,raw,echo=0,link=${devicePath}`,
+    ],
+    { stdio: ['pipe', 'ignore', 'pipe'], detached: true },
+  );
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  // A forgotten pair must not keep the test process alive either: that would keep socat alive too.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, sig);
+    } catch {
+      // the group is already gone
+    }
+  };
+  try {
+    await waitFor(
+      () => {
+        if (gone) throw new Error(`socat exited before making its ptys in ${dir}:\n${output}`);
+        return existsSync(agentPath) && existsSync(devicePath);
+      },
+      { what: `socat ptys in ${dir}`, timeoutMs: 10_000 },
+    );
+  } catch (error) {
+    signal('SIGKILL');
+    throw error;
+  }
   return {
     agentPath,
     devicePath,
     async close() {
-      await proc.stop(2000);
+      if (gone) return;
+      child.ref();
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -15,6 +15,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices';
 import type { DeviceMeasurement } from '@klinik-desa/protocol';
 import { ClinicClient } from '@klinik-desa/sdk';
@@ -27,6 +28,9 @@ import {
   SERVER_CLI,
   startSatusehatFake,
   startTsProcess,
+  TEST_PAGE_PIN,
+  TEST_PAGE_PIN_HASH,
+  unlockKioskPage,
   waitFor,
 } from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
@@ -64,7 +68,35 @@ const TYPED = [
   { kind: 'waist', waistCircumference: { value: 86, unit: 'cm' } },
 ] as const;
 const ORGANIZATION = '10000004';
-const keepOpen = process.argv.includes('--keep-open');
+const USAGE = `Usage: pnpm demo [--keep-open]
+
+One screening at one kiosk, from the devices to SATUSEHAT, every part a real process on this
+machine. Exits 0 once the readings are in the clinic record and the screening is in SATUSEHAT.
+
+Options:
+  --keep-open   leave everything running afterwards, to look at the kiosk page (Ctrl-C ends it)
+  -h, --help    this help`;
+
+/** Read before anything is started: `--help` and a bad option must not run the demo. */
+function demoOptions(): { keepOpen: boolean } {
+  try {
+    const { values } = parseArgs({
+      strict: true,
+      options: { 'keep-open': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    return { keepOpen: values['keep-open'] === true };
+  } catch (error) {
+    // parseArgs says what was wrong in its first sentence ("Unknown option '--foo'").
+    const what = (error as Error).message.split('. ')[0];
+    process.stderr.write(`demo: ${what}; options: --keep-open, --help\n`);
+    process.exit(2);
+  }
+}
+const { keepOpen } = demoOptions();
 
 const dir = mkdtempSync(join(tmpdir(), 'klinik-desa-demo-'));
 const clinicDb = join(dir, 'clinic.db');
@@ -174,6 +206,9 @@ async function main(): Promise<number> {
     'admin',
     '--name',
     'demo admin',
+    // The administrator of the demo's one clinic: it sees that clinic's patients and kiosks only.
+    '--clinic',
+    'demo-clinic',
   ]);
   if (created.code !== 0) throw new Error(`clinic-server client create failed: ${created.stderr}`);
   const adminCreds = JSON.parse(created.stdout) as { clientId: string; clientSecret: string };
@@ -199,7 +234,8 @@ async function main(): Promise<number> {
       'kiosk: { id: kiosk-1, clinicId: demo-clinic }',
       `mqtt: { url: "${brokerUrl}", protocolVersion: 4, username: "${kiosk.mqttUsername}", passwordFile: "${secret('mqtt-password', kiosk.mqttPassword)}" }`,
       `outbox: { path: "${outboxDb}" }`,
-      `http: { port: ${pagePort} }`,
+      // The health worker's PIN for the kiosk page (a kiosk gets its own with `kiosk-agent set-pin`).
+      `http: { port: ${pagePort}, page: { pinHash: "${TEST_PAGE_PIN_HASH}" } }`,
       `clinicApi: { baseUrl: "${apiUrl}", clientId: "${kiosk.clientId}", clientSecretFile: "${secret('api-secret', kiosk.clientSecret)}" }`,
       'devices:',
       `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
@@ -212,22 +248,29 @@ async function main(): Promise<number> {
   const agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', kioskConfig]);
   running.push(agent);
   const [, pageUrl] = await agent.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/);
-  say(`4. kiosk agent started; the kiosk page is at ${pageUrl}/`);
+  say(`4. kiosk agent started; the kiosk page is at ${pageUrl}/ (PIN ${TEST_PAGE_PIN})`);
+  // The page's calls answer only once the health worker has unlocked it with the PIN.
+  const headers = { cookie: await unlockKioskPage(pageUrl as string, TEST_PAGE_PIN) };
 
   // What the kiosk page does when the health worker types the NIK and presses "Mulai pemeriksaan".
   const found = await json<{ data: { id: string; name: string; ageYears: number; sex: string }[] }>(
-    fetch(`${pageUrl}/patients/search`, { method: 'POST', body: JSON.stringify({ nik: PATIENT.nik }) }),
+    fetch(`${pageUrl}/patients/search`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ nik: PATIENT.nik }),
+    }),
   );
   const card = found.data[0];
   if (!card) throw new Error('the kiosk did not find the patient by NIK');
   const staff = await json<{ practitioners: { id: string; name: string }[] }>(
-    fetch(`${pageUrl}/practitioners`),
+    fetch(`${pageUrl}/practitioners`, { headers }),
   );
   const midwife = staff.practitioners.find((p) => p.name === MIDWIFE.name);
   if (!midwife) throw new Error(`the kiosk page does not offer ${MIDWIFE.name} as the health worker`);
   const session = await json<{ sessionId: string; onServer: boolean }>(
     fetch(`${pageUrl}/session`, {
       method: 'PUT',
+      headers,
       body: JSON.stringify({
         patientId: card.id,
         sex: card.sex,
@@ -264,7 +307,7 @@ async function main(): Promise<number> {
     '6. a simulated A&D scale, Contec CMS50D+ oximeter, Bluetooth BP monitor (through the BLE gateway)\n   and Contour glucose meter measure her (fasting); her height and waist are typed in.\n   Results in the clinic record:\n',
   );
   for (const typed of TYPED) {
-    await json(fetch(`${pageUrl}/readings/manual`, { method: 'POST', body: JSON.stringify(typed) }));
+    await json(fetch(`${pageUrl}/readings/manual`, { method: 'POST', headers, body: JSON.stringify(typed) }));
   }
 
   const KINDS = ['weight', 'pulse-oximetry', 'blood-pressure', 'glucose', 'height', 'waist'];
@@ -293,7 +336,7 @@ async function main(): Promise<number> {
   const closed = await json<{
     finished: boolean;
     summary?: { computed: { name: string; value: number | null; unit: string }[] };
-  }>(fetch(`${pageUrl}/session`, { method: 'DELETE' }));
+  }>(fetch(`${pageUrl}/session`, { method: 'DELETE', headers }));
   if (!closed.finished) throw new Error('the clinic did not finish the screening');
   const sent = await waitFor(
     async () => {
@@ -328,7 +371,7 @@ async function main(): Promise<number> {
   say('   the oximeter streamed 130 packets and gave one reading once her value had settled.');
   if (keepOpen) {
     say(
-      `\nEverything is still running. Open ${pageUrl}/ (or ${pageUrl}/?lang=en) in a browser; Ctrl-C stops.`,
+      `\nEverything is still running. Open ${pageUrl}/ (or ${pageUrl}/?lang=en) in a browser\nand unlock it with the health worker's PIN ${TEST_PAGE_PIN}; Ctrl-C stops.`,
     );
     // SIGTERM too (a process manager, `kill`): without it the agent and servers outlive the demo.
     await new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ClinicServer, createLogger, hashSecret, startClinicServer } from '@klinik-desa/clinic-server';
 import { type Flag, newUuidV7, type Reading } from '@klinik-desa/protocol';
-import { ClinicClient } from '@klinik-desa/sdk';
+import { ClinicClient, PermissionDeniedError } from '@klinik-desa/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referralsToday } from './referrals-today.js';
 
@@ -52,6 +52,7 @@ beforeAll(async () => {
     secretHash: hashSecret('admin-secret'),
     clinicId: null,
     kioskId: null,
+    access: { all: true },
     createdAt: new Date().toISOString(),
   });
   const baseUrl = server.httpUrl!;
@@ -60,7 +61,7 @@ beforeAll(async () => {
     clientId: 'admin.partner-app-test',
     clientSecret: 'admin-secret',
   });
-  partner = await admin.clients.create({ name: 'Puskesmas Ubud', role: 'partner' });
+  partner = await admin.clients.create({ name: 'Puskesmas Ubud', role: 'partner', clinics: [CLINIC] });
   client = new ClinicClient({ baseUrl, ...partner });
 
   // A morning at the kiosk: two patients screened, one reading taken before a patient was chosen.
@@ -112,7 +113,10 @@ describe("today's referrals", () => {
   it("leaves out another day's referrals and another clinic's", async () => {
     const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
     expect(await referralsToday(client, { clinicId: CLINIC, now: tomorrow })).toEqual([]);
-    expect(await referralsToday(client, { clinicId: 'kdmp-0000-000' })).toEqual([]);
+    // The partner acts for its own clinic only: another clinic's list is refused, not answered.
+    await expect(referralsToday(client, { clinicId: 'kdmp-0000-000' })).rejects.toBeInstanceOf(
+      PermissionDeniedError,
+    );
   });
 
   it('runs as a command with the credentials from the environment', async () => {

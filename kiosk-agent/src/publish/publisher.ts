@@ -172,7 +172,9 @@ export class Publisher {
     const offline: KioskStatus = { state: 'offline', clinicId, kioskId, at: new Date().toISOString() };
     return {
       protocolVersion,
-      clientId: `kiosk-${clinicId}-${kioskId}`,
+      // The client id is the kiosk's user name: the brokers refuse any other (no kiosk can take
+      // over another's session), and it is the user name the clinic registered for this kiosk.
+      clientId: username ?? `kiosk.${clinicId}.${kioskId}`,
       // A persistent session: receipts sent while the kiosk was away wait for it at the broker.
       clean: false,
       ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 7 * 24 * 3600 } } : {}),

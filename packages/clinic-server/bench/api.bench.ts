@@ -15,7 +15,7 @@ const db = join(dir, 'clinic.db');
 const config = join(dir, 'clinic.yaml');
 // The rate limiter would answer most of the load with 429s; the bench measures the work itself.
 writeFileSync(config, 'http: { rateLimit: false }\n');
-const admin = createAdminClient(db);
+const admin = createAdminClient(db, ['clinic-1']);
 const server = await startClinicServerProcess('clinic-server', [
   '--db',
   db,

@@ -2,10 +2,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClientRole, newUuidV7 } from '@klinik-desa/protocol';
+import { ClientRole, ClinicId, newUuidV7 } from '@klinik-desa/protocol';
 import { openApiYaml } from './api/openapi.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
-import { mosquittoAcl, mosquittoPasswordFile } from './domain/acl.js';
+import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
+import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
 import { hashSecret, newSecret } from './domain/secrets.js';
 import { ClinicError, ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -18,7 +19,7 @@ const HELP = {
 Commands:
   start              run the clinic server: clinic API, MQTT ingest, SATUSEHAT forwarder
   export             print every stored reading, one Reading JSON document per line
-  mosquitto-config   write Mosquitto's password and ACL files for the registered kiosks
+  mosquitto-config   write Mosquitto's dynamic-security file for the registered kiosks
   client             create, list or revoke API clients (the first administrator, a lost secret)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
 
@@ -40,36 +41,51 @@ Options:
   --client-id <id>         persistent MQTT session id (default klinik-desa-ingest-<hostname>)
   --shared-group <name>    MQTT 5 shared subscription group, for several ingest processes
   --username <u>           broker user name (password from MQTT_PASSWORD)
+  --mqtt-admin-user <u>    Mosquitto dynamic-security administrator on --broker (password from
+                           MQTT_ADMIN_PASSWORD): a revoked kiosk is disconnected at once
   --require-registered-kiosks
                            refuse readings of unregistered kiosks even before any is registered
+                           (--broker only: the embedded broker lets no unregistered kiosk connect)
   --log-level <level>      trace|debug|info|warn|error (default info)
   -h, --help               this help
 
 Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD,
-SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
+MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
 the config file.`,
   export: `Usage: clinic-server export --db <sqlite path | postgres URL>
 
 Prints every stored reading as one JSON document per line, oldest first.`,
-  'mosquitto-config': `Usage: clinic-server mosquitto-config --db <path|url> --out <dir> [--ingest-user <name>]
+  'mosquitto-config': `Usage: clinic-server mosquitto-config --db <path|url> --out <dir> [options]
 
-Writes <dir>/passwd (Mosquitto 2 password file, PBKDF2-SHA512 hashes as the record keeps them)
-and <dir>/acl (each kiosk may publish only under its own clinic/kiosk topics). The ingest user's
-password is read from MQTT_PASSWORD (required). Point mosquitto.conf at them:
-  password_file <dir>/passwd
-  acl_file <dir>/acl
-  allow_anonymous false
+Writes <dir>/dynamic-security.json, the starting state of Mosquitto's dynamic security plugin, and
+<dir>/mosquitto.conf, the lines that load it (include them in Mosquitto's configuration):
+  - the ingest user: reads every kiosk's readings, status and events; writes receipts and status;
+  - one client per registered, not revoked kiosk: user name kiosk.<clinicId>.<kioskId>, client id
+    pinned to that user name, its own topics only (its secret hash as the record keeps it);
+  - the administrator: the $CONTROL/dynamic-security topic only. Start the clinic server with
+    --mqtt-admin-user and MQTT_ADMIN_PASSWORD: it then disables a revoked kiosk on the broker,
+    which closes its live connection at once.
+Anonymous clients are refused. Passwords: MQTT_PASSWORD (ingest) and MQTT_ADMIN_PASSWORD (both
+required). Run it before Mosquitto starts: the plugin keeps its own state in the file afterwards
+(and writes to it), so write it again only with Mosquitto stopped, e.g. after registering kiosks.
 
 Options:
   --db <path|url>         the clinic record                                             [required]
-  --out <dir>             where to write passwd and acl                                 [required]
-  --ingest-user <name>    the clinic server's own broker user (default klinik-desa-ingest)`,
+  --out <dir>             where to write dynamic-security.json and mosquitto.conf       [required]
+  --ingest-user <name>    the clinic server's own broker user (default klinik-desa-ingest)
+  --admin-user <name>     the dynamic-security administrator (default klinik-desa-admin)
+  --plugin <path>         the plugin library (default ${DYNSEC_PLUGIN_PATH})`,
   client: `Usage: clinic-server client create --db <path|url> --role <admin|partner> --name <name>
+                                   (--clinic <clinic id> ... | --all-clinics)
+       clinic-server client grant  --db <path|url> --id <client id> (--clinic <clinic id> ... | --all-clinics)
        clinic-server client list   --db <path|url> [--role <admin|partner|kiosk>]
        clinic-server client revoke --db <path|url> --id <client id>
 
 create   makes an API client and prints its client id and secret (shown once; only a hash is
          kept). Use it for the first administrator; later clients can be made with POST /clients.
+grant    sets the clinics a partner or administrator acts for (it reads and changes only their
+         patients, screenings, kiosks...): one --clinic per clinic, or --all-clinics for a
+         national operator. Tokens already issued keep the old clinics for up to 30 s.
 list     prints every client, one JSON document per line (never a secret).
 revoke   ends a client's tokens and sign-ins: a leaked or lost administrator secret, which the
          API cannot revoke with the administrator's own token. Server processes running on this
@@ -122,6 +138,7 @@ async function start(argv: string[]): Promise<number> {
       'client-id': { type: 'string' },
       'shared-group': { type: 'string' },
       username: { type: 'string' },
+      'mqtt-admin-user': { type: 'string' },
       'require-registered-kiosks': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -148,6 +165,7 @@ async function start(argv: string[]): Promise<number> {
       clientId: values['client-id'],
       sharedGroup: values['shared-group'],
       username: values.username,
+      mqttAdminUser: values['mqtt-admin-user'],
       port,
       host: values.host,
       requireRegisteredKiosks: values['require-registered-kiosks'],
@@ -195,6 +213,8 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       db: { type: 'string' },
       out: { type: 'string' },
       'ingest-user': { type: 'string' },
+      'admin-user': { type: 'string' },
+      plugin: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -206,30 +226,42 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
   if (!values.out) fail('--out <dir> is required');
   const password = process.env['MQTT_PASSWORD'];
   if (!password) fail("set MQTT_PASSWORD to the clinic server's own broker password");
+  const adminPassword = process.env['MQTT_ADMIN_PASSWORD'];
+  if (!adminPassword) fail("set MQTT_ADMIN_PASSWORD to the broker administrator's password");
   const ingestUser = values['ingest-user'] ?? 'klinik-desa-ingest';
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(ingestUser))
-    fail('--ingest-user: use 1-64 letters, digits, ".", "_" or "-"');
+  const adminUser = values['admin-user'] ?? 'klinik-desa-admin';
+  for (const [flag, name] of [
+    ['--ingest-user', ingestUser],
+    ['--admin-user', adminUser],
+  ] as const) {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name) || name.startsWith('kiosk.'))
+      fail(`${flag}: use 1-64 letters, digits, ".", "_" or "-", not starting with "kiosk."`);
+  }
+  if (ingestUser === adminUser) fail('--ingest-user and --admin-user must differ');
   const store = await openStore(values.db, { readonly: true });
   try {
     const kiosks = await store.kioskSecrets();
     mkdirSync(values.out, { recursive: true });
-    const passwd = join(values.out, 'passwd');
-    const acl = join(values.out, 'acl');
-    writeFileSync(
-      passwd,
-      mosquittoPasswordFile([{ username: ingestUser, secretHash: hashSecret(password) }, ...kiosks]),
-      { mode: 0o600 },
+    const json = join(values.out, 'dynamic-security.json');
+    const conf = join(values.out, 'mosquitto.conf');
+    const state = dynsecFile({
+      ingest: { username: ingestUser, secretHash: hashSecret(password) },
+      admin: { username: adminUser, secretHash: hashSecret(adminPassword) },
+      kiosks,
+    });
+    writeFileSync(json, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(conf, dynsecConfSnippet(json, values.plugin), { mode: 0o600 });
+    console.log(
+      `wrote ${json} and ${conf} for ${kiosks.length} kiosk(s), the ingest user ${ingestUser} and the administrator ${adminUser}`,
     );
-    writeFileSync(acl, mosquittoAcl(ingestUser, kiosks), { mode: 0o600 });
-    console.log(`wrote ${passwd} and ${acl} for ${kiosks.length} kiosk(s) and the ingest user ${ingestUser}`);
-    console.log('reload Mosquitto to apply them: kill -HUP $(pidof mosquitto)');
+    console.log('start (or restart) Mosquitto with these lines in its configuration');
   } finally {
     await store.close();
   }
   return 0;
 }
 
-const CLIENT_SUBCOMMANDS = ['create', 'list', 'revoke'];
+const CLIENT_SUBCOMMANDS = ['create', 'grant', 'list', 'revoke'];
 
 async function client(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -248,6 +280,8 @@ async function client(argv: string[]): Promise<number> {
       role: { type: 'string' },
       name: { type: 'string' },
       id: { type: 'string' },
+      clinic: { type: 'string', multiple: true },
+      'all-clinics': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -257,6 +291,10 @@ async function client(argv: string[]): Promise<number> {
   }
   if (!values.db) fail('--db <sqlite path | postgres URL> is required');
   if (sub === 'list') return listClients(values.db, values.role);
+  if (sub === 'grant') {
+    if (!values.id) fail('--id <client id> is required (clinic-server client list shows them)');
+    return grantClients(values.db, values.id, grantFromFlags(values.clinic, values['all-clinics']));
+  }
   if (sub === 'revoke') {
     if (!values.id) fail('--id <client id> is required (clinic-server client list shows them)');
     return revokeClient(values.db, values.id);
@@ -264,6 +302,7 @@ async function client(argv: string[]): Promise<number> {
   const role = ClientRole.exclude(['kiosk']).safeParse(values.role);
   if (!role.success) fail('--role must be admin or partner (kiosks get credentials from POST /kiosks)');
   if (!values.name) fail('--name <name> is required, e.g. --name "puskesmas admin"');
+  const access = grantFromFlags(values.clinic, values['all-clinics']);
   const store = await openStore(values.db);
   try {
     const secret = newSecret();
@@ -275,9 +314,54 @@ async function client(argv: string[]): Promise<number> {
       secretHash: hashSecret(secret),
       clinicId: null,
       kioskId: null,
+      access,
       createdAt: new Date().toISOString(),
     });
-    process.stdout.write(`${JSON.stringify({ clientId: id, clientSecret: secret, role: role.data })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ clientId: id, clientSecret: secret, role: role.data, clinics: grantOf(access) })}\n`,
+    );
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** `--clinic a --clinic b` or `--all-clinics`: one of the two, said explicitly. */
+function grantFromFlags(clinics: string[] | undefined, all: boolean | undefined): ClinicAccess {
+  if (all && clinics?.length) fail('give either --clinic <id> (one per clinic) or --all-clinics, not both');
+  if (all) return EVERY_CLINIC;
+  if (!clinics?.length) {
+    fail(
+      'say which clinics this client acts for: --clinic <clinic id> (repeat it for several), or --all-clinics for a national operator',
+    );
+  }
+  const bad = clinics.find((c) => !ClinicId.safeParse(c).success);
+  if (bad !== undefined)
+    fail(`--clinic ${JSON.stringify(bad)} is not a clinic id (letters, digits, - and _)`);
+  return accessOf(clinics);
+}
+
+async function grantClients(db: string, id: string, access: ClinicAccess): Promise<number> {
+  const store = await openStore(db);
+  try {
+    const client = await store.grantClinics(id, access);
+    await store.audit([
+      {
+        clientId: 'system.cli',
+        action: 'grant',
+        resourceType: 'client',
+        resourceId: id,
+        patientId: null,
+        clinicId: null,
+        requestId: null,
+        at: new Date().toISOString(),
+      },
+    ]);
+    process.stdout.write(`${JSON.stringify(client)}\n`);
+  } catch (error) {
+    if (error instanceof ClinicError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT'))
+      fail(`${error.message} (clinic-server client list shows them)`);
+    throw error;
   } finally {
     await store.close();
   }
@@ -291,10 +375,11 @@ async function listClients(db: string, roleName: string | undefined): Promise<nu
   try {
     let cursor: string | undefined;
     do {
-      const page = await store.listClients(role ? { role: role.data } : {}, {
-        limit: 500,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await store.listClients(
+        role ? { role: role.data } : {},
+        { limit: 500, ...(cursor ? { cursor } : {}) },
+        EVERY_CLINIC,
+      );
       for (const c of page.data) process.stdout.write(`${JSON.stringify(c)}\n`);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -316,6 +401,7 @@ async function revokeClient(db: string, id: string): Promise<number> {
         resourceType: 'client',
         resourceId: id,
         patientId: null,
+        clinicId: null,
         requestId: null,
         at,
       },
@@ -323,7 +409,7 @@ async function revokeClient(db: string, id: string): Promise<number> {
     process.stdout.write(`${JSON.stringify(revoked)}\n`);
     if (revoked.role === 'kiosk') {
       console.error(
-        "a kiosk: write Mosquitto's password file again (clinic-server mosquitto-config) if it uses one",
+        'a kiosk: servers started with --mqtt-admin-user disable it on Mosquitto within 2 s; the embedded broker closes its connection within 2 s',
       );
     }
   } catch (error) {

@@ -37,6 +37,8 @@ export const ServerConfigFile = z
           .regex(/^[A-Za-z0-9_-]+$/)
           .optional(),
         username: z.string().optional(),
+        /** Mosquitto dynamic-security administrator (password from MQTT_ADMIN_PASSWORD). */
+        adminUsername: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -142,6 +144,7 @@ export interface StartFlags {
   clientId?: string | undefined;
   sharedGroup?: string | undefined;
   username?: string | undefined;
+  mqttAdminUser?: string | undefined;
   port?: number | undefined;
   host?: string | undefined;
   requireRegisteredKiosks?: boolean | undefined;
@@ -176,6 +179,14 @@ export function resolveStartOptions(
   const sharedGroup = flags.sharedGroup ?? file.broker?.sharedGroup;
   const username = flags.username ?? env['MQTT_USERNAME'] ?? file.broker?.username;
   const brokerPort = flags.brokerPort ?? file.broker?.port;
+  const adminUser = flags.mqttAdminUser ?? env['MQTT_ADMIN_USERNAME'] ?? file.broker?.adminUsername;
+  const adminPassword = env['MQTT_ADMIN_PASSWORD'];
+  if (adminUser !== undefined && (!adminPassword || brokerUrl === undefined)) {
+    throw new ConfigError(
+      'USAGE',
+      '--mqtt-admin-user needs an external broker (--broker) and its password in MQTT_ADMIN_PASSWORD',
+    );
+  }
   const host = flags.host ?? file.http?.host;
   const s = file.satusehat;
   let satusehat: ClinicServerOptions['satusehat'];
@@ -200,6 +211,9 @@ export function resolveStartOptions(
     ...(sharedGroup !== undefined ? { sharedGroup } : {}),
     ...(username !== undefined ? { username } : {}),
     ...(env['MQTT_PASSWORD'] !== undefined ? { password: env['MQTT_PASSWORD'] } : {}),
+    ...(adminUser !== undefined && adminPassword
+      ? { mqttAdmin: { username: adminUser, password: adminPassword } }
+      : {}),
     ...(port !== undefined ? { httpPort: port } : {}),
     ...(host !== undefined ? { httpHost: host } : {}),
     ...((flags.requireRegisteredKiosks ?? file.requireRegisteredKiosks) !== undefined

@@ -7,9 +7,9 @@ export {
   type MqttPrincipal,
   mayPublish,
   maySubscribe,
-  mosquittoAcl,
-  mosquittoPasswordFile,
+  mayUseClientId,
 } from './domain/acl.js';
+export { type DynsecFile, dynsecFile, dynsecPassword } from './domain/dynsec.js';
 export { hashSecret, verifySecret } from './domain/secrets.js';
 export { ClinicError, ConfigError } from './errors.js';
 export {

@@ -122,20 +122,31 @@ export class Ingest {
     await this.drain();
   }
 
+  /**
+   * A kiosk's last status is kept retained by the broker. One that fails the schema, or names
+   * another kiosk than its topic, would be handed to every new subscriber for ever: it is cleared
+   * with an empty retained message (the broker drops the retained one). Every malformed status is
+   * cleared, retained or not: only the kiosk itself may publish on its status topic (the ACL), so
+   * nothing but its own garbage is lost. The empty message comes back to us and is ignored.
+   */
   private onStatus(topic: string, payload: Buffer): void {
+    if (payload.length === 0) return;
     const address = parseTopic(topic);
-    let status: KioskStatus;
+    let status: KioskStatus | undefined;
+    let problem: string | undefined;
     try {
       status = KioskStatus.parse(JSON.parse(payload.toString('utf8')));
+      if (!address || address.clinicId !== status.clinicId || address.kioskId !== status.kioskId) {
+        problem = 'a kiosk status published on another kiosk topic';
+      }
     } catch (error) {
-      this.options.log.warn(
-        { topic, err: (error as Error).message.slice(0, 300) },
-        'ignored a malformed kiosk status',
-      );
-      return;
+      problem = `a malformed kiosk status (${(error as Error).message.slice(0, 300)})`;
     }
-    if (!address || address.clinicId !== status.clinicId || address.kioskId !== status.kioskId) {
-      this.options.log.warn({ topic }, 'ignored a kiosk status published on another kiosk topic');
+    if (problem || !status) {
+      this.options.log.warn({ topic }, `cleared ${problem}`);
+      this.options.client.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (error) => {
+        if (error) this.options.log.error({ err: error, topic }, 'could not clear a kiosk status');
+      });
       return;
     }
     this.options.store.recordKioskStatus(status).catch((error: unknown) => {

@@ -3,12 +3,14 @@ import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type ApiApp, buildApi } from './api/app.js';
 import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { parseKioskUsername } from './domain/acl.js';
 import type { DerivedOptions } from './domain/derived.js';
 import { ConfigError } from './errors.js';
 import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
 import { Ingest } from './ingest.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore } from './store/store.js';
@@ -24,6 +26,11 @@ export interface ClinicServerOptions {
   protocolVersion?: 4 | 5;
   username?: string;
   password?: string;
+  /**
+   * The administrator login of Mosquitto's dynamic security plugin on the external broker: with
+   * it, a revoked kiosk's live connection is closed at once (`disableClient`).
+   */
+  mqttAdmin?: { username: string; password: string };
   /** Persistent-session client id; several ingest processes need different ones. */
   clientId?: string;
   /** Shared-subscription group (MQTT 5 brokers) so several processes split the readings. */
@@ -32,7 +39,10 @@ export interface ClinicServerOptions {
   httpPort?: number | false;
   /** Address the API listens on (default 127.0.0.1; 0.0.0.0 for the clinic's network). */
   httpHost?: string;
-  /** Refuse readings of unregistered kiosks even while no kiosk is registered. */
+  /**
+   * Refuse readings of unregistered kiosks even while no kiosk is registered (an external broker
+   * only; the embedded broker lets no unregistered kiosk connect).
+   */
   requireRegisteredKiosks?: boolean;
   /** Send finished screenings to SATUSEHAT. */
   satusehat?: ForwarderConfig;
@@ -110,6 +120,63 @@ async function listen(api: ApiApp, port: number | undefined, host: string, log: 
   }
 }
 
+/**
+ * Kiosks revoked by another process (`clinic-server client revoke`, another server on the same
+ * record) are found by comparing the registry every 2 s, and disabled on the broker.
+ */
+function sweepRevokedKiosks(store: ClinicStore, dynsec: DynsecAdmin, log: Logger): () => void {
+  let known: Set<string> | undefined;
+  let running = false;
+  const sweep = async () => {
+    const now = new Set((await store.kioskSecrets()).map((k) => k.username));
+    const gone = known ? [...known].filter((u) => !now.has(u)) : [];
+    known = now;
+    for (const username of gone) await dynsec.disable(username);
+  };
+  const tick = () => {
+    if (running) return;
+    running = true;
+    sweep()
+      .catch((error: unknown) => log.error({ err: error }, 'could not compare the kiosk registry'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, 2000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** How often expired tokens and idempotency keys older than `IDEMPOTENCY_KEEP_MS` are deleted. */
+export const PURGE_EVERY_MS = 10 * 60 * 1000;
+/** A replay is answered for a day; after that the kept (sealed) answer is deleted. */
+export const IDEMPOTENCY_KEEP_MS = 24 * 3600 * 1000;
+
+/**
+ * Deletes expired tokens and day-old idempotency keys at start and every `everyMs`: what is not
+ * needed any more is not kept. A failure is logged and tried again at the next turn; the returned
+ * function stops the timer and waits for a purge under way.
+ */
+export function startPurging(store: ClinicStore, log: Logger, everyMs = PURGE_EVERY_MS): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const purge = () => {
+    const now = Date.now();
+    running = store
+      .purge(new Date(now).toISOString(), new Date(now - IDEMPOTENCY_KEEP_MS).toISOString())
+      .catch((error: unknown) =>
+        log.error({ err: error }, 'purging expired tokens and idempotency keys failed'),
+      );
+  };
+  purge();
+  const timer = setInterval(purge, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
   const metrics = new Metrics();
@@ -119,21 +186,19 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
   let api: ApiApp | undefined;
   let forwarder: Forwarder | undefined;
   let ingest: Ingest | undefined;
+  let dynsec: DynsecAdmin | undefined;
+  let stopSweep: (() => void) | undefined;
+  let stopPurging: (() => Promise<void>) | undefined;
   try {
     const requireRegistered = options.requireRegisteredKiosks ?? false;
     // The server's own account on the embedded broker: made up per run, never leaves the process.
     const ingestAccount = { username: 'klinik-desa-ingest', password: randomBytes(24).toString('base64url') };
     if (!options.brokerUrl) {
-      let closed = requireRegistered;
       embedded = await embed(
         options.brokerPort,
         {
           ingest: ingestAccount,
           log,
-          async closed() {
-            closed ||= await store.hasKiosks();
-            return closed;
-          },
           async kioskSecretHash(username) {
             const c = await store.getClient(username);
             return c?.role === 'kiosk' && !c.revokedAt ? c.secretHash : undefined;
@@ -145,6 +210,11 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
     }
     const brokerUrl = options.brokerUrl ?? (embedded as EmbeddedBroker).url;
     const protocolVersion = embedded ? 4 : (options.protocolVersion ?? 5);
+    if (options.brokerUrl && options.mqttAdmin) {
+      dynsec = await DynsecAdmin.connect({ url: brokerUrl, protocolVersion, log, ...options.mqttAdmin });
+      stopSweep = sweepRevokedKiosks(store, dynsec, log);
+      log.info('dynamic security: revoked kiosks are disconnected from the broker');
+    }
     const credentials = embedded
       ? ingestAccount
       : {
@@ -203,6 +273,23 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
           ...options.screening,
           timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,
         },
+        onKioskCredentials: async (clinicId, kioskId, secret, rotated) => {
+          // The registration stands even when the broker cannot be told: the operator then runs
+          // `clinic-server mosquitto-config` again, as the error says.
+          await dynsec?.kioskCredentials(clinicId, kioskId, secret, rotated).catch((error: unknown) => {
+            log.error(
+              { err: error, clinicId, kioskId },
+              'could not give Mosquitto the kiosk credentials: write its configuration again with clinic-server mosquitto-config',
+            );
+          });
+        },
+        onClientRevoked: (clientId: string) => {
+          if (!parseKioskUsername(clientId)) return;
+          embedded?.disconnect(clientId);
+          dynsec?.disable(clientId).catch((error: unknown) => {
+            log.error({ err: error, clientId }, 'could not disable a revoked kiosk on the broker');
+          });
+        },
         ...(fwd
           ? { fhirBundle: (id: string) => fwd.bundleFor(id), onScreeningFinished: () => fwd.kick() }
           : {}),
@@ -222,6 +309,8 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
     }
 
+    stopPurging = startPurging(store, log);
+
     const db = describeDb(options.db);
     log.info(
       { db, broker: brokerUrl, api: httpUrl },
@@ -238,18 +327,24 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       forwarder,
       metrics,
       async close() {
+        await stopPurging?.();
         await api?.close();
         await forwarder?.stop();
         await running.stop();
+        stopSweep?.();
+        await dynsec?.close();
         await connected.endAsync();
         await embedded?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await stopPurging?.().catch(() => undefined);
     await api?.close().catch(() => undefined);
     await forwarder?.stop().catch(() => undefined);
     await ingest?.stop().catch(() => undefined);
+    stopSweep?.();
+    await dynsec?.close().catch(() => undefined);
     await client?.endAsync(true).catch(() => undefined);
     await embedded?.close();
     await store.close();

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-acl-'));
 const db = join(dir, 'clinic.db');
 const INGEST_PASSWORD = 'ingest-password-for-tests';
+const ADMIN_PASSWORD = 'admin-password-for-tests';
 let kioskA: KioskCredentials;
 let kioskB: KioskCredentials;
 let broker: MosquittoBroker | undefined;
@@ -79,33 +79,28 @@ afterAll(async () => {
 });
 
 describe('per-kiosk MQTT credentials', () => {
-  it('writes a password file whose hashes Mosquitto understands (checked against mosquitto_passwd)', () => {
+  it('writes a dynamic-security file with each kiosk pinned to its client id, and no secret', () => {
     const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
       MQTT_PASSWORD: INGEST_PASSWORD,
+      MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
     });
     expect(r.code, r.stderr).toBe(0);
-    const passwd = readFileSync(join(dir, 'passwd'), 'utf8');
-    expect(
-      passwd
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split(':')[0]),
-    ).toEqual(['klinik-desa-ingest', kioskA.mqttUsername, kioskB.mqttUsername]);
-    expect(passwd).not.toContain(kioskA.mqttPassword);
-    // mosquitto_passwd -U hashes a plain-text file in place: same shape as ours for the same user.
-    const plain = join(dir, 'plain');
-    execFileSync('sh', ['-c', `printf '%s:%s\\n' probe secret > ${plain} && mosquitto_passwd -U ${plain}`]);
-    const theirs = readFileSync(plain, 'utf8').trim().split(':')[1];
-    // $7$<iterations>$<12-byte salt, base64>$<64-byte PBKDF2-SHA512, base64>
-    const shape = /^\$7\$\d+\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/;
-    expect(theirs).toMatch(shape);
-    for (const line of passwd.trim().split('\n')) expect(line.split(':')[1]).toMatch(shape);
+    const text = readFileSync(join(dir, 'dynamic-security.json'), 'utf8');
+    const state = JSON.parse(text) as { clients: { username: string; clientid?: string }[] };
+    expect(state.clients.map((c) => [c.username, c.clientid])).toEqual([
+      ['klinik-desa-admin', undefined],
+      ['klinik-desa-ingest', undefined],
+      [kioskA.mqttUsername, kioskA.mqttUsername],
+      [kioskB.mqttUsername, kioskB.mqttUsername],
+    ]);
+    expect(text).not.toContain(kioskA.mqttPassword);
+    expect(text).not.toContain(INGEST_PASSWORD);
+    expect(readFileSync(join(dir, 'mosquitto.conf'), 'utf8')).toContain('allow_anonymous false');
   });
 
   it('lets Mosquitto hold each kiosk to its own topics', async () => {
     broker = await startMosquitto({
-      passwordFile: readFileSync(join(dir, 'passwd'), 'utf8'),
-      aclFile: readFileSync(join(dir, 'acl'), 'utf8'),
+      dynamicSecurity: readFileSync(join(dir, 'dynamic-security.json'), 'utf8'),
     });
     const server = await startClinicServerProcess(
       'clinic-server',
@@ -123,7 +118,7 @@ describe('per-kiosk MQTT credentials', () => {
     );
     const a = await mqtt.connectAsync(broker.url, {
       protocolVersion: 5,
-      clientId: 'kiosk-a-test',
+      clientId: kioskA.mqttUsername,
       username: kioskA.mqttUsername,
       password: kioskA.mqttPassword,
     });
@@ -149,7 +144,7 @@ describe('per-kiosk MQTT credentials', () => {
       // B's own reading is stored and answered to B; A, listening on B's receipts, hears nothing.
       const b = await mqtt.connectAsync(broker.url, {
         protocolVersion: 5,
-        clientId: 'kiosk-b-test',
+        clientId: kioskB.mqttUsername,
         username: kioskB.mqttUsername,
         password: kioskB.mqttPassword,
       });
@@ -179,7 +174,7 @@ describe('per-kiosk MQTT credentials', () => {
       const wrong = await mqtt
         .connectAsync(broker.url, {
           protocolVersion: 5,
-          clientId: 'kiosk-b-wrong',
+          clientId: kioskB.mqttUsername,
           username: kioskB.mqttUsername,
           password: kioskA.mqttPassword,
           reconnectPeriod: 0,
@@ -210,7 +205,7 @@ describe('per-kiosk MQTT credentials', () => {
 
       const a = await mqtt.connectAsync(url!, {
         protocolVersion: 4,
-        clientId: 'kiosk-a-embedded',
+        clientId: kioskA.mqttUsername,
         username: kioskA.mqttUsername,
         password: kioskA.mqttPassword,
       });
@@ -234,7 +229,7 @@ describe('per-kiosk MQTT credentials', () => {
     }
   });
 
-  it('refuses a revoked kiosk on the embedded broker, and leaves it out of the password file', async () => {
+  it('refuses a revoked kiosk on the embedded broker, and leaves it out of the dynamic-security file', async () => {
     const admin = createAdminClient(db);
     const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
     const [, url] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
@@ -246,7 +241,7 @@ describe('per-kiosk MQTT credentials', () => {
         mqtt
           .connectAsync(url!, {
             protocolVersion: 4,
-            clientId: `${who.kioskId}-after-revoke`,
+            clientId: who.mqttUsername,
             username: who.mqttUsername,
             password: who.mqttPassword,
             reconnectPeriod: 0,
@@ -265,12 +260,16 @@ describe('per-kiosk MQTT credentials', () => {
     }
     const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
       MQTT_PASSWORD: INGEST_PASSWORD,
+      MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
     });
     expect(r.code, r.stderr).toBe(0);
-    const users = readFileSync(join(dir, 'passwd'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(':')[0]);
-    expect(users).toEqual(['klinik-desa-ingest', kioskA.mqttUsername]);
+    const state = JSON.parse(readFileSync(join(dir, 'dynamic-security.json'), 'utf8')) as {
+      clients: { username: string }[];
+    };
+    expect(state.clients.map((c) => c.username)).toEqual([
+      'klinik-desa-admin',
+      'klinik-desa-ingest',
+      kioskA.mqttUsername,
+    ]);
   });
 });

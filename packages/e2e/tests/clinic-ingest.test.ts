@@ -180,6 +180,7 @@ describe('MQTT ingest over real Mosquitto into SQLite, with the API and the forw
       birthDate: '1980-09-05',
       sex: 'female',
       ihsNumber: 'P02478375538',
+      clinicId: 'clinic-2',
     });
     expect(patient.status).toBe(201);
     const opened = await admin.request<{ id: string }>('POST', '/screenings', {

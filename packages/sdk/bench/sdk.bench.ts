@@ -56,7 +56,7 @@ const db = join(dir, 'clinic.db');
 const config = join(dir, 'clinic.yaml');
 // The rate limiter would turn a tight loop into 429s; the bench measures the calls themselves.
 writeFileSync(config, 'http: { rateLimit: false }\n');
-const admin = createAdminClient(db);
+const admin = createAdminClient(db, ['clinic-1']);
 const server = await startClinicServerProcess('clinic-server', [
   '--db',
   db,

@@ -64,7 +64,11 @@ const caught = (promise: Promise<unknown>) =>
 beforeAll(async () => {
   clinic = await startTestClinic();
   admin = new ClinicClient({ baseUrl: clinic.url, ...clinic.admin });
-  const partnerCredentials = await admin.clients.create({ name: 'Puskesmas dashboard', role: 'partner' });
+  const partnerCredentials = await admin.clients.create({
+    name: 'Puskesmas dashboard',
+    role: 'partner',
+    clinics: [CLINIC],
+  });
   expect(partnerCredentials.role).toBe('partner');
   partner = new ClinicClient({ baseUrl: clinic.url, ...partnerCredentials });
   const kioskCredentials = await admin.kiosks.create({
@@ -124,7 +128,8 @@ describe('practitioners', () => {
     expect(listed.map((p) => p.id)).toEqual(expect.arrayContaining([sari.id, ani.id]));
     expect(listed.map((p) => p.clinicId)).not.toContain('kdmp-3201-002');
     await expect(kiosk.practitioners.retrieve(sari.id)).resolves.toEqual(sari);
-    expect(await caught(kiosk.practitioners.retrieve(away.id))).toBeInstanceOf(PermissionDeniedError);
+    // Another clinic's health worker is not there for this kiosk at all.
+    expect(await caught(kiosk.practitioners.retrieve(away.id))).toBeInstanceOf(NotFoundError);
     const refused = await caught(kiosk.practitioners.create({ clinicId: CLINIC, name: 'X', nik: nik(501) }));
     expect(refused).toMatchObject({ status: 403, details: { scope: 'practitioner.write' } });
 
@@ -166,7 +171,11 @@ describe('practitioners', () => {
 
 describe('clients', () => {
   it('lists clients and revokes one: its next call is an AuthenticationError', async () => {
-    const credentials = await admin.clients.create({ name: 'Old dashboard', role: 'partner' });
+    const credentials = await admin.clients.create({
+      name: 'Old dashboard',
+      role: 'partner',
+      clinics: [CLINIC],
+    });
     const old = new ClinicClient({ baseUrl: clinic.url, ...credentials });
     await expect(old.referrals.list().firstPage()).resolves.toBeDefined();
     const partners = await admin.clients.list({ role: 'partner' }).toArray();

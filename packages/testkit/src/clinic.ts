@@ -38,9 +38,26 @@ export function clinicServerCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Creates an administrator with the CLI, as an operator would for the first one. */
-export function createAdminClient(db: string): { clientId: string; clientSecret: string } {
-  const r = clinicServerCli(['client', 'create', '--db', db, '--role', 'admin', '--name', 'test admin']);
+/**
+ * Creates an administrator with the CLI, as an operator would for the first one: of every clinic
+ * unless `clinics` names some.
+ */
+export function createAdminClient(
+  db: string,
+  clinics: readonly string[] | '*' = '*',
+): { clientId: string; clientSecret: string } {
+  const grant = clinics === '*' ? ['--all-clinics'] : clinics.flatMap((c) => ['--clinic', c]);
+  const r = clinicServerCli([
+    'client',
+    'create',
+    '--db',
+    db,
+    '--role',
+    'admin',
+    '--name',
+    'test admin',
+    ...grant,
+  ]);
   if (r.code !== 0) throw new Error(`client create failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { clientId: string; clientSecret: string };
 }

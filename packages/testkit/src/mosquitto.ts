@@ -12,7 +12,14 @@ export interface MosquittoOptions {
   /** Password file and ACL file contents, for tests of per-kiosk credentials. */
   passwordFile?: string;
   aclFile?: string;
+  /**
+   * A dynamic-security.json (as `clinic-server mosquitto-config` writes it): loads Mosquitto's
+   * dynamic security plugin with it and refuses anonymous clients.
+   */
+  dynamicSecurity?: string;
 }
+
+export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
 export interface MosquittoBroker {
   readonly port: number;
@@ -73,7 +80,14 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     'log_type warning',
     ...(process.getuid?.() === 0 ? ['user root'] : []),
   ];
-  if (options.passwordFile !== undefined) {
+  if (options.dynamicSecurity !== undefined) {
+    writeFileSync(join(dir, 'dynamic-security.json'), options.dynamicSecurity, { mode: 0o600 });
+    lines.push(
+      'allow_anonymous false',
+      `plugin ${DYNSEC_PLUGIN}`,
+      `plugin_opt_config_file ${dir}/dynamic-security.json`,
+    );
+  } else if (options.passwordFile !== undefined) {
     writeFileSync(join(dir, 'passwd'), options.passwordFile, { mode: 0o600 });
     lines.push(`password_file ${dir}/passwd`, 'allow_anonymous false');
   } else {

@@ -12,6 +12,7 @@ import {
 import { triage } from '@klinik-desa/screening';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
 import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
@@ -35,7 +36,12 @@ async function build(overrides: Partial<ApiOptions> = {}) {
   return app;
 }
 
-async function client(role: 'admin' | 'partner', id = `${role}.test`) {
+async function client(
+  role: 'admin' | 'partner',
+  id = `${role}.test`,
+  // Administrators of every clinic, partners of clinic-1: what each test needs unless it says.
+  clinics: readonly string[] | '*' = role === 'admin' ? '*' : ['clinic-1'],
+) {
   await store.createClient({
     id,
     role,
@@ -43,6 +49,7 @@ async function client(role: 'admin' | 'partner', id = `${role}.test`) {
     secretHash: hashSecret(`${id}-secret`),
     clinicId: null,
     kioskId: null,
+    access: clinics === '*' ? EVERY_CLINIC : { all: false, clinicIds: clinics },
     createdAt: new Date().toISOString(),
   });
   return token(id, `${id}-secret`);
@@ -93,6 +100,8 @@ const newPatient = (n: number) => ({
   name: `Dewi Lestari ${n}`,
   birthDate: '1980-05-12',
   sex: 'female',
+  // Administrators act for every clinic, so they say which registers the patient.
+  clinicId: 'clinic-1',
 });
 
 beforeEach(async () => {
@@ -166,7 +175,11 @@ describe('OAuth2 client credentials', () => {
 
   it('keeps only hashes of client secrets and tokens', async () => {
     const t = await client('admin');
-    const created = await call(t, 'POST', '/clients', { name: 'Puskesmas app', role: 'partner' });
+    const created = await call(t, 'POST', '/clients', {
+      name: 'Puskesmas app',
+      role: 'partner',
+      clinics: ['clinic-1'],
+    });
     expect(created.statusCode).toBe(201);
     const { clientId, clientSecret } = created.json() as { clientId: string; clientSecret: string };
     const stored = await store.getClient(clientId);
@@ -446,7 +459,7 @@ describe('practitioners', () => {
 
   it("lets partners and administrators register health workers, and kiosks read their own clinic's only", async () => {
     const admin = await client('admin');
-    const partner = await client('partner');
+    const partner = await client('partner', 'partner.test', ['clinic-7']);
     const own = PractitionerRecord.parse(
       (await call(partner, 'POST', '/practitioners', bidan(62, 'clinic-7'))).json(),
     );
@@ -466,7 +479,10 @@ describe('practitioners', () => {
     ).toHaveLength(1);
     expectError(await call(kiosk, 'GET', '/practitioners?clinicId=clinic-8'), 403, 'FORBIDDEN');
     expect((await call(kiosk, 'GET', `/practitioners/${own.id}`)).json()).toEqual(own);
-    expectError(await call(kiosk, 'GET', `/practitioners/${other.id}`), 403, 'FORBIDDEN');
+    // Another clinic's health worker is not there for this kiosk at all.
+    expectError(await call(kiosk, 'GET', `/practitioners/${other.id}`), 404, 'NOT_FOUND');
+    expectError(await call(partner, 'GET', `/practitioners/${other.id}`), 404, 'NOT_FOUND');
+    expectError(await call(partner, 'POST', '/practitioners', bidan(67, 'clinic-8')), 403, 'FORBIDDEN');
     const refused = expectError(
       await call(kiosk, 'POST', '/practitioners', bidan(64, 'clinic-7')),
       403,
@@ -783,7 +799,9 @@ describe('kiosks', () => {
     );
 
     const kiosk = await token(creds.clientId, creds.clientSecret);
-    const patient = Patient.parse((await call(kiosk, 'POST', '/patients', newPatient(6))).json());
+    const patient = Patient.parse(
+      (await call(kiosk, 'POST', '/patients', { ...newPatient(6), clinicId: 'clinic-7' })).json(),
+    );
     expect(
       (
         await call(kiosk, 'POST', '/screenings', {

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import {
   type FhirBundle,
-  IdempotencyKey,
   newUuidV7,
   type Scope,
   TokenError,
@@ -20,26 +18,34 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { DerivedOptions } from '../domain/derived.js';
-import { RateLimiter } from '../domain/rate-limit.js';
+import { type RateLimit, RateLimiter } from '../domain/rate-limit.js';
 import { ClinicError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ClinicStore, TokenRecord } from '../store/store.js';
 import { AuditTrail } from './audit.js';
 import { sendError } from './errors.js';
+import { registerIdempotency } from './idempotency.js';
 import { registerRoutes } from './routes.js';
 import { tidyOpenApi } from './tidy-openapi.js';
-import { TokenService } from './tokens.js';
+import { DEFAULT_TOKEN_LIMITS, TokenLimitError, type TokenLimits, TokenService } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth?: TokenRecord;
-    idempotency?: { clientId: string; key: string } | undefined;
+    idempotency?: { clientId: string; lookup: string; seal: (answer: string) => string } | undefined;
   }
   interface FastifyContextConfig {
     /** The scope a route needs; routes without one are public (health, metrics, token). */
     scope?: Scope;
     /** A POST that only reads (a search): its answers are not kept for idempotent replay. */
     safePost?: boolean;
+    /**
+     * A route whose success answer carries a secret (client or kiosk credentials): the answer is
+     * shown once and never kept, so a replay of it answers 409 IDEMPOTENCY_SECRET_NOT_KEPT.
+     */
+    secretBearing?: boolean;
+    /** A patient look-up: limited per identity by its own, tighter bucket besides the general one. */
+    patientLookup?: boolean;
   }
 }
 
@@ -55,6 +61,13 @@ export interface ApiOptions {
   fhirBundle?: FhirBundleFor;
   /** Called when a screening is finished with forwarding on, so the forwarder need not wait. */
   onScreeningFinished?: (screeningId: string) => void;
+  /** Called when a client is revoked, so the brokers close its live MQTT connection at once. */
+  onClientRevoked?: (clientId: string) => void;
+  /**
+   * Called with a kiosk's new secret when it is registered or rotated, so a broker that keeps its
+   * own logins (Mosquitto's dynamic security) has them at once. The secret is not kept anywhere.
+   */
+  onKioskCredentials?: (clinicId: string, kioskId: string, secret: string, rotated: boolean) => Promise<void>;
   /** How the BMI and the mean blood pressure computed on finishing are classified. */
   screening?: DerivedOptions;
   tokenLifetimeSeconds?: number;
@@ -66,8 +79,20 @@ export interface ApiOptions {
   validateResponses?: boolean;
   /** Largest request body accepted (default 64 KiB). */
   bodyLimitBytes?: number;
-  /** Per client (or per address before sign-in); `false` turns it off. */
-  rateLimit?: { burst: number; perSecond: number } | false;
+  /**
+   * Per verified client (default burst 600, 300 a second); `false` turns every request limit off
+   * (this one, `addressRateLimit` and `lookupRateLimit`).
+   */
+  rateLimit?: RateLimit | false;
+  /**
+   * Per source address, for requests not (or not validly) signed in: the token endpoint, public
+   * routes, and every request whose token is missing or unknown (default burst 60, 1 a second).
+   */
+  addressRateLimit?: RateLimit;
+  /** Patient look-ups (GET /patients/{id}, POST /patients/search) per client (default 10, then 30 a minute). */
+  lookupRateLimit?: RateLimit;
+  /** Tokens per client: issued a minute, alive at once, wrong secrets a minute; `false` turns them off. */
+  tokenLimits?: Partial<TokenLimits> | false;
   /**
    * Web origins (e.g. `https://dashboard.example.id`) whose pages may call the API from a browser.
    * Default none: browsers then allow only pages served from the API's own origin.
@@ -143,11 +168,25 @@ export type ApiApp = ReturnType<typeof createFastify>;
 export async function buildApi(options: ApiOptions): Promise<ApiApp> {
   const { store, metrics } = options;
   const now = options.now ?? (() => new Date());
-  const tokens = new TokenService(store, options.tokenLifetimeSeconds ?? 3600);
-  const limiter =
-    options.rateLimit === false
-      ? undefined
-      : new RateLimiter(options.rateLimit?.burst ?? 600, options.rateLimit?.perSecond ?? 300);
+  const tokens = new TokenService(
+    store,
+    options.tokenLifetimeSeconds ?? 3600,
+    undefined,
+    options.tokenLimits === false ? false : { ...DEFAULT_TOKEN_LIMITS, ...options.tokenLimits },
+  );
+  const general =
+    options.rateLimit === false ? undefined : (options.rateLimit ?? { burst: 600, perSecond: 300 });
+  const limits = general && {
+    client: RateLimiter.of(general),
+    // Never looser than the per-client bucket: not being signed in earns no more requests.
+    address: RateLimiter.of(
+      options.addressRateLimit ?? {
+        burst: Math.min(60, general.burst),
+        perSecond: Math.min(1, general.perSecond),
+      },
+    ),
+    lookup: RateLimiter.of(options.lookupRateLimit ?? { burst: 10, perSecond: 0.5 }),
+  };
 
   const app = createFastify(options);
   app.setValidatorCompiler(validatorCompiler);
@@ -155,13 +194,22 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
     options.validateResponses === false ? () => (data: unknown) => JSON.stringify(data) : serializerCompiler,
   );
 
-  // The API speaks JSON (and forms, for the token endpoint only): a text body is refused with 415
-  // instead of reaching a route as a string.
+  // The API speaks JSON (and forms, for the token endpoint only, as RFC 6749 asks): a text body,
+  // or a form sent anywhere else, is refused with 415 instead of reaching a route.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
-    (_request, body, done) => {
+    (request, body, done) => {
+      if (request.routeOptions.url !== '/oauth2/token') {
+        done(
+          new ClinicError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            'send JSON (Content-Type: application/json): only POST /oauth2/token takes a form',
+          ),
+        );
+        return;
+      }
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     },
   );
@@ -238,19 +286,29 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
   app.addHook('onRequest', async (request, reply) => {
     startedAt.set(request, process.hrtime.bigint());
     reply.header('x-request-id', String(request.id));
-    const scope = request.routeOptions.config.scope;
+    const config = request.routeOptions.config;
+    const scope = config.scope;
     const header = request.headers.authorization;
-    if (limiter) {
-      const key = header ? `t:${header.slice(-16)}` : `ip:${request.ip}`;
-      const wait = limiter.take(key, now().getTime());
-      if (wait > 0) {
-        return sendError(request, reply, 'RATE_LIMITED', `too many requests: try again in ${wait} s`, {
-          retryAfterSeconds: wait,
-        });
-      }
+    // Buckets are keyed by who the server knows the caller to be: the client id once its token is
+    // verified, the source address before. Whatever the Authorization header says is not an
+    // identity until verified, so a made-up header per request gets no bucket of its own.
+    const address = `ip:${request.ip}`;
+    const limited = (wait: number, what: string) =>
+      sendError(request, reply, 'RATE_LIMITED', `too many ${what}: try again in ${wait} s`, {
+        retryAfterSeconds: wait,
+      });
+    if (!scope) {
+      const wait = limits?.address.take(address, now().getTime()) ?? 0;
+      return wait > 0 ? limited(wait, 'requests from this address') : undefined;
     }
-    if (!scope) return;
+    // The token is verified even from an address out of requests: kiosks behind one router share
+    // an address, and one process there making up tokens must not lock the others out.
     const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    const record = token ? await tokens.verify(token, now()) : undefined;
+    if (!record) {
+      const wait = limits?.address.take(address, now().getTime()) ?? 0;
+      if (wait > 0) return limited(wait, 'requests without a valid token from this address');
+    }
     if (!token) {
       reply.header('www-authenticate', 'Bearer');
       return sendError(
@@ -260,7 +318,6 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
         'send an access token: Authorization: Bearer <token> (from POST /oauth2/token)',
       );
     }
-    const record = await tokens.verify(token, now());
     if (!record) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       return sendError(
@@ -270,85 +327,22 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
         'the access token is unknown or has expired: get a new one',
       );
     }
+    const client = `c:${record.clientId}`;
+    const wait = limits?.client.take(client, now().getTime()) ?? 0;
+    if (wait > 0) return limited(wait, 'requests from this client');
     if (!record.scopes.includes(scope)) {
       reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
       return sendError(request, reply, 'FORBIDDEN', `this token lacks the scope ${scope}`, {
         details: { scope },
       });
     }
+    // Looking patients up one by one is how a record is copied out: its own, tighter bucket.
+    const lookupWait = config.patientLookup ? (limits?.lookup.take(client, now().getTime()) ?? 0) : 0;
+    if (lookupWait > 0) return limited(lookupWait, 'patient look-ups from this client');
     request.auth = record;
   });
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || !request.auth) return;
-    const raw = request.headers['idempotency-key'];
-    if (raw === undefined) return;
-    const key = IdempotencyKey.safeParse(Array.isArray(raw) ? raw[0] : raw);
-    if (!key.success) {
-      return sendError(
-        request,
-        reply,
-        'VALIDATION',
-        'header Idempotency-Key: use 1-255 printable ASCII characters',
-      );
-    }
-    // A search only reads: repeating it is harmless, and its answer (names, NIKs) is not kept.
-    if (request.routeOptions.config.safePost) return;
-    const clientId = request.auth.clientId;
-    const bodyHash = createHash('sha256')
-      .update(JSON.stringify(request.body ?? null))
-      .digest('hex');
-    const begun = await store.beginIdempotent(
-      clientId,
-      key.data,
-      { method: request.method, path: request.url, bodyHash },
-      now().toISOString(),
-    );
-    if (begun.state === 'new') {
-      request.idempotency = { clientId, key: key.data };
-      return;
-    }
-    if (begun.state === 'mismatch') {
-      return sendError(
-        request,
-        reply,
-        'IDEMPOTENCY_KEY_REUSED',
-        'this Idempotency-Key was used for a different request: use a new key for a new request',
-      );
-    }
-    if (begun.state === 'in-progress') {
-      return sendError(
-        request,
-        reply,
-        'IDEMPOTENCY_IN_PROGRESS',
-        'a request with this Idempotency-Key is still running',
-        {
-          retryAfterSeconds: 1,
-        },
-      );
-    }
-    return reply
-      .code(begun.statusCode)
-      .header('idempotent-replayed', 'true')
-      .type('application/json; charset=utf-8')
-      .serializer((x: unknown) => x as string)
-      .send(begun.response);
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    const idem = request.idempotency;
-    if (idem) {
-      request.idempotency = undefined;
-      const status = reply.statusCode;
-      // Server trouble is not an answer to keep: the client may retry with the same key.
-      if (status >= 500 || status === 429 || typeof payload !== 'string') {
-        await store.abandonIdempotent(idem.clientId, idem.key);
-      } else {
-        await store.completeIdempotent(idem.clientId, idem.key, status, payload);
-      }
-    }
-    return payload;
-  });
+  registerIdempotency(app, store, now);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
@@ -442,12 +436,17 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
           'Form-encoded (application/x-www-form-urlencoded) as in RFC 6749, or JSON. Errors use the RFC 6749 shape plus code, message and requestId.',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: TokenRequest,
-        response: { 200: TokenResponse, 400: TokenError, 401: TokenError },
+        response: { 200: TokenResponse, 400: TokenError, 401: TokenError, 429: TokenError },
       },
       attachValidation: true,
     },
     async (request, reply) => {
-      const tokenError = (status: 400 | 401, error: TokenError['error'], code: string, message: string) =>
+      const tokenError = (
+        status: 400 | 401 | 429,
+        error: TokenError['error'],
+        code: string,
+        message: string,
+      ) =>
         reply
           .code(status)
           .header('cache-control', 'no-store')
@@ -489,6 +488,10 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
         }
         if (error instanceof ClinicError && error.code === 'INVALID_SCOPE') {
           return tokenError(400, 'invalid_scope', error.code, error.message);
+        }
+        if (error instanceof TokenLimitError) {
+          reply.header('retry-after', String(error.retryAfterSeconds));
+          return tokenError(429, 'invalid_request', error.code, error.message);
         }
         throw error;
       }

@@ -48,6 +48,15 @@ import {
 } from '@klinik-desa/protocol';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import {
+  accessOf,
+  type ClinicAccess,
+  canActFor,
+  checkClinic,
+  checkGrant,
+  clinicFor,
+  covers,
+} from '../domain/access.js';
 import { kioskUsername } from '../domain/acl.js';
 import { derivedReadings } from '../domain/derived.js';
 import { hashSecret, newSecret } from '../domain/secrets.js';
@@ -93,17 +102,14 @@ function security(scope: Scope) {
   return [{ oauth2: [scope] }];
 }
 
-/**
- * Kiosk credentials see only their own clinic's health workers: the kiosk page offers them to
- * choose from, and another clinic's names and NIKs are none of its business.
- */
-function checkOwnClinic(auth: TokenRecord | undefined, clinicId: string): void {
-  if (auth?.role === 'kiosk' && auth.clinicId !== clinicId) {
-    throw new ClinicError(
-      'FORBIDDEN',
-      `kiosk credentials of ${auth.clinicId}/${auth.kioskId} cannot read the health workers of clinic ${clinicId}`,
-    );
-  }
+/** The clinics the caller may act for; routes without a scope have no caller and reach no clinic. */
+function accessOfRequest(request: FastifyRequest): ClinicAccess {
+  return request.auth?.access ?? { all: false, clinicIds: [] };
+}
+
+/** The caller's one clinic, for an audit line of a request that names none (a patient read). */
+function soleClinic(access: ClinicAccess): string | null {
+  return !access.all && access.clinicIds.length === 1 ? access.clinicIds[0]! : null;
 }
 
 /** Kiosk credentials act only for their own kiosk: a stolen kiosk token cannot open screenings elsewhere. */
@@ -129,17 +135,54 @@ export function registerRoutes(
     resourceType: string,
     resourceId: string | null,
     patientId: string | null = null,
+    clinicId: string | null = soleClinic(accessOfRequest(request)),
   ) =>
     options.auditTrail.record(
-      { clientId: who(request), action, resourceType, resourceId, patientId, requestId: String(request.id) },
+      {
+        clientId: who(request),
+        action,
+        resourceType,
+        resourceId,
+        patientId,
+        clinicId,
+        requestId: String(request.id),
+      },
       at(),
     );
+  const access = accessOfRequest;
+  /**
+   * A list filtered by another clinic, or by a patient or screening the caller does not see, is
+   * refused rather than answered empty: an empty page would still tell that the id exists.
+   */
+  const checkListFilters = async (
+    request: FastifyRequest,
+    query: {
+      clinicId?: string | undefined;
+      patientId?: string | undefined;
+      screeningId?: string | undefined;
+    },
+  ) => {
+    const mine = access(request);
+    if (query.clinicId !== undefined) checkClinic(mine, query.clinicId);
+    if (query.patientId !== undefined && !(await store.getPatient(query.patientId, mine))) {
+      throw notFound('patient', query.patientId);
+    }
+    if (query.screeningId !== undefined && !(await store.getScreening(query.screeningId, mine))) {
+      throw notFound('screening', query.screeningId);
+    }
+  };
+  /** Kiosks of the caller's clinics; kiosk credentials see their own kiosk only. */
+  const canSeeKiosk = (request: FastifyRequest, clinicId: string, kioskId: string) => {
+    const auth = request.auth;
+    if (auth?.role === 'kiosk') return auth.clinicId === clinicId && auth.kioskId === kioskId;
+    return canActFor(access(request), clinicId);
+  };
 
   // ------------------------------------------------------------------ clients
   app.post(
     '/clients',
     {
-      config: { scope: 'client.admin' },
+      config: { scope: 'client.admin', secretBearing: true },
       schema: {
         tags: ['clients'],
         summary: 'Create an API client (a partner app or another administrator)',
@@ -151,6 +194,8 @@ export function registerRoutes(
       },
     },
     async (request, reply) => {
+      const granted = accessOf(request.body.clinics);
+      checkGrant(access(request), granted);
       const secret = newSecret();
       const createdAt = at();
       const id = `${request.body.role}.${newUuidV7()}`;
@@ -161,6 +206,7 @@ export function registerRoutes(
         secretHash: hashSecret(secret),
         clinicId: null,
         kioskId: null,
+        access: granted,
         createdAt,
       });
       await audit(request, 'create', 'client', id);
@@ -169,6 +215,7 @@ export function registerRoutes(
         clientSecret: secret,
         role: request.body.role,
         name: request.body.name,
+        clinics: request.body.clinics,
         createdAt,
       });
     },
@@ -188,7 +235,7 @@ export function registerRoutes(
     },
     async (request) => {
       const { limit, cursor, ...query } = request.query;
-      return store.listClients(query, { limit, cursor });
+      return store.listClients(query, { limit, cursor }, access(request));
     },
   );
 
@@ -200,7 +247,7 @@ export function registerRoutes(
         tags: ['clients'],
         summary: 'Revoke an API client: a leaked secret, a partner app retired, a stolen kiosk',
         description:
-          "Its tokens end at once (on other server processes sharing the database, within the 30 s they keep a token in memory) and it gets no new one; a kiosk's MQTT login is refused by the embedded broker from its next connection, and by Mosquitto once the password file is written again (`clinic-server mosquitto-config`). The client stays in the record, as the audit log names it. Revoking again keeps the first time. An administrator cannot revoke the client it is signed in with (409 CONFLICT).",
+          "Its tokens end at once (on other server processes sharing the database, within the 30 s they keep a token in memory) and it gets no new one; a kiosk's live MQTT connection is closed within seconds and its login refused, by the embedded broker and by Mosquitto (through its dynamic security plugin, when the server has `--mqtt-admin-user`), and its readings are no longer stored. The client stays in the record, as the audit log names it. Revoking again keeps the first time. An administrator cannot revoke the client it is signed in with (409 CONFLICT).",
         security: security('client.admin'),
         headers: IdempotencyHeader,
         params: ClientParams,
@@ -212,8 +259,12 @@ export function registerRoutes(
       if (id === request.auth?.clientId) {
         throw new ClinicError('CONFLICT', 'an administrator cannot revoke the client it is signed in with');
       }
+      const target = await store.getClient(id);
+      // Only a client all of whose clinics are the caller's: another clinic's partner is none of its business.
+      if (!target || !covers(access(request), target.access)) throw notFound('client', id);
       const client = await store.revokeClient(id, at());
       options.tokens.forgetClient(id);
+      options.onClientRevoked?.(id);
       await audit(request, 'revoke', 'client', id);
       return client;
     },
@@ -236,8 +287,10 @@ export function registerRoutes(
       },
     },
     async (request, reply) => {
-      const patient = await store.createPatient(request.body, newUuidV7(), at());
-      await audit(request, 'create', 'patient', patient.id, patient.id);
+      const { clinicId: named, ...input } = request.body;
+      const clinicId = clinicFor(access(request), named);
+      const patient = await store.createPatient(input, newUuidV7(), at(), clinicId);
+      await audit(request, 'create', 'patient', patient.id, patient.id, clinicId);
       return reply.code(201).send(patient);
     },
   );
@@ -245,7 +298,7 @@ export function registerRoutes(
   app.get(
     '/patients/:id',
     {
-      config: { scope: 'patient.read' },
+      config: { scope: 'patient.read', patientLookup: true },
       schema: {
         tags: ['patients'],
         summary: 'Get a patient',
@@ -255,7 +308,7 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const patient = await store.getPatient(request.params.id);
+      const patient = await store.getPatient(request.params.id, access(request));
       if (!patient) throw notFound('patient', request.params.id);
       await audit(request, 'read', 'patient', patient.id, patient.id);
       return patient;
@@ -278,7 +331,7 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const patient = await store.updatePatient(request.params.id, request.body);
+      const patient = await store.updatePatient(request.params.id, request.body, access(request));
       await audit(request, 'update', 'patient', patient.id, patient.id);
       return patient;
     },
@@ -287,7 +340,7 @@ export function registerRoutes(
   app.post(
     '/patients/search',
     {
-      config: { scope: 'patient.read', safePost: true },
+      config: { scope: 'patient.read', safePost: true, patientLookup: true },
       schema: {
         tags: ['patients'],
         summary: 'Find patients by NIK, or by name and birth date',
@@ -303,10 +356,10 @@ export function registerRoutes(
       const body = request.body;
       let page: Page<Patient>;
       if ('nik' in body) {
-        const patient = await store.findPatientByNik(body.nik);
+        const patient = await store.findPatientByNik(body.nik, access(request));
         page = { data: patient ? [patient] : [], nextCursor: null };
       } else {
-        page = await store.searchPatients(body.name, body.birthDate, request.query);
+        page = await store.searchPatients(body.name, body.birthDate, request.query, access(request));
       }
       // A line per patient found, so that each one's access log shows the search.
       if (page.data.length === 0) await audit(request, 'search', 'patient', null);
@@ -332,8 +385,9 @@ export function registerRoutes(
       },
     },
     async (request, reply) => {
+      checkClinic(access(request), request.body.clinicId);
       const practitioner = await store.createPractitioner(request.body, newUuidV7(), at());
-      await audit(request, 'create', 'practitioner', practitioner.id);
+      await audit(request, 'create', 'practitioner', practitioner.id, null, practitioner.clinicId);
       return reply.code(201).send(practitioner);
     },
   );
@@ -354,12 +408,8 @@ export function registerRoutes(
     },
     async (request) => {
       const { limit, cursor, ...query } = request.query;
-      const auth = request.auth;
-      if (auth?.role === 'kiosk') {
-        if (query.clinicId !== undefined) checkOwnClinic(auth, query.clinicId);
-        query.clinicId = auth.clinicId ?? '';
-      }
-      return store.listPractitioners(query, { limit, cursor });
+      if (query.clinicId !== undefined) checkClinic(access(request), query.clinicId);
+      return store.listPractitioners(query, { limit, cursor }, access(request));
     },
   );
 
@@ -376,9 +426,8 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const practitioner = await store.getPractitioner(request.params.id);
+      const practitioner = await store.getPractitioner(request.params.id, access(request));
       if (!practitioner) throw notFound('practitioner', request.params.id);
-      checkOwnClinic(request.auth, practitioner.clinicId);
       return practitioner;
     },
   );
@@ -399,8 +448,13 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const practitioner = await store.updatePractitioner(request.params.id, request.body, at());
-      await audit(request, 'update', 'practitioner', practitioner.id);
+      const practitioner = await store.updatePractitioner(
+        request.params.id,
+        request.body,
+        at(),
+        access(request),
+      );
+      await audit(request, 'update', 'practitioner', practitioner.id, null, practitioner.clinicId);
       return practitioner;
     },
   );
@@ -423,6 +477,7 @@ export function registerRoutes(
     },
     async (request, reply) => {
       const body = request.body;
+      checkClinic(access(request), body.clinicId);
       checkOwnKiosk(request.auth, body.clinicId, body.kioskId);
       const screening = await store.createScreening(
         {
@@ -435,7 +490,7 @@ export function registerRoutes(
         newUuidV7(),
         at(),
       );
-      await audit(request, 'create', 'screening', screening.id, screening.patientId);
+      await audit(request, 'create', 'screening', screening.id, screening.patientId, screening.clinicId);
       return reply.code(201).send(screening);
     },
   );
@@ -454,7 +509,8 @@ export function registerRoutes(
     },
     async (request) => {
       const { limit, cursor, ...query } = request.query;
-      const page = await store.listScreenings(query, { limit, cursor });
+      await checkListFilters(request, query);
+      const page = await store.listScreenings(query, { limit, cursor }, access(request));
       if (query.patientId) await audit(request, 'list', 'screening', null, query.patientId);
       return page;
     },
@@ -473,9 +529,9 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const detail = await store.getScreeningDetail(request.params.id);
+      const detail = await store.getScreeningDetail(request.params.id, access(request));
       if (!detail) throw notFound('screening', request.params.id);
-      await audit(request, 'read', 'screening', detail.id, detail.patientId);
+      await audit(request, 'read', 'screening', detail.id, detail.patientId, detail.clinicId);
       return detail;
     },
   );
@@ -497,7 +553,7 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const current = await store.getScreening(request.params.id);
+      const current = await store.getScreening(request.params.id, access(request));
       if (!current) throw notFound('screening', request.params.id);
       checkOwnKiosk(request.auth, current.clinicId, current.kioskId);
       if (current.status === 'open') {
@@ -508,7 +564,7 @@ export function registerRoutes(
       }
       const forward = request.body?.forward ?? true;
       const screening = await store.finishScreening(request.params.id, at(), forward);
-      await audit(request, 'finish', 'screening', screening.id, screening.patientId);
+      await audit(request, 'finish', 'screening', screening.id, screening.patientId, screening.clinicId);
       if (forward) options.onScreeningFinished?.(screening.id);
       return screening;
     },
@@ -529,8 +585,11 @@ export function registerRoutes(
       },
     },
     async (request) => {
+      const current = await store.getScreening(request.params.id, access(request));
+      if (!current) throw notFound('screening', request.params.id);
+      checkOwnKiosk(request.auth, current.clinicId, current.kioskId);
       const screening = await store.requeueForwarding(request.params.id, at());
-      await audit(request, 'forward', 'screening', screening.id, screening.patientId);
+      await audit(request, 'forward', 'screening', screening.id, screening.patientId, screening.clinicId);
       options.onScreeningFinished?.(screening.id);
       return screening;
     },
@@ -551,6 +610,8 @@ export function registerRoutes(
       },
     },
     async (request) => {
+      const screening = await store.getScreening(request.params.id, access(request));
+      if (!screening) throw notFound('screening', request.params.id);
       if (!options.fhirBundle) {
         throw new ClinicError(
           'FHIR_NOT_READY',
@@ -558,8 +619,7 @@ export function registerRoutes(
         );
       }
       const bundle = await options.fhirBundle(request.params.id);
-      const screening = await store.getScreening(request.params.id);
-      await audit(request, 'read', 'fhir-bundle', request.params.id, screening?.patientId ?? null);
+      await audit(request, 'read', 'fhir-bundle', screening.id, screening.patientId, screening.clinicId);
       return bundle;
     },
   );
@@ -579,7 +639,8 @@ export function registerRoutes(
     },
     async (request) => {
       const { limit, cursor, ...query } = request.query;
-      const page = await store.listObservations(query, { limit, cursor });
+      await checkListFilters(request, query);
+      const page = await store.listObservations(query, { limit, cursor }, access(request));
       if (query.patientId) await audit(request, 'list', 'observation', null, query.patientId);
       return page;
     },
@@ -600,7 +661,7 @@ export function registerRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const screening = await store.getScreening(body.screeningId);
+      const screening = await store.getScreening(body.screeningId, access(request));
       if (!screening) throw notFound('screening', body.screeningId);
       if (screening.status !== 'open') {
         throw new ClinicError('SCREENING_CLOSED', `screening ${screening.id} is finished; open a new one`);
@@ -621,7 +682,7 @@ export function registerRoutes(
         flags: body.flags,
       });
       await store.ingestReadings([reading], { skipKioskCheck: true });
-      await audit(request, 'create', 'observation', reading.id, screening.patientId);
+      await audit(request, 'create', 'observation', reading.id, screening.patientId, screening.clinicId);
       return reply
         .code(201)
         .send({ readingId: reading.id, observations: await store.observationsOfReading(reading.id) });
@@ -645,16 +706,18 @@ export function registerRoutes(
     async (request) => {
       const { limit, cursor, ...query } = request.query;
       const auth = request.auth;
+      if (query.clinicId !== undefined) checkClinic(access(request), query.clinicId);
       const scoped =
         auth?.role === 'kiosk' ? { clinicId: auth.clinicId ?? '', kioskId: auth.kioskId ?? '' } : query;
-      return store.listUnassigned(scoped, { limit, cursor });
+      return store.listUnassigned(scoped, { limit, cursor }, access(request));
     },
   );
 
   const triageTarget = async (request: FastifyRequest, readingId: string) => {
-    const current = await store.getReadingAssignment(readingId);
+    const current = await store.getReadingAssignment(readingId, access(request));
     if (!current) throw notFound('reading', readingId);
     checkOwnKiosk(request.auth, current.clinicId, current.kioskId);
+    return current;
   };
 
   app.post(
@@ -673,14 +736,15 @@ export function registerRoutes(
     },
     async (request) => {
       await triageTarget(request, request.params.id);
+      const screening = await store.getScreening(request.body.screeningId, access(request));
+      if (!screening) throw notFound('screening', request.body.screeningId);
       const result = await store.assignReading(
         request.params.id,
         request.body.screeningId,
         who(request),
         at(),
       );
-      const screening = await store.getScreening(request.body.screeningId);
-      await audit(request, 'assign', 'reading', request.params.id, screening?.patientId ?? null);
+      await audit(request, 'assign', 'reading', request.params.id, screening.patientId, screening.clinicId);
       return result;
     },
   );
@@ -702,9 +766,9 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      await triageTarget(request, request.params.id);
+      const current = await triageTarget(request, request.params.id);
       const result = await store.discardReading(request.params.id, request.body.reason, who(request), at());
-      await audit(request, 'discard', 'reading', request.params.id);
+      await audit(request, 'discard', 'reading', request.params.id, null, current.clinicId);
       return result;
     },
   );
@@ -724,7 +788,8 @@ export function registerRoutes(
     },
     async (request) => {
       const { limit, cursor, ...query } = request.query;
-      const page = await store.listReferrals(query, { limit, cursor });
+      await checkListFilters(request, query);
+      const page = await store.listReferrals(query, { limit, cursor }, access(request));
       if (query.patientId) await audit(request, 'list', 'referral', null, query.patientId);
       return page;
     },
@@ -751,8 +816,9 @@ export function registerRoutes(
         who(request),
         request.body?.note,
         at(),
+        access(request),
       );
-      await audit(request, 'acknowledge', 'referral', referral.id, referral.patientId);
+      await audit(request, 'acknowledge', 'referral', referral.id, referral.patientId, referral.clinicId);
       return referral;
     },
   );
@@ -776,7 +842,8 @@ export function registerRoutes(
       const { limit, cursor, ...query } = request.query;
       // Lines are written a quarter second after their request: this answer includes them all.
       await options.auditTrail.flush();
-      const page = await store.listAuditEvents(query, { limit, cursor });
+      await checkListFilters(request, query);
+      const page = await store.listAuditEvents(query, { limit, cursor }, access(request));
       await audit(request, 'list', 'audit', null, query.patientId ?? null);
       return page;
     },
@@ -799,12 +866,12 @@ export function registerRoutes(
   app.post(
     '/kiosks',
     {
-      config: { scope: 'kiosk.admin' },
+      config: { scope: 'kiosk.admin', secretBearing: true },
       schema: {
         tags: ['kiosks'],
         summary: 'Register a kiosk and get its credentials',
         description:
-          'From the first registration on, readings of unregistered kiosks are rejected (UNKNOWN_KIOSK). The secret is in this answer only; run `clinic-server mosquitto-config` to give it to Mosquitto.',
+          'Only for a clinic of the caller. The secret is in this answer only (a replay with the same Idempotency-Key does not show it again). The embedded broker takes it at once, and so does Mosquitto when the server has `--mqtt-admin-user`; otherwise write its configuration again with `clinic-server mosquitto-config`. Readings of unregistered kiosks are rejected (UNKNOWN_KIOSK).',
         security: security('kiosk.admin'),
         headers: IdempotencyHeader,
         body: KioskCreate,
@@ -813,6 +880,7 @@ export function registerRoutes(
     },
     async (request, reply) => {
       const { clinicId, kioskId } = request.body;
+      checkClinic(access(request), clinicId);
       const secret = newSecret();
       const kiosk = await store.registerKiosk(
         { clinicId, kioskId, name: request.body.name ?? null },
@@ -820,7 +888,8 @@ export function registerRoutes(
         hashSecret(secret),
         at(),
       );
-      await audit(request, 'create', 'kiosk', `${clinicId}/${kioskId}`);
+      await options.onKioskCredentials?.(clinicId, kioskId, secret, false);
+      await audit(request, 'create', 'kiosk', `${clinicId}/${kioskId}`, null, clinicId);
       return reply.code(201).send(credentials(clinicId, kioskId, secret, kiosk.credentialsRotatedAt));
     },
   );
@@ -839,7 +908,8 @@ export function registerRoutes(
     },
     async (request) => {
       const { limit, cursor, ...query } = request.query;
-      return store.listKiosks(query, { limit, cursor });
+      if (query.clinicId !== undefined) checkClinic(access(request), query.clinicId);
+      return store.listKiosks(query, { limit, cursor }, access(request));
     },
   );
 
@@ -856,7 +926,8 @@ export function registerRoutes(
       },
     },
     async (request) => {
-      const kiosk = await store.getKiosk(request.params.clinicId, request.params.kioskId);
+      const found = await store.getKiosk(request.params.clinicId, request.params.kioskId);
+      const kiosk = found && canSeeKiosk(request, found.clinicId, found.kioskId) ? found : undefined;
       if (!kiosk) throw notFound('kiosk', `${request.params.clinicId}/${request.params.kioskId}`);
       return kiosk;
     },
@@ -865,12 +936,12 @@ export function registerRoutes(
   app.post(
     '/kiosks/:clinicId/:kioskId/rotate',
     {
-      config: { scope: 'kiosk.admin' },
+      config: { scope: 'kiosk.admin', secretBearing: true },
       schema: {
         tags: ['kiosks'],
         summary: "Rotate a kiosk's credentials",
         description:
-          'The old secret stops working for the API at once (its tokens end) and for MQTT once the broker has the new password file.',
+          'The old secret stops working for the API at once (its tokens end) and for new MQTT logins at once (the embedded broker also closes a connection made with the old one; Mosquitto, told through `--mqtt-admin-user`, keeps it until the kiosk reconnects).',
         security: security('kiosk.admin'),
         headers: IdempotencyHeader,
         params: KioskParams,
@@ -879,10 +950,12 @@ export function registerRoutes(
     },
     async (request) => {
       const { clinicId, kioskId } = request.params;
+      if (!canSeeKiosk(request, clinicId, kioskId)) throw notFound('kiosk', `${clinicId}/${kioskId}`);
       const secret = newSecret();
       const kiosk = await store.rotateKioskSecret(clinicId, kioskId, hashSecret(secret), at());
       options.tokens.forgetClient(kioskUsername(clinicId, kioskId));
-      await audit(request, 'rotate', 'kiosk', `${clinicId}/${kioskId}`);
+      await options.onKioskCredentials?.(clinicId, kioskId, secret, true);
+      await audit(request, 'rotate', 'kiosk', `${clinicId}/${kioskId}`, null, clinicId);
       return credentials(clinicId, kioskId, secret, kiosk.credentialsRotatedAt);
     },
   );

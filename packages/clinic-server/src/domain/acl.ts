@@ -1,15 +1,13 @@
 import { type Channel, TOPIC_ROOT } from '@klinik-desa/protocol';
 
 /**
- * Who is on the other end of an MQTT connection. The same rules are written out as Mosquitto's ACL
- * file (`mosquitto-config`) and enforced by the embedded broker's authorizer, so a kiosk is held to
- * its own topics whichever broker it talks to.
+ * Who is on the other end of an MQTT connection. The same rules are written out for Mosquitto's
+ * dynamic security plugin (`mosquitto-config`, domain/dynsec.ts) and enforced by the embedded
+ * broker's authorizer, so a kiosk is held to its own topics whichever broker it talks to. There is
+ * no anonymous principal: an open window before the first kiosk is registered let a client keep
+ * full access for as long as it stayed connected.
  */
-export type MqttPrincipal =
-  | { kind: 'kiosk'; clinicId: string; kioskId: string }
-  | { kind: 'ingest' }
-  /** The zero-setup embedded broker before any kiosk is registered: everything is allowed. */
-  | { kind: 'open' };
+export type MqttPrincipal = { kind: 'kiosk'; clinicId: string; kioskId: string } | { kind: 'ingest' };
 
 const KIOSK_PUBLISHES: readonly Channel[] = ['readings', 'status', 'events'];
 
@@ -26,10 +24,10 @@ function channelOf(topic: string): { clinicId: string; kioskId: string; channel:
 }
 
 export function mayPublish(who: MqttPrincipal, topic: string): boolean {
-  if (who.kind === 'open') return true;
   const t = channelOf(topic);
   if (!t || t.clinicId.includes('+') || t.kioskId.includes('+')) return false;
-  if (who.kind === 'ingest') return t.channel === 'receipts';
+  // The ingest writes receipts, and clears a malformed retained status with an empty retained one.
+  if (who.kind === 'ingest') return t.channel === 'receipts' || t.channel === 'status';
   return (
     t.clinicId === who.clinicId &&
     t.kioskId === who.kioskId &&
@@ -38,13 +36,17 @@ export function mayPublish(who: MqttPrincipal, topic: string): boolean {
 }
 
 export function maySubscribe(who: MqttPrincipal, filter: string): boolean {
-  if (who.kind === 'open') return true;
   const t = channelOf(unshare(filter));
   if (!t) return false;
   if (who.kind === 'ingest') {
     return t.clinicId === '+' && t.kioskId === '+' && ['readings', 'status', 'events'].includes(t.channel);
   }
-  return t.clinicId === who.clinicId && t.kioskId === who.kioskId && t.channel === 'receipts';
+  // Its own receipts, and its own retained status (what the clinic last heard from it).
+  return (
+    t.clinicId === who.clinicId &&
+    t.kioskId === who.kioskId &&
+    (t.channel === 'receipts' || t.channel === 'status')
+  );
 }
 
 /** A kiosk's MQTT user name: the same as its API client id. */
@@ -57,36 +59,13 @@ export function parseKioskUsername(username: string): { clinicId: string; kioskI
   return m ? { clinicId: m[1]!, kioskId: m[2]! } : undefined;
 }
 
-/** Mosquitto 2 `acl_file` content for the ingest user and every registered kiosk. */
-export function mosquittoAcl(
-  ingestUser: string,
-  kiosks: readonly { clinicId: string; kioskId: string }[],
-): string {
-  const lines = [
-    '# Written by `clinic-server mosquitto-config`. Each kiosk may publish only under its own',
-    '# clinic/kiosk topics and read only its own receipts; the ingest user reads every kiosk.',
-    '',
-    `user ${ingestUser}`,
-    `topic read ${TOPIC_ROOT}/+/+/readings`,
-    `topic read ${TOPIC_ROOT}/+/+/status`,
-    `topic read ${TOPIC_ROOT}/+/+/events`,
-    `topic write ${TOPIC_ROOT}/+/+/receipts`,
-  ];
-  for (const k of kiosks) {
-    const base = `${TOPIC_ROOT}/${k.clinicId}/${k.kioskId}`;
-    lines.push(
-      '',
-      `user ${kioskUsername(k.clinicId, k.kioskId)}`,
-      `topic write ${base}/readings`,
-      `topic readwrite ${base}/status`,
-      `topic write ${base}/events`,
-      `topic read ${base}/receipts`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Mosquitto 2 `password_file` content: `user:$7$...` lines, hashes as the record keeps them. */
-export function mosquittoPasswordFile(entries: readonly { username: string; secretHash: string }[]): string {
-  return entries.map((e) => `${e.username}:${e.secretHash}\n`).join('');
+/**
+ * A client id belongs to its identity: a kiosk connects with its own user name as client id, so no
+ * kiosk can take over another's session or the ingest's (MQTT disconnects the older connection of
+ * a client id). The ingest may choose its id (several ingest processes need different ones), but
+ * never one shaped like a kiosk's.
+ */
+export function mayUseClientId(who: MqttPrincipal, clientId: string): boolean {
+  if (who.kind === 'kiosk') return clientId === kioskUsername(who.clinicId, who.kioskId);
+  return clientId.length > 0 && !clientId.startsWith('kiosk.');
 }

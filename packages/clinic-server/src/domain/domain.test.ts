@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, URGENT_BP } from '../testing/fixtures.js';
-import {
-  kioskUsername,
-  mayPublish,
-  maySubscribe,
-  mosquittoAcl,
-  mosquittoPasswordFile,
-  parseKioskUsername,
-} from './acl.js';
+import { kioskUsername, mayPublish, maySubscribe, mayUseClientId, parseKioskUsername } from './acl.js';
 import { decodeCursor, encodeCursor, pageOf } from './cursor.js';
+import { dynsecFile, dynsecPassword } from './dynsec.js';
 import { RateLimiter } from './rate-limit.js';
 import { bindReading, nameKey, observationsOf, referralFlags, utc, worstSeverity } from './readings.js';
 import { grantScopes } from './scopes.js';
@@ -48,6 +42,16 @@ describe('MQTT access rules', () => {
     expect(maySubscribe(me, 'klinik-desa/v1/c1/k2/receipts')).toBe(false);
     expect(maySubscribe(me, 'klinik-desa/v1/+/+/readings')).toBe(false);
     expect(maySubscribe(me, 'klinik-desa/v1/c1/+/receipts')).toBe(false);
+    expect(maySubscribe(me, 'klinik-desa/v1/c1/k1/status')).toBe(true);
+    expect(maySubscribe(me, 'klinik-desa/v1/c1/k2/status')).toBe(false);
+  });
+
+  it('holds a client id to its identity: a kiosk its user name, the ingest never a kiosk-shaped one', () => {
+    expect(mayUseClientId(me, 'kiosk.c1.k1')).toBe(true);
+    expect(mayUseClientId(me, 'kiosk.c1.k2')).toBe(false);
+    expect(mayUseClientId(me, 'klinik-desa-ingest-host')).toBe(false);
+    expect(mayUseClientId({ kind: 'ingest' }, 'klinik-desa-ingest-host')).toBe(true);
+    expect(mayUseClientId({ kind: 'ingest' }, 'kiosk.c1.k1')).toBe(false);
   });
 
   it('lets the ingest user read every kiosk (shared or not) and write only receipts', () => {
@@ -57,6 +61,7 @@ describe('MQTT access rules', () => {
     expect(maySubscribe(ingest, 'klinik-desa/v1/+/+/receipts')).toBe(false);
     expect(mayPublish(ingest, 'klinik-desa/v1/c1/k1/receipts')).toBe(true);
     expect(mayPublish(ingest, 'klinik-desa/v1/c1/k1/readings')).toBe(false);
+    expect(mayPublish(ingest, 'klinik-desa/v1/c1/k1/status')).toBe(true);
     expect(mayPublish(ingest, 'klinik-desa/v1/+/+/receipts')).toBe(false);
   });
 
@@ -64,29 +69,71 @@ describe('MQTT access rules', () => {
     expect(kioskUsername('c-1', 'k_1')).toBe('kiosk.c-1.k_1');
     expect(parseKioskUsername('kiosk.c-1.k_1')).toEqual({ clinicId: 'c-1', kioskId: 'k_1' });
     expect(parseKioskUsername('kiosk.c.k.x')).toBeUndefined();
-    const acl = mosquittoAcl('ingest', [{ clinicId: 'c1', kioskId: 'k1' }]);
-    expect(acl).toContain('user ingest\ntopic read klinik-desa/v1/+/+/readings\n');
-    expect(acl).toContain(
-      'user kiosk.c1.k1\ntopic write klinik-desa/v1/c1/k1/readings\ntopic readwrite klinik-desa/v1/c1/k1/status\ntopic write klinik-desa/v1/c1/k1/events\ntopic read klinik-desa/v1/c1/k1/receipts\n',
-    );
-    expect(mosquittoPasswordFile([{ username: 'a', secretHash: '$7$1$s$h' }])).toBe('a:$7$1$s$h\n');
+    const hash =
+      '$7$101$HDG+W/4zQUpk4oVD$bMe2Gcz22FpDnlq7b8SjOcxMy96ktU0TvMhg8+tWfr1lLsod8bIgT4bbcOxpueXPpNBY7o/vwJGecCpZhaV7Cg==';
+    expect(dynsecPassword(hash)).toEqual({
+      iterations: 101,
+      salt: 'HDG+W/4zQUpk4oVD',
+      password: 'bMe2Gcz22FpDnlq7b8SjOcxMy96ktU0TvMhg8+tWfr1lLsod8bIgT4bbcOxpueXPpNBY7o/vwJGecCpZhaV7Cg==',
+    });
+    expect(() => dynsecPassword('plain')).toThrow(/\$7\$/);
+    const file = dynsecFile({
+      ingest: { username: 'ingest', secretHash: hash },
+      admin: { username: 'admin', secretHash: hash },
+      kiosks: [{ clinicId: 'c1', kioskId: 'k1', username: 'kiosk.c1.k1', secretHash: hash }],
+    });
+    expect(file.defaultACLAccess).toMatchObject({ publishClientSend: false, subscribe: false });
+    expect(file.clients.find((c) => c.username === 'kiosk.c1.k1')?.clientid).toBe('kiosk.c1.k1');
+    const role = file.roles.find((r) => r.rolename === 'kiosk.c1.k1');
+    expect(role?.acls.filter((a) => a.acltype === 'publishClientSend').map((a) => a.topic)).toEqual([
+      'klinik-desa/v1/c1/k1/readings',
+      'klinik-desa/v1/c1/k1/status',
+      'klinik-desa/v1/c1/k1/events',
+    ]);
   });
 });
 
 describe('readings in the record', () => {
   it('binds a reading to its open screening, else keeps it unassigned', () => {
-    const open = new Map([['s1', 'p1']]);
-    expect(bindReading({ sessionId: 's1', patientId: 'x' }, open)).toEqual({
+    const screenings = new Map([
+      ['s1', { patientId: 'p1', clinicId: 'c1', open: true }],
+      ['s3', { patientId: 'p1', clinicId: 'c1', open: false }],
+    ]);
+    const none = new Map<string, Set<string>>();
+    expect(bindReading({ sessionId: 's1', patientId: 'x', clinicId: 'c1' }, screenings, none)).toEqual({
       screeningId: 's1',
       patientId: 'p1',
       assignment: 'assigned',
     });
-    expect(bindReading({ sessionId: 's2', patientId: 'x' }, open)).toEqual({
+    expect(bindReading({ sessionId: 's2', patientId: 'x', clinicId: 'c1' }, screenings, none)).toEqual({
       screeningId: null,
       patientId: 'x',
       assignment: 'unassigned',
     });
-    expect(bindReading({}, open).assignment).toBe('unassigned');
+    expect(bindReading({ sessionId: 's3', clinicId: 'c1' }, screenings, none)).toMatchObject({
+      assignment: 'unassigned',
+    });
+    expect(bindReading({ clinicId: 'c1' }, screenings, none)).toMatchObject({ assignment: 'unassigned' });
+  });
+
+  it("refuses a reading naming another clinic's screening or patient", () => {
+    const screenings = new Map([
+      ['b-open', { patientId: 'pb', clinicId: 'B', open: true }],
+      ['b-done', { patientId: 'pb', clinicId: 'B', open: false }],
+    ]);
+    const seen = new Map([['pb', new Set(['B'])]]);
+    for (const sessionId of ['b-open', 'b-done']) {
+      expect(bindReading({ sessionId, clinicId: 'A' }, screenings, seen)).toMatchObject({
+        refused: 'FOREIGN_SCREENING',
+      });
+    }
+    expect(bindReading({ patientId: 'pb', clinicId: 'A' }, screenings, seen)).toMatchObject({
+      refused: 'FOREIGN_PATIENT',
+    });
+    expect(bindReading({ patientId: 'pb', clinicId: 'B' }, screenings, seen)).toMatchObject({
+      patientId: 'pb',
+      assignment: 'unassigned',
+    });
   });
 
   it('splits a reading into one observation per value, each with its flags', () => {

@@ -9,20 +9,55 @@ export interface Binding {
   assignment: 'assigned' | 'unassigned';
 }
 
+/** Why a reading cannot be kept: it names another clinic's screening or patient. */
+export interface Refusal {
+  refused: 'FOREIGN_SCREENING' | 'FOREIGN_PATIENT';
+  message: string;
+}
+
+/** A screening a reading names by `sessionId`, as the record has it. */
+export interface ScreeningRef {
+  patientId: string;
+  clinicId: string;
+  open: boolean;
+}
+
 /**
- * A reading whose sessionId names an open screening belongs to it (and to its patient). Anything
- * else — no session, an unknown one, a finished one — is kept as unassigned for a health worker to
- * assign or discard: nothing is dropped.
+ * A reading whose sessionId names an open screening of its own clinic belongs to it (and to its
+ * patient). No session, an unknown one, a finished one: kept as unassigned for a health worker to
+ * assign or discard, nothing dropped. A kiosk may only write into its own clinic's record, so a
+ * reading naming another clinic's screening, or (without an open screening) a patient the record
+ * has whom its clinic does not see, is refused. `patientClinics` holds, for each patient of the
+ * batch the record has, the clinics that see them; a patient id the record does not have is kept
+ * as the kiosk sent it.
  */
 export function bindReading(
-  reading: Pick<Reading, 'sessionId' | 'patientId'>,
-  openScreenings: ReadonlyMap<string, string>,
-): Binding {
-  const patientOfScreening = reading.sessionId ? openScreenings.get(reading.sessionId) : undefined;
-  if (reading.sessionId && patientOfScreening !== undefined) {
-    return { screeningId: reading.sessionId, patientId: patientOfScreening, assignment: 'assigned' };
+  reading: Pick<Reading, 'sessionId' | 'patientId' | 'clinicId'>,
+  screenings: ReadonlyMap<string, ScreeningRef>,
+  patientClinics: ReadonlyMap<string, ReadonlySet<string>>,
+): Binding | Refusal {
+  const screening = reading.sessionId ? screenings.get(reading.sessionId) : undefined;
+  if (screening && screening.clinicId !== reading.clinicId) {
+    return {
+      refused: 'FOREIGN_SCREENING',
+      message: `screening ${reading.sessionId} is not a screening of clinic ${reading.clinicId}: a kiosk writes only into its own clinic's record`,
+    };
+  }
+  if (screening?.open) {
+    return { screeningId: reading.sessionId!, patientId: screening.patientId, assignment: 'assigned' };
+  }
+  const seenBy = reading.patientId ? patientClinics.get(reading.patientId) : undefined;
+  if (seenBy && !seenBy.has(reading.clinicId)) {
+    return {
+      refused: 'FOREIGN_PATIENT',
+      message: `patient ${reading.patientId} is not a patient of clinic ${reading.clinicId}: register them there first`,
+    };
   }
   return { screeningId: null, patientId: reading.patientId ?? null, assignment: 'unassigned' };
+}
+
+export function isRefusal(b: Binding | Refusal): b is Refusal {
+  return 'refused' in b;
 }
 
 export interface ObservationRow {

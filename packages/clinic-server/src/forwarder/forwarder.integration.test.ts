@@ -2,6 +2,7 @@ import { newUuidV7 } from '@klinik-desa/protocol';
 import { type SatusehatFake, startSatusehatFake, waitFor } from '@klinik-desa/testkit';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EVERY_CLINIC } from '../domain/access.js';
 import { derivedReadings } from '../domain/derived.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -76,6 +77,7 @@ async function openScreening(
     },
     newUuidV7(),
     new Date().toISOString(),
+    'clinic-1',
   );
   return store.createScreening(
     {
@@ -110,7 +112,7 @@ async function finishedScreening(
 async function settled(id: string, status: 'sent' | 'failed') {
   return waitFor(
     async () => {
-      const s = await store.getScreening(id);
+      const s = await store.getScreening(id, EVERY_CLINIC);
       return s?.forwarding.status === status ? s : undefined;
     },
     { what: `screening ${id} forwarding ${status}`, timeoutMs: 20_000 },
@@ -207,7 +209,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
     start();
     const retry = await waitFor(
       async () => {
-        const s = await store.getScreening(screening.id);
+        const s = await store.getScreening(screening.id, EVERY_CLINIC);
         return s?.forwarding.httpStatus === 429 ? s : undefined;
       },
       { what: 'the throttled attempt recorded' },
@@ -237,7 +239,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
     expect(fake.requests.filter((q) => q.startsWith('GET /fhir-r4/v1/Patient'))).toEqual([]);
 
     // What the clinic does next (PATCH /patients/{id}, then POST /screenings/{id}/forward).
-    await store.updatePatient(failed.patientId, { ihsNumber: 'P09123456789' });
+    await store.updatePatient(failed.patientId, { ihsNumber: 'P09123456789' }, EVERY_CLINIC);
     await store.requeueForwarding(screening.id, new Date().toISOString());
     forwarder!.kick();
     await settled(screening.id, 'sent');
@@ -269,7 +271,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       const before = patientSearches().length;
       start();
       await settled(first.screening.id, 'sent');
-      const patient = await store.getPatient(first.screening.patientId);
+      const patient = await store.getPatient(first.screening.patientId, EVERY_CLINIC);
       expect(patient?.ihsNumber).toBe('P02478375538');
       expect(encounterOf(first.screening.id)?.resource['subject']).toMatchObject({
         reference: 'Patient/P02478375538',
@@ -315,7 +317,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       await store.requeueForwarding(screening.id, new Date().toISOString());
       forwarder!.kick();
       await settled(screening.id, 'sent');
-      expect((await store.getPatient(failed.patientId))?.ihsNumber).toBe('P02428473601');
+      expect((await store.getPatient(failed.patientId, EVERY_CLINIC))?.ihsNumber).toBe('P02428473601');
       expectNoNikLogged(22);
     });
 
@@ -326,7 +328,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       start();
       const failed = await settled(screening.id, 'failed');
       expect(failed.forwarding.outcome).toMatchObject({ code: 'PATIENT_AMBIGUOUS_IN_SATUSEHAT' });
-      expect((await store.getPatient(failed.patientId))?.ihsNumber).toBeNull();
+      expect((await store.getPatient(failed.patientId, EVERY_CLINIC))?.ihsNumber).toBeNull();
       expect(encounterOf(screening.id)).toBeUndefined();
     });
 
@@ -337,7 +339,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       start();
       const retried = await waitFor(
         async () => {
-          const s = await store.getScreening(screening.id);
+          const s = await store.getScreening(screening.id, EVERY_CLINIC);
           return s?.forwarding.httpStatus === 503 ? s : undefined;
         },
         { what: 'the failed look-up recorded' },
@@ -357,7 +359,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
         get(target, key, receiver) {
           if (key !== 'adoptIhsNumber') return Reflect.get(target, key, receiver);
           return async (id: string, n: string, found: string) => {
-            await target.updatePatient(id, { ihsNumber: 'P00805884304' });
+            await target.updatePatient(id, { ihsNumber: 'P00805884304' }, EVERY_CLINIC);
             return target.adoptIhsNumber(id, n, found);
           };
         },
@@ -427,7 +429,10 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       expect(new URL(searched[0]!.slice('GET '.length), 'http://x').searchParams.get('identifier')).toBe(
         `https://fhir.kemkes.go.id/id/nik|${nik(41)}`,
       );
-      expect(await store.getPractitioner(sari.id)).toMatchObject({ nik: nik(41), ihsNumber: '10018180913' });
+      expect(await store.getPractitioner(sari.id, EVERY_CLINIC)).toMatchObject({
+        nik: nik(41),
+        ihsNumber: '10018180913',
+      });
       const db = (store as unknown as { db: { all<T>(sql: string, p: unknown[]): Promise<T[]> } }).db;
       const audit = await db.all<{ client_id: string; action: string; resource_type: string }>(
         'SELECT client_id, action, resource_type, patient_id FROM audit_log WHERE resource_id = ?',
@@ -462,11 +467,16 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       expect(message).toContain(`POST /screenings/${screening.id}/forward`);
       expect(message).not.toContain(nik(44));
       expect(encounterOf(screening.id)).toBeUndefined();
-      expect((await store.getPractitioner(ani.id))?.ihsNumber).toBeNull();
+      expect((await store.getPractitioner(ani.id, EVERY_CLINIC))?.ihsNumber).toBeNull();
       expect(logged.join('\n')).not.toContain(nik(44));
 
       // What the clinic does next: PATCH /practitioners/{id} with the number, then POST /screenings/{id}/forward.
-      await store.updatePractitioner(ani.id, { ihsNumber: '10002074224' }, new Date().toISOString());
+      await store.updatePractitioner(
+        ani.id,
+        { ihsNumber: '10002074224' },
+        new Date().toISOString(),
+        EVERY_CLINIC,
+      );
       const searches = practitionerSearches().length;
       await store.requeueForwarding(screening.id, new Date().toISOString());
       forwarder!.kick();
@@ -484,7 +494,12 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
         get(target, key, receiver) {
           if (key !== 'adoptPractitionerIhsNumber') return Reflect.get(target, key, receiver);
           return async (id: string, n: string, found: string) => {
-            await target.updatePractitioner(id, { ihsNumber: '10006926841' }, new Date().toISOString());
+            await target.updatePractitioner(
+              id,
+              { ihsNumber: '10006926841' },
+              new Date().toISOString(),
+              EVERY_CLINIC,
+            );
             return target.adoptPractitionerIhsNumber(id, n, found);
           };
         },
@@ -492,7 +507,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
       start({}, fake, racing);
       await settled(screening.id, 'sent');
       expect(participantOf(screening.id)).toBe('Practitioner/10006926841');
-      expect((await store.getPractitioner(dewi.id))?.ihsNumber).toBe('10006926841');
+      expect((await store.getPractitioner(dewi.id, EVERY_CLINIC))?.ihsNumber).toBe('10006926841');
     });
 
     it('two health workers under one NIK: nothing guessed, nothing sent', async () => {
@@ -506,7 +521,7 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
         code: 'PRACTITIONER_AMBIGUOUS_IN_SATUSEHAT',
         message: expect.stringContaining('SATUSEHAT answered 2 practitioners'),
       });
-      expect((await store.getPractitioner(budi.id))?.ihsNumber).toBeNull();
+      expect((await store.getPractitioner(budi.id, EVERY_CLINIC))?.ihsNumber).toBeNull();
       expect(encounterOf(screening.id)).toBeUndefined();
     });
 

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { ClinicStore, FhirSource, ForwardingClaim } from '../store/store.js';
 import { identifierOf, screeningForFhir, withoutExisting } from './bundle.js';
 import { backoffMs, type ForwarderConfig, resolveEndpoints } from './config.js';
+import { redactSatusehatAnswer } from './redact.js';
 import { SatusehatClient, SatusehatHttpError } from './satusehat-client.js';
 
 export type { ForwarderConfig } from './config.js';
@@ -168,7 +169,11 @@ export class Forwarder {
     if (!error.retryable || attempt >= maxAttempts) {
       await store.recordForwarding(
         claim.screeningId,
-        { outcome: 'failed', httpStatus: error.status, detail: error.body ?? error.message },
+        {
+          outcome: 'failed',
+          httpStatus: error.status,
+          detail: redactSatusehatAnswer(error.body ?? error.message),
+        },
         at,
       );
       metrics?.forwarderAttempts.inc({ outcome: 'failed' });
@@ -192,7 +197,7 @@ export class Forwarder {
       {
         outcome: 'retry',
         httpStatus: error.status,
-        detail: error.body ?? error.message,
+        detail: redactSatusehatAnswer(error.body ?? error.message),
         nextAttemptAt: new Date(Date.now() + wait).toISOString(),
       },
       at,
@@ -233,7 +238,7 @@ export class Forwarder {
       );
     }
     if (await store.adoptIhsNumber(patient.id, nik, found.ihsNumber)) {
-      await this.auditOwnChange('patient', patient.id, patient.id);
+      await this.auditOwnChange('patient', patient.id, patient.id, source.screening.clinicId);
       log.info({ patientId: patient.id }, 'took the IHS number SATUSEHAT has for the NIK of a patient');
       return { ...source, patient: { ...patient, ihsNumber: found.ihsNumber } };
     }
@@ -278,7 +283,7 @@ export class Forwarder {
       );
     }
     if (await store.adoptPractitionerIhsNumber(practitioner.id, nik, found.ihsNumber)) {
-      await this.auditOwnChange('practitioner', practitioner.id, null);
+      await this.auditOwnChange('practitioner', practitioner.id, null, practitioner.clinicId);
       log.info(
         { practitionerId: practitioner.id },
         'took the IHS number SATUSEHAT has for the NIK of a practitioner',
@@ -310,7 +315,12 @@ export class Forwarder {
     return { outcome: 'found', ihsNumber };
   }
 
-  private async auditOwnChange(resourceType: string, resourceId: string, patientId: string | null) {
+  private async auditOwnChange(
+    resourceType: string,
+    resourceId: string,
+    patientId: string | null,
+    clinicId: string,
+  ) {
     await this.options.store.audit([
       {
         clientId: FORWARDER_ACTOR,
@@ -318,6 +328,7 @@ export class Forwarder {
         resourceType,
         resourceId,
         patientId,
+        clinicId,
         requestId: null,
         at: new Date().toISOString(),
       },

@@ -1,5 +1,6 @@
 import { newUuidV7 } from '@klinik-desa/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClinicAccess, EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
@@ -44,6 +45,7 @@ export function describeStoreContract(
         { nik: nik(n), name: `Siti Aminah ${n}`, birthDate: '1980-05-12', sex: 'female' },
         newUuidV7(),
         NOW,
+        'clinic-1',
       );
       const screening = await store.createScreening(
         {
@@ -91,12 +93,12 @@ export function describeStoreContract(
         ['diastolic', 82, screening.id, patient.id],
       ]);
       expect(observations[0]?.flags).toEqual([ATTENTION]);
-      const detail = await store.getScreeningDetail(screening.id);
+      const detail = await store.getScreeningDetail(screening.id, EVERY_CLINIC);
       expect(detail?.observations).toHaveLength(2);
       expect(detail?.severity).toBe('attention');
       expect(detail?.flags).toEqual([ATTENTION]);
 
-      const unassigned = await store.listUnassigned({}, { limit: 500 });
+      const unassigned = await store.listUnassigned({}, { limit: 500 }, EVERY_CLINIC);
       expect(unassigned.data.map((u) => u.readingId)).toContain(stray.id);
       expect(unassigned.data.map((u) => u.readingId)).not.toContain(bound.id);
     });
@@ -113,7 +115,7 @@ export function describeStoreContract(
         screeningId: screening.id,
         patientId: patient.id,
       });
-      const referrals = await store.listReferrals({ screeningId: screening.id }, { limit: 10 });
+      const referrals = await store.listReferrals({ screeningId: screening.id }, { limit: 10 }, EVERY_CLINIC);
       expect(referrals.data.map((r) => [r.readingId, r.severity, r.patientId])).toEqual([
         [stray.id, 'urgent', patient.id],
       ]);
@@ -121,7 +123,7 @@ export function describeStoreContract(
 
       const discarded = await store.discardReading(junk.id, 'test measurement', 'client-a', NOW);
       expect(discarded).toMatchObject({ status: 'discarded', discardReason: 'test measurement' });
-      const listed = await store.listObservations({}, { limit: 500 });
+      const listed = await store.listObservations({}, { limit: 500 }, EVERY_CLINIC);
       expect(listed.data.some((o) => o.readingId === junk.id)).toBe(false);
       await rejects(store.discardReading(junk.id, 'again', 'client-a', NOW), 'READING_NOT_UNASSIGNED');
       await rejects(store.assignReading(newUuidV7(), screening.id, 'client-a', NOW), 'NOT_FOUND');
@@ -136,10 +138,16 @@ export function describeStoreContract(
       const r = bpReading({}, [URGENT_BP, ATTENTION, { code: 'glucose.high', severity: 'refer' }]);
       await store.ingestReadings([r]);
       await store.ingestReadings([r]);
-      const page = await store.listReferrals({ status: 'open' }, { limit: 500 });
+      const page = await store.listReferrals({ status: 'open' }, { limit: 500 }, EVERY_CLINIC);
       const mine = page.data.filter((x) => x.readingId === r.id);
       expect(mine.map((x) => x.flag.code).sort()).toEqual(['bp.grade-3', 'glucose.high']);
-      const first = await store.acknowledgeReferral(mine[0]!.id, 'nurse-app', 'called the puskesmas', NOW);
+      const first = await store.acknowledgeReferral(
+        mine[0]!.id,
+        'nurse-app',
+        'called the puskesmas',
+        NOW,
+        EVERY_CLINIC,
+      );
       expect(first).toMatchObject({
         status: 'acknowledged',
         acknowledgedBy: 'nurse-app',
@@ -150,14 +158,20 @@ export function describeStoreContract(
         'other',
         undefined,
         '2030-01-01T00:00:00.000Z',
+        EVERY_CLINIC,
       );
       expect(again).toEqual(first);
-      await rejects(store.acknowledgeReferral(newUuidV7(), 'x', undefined, NOW), 'NOT_FOUND');
+      await rejects(store.acknowledgeReferral(newUuidV7(), 'x', undefined, NOW, EVERY_CLINIC), 'NOT_FOUND');
     });
 
     it('changes only the fields given, keeps NIKs unique, and finds a patient by the new name', async () => {
       const make = (n: number, name: string) =>
-        store.createPatient({ nik: nik(n), name, birthDate: '1985-06-07', sex: 'female' }, newUuidV7(), NOW);
+        store.createPatient(
+          { nik: nik(n), name, birthDate: '1985-06-07', sex: 'female' },
+          newUuidV7(),
+          NOW,
+          'clinic-1',
+        );
       const ani = await make(50, 'Ani Suryani');
       const other = await make(51, 'Wati Kusuma');
 
@@ -166,33 +180,39 @@ export function describeStoreContract(
       expect(await store.adoptIhsNumber(newUuidV7(), nik(50), 'P00000000001')).toBe(false);
       expect(await store.adoptIhsNumber(ani.id, nik(50), 'P02478375538')).toBe(true);
       expect(await store.adoptIhsNumber(ani.id, nik(50), 'P00000000001')).toBe(false);
-      expect((await store.getPatient(ani.id))?.ihsNumber).toBe('P02478375538');
-      await store.updatePatient(ani.id, { ihsNumber: null });
-      const withIhs = await store.updatePatient(ani.id, { ihsNumber: 'P02478375538' });
+      expect((await store.getPatient(ani.id, EVERY_CLINIC))?.ihsNumber).toBe('P02478375538');
+      await store.updatePatient(ani.id, { ihsNumber: null }, EVERY_CLINIC);
+      const withIhs = await store.updatePatient(ani.id, { ihsNumber: 'P02478375538' }, EVERY_CLINIC);
       expect(withIhs).toEqual({ ...ani, ihsNumber: 'P02478375538' });
-      const renamed = await store.updatePatient(ani.id, {
-        name: 'Ani Suryaningsih',
-        birthDate: '1985-06-08',
-      });
+      const renamed = await store.updatePatient(
+        ani.id,
+        {
+          name: 'Ani Suryaningsih',
+          birthDate: '1985-06-08',
+        },
+        EVERY_CLINIC,
+      );
       expect(renamed).toEqual({ ...withIhs, name: 'Ani Suryaningsih', birthDate: '1985-06-08' });
-      const found = await store.searchPatients('suryaningsih', '1985-06-08', { limit: 10 });
+      const found = await store.searchPatients('suryaningsih', '1985-06-08', { limit: 10 }, EVERY_CLINIC);
       expect(found.data.map((p) => p.id)).toEqual([ani.id]);
-      expect((await store.searchPatients('suryani', '1985-06-07', { limit: 10 })).data).toEqual([]);
+      expect((await store.searchPatients('suryani', '1985-06-07', { limit: 10 }, EVERY_CLINIC)).data).toEqual(
+        [],
+      );
 
-      const taken = await store.updatePatient(ani.id, { nik: other.nik }).then(
+      const taken = await store.updatePatient(ani.id, { nik: other.nik }, EVERY_CLINIC).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(taken).toBeInstanceOf(ClinicError);
       expect(taken).toMatchObject({ code: 'PATIENT_EXISTS', details: { patientId: other.id } });
-      expect(await store.getPatient(ani.id)).toEqual(renamed);
+      expect(await store.getPatient(ani.id, EVERY_CLINIC)).toEqual(renamed);
 
-      const cleared = await store.updatePatient(ani.id, { nik: null, ihsNumber: null });
+      const cleared = await store.updatePatient(ani.id, { nik: null, ihsNumber: null }, EVERY_CLINIC);
       expect(cleared).toMatchObject({ nik: null, ihsNumber: null, name: 'Ani Suryaningsih' });
-      expect(await store.findPatientByNik(nik(50))).toBeUndefined();
+      expect(await store.findPatientByNik(nik(50), EVERY_CLINIC)).toBeUndefined();
       // The NIK it gave up can go to the patient it really belongs to.
-      expect((await store.updatePatient(other.id, { nik: nik(50) })).nik).toBe(nik(50));
-      await rejects(store.updatePatient(newUuidV7(), { name: 'Nobody' }), 'NOT_FOUND');
+      expect((await store.updatePatient(other.id, { nik: nik(50) }, EVERY_CLINIC)).nik).toBe(nik(50));
+      await rejects(store.updatePatient(newUuidV7(), { name: 'Nobody' }, EVERY_CLINIC), 'NOT_FOUND');
 
       // Two requests giving one NIK at once: the loser meets the UNIQUE index, and that engine's
       // error must be recognised as PATIENT_EXISTS, not answered as a 500.
@@ -219,8 +239,8 @@ export function describeStoreContract(
         createdAt: NOW,
         updatedAt: NOW,
       });
-      expect(await store.getPractitioner(sari.id)).toEqual(sari);
-      expect(await store.getPractitioner(newUuidV7())).toBeUndefined();
+      expect(await store.getPractitioner(sari.id, EVERY_CLINIC)).toEqual(sari);
+      expect(await store.getPractitioner(newUuidV7(), EVERY_CLINIC)).toBeUndefined();
       // One person may work at two clinics: the NIK is unique within a clinic only.
       const elsewhere = await register('clinic-q', 'Bidan Sari', { nik: nik(80) });
       const twice = await register('clinic-p', 'Sari', { nik: nik(80) }).then(
@@ -234,18 +254,19 @@ export function describeStoreContract(
       const budi = await register('clinic-p', 'Perawat Budi', { ihsNumber: '10006926841' });
 
       const later = '2026-11-24T00:00:00.000Z';
-      const left = await store.updatePractitioner(budi.id, { active: false }, later);
+      const left = await store.updatePractitioner(budi.id, { active: false }, later, EVERY_CLINIC);
       expect(left).toEqual({ ...budi, active: false, updatedAt: later });
       const ids = async (query: { clinicId?: string; active?: boolean }) =>
-        (await store.listPractitioners(query, { limit: 100 })).data.map((p) => p.id);
+        (await store.listPractitioners(query, { limit: 100 }, EVERY_CLINIC)).data.map((p) => p.id);
       expect(await ids({ clinicId: 'clinic-p' })).toEqual([sari.id, ani.id, budi.id]);
       expect(await ids({ clinicId: 'clinic-p', active: true })).toEqual([sari.id, ani.id]);
       expect(await ids({ clinicId: 'clinic-p', active: false })).toEqual([budi.id]);
       expect(await ids({ clinicId: 'clinic-q' })).toEqual([elsewhere.id]);
-      const first = await store.listPractitioners({ clinicId: 'clinic-p' }, { limit: 2 });
+      const first = await store.listPractitioners({ clinicId: 'clinic-p' }, { limit: 2 }, EVERY_CLINIC);
       const second = await store.listPractitioners(
         { clinicId: 'clinic-p' },
         { limit: 2, cursor: first.nextCursor! },
+        EVERY_CLINIC,
       );
       expect([...first.data, ...second.data].map((p) => p.id)).toEqual([sari.id, ani.id, budi.id]);
       expect(second.nextCursor).toBeNull();
@@ -254,27 +275,33 @@ export function describeStoreContract(
         ani.id,
         { name: 'dr. Ani Wulandari', nik: nik(81) },
         later,
+        EVERY_CLINIC,
       );
       expect(renamed).toEqual({ ...ani, name: 'dr. Ani Wulandari', nik: nik(81), updatedAt: later });
-      const taken = await store.updatePractitioner(ani.id, { nik: nik(80) }, later).then(
+      const taken = await store.updatePractitioner(ani.id, { nik: nik(80) }, later, EVERY_CLINIC).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(taken).toMatchObject({ code: 'PRACTITIONER_EXISTS', details: { practitionerId: sari.id } });
       // Another clinic's health worker with that NIK is no obstacle.
-      expect((await store.updatePractitioner(elsewhere.id, { nik: nik(81) }, later)).nik).toBe(nik(81));
+      expect((await store.updatePractitioner(elsewhere.id, { nik: nik(81) }, later, EVERY_CLINIC)).nik).toBe(
+        nik(81),
+      );
       // SATUSEHAT names a practitioner by IHS number, found by the NIK: one of the two must stay.
-      await rejects(store.updatePractitioner(sari.id, { nik: null }, later), 'VALIDATION');
-      expect((await store.updatePractitioner(ani.id, { nik: null }, later)).nik).toBeNull();
-      await rejects(store.updatePractitioner(ani.id, { ihsNumber: null }, later), 'VALIDATION');
-      await rejects(store.updatePractitioner(newUuidV7(), { name: 'Nobody' }, later), 'NOT_FOUND');
+      await rejects(store.updatePractitioner(sari.id, { nik: null }, later, EVERY_CLINIC), 'VALIDATION');
+      expect((await store.updatePractitioner(ani.id, { nik: null }, later, EVERY_CLINIC)).nik).toBeNull();
+      await rejects(store.updatePractitioner(ani.id, { ihsNumber: null }, later, EVERY_CLINIC), 'VALIDATION');
+      await rejects(
+        store.updatePractitioner(newUuidV7(), { name: 'Nobody' }, later, EVERY_CLINIC),
+        'NOT_FOUND',
+      );
 
       // The forwarder's look-up by NIK sets a number only where none is, for the NIK it asked about.
       expect(await store.adoptPractitionerIhsNumber(sari.id, nik(81), '10001354453')).toBe(false);
       expect(await store.adoptPractitionerIhsNumber(newUuidV7(), nik(80), '10001354453')).toBe(false);
       expect(await store.adoptPractitionerIhsNumber(sari.id, nik(80), '10010910332')).toBe(true);
       expect(await store.adoptPractitionerIhsNumber(sari.id, nik(80), '10001354453')).toBe(false);
-      const adopted = await store.getPractitioner(sari.id);
+      const adopted = await store.getPractitioner(sari.id, EVERY_CLINIC);
       expect(adopted).toMatchObject({ nik: nik(80), ihsNumber: '10010910332' });
       expect(adopted!.updatedAt).not.toBe(sari.updatedAt);
     });
@@ -284,13 +311,14 @@ export function describeStoreContract(
         { nik: nik(60), name: 'Ketut Sulastri', birthDate: '1968-09-10', sex: 'female' },
         newUuidV7(),
         NOW,
+        'clinic-s',
       );
       const register = (clinicId: string, n: number) =>
         store.createPractitioner({ clinicId, name: `Bidan ${n}`, nik: nik(n) }, newUuidV7(), NOW);
       const own = await register('clinic-s', 90);
       const other = await register('clinic-t', 91);
       const gone = await register('clinic-s', 92);
-      await store.updatePractitioner(gone.id, { active: false }, NOW);
+      await store.updatePractitioner(gone.id, { active: false }, NOW, EVERY_CLINIC);
       const open = (practitionerId: string | null) =>
         store.createScreening(
           {
@@ -306,9 +334,9 @@ export function describeStoreContract(
 
       const screening = await open(own.id);
       expect(screening.practitionerId).toBe(own.id);
-      expect(await store.getScreening(screening.id)).toEqual(screening);
+      expect(await store.getScreening(screening.id, EVERY_CLINIC)).toEqual(screening);
       expect((await store.fhirSource(screening.id))?.practitioner).toEqual(own);
-      const listed = await store.listScreenings({ clinicId: 'clinic-s' }, { limit: 10 });
+      const listed = await store.listScreenings({ clinicId: 'clinic-s' }, { limit: 10 }, EVERY_CLINIC);
       expect(listed.data.map((s) => s.practitionerId)).toEqual([own.id]);
       const unnamed = await open(null);
       expect(unnamed.practitionerId).toBeNull();
@@ -333,7 +361,9 @@ export function describeStoreContract(
       expect(left).toMatchObject({ code: 'PRACTITIONER_NOT_USABLE', details: { reason: 'inactive' } });
       expect((foreign as Error).message).not.toContain(nik(91));
       // Refused before anything was written: the clinic still has only the two screenings above.
-      expect((await store.listScreenings({ clinicId: 'clinic-s' }, { limit: 10 })).data).toHaveLength(2);
+      expect(
+        (await store.listScreenings({ clinicId: 'clinic-s' }, { limit: 10 }, EVERY_CLINIC)).data,
+      ).toHaveLength(2);
     });
 
     it('revokes a client: its tokens end, it is listed as revoked, and a kiosk leaves the broker list', async () => {
@@ -344,6 +374,7 @@ export function describeStoreContract(
         secretHash: hashSecret('s'),
         clinicId: null,
         kioskId: null,
+        access: EVERY_CLINIC,
         createdAt: NOW,
       };
       await store.createClient(partner);
@@ -357,6 +388,7 @@ export function describeStoreContract(
         role: 'kiosk',
         clinicId: 'clinic-r',
         kioskId: 'kiosk-r',
+        access: { all: false, clinicIds: ['clinic-r'] },
       });
       expect((await store.kioskSecrets()).map((k) => k.username)).toContain('kiosk.clinic-r.kiosk-r');
 
@@ -367,6 +399,7 @@ export function describeStoreContract(
         name: 'Dashboard',
         clinicId: null,
         kioskId: null,
+        clinics: '*',
         createdAt: NOW,
         revokedAt: '2026-11-23T04:00:00.000Z',
       });
@@ -383,12 +416,12 @@ export function describeStoreContract(
       await store.revokeClient('kiosk.clinic-r.kiosk-r', NOW);
       expect((await store.kioskSecrets()).map((k) => k.username)).not.toContain('kiosk.clinic-r.kiosk-r');
 
-      const partners = await store.listClients({ role: 'partner' }, { limit: 500 });
+      const partners = await store.listClients({ role: 'partner' }, { limit: 500 }, EVERY_CLINIC);
       expect(partners.data.find((c) => c.clientId === partner.id)?.revokedAt).toBe(
         '2026-11-23T04:00:00.000Z',
       );
       expect(partners.data.every((c) => c.role === 'partner')).toBe(true);
-      const firstPage = await store.listClients({}, { limit: 1 });
+      const firstPage = await store.listClients({}, { limit: 1 }, EVERY_CLINIC);
       expect(firstPage.data).toHaveLength(1);
       expect(firstPage.nextCursor).not.toBeNull();
       await rejects(store.revokeClient('partner.nobody', NOW), 'NOT_FOUND');
@@ -400,10 +433,12 @@ export function describeStoreContract(
       await store.ingestReadings([r]);
       const after = new Date(Date.now() + 1);
       const ids = async (query: { from?: string; to?: string }) =>
-        (await store.listReferrals(query, { limit: 500 })).data
+        (await store.listReferrals(query, { limit: 500 }, EVERY_CLINIC)).data
           .filter((x) => x.readingId === r.id)
           .map((x) => x.flag.code);
-      const made = (await store.listReferrals({}, { limit: 500 })).data.find((x) => x.readingId === r.id)!;
+      const made = (await store.listReferrals({}, { limit: 500 }, EVERY_CLINIC)).data.find(
+        (x) => x.readingId === r.id,
+      )!;
       expect(await ids({ from: before.toISOString(), to: after.toISOString() })).toEqual(['bp.grade-3']);
       // The same instants written in WIB (+07:00), as a dashboard in Jakarta would send them.
       expect(await ids({ from: wib(before), to: wib(after) })).toEqual(['bp.grade-3']);
@@ -418,6 +453,7 @@ export function describeStoreContract(
         { nik: nik(40), name: 'Made Wirawan', birthDate: '1970-02-03', sex: 'male' },
         newUuidV7(),
         NOW,
+        'clinic-1',
       );
       const open = (at: string) =>
         store.createScreening(
@@ -434,9 +470,9 @@ export function describeStoreContract(
       const lateEvening = await open('2026-11-22T16:59:59.999Z'); // 23:59:59.999 WIB on the 22nd
       const earlyMorning = await open('2026-11-22T17:00:00.000Z'); // 00:00 WIB on the 23rd
       const listed = async (query: { from?: string; to?: string }) =>
-        (await store.listScreenings({ kioskId: 'kiosk-dates', ...query }, { limit: 100 })).data.map(
-          (x) => x.id,
-        );
+        (
+          await store.listScreenings({ kioskId: 'kiosk-dates', ...query }, { limit: 100 }, EVERY_CLINIC)
+        ).data.map((x) => x.id);
       const wibDay = { from: '2026-11-23T00:00:00+07:00', to: '2026-11-24T00:00:00+07:00' };
       expect(await listed(wibDay)).toEqual([earlyMorning.id]);
       expect(await listed({ to: wibDay.from })).toEqual([lateEvening.id]);
@@ -449,22 +485,29 @@ export function describeStoreContract(
           { nik: nik(1), name: 'Someone Else', birthDate: '1990-01-01', sex: 'male' },
           newUuidV7(),
           NOW,
+          'clinic-1',
         ),
         'PATIENT_EXISTS',
       );
-      expect((await store.findPatientByNik(nik(1)))?.name).toBe('Siti Aminah 1');
-      expect(await store.findPatientByNik(nik(999))).toBeUndefined();
+      expect((await store.findPatientByNik(nik(1), EVERY_CLINIC))?.name).toBe('Siti Aminah 1');
+      expect(await store.findPatientByNik(nik(999), EVERY_CLINIC)).toBeUndefined();
       for (let i = 10; i < 15; i++) {
         await store.createPatient(
           { name: `Budi Santoso ${i}`, birthDate: '1975-03-04', sex: 'male' },
           newUuidV7(),
           NOW,
+          'clinic-1',
         );
       }
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.searchPatients('budi  SANTOSO', '1975-03-04', { limit: 2, cursor });
+        const page = await store.searchPatients(
+          'budi  SANTOSO',
+          '1975-03-04',
+          { limit: 2, cursor },
+          EVERY_CLINIC,
+        );
         expect(page.data.length).toBeLessThanOrEqual(2);
         seen.push(...page.data.map((p) => p.name));
         cursor = page.nextCursor ?? undefined;
@@ -476,9 +519,11 @@ export function describeStoreContract(
         'Budi Santoso 13',
         'Budi Santoso 14',
       ]);
-      expect((await store.searchPatients('budi', '1975-03-05', { limit: 10 })).data).toEqual([]);
+      expect((await store.searchPatients('budi', '1975-03-05', { limit: 10 }, EVERY_CLINIC)).data).toEqual(
+        [],
+      );
       await rejects(
-        store.searchPatients('budi', '1975-03-04', { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }),
+        store.searchPatients('budi', '1975-03-04', { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }, EVERY_CLINIC),
         'VALIDATION',
       );
     });
@@ -503,9 +548,10 @@ export function describeStoreContract(
       const listed = await store.listScreenings(
         { status: 'finished', forwarding: 'pending' },
         { limit: 100 },
+        EVERY_CLINIC,
       );
       expect(listed.data.map((s) => s.id)).toContain(screening.id);
-      const open = await store.listScreenings({ status: 'open' }, { limit: 100 });
+      const open = await store.listScreenings({ status: 'open' }, { limit: 100 }, EVERY_CLINIC);
       expect(open.data.map((s) => s.id)).not.toContain(screening.id);
     });
 
@@ -536,7 +582,7 @@ export function describeStoreContract(
       expect(second.find((c) => c.screeningId === screening.id)?.attempts).toBe(1);
       const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid' }] };
       await store.recordForwarding(screening.id, { outcome: 'failed', httpStatus: 400, detail: outcome }, t0);
-      expect((await store.getScreening(screening.id))?.forwarding).toMatchObject({
+      expect((await store.getScreening(screening.id, EVERY_CLINIC))?.forwarding).toMatchObject({
         status: 'failed',
         attempts: 2,
         httpStatus: 400,
@@ -549,7 +595,7 @@ export function describeStoreContract(
         { outcome: 'sent', httpStatus: 200 },
         '2026-11-23T03:00:21.000Z',
       );
-      expect((await store.getScreening(screening.id))?.forwarding).toMatchObject({
+      expect((await store.getScreening(screening.id, EVERY_CLINIC))?.forwarding).toMatchObject({
         status: 'sent',
         attempts: 3,
         sentAt: '2026-11-23T03:00:21.000Z',
@@ -567,6 +613,7 @@ export function describeStoreContract(
         resourceType: 'patient',
         resourceId: pid,
         patientId: pid,
+        clinicId: null,
         requestId: pid ? `req-${action}` : null,
       });
       await store.audit([
@@ -577,7 +624,7 @@ export function describeStoreContract(
       ]);
       await store.audit([line('2026-11-23T03:00:00.000Z', 'partner.a', 'search', null)]);
 
-      const all = await store.listAuditEvents({ patientId }, { limit: 10 });
+      const all = await store.listAuditEvents({ patientId }, { limit: 10 }, EVERY_CLINIC);
       expect(all.data.map((e) => [e.clientId, e.action])).toEqual([
         ['partner.a', 'read'],
         ['partner.b', 'update'],
@@ -597,19 +644,30 @@ export function describeStoreContract(
       const day = await store.listAuditEvents(
         { patientId, from: '2026-11-23T00:00:00+07:00', to: '2026-11-23T09:00:00+07:00' },
         { limit: 10 },
+        EVERY_CLINIC,
       );
       expect(day.data.map((e) => e.action)).toEqual(['read', 'update']);
       expect(
-        (await store.listAuditEvents({ clientId: 'partner.a', action: 'read' }, { limit: 10 })).data.map(
-          (e) => e.patientId,
-        ),
+        (
+          await store.listAuditEvents({ clientId: 'partner.a', action: 'read' }, { limit: 10 }, EVERY_CLINIC)
+        ).data.map((e) => e.patientId),
       ).toEqual([patientId, other]);
-      const p1 = await store.listAuditEvents({ patientId }, { limit: 2 });
-      const p2 = await store.listAuditEvents({ patientId }, { limit: 2, cursor: p1.nextCursor! });
+      const p1 = await store.listAuditEvents({ patientId }, { limit: 2 }, EVERY_CLINIC);
+      const p2 = await store.listAuditEvents(
+        { patientId },
+        { limit: 2, cursor: p1.nextCursor! },
+        EVERY_CLINIC,
+      );
       expect([...p1.data, ...p2.data]).toEqual(all.data);
       expect(p2.nextCursor).toBeNull();
       expect(
-        (await store.listAuditEvents({ resourceType: 'patient', action: 'search' }, { limit: 10 })).data,
+        (
+          await store.listAuditEvents(
+            { resourceType: 'patient', action: 'search' },
+            { limit: 10 },
+            EVERY_CLINIC,
+          )
+        ).data,
       ).toEqual([expect.objectContaining({ patientId: null, requestId: null })]);
     });
 
@@ -619,11 +677,18 @@ export function describeStoreContract(
       const inRange = await store.listObservations(
         { kind: 'blood-pressure', from: '2030-01-01T01:59:59Z', to: '2030-01-01T02:00:01Z' },
         { limit: 10 },
+        EVERY_CLINIC,
       );
       expect(inRange.data.map((o) => o.id)).toEqual([`${r.id}.systolic`, `${r.id}.diastolic`]);
       expect(inRange.data[0]?.measuredAt).toBe('2030-01-01T02:00:00.000Z');
       expect(
-        (await store.listObservations({ kind: 'glucose', from: '2030-01-01T00:00:00Z' }, { limit: 10 })).data,
+        (
+          await store.listObservations(
+            { kind: 'glucose', from: '2030-01-01T00:00:00Z' },
+            { limit: 10 },
+            EVERY_CLINIC,
+          )
+        ).data,
       ).toEqual([]);
     });
 
@@ -714,7 +779,161 @@ export function describeStoreContract(
       await store.recordKioskStatus(online);
       await store.recordKioskStatus({ ...online, state: 'offline', at: '2026-11-23T03:00:01Z' });
       expect((await store.getKiosk('clinic-9', 'kiosk-9'))?.status).toEqual(online);
-      expect((await store.listKiosks({}, { limit: 10 })).data.map((k) => k.kioskId)).toEqual(['kiosk-9']);
+      expect((await store.listKiosks({}, { limit: 10 }, EVERY_CLINIC)).data.map((k) => k.kioskId)).toEqual([
+        'kiosk-9',
+      ]);
+    });
+
+    // Runs after a kiosk is registered: from then on kiosks are checked and their readings audited.
+    it("keeps each clinic's patients, screenings and readings its own, and refuses a kiosk's writes into another's", async () => {
+      const A: ClinicAccess = { all: false, clinicIds: ['clinic-a'] };
+      const B: ClinicAccess = { all: false, clinicIds: ['clinic-b'] };
+      for (const clinicId of ['clinic-a', 'clinic-b']) {
+        await store.registerKiosk({ clinicId, kioskId: 'k', name: null }, `kiosk.${clinicId}.k`, 'x', NOW);
+      }
+      const ani = await store.createPatient(
+        { nik: nik(800), name: 'Ani Wulandari', birthDate: '1979-02-03', sex: 'female' },
+        newUuidV7(),
+        NOW,
+        'clinic-b',
+      );
+      expect(await store.getPatient(ani.id, B)).toEqual(ani);
+      expect(await store.getPatient(ani.id, A)).toBeUndefined();
+      expect(await store.findPatientByNik(nik(800), A)).toBeUndefined();
+      expect((await store.searchPatients('Ani Wulandari', '1979-02-03', { limit: 5 }, A)).data).toEqual([]);
+      await rejects(store.updatePatient(ani.id, { name: 'Ani W' }, A), 'NOT_FOUND');
+      const screeningB = await store.createScreening(
+        { patientId: ani.id, clinicId: 'clinic-b', kioskId: 'k', practitioner: null, practitionerId: null },
+        newUuidV7(),
+        NOW,
+      );
+      // Clinic A cannot open a screening of a patient it does not see.
+      await rejects(
+        store.createScreening(
+          { patientId: ani.id, clinicId: 'clinic-a', kioskId: 'k', practitioner: null, practitionerId: null },
+          newUuidV7(),
+          NOW,
+        ),
+        'NOT_FOUND',
+      );
+      expect(await store.getScreening(screeningB.id, A)).toBeUndefined();
+      expect((await store.listScreenings({ patientId: ani.id }, { limit: 5 }, A)).data).toEqual([]);
+      expect((await store.listScreenings({ patientId: ani.id }, { limit: 5 }, B)).data).toHaveLength(1);
+
+      // A kiosk of A names B's open screening, or B's patient: refused, audited, nothing stored.
+      const forged = bpReading({ clinicId: 'clinic-a', kioskId: 'k', sessionId: screeningB.id }, [URGENT_BP]);
+      const byPatient = bpReading({ clinicId: 'clinic-a', kioskId: 'k', patientId: ani.id });
+      const own = bpReading({ clinicId: 'clinic-b', kioskId: 'k', sessionId: screeningB.id });
+      const outcomes = await store.ingestReadings([forged, byPatient, own]);
+      expect(outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status))).toEqual([
+        'FOREIGN_SCREENING',
+        'FOREIGN_PATIENT',
+        'stored',
+      ]);
+      expect(await store.getReading(forged.id)).toBeUndefined();
+      expect(await store.getReading(byPatient.id)).toBeUndefined();
+      expect((await store.listReferrals({ patientId: ani.id }, { limit: 5 }, EVERY_CLINIC)).data).toEqual([]);
+      expect((await store.getScreeningDetail(screeningB.id, B))?.observations).toHaveLength(2);
+      const lines = await store.listAuditEvents({ resourceType: 'reading' }, { limit: 50 }, EVERY_CLINIC);
+      const line = (id: string) => lines.data.find((l) => l.resourceId === id);
+      expect(line(forged.id)).toMatchObject({
+        clientId: 'kiosk.clinic-a.k',
+        action: 'refuse-foreign_screening',
+        patientId: null,
+      });
+      expect(line(own.id)).toMatchObject({
+        clientId: 'kiosk.clinic-b.k',
+        action: 'ingest',
+        patientId: ani.id,
+      });
+      // Each clinic's administrator reads its own lines only.
+      const seenByA = await store.listAuditEvents({ resourceType: 'reading' }, { limit: 50 }, A);
+      expect(seenByA.data.map((l) => l.resourceId)).toContain(forged.id);
+      expect(seenByA.data.map((l) => l.resourceId)).not.toContain(own.id);
+      expect((await store.listObservations({ patientId: ani.id }, { limit: 10 }, A)).data).toEqual([]);
+      expect((await store.listObservations({ patientId: ani.id }, { limit: 10 }, B)).data).toHaveLength(2);
+
+      // Ani comes to clinic A with her KTP: the same NIK, name and birth date let A see her from now on;
+      // a NIK alone with another name does not.
+      await rejects(
+        store.createPatient(
+          { nik: nik(800), name: 'Someone Else', birthDate: '1979-02-03', sex: 'female' },
+          newUuidV7(),
+          NOW,
+          'clinic-a',
+        ),
+        'PATIENT_EXISTS',
+      );
+      expect(await store.getPatient(ani.id, A)).toBeUndefined();
+      const linked = await store
+        .createPatient(
+          { nik: nik(800), name: 'ani  WULANDARI', birthDate: '1979-02-03', sex: 'female' },
+          newUuidV7(),
+          NOW,
+          'clinic-a',
+        )
+        .catch((e: unknown) => e);
+      expect(linked).toMatchObject({ code: 'PATIENT_EXISTS', details: { patientId: ani.id } });
+      expect(await store.getPatient(ani.id, A)).toEqual(ani);
+      // Seeing the patient is not seeing B's screenings of her.
+      expect(await store.getScreening(screeningB.id, A)).toBeUndefined();
+
+      // A reading of A's kiosk cannot be assigned to B's screening, even by an administrator of both.
+      const stray = bpReading({ clinicId: 'clinic-a', kioskId: 'k' });
+      await store.ingestReadings([stray]);
+      await rejects(
+        store.assignReading(stray.id, screeningB.id, 'admin', NOW),
+        'SCREENING_OF_ANOTHER_CLINIC',
+      );
+    });
+
+    it('searches names with wildcards as plain characters, and refuses fewer than three letters', async () => {
+      const born = '1991-02-03';
+      const ani = await store.createPatient(
+        { name: 'Ani Lestari', birthDate: born, sex: 'female' },
+        newUuidV7(),
+        NOW,
+        'clinic-1',
+      );
+      await store.createPatient(
+        { name: 'Budi Santoso', birthDate: born, sex: 'male' },
+        newUuidV7(),
+        NOW,
+        'clinic-1',
+      );
+      for (const name of ['%', '_', '%%%', 'a%', '\\', '%_\\', 'a_i', '\u674e\u660e\u534e']) {
+        await rejects(store.searchPatients(name, born, { limit: 10 }, EVERY_CLINIC), 'VALIDATION');
+      }
+      const found = async (name: string) =>
+        (await store.searchPatients(name, born, { limit: 10 }, EVERY_CLINIC)).data.map((p) => p.id);
+      expect(await found('ani%')).toEqual([ani.id]);
+      expect(await found('an%i')).toEqual([]);
+      expect(await found('LESTARI')).toEqual([ani.id]);
+    });
+
+    it("counts a client's live tokens, and purges expired tokens and day-old idempotency keys", async () => {
+      await store.saveToken('live-1', 'partner.tokens', ['patient.read'], '2030-01-01T01:00:00.000Z');
+      await store.saveToken('live-2', 'partner.tokens', ['patient.read'], '2030-01-01T00:30:00.000Z');
+      await store.saveToken('gone', 'partner.tokens', ['patient.read'], '2029-12-31T23:00:00.000Z');
+      expect(await store.liveTokens('partner.tokens', '2030-01-01T00:00:00.000Z')).toEqual({
+        count: 2,
+        firstExpiry: '2030-01-01T00:30:00.000Z',
+      });
+      expect(await store.liveTokens('partner.none', '2030-01-01T00:00:00.000Z')).toEqual({
+        count: 0,
+        firstExpiry: null,
+      });
+
+      const f = { method: 'POST', path: '/patients', bodyHash: 'h' };
+      await store.beginIdempotent('partner.tokens', 'old', f, '2029-12-30T00:00:00.000Z');
+      await store.beginIdempotent('partner.tokens', 'recent', f, '2029-12-31T12:00:00.000Z');
+      await store.purge('2030-01-01T00:00:00.000Z', '2029-12-31T00:00:00.000Z');
+      // The expired token is gone from the table, not just refused: counted from before it expired.
+      expect((await store.liveTokens('partner.tokens', '2029-12-31T00:00:00.000Z')).count).toBe(2);
+      expect(await store.beginIdempotent('partner.tokens', 'old', f, NOW)).toEqual({ state: 'new' });
+      expect(await store.beginIdempotent('partner.tokens', 'recent', f, NOW)).toEqual({
+        state: 'in-progress',
+      });
     });
   });
 }
@@ -773,7 +992,7 @@ export async function seedAuditBeforePatientColumn(
   }
   return {
     async check(store: SqlClinicStore) {
-      const all = await store.listAuditEvents({}, { limit: 50 });
+      const all = await store.listAuditEvents({}, { limit: 50 }, EVERY_CLINIC);
       expect(all.data.map((e) => [e.action, e.resourceType, e.patientId])).toEqual([
         ['create', 'patient', patientId],
         // It named two patients in one resourceId: no single one to give it.
@@ -783,9 +1002,9 @@ export async function seedAuditBeforePatientColumn(
         ['create', 'observation', patientId],
         ['create', 'client', null],
       ]);
-      expect((await store.listAuditEvents({ patientId }, { limit: 50 })).data).toHaveLength(4);
+      expect((await store.listAuditEvents({ patientId }, { limit: 50 }, EVERY_CLINIC)).data).toHaveLength(4);
       // A screening opened before health workers were registered names none of them.
-      expect((await store.getScreening(screeningId))?.practitionerId).toBeNull();
+      expect((await store.getScreening(screeningId, EVERY_CLINIC))?.practitionerId).toBeNull();
     },
   };
 }

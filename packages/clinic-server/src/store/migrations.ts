@@ -242,6 +242,54 @@ const PRACTITIONERS = `
   ALTER TABLE screenings ADD COLUMN practitioner_id TEXT REFERENCES practitioners (id);
 `;
 
+// Each clinic's data is its own (UU 27/2022). A client acts for the clinics it was granted (JSON: a
+// list of clinic ids, or "*" for every clinic): kiosks their own; administrators made before grants
+// keep every clinic, as they had; partners made before grants get none until an operator grants them
+// (`clinic-server client grant`), since nobody chose their clinics. A patient is seen by a clinic
+// once registered or screened there: earlier screenings and readings say where that was. Audit lines
+// name the clinic of what they touched, so a clinic's administrator reads its own lines.
+const CLINIC_SCOPE = `
+  ALTER TABLE api_clients ADD COLUMN clinics TEXT NOT NULL DEFAULT '[]';
+  UPDATE api_clients SET clinics = '["' || clinic_id || '"]' WHERE role = 'kiosk' AND clinic_id IS NOT NULL;
+  UPDATE api_clients SET clinics = '"*"' WHERE role = 'admin';
+
+  CREATE TABLE patient_clinics (
+    patient_id TEXT NOT NULL REFERENCES patients (id),
+    clinic_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (patient_id, clinic_id)
+  );
+  CREATE INDEX patient_clinics_by_clinic ON patient_clinics (clinic_id, patient_id);
+  INSERT INTO patient_clinics (patient_id, clinic_id, since)
+    SELECT patient_id, clinic_id, MIN(opened_at) FROM screenings GROUP BY patient_id, clinic_id;
+  INSERT INTO patient_clinics (patient_id, clinic_id, since)
+    SELECT r.patient_id, r.clinic_id, MIN(r.stored_at) FROM readings r
+    WHERE r.patient_id IS NOT NULL AND EXISTS (SELECT 1 FROM patients p WHERE p.id = r.patient_id)
+      AND NOT EXISTS (SELECT 1 FROM patient_clinics pc WHERE pc.patient_id = r.patient_id AND pc.clinic_id = r.clinic_id)
+    GROUP BY r.patient_id, r.clinic_id;
+
+  ALTER TABLE audit_log ADD COLUMN clinic_id TEXT;
+  UPDATE audit_log SET clinic_id = (SELECT s.clinic_id FROM screenings s WHERE s.id = audit_log.resource_id)
+    WHERE resource_type IN ('screening', 'fhir-bundle');
+  UPDATE audit_log SET clinic_id = (SELECT r.clinic_id FROM referrals r WHERE r.id = audit_log.resource_id)
+    WHERE resource_type = 'referral';
+  UPDATE audit_log SET clinic_id = (SELECT r.clinic_id FROM readings r WHERE r.id = audit_log.resource_id)
+    WHERE resource_type IN ('reading', 'observation');
+  UPDATE audit_log SET clinic_id = (SELECT p.clinic_id FROM practitioners p WHERE p.id = audit_log.resource_id)
+    WHERE resource_type = 'practitioner';
+  CREATE INDEX audit_log_by_clinic ON audit_log (clinic_id, id);
+`;
+
+// Idempotency rows are kept under an id derived from the client's key, with the answer sealed by
+// a key derived from it too (domain/idempotency-seal.ts); answers that carried a client or kiosk
+// secret are not kept at all. Rows written before held keys and whole answers in the clear (secrets,
+// NIKs, names): they are deleted, as a replay is due within 24 h anyway. The indexes serve purge().
+const IDEMPOTENCY_SEALED = `
+  DELETE FROM idempotency_keys;
+  CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+  CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -249,6 +297,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
   { version: 5, name: 'audit log by patient', sql: AUDIT_BY_PATIENT },
   { version: 6, name: 'practitioners', sql: PRACTITIONERS },
+  { version: 7, name: 'clinic scope', sql: CLINIC_SCOPE },
+  { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -257,6 +307,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'API clients can be revoked', sql: CLIENTS_REVOCABLE },
   { version: 4, name: 'audit log by patient', sql: AUDIT_BY_PATIENT },
   { version: 5, name: 'practitioners', sql: PRACTITIONERS },
+  { version: 6, name: 'clinic scope', sql: CLINIC_SCOPE },
+  { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -3,6 +3,7 @@ import {
   type ApiClientListQuery,
   type AuditEvent,
   type AuditEventListQuery,
+  type ClinicGrant,
   type Flag,
   type Kiosk,
   type KioskStatus,
@@ -25,12 +26,18 @@ import {
   SEVERITY_ORDER,
   type UnassignedReading,
 } from '@klinik-desa/protocol';
+import { accessOf, type ClinicAccess, clinicCondition, EVERY_CLINIC, grantOf } from '../domain/access.js';
+import { kioskUsername } from '../domain/acl.js';
 import { decodeCursor, encodeCursor, pageOf } from '../domain/cursor.js';
 import {
+  type Binding,
   bindReading,
+  isRefusal,
   nameKey,
   observationsOf,
+  type Refusal,
   referralFlags,
+  type ScreeningRef,
   severityRank,
   utc,
   worstSeverity,
@@ -129,8 +136,14 @@ interface ClientRow {
   secret_hash: string;
   clinic_id: string | null;
   kiosk_id: string | null;
+  clinics: string;
   created_at: string;
   revoked_at: string | null;
+}
+
+/** The `clinics` column: JSON, `"*"` or a list of clinic ids. */
+function parseClinics(text: string): ClinicAccess {
+  return accessOf(JSON.parse(text) as ClinicGrant);
 }
 
 const toClientRecord = (r: ClientRow): ApiClientRecord => ({
@@ -140,6 +153,7 @@ const toClientRecord = (r: ClientRow): ApiClientRecord => ({
   secretHash: r.secret_hash,
   clinicId: r.clinic_id,
   kioskId: r.kiosk_id,
+  access: parseClinics(r.clinics),
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
 });
@@ -151,16 +165,26 @@ const toApiClient = (c: ApiClientRecord): ApiClient => ({
   name: c.name,
   clinicId: c.clinicId,
   kioskId: c.kioskId,
+  clinics: grantOf(c.access),
   createdAt: c.createdAt,
   revokedAt: c.revokedAt ?? null,
 });
 
-function nikTaken(patientId: string | null): ClinicError {
-  return new ClinicError(
-    'PATIENT_EXISTS',
-    'a patient with this NIK is already registered',
-    patientId ? { patientId } : undefined,
-  );
+function nikTaken(
+  patientId: string | null,
+  message = 'a patient with this NIK is already registered',
+): ClinicError {
+  return new ClinicError('PATIENT_EXISTS', message, patientId ? { patientId } : undefined);
+}
+
+/** `AND` the patient in `column` is seen by one of the caller's clinics. */
+function seenBy(access: ClinicAccess, column: string): { sql: string; params: string[] } {
+  if (access.all) return { sql: '', params: [] };
+  const c = clinicCondition(access, 'pc.clinic_id');
+  return {
+    sql: ` AND EXISTS (SELECT 1 FROM patient_clinics pc WHERE pc.patient_id = ${column}${c.sql})`,
+    params: c.params,
+  };
 }
 
 /** SQLite's and PostgreSQL's words for a UNIQUE constraint that refused a row. */
@@ -335,8 +359,6 @@ function where(filters: [string, SqlValue | undefined][]): { sql: string; params
 
 export class SqlClinicStore implements ClinicStore {
   readonly dialect;
-  /** Kiosks seen in the registry: kiosks are never deleted, so a hit never goes stale. */
-  private readonly knownKiosks = new Set<string>();
   private registryNonEmpty = false;
 
   constructor(private readonly db: SqlExecutor) {
@@ -407,12 +429,19 @@ export class SqlClinicStore implements ClinicStore {
       });
       if (candidates.length === 0) return;
 
-      const open = await this.openScreenings(tx, candidates);
-      const bindings = candidates.map((r) => bindReading(r, open));
+      const screenings = await this.screeningsNamed(tx, candidates);
+      const patientClinics = await this.patientClinics(tx, candidates);
+      const kept: { r: Reading; b: Binding }[] = [];
+      const refused: { r: Reading; refusal: Refusal }[] = [];
+      for (const r of candidates) {
+        const b = bindReading(r, screenings, patientClinics);
+        if (isRefusal(b)) {
+          outcomes[firstIndex.get(r.id)!] = { status: 'rejected', code: b.refused, message: b.message };
+          refused.push({ r, refusal: b });
+        } else kept.push({ r, b });
+      }
       // In id order, so that concurrent batches lock rows in the same order and cannot deadlock.
-      const all = candidates
-        .map((r, i) => ({ r, b: bindings[i]! }))
-        .sort((x, y) => (x.r.id < y.r.id ? -1 : 1));
+      const all = kept.sort((x, y) => (x.r.id < y.r.id ? -1 : 1));
       const stored = await this.insertMany(
         tx,
         'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, session_id, patient_id, measured_at, received_at, stored_at, body, screening_id, assignment, resolved_at, measured_utc, severity)',
@@ -438,8 +467,11 @@ export class SqlClinicStore implements ClinicStore {
         ]),
       );
       const fresh = all.filter(({ r }) => stored.has(r.id));
-      for (const r of candidates)
+      for (const { r } of all)
         outcomes[firstIndex.get(r.id)!] = { status: stored.has(r.id) ? 'stored' : 'duplicate' };
+      // Readings from kiosks are audited like the API's writes: the kiosk, what it stored or what was
+      // refused, and the patient it names. Manual readings are audited by their route.
+      if (registered) await this.auditIngest(tx, fresh, refused, storedAt);
       if (fresh.length === 0) return;
 
       await this.insertReferrals(tx, fresh, storedAt);
@@ -462,7 +494,11 @@ export class SqlClinicStore implements ClinicStore {
     return outcomes;
   }
 
-  /** The registered kiosks among those of the batch, or `undefined` when no check applies. */
+  /**
+   * The registered, not revoked kiosks among those of the batch, or `undefined` when no check
+   * applies. Asked of the record for every batch and never kept: a kiosk revoked a moment ago must
+   * not get another reading stored (its MQTT connection may outlive the revocation by a moment).
+   */
   private async registeredKiosks(
     tx: SqlExecutor,
     readings: readonly Reading[],
@@ -472,32 +508,95 @@ export class SqlClinicStore implements ClinicStore {
       this.registryNonEmpty = (await tx.get('SELECT 1 AS one FROM kiosks LIMIT 1')) !== undefined;
       if (!this.registryNonEmpty) return undefined;
     }
-    const wanted = [...new Set(readings.map((r) => `${r.clinicId}/${r.kioskId}`))];
-    const unknown = wanted.filter((k) => !this.knownKiosks.has(k));
-    for (const part of chunk(unknown, 1)) {
-      const rows = await tx.all<{ k: string }>(
-        `SELECT clinic_id || '/' || kiosk_id AS k FROM kiosks WHERE clinic_id || '/' || kiosk_id IN (${placeholders(part.length)})`,
+    // A registered kiosk has its client, named by its MQTT user name: looked up by primary key.
+    const wanted = [...new Set(readings.map((r) => kioskUsername(r.clinicId, r.kioskId)))];
+    const registered = new Set<string>();
+    for (const part of chunk(wanted, 1)) {
+      const rows = await tx.all<{ clinic_id: string; kiosk_id: string }>(
+        `SELECT clinic_id, kiosk_id FROM api_clients
+         WHERE id IN (${placeholders(part.length)}) AND role = 'kiosk' AND revoked_at IS NULL`,
         part,
       );
-      for (const row of rows) this.knownKiosks.add(row.k);
+      for (const row of rows) registered.add(`${row.clinic_id}/${row.kiosk_id}`);
     }
-    return this.knownKiosks;
+    return registered;
   }
 
-  private async openScreenings(tx: SqlExecutor, readings: readonly Reading[]): Promise<Map<string, string>> {
+  /** The screenings a batch names by `sessionId`, open or not, with their clinic. */
+  private async screeningsNamed(
+    tx: SqlExecutor,
+    readings: readonly Reading[],
+  ): Promise<Map<string, ScreeningRef>> {
     const ids = [...new Set(readings.flatMap((r) => (r.sessionId ? [r.sessionId] : [])))];
-    const open = new Map<string, string>();
+    const found = new Map<string, ScreeningRef>();
     // FOR SHARE: a screening being finished in another transaction waits for this batch (or this
     // batch waits for it), so no reading is bound to a screening whose Bundle is already made.
     const lock = this.db.dialect === 'postgres' ? ' FOR SHARE' : '';
     for (const part of chunk(ids, 1)) {
-      const rows = await tx.all<{ id: string; patient_id: string }>(
-        `SELECT id, patient_id FROM screenings WHERE status = 'open' AND id IN (${placeholders(part.length)})${lock}`,
+      const rows = await tx.all<{ id: string; patient_id: string; clinic_id: string; status: string }>(
+        `SELECT id, patient_id, clinic_id, status FROM screenings WHERE id IN (${placeholders(part.length)})${lock}`,
         part,
       );
-      for (const row of rows) open.set(row.id, row.patient_id);
+      for (const row of rows)
+        found.set(row.id, {
+          patientId: row.patient_id,
+          clinicId: row.clinic_id,
+          open: row.status === 'open',
+        });
     }
-    return open;
+    return found;
+  }
+
+  /** For each patient a batch names that the record has: the clinics that see them. */
+  private async patientClinics(
+    tx: SqlExecutor,
+    readings: readonly Reading[],
+  ): Promise<Map<string, Set<string>>> {
+    const ids = [...new Set(readings.flatMap((r) => (r.patientId ? [r.patientId] : [])))];
+    const seen = new Map<string, Set<string>>();
+    for (const part of chunk(ids, 1)) {
+      const rows = await tx.all<{ id: string; clinic_id: string | null }>(
+        `SELECT p.id, pc.clinic_id FROM patients p LEFT JOIN patient_clinics pc ON pc.patient_id = p.id
+         WHERE p.id IN (${placeholders(part.length)})`,
+        part,
+      );
+      for (const row of rows) {
+        const clinics = seen.get(row.id) ?? new Set<string>();
+        if (row.clinic_id !== null) clinics.add(row.clinic_id);
+        seen.set(row.id, clinics);
+      }
+    }
+    return seen;
+  }
+
+  private async auditIngest(
+    tx: SqlExecutor,
+    stored: readonly { r: Reading; b: Binding }[],
+    refused: readonly { r: Reading; refusal: Refusal }[],
+    at: string,
+  ): Promise<void> {
+    const line = (r: Reading, action: string, patientId: string | null) => [
+      newUuidV7(),
+      at,
+      kioskUsername(r.clinicId, r.kioskId),
+      action,
+      'reading',
+      r.id,
+      patientId,
+      r.clinicId,
+      null,
+    ];
+    await this.insertMany(
+      tx,
+      'INSERT INTO audit_log (id, at, client_id, action, resource_type, resource_id, patient_id, clinic_id, request_id)',
+      'ON CONFLICT (id) DO NOTHING',
+      [
+        ...stored.map(({ r, b }) => line(r, 'ingest', b.patientId)),
+        // The refused reading names another clinic's screening or patient: that id stays out of
+        // this clinic's line, which says only that the kiosk tried.
+        ...refused.map(({ r, refusal }) => line(r, `refuse-${refusal.refused.toLowerCase()}`, null)),
+      ],
+    );
   }
 
   /**
@@ -590,31 +689,78 @@ export class SqlClinicStore implements ClinicStore {
 
   // ---------------------------------------------------------------- patients
 
-  async createPatient(input: Parameters<ClinicStore['createPatient']>[0], id: string, at: string) {
-    const inserted = await this.db.run(
-      `INSERT INTO patients (id, nik, name, name_key, birth_date, sex, ihs_number, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [
-        id,
-        input.nik ?? null,
-        input.name,
-        nameKey(input.name),
-        input.birthDate,
-        input.sex,
-        input.ihsNumber ?? null,
-        at,
-      ],
-    );
-    if (inserted === 0) {
-      const existing = input.nik ? await this.findPatientByNik(input.nik) : undefined;
-      throw nikTaken(existing?.id ?? null);
-    }
-    return (await this.getPatient(id))!;
+  async createPatient(
+    input: Parameters<ClinicStore['createPatient']>[0],
+    id: string,
+    at: string,
+    clinicId: string,
+  ) {
+    const outcome = await this.db.transaction(async (tx) => {
+      const inserted = await tx.run(
+        `INSERT INTO patients (id, nik, name, name_key, birth_date, sex, ihs_number, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [
+          id,
+          input.nik ?? null,
+          input.name,
+          nameKey(input.name),
+          input.birthDate,
+          input.sex,
+          input.ihsNumber ?? null,
+          at,
+        ],
+      );
+      if (inserted === 1) {
+        await this.linkPatient(tx, id, clinicId, at);
+        return { created: true as const };
+      }
+      const existing = input.nik
+        ? await tx.get<PatientRow>('SELECT * FROM patients WHERE nik = ?', [input.nik])
+        : undefined;
+      if (!existing) return { created: false as const, error: nikTaken(null) };
+      const seen = await tx.get(
+        'SELECT 1 AS one FROM patient_clinics WHERE patient_id = ? AND clinic_id = ?',
+        [existing.id, clinicId],
+      );
+      if (seen) return { created: false as const, error: nikTaken(existing.id) };
+      // The person stands at this clinic with their KTP: the name and birth date on it are theirs.
+      // Anyone can read a NIK off a document; the three together are what the clinic is shown.
+      if (nameKey(existing.name) === nameKey(input.name) && existing.birth_date === input.birthDate) {
+        await this.linkPatient(tx, existing.id, clinicId, at);
+        return {
+          created: false as const,
+          error: nikTaken(
+            existing.id,
+            `a patient with this NIK is already registered (at another clinic); from now on clinic ${clinicId} sees them too`,
+          ),
+        };
+      }
+      return {
+        created: false as const,
+        error: nikTaken(
+          null,
+          'a patient with this NIK is registered at another clinic under another name or birth date: check the KTP, and type them as it shows them',
+        ),
+      };
+    });
+    if (!outcome.created) throw outcome.error;
+    return (await this.getPatient(id, EVERY_CLINIC))!;
   }
 
-  async updatePatient(id: string, changes: PatientUpdate) {
+  private async linkPatient(tx: SqlExecutor, patientId: string, clinicId: string, at: string): Promise<void> {
+    await tx.run(
+      'INSERT INTO patient_clinics (patient_id, clinic_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      [patientId, clinicId, at],
+    );
+  }
+
+  async updatePatient(id: string, changes: PatientUpdate, access: ClinicAccess) {
     return this.db.transaction(async (tx) => {
-      const row = await tx.get<PatientRow>('SELECT * FROM patients WHERE id = ?', [id]);
+      const seen = seenBy(access, 'patients.id');
+      const row = await tx.get<PatientRow>(`SELECT * FROM patients WHERE id = ?${seen.sql}`, [
+        id,
+        ...seen.params,
+      ]);
       if (!row) throw notFound('patient', id);
       const nik = changes.nik === undefined ? row.nik : changes.nik;
       const holder =
@@ -653,22 +799,41 @@ export class SqlClinicStore implements ClinicStore {
     return changed === 1;
   }
 
-  async getPatient(id: string) {
-    const row = await this.db.get<PatientRow>('SELECT * FROM patients WHERE id = ?', [id]);
+  async getPatient(id: string, access: ClinicAccess) {
+    const seen = seenBy(access, 'patients.id');
+    const row = await this.db.get<PatientRow>(`SELECT * FROM patients WHERE id = ?${seen.sql}`, [
+      id,
+      ...seen.params,
+    ]);
     return row && toPatient(row);
   }
 
-  async findPatientByNik(nik: string) {
-    const row = await this.db.get<PatientRow>('SELECT * FROM patients WHERE nik = ?', [nik]);
+  async findPatientByNik(nik: string, access: ClinicAccess) {
+    const seen = seenBy(access, 'patients.id');
+    const row = await this.db.get<PatientRow>(`SELECT * FROM patients WHERE nik = ?${seen.sql}`, [
+      nik,
+      ...seen.params,
+    ]);
     return row && toPatient(row);
   }
 
-  async searchPatients(name: string, birthDate: string, page: PageRequest) {
+  async searchPatients(name: string, birthDate: string, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const key = nameKey(name);
+    // The API asks for three letters or digits; the record checks again, as a name of punctuation
+    // or of another script has an empty key here, and an empty key would match everyone that day.
+    if (key.replace(/ /g, '').length < 3) {
+      throw new ClinicError(
+        'VALIDATION',
+        'give at least 3 letters or digits of the name (a-z, accents allowed) to search by name',
+      );
+    }
+    // Wildcards match themselves: escaped, with the escape character named (SQLite has no default).
+    const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const seen = seenBy(access, 'patients.id');
     const rows = await this.db.all<PatientRow>(
-      `SELECT * FROM patients WHERE birth_date = ? AND name_key LIKE ? AND id > ? ORDER BY id LIMIT ?`,
-      [birthDate, `%${key.replace(/[%_]/g, '')}%`, after, page.limit + 1],
+      `SELECT * FROM patients WHERE birth_date = ? AND name_key LIKE ? ESCAPE '\\' AND id > ?${seen.sql} ORDER BY id LIMIT ?`,
+      [birthDate, pattern, after, ...seen.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => r.id, toPatient);
   }
@@ -690,33 +855,43 @@ export class SqlClinicStore implements ClinicStore {
         : undefined;
       throw practitionerNikTaken(input.clinicId, holder?.id ?? null);
     }
-    return (await this.getPractitioner(id))!;
+    return (await this.getPractitioner(id, EVERY_CLINIC))!;
   }
 
-  async getPractitioner(id: string) {
-    const row = await this.db.get<PractitionerRow>('SELECT * FROM practitioners WHERE id = ?', [id]);
+  async getPractitioner(id: string, access: ClinicAccess) {
+    const c = clinicCondition(access, 'clinic_id');
+    const row = await this.db.get<PractitionerRow>(`SELECT * FROM practitioners WHERE id = ?${c.sql}`, [
+      id,
+      ...c.params,
+    ]);
     return row && toPractitioner(row);
   }
 
   async listPractitioners(
     query: { clinicId?: string | undefined; active?: boolean | undefined },
     page: PageRequest,
+    access: ClinicAccess,
   ) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([
       ['clinic_id = ?', query.clinicId],
       ['active = ?', query.active === undefined ? undefined : query.active ? 1 : 0],
     ]);
+    const c = clinicCondition(access, 'clinic_id');
     const rows = await this.db.all<PractitionerRow>(
-      `SELECT * FROM practitioners WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT * FROM practitioners WHERE id > ?${w.sql}${c.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => r.id, toPractitioner);
   }
 
-  async updatePractitioner(id: string, changes: PractitionerUpdate, at: string) {
+  async updatePractitioner(id: string, changes: PractitionerUpdate, at: string, access: ClinicAccess) {
     return this.db.transaction(async (tx) => {
-      const row = await tx.get<PractitionerRow>('SELECT * FROM practitioners WHERE id = ?', [id]);
+      const c = clinicCondition(access, 'clinic_id');
+      const row = await tx.get<PractitionerRow>(`SELECT * FROM practitioners WHERE id = ?${c.sql}`, [
+        id,
+        ...c.params,
+      ]);
       if (!row) throw notFound('practitioner', id);
       const nik = changes.nik === undefined ? row.nik : changes.nik;
       const ihsNumber = changes.ihsNumber === undefined ? row.ihs_number : changes.ihsNumber;
@@ -773,7 +948,12 @@ export class SqlClinicStore implements ClinicStore {
     at: string,
   ): Promise<Screening> {
     return this.db.transaction(async (tx) => {
-      const patient = await tx.get('SELECT id FROM patients WHERE id = ?', [input.patientId]);
+      // A clinic screens the patients it sees: one registered at another clinic is registered here
+      // first (POST /patients with their KTP's details), which the patient is there to show.
+      const patient = await tx.get(
+        'SELECT 1 AS one FROM patient_clinics WHERE patient_id = ? AND clinic_id = ?',
+        [input.patientId, input.clinicId],
+      );
       if (!patient) throw notFound('patient', input.patientId);
       if (input.practitionerId !== null) await this.checkUsable(tx, input.practitionerId, input.clinicId);
       await tx.run(
@@ -829,9 +1009,13 @@ export class SqlClinicStore implements ClinicStore {
     }
   }
 
-  private async screeningRow(db: SqlExecutor, id: string, lock = false) {
+  private async screeningRow(db: SqlExecutor, id: string, lock = false, access: ClinicAccess = EVERY_CLINIC) {
     const forUpdate = lock && db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    return db.get<ScreeningRow>(`SELECT ${SCREENING_COLUMNS} FROM screenings WHERE id = ?${forUpdate}`, [id]);
+    const c = clinicCondition(access, 'clinic_id');
+    return db.get<ScreeningRow>(
+      `SELECT ${SCREENING_COLUMNS} FROM screenings WHERE id = ?${c.sql}${forUpdate}`,
+      [id, ...c.params],
+    );
   }
 
   private async screeningsWithSeverity(db: SqlExecutor, rows: readonly ScreeningRow[]): Promise<Screening[]> {
@@ -869,13 +1053,13 @@ export class SqlClinicStore implements ClinicStore {
     }));
   }
 
-  async getScreening(id: string) {
-    const row = await this.screeningRow(this.db, id);
+  async getScreening(id: string, access: ClinicAccess) {
+    const row = await this.screeningRow(this.db, id, false, access);
     return row && (await this.screeningsWithSeverity(this.db, [row]))[0];
   }
 
-  async getScreeningDetail(id: string): Promise<ScreeningDetail | undefined> {
-    const screening = await this.getScreening(id);
+  async getScreeningDetail(id: string, access: ClinicAccess): Promise<ScreeningDetail | undefined> {
+    const screening = await this.getScreening(id, access);
     if (!screening) return undefined;
     const observations = (
       await this.db.all<ObservedRow>(
@@ -888,7 +1072,7 @@ export class SqlClinicStore implements ClinicStore {
     return { ...screening, observations, flags: [...flags.values()] };
   }
 
-  async listScreenings(query: ScreeningListQuery, page: PageRequest) {
+  async listScreenings(query: ScreeningListQuery, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([
       ['patient_id = ?', query.patientId],
@@ -899,9 +1083,10 @@ export class SqlClinicStore implements ClinicStore {
       ['opened_at >= ?', query.from === undefined ? undefined : utc(query.from)],
       ['opened_at < ?', query.to === undefined ? undefined : utc(query.to)],
     ]);
+    const c = clinicCondition(access, 'clinic_id');
     const rows = await this.db.all<ScreeningRow>(
-      `SELECT ${SCREENING_COLUMNS} FROM screenings WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT ${SCREENING_COLUMNS} FROM screenings WHERE id > ?${w.sql}${c.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
     );
     const kept = rows.slice(0, page.limit);
     return {
@@ -926,14 +1111,14 @@ export class SqlClinicStore implements ClinicStore {
   }
 
   async fhirSource(id: string) {
-    const screening = await this.getScreening(id);
+    const screening = await this.getScreening(id, EVERY_CLINIC);
     if (!screening) return undefined;
-    const patient = await this.getPatient(screening.patientId);
+    const patient = await this.getPatient(screening.patientId, EVERY_CLINIC);
     if (!patient) return undefined;
     const practitioner =
       screening.practitionerId === null
         ? null
-        : ((await this.getPractitioner(screening.practitionerId)) ?? null);
+        : ((await this.getPractitioner(screening.practitionerId, EVERY_CLINIC)) ?? null);
     const readings = (
       await this.db.all<{ body: string }>(
         `SELECT body FROM readings WHERE screening_id = ? AND assignment = 'assigned' ORDER BY id`,
@@ -945,7 +1130,11 @@ export class SqlClinicStore implements ClinicStore {
 
   // ---------------------------------------------------------------- observations
 
-  async listObservations(query: ObservationListQuery, page: PageRequest): Promise<Page<Observation>> {
+  async listObservations(
+    query: ObservationListQuery,
+    page: PageRequest,
+    access: ClinicAccess,
+  ): Promise<Page<Observation>> {
     // The cursor is `{reading id}|{value position}`: readings in id order, values in their order.
     const cursor = decodeCursor(page.cursor);
     const [afterId, afterPosText] = cursor ? cursor.split('|') : ['', '-1'];
@@ -963,11 +1152,12 @@ export class SqlClinicStore implements ClinicStore {
       ['measured_utc >= ?', query.from === undefined ? undefined : utc(query.from)],
       ['measured_utc < ?', query.to === undefined ? undefined : utc(query.to)],
     ]);
+    const c = clinicCondition(access, 'clinic_id');
     // Every reading has at least one value, so limit + 2 readings (the cursor's own may have no
     // values left) always fill a page and tell whether another follows.
     const rows = await this.db.all<ObservedRow>(
-      `SELECT ${OBSERVED_COLUMNS} FROM readings WHERE assignment <> 'discarded' AND id >= ?${w.sql} ORDER BY id LIMIT ?`,
-      [afterId, ...w.params, page.limit + 2],
+      `SELECT ${OBSERVED_COLUMNS} FROM readings WHERE assignment <> 'discarded' AND id >= ?${w.sql}${c.sql} ORDER BY id LIMIT ?`,
+      [afterId, ...w.params, ...c.params, page.limit + 2],
     );
     const keyed: { key: string; observation: Observation }[] = [];
     for (const row of rows) {
@@ -997,23 +1187,26 @@ export class SqlClinicStore implements ClinicStore {
   async listUnassigned(
     query: { clinicId?: string | undefined; kioskId?: string | undefined },
     page: PageRequest,
+    access: ClinicAccess,
   ) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([
       ['clinic_id = ?', query.clinicId],
       ['kiosk_id = ?', query.kioskId],
     ]);
+    const c = clinicCondition(access, 'clinic_id');
     const rows = await this.db.all<ReadingStateRow>(
-      `SELECT ${READING_STATE_COLUMNS} FROM readings WHERE assignment = 'unassigned' AND id > ?${w.sql} ORDER BY id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT ${READING_STATE_COLUMNS} FROM readings WHERE assignment = 'unassigned' AND id > ?${w.sql}${c.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => r.id, toUnassigned);
   }
 
-  async getReadingAssignment(readingId: string) {
+  async getReadingAssignment(readingId: string, access: ClinicAccess) {
+    const c = clinicCondition(access, 'clinic_id');
     const row = await this.db.get<ReadingStateRow>(
-      `SELECT ${READING_STATE_COLUMNS} FROM readings WHERE id = ?`,
-      [readingId],
+      `SELECT ${READING_STATE_COLUMNS} FROM readings WHERE id = ?${c.sql}`,
+      [readingId, ...c.params],
     );
     return row && toUnassigned(row);
   }
@@ -1035,9 +1228,15 @@ export class SqlClinicStore implements ClinicStore {
 
   async assignReading(readingId: string, screeningId: string, by: string, at: string) {
     return this.db.transaction(async (tx) => {
-      await this.unassignedForUpdate(tx, readingId);
+      const reading = await this.unassignedForUpdate(tx, readingId);
       const screening = await this.screeningRow(tx, screeningId, true);
       if (!screening) throw notFound('screening', screeningId);
+      if (screening.clinic_id !== reading.clinic_id) {
+        throw new ClinicError(
+          'SCREENING_OF_ANOTHER_CLINIC',
+          `reading ${readingId} was measured at clinic ${reading.clinic_id}; screening ${screeningId} is of clinic ${screening.clinic_id}: assign it to a screening of its own clinic`,
+        );
+      }
       if (screening.status !== 'open') {
         throw new ClinicError('SCREENING_CLOSED', `screening ${screeningId} is finished; open a new one`);
       }
@@ -1075,7 +1274,7 @@ export class SqlClinicStore implements ClinicStore {
 
   // ---------------------------------------------------------------- referrals
 
-  async listReferrals(query: ReferralListQuery, page: PageRequest) {
+  async listReferrals(query: ReferralListQuery, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([
       ['status = ?', query.status],
@@ -1086,16 +1285,27 @@ export class SqlClinicStore implements ClinicStore {
       ['created_at >= ?', query.from === undefined ? undefined : utc(query.from)],
       ['created_at < ?', query.to === undefined ? undefined : utc(query.to)],
     ]);
+    const c = clinicCondition(access, 'clinic_id');
     const rows = await this.db.all<ReferralRow>(
-      `SELECT * FROM referrals WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT * FROM referrals WHERE id > ?${w.sql}${c.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => r.id, toReferral);
   }
 
-  async acknowledgeReferral(id: string, by: string, note: string | undefined, at: string) {
+  async acknowledgeReferral(
+    id: string,
+    by: string,
+    note: string | undefined,
+    at: string,
+    access: ClinicAccess,
+  ) {
     return this.db.transaction(async (tx) => {
-      const row = await tx.get<ReferralRow>('SELECT * FROM referrals WHERE id = ?', [id]);
+      const c = clinicCondition(access, 'clinic_id');
+      const row = await tx.get<ReferralRow>(`SELECT * FROM referrals WHERE id = ?${c.sql}`, [
+        id,
+        ...c.params,
+      ]);
       if (!row) throw notFound('referral', id);
       // Acknowledging twice keeps the first acknowledgement: who saw it first is what the audit needs.
       if (row.status === 'open') {
@@ -1129,8 +1339,16 @@ export class SqlClinicStore implements ClinicStore {
         );
       }
       await tx.run(
-        `INSERT INTO api_clients (id, role, name, secret_hash, clinic_id, kiosk_id, created_at) VALUES (?, 'kiosk', ?, ?, ?, ?, ?)`,
-        [clientId, `kiosk ${input.clinicId}/${input.kioskId}`, secretHash, input.clinicId, input.kioskId, at],
+        `INSERT INTO api_clients (id, role, name, secret_hash, clinic_id, kiosk_id, clinics, created_at) VALUES (?, 'kiosk', ?, ?, ?, ?, ?, ?)`,
+        [
+          clientId,
+          `kiosk ${input.clinicId}/${input.kioskId}`,
+          secretHash,
+          input.clinicId,
+          input.kioskId,
+          JSON.stringify([input.clinicId]),
+          at,
+        ],
       );
     });
     this.registryNonEmpty = true;
@@ -1166,12 +1384,13 @@ export class SqlClinicStore implements ClinicStore {
     return row && toKiosk(row);
   }
 
-  async listKiosks(query: { clinicId?: string | undefined }, page: PageRequest) {
+  async listKiosks(query: { clinicId?: string | undefined }, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([['clinic_id = ?', query.clinicId]]);
+    const c = clinicCondition(access, 'clinic_id');
     const rows = await this.db.all<KioskRow>(
-      `SELECT * FROM kiosks WHERE clinic_id || '/' || kiosk_id > ?${w.sql} ORDER BY clinic_id || '/' || kiosk_id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT * FROM kiosks WHERE clinic_id || '/' || kiosk_id > ?${w.sql}${c.sql} ORDER BY clinic_id || '/' || kiosk_id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => `${r.clinic_id}/${r.kiosk_id}`, toKiosk);
   }
@@ -1200,9 +1419,18 @@ export class SqlClinicStore implements ClinicStore {
 
   async createClient(c: ApiClientRecord) {
     const inserted = await this.db.run(
-      `INSERT INTO api_clients (id, role, name, secret_hash, clinic_id, kiosk_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO api_clients (id, role, name, secret_hash, clinic_id, kiosk_id, clinics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
-      [c.id, c.role, c.name, c.secretHash, c.clinicId, c.kioskId, c.createdAt],
+      [
+        c.id,
+        c.role,
+        c.name,
+        c.secretHash,
+        c.clinicId,
+        c.kioskId,
+        JSON.stringify(grantOf(c.access)),
+        c.createdAt,
+      ],
     );
     if (inserted === 0) throw new ClinicError('CONFLICT', `client ${c.id} exists already`);
   }
@@ -1212,12 +1440,21 @@ export class SqlClinicStore implements ClinicStore {
     return r && toClientRecord(r);
   }
 
-  async listClients(query: ApiClientListQuery, page: PageRequest) {
+  async listClients(query: ApiClientListQuery, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([['role = ?', query.role]]);
+    // Clinic ids are letters, digits, '-' and '_': `"id"` in the JSON list matches that id only.
+    const mine = access.all
+      ? { sql: '', params: [] }
+      : access.clinicIds.length === 0
+        ? { sql: ' AND 1 = 0', params: [] }
+        : {
+            sql: ` AND (${access.clinicIds.map(() => 'clinics LIKE ?').join(' OR ')})`,
+            params: access.clinicIds.map((id) => `%"${id}"%`),
+          };
     const rows = await this.db.all<ClientRow>(
-      `SELECT * FROM api_clients WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT * FROM api_clients WHERE id > ?${w.sql}${mine.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, ...mine.params, page.limit + 1],
     );
     return pageOf(
       rows,
@@ -1240,6 +1477,19 @@ export class SqlClinicStore implements ClinicStore {
     });
   }
 
+  async grantClinics(id: string, access: ClinicAccess) {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<ClientRow>('SELECT * FROM api_clients WHERE id = ?', [id]);
+      if (!row) throw notFound('client', id);
+      if (row.role === 'kiosk') {
+        throw new ClinicError('CONFLICT', `client ${id} is a kiosk: it acts for its own clinic only`);
+      }
+      const clinics = JSON.stringify(grantOf(access));
+      await tx.run('UPDATE api_clients SET clinics = ? WHERE id = ?', [clinics, id]);
+      return toApiClient(toClientRecord({ ...row, clinics }));
+    });
+  }
+
   async saveToken(tokenHash: string, clientId: string, scopes: readonly Scope[], expiresAt: string) {
     await this.db.run(
       'INSERT INTO access_tokens (token_hash, client_id, scopes, expires_at) VALUES (?, ?, ?, ?)',
@@ -1255,8 +1505,9 @@ export class SqlClinicStore implements ClinicStore {
       role: string;
       clinic_id: string | null;
       kiosk_id: string | null;
+      clinics: string;
     }>(
-      `SELECT t.client_id, t.scopes, t.expires_at, c.role, c.clinic_id, c.kiosk_id
+      `SELECT t.client_id, t.scopes, t.expires_at, c.role, c.clinic_id, c.kiosk_id, c.clinics
        FROM access_tokens t JOIN api_clients c ON c.id = t.client_id
        WHERE t.token_hash = ? AND t.expires_at > ? AND c.revoked_at IS NULL`,
       [tokenHash, now],
@@ -1269,8 +1520,17 @@ export class SqlClinicStore implements ClinicStore {
         expiresAt: r.expires_at,
         clinicId: r.clinic_id,
         kioskId: r.kiosk_id,
+        access: parseClinics(r.clinics),
       }
     );
+  }
+
+  async liveTokens(clientId: string, now: string) {
+    const r = await this.db.get<{ n: number | string; first: string | null }>(
+      'SELECT count(*) AS n, min(expires_at) AS first FROM access_tokens WHERE client_id = ? AND expires_at > ?',
+      [clientId, now],
+    );
+    return { count: Number(r?.n ?? 0), firstExpiry: r?.first ?? null };
   }
 
   // ---------------------------------------------------------------- idempotency
@@ -1385,7 +1645,7 @@ export class SqlClinicStore implements ClinicStore {
     await this.db.transaction(async (tx) => {
       await this.insertMany(
         tx,
-        'INSERT INTO audit_log (id, at, client_id, action, resource_type, resource_id, patient_id, request_id)',
+        'INSERT INTO audit_log (id, at, client_id, action, resource_type, resource_id, patient_id, clinic_id, request_id)',
         'ON CONFLICT (id) DO NOTHING',
         entries.map((e) => [
           newUuidV7(),
@@ -1395,13 +1655,14 @@ export class SqlClinicStore implements ClinicStore {
           e.resourceType,
           e.resourceId,
           e.patientId,
+          e.clinicId,
           e.requestId,
         ]),
       );
     });
   }
 
-  async listAuditEvents(query: AuditEventListQuery, page: PageRequest) {
+  async listAuditEvents(query: AuditEventListQuery, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([
       ['patient_id = ?', query.patientId],
@@ -1412,9 +1673,12 @@ export class SqlClinicStore implements ClinicStore {
       ['at >= ?', query.from === undefined ? undefined : utc(query.from)],
       ['at < ?', query.to === undefined ? undefined : utc(query.to)],
     ]);
+    // Lines naming no clinic (a client made, a patient read by a caller of several clinics) are
+    // for administrators of every clinic only.
+    const c = clinicCondition(access, 'clinic_id');
     const rows = await this.db.all<AuditRow>(
-      `SELECT * FROM audit_log WHERE id > ?${w.sql} ORDER BY id LIMIT ?`,
-      [after, ...w.params, page.limit + 1],
+      `SELECT * FROM audit_log WHERE id > ?${w.sql}${c.sql} ORDER BY id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => r.id, toAuditEvent);
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { EVERY_CLINIC } from '../domain/access.js';
 import { ConfigError } from '../errors.js';
 import { bpReading } from '../testing/fixtures.js';
 import { describeStoreContract, seedAuditBeforePatientColumn } from './contract.suite.js';
@@ -58,10 +59,13 @@ describe('SQLite migrations', () => {
     const store = openSqliteStore(path);
     try {
       expect(await store.getReading(r.id)).toEqual(r);
-      expect((await store.listUnassigned({}, { limit: 10 })).data.map((u) => u.readingId)).toEqual([r.id]);
+      expect(
+        (await store.listUnassigned({}, { limit: 10 }, EVERY_CLINIC)).data.map((u) => u.readingId),
+      ).toEqual([r.id]);
       const inRange = await store.listObservations(
         { from: '2026-11-23T02:00:00Z', to: '2026-11-23T02:00:01Z' },
         { limit: 10 },
+        EVERY_CLINIC,
       );
       expect(inRange.data.map((o) => o.name)).toEqual(['systolic', 'diastolic']);
     } finally {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ClinicId } from '../ids.js';
 import { DateTime } from '../time.js';
+import { displayName } from './names.js';
 
 /**
  * What a token may do. A client's role bounds the scopes it can be given: a kiosk's credentials can
@@ -96,10 +98,22 @@ export const TokenError = z
   .meta({ id: 'TokenError' });
 export type TokenError = z.infer<typeof TokenError>;
 
+/**
+ * The clinics a client may read and change: a list of clinic ids, or `"*"` for every clinic (a
+ * national operator). Given explicitly when the client is made; a kiosk's is its own clinic.
+ */
+export const ClinicGrant = z
+  .union([z.literal('*'), z.array(ClinicId).min(1).max(1000)])
+  .describe('The clinics a client may act for: clinic ids, or "*" for every clinic.')
+  .meta({ id: 'ClinicGrant' });
+export type ClinicGrant = z.infer<typeof ClinicGrant>;
+
 export const ApiClientCreate = z
   .object({
-    name: z.string().min(1).max(200),
+    name: displayName(),
     role: z.enum(['partner', 'admin']),
+    /** Within the creating administrator's own clinics; only an administrator of every clinic gives `"*"`. */
+    clinics: ClinicGrant,
   })
   .strict()
   .meta({ id: 'ApiClientCreate' });
@@ -112,6 +126,7 @@ export const ApiClientCredentials = z
     clientSecret: z.string(),
     role: ClientRole,
     name: z.string(),
+    clinics: ClinicGrant,
     createdAt: DateTime,
   })
   .strict()
@@ -127,6 +142,8 @@ export const ApiClient = z
     /** A kiosk's own client names its kiosk; partners and administrators have none. */
     clinicId: z.string().nullable(),
     kioskId: z.string().nullable(),
+    /** The clinics it may act for (a kiosk: its own); empty for a client made before grants, until given some. */
+    clinics: z.union([z.literal('*'), z.array(z.string())]),
     createdAt: DateTime,
     /** When it was revoked: from then on it gets no token and its tokens are refused. */
     revokedAt: DateTime.nullable(),

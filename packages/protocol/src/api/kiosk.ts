@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { ClinicId, KioskId } from '../ids.js';
 import { KioskStatus } from '../status.js';
 import { DateTime } from '../time.js';
+import { displayName } from './names.js';
 
 export const KioskCreate = z
-  .object({ clinicId: ClinicId, kioskId: KioskId, name: z.string().max(200).optional() })
+  .object({ clinicId: ClinicId, kioskId: KioskId, name: displayName({ min: 0 }).optional() })
   .strict()
   .meta({ id: 'KioskCreate' });
 export type KioskCreate = z.infer<typeof KioskCreate>;

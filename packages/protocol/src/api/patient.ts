@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ClinicId } from '../ids.js';
 import { DateTime } from '../time.js';
+import { displayName, SEARCH_NAME_MIN_LETTERS, searchableLetters } from './names.js';
 import { Nik } from './nik.js';
 
 export const ResourceId = z
@@ -19,8 +21,16 @@ export type Sex = z.infer<typeof Sex>;
 /** SATUSEHAT's patient id (IHS number), e.g. P02478375538, once the clinic has looked it up. */
 export const IhsNumber = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 
-/** A person's name as written on their KTP: trimmed, 1-200 characters. */
-export const PersonName = z.string().trim().min(1).max(200);
+/** A person's name as written on their KTP: trimmed, NFC, 1-200 characters, no hidden characters. */
+export const PersonName = displayName();
+
+/**
+ * The name part of a search: at least three letters or digits, so that a search of `%`, `_` or a
+ * single letter cannot list everyone born on a day. Wildcard characters are plain characters.
+ */
+export const SearchName = PersonName.refine((name) => searchableLetters(name) >= SEARCH_NAME_MIN_LETTERS, {
+  message: `give at least ${SEARCH_NAME_MIN_LETTERS} letters or digits of the name (a-z, accents allowed)`,
+});
 
 export const PatientCreate = z
   .object({
@@ -29,6 +39,11 @@ export const PatientCreate = z
     birthDate: BirthDate,
     sex: Sex,
     ihsNumber: IhsNumber.optional(),
+    /**
+     * The clinic registering them, from which on it sees them. Needed only from a client of several
+     * clinics; a kiosk's is its own.
+     */
+    clinicId: ClinicId.optional(),
   })
   .strict()
   .meta({ id: 'PatientCreate' });
@@ -71,6 +86,6 @@ export type Patient = z.infer<typeof Patient>;
  * sits in a URL, where proxies and access logs would keep it.
  */
 export const PatientSearch = z
-  .union([z.object({ nik: Nik }).strict(), z.object({ name: PersonName, birthDate: BirthDate }).strict()])
+  .union([z.object({ nik: Nik }).strict(), z.object({ name: SearchName, birthDate: BirthDate }).strict()])
   .meta({ id: 'PatientSearch' });
 export type PatientSearch = z.infer<typeof PatientSearch>;

@@ -3,6 +3,7 @@ import { ClinicId, KioskId, OpaqueId, ReadingId } from '../ids.js';
 import { DataAbsentReason, Flag, ReadingKind, ReadingValue, Severity } from '../reading.js';
 import { DateTime } from '../time.js';
 import { Ucum } from '../units.js';
+import { displayName } from './names.js';
 import { IhsNumber, ResourceId } from './patient.js';
 
 export const ScreeningStatus = z.enum(['open', 'finished']);
@@ -33,7 +34,7 @@ export type Forwarding = z.infer<typeof Forwarding>;
  * register their health workers instead (`POST /practitioners`) and name one by `practitionerId`.
  */
 export const Practitioner = z
-  .object({ ihsNumber: IhsNumber, name: z.string().max(200).optional() })
+  .object({ ihsNumber: IhsNumber, name: displayName({ min: 0 }).optional() })
   .strict()
   .meta({ id: 'Practitioner' });
 export type Practitioner = z.infer<typeof Practitioner>;

@@ -167,6 +167,7 @@ const FINAL_CONFLICTS: ReadonlySet<string> = new Set([
   'SCREENING_CLOSED',
   'READING_NOT_UNASSIGNED',
   'FHIR_NOT_READY',
+  'IDEMPOTENCY_SECRET_NOT_KEPT',
 ]);
 
 /** Whether an answer with this status and code is worth sending again. */

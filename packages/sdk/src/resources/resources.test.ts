@@ -346,15 +346,21 @@ describe('resources', () => {
     },
     {
       name: 'clients.create',
-      call: (c: ClinicClient) => c.clients.create({ name: 'Puskesmas dashboard', role: 'partner' }),
+      call: (c: ClinicClient) =>
+        c.clients.create({ name: 'Puskesmas dashboard', role: 'partner', clinics: ['kdmp-3201-001'] }),
       answer: {
         clientId: 'partner.0197',
         clientSecret: 'x',
         role: 'partner',
         name: 'Puskesmas dashboard',
+        clinics: ['kdmp-3201-001'],
         createdAt: '2026-11-23T02:00:00.000Z',
       },
-      expected: { method: 'POST', path: '/clients', body: { name: 'Puskesmas dashboard', role: 'partner' } },
+      expected: {
+        method: 'POST',
+        path: '/clients',
+        body: { name: 'Puskesmas dashboard', role: 'partner', clinics: ['kdmp-3201-001'] },
+      },
     },
     {
       name: 'auditEvents.list',

@@ -39,6 +39,8 @@ export async function startTestClinic(options: Partial<ClinicServerOptions> = {}
     secretHash: hashSecret(admin.clientSecret),
     clinicId: null,
     kioskId: null,
+    // An administrator of every clinic: the tests make kiosks and health workers in several.
+    access: { all: true },
     createdAt: new Date().toISOString(),
   });
   return {

@@ -1,6 +1,6 @@
 // Every command a user can type answers `--help` with its usage and exit 0 without doing its work,
 // and turns a bad option into one line on stderr and a non-zero exit, never a stack trace. The list
-// is read from the files (the root's and the examples' package.json scripts, every package's
+// is read from the files (the root's and every workspace package's package.json scripts, every package's
 // `bin`, and the commands each CLI's usage lists), so a new entry point is walked without being
 // named here.
 import { execFile } from 'node:child_process';
@@ -47,7 +47,7 @@ function entryPoints(): EntryPoint[] {
     const key = join(cwd, argv.at(-1) ?? '');
     if (!found.has(key)) found.set(key, { name, cwd, argv });
   };
-  const withScripts = [repoRoot, ...workspaceDirs().filter((d) => d.includes('/examples/'))];
+  const withScripts = [repoRoot, ...workspaceDirs()];
   for (const dir of withScripts) {
     for (const [script, command] of Object.entries(packageJson(dir).scripts ?? {})) {
       if (!ownEntry(command)) continue;
@@ -159,7 +159,7 @@ async function expectBadOption(entry: EntryPoint, args: string[]): Promise<void>
 const entries = entryPoints();
 
 describe('entry points', () => {
-  it('are found in the package.json files: the root scripts, the examples and the bins', () => {
+  it("are found in the package.json files: the root's and every package's scripts, and the bins", () => {
     const names = entries.map((e) => e.name);
     for (const expected of [
       'pnpm demo',
@@ -170,6 +170,7 @@ describe('entry points', () => {
     ])
       expect(names).toContain(expected);
     expect(names.some((n) => n.includes('examples/partner-app'))).toBe(true);
+    expect(names).toContain('pnpm write-docs (in packages/screening)');
   });
 
   describe.concurrent.each(entries.map((e) => [e.name, e] as const))('%s', (_name, entry) => {

@@ -9,6 +9,7 @@ import {
   ApiTestClient,
   type ClinicServerProcess,
   clinicServerCli,
+  createAdminClient,
   type MosquittoBroker,
   startClinicServerProcess,
   startMosquitto,
@@ -64,23 +65,6 @@ async function granted(client: MqttClient, topic: string): Promise<number | unde
   }
 }
 
-/** An administrator of every clinic, from the command line as an operator makes the first one. */
-function createAdmin(db: string): { clientId: string; clientSecret: string } {
-  const r = clinicServerCli([
-    'client',
-    'create',
-    '--db',
-    db,
-    '--role',
-    'admin',
-    '--name',
-    'test admin',
-    '--all-clinics',
-  ]);
-  if (r.code !== 0) throw new Error(`client create failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { clientId: string; clientSecret: string };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Setup {
@@ -106,7 +90,7 @@ async function register(api: ApiTestClient, kioskId: string): Promise<KioskCrede
 async function embeddedSetup(): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'kd-mqtt-attacks-'));
   const db = join(dir, 'clinic.db');
-  const admin = createAdmin(db);
+  const admin = createAdminClient(db);
   const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
   const [, url] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
   // The window of finding 5: before the first kiosk is registered.
@@ -137,7 +121,7 @@ async function embeddedSetup(): Promise<Setup> {
 async function mosquittoSetup(): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'kd-mqtt-attacks-'));
   const db = join(dir, 'clinic.db');
-  const admin = createAdmin(db);
+  const admin = createAdminClient(db);
   // Kiosks are registered first (on the embedded broker), then the broker's file is written.
   const first = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
   let kiosks: Setup['kiosks'];

@@ -5,6 +5,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exampleFiles } from '../examples.js';
+import { answerHelp } from './help.js';
+
+answerHelp(
+  'write-examples',
+  `Usage: pnpm -C packages/screening write-examples
+
+Writes docs/examples/*.json, the golden SATUSEHAT Bundles of the example screenings, from the FHIR
+mapping in packages/screening. Run it after changing the mapping or the examples and commit them.
+
+Options:
+  -h, --help    this help`,
+);
 
 const dir = fileURLToPath(new URL('../../../../docs/examples/', import.meta.url));
 mkdirSync(dir, { recursive: true });

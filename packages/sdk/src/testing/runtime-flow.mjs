@@ -68,7 +68,11 @@ const admin = new ClinicClient({
   clientId: env('KD_CLIENT_ID'),
   clientSecret: env('KD_CLIENT_SECRET'),
 });
-const partnerCredentials = await admin.clients.create({ name: `dashboard ${run}`, role: 'partner' });
+const partnerCredentials = await admin.clients.create({
+  name: `dashboard ${run}`,
+  role: 'partner',
+  clinics: [clinicId],
+});
 const partner = new ClinicClient({ baseUrl, ...partnerCredentials });
 const kiosk = new ClinicClient({ baseUrl, ...(await admin.kiosks.create({ clinicId, kioskId })) });
 

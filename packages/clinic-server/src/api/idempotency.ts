@@ -2,8 +2,8 @@ import { IdempotencyKey } from '@klinik-desa/protocol';
 import { idempotencySeal, SECRET_WITHHELD } from '../domain/idempotency-seal.js';
 import { ClinicError } from '../errors.js';
 import type { ClinicStore } from '../store/store.js';
-import type { ApiApp } from './app.js';
 import { sendError } from './errors.js';
+import type { ApiApp } from './fastify.js';
 
 /**
  * `Idempotency-Key` on POSTs: the first answer is kept (sealed, see domain/idempotency-seal.ts) and

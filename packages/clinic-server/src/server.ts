@@ -7,7 +7,7 @@ import { parseKioskUsername } from './domain/acl.js';
 import type { DerivedOptions } from './domain/derived.js';
 import { ConfigError } from './errors.js';
 import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
-import { Ingest } from './ingest.js';
+import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';

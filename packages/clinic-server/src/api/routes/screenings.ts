@@ -25,15 +25,17 @@ import {
   security,
 } from './shared.js';
 
+type ScreeningRouteOptions = Pick<ApiOptions, 'screening' | 'onScreeningFinished' | 'fhirBundle'> & {
+  store: ScreeningStore &
+    Pick<ForwardingStore, 'fhirSource' | 'requeueForwarding'> &
+    Pick<ReadingStore, 'ingestReadings'>;
+};
+
 /** Screenings: open, list, read, finish, resend to SATUSEHAT, and their FHIR Bundle. */
 export function registerScreeningRoutes(
   app: ApiApp,
   ctx: RouteContext,
-  options: Pick<ApiOptions, 'screening' | 'onScreeningFinished' | 'fhirBundle'> & {
-    store: ScreeningStore &
-      Pick<ForwardingStore, 'fhirSource' | 'requeueForwarding'> &
-      Pick<ReadingStore, 'ingestReadings'>;
-  },
+  options: ScreeningRouteOptions,
 ): void {
   const { store } = options;
   const { at, audit, access, checkListFilters } = ctx;
@@ -113,6 +115,14 @@ export function registerScreeningRoutes(
       return detail;
     },
   );
+
+  registerScreeningEndRoutes(app, ctx, options);
+}
+
+/** Finishing a screening, sending it again, and the Bundle it makes for SATUSEHAT. */
+function registerScreeningEndRoutes(app: ApiApp, ctx: RouteContext, options: ScreeningRouteOptions): void {
+  const { store } = options;
+  const { at, audit, access } = ctx;
 
   app.post(
     '/screenings/:id/finish',

@@ -30,6 +30,7 @@ const toAuditEvent = (r: AuditRow): AuditEvent => ({
 
 /** The audit log: who read or changed which record, appended and never changed. */
 export interface AuditStore {
+  /** Appends entries to the audit log, in one transaction. */
   audit(entries: readonly (AuditEntry & { at: string })[]): Promise<void>;
   /** The audit log in the order it was written (by id), filtered. */
   listAuditEvents(

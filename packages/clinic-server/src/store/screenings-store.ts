@@ -22,22 +22,21 @@ import {
 import type { SqlExecutor } from './sql.js';
 
 /** Screenings: a patient measured at a kiosk, opened and then finished. */
+/** A screening to open: its patient, where, and the health worker (named, or registered by id). */
+export interface ScreeningOpen {
+  patientId: string;
+  clinicId: string;
+  kioskId: string;
+  practitioner: Practitioner | null;
+  practitionerId: string | null;
+}
+
 export interface ScreeningStore {
   /**
    * NOT_FOUND for an unknown patient or one its clinic does not see; PRACTITIONER_NOT_FOUND for an unknown `practitionerId`,
    * PRACTITIONER_NOT_USABLE for one of another clinic or no longer active.
    */
-  createScreening(
-    input: {
-      patientId: string;
-      clinicId: string;
-      kioskId: string;
-      practitioner: Practitioner | null;
-      practitionerId: string | null;
-    },
-    id: string,
-    at: string,
-  ): Promise<Screening>;
+  createScreening(input: ScreeningOpen, id: string, at: string): Promise<Screening>;
   getScreening(id: string, access: ClinicAccess): Promise<Screening | undefined>;
   getScreeningDetail(id: string, access: ClinicAccess): Promise<ScreeningDetail | undefined>;
   listScreenings(
@@ -52,17 +51,7 @@ export interface ScreeningStore {
 export class SqlScreeningStore implements ScreeningStore {
   constructor(private readonly db: SqlExecutor) {}
 
-  async createScreening(
-    input: {
-      patientId: string;
-      clinicId: string;
-      kioskId: string;
-      practitioner: Practitioner | null;
-      practitionerId: string | null;
-    },
-    id: string,
-    at: string,
-  ): Promise<Screening> {
+  async createScreening(input: ScreeningOpen, id: string, at: string): Promise<Screening> {
     return this.db.transaction(async (tx) => {
       // A clinic screens the patients it sees: one registered at another clinic is registered here
       // first (POST /patients with their KTP's details), which the patient is there to show.

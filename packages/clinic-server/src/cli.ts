@@ -12,6 +12,10 @@ import { ClinicError, ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import { startClinicServer } from './server.js';
 import { openStore } from './store/open.js';
+import type { AuditStore, ClientStore, KioskStore, ReadingStore, RecordUpkeep } from './store/store.js';
+
+/** Each command asks for the parts of the record it uses, and closes it when done. */
+type Closable = Pick<RecordUpkeep, 'close'>;
 
 const HELP = {
   main: `Usage: clinic-server <command> [options]
@@ -196,7 +200,9 @@ async function exportReadings(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.db) fail('--db <sqlite path> is required');
-  const store = await openStore(values.db, { readonly: true });
+  const store: Pick<ReadingStore, 'exportReadings'> & Closable = await openStore(values.db, {
+    readonly: true,
+  });
   try {
     for await (const reading of store.exportReadings()) process.stdout.write(`${JSON.stringify(reading)}\n`);
   } finally {
@@ -238,7 +244,7 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       fail(`${flag}: use 1-64 letters, digits, ".", "_" or "-", not starting with "kiosk."`);
   }
   if (ingestUser === adminUser) fail('--ingest-user and --admin-user must differ');
-  const store = await openStore(values.db, { readonly: true });
+  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(values.db, { readonly: true });
   try {
     const kiosks = await store.kioskSecrets();
     mkdirSync(values.out, { recursive: true });
@@ -303,7 +309,7 @@ async function client(argv: string[]): Promise<number> {
   if (!role.success) fail('--role must be admin or partner (kiosks get credentials from POST /kiosks)');
   if (!values.name) fail('--name <name> is required, e.g. --name "puskesmas admin"');
   const access = grantFromFlags(values.clinic, values['all-clinics']);
-  const store = await openStore(values.db);
+  const store: Pick<ClientStore, 'createClient'> & Closable = await openStore(values.db);
   try {
     const secret = newSecret();
     const id = `${role.data}.${newUuidV7()}`;
@@ -342,7 +348,7 @@ function grantFromFlags(clinics: string[] | undefined, all: boolean | undefined)
 }
 
 async function grantClients(db: string, id: string, access: ClinicAccess): Promise<number> {
-  const store = await openStore(db);
+  const store: Pick<ClientStore, 'grantClinics'> & AuditStore & Closable = await openStore(db);
   try {
     const client = await store.grantClinics(id, access);
     await store.audit([
@@ -371,7 +377,7 @@ async function grantClients(db: string, id: string, access: ClinicAccess): Promi
 async function listClients(db: string, roleName: string | undefined): Promise<number> {
   const role = roleName === undefined ? undefined : ClientRole.safeParse(roleName);
   if (role && !role.success) fail(`--role must be admin, partner or kiosk, not "${roleName}"`);
-  const store = await openStore(db, { readonly: true });
+  const store: Pick<ClientStore, 'listClients'> & Closable = await openStore(db, { readonly: true });
   try {
     let cursor: string | undefined;
     do {
@@ -390,7 +396,7 @@ async function listClients(db: string, roleName: string | undefined): Promise<nu
 }
 
 async function revokeClient(db: string, id: string): Promise<number> {
-  const store = await openStore(db);
+  const store: Pick<ClientStore, 'revokeClient'> & AuditStore & Closable = await openStore(db);
   try {
     const at = new Date().toISOString();
     const revoked = await store.revokeClient(id, at);

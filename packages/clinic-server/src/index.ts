@@ -21,7 +21,14 @@ export {
 export { Forwarder } from './forwarder/forwarder.js';
 export { SatusehatClient, SatusehatHttpError } from './forwarder/satusehat-client.js';
 export { parseTokenAnswer, type SatusehatToken, TokenAnswerError } from './forwarder/token.js';
-export { Ingest, type IngestOptions, type IngestStats } from './ingest.js';
+export {
+  type Checked,
+  createMessageChecker,
+  Ingest,
+  type IngestOptions,
+  type IngestStats,
+  MAX_READING_BYTES,
+} from './ingest/index.js';
 export { createLogger } from './logger.js';
 export { Metrics } from './metrics.js';
 export { type ClinicServer, type ClinicServerOptions, describeDb, startClinicServer } from './server.js';
@@ -42,4 +49,3 @@ export type {
   PageRequest,
   TokenRecord,
 } from './store/store.js';
-export { type Checked, createMessageChecker, MAX_READING_BYTES } from './validation.js';

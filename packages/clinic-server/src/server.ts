@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
-import { type ApiApp, buildApi } from './api/app.js';
+import { type ApiApp, type ApiOptions, buildApi } from './api/app.js';
 import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { parseKioskUsername } from './domain/acl.js';
 import type { DerivedOptions } from './domain/derived.js';
 import { ConfigError } from './errors.js';
 import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
-import { Ingest } from './ingest.js';
+import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
-import type { ClinicStore } from './store/store.js';
+import type { ClinicStore, KioskStore, RecordUpkeep } from './store/store.js';
 
 export interface ClinicServerOptions {
   /** The clinic record: a SQLite file path, or a postgres:// URL. */
@@ -124,7 +124,11 @@ async function listen(api: ApiApp, port: number | undefined, host: string, log: 
  * Kiosks revoked by another process (`clinic-server client revoke`, another server on the same
  * record) are found by comparing the registry every 2 s, and disabled on the broker.
  */
-function sweepRevokedKiosks(store: ClinicStore, dynsec: DynsecAdmin, log: Logger): () => void {
+function sweepRevokedKiosks(
+  store: Pick<KioskStore, 'kioskSecrets'>,
+  dynsec: DynsecAdmin,
+  log: Logger,
+): () => void {
   let known: Set<string> | undefined;
   let running = false;
   const sweep = async () => {
@@ -158,7 +162,11 @@ export const IDEMPOTENCY_KEEP_MS = 24 * 3600 * 1000;
  * needed any more is not kept. A failure is logged and tried again at the next turn; the returned
  * function stops the timer and waits for a purge under way.
  */
-export function startPurging(store: ClinicStore, log: Logger, everyMs = PURGE_EVERY_MS): () => Promise<void> {
+export function startPurging(
+  store: Pick<RecordUpkeep, 'purge'>,
+  log: Logger,
+  everyMs = PURGE_EVERY_MS,
+): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const purge = () => {
     const now = Date.now();
@@ -174,6 +182,96 @@ export function startPurging(store: ClinicStore, log: Logger, everyMs = PURGE_EV
   return async () => {
     clearInterval(timer);
     await running;
+  };
+}
+
+/**
+ * The server's own MQTT connection, with a persistent session so that readings sent while it was
+ * away wait for it at the broker.
+ */
+async function connectIngestClient(
+  brokerUrl: string,
+  protocolVersion: 4 | 5,
+  credentials: { username?: string; password?: string },
+  clientId: string | undefined,
+  log: Logger,
+): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(brokerUrl, {
+    protocolVersion,
+    clientId: clientId ?? `klinik-desa-ingest-${hostname()}`,
+    clean: false,
+    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 3600 } } : {}),
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    ...credentials,
+  });
+  // Nagle's algorithm would hold each receipt for the broker's delayed ACK (about 40 ms); every
+  // reconnect brings a new socket, so it is turned off on each.
+  const noDelay = () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  noDelay();
+  client.on('connect', noDelay);
+  client.on('error', (error) => log.error({ err: error }, 'MQTT error'));
+  client.on('offline', () => log.warn('MQTT broker unreachable; readings wait in the kiosks'));
+  client.on('connect', () => log.info('MQTT connected again'));
+  return client;
+}
+
+/** The clinic API as the server runs it: told of kiosk credentials and revocations, and of finished screenings. */
+function apiOptions(parts: {
+  options: ClinicServerOptions;
+  store: ClinicStore;
+  log: Logger;
+  metrics: Metrics;
+  connected: MqttClient;
+  forwarder: Forwarder | undefined;
+  dynsec: DynsecAdmin | undefined;
+  embedded: EmbeddedBroker | undefined;
+}): ApiOptions {
+  const { options, store, log, metrics, connected, forwarder: fwd, dynsec, embedded } = parts;
+  return {
+    store,
+    log,
+    metrics,
+    ...(options.tokenLifetimeSeconds !== undefined
+      ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds }
+      : {}),
+    ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
+    ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    validateResponses: options.validateResponses ?? false,
+    screening: {
+      ...options.screening,
+      timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,
+    },
+    onKioskCredentials: async (clinicId, kioskId, secret, rotated) => {
+      // The registration stands even when the broker cannot be told: the operator then runs
+      // `clinic-server mosquitto-config` again, as the error says.
+      await dynsec?.kioskCredentials(clinicId, kioskId, secret, rotated).catch((error: unknown) => {
+        log.error(
+          { err: error, clinicId, kioskId },
+          'could not give Mosquitto the kiosk credentials: write its configuration again with clinic-server mosquitto-config',
+        );
+      });
+    },
+    onClientRevoked: (clientId: string) => {
+      if (!parseKioskUsername(clientId)) return;
+      embedded?.disconnect(clientId);
+      dynsec?.disable(clientId).catch((error: unknown) => {
+        log.error({ err: error, clientId }, 'could not disable a revoked kiosk on the broker');
+      });
+    },
+    ...(fwd ? { fhirBundle: (id: string) => fwd.bundleFor(id), onScreeningFinished: () => fwd.kick() } : {}),
+    readiness: async () => {
+      const checks: Record<string, string> = {};
+      try {
+        await store.ping();
+        checks['store'] = 'ok';
+      } catch (error) {
+        checks['store'] = `unreachable (${(error as Error).message})`;
+      }
+      checks['broker'] = connected.connected ? 'ok' : 'not connected';
+      return checks;
+    },
   };
 }
 
@@ -221,24 +319,8 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
           ...(options.username !== undefined ? { username: options.username } : {}),
           ...(options.password !== undefined ? { password: options.password } : {}),
         };
-    client = await mqtt.connectAsync(brokerUrl, {
-      protocolVersion,
-      clientId: options.clientId ?? `klinik-desa-ingest-${hostname()}`,
-      clean: false,
-      ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 3600 } } : {}),
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      ...credentials,
-    });
+    client = await connectIngestClient(brokerUrl, protocolVersion, credentials, options.clientId, log);
     const connected = client;
-    // Nagle's algorithm would hold each receipt for the broker's delayed ACK (about 40 ms); every
-    // reconnect brings a new socket, so it is turned off on each.
-    const noDelay = () => (connected.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    noDelay();
-    connected.on('connect', noDelay);
-    connected.on('error', (error) => log.error({ err: error }, 'MQTT error'));
-    connected.on('offline', () => log.warn('MQTT broker unreachable; readings wait in the kiosks'));
-    connected.on('connect', () => log.info('MQTT connected again'));
     ingest = new Ingest({
       client: connected,
       store,
@@ -258,53 +340,9 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
     let httpUrl: string | undefined;
     if (options.httpPort !== false) {
       const fwd = forwarder;
-      api = await buildApi({
-        store,
-        log,
-        metrics,
-        ...(options.tokenLifetimeSeconds !== undefined
-          ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds }
-          : {}),
-        ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
-        ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
-        ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
-        validateResponses: options.validateResponses ?? false,
-        screening: {
-          ...options.screening,
-          timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,
-        },
-        onKioskCredentials: async (clinicId, kioskId, secret, rotated) => {
-          // The registration stands even when the broker cannot be told: the operator then runs
-          // `clinic-server mosquitto-config` again, as the error says.
-          await dynsec?.kioskCredentials(clinicId, kioskId, secret, rotated).catch((error: unknown) => {
-            log.error(
-              { err: error, clinicId, kioskId },
-              'could not give Mosquitto the kiosk credentials: write its configuration again with clinic-server mosquitto-config',
-            );
-          });
-        },
-        onClientRevoked: (clientId: string) => {
-          if (!parseKioskUsername(clientId)) return;
-          embedded?.disconnect(clientId);
-          dynsec?.disable(clientId).catch((error: unknown) => {
-            log.error({ err: error, clientId }, 'could not disable a revoked kiosk on the broker');
-          });
-        },
-        ...(fwd
-          ? { fhirBundle: (id: string) => fwd.bundleFor(id), onScreeningFinished: () => fwd.kick() }
-          : {}),
-        readiness: async () => {
-          const checks: Record<string, string> = {};
-          try {
-            await store.ping();
-            checks['store'] = 'ok';
-          } catch (error) {
-            checks['store'] = `unreachable (${(error as Error).message})`;
-          }
-          checks['broker'] = connected.connected ? 'ok' : 'not connected';
-          return checks;
-        },
-      });
+      api = await buildApi(
+        apiOptions({ options, store, log, metrics, connected, forwarder: fwd, dynsec, embedded }),
+      );
       httpUrl = await listen(api, options.httpPort, options.httpHost ?? '127.0.0.1', log);
       log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
     }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AuditEntry, ClinicStore } from '../store/store.js';
+import type { AuditEntry, AuditStore } from '../store/store.js';
 
 /**
  * Who read or changed which record, written in batches: one transaction per quarter second rather
@@ -12,7 +12,7 @@ export class AuditTrail {
   private writing: Promise<void> | undefined;
 
   constructor(
-    private readonly store: ClinicStore,
+    private readonly store: Pick<AuditStore, 'audit'>,
     private readonly log: Logger,
     private readonly intervalMs = 250,
     private readonly maxPending = 10_000,

@@ -1,15 +1,15 @@
 import { IdempotencyKey } from '@klinik-desa/protocol';
 import { idempotencySeal, SECRET_WITHHELD } from '../domain/idempotency-seal.js';
 import { ClinicError } from '../errors.js';
-import type { ClinicStore } from '../store/store.js';
-import type { ApiApp } from './app.js';
+import type { IdempotencyStore } from '../store/store.js';
 import { sendError } from './errors.js';
+import type { ApiApp } from './fastify.js';
 
 /**
  * `Idempotency-Key` on POSTs: the first answer is kept (sealed, see domain/idempotency-seal.ts) and
  * replayed to a retry with the same key and body; a secret-bearing answer is not kept at all.
  */
-export function registerIdempotency(app: ApiApp, store: ClinicStore, now: () => Date): void {
+export function registerIdempotency(app: ApiApp, store: IdempotencyStore, now: () => Date): void {
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.auth) return;
     const raw = request.headers['idempotency-key'];

@@ -4,7 +4,7 @@ import { RateLimiter } from '../domain/rate-limit.js';
 import { grantScopes } from '../domain/scopes.js';
 import { verifySecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
-import type { ClinicStore, TokenRecord } from '../store/store.js';
+import type { ClientStore, TokenRecord } from '../store/store.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -42,7 +42,7 @@ export class TokenService {
   private readonly failures: RateLimiter | undefined;
 
   constructor(
-    private readonly store: ClinicStore,
+    private readonly store: Pick<ClientStore, 'getClient' | 'saveToken' | 'liveTokens' | 'findToken'>,
     private readonly lifetimeSeconds = 3600,
     private readonly cacheMs = 30_000,
     private readonly limits: TokenLimits | false = DEFAULT_TOKEN_LIMITS,

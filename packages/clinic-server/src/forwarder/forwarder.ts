@@ -1,18 +1,21 @@
-import { IhsNumber } from '@klinik-desa/protocol';
-import { isScreeningError, NIK_SYSTEM, toSatusehatBundle } from '@klinik-desa/screening';
+import { isScreeningError, toSatusehatBundle } from '@klinik-desa/screening';
 import type { Logger } from 'pino';
 import { ClinicError, notFound } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { ClinicStore, FhirSource, ForwardingClaim } from '../store/store.js';
+import type { FhirSource, ForwardingClaim, ForwardingStore } from '../store/store.js';
 import { identifierOf, screeningForFhir, withoutExisting } from './bundle.js';
 import { backoffMs, type ForwarderConfig, resolveEndpoints } from './config.js';
+import { IhsResolver, type IhsResolverStore, PATIENT, PRACTITIONER } from './ihs-resolver.js';
 import { redactSatusehatAnswer } from './redact.js';
 import { SatusehatClient, SatusehatHttpError } from './satusehat-client.js';
 
 export type { ForwarderConfig } from './config.js';
 
-/** Who the audit log names for what the forwarder changes on its own (no API client asked). */
-export const FORWARDER_ACTOR = 'system.satusehat-forwarder';
+export { FORWARDER_ACTOR } from './ihs-resolver.js';
+
+/** What the forwarder asks of the record: its queue, what a Bundle is made of, and the resolver's needs. */
+export type ForwarderStore = Pick<ForwardingStore, 'claimForwarding' | 'recordForwarding' | 'fhirSource'> &
+  IhsResolverStore;
 
 type Bundle = ReturnType<typeof toSatusehatBundle>;
 
@@ -24,6 +27,7 @@ type Bundle = ReturnType<typeof toSatusehatBundle>;
  */
 export class Forwarder {
   private readonly client: SatusehatClient;
+  private readonly ihs: IhsResolver;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -31,7 +35,7 @@ export class Forwarder {
 
   constructor(
     private readonly options: {
-      store: ClinicStore;
+      store: ForwarderStore;
       log: Logger;
       metrics?: Metrics;
       config: ForwarderConfig;
@@ -46,6 +50,12 @@ export class Forwarder {
       c.requestTimeoutMs ?? 30_000,
       options.fetch ?? fetch,
     );
+    this.ihs = new IhsResolver({
+      client: this.client,
+      store: options.store,
+      log: options.log,
+      metrics: options.metrics,
+    });
   }
 
   start(): void {
@@ -209,130 +219,42 @@ export class Forwarder {
     );
   }
 
-  /**
-   * SATUSEHAT refers to patients by IHS number, which a health worker rarely has at hand; the NIK
-   * they do have finds it in SATUSEHAT's master patient index. The number found is kept on the
-   * patient (audited), so each patient is looked up once. Not found, or more than one match, is a
-   * screening the clinic has to look at: guessing would file readings in a stranger's record.
-   */
+  /** The patient's IHS number, found by their NIK when the record has none (`IhsResolver`). */
   private async withIhsNumber(source: FhirSource): Promise<FhirSource> {
-    const { store, log, metrics, config } = this.options;
     const { patient, screening } = source;
-    if (patient.ihsNumber || !patient.nik || config.lookUpIhsNumbers === false) return source;
-    const nik = patient.nik;
-    const found = await this.ihsNumberByNik('Patient', nik);
-    const fix = `check the NIK (PATCH /patients/${patient.id} {"nik": …}) or set the IHS number the clinic has (PATCH /patients/${patient.id} {"ihsNumber": …}), then POST /screenings/${screening.id}/forward`;
-    metrics?.forwarderPatientLookups.inc({ outcome: found.outcome });
-    if (found.outcome === 'not-found') {
-      throw new ClinicError(
-        'PATIENT_NOT_IN_SATUSEHAT',
-        `SATUSEHAT has no patient with the NIK of patient ${patient.id}: ${fix}`,
-        { patientId: patient.id },
-      );
-    }
-    if (found.outcome === 'ambiguous') {
-      throw new ClinicError(
-        'PATIENT_AMBIGUOUS_IN_SATUSEHAT',
-        `SATUSEHAT answered ${found.total} patients for the NIK of patient ${patient.id}${found.total === 1 ? ' without a usable id' : ''}: ${fix}`,
-        { patientId: patient.id },
-      );
-    }
-    if (await store.adoptIhsNumber(patient.id, nik, found.ihsNumber)) {
-      await this.auditOwnChange('patient', patient.id, patient.id, source.screening.clinicId);
-      log.info({ patientId: patient.id }, 'took the IHS number SATUSEHAT has for the NIK of a patient');
-      return { ...source, patient: { ...patient, ihsNumber: found.ihsNumber } };
-    }
-    // Someone changed the patient while we asked: what they set wins.
-    return this.sourceOf(screening.id);
+    if (patient.ihsNumber || !patient.nik || this.options.config.lookUpIhsNumbers === false) return source;
+    const ihsNumber = await this.ihs.resolve(
+      PATIENT,
+      { id: patient.id, nik: patient.nik, clinicId: screening.clinicId, patientId: patient.id },
+      screening.id,
+    );
+    return ihsNumber ? { ...source, patient: { ...patient, ihsNumber } } : this.sourceOf(screening.id);
   }
 
   /**
-   * The same for the registered health worker a screening names: registered by the NIK they know,
-   * found in SATUSEHAT's Practitioner registry, and kept on their record (audited), so each is
-   * looked up once. Not found or ambiguous fails the screening with the fix named; the server's
-   * default practitioner is not sent instead, as the Encounter would name the wrong person.
+   * The same for the registered health worker a screening names. The server's default
+   * practitioner is not sent instead when they are not found: the Encounter would name the wrong
+   * person.
    */
   private async withPractitionerIhsNumber(source: FhirSource): Promise<FhirSource> {
-    const { store, log, metrics, config } = this.options;
     const { practitioner, screening } = source;
     if (
       screening.practitioner ||
       !practitioner ||
       practitioner.ihsNumber ||
       !practitioner.nik ||
-      config.lookUpIhsNumbers === false
+      this.options.config.lookUpIhsNumbers === false
     ) {
       return source;
     }
-    const nik = practitioner.nik;
-    const found = await this.ihsNumberByNik('Practitioner', nik);
-    const fix = `check the NIK (PATCH /practitioners/${practitioner.id} {"nik": …}) or set the IHS number the clinic has (PATCH /practitioners/${practitioner.id} {"ihsNumber": …}), then POST /screenings/${screening.id}/forward`;
-    metrics?.forwarderPractitionerLookups.inc({ outcome: found.outcome });
-    if (found.outcome === 'not-found') {
-      throw new ClinicError(
-        'PRACTITIONER_NOT_IN_SATUSEHAT',
-        `SATUSEHAT has no practitioner with the NIK of practitioner ${practitioner.id}: ${fix}`,
-        { practitionerId: practitioner.id },
-      );
-    }
-    if (found.outcome === 'ambiguous') {
-      throw new ClinicError(
-        'PRACTITIONER_AMBIGUOUS_IN_SATUSEHAT',
-        `SATUSEHAT answered ${found.total} practitioners for the NIK of practitioner ${practitioner.id}${found.total === 1 ? ' without a usable id' : ''}: ${fix}`,
-        { practitionerId: practitioner.id },
-      );
-    }
-    if (await store.adoptPractitionerIhsNumber(practitioner.id, nik, found.ihsNumber)) {
-      await this.auditOwnChange('practitioner', practitioner.id, null, practitioner.clinicId);
-      log.info(
-        { practitionerId: practitioner.id },
-        'took the IHS number SATUSEHAT has for the NIK of a practitioner',
-      );
-      return { ...source, practitioner: { ...practitioner, ihsNumber: found.ihsNumber } };
-    }
-    // Someone changed the health worker while we asked: what they set wins.
-    return this.sourceOf(screening.id);
-  }
-
-  /**
-   * SATUSEHAT's id (the IHS number) of the one person it has under a NIK. The NIK goes only into
-   * the query's URL, which the client leaves out of every message it logs or stores.
-   */
-  private async ihsNumberByNik(
-    resourceType: 'Patient' | 'Practitioner',
-    nik: string,
-  ): Promise<
-    | { outcome: 'found'; ihsNumber: string }
-    | { outcome: 'not-found' }
-    | { outcome: 'ambiguous'; total: number }
-  > {
-    const { ids, total } = await this.client.searchByIdentifier(resourceType, NIK_SYSTEM, nik);
-    if (total === 0) return { outcome: 'not-found' };
-    const ihsNumber = ids[0];
-    if (total > 1 || ihsNumber === undefined || !IhsNumber.safeParse(ihsNumber).success) {
-      return { outcome: 'ambiguous', total };
-    }
-    return { outcome: 'found', ihsNumber };
-  }
-
-  private async auditOwnChange(
-    resourceType: string,
-    resourceId: string,
-    patientId: string | null,
-    clinicId: string,
-  ) {
-    await this.options.store.audit([
-      {
-        clientId: FORWARDER_ACTOR,
-        action: 'update',
-        resourceType,
-        resourceId,
-        patientId,
-        clinicId,
-        requestId: null,
-        at: new Date().toISOString(),
-      },
-    ]);
+    const ihsNumber = await this.ihs.resolve(
+      PRACTITIONER,
+      { id: practitioner.id, nik: practitioner.nik, clinicId: practitioner.clinicId, patientId: null },
+      screening.id,
+    );
+    return ihsNumber
+      ? { ...source, practitioner: { ...practitioner, ihsNumber } }
+      : this.sourceOf(screening.id);
   }
 
   /**

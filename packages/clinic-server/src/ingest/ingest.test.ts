@@ -8,11 +8,11 @@ import {
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../broker.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { ClinicStore } from '../store/store.js';
+import { bpReading } from '../testing/fixtures.js';
 import { Ingest } from './ingest.js';
-import { openSqliteStore } from './store/sqlite-store.js';
-import type { ClinicStore } from './store/store.js';
-import { bpReading } from './testing/fixtures.js';
 import { MAX_READING_BYTES } from './validation.js';
 
 let broker: EmbeddedBroker | undefined;

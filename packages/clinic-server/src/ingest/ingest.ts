@@ -9,13 +9,16 @@ import {
 } from '@klinik-desa/protocol';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { Metrics } from './metrics.js';
-import type { ClinicStore, IngestOutcome } from './store/store.js';
+import type { Metrics } from '../metrics.js';
+import type { IngestOutcome, KioskStore, ReadingStore, RecordUpkeep } from '../store/store.js';
 import { type Checked, createMessageChecker } from './validation.js';
 
 export interface IngestOptions {
   client: MqttClient;
-  store: ClinicStore;
+  /** What ingest asks of the record: to keep readings and kiosk statuses, and whether it answers. */
+  store: Pick<ReadingStore, 'ingestReadings'> &
+    Pick<KioskStore, 'recordKioskStatus'> &
+    Pick<RecordUpkeep, 'dialect' | 'ping'>;
   log: Logger;
   /** MQTT 5 shared-subscription group; several servers with the same group split the load. */
   sharedGroup?: string;

@@ -1,0 +1,35 @@
+import type { AuditTrail } from '../audit.js';
+import type { ApiApp } from '../fastify.js';
+import type { ApiOptions } from '../options.js';
+import type { TokenService } from '../tokens.js';
+import { registerAuditRoutes } from './audit.js';
+import { registerClientRoutes } from './clients.js';
+import { registerKioskRoutes } from './kiosks.js';
+import { registerObservationRoutes } from './observations.js';
+import { registerPatientRoutes } from './patients.js';
+import { registerPractitionerRoutes } from './practitioners.js';
+import { registerReadingRoutes } from './readings.js';
+import { registerReferralRoutes } from './referrals.js';
+import { registerScreeningRoutes } from './screenings.js';
+import { routeContext } from './shared.js';
+
+/**
+ * Every resource's routes, in the order the OpenAPI document lists them. Each route file gets the
+ * narrow parts of the record it uses; the whole record is handed over only here.
+ */
+export function registerRoutes(
+  app: ApiApp,
+  options: ApiOptions & { now: () => Date; tokens: TokenService; auditTrail: AuditTrail },
+): void {
+  const { store } = options;
+  const ctx = routeContext(options);
+  registerClientRoutes(app, ctx, options);
+  registerPatientRoutes(app, ctx, { store });
+  registerPractitionerRoutes(app, ctx, { store });
+  registerScreeningRoutes(app, ctx, options);
+  registerObservationRoutes(app, ctx, { store });
+  registerReadingRoutes(app, ctx, { store });
+  registerReferralRoutes(app, ctx, { store });
+  registerAuditRoutes(app, ctx, { store, auditTrail: options.auditTrail });
+  registerKioskRoutes(app, ctx, options);
+}

@@ -1,0 +1,161 @@
+import type { Kiosk, KioskStatus, Page } from '@klinik-desa/protocol';
+import { type ClinicAccess, clinicCondition } from '../domain/access.js';
+import { decodeCursor, pageOf } from '../domain/cursor.js';
+import { utc } from '../domain/readings.js';
+import { ClinicError, notFound } from '../errors.js';
+import { where } from './query.js';
+import type { KioskSecret, PageRequest } from './records.js';
+import type { SqlExecutor } from './sql.js';
+
+/**
+ * Whether the registry has a kiosk, remembered between batches and shared by the kiosk and the
+ * reading parts: kiosks are never deleted, so once it has one it always has one, and ingest need
+ * not ask the record again for every batch.
+ */
+export interface KioskRegistry {
+  nonEmpty: boolean;
+}
+
+interface KioskRow {
+  clinic_id: string;
+  kiosk_id: string;
+  name: string | null;
+  registered_at: string;
+  rotated_at: string;
+  status: string | null;
+  last_reading_at: string | null;
+}
+
+const toKiosk = (r: KioskRow): Kiosk => ({
+  clinicId: r.clinic_id,
+  kioskId: r.kiosk_id,
+  name: r.name,
+  registeredAt: r.registered_at,
+  credentialsRotatedAt: r.rotated_at,
+  status: r.status === null ? null : (JSON.parse(r.status) as KioskStatus),
+  lastReadingAt: r.last_reading_at,
+});
+
+/** The kiosk registry: each kiosk, its MQTT credentials and its latest status. */
+export interface KioskStore {
+  registerKiosk(
+    input: { clinicId: string; kioskId: string; name: string | null },
+    clientId: string,
+    secretHash: string,
+    at: string,
+  ): Promise<Kiosk>;
+  rotateKioskSecret(clinicId: string, kioskId: string, secretHash: string, at: string): Promise<Kiosk>;
+  getKiosk(clinicId: string, kioskId: string): Promise<Kiosk | undefined>;
+  listKiosks(
+    query: { clinicId?: string | undefined },
+    page: PageRequest,
+    access: ClinicAccess,
+  ): Promise<Page<Kiosk>>;
+  /** Keeps the newest status message of a registered kiosk (older ones are ignored). */
+  recordKioskStatus(status: KioskStatus): Promise<void>;
+  kioskSecrets(): Promise<KioskSecret[]>;
+  /** True when at least one kiosk is registered: from then on unknown kiosks are refused. */
+  hasKiosks(): Promise<boolean>;
+}
+
+export class SqlKioskStore implements KioskStore {
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly registry: KioskRegistry,
+  ) {}
+
+  async registerKiosk(
+    input: { clinicId: string; kioskId: string; name: string | null },
+    clientId: string,
+    secretHash: string,
+    at: string,
+  ) {
+    await this.db.transaction(async (tx) => {
+      const inserted = await tx.run(
+        `INSERT INTO kiosks (clinic_id, kiosk_id, name, registered_at, rotated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+        [input.clinicId, input.kioskId, input.name, at, at],
+      );
+      if (inserted === 0) {
+        throw new ClinicError(
+          'KIOSK_EXISTS',
+          `kiosk ${input.clinicId}/${input.kioskId} is already registered`,
+        );
+      }
+      await tx.run(
+        `INSERT INTO api_clients (id, role, name, secret_hash, clinic_id, kiosk_id, clinics, created_at) VALUES (?, 'kiosk', ?, ?, ?, ?, ?, ?)`,
+        [
+          clientId,
+          `kiosk ${input.clinicId}/${input.kioskId}`,
+          secretHash,
+          input.clinicId,
+          input.kioskId,
+          JSON.stringify([input.clinicId]),
+          at,
+        ],
+      );
+    });
+    this.registry.nonEmpty = true;
+    return (await this.getKiosk(input.clinicId, input.kioskId))!;
+  }
+
+  async rotateKioskSecret(clinicId: string, kioskId: string, secretHash: string, at: string) {
+    await this.db.transaction(async (tx) => {
+      const changed = await tx.run('UPDATE kiosks SET rotated_at = ? WHERE clinic_id = ? AND kiosk_id = ?', [
+        at,
+        clinicId,
+        kioskId,
+      ]);
+      if (changed === 0) throw notFound('kiosk', `${clinicId}/${kioskId}`);
+      await tx.run(
+        `UPDATE api_clients SET secret_hash = ? WHERE role = 'kiosk' AND clinic_id = ? AND kiosk_id = ?`,
+        [secretHash, clinicId, kioskId],
+      );
+      // Tokens issued with the old secret end with it.
+      await tx.run(
+        `DELETE FROM access_tokens WHERE client_id IN (SELECT id FROM api_clients WHERE role = 'kiosk' AND clinic_id = ? AND kiosk_id = ?)`,
+        [clinicId, kioskId],
+      );
+    });
+    return (await this.getKiosk(clinicId, kioskId))!;
+  }
+
+  async getKiosk(clinicId: string, kioskId: string) {
+    const row = await this.db.get<KioskRow>('SELECT * FROM kiosks WHERE clinic_id = ? AND kiosk_id = ?', [
+      clinicId,
+      kioskId,
+    ]);
+    return row && toKiosk(row);
+  }
+
+  async listKiosks(query: { clinicId?: string | undefined }, page: PageRequest, access: ClinicAccess) {
+    const after = decodeCursor(page.cursor) ?? '';
+    const w = where([['clinic_id = ?', query.clinicId]]);
+    const c = clinicCondition(access, 'clinic_id');
+    const rows = await this.db.all<KioskRow>(
+      `SELECT * FROM kiosks WHERE clinic_id || '/' || kiosk_id > ?${w.sql}${c.sql} ORDER BY clinic_id || '/' || kiosk_id LIMIT ?`,
+      [after, ...w.params, ...c.params, page.limit + 1],
+    );
+    return pageOf(rows, page.limit, (r) => `${r.clinic_id}/${r.kiosk_id}`, toKiosk);
+  }
+
+  async recordKioskStatus(status: KioskStatus) {
+    const at = utc(status.at);
+    await this.db.run(
+      `UPDATE kiosks SET status = ?, status_at = ? WHERE clinic_id = ? AND kiosk_id = ? AND (status_at IS NULL OR status_at <= ?)`,
+      [JSON.stringify(status), at, status.clinicId, status.kioskId, at],
+    );
+  }
+
+  async kioskSecrets() {
+    return (
+      await this.db.all<{ id: string; clinic_id: string; kiosk_id: string; secret_hash: string }>(
+        `SELECT id, clinic_id, kiosk_id, secret_hash FROM api_clients WHERE role = 'kiosk' AND revoked_at IS NULL ORDER BY id`,
+      )
+    ).map((r) => ({ clinicId: r.clinic_id, kioskId: r.kiosk_id, username: r.id, secretHash: r.secret_hash }));
+  }
+
+  async hasKiosks() {
+    return (await this.db.get('SELECT 1 AS one FROM kiosks LIMIT 1')) !== undefined;
+  }
+}

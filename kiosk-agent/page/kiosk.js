@@ -22,9 +22,9 @@ async function api(method, path, body) {
 
 const state = {
   status: undefined,
-  /** The open screening (the agent's session), or null. */
-  session: null,
-  /** The patient shown for the open session, by patient id. */
+  /** The open screening, or null. */
+  screening: null,
+  /** The patient shown for the open screening, by patient id. */
   patients: new Map(),
   /** Readings by id, newest first when listed. */
   readings: new Map(),
@@ -45,7 +45,7 @@ function render() {
   // An answer that arrives after the lock must not put a patient back on screen.
   if (isLocked()) return;
   renderStatus();
-  renderSession();
+  renderScreening();
   renderReadings();
   renderDevices();
 }
@@ -95,7 +95,7 @@ function renderStatus() {
       ),
     );
   }
-  for (const reading of sessionReadings()) {
+  for (const reading of screeningReadings()) {
     for (const flag of reading.flags) {
       if (flag.severity !== 'urgent') continue;
       alerts.push(
@@ -120,27 +120,27 @@ function patientLabel(patientId) {
   return card ? card.name : patientId;
 }
 
-function renderSession() {
-  const session = state.session;
-  $('no-session').hidden = Boolean(session);
-  $('in-session').hidden = !session;
-  if (!session) return;
-  const card = state.patients.get(session.patientId);
-  $('patient-name').textContent = patientLabel(session.patientId);
+function renderScreening() {
+  const screening = state.screening;
+  $('no-session').hidden = Boolean(screening);
+  $('in-session').hidden = !screening;
+  if (!screening) return;
+  const card = state.patients.get(screening.patientId);
+  $('patient-name').textContent = patientLabel(screening.patientId);
   $('patient-facts').textContent = card
     ? [
         formatDate(card.birthDate),
         t.years(card.ageYears),
         t[card.sex],
-        session.glucoseContext ? `${t.glucoseAsk} ${t[session.glucoseContext]}` : undefined,
-        session.practitionerId && state.practitioners.has(session.practitionerId)
-          ? t.by(state.practitioners.get(session.practitionerId))
+        screening.glucoseContext ? `${t.glucoseAsk} ${t[screening.glucoseContext]}` : undefined,
+        screening.practitionerId && state.practitioners.has(screening.practitionerId)
+          ? t.by(state.practitioners.get(screening.practitionerId))
           : undefined,
       ]
         .filter(Boolean)
         .join(' · ')
     : '';
-  $('session-note').textContent = session.onServer ? t.onServer : t.localOnly;
+  $('session-note').textContent = screening.onServer ? t.onServer : t.localOnly;
 }
 
 function formatDate(isoDate) {
@@ -149,11 +149,11 @@ function formatDate(isoDate) {
 }
 
 /** Readings of the open screening, or the unassigned ones while none is open; newest first. */
-function sessionReadings() {
-  const session = state.session;
+function screeningReadings() {
+  const screening = state.screening;
   return newestFirst()
-    .filter((r) => (session ? ofSession(r, session) : unassigned(r)))
-    .slice(0, session ? 30 : 10)
+    .filter((r) => (screening ? ofScreening(r, screening) : unassigned(r)))
+    .slice(0, screening ? 30 : 10)
     .map((r) => ({ ...r.reading, state: r.state, rejected: r.rejected }));
 }
 
@@ -161,19 +161,19 @@ function newestFirst() {
   return [...state.readings.values()].sort((a, b) => (a.reading.receivedAt < b.reading.receivedAt ? 1 : -1));
 }
 
-const ofSession = (r, session) =>
-  r.reading.sessionId === session.sessionId || (session.assigned ?? []).includes(r.reading.id);
+const ofScreening = (r, screening) =>
+  r.reading.sessionId === screening.sessionId || (screening.assigned ?? []).includes(r.reading.id);
 const unassigned = (r) =>
-  r.reading.sessionId === undefined && !(state.session?.assigned ?? []).includes(r.reading.id);
+  r.reading.sessionId === undefined && !(state.screening?.assigned ?? []).includes(r.reading.id);
 
 /**
  * Results taken in the last 15 minutes before the check was opened (the worker weighed first):
  * offered for this patient, once the clinic has them.
  */
 function renderEarlier() {
-  const session = state.session;
+  const screening = state.screening;
   const since = Date.now() - 15 * 60_000;
-  const earlier = session
+  const earlier = screening
     ? newestFirst().filter((r) => unassigned(r) && Date.parse(r.reading.receivedAt) >= since)
     : [];
   $('earlier').hidden = earlier.length === 0;
@@ -195,15 +195,15 @@ function renderEarlier() {
 async function assignEarlier(readingId) {
   const result = await api('POST', `/readings/${encodeURIComponent(readingId)}/assign`);
   if (!result.ok) return message(errorText(result), 'error');
-  await setSession(result.data);
+  await setScreening(result.data);
 }
 
 function renderReadings() {
-  const session = state.session;
-  $('readings-title').textContent = session
-    ? t.readingsOf(patientLabel(session.patientId))
+  const screening = state.screening;
+  $('readings-title').textContent = screening
+    ? t.readingsOf(patientLabel(screening.patientId))
     : t.readingsUnassigned;
-  const readings = sessionReadings();
+  const readings = screeningReadings();
   $('no-readings').textContent = readings.length === 0 ? t.noReadings : '';
   $('readings').replaceChildren(...readings.map(readingItem));
   renderEarlier();
@@ -371,7 +371,7 @@ async function startScreening(card, glucoseContext) {
   message('');
   $('found').replaceChildren();
   for (const id of ['nik', 'find-name', 'find-birth']) /** @type {HTMLInputElement} */ ($(id)).value = '';
-  setSession(result.data);
+  setScreening(result.data);
 }
 
 /** Height and waist are measured with a stadiometer and a tape: the worker types them in. */
@@ -424,13 +424,13 @@ async function finishScreening() {
       ? t.finishLater
       : t.finishLocal;
   showSummary(closed.summary);
-  setSession(null);
+  setScreening(null);
 }
 
-async function setSession(session) {
-  state.session = session;
-  if (session && !state.patients.has(session.patientId)) {
-    const found = await api('GET', `/patients/${encodeURIComponent(session.patientId)}`);
+async function setScreening(screening) {
+  state.screening = screening;
+  if (screening && !state.patients.has(screening.patientId)) {
+    const found = await api('GET', `/patients/${encodeURIComponent(screening.patientId)}`);
     if (found.ok) state.patients.set(found.data.id, found.data);
   }
   render();
@@ -465,12 +465,12 @@ function connect() {
   events.addEventListener('status', (event) => {
     const data = JSON.parse(event.data);
     state.status = data.status;
-    if ((state.session?.sessionId ?? null) !== (data.status.session?.sessionId ?? null)) {
-      void setSession(data.status.session);
+    if ((state.screening?.sessionId ?? null) !== (data.status.session?.sessionId ?? null)) {
+      void setScreening(data.status.session);
     } else render();
   });
   events.addEventListener('session', (event) => {
-    void setSession(JSON.parse(event.data).session);
+    void setScreening(JSON.parse(event.data).session);
   });
   events.addEventListener('reading', (event) => {
     const data = JSON.parse(event.data);
@@ -505,7 +505,7 @@ function connect() {
 function forget() {
   stream?.close();
   stream = undefined;
-  Object.assign(state, { status: undefined, session: null, agentDown: false });
+  Object.assign(state, { status: undefined, screening: null, agentDown: false });
   for (const map of [state.patients, state.readings, state.remeasure]) map.clear();
   for (const id of ['found', 'readings', 'earlier-list', 'alerts', 'summary']) $(id).replaceChildren();
   for (const id of ['patient-name', 'patient-facts', 'session-note', 'no-readings']) $(id).textContent = '';

@@ -12,15 +12,21 @@ import type { Logger } from './logger.js';
 import type { Outbox } from './outbox/outbox.js';
 import { type AgentParts, REAL_PARTS } from './parts.js';
 import { Publisher } from './publish/publisher.js';
-import { type KeptReading, ReadingPipeline, type RefusedMeasurement } from './readings/reading-pipeline.js';
-import { type RecentReading, recentReadings } from './readings/recent.js';
-import { ClinicPatients } from './screening/clinic-patients.js';
-import { ClinicPractitioners } from './screening/clinic-practitioners.js';
-import { ClinicScreenings, type OpenScreeningRequest } from './screening/clinic-screenings.js';
-import { ScreeningState } from './screening/screening-state.js';
-import { DecodeErrorTally } from './status/decode-error-tally.js';
-import type { Metric } from './status/metrics.js';
-import { type LocalStatus, StatusBoard } from './status/status-board.js';
+import {
+  type KeptReading,
+  ReadingPipeline,
+  type RecentReading,
+  type RefusedMeasurement,
+  recentReadings,
+} from './readings/index.js';
+import {
+  ClinicPatients,
+  ClinicPractitioners,
+  ClinicScreenings,
+  type OpenScreeningRequest,
+  ScreeningState,
+} from './screening/index.js';
+import { DecodeErrorTally, type LocalStatus, type Metric, StatusBoard } from './status/index.js';
 import { AGENT_VERSION } from './version.js';
 
 /** How often decode errors are summed into one `decode-errors` event per device and code. */

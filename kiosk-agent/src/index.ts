@@ -18,17 +18,20 @@ export { type Outbox, type OutboxEntry, OutboxLockedError } from './outbox/outbo
 export { SqliteOutbox, type SqliteOutboxOptions } from './outbox/sqlite-outbox.js';
 export { type AgentParts, REAL_PARTS } from './parts.js';
 export { type ConnectMqtt, MqttRefusedError, Publisher, type PublisherOptions } from './publish/publisher.js';
-export { buildReading, type ReadingContext } from './readings/build-reading.js';
 export {
+  buildReading,
   type DeviceReadings,
   type KeptReading,
+  type ReadingContext,
   ReadingPipeline,
   type ReadingPipelineOptions,
   type RefusedMeasurement,
-} from './readings/reading-pipeline.js';
-export { SpotCheckDetector, type SpotCheckOptions } from './readings/spot-check.js';
-export { WeighingDetector, type WeighingOptions } from './readings/weighing.js';
-export { type OpenScreening, ScreeningState } from './screening/screening-state.js';
+  SpotCheckDetector,
+  type SpotCheckOptions,
+  WeighingDetector,
+  type WeighingOptions,
+} from './readings/index.js';
+export { OpenScreening, ScreeningState } from './screening/index.js';
 export { weighingScript } from './simulate/scale-script.js';
-export { type LocalStatus, StatusBoard } from './status/status-board.js';
+export { type LocalStatus, StatusBoard } from './status/index.js';
 export { AGENT_VERSION } from './version.js';

@@ -5,7 +5,7 @@ import { type OpenPort, openPort } from './devices/port.js';
 import type { Outbox } from './outbox/outbox.js';
 import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import type { ConnectMqtt } from './publish/publisher.js';
-import { clinicClient } from './screening/clinic-client.js';
+import { clinicClient } from './screening/index.js';
 
 /**
  * What the agent talks to, handed in the way node-serialport takes its `binding`: the real ones by

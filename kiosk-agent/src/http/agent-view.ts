@@ -1,12 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import type { Reading } from '@klinik-desa/protocol';
-import type { RecentReading } from '../readings/recent.js';
-import type { PatientCard } from '../screening/clinic-patients.js';
-import type { PractitionerList } from '../screening/clinic-practitioners.js';
-import type { ClosedScreening, OpenScreeningRequest } from '../screening/clinic-screenings.js';
-import type { OpenScreening } from '../screening/screening-state.js';
-import type { Metric } from '../status/metrics.js';
-import type { LocalStatus } from '../status/status-board.js';
+import type { RecentReading } from '../readings/index.js';
+import type {
+  ClosedScreening,
+  OpenScreening,
+  OpenScreeningRequest,
+  PatientCard,
+  PractitionerList,
+} from '../screening/index.js';
+import type { LocalStatus, Metric } from '../status/index.js';
 
 /**
  * What the kiosk page hears on its event stream, one server-sent event per update, named by

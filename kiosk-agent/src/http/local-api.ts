@@ -1,11 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { ManualReadingError } from '../readings/manual.js';
-import { ClinicRequestError } from '../screening/clinic-client.js';
-import { OpenScreening } from '../screening/screening-state.js';
-import { renderMetrics } from '../status/metrics.js';
-import type { LocalStatus } from '../status/status-board.js';
+import { ManualReadingError } from '../readings/index.js';
+import { ClinicRequestError, OpenScreening } from '../screening/index.js';
+import { type LocalStatus, renderMetrics } from '../status/index.js';
 import { firstIssue } from '../zod-issue.js';
 import type { AgentUpdate, AgentView } from './agent-view.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { DeviceMeasurement, type Reading, topics } from '@klinik-desa/protocol';
 import { type RuleOptions, wallClockMs } from '@klinik-desa/screening';
 import type { Outbox } from '../outbox/outbox.js';
-import type { OpenScreening } from '../screening/screening-state.js';
+import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';

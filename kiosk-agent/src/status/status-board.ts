@@ -1,7 +1,7 @@
 import type { DeviceStatus, KioskStatus } from '@klinik-desa/protocol';
 import type { Outbox, OutboxStats } from '../outbox/outbox.js';
-import type { KeptReading } from '../readings/reading-pipeline.js';
-import type { OpenScreening } from '../screening/screening-state.js';
+import type { KeptReading } from '../readings/index.js';
+import type { OpenScreening } from '../screening/index.js';
 import { AGENT_VERSION } from '../version.js';
 import { gauge, type Metric } from './metrics.js';
 

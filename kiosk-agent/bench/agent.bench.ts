@@ -24,7 +24,7 @@ import {
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { SqliteOutbox } from '../src/outbox/sqlite-outbox.js';
-import { toReading } from '../src/readings/to-reading.js';
+import { buildReading } from '../src/readings/build-reading.js';
 
 /** CPU time a process has used so far, in µs, from /proc (user + system clock ticks). */
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -54,7 +54,7 @@ const pct = (sorted: number[], p: number) =>
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
 
 function samplePayload(i: number): string {
-  const reading = toReading(
+  const reading = buildReading(
     { kind: 'weight', weight: { value: load(i), unit: 'kg' } },
     { clinicId: 'bench', kioskId: 'k1', deviceId: 'scale-1', protocol: 'ad-scale', receivedAt: new Date() },
   );

@@ -1,268 +1,10 @@
 // The kiosk page: what the health worker sees beside the devices. It talks only to the kiosk
 // agent's local API on this machine (the agent asks the clinic); everything on it is built with
 // textContent, never HTML strings, since names come from the clinic's records.
+import { $, el } from './dom.js';
 import { isLocked, lockNow, startLock } from './lock.js';
-
-const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'id';
-const locale = lang === 'id' ? 'id-ID' : 'en-GB';
-
-const TEXT = {
-  id: {
-    title: 'Pemeriksaan Kesehatan',
-    patient: 'Pasien',
-    nik: 'NIK (16 angka)',
-    nikOptional: 'NIK (boleh kosong)',
-    find: 'Cari',
-    noNik: 'Tidak ada NIK? Cari dengan nama dan tanggal lahir',
-    name: 'Nama',
-    birthDate: 'Tanggal lahir',
-    sex: 'Jenis kelamin',
-    female: 'Perempuan',
-    male: 'Laki-laki',
-    register: 'Daftarkan pasien baru',
-    registerButton: 'Daftarkan',
-    finish: 'Selesai',
-    typedTitle: 'Diukur tanpa alat tersambung',
-    heightCm: 'Tinggi badan (cm)',
-    waistCm: 'Lingkar perut (cm)',
-    save: 'Simpan',
-    saved: 'Tersimpan.',
-    notANumber: 'Tulis angka, misalnya 158,5.',
-    devices: 'Alat',
-    start: 'Mulai pemeriksaan',
-    fasting: 'Puasa (8 jam)',
-    random: 'Tidak puasa',
-    glucoseAsk: 'Gula darah:',
-    years: (n) => `${n} tahun`,
-    searching: 'Mencari…',
-    notFound: 'Belum terdaftar. Daftarkan pasien di bawah ini.',
-    foundMany: (n) => `${n} pasien ditemukan: pilih yang benar.`,
-    registered: 'Terdaftar. Periksa datanya, lalu mulai pemeriksaan.',
-    exists: 'NIK ini sudah terdaftar:',
-    unreachable:
-      'Klinik tidak dapat dihubungi. Tetap ukur: hasil disimpan di kiosk dan ditetapkan ke pasien oleh klinik nanti.',
-    noClinicApi:
-      'Kiosk ini tidak terhubung ke data pasien klinik. Hasil disimpan tanpa nama dan ditetapkan oleh klinik.',
-    onServer: 'Pemeriksaan tercatat di klinik.',
-    localOnly:
-      'Klinik tidak dapat dihubungi: pemeriksaan dibuka di kiosk. Hasil tetap disimpan dan dicocokkan oleh klinik nanti.',
-    finished: 'Pemeriksaan selesai dan tercatat di klinik.',
-    finishLater: 'Pemeriksaan ditutup. Klinik akan diberi tahu saat jaringan kembali.',
-    finishLocal: 'Pemeriksaan ditutup.',
-    readingsOf: (name) => `Hasil: ${name}`,
-    readingsUnassigned: 'Hasil tanpa pasien (ditetapkan oleh klinik)',
-    noReadings: 'Belum ada hasil. Ukur dengan alat yang siap.',
-    online: 'Terhubung ke klinik',
-    offline: 'Offline: hasil aman tersimpan di kiosk',
-    waiting: (n) => `${n} hasil menunggu dikirim`,
-    allSent: 'Semua hasil terkirim',
-    nearlyFull: (n, cap) =>
-      `PENYIMPANAN KIOSK HAMPIR PENUH: ${n} dari ${cap} hasil belum diterima klinik. Jaringan sudah lama terputus. Hubungi petugas TI koperasi hari ini.`,
-    rejectedCount: (n) => `${n} hasil ditolak oleh klinik: lihat daftar hasil.`,
-    agentDown:
-      'AGEN KIOSK TIDAK MENJAWAB: hasil alat tidak dibaca sekarang. Jangan ukur dulu; nyalakan ulang kiosk atau hubungi petugas TI.',
-    remeasure: (device, message) => `${device}: hasil tidak dipakai, ukur ulang. (${message})`,
-    urgent: 'SEGERA',
-    dismiss: 'Tutup',
-    state: {
-      queued: 'Tersimpan di kiosk',
-      published: 'Terkirim',
-      received: 'Diterima klinik ✓',
-      rejected: 'Ditolak klinik',
-    },
-    device: {
-      connected: 'Siap',
-      connecting: 'Menghubungkan…',
-      disconnected: 'Terputus: periksa kabel dan daya',
-    },
-    lastReading: (t) => `hasil terakhir ${t}`,
-    deviceErrors: (n) => `kesalahan: ${n}`,
-    kind: {
-      'blood-pressure': 'Tekanan darah',
-      glucose: 'Gula darah',
-      weight: 'Berat badan',
-      'body-composition': 'Komposisi tubuh',
-      temperature: 'Suhu tubuh',
-      'pulse-oximetry': 'Saturasi oksigen',
-      height: 'Tinggi badan',
-      waist: 'Lingkar perut',
-      bmi: 'IMT',
-    },
-    value: {
-      pulseRate: 'Nadi',
-      meanArterialPressure: 'Tekanan arteri rata-rata',
-      bodyFat: 'Lemak tubuh',
-      spo2: 'SpO2',
-      bmi: 'IMT',
-      weight: 'Berat',
-      height: 'Tinggi',
-      glucose: 'Gula darah',
-      bodyTemperature: 'Suhu',
-      waistCircumference: 'Lingkar perut',
-    },
-    perMinute: '/menit',
-    computed: 'dihitung',
-    earlierTitle: 'Diukur sebelum pemeriksaan dibuka (15 menit terakhir)',
-    assign: 'Milik pasien ini',
-    notAtClinicYet: 'belum sampai di klinik',
-    verdict: {
-      normal: 'Hasil: normal.',
-      attention: 'Hasil: perlu perhatian. Beri saran gaya hidup sehat dan periksa ulang.',
-      refer: 'Hasil: perlu dirujuk ke puskesmas.',
-      urgent: 'Hasil: SEGERA rujuk ke puskesmas atau rumah sakit.',
-    },
-    typed: 'diketik',
-    practitioner: 'Petugas yang memeriksa',
-    choosePractitioner: 'Pilih nama Anda',
-    practitionerNeeded: 'Pilih dulu nama petugas yang memeriksa (di atas).',
-    practitionerStale: 'Klinik tidak dapat dihubungi: daftar petugas dari ingatan kiosk.',
-    by: (name) => `Petugas: ${name}`,
-  },
-  en: {
-    title: 'Health check',
-    patient: 'Patient',
-    nik: 'NIK (16 digits)',
-    nikOptional: 'NIK (may be empty)',
-    find: 'Find',
-    noNik: 'No NIK? Find by name and birth date',
-    name: 'Name',
-    birthDate: 'Birth date',
-    sex: 'Sex',
-    female: 'Female',
-    male: 'Male',
-    register: 'Register a new patient',
-    registerButton: 'Register',
-    finish: 'Finish',
-    typedTitle: 'Measured without a connected device',
-    heightCm: 'Height (cm)',
-    waistCm: 'Waist (cm)',
-    save: 'Save',
-    saved: 'Saved.',
-    notANumber: 'Type a number, e.g. 158.5.',
-    devices: 'Devices',
-    start: 'Start the check',
-    fasting: 'Fasting (8 hours)',
-    random: 'Not fasting',
-    glucoseAsk: 'Blood glucose:',
-    years: (n) => `${n} years`,
-    searching: 'Searching…',
-    notFound: 'Not registered yet. Register the patient below.',
-    foundMany: (n) => `${n} patients found: choose the right one.`,
-    registered: 'Registered. Check the details, then start the check.',
-    exists: 'This NIK is already registered:',
-    unreachable:
-      'The clinic cannot be reached. Measure anyway: the results are kept on the kiosk and the clinic assigns them to the patient later.',
-    noClinicApi:
-      "This kiosk is not connected to the clinic's patient records. Results are kept without a name and the clinic assigns them.",
-    onServer: 'The check is recorded at the clinic.',
-    localOnly:
-      'The clinic cannot be reached: the check is open on this kiosk. Results are kept and matched by the clinic later.',
-    finished: 'Check finished and recorded at the clinic.',
-    finishLater: 'Check closed. The clinic will be told when the network is back.',
-    finishLocal: 'Check closed.',
-    readingsOf: (name) => `Results: ${name}`,
-    readingsUnassigned: 'Results without a patient (the clinic assigns them)',
-    noReadings: 'No results yet. Measure with a device that is ready.',
-    online: 'Connected to the clinic',
-    offline: 'Offline: results are kept safely on the kiosk',
-    waiting: (n) => `${n} results waiting to be sent`,
-    allSent: 'All results sent',
-    nearlyFull: (n, cap) =>
-      `KIOSK STORAGE NEARLY FULL: ${n} of ${cap} results not yet received by the clinic. The network has been down for long. Call the cooperative's IT contact today.`,
-    rejectedCount: (n) => `${n} results were rejected by the clinic: see the results list.`,
-    agentDown:
-      "THE KIOSK AGENT IS NOT ANSWERING: device results are not being read now. Do not measure yet; restart the kiosk or call the cooperative's IT contact.",
-    remeasure: (device, message) => `${device}: result not used, measure again. (${message})`,
-    urgent: 'URGENT',
-    dismiss: 'Close',
-    state: {
-      queued: 'Kept on the kiosk',
-      published: 'Sent',
-      received: 'Received by the clinic ✓',
-      rejected: 'Rejected by the clinic',
-    },
-    device: {
-      connected: 'Ready',
-      connecting: 'Connecting…',
-      disconnected: 'Disconnected: check the cable and power',
-    },
-    lastReading: (t) => `last result ${t}`,
-    deviceErrors: (n) => `errors: ${n}`,
-    kind: {
-      'blood-pressure': 'Blood pressure',
-      glucose: 'Blood glucose',
-      weight: 'Weight',
-      'body-composition': 'Body composition',
-      temperature: 'Body temperature',
-      'pulse-oximetry': 'Oxygen saturation',
-      height: 'Height',
-      waist: 'Waist',
-      bmi: 'BMI',
-    },
-    value: {
-      pulseRate: 'Pulse',
-      meanArterialPressure: 'Mean arterial pressure',
-      bodyFat: 'Body fat',
-      spo2: 'SpO2',
-      bmi: 'BMI',
-      weight: 'Weight',
-      height: 'Height',
-      glucose: 'Glucose',
-      bodyTemperature: 'Temperature',
-      waistCircumference: 'Waist',
-    },
-    perMinute: '/min',
-    computed: 'computed',
-    earlierTitle: 'Measured before the check was opened (last 15 minutes)',
-    assign: 'Belongs to this patient',
-    notAtClinicYet: 'not at the clinic yet',
-    verdict: {
-      normal: 'Result: normal.',
-      attention: 'Result: needs attention. Advise a healthy lifestyle and a re-check.',
-      refer: 'Result: refer to the puskesmas.',
-      urgent: 'Result: refer URGENTLY to the puskesmas or hospital.',
-    },
-    typed: 'typed in',
-    practitioner: 'Health worker doing the check',
-    choosePractitioner: 'Choose your name',
-    practitionerNeeded: 'First choose the health worker doing the check (above).',
-    practitionerStale: 'The clinic cannot be reached: health workers as the kiosk last saw them.',
-    by: (name) => `Health worker: ${name}`,
-  },
-};
-const t = TEXT[lang];
-
-/** UCUM codes as people write them on paper. */
-const UNIT = {
-  'mm[Hg]': 'mmHg',
-  Cel: '°C',
-  'kg/m2': 'kg/m²',
-  '/min': t.perMinute,
-  'mmol/L': 'mmol/L',
-  'mg/dL': 'mg/dL',
-};
-
-const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
-// Birth dates are calendar days: formatted in UTC so no zone can move them a day.
-const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-
-/** A DOM element with attributes and children; strings become text nodes, never HTML. */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return node;
-}
+import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
+import { clock, dates, lang, numbers, t } from './texts.js';
 
 async function api(method, path, body) {
   const response = await fetch(path, {
@@ -280,9 +22,9 @@ async function api(method, path, body) {
 
 const state = {
   status: undefined,
-  /** The open screening (the agent's session), or null. */
-  session: null,
-  /** The patient shown for the open session, by patient id. */
+  /** The open screening, or null. */
+  screening: null,
+  /** The patient shown for the open screening, by patient id. */
   patients: new Map(),
   /** Readings by id, newest first when listed. */
   readings: new Map(),
@@ -303,7 +45,7 @@ function render() {
   // An answer that arrives after the lock must not put a patient back on screen.
   if (isLocked()) return;
   renderStatus();
-  renderSession();
+  renderScreening();
   renderReadings();
   renderDevices();
 }
@@ -353,7 +95,7 @@ function renderStatus() {
       ),
     );
   }
-  for (const reading of sessionReadings()) {
+  for (const reading of screeningReadings()) {
     for (const flag of reading.flags) {
       if (flag.severity !== 'urgent') continue;
       alerts.push(
@@ -378,27 +120,27 @@ function patientLabel(patientId) {
   return card ? card.name : patientId;
 }
 
-function renderSession() {
-  const session = state.session;
-  $('no-session').hidden = Boolean(session);
-  $('in-session').hidden = !session;
-  if (!session) return;
-  const card = state.patients.get(session.patientId);
-  $('patient-name').textContent = patientLabel(session.patientId);
+function renderScreening() {
+  const screening = state.screening;
+  $('no-session').hidden = Boolean(screening);
+  $('in-session').hidden = !screening;
+  if (!screening) return;
+  const card = state.patients.get(screening.patientId);
+  $('patient-name').textContent = patientLabel(screening.patientId);
   $('patient-facts').textContent = card
     ? [
         formatDate(card.birthDate),
         t.years(card.ageYears),
         t[card.sex],
-        session.glucoseContext ? `${t.glucoseAsk} ${t[session.glucoseContext]}` : undefined,
-        session.practitionerId && state.practitioners.has(session.practitionerId)
-          ? t.by(state.practitioners.get(session.practitionerId))
+        screening.glucoseContext ? `${t.glucoseAsk} ${t[screening.glucoseContext]}` : undefined,
+        screening.practitionerId && state.practitioners.has(screening.practitionerId)
+          ? t.by(state.practitioners.get(screening.practitionerId))
           : undefined,
       ]
         .filter(Boolean)
         .join(' · ')
     : '';
-  $('session-note').textContent = session.onServer ? t.onServer : t.localOnly;
+  $('session-note').textContent = screening.onServer ? t.onServer : t.localOnly;
 }
 
 function formatDate(isoDate) {
@@ -407,11 +149,11 @@ function formatDate(isoDate) {
 }
 
 /** Readings of the open screening, or the unassigned ones while none is open; newest first. */
-function sessionReadings() {
-  const session = state.session;
+function screeningReadings() {
+  const screening = state.screening;
   return newestFirst()
-    .filter((r) => (session ? ofSession(r, session) : unassigned(r)))
-    .slice(0, session ? 30 : 10)
+    .filter((r) => (screening ? ofScreening(r, screening) : unassigned(r)))
+    .slice(0, screening ? 30 : 10)
     .map((r) => ({ ...r.reading, state: r.state, rejected: r.rejected }));
 }
 
@@ -419,19 +161,19 @@ function newestFirst() {
   return [...state.readings.values()].sort((a, b) => (a.reading.receivedAt < b.reading.receivedAt ? 1 : -1));
 }
 
-const ofSession = (r, session) =>
-  r.reading.sessionId === session.sessionId || (session.assigned ?? []).includes(r.reading.id);
+const ofScreening = (r, screening) =>
+  r.reading.sessionId === screening.sessionId || (screening.assigned ?? []).includes(r.reading.id);
 const unassigned = (r) =>
-  r.reading.sessionId === undefined && !(state.session?.assigned ?? []).includes(r.reading.id);
+  r.reading.sessionId === undefined && !(state.screening?.assigned ?? []).includes(r.reading.id);
 
 /**
  * Results taken in the last 15 minutes before the check was opened (the worker weighed first):
  * offered for this patient, once the clinic has them.
  */
 function renderEarlier() {
-  const session = state.session;
+  const screening = state.screening;
   const since = Date.now() - 15 * 60_000;
-  const earlier = session
+  const earlier = screening
     ? newestFirst().filter((r) => unassigned(r) && Date.parse(r.reading.receivedAt) >= since)
     : [];
   $('earlier').hidden = earlier.length === 0;
@@ -453,97 +195,18 @@ function renderEarlier() {
 async function assignEarlier(readingId) {
   const result = await api('POST', `/readings/${encodeURIComponent(readingId)}/assign`);
   if (!result.ok) return message(errorText(result), 'error');
-  await setSession(result.data);
+  await setScreening(result.data);
 }
 
 function renderReadings() {
-  const session = state.session;
-  $('readings-title').textContent = session
-    ? t.readingsOf(patientLabel(session.patientId))
+  const screening = state.screening;
+  $('readings-title').textContent = screening
+    ? t.readingsOf(patientLabel(screening.patientId))
     : t.readingsUnassigned;
-  const readings = sessionReadings();
+  const readings = screeningReadings();
   $('no-readings').textContent = readings.length === 0 ? t.noReadings : '';
   $('readings').replaceChildren(...readings.map(readingItem));
   renderEarlier();
-}
-
-function worstSeverity(reading) {
-  const order = ['normal', 'attention', 'refer', 'urgent'];
-  return reading.flags.reduce(
-    (worst, f) => (order.indexOf(f.severity) > order.indexOf(worst) ? f.severity : worst),
-    'normal',
-  );
-}
-
-function flagText(flag) {
-  return flag.message?.[lang] ?? flag.code;
-}
-
-function valueText(v) {
-  if (v.value === null) return '–';
-  return `${numbers.format(v.value)} ${UNIT[v.unit] ?? v.unit}`;
-}
-
-function readingValues(reading) {
-  const byName = new Map(reading.values.map((v) => [v.name, v]));
-  const sys = byName.get('systolic');
-  const dia = byName.get('diastolic');
-  const parts = [];
-  if (sys && dia) {
-    parts.push(
-      el(
-        'span',
-        { class: 'value' },
-        `${sys.value === null ? '–' : numbers.format(sys.value)}/${dia.value === null ? '–' : numbers.format(dia.value)} mmHg`,
-      ),
-    );
-    byName.delete('systolic');
-    byName.delete('diastolic');
-  }
-  const rest = [...byName.values()];
-  for (const v of rest) {
-    const label = rest.length === 1 && !(sys && dia) ? undefined : (t.value[v.name] ?? v.name);
-    parts.push(el('span', { class: 'value' }, label ? `${label} ${valueText(v)}` : valueText(v)));
-  }
-  return parts;
-}
-
-function readingItem(reading) {
-  const severity = worstSeverity(reading);
-  // "The device sent no time" rides on nearly every scale reading: the record keeps it, the worker
-  // has nothing to do about it.
-  const shown = reading.flags.filter((f) => !(f.severity === 'normal' && f.code.startsWith('time.')));
-  return el(
-    'li',
-    {
-      class: `reading ${severity}`,
-      'data-testid': 'reading',
-      'data-id': reading.id,
-      'data-state': reading.state,
-    },
-    el(
-      'div',
-      { class: 'reading-head' },
-      el('strong', {}, t.kind[reading.kind] ?? reading.kind),
-      reading.derivedFrom ? el('span', { class: 'tag' }, t.computed) : undefined,
-      reading.device.protocol === 'manual' ? el('span', { class: 'tag' }, t.typed) : undefined,
-      el('time', { datetime: reading.measuredAt }, clock.format(new Date(reading.measuredAt))),
-    ),
-    el('div', { class: 'values' }, readingValues(reading)),
-    shown.length > 0
-      ? el(
-          'ul',
-          { class: 'flags' },
-          shown.map((f) => el('li', { class: `flag ${f.severity}`, 'data-code': f.code }, flagText(f))),
-        )
-      : undefined,
-    el(
-      'div',
-      { class: `delivery ${reading.state}`, 'data-testid': 'delivery' },
-      t.state[reading.state] ?? reading.state,
-      reading.rejected ? `: ${reading.rejected.message}` : '',
-    ),
-  );
 }
 
 function renderDevices() {
@@ -708,7 +371,7 @@ async function startScreening(card, glucoseContext) {
   message('');
   $('found').replaceChildren();
   for (const id of ['nik', 'find-name', 'find-birth']) /** @type {HTMLInputElement} */ ($(id)).value = '';
-  setSession(result.data);
+  setScreening(result.data);
 }
 
 /** Height and waist are measured with a stadiometer and a tape: the worker types them in. */
@@ -761,13 +424,13 @@ async function finishScreening() {
       ? t.finishLater
       : t.finishLocal;
   showSummary(closed.summary);
-  setSession(null);
+  setScreening(null);
 }
 
-async function setSession(session) {
-  state.session = session;
-  if (session && !state.patients.has(session.patientId)) {
-    const found = await api('GET', `/patients/${encodeURIComponent(session.patientId)}`);
+async function setScreening(screening) {
+  state.screening = screening;
+  if (screening && !state.patients.has(screening.patientId)) {
+    const found = await api('GET', `/patients/${encodeURIComponent(screening.patientId)}`);
     if (found.ok) state.patients.set(found.data.id, found.data);
   }
   render();
@@ -802,12 +465,12 @@ function connect() {
   events.addEventListener('status', (event) => {
     const data = JSON.parse(event.data);
     state.status = data.status;
-    if ((state.session?.sessionId ?? null) !== (data.status.session?.sessionId ?? null)) {
-      void setSession(data.status.session);
+    if ((state.screening?.sessionId ?? null) !== (data.status.session?.sessionId ?? null)) {
+      void setScreening(data.status.session);
     } else render();
   });
   events.addEventListener('session', (event) => {
-    void setSession(JSON.parse(event.data).session);
+    void setScreening(JSON.parse(event.data).session);
   });
   events.addEventListener('reading', (event) => {
     const data = JSON.parse(event.data);
@@ -842,7 +505,7 @@ function connect() {
 function forget() {
   stream?.close();
   stream = undefined;
-  Object.assign(state, { status: undefined, session: null, agentDown: false });
+  Object.assign(state, { status: undefined, screening: null, agentDown: false });
   for (const map of [state.patients, state.readings, state.remeasure]) map.clear();
   for (const id of ['found', 'readings', 'earlier-list', 'alerts', 'summary']) $(id).replaceChildren();
   for (const id of ['patient-name', 'patient-facts', 'session-note', 'no-readings']) $(id).textContent = '';

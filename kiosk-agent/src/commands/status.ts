@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config.js';
 
 const HELP = `Usage: kiosk-agent status (--config <kiosk.yaml> | --url <http://127.0.0.1:8710>) [--json]
 
-Asks the running agent (its local API) how it is: broker connection, devices, outbox, open session.
+Asks the running agent (its local API) how it is: broker connection, devices, outbox, open screening.
 Exits 1 when the agent does not answer.
 
 Options:

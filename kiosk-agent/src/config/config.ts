@@ -4,12 +4,14 @@ import { ClinicId, DeviceId, KioskId, READINGS_PER_MESSAGE_MAX } from '@klinik-d
 import { zoneSpec } from '@klinik-desa/screening';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { AgentError } from '../errors.js';
 import { PIN_HASH } from './page-pin.js';
 
 /** The kiosk's config file is wrong: every problem is listed with its key and how to fix it. */
-export class ConfigError extends Error {
+export class ConfigError extends AgentError {
   override readonly name = 'ConfigError';
-  readonly code = 'BAD_CONFIG';
+  override readonly code = 'BAD_CONFIG';
+  override readonly retryable = false;
   constructor(
     message: string,
     readonly problems: readonly string[] = [],

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { AgentError } from '../errors.js';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -20,9 +21,10 @@ export const PIN_HASH = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]{16,})\$([A
 const COST = { N: 32_768, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
-export class PagePinError extends Error {
+export class PagePinError extends AgentError {
   override readonly name = 'PagePinError';
-  readonly code = 'BAD_PIN';
+  override readonly code = 'BAD_PIN';
+  override readonly retryable = false;
 }
 
 /** The scrypt hash of a PIN with a fresh random salt, in the form kiosk.yaml keeps. */

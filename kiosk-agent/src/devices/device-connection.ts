@@ -2,20 +2,22 @@ import { existsSync } from 'node:fs';
 import type { Duplex, Transform } from 'node:stream';
 import {
   createFramerFor,
-  type DecodeError,
+  DecodeError,
   type DeviceDriver,
   type Dialogue,
   type DialogueStep,
-  decode,
+  isDecodeError,
   type SerialSettings,
+  toBytes,
 } from '@klinik-desa/devices';
 import type { DeviceMeasurement, DeviceStatus } from '@klinik-desa/protocol';
 import { ReadlineParser } from '@serialport/parser-readline';
 import { Backoff, sleep } from '../backoff.js';
 import type { DeviceConfig } from '../config/config.js';
+import { AgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { LineGuard } from './line-guard.js';
-import { openPort } from './port.js';
+import { type OpenPort, openPort } from './port.js';
 import { findUsbPort, type SystemPaths } from './ports.js';
 
 export interface DeviceEvents {
@@ -33,9 +35,11 @@ export interface DeviceEvents {
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
 }
 
-export class PortNotFoundError extends Error {
+/** The device is not plugged in (yet): the connection tries again until it is. */
+export class PortNotFoundError extends AgentError {
   override readonly name = 'PortNotFoundError';
-  readonly code = 'PORT_NOT_FOUND';
+  override readonly code = 'PORT_NOT_FOUND';
+  override readonly retryable = true;
 }
 
 /**
@@ -54,7 +58,12 @@ export class DeviceConnection {
     private readonly driver: DeviceDriver,
     private readonly events: DeviceEvents,
     private readonly log: Logger,
-    private readonly system: SystemPaths = {},
+    private readonly ports: {
+      /** Where the system lists serial ports, for finding the device by its USB ids. */
+      system?: SystemPaths;
+      /** Opens the device's port (`openPort` by default): tests hand in a fake device's. */
+      openPort?: OpenPort;
+    } = {},
   ) {
     this.status = {
       id: config.id,
@@ -91,7 +100,7 @@ export class DeviceConnection {
   private resolvePath(): string {
     const { usb, port } = this.config;
     if (usb) {
-      const found = findUsbPort(usb, this.system);
+      const found = findUsbPort(usb, this.ports.system ?? {});
       if (found) return found.path;
       const serial = usb.serialNumber ? ` serial ${usb.serialNumber}` : '';
       throw new PortNotFoundError(
@@ -109,7 +118,7 @@ export class DeviceConnection {
       let path: string | undefined;
       try {
         path = this.resolvePath();
-        this.port = await openPort(path, this.settings());
+        this.port = await (this.ports.openPort ?? openPort)(path, this.settings());
       } catch (error) {
         this.setState('disconnected');
         const wait = backoff.next();
@@ -261,12 +270,23 @@ export class DeviceConnection {
 
   private onFrame(frame: string | Uint8Array): void {
     if (frame.length === 0) return;
-    const result = decode(this.config.protocol, frame);
-    if (!result.ok) {
-      this.onError(result.error);
+    let measurement: DeviceMeasurement;
+    try {
+      measurement = this.driver.decode(toBytes(frame));
+    } catch (error) {
+      // A decoder bug must still not crash the agent: it is counted as a format error.
+      this.onError(
+        isDecodeError(error)
+          ? error
+          : new DecodeError(
+              'BAD_FORMAT',
+              this.driver.id,
+              `decoder failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+      );
       return;
     }
-    this.events.onMeasurements(this.config, [result.measurement], new Date(), { durable: false });
+    this.events.onMeasurements(this.config, [measurement], new Date(), { durable: false });
   }
 
   private setState(state: DeviceStatus['state']): void {

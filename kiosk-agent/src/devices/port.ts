@@ -3,6 +3,9 @@ import type { Duplex } from 'node:stream';
 import type { SerialSettings } from '@klinik-desa/devices';
 import { SerialPort } from 'serialport';
 
+/** How a device connection opens its port; resolves once it is open. */
+export type OpenPort = (path: string, settings: SerialSettings) => Promise<Duplex>;
+
 /**
  * Opens what a device is plugged into: a serial port path (`/dev/ttyUSB0`, a pty in tests), or
  * `tcp://host:port` for serial-over-IP adapters and gateways on the kiosk's network (ser2net-style

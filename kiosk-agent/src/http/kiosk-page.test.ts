@@ -14,8 +14,19 @@ describe('the kiosk page files', () => {
 
   it('serve the page, its script and its style with their types', () => {
     const page = loadPage();
-    expect([...page.keys()]).toEqual(['/', '/kiosk.js', '/lock.js', '/kiosk.css']);
+    expect([...page.keys()]).toEqual([
+      '/',
+      '/kiosk.js',
+      '/lock.js',
+      '/texts.js',
+      '/dom.js',
+      '/reading-item.js',
+      '/kiosk.css',
+    ]);
     expect(page.get('/')?.type).toBe('text/html; charset=utf-8');
     expect(page.get('/')?.body.toString()).toContain('<script type="module" src="/kiosk.js">');
+    // Every module the page script imports is served, and announced so the browser fetches them at once.
+    for (const module of ['/lock.js', '/texts.js', '/dom.js', '/reading-item.js'])
+      expect(page.get('/')?.body.toString()).toContain(`<link rel="modulepreload" href="${module}" />`);
   });
 });

@@ -9,6 +9,9 @@ const FILES: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/kiosk.js': ['kiosk.js', 'text/javascript; charset=utf-8'],
   '/lock.js': ['lock.js', 'text/javascript; charset=utf-8'],
+  '/texts.js': ['texts.js', 'text/javascript; charset=utf-8'],
+  '/dom.js': ['dom.js', 'text/javascript; charset=utf-8'],
+  '/reading-item.js': ['reading-item.js', 'text/javascript; charset=utf-8'],
   '/kiosk.css': ['kiosk.css', 'text/css; charset=utf-8'],
 };
 

@@ -1,13 +1,20 @@
+import { AgentError } from '../errors.js';
+
 /** A refusal of the local API: the page shows `message`, and acts on `code`. */
-export class LocalApiError extends Error {
+export class LocalApiError extends AgentError {
   override readonly name = 'LocalApiError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    override readonly code: string,
     message: string,
     /** Extra response headers, e.g. Retry-After on a 429. */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+  }
+
+  /** Too many requests, or the agent itself failed: the same request can succeed later. */
+  override get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
   }
 }

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Reading } from '@klinik-desa/protocol';
 import { TEST_PAGE_PIN, TEST_PAGE_PIN_HASH } from '@klinik-desa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import type { PatientCard } from '../session/clinic-patients.js';
-import { SessionState } from '../session/session.js';
+import type { PatientCard } from '../screening/clinic-patients.js';
+import { type OpenScreening, ScreeningState } from '../screening/screening-state.js';
+import type { AgentEvents } from './agent-view.js';
 import { type AgentView, type LocalApiOptions, startLocalApi } from './local-api.js';
 
 const PATIENT: PatientCard = {
@@ -21,8 +23,8 @@ const READING_ID = '0190a6f4-1b2c-7d3e-8f40-123456789abc';
 /** The agent as the local API sees it; every call that reaches it is noted. */
 function fakeAgent(): AgentView & { calls: string[] } {
   const calls: string[] = [];
-  const session = new SessionState(undefined);
-  session.open({
+  const screening = new ScreeningState(undefined);
+  screening.open({
     sessionId: 'scr-1',
     patientId: PATIENT.id,
     sex: 'female',
@@ -41,15 +43,26 @@ function fakeAgent(): AgentView & { calls: string[] } {
       get: async () => note('get', PATIENT),
     },
     practitioners: { list: async () => note('practitioners', { practitioners: [], stale: false }) },
-    status: () => ({ kioskId: 'kiosk-1', session: session.current() ?? null, devices: [] }),
-    session,
-    openSession: async () => note('open', session.current()),
-    closeSession: async () => note('close', session.current()),
-    assignToSession: async () => note('assign', session.current()),
+    status: () => ({
+      state: 'online',
+      clinicId: 'clinic-1',
+      kioskId: 'kiosk-1',
+      at: '2026-05-01T08:00:00+07:00',
+      session: screening.current() ?? null,
+      devices: [],
+      broker: { connected: false, maxInFlight: 1, maxBatch: 1 },
+      outboxDetail: { pending: 0, rejected: 0, total: 0, capacity: 100, nearlyFull: false },
+      warnings: [],
+    }),
+    screening,
+    openScreening: async () => note('open', screening.current() as OpenScreening),
+    closeScreening: async () => note('close', { ...(screening.current() as OpenScreening), finished: false }),
+    assignToScreening: async () => note('assign', screening.current() as OpenScreening),
     recent: () => note('recent', []),
-    addManual: () => note('manual', {}),
+    // Only that the call arrives matters here: the page shows whatever comes back.
+    addManual: () => note('manual', {} as Reading),
     metrics: () => [],
-    events: new EventEmitter(),
+    events: new EventEmitter<AgentEvents>(),
   };
 }
 

@@ -1,48 +1,22 @@
-import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { ManualReadingError } from '../readings/manual.js';
-import { ClinicRequestError } from '../session/clinic-client.js';
-import type { PatientCard } from '../session/clinic-patients.js';
-import type { PractitionerList } from '../session/clinic-practitioners.js';
-import { ScreeningSession, type SessionState } from '../session/session.js';
+import { ManualReadingError } from '../readings/index.js';
+import { ClinicRequestError, OpenScreening } from '../screening/index.js';
+import { type LocalStatus, renderMetrics } from '../status/index.js';
 import { firstIssue } from '../zod-issue.js';
+import type { AgentUpdate, AgentView } from './agent-view.js';
 import { loadPage, type PageFiles } from './kiosk-page.js';
 import { LocalApiError } from './local-api-error.js';
 import { LookupLimit } from './lookup-limit.js';
-import { type Metric, renderMetrics } from './metrics.js';
 import { PageLock } from './page-lock.js';
 
+export type { AgentUpdate, AgentView } from './agent-view.js';
 export { LocalApiError } from './local-api-error.js';
 
-/** What the agent shows its local API: read-only views plus the session the worker opens and closes. */
-export interface AgentView {
-  /** Finds and registers patients at the clinic, with the kiosk's own credentials. */
-  patients: {
-    search(query: unknown): Promise<PatientCard[]>;
-    register(body: unknown): Promise<PatientCard>;
-    get(id: string): Promise<PatientCard>;
-  };
-  /** The clinic's active health workers, for "who is doing this check". */
-  practitioners: { list(): Promise<PractitionerList> };
-  status(): unknown;
-  session: SessionState;
-  /** Opens a screening (at the clinic when it can be reached), binding the next readings to it. */
-  openSession(request: z.infer<typeof OpenSession>): Promise<unknown>;
-  closeSession(): Promise<unknown>;
-  /** Assigns an earlier unassigned reading to the open screening at the clinic; returns the session. */
-  assignToSession(readingId: string): Promise<unknown>;
-  recent(limit: number): unknown[];
-  /** Keeps a value typed in on the kiosk page; throws ManualReadingError when it cannot. */
-  addManual(input: unknown): unknown;
-  metrics(): Metric[];
-  /** Emits `update` with `{ type, ...data }` for the SSE stream (new reading, receipt, status). */
-  events: EventEmitter;
-}
-
-const OpenSession = ScreeningSession.omit({ openedAt: true }).extend({
-  sessionId: ScreeningSession.shape.sessionId.optional(),
+/** `PUT /session` opens a screening; its body and path keep the page's word. */
+const OpenScreeningBody = OpenScreening.omit({ openedAt: true }).extend({
+  sessionId: OpenScreening.shape.sessionId.optional(),
 });
 const MAX_BODY = 16 * 1024;
 const PATIENT_PATH = /^\/patients\/([A-Za-z0-9._~-]{1,128})$/;
@@ -87,8 +61,8 @@ function pageToken(req: IncomingMessage): string | undefined {
  * What any local program may know of the agent: no patient id, sex or age of the open screening,
  * only that one is open (`kiosk-agent status` shows its id).
  */
-function openStatus(status: unknown): unknown {
-  const { session, ...rest } = status as { session?: { sessionId: string; openedAt: string } | null };
+function openStatus(status: LocalStatus) {
+  const { session, ...rest } = status;
   return { ...rest, session: session ? { sessionId: session.sessionId, openedAt: session.openedAt } : null };
 }
 
@@ -110,7 +84,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /**
  * The agent's HTTP API and the kiosk page itself, on loopback only: it can open a screening for a
  * patient, so nothing off the kiosk may reach it. The page (`/`), status, patients found and
- * registered at the clinic, the open session, recent readings, a live stream of readings
+ * registered at the clinic, the open screening, recent readings, a live stream of readings
  * (server-sent events) and Prometheus metrics. Everything naming a patient or changing a screening
  * answers only the page unlocked with the health worker's PIN (`PageLock`).
  */
@@ -145,9 +119,9 @@ export function startLocalApi(view: AgentView, options: LocalApiOptions): Promis
       if (req.method === 'GET' && patientId) return send(res, 200, await view.patients.get(patientId));
       const assignId = ASSIGN_PATH.exec(url.pathname)?.[1];
       if (req.method === 'POST' && assignId) {
-        const session = await view.assignToSession(assignId);
-        view.events.emit('update', { type: 'session', session });
-        return send(res, 200, session);
+        const screening = await view.assignToScreening(assignId);
+        view.events.emit('update', { type: 'session', session: screening });
+        return send(res, 200, screening);
       }
       switch (route) {
         case 'POST /patients/search':
@@ -178,20 +152,20 @@ export function startLocalApi(view: AgentView, options: LocalApiOptions): Promis
           res.writeHead(204);
           return res.end();
         case 'GET /session': {
-          const session = view.session.current();
-          return session
-            ? send(res, 200, session)
+          const screening = view.screening.current();
+          return screening
+            ? send(res, 200, screening)
             : send(res, 404, { code: 'NO_SESSION', message: 'no screening is open' });
         }
         case 'PUT /session': {
-          const parsed = OpenSession.safeParse(await readJson(req));
+          const parsed = OpenScreeningBody.safeParse(await readJson(req));
           if (!parsed.success) throw new LocalApiError(400, 'BAD_SESSION', firstIssue(parsed.error));
-          const session = await view.openSession(parsed.data);
-          view.events.emit('update', { type: 'session', session });
-          return send(res, 200, session);
+          const screening = await view.openScreening(parsed.data);
+          view.events.emit('update', { type: 'session', session: screening });
+          return send(res, 200, screening);
         }
         case 'DELETE /session': {
-          const closed = await view.closeSession();
+          const closed = await view.closeScreening();
           view.events.emit('update', { type: 'session', session: null });
           return closed
             ? send(res, 200, closed)
@@ -275,7 +249,7 @@ function checkCaller(req: IncomingMessage): void {
     throw new LocalApiError(403, 'FOREIGN_ORIGIN', `requests from pages of ${origin} are refused`);
 }
 
-/** Server-sent events: every new reading, receipt and session change, as it happens. */
+/** Server-sent events: every new reading, receipt and screening change, as it happens. */
 function stream(
   view: AgentView,
   req: IncomingMessage,
@@ -288,7 +262,7 @@ function stream(
     connection: 'keep-alive',
   });
   res.write(`event: status\ndata: ${JSON.stringify({ type: 'status', status: view.status() })}\n\n`);
-  const onUpdate = (update: { type: string }) =>
+  const onUpdate = (update: AgentUpdate) =>
     res.write(`event: ${update.type}\ndata: ${JSON.stringify(update)}\n\n`);
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
   view.events.on('update', onUpdate);

@@ -1,3 +1,4 @@
+import { AgentError } from '../errors.js';
 /**
  * `queued`: kept, not yet sent on this connection. `published`: the broker has it (PUBACK), no
  * receipt yet. `received`: the clinic's receipt says it is in the record; kept a while for the kiosk
@@ -43,9 +44,11 @@ export interface NewOutboxEntry {
   dedupeKey?: string;
 }
 
-export class OutboxLockedError extends Error {
+/** Another agent process holds the outbox: it can be opened once that one has stopped. */
+export class OutboxLockedError extends AgentError {
   override readonly name = 'OutboxLockedError';
-  readonly code = 'OUTBOX_LOCKED';
+  override readonly code = 'OUTBOX_LOCKED';
+  override readonly retryable = true;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 } from '@klinik-desa/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Backoff, sleep } from '../backoff.js';
+import { AgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
 
@@ -31,7 +32,12 @@ export interface PublisherOptions {
   onReceived?: (ids: readonly string[]) => void;
   onRejected?: (id: string, code: string, message: string) => void;
   onConnection?: (connected: boolean) => void;
+  /** Makes the MQTT client (mqtt.js's `connect` by default): tests hand in a fake broker's. */
+  connect?: ConnectMqtt;
 }
+
+/** How the publisher gets its MQTT client; it connects at once, as `mqtt.connect` does. */
+export type ConnectMqtt = (url: string, options: IClientOptions) => MqttClient;
 
 /**
  * Turns off Nagle's algorithm on the broker connection: a QoS 1 publish right after another small
@@ -58,10 +64,12 @@ export const READINGS_IN_FLIGHT_MAX = 2000;
 /** How long a PUBACKed reading may wait for its receipt before its `published` state is written. */
 const MARK_PUBLISHED_AFTER_MS = 250;
 
-export class MqttRefusedError extends Error {
+/** The broker refused the connection for a reason a retry does not fix (`MQTT_VERSION`). */
+export class MqttRefusedError extends AgentError {
   override readonly name = 'MqttRefusedError';
+  override readonly retryable = false;
   constructor(
-    readonly code: string,
+    override readonly code: string,
     message: string,
   ) {
     super(message);
@@ -197,7 +205,7 @@ export class Publisher {
 
   private connectOnce(): Promise<MqttClient> {
     return new Promise((resolve, reject) => {
-      const client = mqtt.connect(this.options.url, this.clientOptions());
+      const client = (this.options.connect ?? mqtt.connect)(this.options.url, this.clientOptions());
       const fail = (error: Error) => {
         client.removeAllListeners();
         client.on('error', () => undefined);

@@ -1,4 +1,4 @@
-// Kiosk configs the session tests share: no agent code imports it, and the package leaves it out.
+// Kiosk configs the screening tests share: no agent code imports it, and the package leaves it out.
 import { parseConfig } from '../config/config.js';
 
 export const kioskBase = {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 // The zod-free SDK: the agent reads only a few fields from the answers, and the schemas cost memory.
 import { APIError, ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
+import { AgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** The SDK client for the clinic API named in the config, or undefined when the kiosk has none. */
@@ -19,17 +20,22 @@ export function clinicClient(config: KioskConfig): ClinicClient | undefined {
 }
 
 /** Something the kiosk page asked of the clinic could not be done. */
-export class ClinicRequestError extends Error {
+export class ClinicRequestError extends AgentError {
   override readonly name = 'ClinicRequestError';
   constructor(
     /** HTTP status for the local API: 400 bad input, 503 no clinic, else the clinic's own. */
     readonly status: number,
     /** `BAD_PATIENT`, `NO_CLINIC_API`, `CLINIC_UNREACHABLE`, or the clinic's code (`PATIENT_EXISTS`...). */
-    readonly code: string,
+    override readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
+  }
+
+  /** The clinic could not be reached or was busy; its refusals (4xx) stand until something changes. */
+  override get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
   }
 }
 

@@ -3,7 +3,7 @@ import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { askClinic, ClinicRequestError, clinicRefusal } from './clinic-client.js';
-import type { ScreeningSession, SessionState } from './session.js';
+import type { OpenScreening, ScreeningState } from './screening-state.js';
 
 /** The clinic's verdict on a finished screening, as the kiosk page shows it. */
 export interface ScreeningSummary {
@@ -11,7 +11,11 @@ export interface ScreeningSummary {
   computed: { kind: string; name: string; value: number | null; unit: string; flags: Flag[] }[];
 }
 
-export interface OpenRequest {
+/** A screening the worker closed: finished at the clinic or not (then kept to finish later). */
+export type ClosedScreening = OpenScreening & { finished: boolean; summary?: ScreeningSummary };
+
+/** What the kiosk page asks for when it opens a screening; `sessionId` names an existing one. */
+export interface OpenScreeningRequest {
   patientId: string;
   sessionId?: string | undefined;
   operatorId?: string | undefined;
@@ -27,13 +31,13 @@ export interface OpenRequest {
  * locally with an id of its own, its readings reach the clinic as unassigned ones for staff to
  * assign, and a finish that could not be sent is kept and retried, never forgotten.
  */
-export class ClinicSessions {
+export class ClinicScreenings {
   private retryTimer: NodeJS.Timeout | undefined;
   private retrying = false;
 
   constructor(
     private readonly config: KioskConfig,
-    private readonly state: SessionState,
+    private readonly state: ScreeningState,
     private readonly log: Logger,
     private readonly client: ClinicClient | undefined,
     /**
@@ -55,10 +59,10 @@ export class ClinicSessions {
     clearInterval(this.retryTimer);
   }
 
-  async open(request: OpenRequest): Promise<ScreeningSession & { onServer: boolean }> {
-    let sessionId = request.sessionId;
+  async open(request: OpenScreeningRequest): Promise<OpenScreening & { onServer: boolean }> {
+    let screeningId = request.sessionId;
     let onServer = false;
-    if (!sessionId && this.client) {
+    if (!screeningId && this.client) {
       try {
         const screening = await this.client.screenings.create({
           patientId: request.patientId,
@@ -66,7 +70,7 @@ export class ClinicSessions {
           kioskId: this.config.kiosk.id,
           ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
         });
-        sessionId = screening.id;
+        screeningId = screening.id;
         onServer = true;
       } catch (error) {
         // The clinic refuses the chosen health worker (left the clinic since the page listed them):
@@ -80,8 +84,8 @@ export class ClinicSessions {
         );
       }
     }
-    const session: ScreeningSession = {
-      sessionId: sessionId ?? newUuidV7(),
+    const opened: OpenScreening = {
+      sessionId: screeningId ?? newUuidV7(),
       patientId: request.patientId,
       ...(request.operatorId ? { operatorId: request.operatorId } : {}),
       ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
@@ -91,11 +95,11 @@ export class ClinicSessions {
       ...(onServer ? { onServer: true } : {}),
       openedAt: new Date().toISOString(),
     };
-    this.state.open(session);
-    return { ...session, onServer };
+    this.state.open(opened);
+    return { ...opened, onServer };
   }
 
-  async close(): Promise<(ScreeningSession & { finished: boolean; summary?: ScreeningSummary }) | undefined> {
+  async close(): Promise<ClosedScreening | undefined> {
     const closed = this.state.close();
     if (!closed) return undefined;
     if (!closed.onServer || !this.client) return { ...closed, finished: false };
@@ -160,9 +164,9 @@ export class ClinicSessions {
    * Assigns a reading taken before the screening was opened (the worker weighed first) to the open
    * screening, at the clinic, where the reading already is: the kiosk's own copy never changes.
    */
-  async assign(readingId: string): Promise<ScreeningSession> {
-    const session = this.state.current();
-    if (!session?.onServer) {
+  async assign(readingId: string): Promise<OpenScreening> {
+    const screening = this.state.current();
+    if (!screening?.onServer) {
       throw new ClinicRequestError(
         409,
         'NO_CLINIC_SCREENING',
@@ -172,11 +176,11 @@ export class ClinicSessions {
     await askClinic(
       this.client,
       'reading assignment',
-      (client) => client.unassignedReadings.assign(readingId, { screeningId: session.sessionId }),
+      (client) => client.unassignedReadings.assign(readingId, { screeningId: screening.sessionId }),
       this.log,
     );
     this.state.noteAssigned(readingId);
-    return this.state.current() as ScreeningSession;
+    return this.state.current() as OpenScreening;
   }
 
   /**

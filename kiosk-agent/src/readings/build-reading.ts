@@ -5,7 +5,7 @@ import {
   normalize,
   type ReadingIdentity,
   type RuleOptions,
-  toReading as screeningToReading,
+  toReading,
 } from '@klinik-desa/screening';
 
 export interface ReadingContext {
@@ -15,6 +15,7 @@ export interface ReadingContext {
   protocol: string;
   receivedAt: Date;
   timeZone?: string;
+  /** The open screening's id (the Reading's field keeps the protocol's name, `sessionId`). */
   sessionId?: string;
   patientId?: string;
   patient?: { sex?: 'male' | 'female'; ageYears?: number };
@@ -27,11 +28,12 @@ export interface ReadingContext {
 export type ReadingResult = { ok: true; reading: Reading } | { ok: false; error: MeasurementRejectedError };
 
 /**
- * A decoded measurement becomes a reading: canonical units, LOINC codes, plausibility and triage
- * flags (the screening package), then the kiosk's identity and the open session. Impossible values
- * and control-solution tests come back as typed rejections: they are not patient readings.
+ * A decoded measurement becomes this kiosk's reading: canonical units, LOINC codes, plausibility
+ * and triage flags (the screening package's `normalize` and `toReading`), with the kiosk's identity
+ * and the open screening. Impossible values and control-solution tests come back as typed
+ * rejections: they are not patient readings.
  */
-export function toReading(m: DeviceMeasurement, ctx: ReadingContext): ReadingResult {
+export function buildReading(m: DeviceMeasurement, ctx: ReadingContext): ReadingResult {
   // Built by assignment rather than conditional spreads, which V8 copies on a slow path: this runs
   // for every reading.
   const options: NormalizeContext = { receivedAt: ctx.receivedAt };
@@ -50,6 +52,5 @@ export function toReading(m: DeviceMeasurement, ctx: ReadingContext): ReadingRes
   };
   if (ctx.sessionId) identity.sessionId = ctx.sessionId;
   if (ctx.patientId) identity.patientId = ctx.patientId;
-  const reading = screeningToReading(normalized.reading, identity);
-  return { ok: true, reading };
+  return { ok: true, reading: toReading(normalized.reading, identity) };
 }

@@ -3,8 +3,9 @@ import { OpaqueId } from '@klinik-desa/protocol';
 import { z } from 'zod';
 
 /** The screening open at this kiosk: who is being screened, and by whom. Opaque ids only, never a NIK. */
-export const ScreeningSession = z
+export const OpenScreening = z
   .object({
+    /** The screening's id (the clinic's when opened there). Named as the Reading's field, the page and the state file name it. */
     sessionId: OpaqueId,
     patientId: OpaqueId,
     operatorId: OpaqueId.optional(),
@@ -25,17 +26,21 @@ export const ScreeningSession = z
     openedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
-export type ScreeningSession = z.infer<typeof ScreeningSession>;
+export type OpenScreening = z.infer<typeof OpenScreening>;
 
 /**
- * Holds the open session and keeps it in a small file beside the outbox, so an agent restarted in
- * the middle of a screening binds the next readings to the same patient. Written to a temporary
- * file and renamed, so a crash leaves the old or the new session, never half of one.
+ * The state file (`<outbox>.session.json`). Its key `session` and `sessionId` inside are the words
+ * of files kiosks already keep, read again after an update: they stay.
  */
-const StateFile = z.object({ session: ScreeningSession.nullable(), pendingFinishes: z.array(z.string()) });
+const StateFile = z.object({ session: OpenScreening.nullable(), pendingFinishes: z.array(z.string()) });
 
-export class SessionState {
-  private session: ScreeningSession | undefined;
+/**
+ * Holds the open screening and keeps it in a small file beside the outbox, so an agent restarted in
+ * the middle of a screening binds the next readings to the same patient. Written to a temporary
+ * file and renamed, so a crash leaves the old or the new screening, never half of one.
+ */
+export class ScreeningState {
+  private screening: OpenScreening | undefined;
   /** Screenings closed here whose finish has not reached the clinic yet. */
   private finishes: string[] = [];
 
@@ -43,7 +48,7 @@ export class SessionState {
     if (file && existsSync(file)) {
       const parsed = StateFile.safeParse(JSON.parse(readFileSync(file, 'utf8') || 'null'));
       if (parsed.success) {
-        this.session = parsed.data.session ?? undefined;
+        this.screening = parsed.data.session ?? undefined;
         this.finishes = parsed.data.pendingFinishes;
       }
     }
@@ -53,36 +58,37 @@ export class SessionState {
     return [...this.finishes];
   }
 
-  queueFinish(sessionId: string): void {
-    if (!this.finishes.includes(sessionId)) this.finishes.push(sessionId);
+  queueFinish(screeningId: string): void {
+    if (!this.finishes.includes(screeningId)) this.finishes.push(screeningId);
     this.persist();
   }
 
-  finishDone(sessionId: string): void {
-    this.finishes = this.finishes.filter((id) => id !== sessionId);
+  finishDone(screeningId: string): void {
+    this.finishes = this.finishes.filter((id) => id !== screeningId);
     this.persist();
   }
 
-  current(): ScreeningSession | undefined {
-    return this.session;
+  current(): OpenScreening | undefined {
+    return this.screening;
   }
 
-  open(session: ScreeningSession): void {
-    this.session = session;
+  open(screening: OpenScreening): void {
+    this.screening = screening;
     this.persist();
   }
 
-  /** Notes a reading assigned to the open session at the clinic, so the page lists it there. */
+  /** Notes a reading assigned to the open screening at the clinic, so the page lists it there. */
   noteAssigned(readingId: string): void {
-    if (!this.session) return;
-    const assigned = this.session.assigned ?? [];
-    if (!assigned.includes(readingId)) this.session = { ...this.session, assigned: [...assigned, readingId] };
+    if (!this.screening) return;
+    const assigned = this.screening.assigned ?? [];
+    if (!assigned.includes(readingId))
+      this.screening = { ...this.screening, assigned: [...assigned, readingId] };
     this.persist();
   }
 
-  close(): ScreeningSession | undefined {
-    const closed = this.session;
-    this.session = undefined;
+  close(): OpenScreening | undefined {
+    const closed = this.screening;
+    this.screening = undefined;
     this.persist();
     return closed;
   }
@@ -90,7 +96,7 @@ export class SessionState {
   private persist(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ session: this.session ?? null, pendingFinishes: this.finishes }), {
+    writeFileSync(tmp, JSON.stringify({ session: this.screening ?? null, pendingFinishes: this.finishes }), {
       mode: 0o600,
     });
     renameSync(tmp, this.file);

@@ -1,0 +1,34 @@
+import type { ClinicClient } from '@klinik-desa/sdk/lite';
+import mqtt from 'mqtt';
+import type { KioskConfig } from './config/config.js';
+import { type OpenPort, openPort } from './devices/port.js';
+import type { Outbox } from './outbox/outbox.js';
+import { SqliteOutbox } from './outbox/sqlite-outbox.js';
+import type { ConnectMqtt } from './publish/publisher.js';
+import { clinicClient } from './screening/index.js';
+
+/**
+ * What the agent talks to, handed in the way node-serialport takes its `binding`: the real ones by
+ * default, a fake device, broker, outbox or clinic in tests. The agent makes none of them itself.
+ */
+export interface AgentParts {
+  /** Opens a device's serial port or `tcp://` address. */
+  openPort: OpenPort;
+  /** Makes the broker connection (it connects at once, as `mqtt.connect` does). */
+  connectMqtt: ConnectMqtt;
+  /** Opens the durable outbox named in kiosk.yaml. */
+  openOutbox: (config: KioskConfig['outbox']) => Outbox;
+  /** The SDK client of the clinic API, or undefined when the kiosk has none configured. */
+  clinicClient: (config: KioskConfig) => ClinicClient | undefined;
+}
+
+export const REAL_PARTS: AgentParts = {
+  openPort,
+  connectMqtt: (url, options) => mqtt.connect(url, options),
+  openOutbox: (config) =>
+    new SqliteOutbox(config.path, {
+      capacity: config.capacity,
+      keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000,
+    }),
+  clinicClient,
+};

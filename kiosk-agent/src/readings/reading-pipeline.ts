@@ -1,0 +1,230 @@
+import { EventEmitter } from 'node:events';
+import { DeviceMeasurement, type Reading, topics } from '@klinik-desa/protocol';
+import { type RuleOptions, wallClockMs } from '@klinik-desa/screening';
+import type { Outbox } from '../outbox/outbox.js';
+import type { OpenScreening } from '../screening/index.js';
+import { firstIssue } from '../zod-issue.js';
+import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
+import { dedupeKey } from './dedupe.js';
+import { MANUAL, ManualReadingError } from './manual.js';
+import { SpotCheckDetector } from './spot-check.js';
+import { WeighingDetector } from './weighing.js';
+
+/** Who this kiosk is and the rules its readings are flagged by: fixed for the agent's life. */
+export interface PipelineKiosk {
+  clinicId: string;
+  kioskId: string;
+  timeZone: string;
+  rules: RuleOptions;
+}
+
+export interface ReadingPipelineOptions {
+  kiosk: PipelineKiosk;
+  /** Where kept readings go; a reading is on disk there before anyone hears of it. */
+  outbox: Outbox;
+  /** The screening open now: readings taken during it are bound to it. */
+  screening: { current(): OpenScreening | undefined };
+  /** The clock of typed-in values and of the restart check of scales (tests move it). */
+  now?: () => Date;
+}
+
+/** A reading the outbox took, with the device it came from. */
+export interface KeptReading {
+  reading: Reading;
+  deviceId: string;
+}
+
+/** A measurement that is not a patient reading (impossible value, control solution). */
+export interface RefusedMeasurement {
+  deviceId: string;
+  code: string;
+  message: string;
+}
+
+export interface ReadingPipelineEvents {
+  /** Readings kept in one outbox transaction, in the order they were measured. */
+  kept: [kept: KeptReading[]];
+  refused: [refused: RefusedMeasurement];
+  /** A record the device handed over before (a meter's memory dump): not kept twice. */
+  duplicate: [duplicate: { deviceId: string; dedupeKey: string | undefined }];
+}
+
+/** One device's way into the pipeline, made once per device: nothing is looked up per frame. */
+export interface DeviceReadings {
+  /** With `durable`, the readings are on disk when this returns (the device is about to be told). */
+  accept(measurements: readonly DeviceMeasurement[], receivedAt: Date, durable: boolean): void;
+}
+
+/** A device as the pipeline needs to know it: streaming devices are settled before they count. */
+export interface PipelineDevice {
+  id: string;
+  protocol: string;
+  mode: 'stream' | 'dialogue';
+}
+
+/** A record from a meter's memory older or newer than this is someone else's measurement. */
+const BIND_WITHIN_MS = 15 * 60_000;
+/** A scale's last weighing counts as the one still on it after a restart for this long. */
+const RESTART_WEIGHING_MS = 30_000;
+
+/**
+ * Decoded measurements → one reading per weighing or finger (the detectors) → bound to the open
+ * screening when it was measured during it → a `Reading` → kept in the outbox. Emits `kept` for
+ * what the outbox took and `refused` for what is not a patient reading; it publishes and shows
+ * nothing itself. Frames that arrive together are kept in one transaction.
+ */
+export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
+  private readonly kiosk: PipelineKiosk;
+  private readonly outbox: Outbox;
+  private readonly screening: ReadingPipelineOptions['screening'];
+  private readonly now: () => Date;
+  /** Every reading of this kiosk goes out on one topic; working it out per reading cost a check. */
+  private readonly topic: string;
+  private readonly toKeep: { reading: Reading; deviceId: string; key?: string }[] = [];
+  private keepSoon: NodeJS.Immediate | undefined;
+
+  constructor(options: ReadingPipelineOptions) {
+    super();
+    this.kiosk = options.kiosk;
+    this.outbox = options.outbox;
+    this.screening = options.screening;
+    this.now = options.now ?? (() => new Date());
+    this.topic = topics.readings(options.kiosk.clinicId, options.kiosk.kioskId);
+  }
+
+  forDevice(device: PipelineDevice): DeviceReadings {
+    const settle = device.mode === 'stream' ? this.settler(device.id) : (m: DeviceMeasurement) => m;
+    return {
+      accept: (measurements, receivedAt, durable) => {
+        for (const m of measurements) {
+          const settled = settle(m, receivedAt);
+          if (settled) this.take(settled, device.id, device.protocol, receivedAt);
+        }
+        // The device is about to be told these were received: keep them on disk first.
+        if (durable) this.flush();
+      },
+    };
+  }
+
+  /**
+   * A value the health worker typed on the kiosk page: a height from a stadiometer or a waist from
+   * a tape, which no cable brings. Checked, flagged and bound to the open screening as a device's
+   * reading is, and on disk in the outbox before this returns, since the page then says it is kept.
+   * Throws `ManualReadingError`.
+   */
+  addManual(input: unknown): Reading {
+    const parsed = DeviceMeasurement.safeParse(input);
+    if (!parsed.success) throw new ManualReadingError(400, 'BAD_MEASUREMENT', firstIssue(parsed.error));
+    const result = this.build(parsed.data, MANUAL.id, MANUAL.protocol, this.now(), true);
+    if (!result.ok) throw new ManualReadingError(422, result.error.code, result.error.message);
+    this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id });
+    this.flush();
+    return result.reading;
+  }
+
+  /** Keeps what is waiting now, in one transaction (also when the agent stops). */
+  flush(): void {
+    if (this.keepSoon) clearImmediate(this.keepSoon);
+    this.keepSoon = undefined;
+    const batch = this.toKeep.splice(0);
+    if (batch.length === 0) return;
+    const added = this.outbox.addMany(
+      batch.map(({ reading, key }) => ({
+        id: reading.id,
+        topic: this.topic,
+        payload: JSON.stringify(reading),
+        ...(key !== undefined ? { dedupeKey: key } : {}),
+      })),
+    );
+    const kept: KeptReading[] = [];
+    batch.forEach(({ reading, deviceId, key }, i) => {
+      if (added[i]) kept.push({ reading, deviceId });
+      else this.emit('duplicate', { deviceId, dedupeKey: key });
+    });
+    this.emit('kept', kept);
+  }
+
+  /** The detectors of one streaming device, made when first needed. */
+  private settler(deviceId: string) {
+    let weighing: WeighingDetector | undefined;
+    let spotCheck: SpotCheckDetector | undefined;
+    return (m: DeviceMeasurement, receivedAt: Date): DeviceMeasurement | undefined => {
+      if (m.kind === 'weight') {
+        weighing ??= new WeighingDetector(undefined, this.lastWeightKg(deviceId, receivedAt));
+        return weighing.accept(m);
+      }
+      if (m.kind === 'pulse-oximetry') {
+        spotCheck ??= new SpotCheckDetector();
+        return spotCheck.accept(m);
+      }
+      return m;
+    };
+  }
+
+  private take(m: DeviceMeasurement, deviceId: string, protocol: string, receivedAt: Date): void {
+    const result = this.build(m, deviceId, protocol, receivedAt);
+    if (!result.ok) {
+      // An impossible value or a control-solution test: not a patient reading, never sent as a
+      // clinical fact; the worker is told to measure again.
+      this.emit('refused', { deviceId, code: result.error.code, message: result.error.message });
+      return;
+    }
+    const key = dedupeKey(deviceId, m);
+    this.toKeep.push({ reading: result.reading, deviceId, ...(key !== undefined ? { key } : {}) });
+    // Frames that arrive together (a burst, a meter's memory dump) are kept in one transaction:
+    // one disk flush for all of them, before any of them is shown or sent.
+    this.keepSoon ??= setImmediate(() => this.flush());
+  }
+
+  /** The measurement as a reading of this kiosk, bound to the open screening when it belongs to it. */
+  private build(
+    m: DeviceMeasurement,
+    deviceId: string,
+    protocol: string,
+    receivedAt: Date,
+    manual = false,
+  ): ReadingResult {
+    const { clinicId, kioskId, timeZone, rules } = this.kiosk;
+    const context: ReadingContext = {
+      clinicId,
+      kioskId,
+      deviceId,
+      protocol,
+      receivedAt,
+      manual,
+      timeZone,
+      rules,
+    };
+    // A record from a meter's memory belongs to whoever was measured then, not to the patient at the
+    // kiosk now: only a measurement taken in the last minutes is bound to the open screening.
+    const recent =
+      m.deviceTime === undefined ||
+      Math.abs(Date.parse(`${m.deviceTime}Z`) - wallClockMs(receivedAt, { timeZone })) < BIND_WITHIN_MS;
+    const screening = recent ? this.screening.current() : undefined;
+    if (screening) {
+      context.sessionId = screening.sessionId;
+      context.patientId = screening.patientId;
+      context.patient = {
+        ...(screening.sex ? { sex: screening.sex } : {}),
+        ...(screening.ageYears !== undefined ? { ageYears: screening.ageYears } : {}),
+      };
+      if (screening.glucoseContext) context.glucoseContext = screening.glucoseContext;
+    }
+    return buildReading(m, context);
+  }
+
+  /**
+   * The weight of this scale's last reading when it is only seconds old: an agent restarted while
+   * someone stands on the scale must not weigh them twice. Read once per scale, when its first
+   * weight arrives: after a restart only the outbox remembers it.
+   */
+  private lastWeightKg(deviceId: string, now: Date): number | undefined {
+    for (const entry of this.outbox.recent(50)) {
+      if (now.getTime() - entry.createdAt > RESTART_WEIGHING_MS) return undefined;
+      const reading = JSON.parse(entry.payload) as Reading;
+      if (reading.device.id !== deviceId || reading.kind !== 'weight') continue;
+      return reading.values.find((v) => v.name === 'weight')?.value ?? undefined;
+    }
+    return undefined;
+  }
+}

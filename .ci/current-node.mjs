@@ -58,14 +58,23 @@ export function installCurrentNode(root) {
   return { node, nodeDir };
 }
 
-/** The files of the working tree as git sees them: tracked and new, less the ignored and the deleted. */
+/**
+ * The files of the working tree as git sees them (tracked and new, less the ignored and the
+ * deleted), and the packages' built dist/ folders: plain JavaScript the same for every Node, which
+ * the tests that use the built packages would otherwise build again.
+ */
 function workingTreeFiles(root) {
-  const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
-  return r.stdout.split('\0').filter((f) => f !== '' && existsSync(join(root, f)));
+  const git = (args) => {
+    const r = spawnSync('git', ['ls-files', '-z', ...args], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
+    return r.stdout.split('\0').filter((f) => f !== '');
+  };
+  const files = git(['--cached', '--others', '--exclude-standard']).filter((f) => existsSync(join(root, f)));
+  const builds = git(['--others', '--ignored', '--exclude-standard', '--directory']).filter(
+    (d) => /(^|\/)dist\/$/.test(d) && !d.includes('node_modules/'),
+  );
+  for (const d of builds) files.push(...filesBelow(join(root, d)).map((f) => join(d, f)));
+  return files;
 }
 
 /** Every file under `dir` but node_modules, as paths relative to `base`. */

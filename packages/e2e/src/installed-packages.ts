@@ -60,12 +60,17 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   return r.stdout;
 }
 
-/** pnpm itself: under `pnpm test` npm_execpath is pnpm's script, so no pnpm on PATH is needed. */
+/**
+ * pnpm itself: under `pnpm test` npm_execpath is pnpm's script; run alone (`vitest run ...`), the
+ * version the workspace names in `packageManager`, through npx.
+ */
 function pnpm(args: string[], cwd: string): string {
   const script = process.env['npm_execpath'];
-  return script && /pnpm/.test(script)
-    ? run(process.execPath, [script, ...args], cwd)
-    : run('pnpm', args, cwd);
+  if (script && /pnpm/.test(script)) return run(process.execPath, [script, ...args], cwd);
+  const { packageManager } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    packageManager: string;
+  };
+  return run('npx', ['--yes', packageManager, ...args], cwd);
 }
 
 function newestSource(dir: string): number {
@@ -125,9 +130,8 @@ export function installPackedPackages(extra: string[] = []): InstalledPackages {
   timed('build', () => ensureBuilt(packages));
   const dir = mkdtempSync(join(tmpdir(), 'kd-installed-'));
   const tarballs = mkdtempSync(join(tmpdir(), 'kd-tarballs-'));
-  timed('pack', () => {
-    for (const p of packages) pnpm(['pack', '--pack-destination', tarballs], p.dir);
-  });
+  const only = packages.flatMap((p) => ['--filter', p.name]);
+  timed('pack', () => pnpm(['-r', ...only, 'pack', '--pack-destination', tarballs], repoRoot));
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'a-user', private: true }, null, 2)}\n`);
   const cache = prebuildCache();
   timed('npm install', () =>

@@ -212,19 +212,6 @@ describe('the clinic server and the kiosk agent from their tarballs', () => {
     expect(patient.status).toBe(201);
 
     const scalePort = await freePort();
-    const scale = start('scale', 'klinik-desa-agent', [
-      'simulate',
-      '--listen',
-      `127.0.0.1:${scalePort}`,
-      '--protocol',
-      'ad-scale',
-      '--weights',
-      '62.45',
-      '--interval-ms',
-      '150',
-      '--stay-open',
-    ]);
-    await scale.waitForLine(/listening on tcp:/);
     const config = write(
       'kiosk/kiosk.yaml',
       [
@@ -249,6 +236,20 @@ describe('the clinic server and the kiosk agent from their tarballs', () => {
     });
     expect(opened.status).toBe(200);
     const { sessionId } = (await opened.json()) as { sessionId: string };
+    // The scale is switched on once the screening is open, as the health worker does.
+    const scale = start('scale', 'klinik-desa-agent', [
+      'simulate',
+      '--listen',
+      `127.0.0.1:${scalePort}`,
+      '--protocol',
+      'ad-scale',
+      '--weights',
+      '62.45',
+      '--interval-ms',
+      '150',
+      '--stay-open',
+    ]);
+    await scale.waitForLine(/listening on tcp:/);
 
     const weights = await waitFor(
       async () => {
@@ -260,7 +261,11 @@ describe('the clinic server and the kiosk agent from their tarballs', () => {
         return found.length > 0 ? found : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 250, what: 'the weighing in the clinic record' },
-    );
+    ).catch((error: Error) => {
+      throw new Error(
+        `${error.message}\n${running.map((p) => `--- ${p.name}:\n${p.output().slice(-3000)}`).join('\n')}`,
+      );
+    });
     expect(weights.map((o) => o.value)).toContain(62.45);
     const closed = await fetch(`${pageUrl}/session`, { method: 'DELETE', headers });
     expect(await closed.json()).toMatchObject({ finished: true });

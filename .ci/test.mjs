@@ -5,13 +5,21 @@
 //   2. lint and format (biome)          counted as 1 check
 //   3. typecheck of every package        counted as 1 check per package (its `typecheck` script)
 //   4. build + publint + attw           counted as 1 check per published package
-//   5. vitest: unit and integration     every test counted
-//   6. nothing left running             counted as 1 check: every process this run started has ended
+//   5. vitest: unit and integration     every test counted (on Node 20, the floor: the machine's `node`)
+//   6. the same on Node 24              1 check for its install, then every test counted, tagged
+//                                       [Node 24] when it fails (.ci/current-node.mjs says how)
+//   7. nothing left running             counted as 1 check: every process this run started has ended
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  CURRENT_NODE_MAJOR,
+  currentNodeEnv,
+  installCurrentNode,
+  mirrorWorkingTree,
+} from './current-node.mjs';
 
 const USAGE = `Usage: pnpm test
 
@@ -145,28 +153,59 @@ check(
   runPnpm('build, publint and attw of the published packages', ['run', 'check:packages']),
 );
 
-const report = join(root, '.vitest-report.json');
-rmSync(report, { force: true });
-run('tests (vitest: unit + integration)', join(root, 'node_modules/.bin/vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${report}`,
-]);
-if (existsSync(report)) {
+/** Runs vitest in `cwd` with `node`, and counts every test of its JSON report (failures named with `tag` first). */
+function runVitest(label, node, cwd, { env = process.env, tag = '' } = {}) {
+  const report = join(cwd, '.vitest-report.json');
+  rmSync(report, { force: true });
+  run(
+    label,
+    node,
+    [
+      join(cwd, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    { cwd, env },
+  );
+  if (!existsSync(report)) {
+    failures.push(`${tag}vitest wrote no report`);
+    results.failed++;
+    return;
+  }
   const r = JSON.parse(readFileSync(report, 'utf8'));
   results.passed += r.numPassedTests;
   results.failed += r.numFailedTests;
   results.skipped += r.numPendingTests + r.numTodoTests;
   // A test file that fails to load has no tests to count: count it as one failure.
   const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
-  for (const f of brokenFiles) failures.push(`test file did not run: ${f.name}`);
+  for (const f of brokenFiles) failures.push(`${tag}test file did not run: ${f.name}`);
   results.failed += brokenFiles.length;
   for (const f of r.testResults)
-    for (const a of f.assertionResults) if (a.status === 'failed') failures.push(a.fullName);
-} else {
-  failures.push('vitest wrote no report');
-  results.failed++;
+    for (const a of f.assertionResults) if (a.status === 'failed') failures.push(`${tag}${a.fullName}`);
+}
+
+runVitest('tests (vitest: unit + integration)', process.execPath, root);
+
+// ── The same tests on the current LTS Node (see .ci/current-node.mjs for why in a mirrored copy).
+const current = installCurrentNode(root);
+if (current.error) check(`Node ${CURRENT_NODE_MAJOR}: ${current.error}`, false);
+else {
+  const copy = mirrorWorkingTree(root);
+  const env = currentNodeEnv(current);
+  const label = `install under Node ${CURRENT_NODE_MAJOR} (in ${copy})`;
+  const args = ['install', '--frozen-lockfile'];
+  // pnpm's own script run by Node 24, or the `pnpm` on PATH, whose `node` is Node 24's first.
+  const installed = pnpm
+    ? run(label, current.node, [pnpm, ...args], { cwd: copy, env })
+    : run(label, 'pnpm', args, { cwd: copy, env });
+  check(`install under Node ${CURRENT_NODE_MAJOR}`, installed);
+  if (installed)
+    runVitest(`tests on Node ${CURRENT_NODE_MAJOR} (vitest: unit + integration)`, current.node, copy, {
+      env,
+      tag: `[Node ${CURRENT_NODE_MAJOR}] `,
+    });
 }
 
 console.log('\n── nothing left running');

@@ -30,8 +30,9 @@ export {
   createLineSplitter,
   createSplitter,
   framerStream,
+  LineFramer,
   type LineSplitterOptions,
-} from './framing.js';
+} from './framing/index.js';
 export {
   decodeBloodPressure,
   decodeIntermediateCuffPressure,

@@ -3,7 +3,7 @@ import { toLatin1 } from '../bytes.js';
 import type { DeviceDriver, Dialogue, DialogueStep, FramerOptions } from '../driver.js';
 import { emptyStep } from '../driver.js';
 import { DecodeError, EncodeError, isDecodeError } from '../errors.js';
-import { framerStream } from '../framing.js';
+import { framerStream } from '../framing/index.js';
 import {
   ACK,
   type AstmDelimiters,

@@ -1,7 +1,7 @@
 import type { BloodPressureMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
 import { toBytes, toHex, toLatin1 } from '../bytes.js';
-import { createLineSplitter } from '../framing.js';
+import { createLineSplitter } from '../framing/index.js';
 import { decode } from '../registry.js';
 import { runDialogue } from '../testing/index.js';
 import {

@@ -1,7 +1,7 @@
 import type { DeviceMeasurement, DeviceValue, PulseOximetryMeasurement } from '@klinik-desa/protocol';
 import type { DeviceDriver, FramerOptions, FrameSplitter } from '../driver.js';
 import { DecodeError, EncodeError } from '../errors.js';
-import { checkMaxFrameBytes, framerStream } from '../framing.js';
+import { checkMaxFrameBytes, framerStream } from '../framing/index.js';
 
 const ID = 'contec-cms50d-plus';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { concatBytes, toBytes, toHex } from '../bytes.js';
 import type { DeviceDriver, FrameSplitter } from '../driver.js';
 import { type DecodeErrorCode, isDecodeError } from '../errors.js';
-import { createFramerFor, createSplitter } from '../framing.js';
+import { createFramerFor, createSplitter } from '../framing/index.js';
 import { driverProblems } from '../plugin-shape.js';
 import { fuzzFrameFromSeed } from './fuzz.js';
 
@@ -190,6 +190,8 @@ export function describeDriverConformance(driver: DeviceDriver, options: Conform
           ? framesOf(wholeSplitter, [stream])
           : await framesOfStream(createFramerFor(driver), [stream]);
         expect(whole.length).toBe(frames.length * 3);
+        // The stream the agent runs on a port gives the same frames as the splitter tested below.
+        expect(await framesOfStream(createFramerFor(driver), [stream])).toEqual(whole);
         for (let i = 0; i < frames.length; i++) {
           expect(driver.decode(whole[i]!)).toEqual(driver.decode(frames[i]!));
         }

@@ -86,7 +86,7 @@ export class LineFramer extends ReadlineParser {
     const frames: Uint8Array[] = [];
     this.collected = frames;
     try {
-      this._transform(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), 'buffer', () => {});
+      this._transform(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), 'latin1', () => {});
     } finally {
       this.collected = undefined;
     }

@@ -1,6 +1,6 @@
 import type { GlucoseMeasurement, GlucoseSpecimen } from '@klinik-desa/protocol';
 import { toLatin1 } from '../bytes.js';
-import type { DeviceDriver, Dialogue, DialogueStep, FramerOptions } from '../driver.js';
+import type { DeviceDriver, Dialogue, DialogueEvent, DialogueStep, FramerOptions } from '../driver.js';
 import { emptyStep } from '../driver.js';
 import { DecodeError, isDecodeError } from '../errors.js';
 import { framerStream } from '../framing/index.js';
@@ -220,151 +220,176 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
   return value;
 }
 
+/** Everything one E1381 transfer remembers between frames. */
+interface ContourTransfer {
+  readonly wakeAttempts: number;
+  readonly enqTimeoutMs: number;
+  readonly frameTimeoutMs: number;
+  readonly silenceNaks: number;
+  state: 'waiting-for-enq' | 'receiving' | 'done';
+  wakes: number;
+  silences: number;
+  /** The frame number due next (1–7, then 0). */
+  expected: number;
+  /** Record text received and not yet cut into records (a record ends at CR). */
+  text: string;
+  context: RecordContext;
+}
+
+function step(t: ContourTransfer, patch: Partial<DialogueStep> = {}): DialogueStep {
+  const result: DialogueStep = { ...emptyStep(), ...patch, done: t.state === 'done' };
+  if (t.state === 'waiting-for-enq') result.timeoutMs = t.enqTimeoutMs;
+  if (t.state === 'receiving') result.timeoutMs = t.frameTimeoutMs;
+  return result;
+}
+
+function meterInfo(header: ContourHeader): DialogueEvent {
+  const detail: Record<string, string | number> = {};
+  if (header.model) detail['model'] = header.model;
+  if (header.serialNumber) detail['serialNumber'] = header.serialNumber;
+  if (header.unit) detail['unit'] = header.unit;
+  if (header.recordCount !== undefined) detail['recordCount'] = header.recordCount;
+  if (header.meterTime) detail['meterTime'] = header.meterTime;
+  return { type: 'meter-info', detail };
+}
+
+/** Cuts every whole record out of the text received so far: the header sets the context, results become readings. */
+function takeRecords(t: ContourTransfer, result: DialogueStep): void {
+  let at = t.text.indexOf('\r');
+  while (at !== -1) {
+    const record = t.text.slice(0, at);
+    t.text = t.text.slice(at + 1);
+    at = t.text.indexOf('\r');
+    if (record === '') continue;
+    try {
+      const parsed = parseContourRecord(record, t.context);
+      if (parsed.type === 'header') {
+        t.context = { delimiters: parsed.delimiters, ...(parsed.unit ? { unit: parsed.unit } : {}) };
+        result.events.push(meterInfo(parsed));
+      } else if (parsed.type === 'result') {
+        result.measurements.push(parsed.measurement);
+      }
+    } catch (error) {
+      if (isDecodeError(error)) result.errors.push(error);
+      else throw error;
+    }
+  }
+}
+
+function finish(t: ContourTransfer, result: DialogueStep): DialogueStep {
+  if (t.text !== '') {
+    result.errors.push(new DecodeError('TRUNCATED', ID, 'transfer ended inside a record'));
+    t.text = '';
+  }
+  t.state = 'done';
+  result.done = true;
+  delete result.timeoutMs;
+  return result;
+}
+
+/** A one-byte frame inside the transfer: EOT ends it, a repeated ENQ starts it again. */
+function onControl(t: ContourTransfer, control: number | undefined): DialogueStep {
+  if (control === EOT) {
+    const result = step(t);
+    takeRecords(t, result);
+    result.events.push({ type: 'transfer-complete', detail: {} });
+    return finish(t, result);
+  }
+  if (control === ENQ) {
+    t.expected = 1;
+    t.text = '';
+    return step(t, { write: [Uint8Array.of(ACK)] });
+  }
+  return step(t);
+}
+
+/** A data frame: ACK it when it is the one due (or a repeat), NAK a bad or skipped one. */
+function onDataFrame(t: ContourTransfer, frame: Uint8Array): DialogueStep {
+  let parsed: ReturnType<typeof parseAstmFrame>;
+  try {
+    parsed = parseAstmFrame(frame, ID);
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return step(t, { write: [Uint8Array.of(NAK)], errors: [error] });
+  }
+  t.silences = 0;
+  if (parsed.frameNumber === t.expected) {
+    t.expected = (t.expected + 1) % 8;
+    t.text += parsed.text;
+    const result = step(t, { write: [Uint8Array.of(ACK)] });
+    takeRecords(t, result);
+    return result;
+  }
+  if (parsed.frameNumber === (t.expected + 7) % 8) return step(t, { write: [Uint8Array.of(ACK)] });
+  return step(t, {
+    write: [Uint8Array.of(NAK)],
+    errors: [
+      new DecodeError('OUT_OF_SEQUENCE', ID, `frame ${parsed.frameNumber} where ${t.expected} was due`),
+    ],
+  });
+}
+
+function onFrame(t: ContourTransfer, frame: Uint8Array): DialogueStep {
+  if (t.state === 'done') return step(t);
+  if (t.state === 'waiting-for-enq') {
+    if (frame.length !== 1 || frame[0] !== ENQ) return step(t);
+    t.state = 'receiving';
+    t.expected = 1;
+    t.text = '';
+    t.silences = 0;
+    return step(t, { write: [Uint8Array.of(ACK)] });
+  }
+  return frame.length === 1 ? onControl(t, frame[0]) : onDataFrame(t, frame);
+}
+
+/** Silence: wake the meter again with EOT, or NAK inside the transfer, until the attempts run out. */
+function onTimeout(t: ContourTransfer): DialogueStep {
+  if (t.state === 'waiting-for-enq') {
+    if (t.wakes < t.wakeAttempts) {
+      t.wakes++;
+      return step(t, { write: [Uint8Array.of(EOT)] });
+    }
+    const error = new DecodeError('TIMEOUT', ID, 'the meter never sent ENQ: is it on and in transfer mode?');
+    return finish(t, step(t, { errors: [error] }));
+  }
+  if (t.state === 'receiving') {
+    if (t.silences < t.silenceNaks) {
+      t.silences++;
+      return step(t, { write: [Uint8Array.of(NAK)] });
+    }
+    return finish(
+      t,
+      step(t, { errors: [new DecodeError('TIMEOUT', ID, 'the meter stopped sending mid-transfer')] }),
+    );
+  }
+  return step(t);
+}
+
 /**
  * The host's side of an E1381 transfer, as a pure state machine. The meter sends; the host ACKs good
  * frames in sequence, ACKs a repeated frame without using it again (its ACK was lost), NAKs a bad
  * checksum or a skipped frame number, and ends at EOT.
  */
 export function createContourDialogue(options: ContourDialogueOptions = {}): Dialogue {
-  const wakeAttempts = positiveInteger(options.wakeAttempts, 'wakeAttempts', 3);
-  const enqTimeoutMs = positiveInteger(options.enqTimeoutMs, 'enqTimeoutMs', 15_000);
-  const frameTimeoutMs = positiveInteger(options.frameTimeoutMs, 'frameTimeoutMs', 5_000);
-  const silenceNaks = positiveInteger(options.silenceNaks, 'silenceNaks', 3);
-
-  let state: 'waiting-for-enq' | 'receiving' | 'done' = 'waiting-for-enq';
-  let wakes = 0;
-  let silences = 0;
-  let expected = 1;
-  let text = '';
-  let context: RecordContext = {};
-
-  const step = (patch: Partial<DialogueStep> = {}): DialogueStep => {
-    const base = emptyStep();
-    const result: DialogueStep = { ...base, ...patch, done: state === 'done' };
-    if (state === 'waiting-for-enq') result.timeoutMs = enqTimeoutMs;
-    if (state === 'receiving') result.timeoutMs = frameTimeoutMs;
-    return result;
+  const t: ContourTransfer = {
+    wakeAttempts: positiveInteger(options.wakeAttempts, 'wakeAttempts', 3),
+    enqTimeoutMs: positiveInteger(options.enqTimeoutMs, 'enqTimeoutMs', 15_000),
+    frameTimeoutMs: positiveInteger(options.frameTimeoutMs, 'frameTimeoutMs', 5_000),
+    silenceNaks: positiveInteger(options.silenceNaks, 'silenceNaks', 3),
+    state: 'waiting-for-enq',
+    wakes: 0,
+    silences: 0,
+    expected: 1,
+    text: '',
+    context: {},
   };
-
-  const takeRecords = (result: DialogueStep) => {
-    let at = text.indexOf('\r');
-    while (at !== -1) {
-      const record = text.slice(0, at);
-      text = text.slice(at + 1);
-      at = text.indexOf('\r');
-      if (record === '') continue;
-      try {
-        const parsed = parseContourRecord(record, context);
-        if (parsed.type === 'header') {
-          context = { delimiters: parsed.delimiters, ...(parsed.unit ? { unit: parsed.unit } : {}) };
-          const detail: Record<string, string | number> = {};
-          if (parsed.model) detail['model'] = parsed.model;
-          if (parsed.serialNumber) detail['serialNumber'] = parsed.serialNumber;
-          if (parsed.unit) detail['unit'] = parsed.unit;
-          if (parsed.recordCount !== undefined) detail['recordCount'] = parsed.recordCount;
-          if (parsed.meterTime) detail['meterTime'] = parsed.meterTime;
-          result.events.push({ type: 'meter-info', detail });
-        } else if (parsed.type === 'result') {
-          result.measurements.push(parsed.measurement);
-        }
-      } catch (error) {
-        if (isDecodeError(error)) result.errors.push(error);
-        else throw error;
-      }
-    }
-  };
-
-  const finish = (result: DialogueStep) => {
-    if (text !== '') {
-      result.errors.push(new DecodeError('TRUNCATED', ID, 'transfer ended inside a record'));
-      text = '';
-    }
-    state = 'done';
-    result.done = true;
-    delete result.timeoutMs;
-    return result;
-  };
-
   return {
     start() {
-      wakes = 1;
-      return step({ write: [Uint8Array.of(EOT)] });
+      t.wakes = 1;
+      return step(t, { write: [Uint8Array.of(EOT)] });
     },
-    onFrame(frame) {
-      if (state === 'done') return step();
-      const first = frame[0];
-      if (state === 'waiting-for-enq') {
-        if (frame.length === 1 && first === ENQ) {
-          state = 'receiving';
-          expected = 1;
-          text = '';
-          silences = 0;
-          return step({ write: [Uint8Array.of(ACK)] });
-        }
-        return step();
-      }
-      if (frame.length === 1) {
-        if (first === EOT) {
-          const result = step();
-          takeRecords(result);
-          result.events.push({ type: 'transfer-complete', detail: {} });
-          return finish(result);
-        }
-        if (first === ENQ) {
-          expected = 1;
-          text = '';
-          return step({ write: [Uint8Array.of(ACK)] });
-        }
-        return step();
-      }
-      let parsed: ReturnType<typeof parseAstmFrame>;
-      try {
-        parsed = parseAstmFrame(frame, ID);
-      } catch (error) {
-        if (!isDecodeError(error)) throw error;
-        return step({ write: [Uint8Array.of(NAK)], errors: [error] });
-      }
-      silences = 0;
-      if (parsed.frameNumber === expected) {
-        expected = (expected + 1) % 8;
-        text += parsed.text;
-        const result = step({ write: [Uint8Array.of(ACK)] });
-        takeRecords(result);
-        return result;
-      }
-      if (parsed.frameNumber === (expected + 7) % 8) return step({ write: [Uint8Array.of(ACK)] });
-      return step({
-        write: [Uint8Array.of(NAK)],
-        errors: [
-          new DecodeError('OUT_OF_SEQUENCE', ID, `frame ${parsed.frameNumber} where ${expected} was due`),
-        ],
-      });
-    },
-    onTimeout() {
-      if (state === 'waiting-for-enq') {
-        if (wakes < wakeAttempts) {
-          wakes++;
-          return step({ write: [Uint8Array.of(EOT)] });
-        }
-        return finish(
-          step({
-            errors: [
-              new DecodeError('TIMEOUT', ID, 'the meter never sent ENQ: is it on and in transfer mode?'),
-            ],
-          }),
-        );
-      }
-      if (state === 'receiving') {
-        if (silences < silenceNaks) {
-          silences++;
-          return step({ write: [Uint8Array.of(NAK)] });
-        }
-        return finish(
-          step({ errors: [new DecodeError('TIMEOUT', ID, 'the meter stopped sending mid-transfer')] }),
-        );
-      }
-      return step();
-    },
+    onFrame: (frame) => onFrame(t, frame),
+    onTimeout: () => onTimeout(t),
   };
 }
 

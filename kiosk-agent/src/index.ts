@@ -9,7 +9,6 @@ export {
   parseConfig,
 } from './config/config.js';
 export { DeviceConnection, type DeviceEvents } from './devices/device-connection.js';
-export { LineGuard } from './devices/line-guard.js';
 export { type OpenPort, openPort } from './devices/port.js';
 export { AgentError, isAgentError } from './errors.js';
 export type { AgentEvents, AgentUpdate, AgentView } from './http/agent-view.js';

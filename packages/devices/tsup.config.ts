@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `testing` is a second entry point: the conformance suite vendors run on their own drivers.
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  // `simulate` is the device's side (encoders, simulated meters and gateways), kept out of the
+  // decoding entry; `testing` is the conformance suite vendors run on their own drivers.
+  entry: {
+    index: 'src/index.ts',
+    'simulate/index': 'src/simulate/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

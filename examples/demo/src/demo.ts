@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices';
+import { SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices/simulate';
 import type { DeviceMeasurement } from '@klinik-desa/protocol';
 import { ClinicClient } from '@klinik-desa/sdk';
 import {

@@ -1,4 +1,5 @@
-import { decode, encode, loadDriverPackage, unregisterDriver } from '@klinik-desa/devices';
+import { decode, loadDriverPackage, unregisterDriver } from '@klinik-desa/devices';
+import { encode } from '@klinik-desa/devices/simulate';
 import { type ConformanceVector, describeDriverConformance } from '@klinik-desa/devices/testing';
 import type { WeightMeasurement } from '@klinik-desa/protocol';
 import fc from 'fast-check';

@@ -1,4 +1,5 @@
-import { DecodeError, type DeviceDriver, EncodeError, toBytes, toLatin1 } from '@klinik-desa/devices';
+import { DecodeError, EncodeError, toBytes, toLatin1 } from '@klinik-desa/devices';
+import type { SimulatedDriver } from '@klinik-desa/devices/simulate';
 import type { DeviceMeasurement, WeightMeasurement } from '@klinik-desa/protocol';
 
 /**
@@ -116,7 +117,9 @@ export function encodeTs200(measurement: DeviceMeasurement): Uint8Array {
   return toBytes(`${body};X=${checksum(bytes, bytes.length)}\r\n`);
 }
 
-export const ts200: DeviceDriver = {
+// Both halves in one object (`SimulatedDriver`): the agent decodes with it, `kiosk-agent simulate`
+// and the conformance suite encode with it.
+export const ts200: SimulatedDriver = {
   id: ID,
   name: 'Timbang Sejahtera TS-200 line format',
   vendor: 'Timbang Sejahtera (fictional)',

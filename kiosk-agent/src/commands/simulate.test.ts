@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { type DialogueStep, getDriver, SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices';
+import { type DialogueStep, getDriver } from '@klinik-desa/devices';
+import { SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices/simulate';
 import type { DeviceMeasurement } from '@klinik-desa/protocol';
 import { waitFor } from '@klinik-desa/testkit';
 import { describe, expect, it } from 'vitest';

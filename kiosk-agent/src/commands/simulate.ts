@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { encode, getDriver, SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices';
+import { getDriver } from '@klinik-desa/devices';
+import { encode, getSimulation, SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices/simulate';
 import { type DeviceMeasurement, DeviceMeasurement as DeviceMeasurementSchema } from '@klinik-desa/protocol';
 import { sleep } from '../backoff.js';
 import { type Command, UsageError } from '../cli-support.js';
@@ -79,7 +80,8 @@ export const simulateCommand: Command = async (argv, io) => {
     frames.push(result.data);
   }
   if (frames.length === 0) throw new UsageError('nothing to send: give --weights or --measurement');
-  const simulator = driver.mode === 'dialogue' ? driver.createSimulator?.(frames) : undefined;
+  const simulator =
+    driver.mode === 'dialogue' ? getSimulation(driver.id).createSimulator?.(frames) : undefined;
   if (driver.mode === 'dialogue' && !simulator)
     throw new UsageError(`${driver.id} is a command/response protocol whose driver has no simulator`);
 

@@ -4,6 +4,7 @@
  * faster than its JSON twin parses (ratio above 1). Run with `pnpm bench devices`.
  */
 import { BUILT_IN_DRIVERS, type DeviceDriver, decode } from '@klinik-desa/devices';
+import { getSimulation } from '@klinik-desa/devices/simulate';
 
 const WARMUP_MS = 60;
 const MEASURE_MS = 220;
@@ -13,9 +14,10 @@ declare const gc: (() => void) | undefined;
 
 /** What the agent hands to decode: a line framer strips the line's delimiter. */
 function frameOf(driver: DeviceDriver): Uint8Array {
-  const example = driver.examples?.[0];
+  const simulation = getSimulation(driver.id);
+  const example = simulation.examples?.[0];
   if (!example) throw new Error(`${driver.id} has no example to measure`);
-  const bytes = driver.encode(example);
+  const bytes = simulation.encode(example);
   if (driver.framing.type !== 'line') return bytes;
   const delimiter = Buffer.from(driver.framing.delimiter, 'latin1');
   const text = Buffer.from(bytes);

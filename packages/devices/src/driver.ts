@@ -99,32 +99,20 @@ export interface Dialogue {
   onTimeout(): DialogueStep;
 }
 
-/** A device protocol: pure functions, no I/O, no clock, no randomness. */
+/**
+ * A device protocol, the decoding half: framing, decode, dialogue. Pure functions, no I/O, no clock,
+ * no randomness. The simulating half (encode, simulator, examples) is `DeviceSimulation` in
+ * `@klinik-desa/devices/simulate`.
+ */
 export interface DeviceDriver extends ProtocolInfo {
   /** Turns one frame into a measurement, or throws `DecodeError`. Nothing else is thrown. */
   decode(frame: Uint8Array): DeviceMeasurement;
-  /** The bytes the device would send for this measurement: the simulator's half. Throws `EncodeError`. */
-  encode(measurement: DeviceMeasurement): Uint8Array;
   /** Required when `framing.type` is `custom`: a Transform from raw bytes to frames (object mode). */
   createFramer?(options?: FramerOptions): Transform;
   /** The same framing without streams (optional): what `createFramer` wraps. */
   createSplitter?(options?: FramerOptions): FrameSplitter;
   /** Required when `mode` is `dialogue`. Options are the driver's own (documented with the driver). */
   createDialogue?(options?: Record<string, unknown>): Dialogue;
-  /**
-   * The device's half of the dialogue, handing over these measurements when asked: what
-   * `kiosk-agent simulate` plays for a dialogue protocol, and what demos and tests talk to.
-   */
-  createSimulator?(measurements: readonly DeviceMeasurement[]): SimulatedDevice;
-  /** Measurements this driver can encode: the simulator plays them, the conformance suite round-trips them. */
-  examples?: readonly DeviceMeasurement[];
-}
-
-/** A simulated device: bytes from the host in, its answers out. Pure: no port, no clock. */
-export interface SimulatedDevice {
-  onBytes(bytes: Uint8Array): Uint8Array[];
-  /** What the device sends by itself once the line is open (a gateway's HELLO); nothing when absent. */
-  greeting?(): Uint8Array[];
 }
 
 export function emptyStep(): DialogueStep {

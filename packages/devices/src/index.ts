@@ -9,7 +9,6 @@ export type {
   Framing,
   ProtocolInfo,
   SerialSettings,
-  SimulatedDevice,
 } from './driver.js';
 export { emptyStep } from './driver.js';
 export {
@@ -30,8 +29,9 @@ export {
   createLineSplitter,
   createSplitter,
   framerStream,
+  LineFramer,
   type LineSplitterOptions,
-} from './framing.js';
+} from './framing/index.js';
 export {
   decodeBloodPressure,
   decodeIntermediateCuffPressure,
@@ -108,8 +108,6 @@ export {
   type ContourDialogueOptions,
   type ContourRecord,
   createContourDialogue,
-  createContourMeterSimulator,
-  encodeContourResult,
   parseContourRecord,
 } from './protocols/bayer-contour.js';
 export {
@@ -126,17 +124,10 @@ export {
   parseGatewayCommand,
   parseGatewayMessage,
   type StoredRecords,
-} from './protocols/ble-gateway.js';
-export {
-  createGatewaySimulator,
-  SIMULATED_BLE_ADDRESS,
-  type SimulatedBleDevice,
-} from './protocols/ble-gateway-simulator.js';
+} from './protocols/ble-gateway/index.js';
 export { contecCms50d, createCms50Splitter } from './protocols/contec-cms50d.js';
 export {
   createOneTouchDialogue,
-  createOneTouchMeterSimulator,
-  encodeOneTouchDumpHeader,
   type OneTouchCommand,
   type OneTouchDialogueOptions,
   type OneTouchLine,
@@ -149,7 +140,6 @@ export {
   BUILT_IN_DRIVERS,
   type DecodeResult,
   decode,
-  encode,
   getDriver,
   hasDriver,
   listProtocols,

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceDriver } from './driver.js';
 import { DriverError } from './errors.js';
 import { loadDriverPackage } from './plugins.js';
 import { decode, getDriver, listProtocols, registerDriver, unregisterDriver } from './registry.js';
+import type { SimulatedDriver } from './simulate/index.js';
 
-const fake = (id: string): DeviceDriver => ({
+const fake = (id: string): SimulatedDriver => ({
   id,
   vendor: 'Test',
   models: ['T-1'],

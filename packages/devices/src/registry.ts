@@ -6,7 +6,7 @@ import { gattDrivers } from './gatt/characteristics.js';
 import { assertDeviceDriver } from './plugin-shape.js';
 import { adScale } from './protocols/ad-scale.js';
 import { bayerContour } from './protocols/bayer-contour.js';
-import { bleGateway } from './protocols/ble-gateway.js';
+import { bleGateway } from './protocols/ble-gateway/index.js';
 import { contecCms50d } from './protocols/contec-cms50d.js';
 import { onetouchUltra2 } from './protocols/onetouch-ultra2.js';
 import { tanita } from './protocols/tanita.js';
@@ -96,9 +96,4 @@ export function decode(protocolId: string, frame: Uint8Array | string): DecodeRe
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, error: new DecodeError('BAD_FORMAT', protocolId, `decoder failed: ${message}`) };
   }
-}
-
-/** The bytes a device would send for this measurement (the simulator's half). Throws `EncodeError`. */
-export function encode(protocolId: string, measurement: DeviceMeasurement): Uint8Array {
-  return getDriver(protocolId).encode(measurement);
 }

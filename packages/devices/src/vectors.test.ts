@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from './bytes.js';
-import { decode, encode } from './registry.js';
+import { decode } from './registry.js';
+import { encode } from './simulate/index.js';
 import { loadSharedVectors, protocolOfVector, vectorMismatches } from './testing/index.js';
 
 // The vectors live in the repository (their source is named in vectors/README.md).

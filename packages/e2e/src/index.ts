@@ -1,1 +1,2 @@
 export { Stack, type StackOptions, weighing } from './stack.js';
+export { startTestClinic, type TestClinic } from './test-clinic.js';

@@ -1,4 +1,4 @@
-import { createContourMeterSimulator } from '@klinik-desa/devices';
+import { createContourMeterSimulator } from '@klinik-desa/devices/simulate';
 import type { GlucoseMeasurement } from '@klinik-desa/protocol';
 import { waitFor } from '@klinik-desa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';

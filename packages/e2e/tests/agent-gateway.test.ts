@@ -1,4 +1,4 @@
-import { createGatewaySimulator } from '@klinik-desa/devices';
+import { createGatewaySimulator } from '@klinik-desa/devices/simulate';
 import type { BloodPressureMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';

@@ -3,7 +3,7 @@
 // oximeter on socat ptys, the agent process, Mosquitto and the clinic server.
 import { existsSync, openSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
-import { encode } from '@klinik-desa/devices';
+import { encode } from '@klinik-desa/devices/simulate';
 import type { KioskCredentials, Patient, PractitionerRecord, Screening } from '@klinik-desa/protocol';
 import { ageInYears, zoneSpec } from '@klinik-desa/screening';
 import {

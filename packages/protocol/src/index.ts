@@ -1,3 +1,5 @@
+// The zod namespace's types, for packages that derive types from these schemas without depending on zod.
+export type { z } from 'zod';
 export * from './api/index.js';
 export * from './codes.js';
 export * from './event.js';

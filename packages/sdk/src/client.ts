@@ -1,4 +1,4 @@
-import type { Page, Scope, TokenResponse } from '@klinik-desa/protocol';
+import type { Scope, TokenResponse } from '@klinik-desa/protocol';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -10,6 +10,7 @@ import {
   ResponseValidationError,
 } from './core/errors.js';
 import { PagedList } from './core/pagination.js';
+import type { Endpoint, PageItem, RequestOptions, RequestSender } from './core/request.js';
 import type { PageParams } from './core/types.js';
 import type { ResponseTypes, ResponseValidator, SchemaName } from './core/validation.js';
 import { backoffMs, MAX_RETRY_AFTER_MS } from './internal/backoff.js';
@@ -59,40 +60,7 @@ export interface ClientOptions {
   logger?: Logger | undefined;
 }
 
-/** Options of one call; each overrides the client's for that call only. */
-export interface RequestOptions {
-  /** Milliseconds to wait for each attempt's answer. */
-  timeout?: number | undefined;
-  /** Retries after the first attempt; 0 sends once. */
-  maxRetries?: number | undefined;
-  /** Aborts the call, including a retry's wait; the call rejects with APIUserAbortError. */
-  signal?: AbortSignal | undefined;
-  /** Extra headers for this call. */
-  headers?: Record<string, string> | undefined;
-  /**
-   * The `Idempotency-Key` of a POST that changes the record. By default each call gets a new
-   * random one, reused by all its retries; give your own to make a call safe to repeat across
-   * restarts (e.g. the kiosk's reading id).
-   */
-  idempotencyKey?: string | undefined;
-}
-
-/** One API operation, as a resource method describes it to the client. */
-export interface Endpoint<K extends SchemaName> {
-  method: 'GET' | 'POST' | 'PATCH';
-  /** The route as documented, e.g. `/patients/{id}`: what errors and logs name. */
-  route: string;
-  /** The path with its parameters filled in and escaped. */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined> | undefined;
-  body?: unknown;
-  /** The schema of the success answer. */
-  schema: K;
-  /** A POST that changes the record: it carries an Idempotency-Key, reused by its retries. */
-  idempotent?: boolean;
-}
-
-type PageItem<P> = P extends Page<infer T> ? T : never;
+export type { Endpoint, RequestOptions } from './core/request.js';
 
 function parseBody(text: string): unknown {
   if (text === '') return undefined;
@@ -142,7 +110,7 @@ function checkNumber(name: string, value: number | undefined, min: number): void
  * const patient = await client.patients.findByNik('3201011205800001');
  * ```
  */
-export class ClinicClient {
+export class ClinicClient implements RequestSender {
   readonly baseUrl: string;
   readonly clientId: string;
   readonly timeout: number;

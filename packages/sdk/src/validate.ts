@@ -1,6 +1,8 @@
 // `@klinik-desa/sdk/validate`: the zod schemas of @klinik-desa/protocol as a ResponseValidator.
 // Kept apart from the core so that a browser app that does not want zod's weight does not get it:
 // `@klinik-desa/sdk/lite` plus `validate: protocolValidator` is the same as `@klinik-desa/sdk`.
+
+import type { z } from '@klinik-desa/protocol';
 import {
   ApiClient,
   ApiClientCredentials,
@@ -20,7 +22,6 @@ import {
   TokenResponse,
   UnassignedReading,
 } from '@klinik-desa/protocol';
-import type { z } from 'zod';
 import type { ResponseTypes, ResponseValidator, SchemaName, ValidationResult } from './core/validation.js';
 
 // Typed against ResponseTypes: a schema whose output drifts from the type the SDK promises for

@@ -4,21 +4,19 @@ import { DecodeError } from '../errors.js';
 import {
   decodeBloodPressure,
   decodeIntermediateCuffPressure,
-  encodeBloodPressure,
   type IntermediateCuffPressure,
 } from './blood-pressure.js';
-import { decodeBodyComposition, encodeBodyComposition } from './body-composition.js';
+import { decodeBodyComposition } from './body-composition.js';
 import { decodeDateTime, formatLocalDateTime, type GattDateTime, isUnknownDate } from './date-time.js';
 import {
   decodeGlucoseContext,
   decodeGlucoseMeasurementWithContextFlag,
-  encodeGlucoseMeasurement,
   type GlucoseContext,
 } from './glucose.js';
-import { decodePlxContinuous, decodePlxSpotCheck, encodePlxContinuous, encodePlxSpotCheck } from './plx.js';
+import { decodePlxContinuous, decodePlxSpotCheck } from './plx.js';
 import { decodeRacp, type RacpMessage } from './racp.js';
-import { decodeTemperature, encodeTemperature } from './temperature.js';
-import { decodeWeight, encodeWeight } from './weight.js';
+import { decodeTemperature } from './temperature.js';
+import { decodeWeight } from './weight.js';
 
 const BLUETOOTH_BASE_UUID_TAIL = '-0000-1000-8000-00805f9b34fb';
 
@@ -77,8 +75,6 @@ interface MeasurementCharacteristic {
   kinds: readonly MeasurementKind[];
   models: readonly string[];
   decode(frame: Uint8Array): DeviceMeasurement;
-  encode(measurement: DeviceMeasurement): Uint8Array;
-  examples: readonly DeviceMeasurement[];
 }
 
 const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
@@ -89,19 +85,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['blood-pressure'],
     models: ['A&D UA-651BLE', 'any Bluetooth Blood Pressure profile monitor'],
     decode: (frame) => decodeBloodPressure(frame),
-    encode: (m) => encodeBloodPressure(m),
-    examples: [
-      {
-        kind: 'blood-pressure',
-        systolic: { value: 142, unit: 'mm[Hg]' },
-        diastolic: { value: 91, unit: 'mm[Hg]' },
-        meanArterialPressure: { value: 108, unit: 'mm[Hg]' },
-        pulseRate: { value: 72, unit: '/min' },
-        deviceTime: '2025-07-22T09:30:05',
-        userId: 1,
-        annunciations: ['irregular-pulse'],
-      },
-    ],
   },
   {
     uuid: '2a18',
@@ -110,17 +93,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['glucose'],
     models: ['any Bluetooth Glucose profile meter (records fetched with RACP through ble-gateway)'],
     decode: (frame) => decodeGlucoseMeasurementWithContextFlag(frame).measurement,
-    encode: (m) => encodeGlucoseMeasurement(m),
-    examples: [
-      {
-        kind: 'glucose',
-        concentration: { value: 110, unit: 'mg/dL' },
-        sequenceNumber: 17,
-        deviceTime: '2025-09-19T08:15:00',
-        specimen: 'capillary-whole-blood',
-        sampleLocation: 'finger',
-      },
-    ],
   },
   {
     uuid: '2a9d',
@@ -129,16 +101,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['weight'],
     models: ['A&D UC-352BLE', 'any Bluetooth Weight Scale profile scale'],
     decode: (frame) => decodeWeight(frame),
-    encode: (m) => encodeWeight(m),
-    examples: [
-      {
-        kind: 'weight',
-        weight: { value: 74, unit: 'kg' },
-        deviceTime: '2025-07-22T09:41:00',
-        bmi: { value: 28.9, unit: 'kg/m2' },
-        height: { value: 1.6, unit: 'm' },
-      },
-    ],
   },
   {
     uuid: '2a9c',
@@ -147,18 +109,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['body-composition'],
     models: ['any Bluetooth Body Composition profile scale'],
     decode: (frame) => decodeBodyComposition(frame),
-    encode: (m) => encodeBodyComposition(m),
-    examples: [
-      {
-        kind: 'body-composition',
-        bodyFat: { value: 24.3, unit: '%' },
-        deviceTime: '2025-07-22T09:41:00',
-        basalMetabolism: { value: 6500, unit: 'kJ' },
-        muscleMass: { value: 48.2, unit: 'kg' },
-        impedance: { value: 512.3, unit: 'Ohm' },
-        weight: { value: 70.5, unit: 'kg' },
-      },
-    ],
   },
   {
     uuid: '2a1c',
@@ -167,8 +117,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['temperature'],
     models: ['any Bluetooth Health Thermometer profile thermometer'],
     decode: (frame) => decodeTemperature(frame),
-    encode: (m) => encodeTemperature(m),
-    examples: [{ kind: 'temperature', temperature: { value: 36.6, unit: 'Cel' }, site: 'ear' }],
   },
   {
     uuid: '2a5e',
@@ -177,10 +125,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['pulse-oximetry'],
     models: ['any Bluetooth Pulse Oximeter profile oximeter'],
     decode: (frame) => decodePlxSpotCheck(frame),
-    encode: (m) => encodePlxSpotCheck(m),
-    examples: [
-      { kind: 'pulse-oximetry', spo2: { value: 97, unit: '%' }, pulseRate: { value: 68, unit: '/min' } },
-    ],
   },
   {
     uuid: '2a5f',
@@ -189,15 +133,6 @@ const MEASUREMENT_CHARACTERISTICS: readonly MeasurementCharacteristic[] = [
     kinds: ['pulse-oximetry'],
     models: ['any Bluetooth Pulse Oximeter profile oximeter'],
     decode: (frame) => decodePlxContinuous(frame),
-    encode: (m) => encodePlxContinuous(m),
-    examples: [
-      {
-        kind: 'pulse-oximetry',
-        spo2: { value: 96, unit: '%' },
-        pulseRate: { value: 70, unit: '/min' },
-        extra: { continuous: true, spo2Fast: 95, pulseRateFast: 72 },
-      },
-    ],
   },
 ];
 
@@ -268,11 +203,4 @@ export const gattDrivers: readonly DeviceDriver[] = MEASUREMENT_CHARACTERISTICS.
   framing: { type: 'packet', maxFrameBytes: 512 },
   confidence: 'confirmed',
   decode: c.decode,
-  encode: c.encode,
-  examples: c.examples,
 }));
-
-export function measurementEncoderFor(uuid: string): ((m: DeviceMeasurement) => Uint8Array) | undefined {
-  const short = shortUuid(uuid);
-  return short === undefined ? undefined : BY_UUID.get(short)?.encode;
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../bytes.js';
-import { decode, encode } from '../registry.js';
+import { decode } from '../registry.js';
+import { encode } from '../simulate/index.js';
 import { parseAdScaleLine } from './ad-scale.js';
 
 describe('ad-scale', () => {

@@ -1,13 +1,12 @@
-import type { DeviceMeasurement, DeviceValue, Ucum, WeightMeasurement } from '@klinik-desa/protocol';
+import type { DeviceValue, Ucum, WeightMeasurement } from '@klinik-desa/protocol';
 import { toBytes, toLatin1 } from '../bytes.js';
 import type { DeviceDriver } from '../driver.js';
-import { DecodeError, EncodeError } from '../errors.js';
+import { DecodeError } from '../errors.js';
 
-const ID = 'ad-scale';
+export const ID = 'ad-scale';
 
 /** The A&D unit field (3 characters, right-aligned) for each weight unit we accept. */
 const UNITS: Record<string, Ucum> = { kg: 'kg', g: 'g', lb: '[lb_av]', oz: '[oz_av]' };
-const UNIT_FIELD: Partial<Record<Ucum, string>> = { kg: ' kg', g: '  g', '[lb_av]': ' lb', '[oz_av]': ' oz' };
 
 /** Headers and what they mean (A&D weighing data format, devices.md). */
 export type AdHeader = 'ST' | 'US' | 'QT' | 'OL' | 'UW';
@@ -67,28 +66,6 @@ function decode(frame: Uint8Array): WeightMeasurement {
   return line.stable ? { kind: 'weight', weight } : { kind: 'weight', weight, annunciations: ['unstable'] };
 }
 
-/** Formats a weight as A&D's 9-character data field: sign, zero-padded digits, the decimal point. */
-function formatData(value: number, decimals: number): string {
-  const sign = value < 0 ? '-' : '+';
-  const digits = Math.abs(value).toFixed(decimals);
-  if (digits.length > 8)
-    throw new EncodeError('OUT_OF_RANGE', ID, `${value} does not fit the 9-character A&D data field`);
-  return sign + digits.padStart(8, '0');
-}
-
-function encode(measurement: DeviceMeasurement): Uint8Array {
-  if (measurement.kind !== 'weight')
-    throw new EncodeError('WRONG_KIND', ID, `encodes weight, not ${measurement.kind}`);
-  const { weight } = measurement;
-  const unitField = UNIT_FIELD[weight.unit];
-  if (!unitField) throw new EncodeError('UNSUPPORTED_UNIT', ID, `no A&D unit field for ${weight.unit}`);
-  const annunciations = measurement.annunciations ?? [];
-  if (weight.value === null) return toBytes(`OL,+999999.9${unitField}\r\n`);
-  const decimals = weight.unit === 'g' ? 3 : 2;
-  const header = annunciations.includes('unstable') ? 'US' : 'ST';
-  return toBytes(`${header},${formatData(weight.value, decimals)}${unitField}\r\n`);
-}
-
 export const adScale: DeviceDriver = {
   id: ID,
   name: 'A&D weighing data format',
@@ -101,6 +78,4 @@ export const adScale: DeviceDriver = {
   framing: { type: 'line', delimiter: '\r\n', maxFrameBytes: 64 },
   confidence: 'confirmed',
   decode,
-  encode,
-  examples: [{ kind: 'weight', weight: { value: 62.45, unit: 'kg' } }],
 };

@@ -1,7 +1,7 @@
 import { byteSum, toBytes, toLatin1 } from '../bytes.js';
 import type { FramerOptions, FrameSplitter } from '../driver.js';
 import { DecodeError } from '../errors.js';
-import { checkMaxFrameBytes } from '../framing.js';
+import { checkMaxFrameBytes } from '../framing/index.js';
 
 /**
  * ASTM E1381 low-level protocol, as serial glucometers speak it:

@@ -2,14 +2,10 @@ import type { GlucoseMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, fromHex, toBytes, toLatin1 } from '../bytes.js';
 import { decode } from '../registry.js';
+import { createContourMeterSimulator, encodeContourResult } from '../simulate/index.js';
 import { framesOf, runDialogue, splitAt } from '../testing/index.js';
 import { ACK, buildAstmFrame, createAstmSplitter, ENQ, EOT, NAK, parseAstmFrame } from './astm.js';
-import {
-  createContourDialogue,
-  createContourMeterSimulator,
-  encodeContourResult,
-  parseContourRecord,
-} from './bayer-contour.js';
+import { createContourDialogue, parseContourRecord } from './bayer-contour.js';
 
 const PUBLISHED = fromHex(
   '0235527c337c5e5e5e476c75636f73657c39337c6d672f644c5e507c7c412f4d302f54317c7c3230313530353236313135300d1737340d0a',

@@ -1,13 +1,12 @@
-import type { DeviceMeasurement, GlucoseMeasurement, GlucoseSpecimen } from '@klinik-desa/protocol';
+import type { GlucoseMeasurement, GlucoseSpecimen } from '@klinik-desa/protocol';
 import { toLatin1 } from '../bytes.js';
-import type { DeviceDriver, Dialogue, DialogueStep, FramerOptions } from '../driver.js';
+import type { DeviceDriver, Dialogue, DialogueEvent, DialogueStep, FramerOptions } from '../driver.js';
 import { emptyStep } from '../driver.js';
-import { DecodeError, EncodeError, isDecodeError } from '../errors.js';
-import { framerStream } from '../framing.js';
+import { DecodeError, isDecodeError } from '../errors.js';
+import { framerStream } from '../framing/index.js';
 import {
   ACK,
   type AstmDelimiters,
-  buildAstmFrame,
   CR,
   createAstmSplitter,
   DEFAULT_DELIMITERS,
@@ -19,7 +18,7 @@ import {
   STX,
 } from './astm.js';
 
-const ID = 'bayer-contour';
+export const ID = 'bayer-contour';
 
 /**
  * Bayer/Ascensia Contour glucometers on a serial cable: ASTM E1381 frames (see astm.ts) carrying
@@ -95,10 +94,6 @@ function parseHeader(fields: string[], delimiters: AstmDelimiters): ContourHeade
 const METHOD_SPECIMEN: Readonly<Record<string, GlucoseSpecimen>> = {
   B: 'capillary-whole-blood',
   P: 'capillary-plasma',
-};
-const SPECIMEN_METHOD: Readonly<Partial<Record<GlucoseSpecimen, string>>> = {
-  'capillary-whole-blood': 'B',
-  'capillary-plasma': 'P',
 };
 
 function parseResult(
@@ -203,41 +198,6 @@ function decode(frame: Uint8Array): GlucoseMeasurement {
   throw new DecodeError('NOT_A_MEASUREMENT', ID, `a ${record.type} record carries no reading`);
 }
 
-/** The `R` record text for a measurement (Contour Next layout). */
-export function encodeContourResult(measurement: DeviceMeasurement): string {
-  if (measurement.kind !== 'glucose') {
-    throw new EncodeError('WRONG_KIND', ID, `encodes glucose, not ${measurement.kind}`);
-  }
-  const { concentration } = measurement;
-  if (concentration.unit !== 'mg/dL' && concentration.unit !== 'mmol/L') {
-    throw new EncodeError('UNSUPPORTED_UNIT', ID, `glucose unit ${concentration.unit}`);
-  }
-  if (concentration.value === null || concentration.value < 0 || concentration.value >= 10_000) {
-    throw new EncodeError('NOT_ENCODABLE', ID, 'a Contour result always has a number below 10,000');
-  }
-  const markers: string[] = [];
-  if (measurement.annunciations?.includes('result-above-device-range')) markers.push('>');
-  if (measurement.annunciations?.includes('result-below-device-range')) markers.push('<');
-  if (measurement.meal === 'preprandial') markers.push('B');
-  if (measurement.meal === 'postprandial') markers.push('A');
-  if (measurement.controlSolution) markers.push('C');
-  const known = measurement.extra?.['markers'];
-  if (typeof known === 'string' && known !== '') markers.push(known);
-  let time = '';
-  if (measurement.deviceTime !== undefined) {
-    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(measurement.deviceTime);
-    if (!match) throw new EncodeError('NOT_ENCODABLE', ID, `deviceTime ${measurement.deviceTime}`);
-    time = match.slice(1, 6).join('') + (match[6] ?? '');
-  }
-  const method = measurement.specimen ? (SPECIMEN_METHOD[measurement.specimen] ?? '') : '';
-  const sequence = measurement.sequenceNumber ?? 1;
-  return `R|${sequence}|^^^Glucose|${concentration.value}|${concentration.unit}^${method}||${markers.join('/')}||${time}`;
-}
-
-function encode(measurement: DeviceMeasurement): Uint8Array {
-  return buildAstmFrame(1, `${encodeContourResult(measurement)}\r`, false);
-}
-
 export interface ContourDialogueOptions {
   /** Times to send EOT (which ends the meter's remote-command mode and prompts its ENQ). Default 3. */
   wakeAttempts?: number;
@@ -260,230 +220,176 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
   return value;
 }
 
+/** Everything one E1381 transfer remembers between frames. */
+interface ContourTransfer {
+  readonly wakeAttempts: number;
+  readonly enqTimeoutMs: number;
+  readonly frameTimeoutMs: number;
+  readonly silenceNaks: number;
+  state: 'waiting-for-enq' | 'receiving' | 'done';
+  wakes: number;
+  silences: number;
+  /** The frame number due next (1–7, then 0). */
+  expected: number;
+  /** Record text received and not yet cut into records (a record ends at CR). */
+  text: string;
+  context: RecordContext;
+}
+
+function step(t: ContourTransfer, patch: Partial<DialogueStep> = {}): DialogueStep {
+  const result: DialogueStep = { ...emptyStep(), ...patch, done: t.state === 'done' };
+  if (t.state === 'waiting-for-enq') result.timeoutMs = t.enqTimeoutMs;
+  if (t.state === 'receiving') result.timeoutMs = t.frameTimeoutMs;
+  return result;
+}
+
+function meterInfo(header: ContourHeader): DialogueEvent {
+  const detail: Record<string, string | number> = {};
+  if (header.model) detail['model'] = header.model;
+  if (header.serialNumber) detail['serialNumber'] = header.serialNumber;
+  if (header.unit) detail['unit'] = header.unit;
+  if (header.recordCount !== undefined) detail['recordCount'] = header.recordCount;
+  if (header.meterTime) detail['meterTime'] = header.meterTime;
+  return { type: 'meter-info', detail };
+}
+
+/** Cuts every whole record out of the text received so far: the header sets the context, results become readings. */
+function takeRecords(t: ContourTransfer, result: DialogueStep): void {
+  let at = t.text.indexOf('\r');
+  while (at !== -1) {
+    const record = t.text.slice(0, at);
+    t.text = t.text.slice(at + 1);
+    at = t.text.indexOf('\r');
+    if (record === '') continue;
+    try {
+      const parsed = parseContourRecord(record, t.context);
+      if (parsed.type === 'header') {
+        t.context = { delimiters: parsed.delimiters, ...(parsed.unit ? { unit: parsed.unit } : {}) };
+        result.events.push(meterInfo(parsed));
+      } else if (parsed.type === 'result') {
+        result.measurements.push(parsed.measurement);
+      }
+    } catch (error) {
+      if (isDecodeError(error)) result.errors.push(error);
+      else throw error;
+    }
+  }
+}
+
+function finish(t: ContourTransfer, result: DialogueStep): DialogueStep {
+  if (t.text !== '') {
+    result.errors.push(new DecodeError('TRUNCATED', ID, 'transfer ended inside a record'));
+    t.text = '';
+  }
+  t.state = 'done';
+  result.done = true;
+  delete result.timeoutMs;
+  return result;
+}
+
+/** A one-byte frame inside the transfer: EOT ends it, a repeated ENQ starts it again. */
+function onControl(t: ContourTransfer, control: number | undefined): DialogueStep {
+  if (control === EOT) {
+    const result = step(t);
+    takeRecords(t, result);
+    result.events.push({ type: 'transfer-complete', detail: {} });
+    return finish(t, result);
+  }
+  if (control === ENQ) {
+    t.expected = 1;
+    t.text = '';
+    return step(t, { write: [Uint8Array.of(ACK)] });
+  }
+  return step(t);
+}
+
+/** A data frame: ACK it when it is the one due (or a repeat), NAK a bad or skipped one. */
+function onDataFrame(t: ContourTransfer, frame: Uint8Array): DialogueStep {
+  let parsed: ReturnType<typeof parseAstmFrame>;
+  try {
+    parsed = parseAstmFrame(frame, ID);
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return step(t, { write: [Uint8Array.of(NAK)], errors: [error] });
+  }
+  t.silences = 0;
+  if (parsed.frameNumber === t.expected) {
+    t.expected = (t.expected + 1) % 8;
+    t.text += parsed.text;
+    const result = step(t, { write: [Uint8Array.of(ACK)] });
+    takeRecords(t, result);
+    return result;
+  }
+  if (parsed.frameNumber === (t.expected + 7) % 8) return step(t, { write: [Uint8Array.of(ACK)] });
+  return step(t, {
+    write: [Uint8Array.of(NAK)],
+    errors: [
+      new DecodeError('OUT_OF_SEQUENCE', ID, `frame ${parsed.frameNumber} where ${t.expected} was due`),
+    ],
+  });
+}
+
+function onFrame(t: ContourTransfer, frame: Uint8Array): DialogueStep {
+  if (t.state === 'done') return step(t);
+  if (t.state === 'waiting-for-enq') {
+    if (frame.length !== 1 || frame[0] !== ENQ) return step(t);
+    t.state = 'receiving';
+    t.expected = 1;
+    t.text = '';
+    t.silences = 0;
+    return step(t, { write: [Uint8Array.of(ACK)] });
+  }
+  return frame.length === 1 ? onControl(t, frame[0]) : onDataFrame(t, frame);
+}
+
+/** Silence: wake the meter again with EOT, or NAK inside the transfer, until the attempts run out. */
+function onTimeout(t: ContourTransfer): DialogueStep {
+  if (t.state === 'waiting-for-enq') {
+    if (t.wakes < t.wakeAttempts) {
+      t.wakes++;
+      return step(t, { write: [Uint8Array.of(EOT)] });
+    }
+    const error = new DecodeError('TIMEOUT', ID, 'the meter never sent ENQ: is it on and in transfer mode?');
+    return finish(t, step(t, { errors: [error] }));
+  }
+  if (t.state === 'receiving') {
+    if (t.silences < t.silenceNaks) {
+      t.silences++;
+      return step(t, { write: [Uint8Array.of(NAK)] });
+    }
+    return finish(
+      t,
+      step(t, { errors: [new DecodeError('TIMEOUT', ID, 'the meter stopped sending mid-transfer')] }),
+    );
+  }
+  return step(t);
+}
+
 /**
  * The host's side of an E1381 transfer, as a pure state machine. The meter sends; the host ACKs good
  * frames in sequence, ACKs a repeated frame without using it again (its ACK was lost), NAKs a bad
  * checksum or a skipped frame number, and ends at EOT.
  */
 export function createContourDialogue(options: ContourDialogueOptions = {}): Dialogue {
-  const wakeAttempts = positiveInteger(options.wakeAttempts, 'wakeAttempts', 3);
-  const enqTimeoutMs = positiveInteger(options.enqTimeoutMs, 'enqTimeoutMs', 15_000);
-  const frameTimeoutMs = positiveInteger(options.frameTimeoutMs, 'frameTimeoutMs', 5_000);
-  const silenceNaks = positiveInteger(options.silenceNaks, 'silenceNaks', 3);
-
-  let state: 'waiting-for-enq' | 'receiving' | 'done' = 'waiting-for-enq';
-  let wakes = 0;
-  let silences = 0;
-  let expected = 1;
-  let text = '';
-  let context: RecordContext = {};
-
-  const step = (patch: Partial<DialogueStep> = {}): DialogueStep => {
-    const base = emptyStep();
-    const result: DialogueStep = { ...base, ...patch, done: state === 'done' };
-    if (state === 'waiting-for-enq') result.timeoutMs = enqTimeoutMs;
-    if (state === 'receiving') result.timeoutMs = frameTimeoutMs;
-    return result;
+  const t: ContourTransfer = {
+    wakeAttempts: positiveInteger(options.wakeAttempts, 'wakeAttempts', 3),
+    enqTimeoutMs: positiveInteger(options.enqTimeoutMs, 'enqTimeoutMs', 15_000),
+    frameTimeoutMs: positiveInteger(options.frameTimeoutMs, 'frameTimeoutMs', 5_000),
+    silenceNaks: positiveInteger(options.silenceNaks, 'silenceNaks', 3),
+    state: 'waiting-for-enq',
+    wakes: 0,
+    silences: 0,
+    expected: 1,
+    text: '',
+    context: {},
   };
-
-  const takeRecords = (result: DialogueStep) => {
-    let at = text.indexOf('\r');
-    while (at !== -1) {
-      const record = text.slice(0, at);
-      text = text.slice(at + 1);
-      at = text.indexOf('\r');
-      if (record === '') continue;
-      try {
-        const parsed = parseContourRecord(record, context);
-        if (parsed.type === 'header') {
-          context = { delimiters: parsed.delimiters, ...(parsed.unit ? { unit: parsed.unit } : {}) };
-          const detail: Record<string, string | number> = {};
-          if (parsed.model) detail['model'] = parsed.model;
-          if (parsed.serialNumber) detail['serialNumber'] = parsed.serialNumber;
-          if (parsed.unit) detail['unit'] = parsed.unit;
-          if (parsed.recordCount !== undefined) detail['recordCount'] = parsed.recordCount;
-          if (parsed.meterTime) detail['meterTime'] = parsed.meterTime;
-          result.events.push({ type: 'meter-info', detail });
-        } else if (parsed.type === 'result') {
-          result.measurements.push(parsed.measurement);
-        }
-      } catch (error) {
-        if (isDecodeError(error)) result.errors.push(error);
-        else throw error;
-      }
-    }
-  };
-
-  const finish = (result: DialogueStep) => {
-    if (text !== '') {
-      result.errors.push(new DecodeError('TRUNCATED', ID, 'transfer ended inside a record'));
-      text = '';
-    }
-    state = 'done';
-    result.done = true;
-    delete result.timeoutMs;
-    return result;
-  };
-
   return {
     start() {
-      wakes = 1;
-      return step({ write: [Uint8Array.of(EOT)] });
+      t.wakes = 1;
+      return step(t, { write: [Uint8Array.of(EOT)] });
     },
-    onFrame(frame) {
-      if (state === 'done') return step();
-      const first = frame[0];
-      if (state === 'waiting-for-enq') {
-        if (frame.length === 1 && first === ENQ) {
-          state = 'receiving';
-          expected = 1;
-          text = '';
-          silences = 0;
-          return step({ write: [Uint8Array.of(ACK)] });
-        }
-        return step();
-      }
-      if (frame.length === 1) {
-        if (first === EOT) {
-          const result = step();
-          takeRecords(result);
-          result.events.push({ type: 'transfer-complete', detail: {} });
-          return finish(result);
-        }
-        if (first === ENQ) {
-          expected = 1;
-          text = '';
-          return step({ write: [Uint8Array.of(ACK)] });
-        }
-        return step();
-      }
-      let parsed: ReturnType<typeof parseAstmFrame>;
-      try {
-        parsed = parseAstmFrame(frame, ID);
-      } catch (error) {
-        if (!isDecodeError(error)) throw error;
-        return step({ write: [Uint8Array.of(NAK)], errors: [error] });
-      }
-      silences = 0;
-      if (parsed.frameNumber === expected) {
-        expected = (expected + 1) % 8;
-        text += parsed.text;
-        const result = step({ write: [Uint8Array.of(ACK)] });
-        takeRecords(result);
-        return result;
-      }
-      if (parsed.frameNumber === (expected + 7) % 8) return step({ write: [Uint8Array.of(ACK)] });
-      return step({
-        write: [Uint8Array.of(NAK)],
-        errors: [
-          new DecodeError('OUT_OF_SEQUENCE', ID, `frame ${parsed.frameNumber} where ${expected} was due`),
-        ],
-      });
-    },
-    onTimeout() {
-      if (state === 'waiting-for-enq') {
-        if (wakes < wakeAttempts) {
-          wakes++;
-          return step({ write: [Uint8Array.of(EOT)] });
-        }
-        return finish(
-          step({
-            errors: [
-              new DecodeError('TIMEOUT', ID, 'the meter never sent ENQ: is it on and in transfer mode?'),
-            ],
-          }),
-        );
-      }
-      if (state === 'receiving') {
-        if (silences < silenceNaks) {
-          silences++;
-          return step({ write: [Uint8Array.of(NAK)] });
-        }
-        return finish(
-          step({ errors: [new DecodeError('TIMEOUT', ID, 'the meter stopped sending mid-transfer')] }),
-        );
-      }
-      return step();
-    },
-  };
-}
-
-export interface ContourMeterOptions {
-  model?: string;
-  serialNumber?: string;
-  unit?: ContourUnit;
-  /** `YYYY-MM-DDThh:mm` of the meter clock in the header. */
-  meterTime?: string;
-  /** Frame indexes (0 = header) whose first sending has a wrong checksum, to exercise NAK handling. */
-  corruptFirstSending?: readonly number[];
-}
-
-/**
- * A Contour meter for tests and demos: answers the host's EOT with ENQ, then sends header, patient,
- * results and terminator one frame per ACK, resends on NAK (giving up with EOT after six), and ends
- * with EOT. Pure: bytes in, bytes out.
- */
-export function createContourMeterSimulator(
-  results: readonly DeviceMeasurement[],
-  options: ContourMeterOptions = {},
-): { onBytes(bytes: Uint8Array): Uint8Array[] } {
-  const time = (options.meterTime ?? '2025-01-01T08:00').replace(/[-T:]/g, '');
-  const unitSetting = options.unit === 'mmol/L' ? 1 : 0;
-  const records = [
-    `H|\\^&||sim|${options.model ?? 'Bayer7150'}^01.00\\01.00\\01.00^${options.serialNumber ?? 'SIM0000001'}^0000-|A=1^C=00^G=en^I=0200^R=0^S=01^U=${unitSetting}^V=20600|${results.length}|||||P|1|${time}`,
-    'P|1',
-    ...results.map(encodeContourResult),
-    'L|1||N',
-  ];
-  const frames = records.map((record, index) => buildAstmFrame((index + 1) % 8, `${record}\r`, false));
-  const corrupt = new Set(options.corruptFirstSending ?? []);
-  let state: 'idle' | 'enquired' | 'sending' | 'done' = 'idle';
-  let index = 0;
-  let naks = 0;
-
-  const send = (i: number): Uint8Array[] => {
-    const frame = frames[i]!;
-    if (corrupt.has(i)) {
-      corrupt.delete(i);
-      const bad = frame.slice();
-      bad[bad.length - 3] = bad[bad.length - 3] === 0x30 ? 0x31 : 0x30;
-      return [bad];
-    }
-    return [frame];
-  };
-
-  return {
-    onBytes(bytes) {
-      const out: Uint8Array[] = [];
-      for (const b of bytes) {
-        if (state === 'idle' && b === EOT) {
-          state = 'enquired';
-          out.push(Uint8Array.of(ENQ));
-        } else if (state === 'enquired' && b === ACK) {
-          state = 'sending';
-          index = 0;
-          out.push(...send(index));
-        } else if (state === 'sending' && b === ACK) {
-          naks = 0;
-          index++;
-          if (index < frames.length) {
-            out.push(...send(index));
-          } else {
-            state = 'done';
-            out.push(Uint8Array.of(EOT));
-          }
-        } else if (state === 'sending' && b === NAK) {
-          naks++;
-          if (naks > 6) {
-            state = 'done';
-            out.push(Uint8Array.of(EOT));
-          } else {
-            out.push(...send(index));
-          }
-        }
-      }
-      return out;
-    },
+    onFrame: (frame) => onFrame(t, frame),
+    onTimeout: () => onTimeout(t),
   };
 }
 
@@ -503,22 +409,9 @@ export const bayerContour: DeviceDriver = {
   framing: { type: 'custom', maxFrameBytes: 300 },
   confidence: 'confirmed',
   decode,
-  encode,
   createSplitter: (options: FramerOptions = {}) => createAstmSplitter({ ...options, protocol: ID }),
   createFramer: (options: FramerOptions = {}) =>
     framerStream(createAstmSplitter({ ...options, protocol: ID })),
   createDialogue: (options?: Record<string, unknown>) =>
     createContourDialogue(options as ContourDialogueOptions),
-  createSimulator: (measurements) => createContourMeterSimulator(measurements),
-  examples: [
-    {
-      kind: 'glucose',
-      concentration: { value: 93, unit: 'mg/dL' },
-      sequenceNumber: 3,
-      specimen: 'capillary-plasma',
-      meal: 'postprandial',
-      deviceTime: '2015-05-26T11:50',
-      extra: { markers: 'M0/T1' },
-    },
-  ],
 };

@@ -1,9 +1,9 @@
-import type { DeviceMeasurement, DeviceValue, PulseOximetryMeasurement } from '@klinik-desa/protocol';
+import type { DeviceValue, PulseOximetryMeasurement } from '@klinik-desa/protocol';
 import type { DeviceDriver, FramerOptions, FrameSplitter } from '../driver.js';
-import { DecodeError, EncodeError } from '../errors.js';
-import { checkMaxFrameBytes, framerStream } from '../framing.js';
+import { DecodeError } from '../errors.js';
+import { checkMaxFrameBytes, framerStream } from '../framing/index.js';
 
-const ID = 'contec-cms50d-plus';
+export const ID = 'contec-cms50d-plus';
 
 /**
  * Contec CMS50D+ pulse oximeter, older firmware (19200 baud, 8 data bits, odd parity): a stream of
@@ -17,10 +17,10 @@ const ID = 'contec-cms50d-plus';
  * are not readings. Source: two independent open-source readers (hobby code); newer firmware (4.x)
  * uses a different, command-driven protocol not implemented here.
  */
-const PACKET_LENGTH = 5;
-const SYNC = 0x80;
-const NO_SPO2 = 127;
-const NO_PULSE = 255;
+export const PACKET_LENGTH = 5;
+export const SYNC = 0x80;
+export const NO_SPO2 = 127;
+export const NO_PULSE = 255;
 
 const STATUS_BITS: readonly [number, number, string][] = [
   [0, 0x10, 'finger-out'],
@@ -59,40 +59,6 @@ function decode(frame: Uint8Array): PulseOximetryMeasurement {
     barGraph: frame[2]! & 0x0f,
   };
   return measurement;
-}
-
-function small(value: unknown, max: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : 0;
-}
-
-function encode(measurement: DeviceMeasurement): Uint8Array {
-  if (measurement.kind !== 'pulse-oximetry') {
-    throw new EncodeError('WRONG_KIND', ID, `encodes pulse-oximetry, not ${measurement.kind}`);
-  }
-  const spo2 = measurement.spo2.value ?? NO_SPO2;
-  const pulse = measurement.pulseRate?.value ?? NO_PULSE;
-  if (!Number.isInteger(spo2) || spo2 < 1 || spo2 > NO_SPO2)
-    throw new EncodeError('OUT_OF_RANGE', ID, 'SpO2 is 1–126 %');
-  if (!Number.isInteger(pulse) || pulse < 1 || pulse > NO_PULSE)
-    throw new EncodeError('OUT_OF_RANGE', ID, 'pulse is 1–254 /min');
-  const extra = measurement.extra ?? {};
-  const has = (name: string) => measurement.annunciations?.includes(name) ?? false;
-  const packet = new Uint8Array(PACKET_LENGTH);
-  packet[0] =
-    SYNC |
-    small(extra['signalStrength'], 15) |
-    (has('finger-out') ? 0x10 : 0) |
-    (has('spo2-dropping') ? 0x20 : 0) |
-    (extra['pulseBeep'] === true ? 0x40 : 0);
-  packet[1] = small(extra['plethysmogram'], 127);
-  packet[2] =
-    small(extra['barGraph'], 15) |
-    (has('probe-error') ? 0x10 : 0) |
-    (has('searching') ? 0x20 : 0) |
-    ((pulse & 0x80) >> 1);
-  packet[3] = pulse & 0x7f;
-  packet[4] = spo2;
-  return packet;
 }
 
 /**
@@ -147,15 +113,6 @@ export const contecCms50d: DeviceDriver = {
   framing: { type: 'custom', maxFrameBytes: PACKET_LENGTH },
   confidence: 'partial',
   decode,
-  encode,
   createSplitter: (options?: FramerOptions) => createCms50Splitter(options),
   createFramer: (options?: FramerOptions) => framerStream(createCms50Splitter(options)),
-  examples: [
-    {
-      kind: 'pulse-oximetry',
-      spo2: { value: 97, unit: '%' },
-      pulseRate: { value: 72, unit: '/min' },
-      extra: { signalStrength: 6, pulseBeep: false, plethysmogram: 64, barGraph: 5 },
-    },
-  ],
 };

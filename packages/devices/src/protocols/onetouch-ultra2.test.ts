@@ -1,16 +1,11 @@
 import type { GlucoseMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
 import { toBytes, toLatin1 } from '../bytes.js';
-import { createLineSplitter } from '../framing.js';
+import { createLineSplitter } from '../framing/index.js';
 import { decode } from '../registry.js';
+import { createOneTouchMeterSimulator, encodeOneTouchDumpHeader } from '../simulate/index.js';
 import { runDialogue } from '../testing/index.js';
-import {
-  createOneTouchDialogue,
-  createOneTouchMeterSimulator,
-  encodeOneTouchDumpHeader,
-  oneTouchCommand,
-  parseOneTouchLine,
-} from './onetouch-ultra2.js';
+import { createOneTouchDialogue, oneTouchCommand, parseOneTouchLine } from './onetouch-ultra2.js';
 
 const readings: GlucoseMeasurement[] = [
   {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toBytes } from '../bytes.js';
-import { decode, encode } from '../registry.js';
+import { decode } from '../registry.js';
+import { encode } from '../simulate/index.js';
 import { parseTanitaRecord } from './tanita.js';
 
 /** The SC-330 sample frame published with an open-source Tanita reader (its checksum recomputes). */

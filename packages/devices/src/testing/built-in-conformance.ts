@@ -1,8 +1,9 @@
 import { byteSum, toBytes, toLatin1 } from '../bytes.js';
 import type { ProtocolInfo } from '../driver.js';
 import { astmChecksum, ETB, ETX } from '../protocols/astm.js';
-import { crc16 } from '../protocols/ble-gateway.js';
+import { crc16 } from '../protocols/ble-gateway/index.js';
 import { BUILT_IN_DRIVERS } from '../registry.js';
+import { simulatedDriver } from '../simulate/index.js';
 import { BUILT_IN_ARBITRARIES, describeDriverConformance } from './index.js';
 
 const hex = (n: number, digits: number) => n.toString(16).toUpperCase().padStart(digits, '0');
@@ -51,7 +52,7 @@ export function describeBuiltInConformance(transport: ProtocolInfo['transport'])
     const fixChecksum = FIX_CHECKSUM[driver.id];
     const dialogueOptions = DIALOGUE_OPTIONS[driver.id];
     const measurements = BUILT_IN_ARBITRARIES[driver.id];
-    describeDriverConformance(driver, {
+    describeDriverConformance(simulatedDriver(driver.id), {
       ...(measurements ? { measurements } : {}),
       ...(fixChecksum ? { fixChecksum } : {}),
       ...(dialogueOptions ? { dialogueOptions } : {}),

@@ -2,10 +2,11 @@ import { DeviceMeasurement, type DeviceMeasurement as Measurement } from '@klini
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, toBytes, toHex } from '../bytes.js';
-import type { DeviceDriver, FrameSplitter } from '../driver.js';
+import type { FrameSplitter } from '../driver.js';
 import { type DecodeErrorCode, isDecodeError } from '../errors.js';
-import { createFramerFor, createSplitter } from '../framing.js';
+import { createFramerFor, createSplitter } from '../framing/index.js';
 import { driverProblems } from '../plugin-shape.js';
+import type { SimulatedDriver } from '../simulate/simulation.js';
 import { fuzzFrameFromSeed } from './fuzz.js';
 
 const FUZZ_BATCH = 10;
@@ -89,7 +90,7 @@ export async function framesOfStream(
  *
  *   describeDriverConformance(myDriver, { vectors, measurements: myArbitrary });
  */
-export function describeDriverConformance(driver: DeviceDriver, options: ConformanceOptions = {}): void {
+export function describeDriverConformance(driver: SimulatedDriver, options: ConformanceOptions = {}): void {
   const examples = driver.examples ?? [];
   const measurements =
     options.measurements ?? (examples.length > 0 ? fc.constantFrom(...examples) : undefined);
@@ -190,6 +191,8 @@ export function describeDriverConformance(driver: DeviceDriver, options: Conform
           ? framesOf(wholeSplitter, [stream])
           : await framesOfStream(createFramerFor(driver), [stream]);
         expect(whole.length).toBe(frames.length * 3);
+        // The stream the agent runs on a port gives the same frames as the splitter tested below.
+        expect(await framesOfStream(createFramerFor(driver), [stream])).toEqual(whole);
         for (let i = 0; i < frames.length; i++) {
           expect(driver.decode(whole[i]!)).toEqual(driver.decode(frames[i]!));
         }

@@ -1,8 +1,9 @@
 import type { DeviceMeasurement } from '@klinik-desa/protocol';
-import type { Dialogue, DialogueEvent, DialogueStep, FrameSplitter, SimulatedDevice } from '../driver.js';
+import type { Dialogue, DialogueEvent, DialogueStep, FrameSplitter } from '../driver.js';
 import type { DecodeError } from '../errors.js';
+import type { SimulatedDevice } from '../simulate/simulation.js';
 
-export type { SimulatedDevice } from '../driver.js';
+export type { SimulatedDevice } from '../simulate/simulation.js';
 
 export interface DialogueTranscript {
   measurements: DeviceMeasurement[];

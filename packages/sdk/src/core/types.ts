@@ -24,8 +24,8 @@ import type {
   ScreeningFinish,
   ScreeningListQuery,
   UnassignedListQuery,
+  z,
 } from '@klinik-desa/protocol';
-import type { z } from 'zod';
 
 export type {
   ApiClient,

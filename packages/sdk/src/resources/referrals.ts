@@ -1,5 +1,5 @@
-import type { RequestOptions } from '../client.js';
 import type { PagedList } from '../core/pagination.js';
+import type { RequestOptions } from '../core/request.js';
 import type { Referral, ReferralAcknowledgeParams, ReferralListParams } from '../core/types.js';
 import { APIResource, segment } from './resource.js';
 

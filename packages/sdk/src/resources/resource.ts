@@ -1,11 +1,11 @@
-import type { ClinicClient } from '../client.js';
+import { nikProblem } from '@klinik-desa/protocol/nik';
 import { InvalidArgumentError } from '../core/errors.js';
-import { nikProblem } from '../internal/nik.js';
+import type { RequestSender } from '../core/request.js';
 
 /** A group of API operations; methods are thin: they describe the request, the client sends it. */
 export abstract class APIResource {
-  protected readonly _client: ClinicClient;
-  constructor(client: ClinicClient) {
+  protected readonly _client: RequestSender;
+  constructor(client: RequestSender) {
     this._client = client;
   }
 }

@@ -1,8 +1,9 @@
+import { ReadlineParser } from '@serialport/parser-readline';
 import { describe, expect, it } from 'vitest';
-import { toBytes, toLatin1 } from './bytes.js';
-import { createFramerFor, createLineFramer, createLineSplitter } from './framing.js';
-import { getDriver } from './registry.js';
-import { framesOf, framesOfStream, splitAt } from './testing/index.js';
+import { toBytes, toLatin1 } from '../bytes.js';
+import { getDriver } from '../registry.js';
+import { framesOf, framesOfStream, splitAt } from '../testing/index.js';
+import { createFramerFor, createLineFramer, createLineSplitter, createSplitter } from './index.js';
 
 describe('line framer', () => {
   it('emits lines without their delimiter, skipping empty ones', () => {
@@ -42,6 +43,23 @@ describe('line framer', () => {
       toBytes('c\n'),
     ]);
     expect(frames.map(toLatin1)).toEqual(['a', 'bc']);
+  });
+
+  it('drops an overlong line whole as a stream too, counted once, never in halves', async () => {
+    const codes: string[] = [];
+    const framer = createLineFramer({ maxFrameBytes: 8, onDiscard: (e) => codes.push(e.code) });
+    const input = toBytes('0123456789abcdef\r\nok\r\ntail');
+    const frames = await framesOfStream(framer, splitAt(input, [3, 11, 17]));
+    expect(frames.map(toLatin1)).toEqual(['ok']);
+    expect(codes).toEqual(['TOO_LONG', 'TRUNCATED']);
+  });
+
+  it("is serialport's readline parser, and frames every line driver the same as its splitter", async () => {
+    const driver = getDriver('ad-scale');
+    const framer = createFramerFor(driver);
+    expect(framer).toBeInstanceOf(ReadlineParser);
+    const input = toBytes('ST,+00062.45 kg\r\n\r\nUS,+00061.00 kg\r\n');
+    expect(await framesOfStream(framer, [input])).toEqual(framesOf(createSplitter(driver), [input]));
   });
 
   it('gives every driver with custom framing a stream framer', async () => {

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { ClinicClient } from '@klinik-desa/sdk';
+import { ClinicClient as LiteClinicClient } from '@klinik-desa/sdk/lite';
 import { createAdminClient, startClinicServerProcess } from '@klinik-desa/testkit';
 import { build } from 'esbuild';
-import { ClinicClient } from '../src/index.js';
-import { ClinicClient as LiteClinicClient } from '../src/lite.js';
 
 const AIM_BYTES = 15 * 1024;
 const AIM_RATIO = 1.2;
@@ -40,8 +40,8 @@ const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // ---------------------------------------------------------------- bundle size
-const lite = await gzippedBundle('../src/lite.ts');
-const full = await gzippedBundle('../src/index.ts');
+const lite = await gzippedBundle('../../sdk/src/lite.ts');
+const full = await gzippedBundle('../../sdk/src/index.ts');
 console.log('Browser bundle (esbuild, minified, ESM, every export; gzip -9)');
 console.log(
   `  @klinik-desa/sdk/lite (no zod)   ${kB(lite.gzip).padStart(8)} gzipped (${kB(lite.raw)} raw)   ${(lite.gzip / AIM_BYTES).toFixed(2)}x the 15 kB aim   ${lite.gzip <= AIM_BYTES ? 'ok' : 'OVER'}`,

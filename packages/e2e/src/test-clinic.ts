@@ -1,4 +1,5 @@
-// A real clinic server for the contract and browser tests: SQLite in a temporary folder, the
+// A real clinic server in this process, for the SDK's contract, browser and runtime tests (they
+// live here, not in the SDK, so that the client package depends on nothing of the server): SQLite in a temporary folder, the
 // embedded broker and the API on free ports, and a first administrator made the way the CLI
 // makes one (straight into the record, with the secret hashed).
 import { mkdtempSync, rmSync } from 'node:fs';

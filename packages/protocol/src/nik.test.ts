@@ -1,6 +1,6 @@
-import { nikProblem as protocolNikProblem } from '@klinik-desa/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Nik } from './api/nik.js';
 import { nikProblem } from './nik.js';
 
 // NIK-shaped strings: mostly 16 digits with parts near their limits, some of other lengths.
@@ -26,10 +26,12 @@ const nikLike = fc.oneof(
 );
 
 describe('NIK check', () => {
-  it('gives the same answer as the protocol for every input', () => {
+  // The SDK checks with `nikProblem` alone (no zod); the server with the schema: the two must agree.
+  it('gives the same answer as the zod schema for every input', () => {
     fc.assert(
       fc.property(nikLike, (nik) => {
-        expect(nikProblem(nik)).toBe(protocolNikProblem(nik));
+        const parsed = Nik.safeParse(nik);
+        expect(parsed.success ? undefined : parsed.error.issues[0]?.message).toBe(nikProblem(nik));
       }),
       { numRuns: 5_000 },
     );

@@ -1,9 +1,10 @@
 import type { BloodPressureMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
-import { toBytes, toHex, toLatin1 } from '../bytes.js';
-import { createLineSplitter } from '../framing.js';
-import { decode } from '../registry.js';
-import { runDialogue } from '../testing/index.js';
+import { toBytes, toHex, toLatin1 } from '../../bytes.js';
+import { createLineSplitter } from '../../framing/index.js';
+import { decode } from '../../registry.js';
+import { createGatewaySimulator } from '../../simulate/index.js';
+import { runDialogue } from '../../testing/index.js';
 import {
   crc16,
   createGatewayDialogue,
@@ -15,8 +16,7 @@ import {
   parseGatewayCommand,
   parseGatewayMessage,
   unescapeField,
-} from './ble-gateway.js';
-import { createGatewaySimulator } from './ble-gateway-simulator.js';
+} from './index.js';
 
 const METER = 'A4:C1:38:00:00:01';
 const MONITOR = 'A4:C1:38:00:00:02';
@@ -258,7 +258,7 @@ describe('gateway dialogue', () => {
 describe('docs/gateway-protocol.md', () => {
   it('shows example lines that are valid, CRCs included', async () => {
     const { readFileSync } = await import('node:fs');
-    const doc = readFileSync(new URL('../../../../docs/gateway-protocol.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../../../../docs/gateway-protocol.md', import.meta.url), 'utf8');
     const lines = doc.split('\n').filter((l) => /^(agent|gateway): +\$/.test(l));
     expect(lines.length).toBeGreaterThan(10);
     for (const line of lines) {

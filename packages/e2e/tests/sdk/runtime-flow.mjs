@@ -1,12 +1,12 @@
 // A partner app's day with the built SDK, as plain JavaScript that Node, Deno and Bun all run
 // unchanged: sign in, register patients, open a screening, page through a search, and meet each
 // kind of error. It prints one JSON line of what happened, with the record's own ids left out, so
-// runtime-flow.integration.test.ts can hold every runtime to the same expected answer.
+// runtime-flow.test.ts can hold every runtime to the same expected answer.
 //
 // Usage: <runtime> runtime-flow.mjs  with KD_URL, KD_CLIENT_ID, KD_CLIENT_SECRET (an administrator)
 // and KD_RUN (a short name that keeps this run's kiosk and NIKs apart from other runs).
 
-import * as sdk from '../../dist/index.js';
+import * as sdk from '../../../sdk/dist/index.js';
 import {
   APIConnectionError,
   APIUserAbortError,
@@ -16,8 +16,8 @@ import {
   KlinikDesaError,
   NotFoundError,
   ValidationError,
-} from '../../dist/index.js';
-import { ClinicClient as LiteClinicClient } from '../../dist/lite.js';
+} from '../../../sdk/dist/index.js';
+import { ClinicClient as LiteClinicClient } from '../../../sdk/dist/lite.js';
 
 const env = (name) => {
   const value = globalThis.Deno ? globalThis.Deno.env.get(name) : globalThis.process?.env[name];

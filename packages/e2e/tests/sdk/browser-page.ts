@@ -1,7 +1,7 @@
 // The page of the browser test: bundled with the SDK (esbuild, platform browser) and run in
 // headless Chromium. It does what a partner's web dashboard would, and leaves what it saw in
 // `window.sdkResult` for the test to read.
-import { ClinicClient, KlinikDesaError, NotFoundError } from '../index.js';
+import { ClinicClient, KlinikDesaError, NotFoundError } from '@klinik-desa/sdk';
 
 declare global {
   interface Window {

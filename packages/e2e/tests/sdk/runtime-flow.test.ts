@@ -1,5 +1,5 @@
 // The built SDK in the real Deno and Bun, and in Node beside them: one partner-app flow
-// (testing/runtime-flow.mjs, plain JavaScript importing dist/ as a published package is imported)
+// (runtime-flow.mjs, plain JavaScript importing dist/ as a published package is imported)
 // against a real clinic server. Each runtime must give the same, spelled-out answer: the calls,
 // the pages, and every error as the app sees it (class, code, status), including the two that
 // differ most between runtimes, an aborted call and a refused connection.
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type JsRuntime, jsRuntime, repoRoot } from '@klinik-desa/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestClinic, type TestClinic } from './testing/clinic.js';
+import { startTestClinic, type TestClinic } from '../../src/index.js';
 
-const FLOW = fileURLToPath(new URL('./testing/runtime-flow.mjs', import.meta.url));
+const FLOW = fileURLToPath(new URL('./runtime-flow.mjs', import.meta.url));
 const SDK = join(repoRoot, 'packages/sdk');
 const PROTOCOL = join(repoRoot, 'packages/protocol');
 

@@ -1,8 +1,12 @@
+// `@klinik-desa/protocol/nik`: the structure check of a NIK without zod, so that a browser bundle
+// (the SDK's lite entry) can check a NIK before it leaves the device and still load no schema.
+// The zod schema `Nik` is built on this same function.
+
 /**
- * The structure check of a NIK, as `nikProblem` in @klinik-desa/protocol does it. It is repeated
- * here because the protocol's copy lives in a module that builds zod schemas on import, and the
- * SDK's core must stay free of zod (15 kB gzipped for the browser). nik.test.ts holds the two to
- * the same answer for every input.
+ * Whether a string can be an Indonesian NIK (Nomor Induk Kependudukan): 16 digits, a province code
+ * (11-94), a regency and district code, the birth date as DDMMYY with 40 added to the day for women,
+ * and a serial number that is never 0000. Only the structure is checked: whether the NIK exists is
+ * Dukcapil's to say.
  */
 export function nikProblem(nik: string): string | undefined {
   if (!/^\d{16}$/.test(nik)) return 'a NIK is exactly 16 digits';

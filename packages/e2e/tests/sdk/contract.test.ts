@@ -3,7 +3,6 @@
 // protocol's schemas and the server checking its own answers too. Readings that a kiosk would
 // publish over MQTT are put in through the server's ingest entry point (`store.ingestReadings`).
 import { type Flag, newUuidV7, type Reading } from '@klinik-desa/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   ClinicClient,
@@ -13,9 +12,10 @@ import {
   PermissionDeniedError,
   UnprocessableEntityError,
   ValidationError,
-} from './index.js';
-import { ClinicClient as LiteClinicClient } from './lite.js';
-import { startTestClinic, type TestClinic } from './testing/clinic.js';
+} from '@klinik-desa/sdk';
+import { ClinicClient as LiteClinicClient } from '@klinik-desa/sdk/lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestClinic, type TestClinic } from '../../src/index.js';
 
 const CLINIC = 'kdmp-3201-001';
 const URGENT: Flag = { code: 'bp.grade-3', severity: 'urgent', value: 'systolic', rules: 'ilp-2024.1' };

@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ClinicClient } from '@klinik-desa/sdk';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClinicClient } from './index.js';
-import { startTestClinic, type TestClinic } from './testing/clinic.js';
+import { startTestClinic, type TestClinic } from '../../src/index.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const NIK = '3201014102950003';
@@ -31,7 +31,7 @@ function pageHtml(config: object): string {
 
 async function bundlePage(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./testing/browser-page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('./browser-page.ts', import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',

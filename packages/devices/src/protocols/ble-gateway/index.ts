@@ -1,0 +1,22 @@
+// The klinik-desa BLE gateway, the agent's side: the line format (both directions), the dialogue
+// and the driver. The gateway's own side (its simulator) is in `simulate/ble-gateway.ts`.
+export { createGatewayDialogue, type GatewayDialogueOptions } from './dialogue.js';
+export { bleGateway } from './driver.js';
+export {
+  ADDRESS,
+  type AddressType,
+  type ConnectionState,
+  crc16,
+  encodeGatewayCommand,
+  encodeGatewayMessage,
+  escapeField,
+  GATEWAY_MAX_LINE_BYTES,
+  GATEWAY_PROTOCOL_VERSION,
+  type GatewayCommand,
+  type GatewayMessage,
+  parseGatewayCommand,
+  parseGatewayMessage,
+  splitGatewayLine,
+  unescapeField,
+} from './lines.js';
+export type { GatewayDevice, StoredRecords } from './records.js';

@@ -1,0 +1,262 @@
+import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
+import { toBytes, toLatin1 } from '../bytes.js';
+import { EncodeError, isDecodeError } from '../errors.js';
+import { GATT_MEASUREMENT_SOURCES } from '../gatt/characteristics.js';
+import { encodeGlucoseContext, encodeGlucoseMeasurement } from '../gatt/glucose.js';
+import { decodeRacp, racpNumberOfRecordsResponse, racpResponseCode } from '../gatt/racp.js';
+import {
+  ADDRESS,
+  encodeGatewayMessage,
+  GATEWAY_PROTOCOL_VERSION,
+  type GatewayCommand,
+  type GatewayMessage,
+  parseGatewayCommand,
+} from '../protocols/ble-gateway/index.js';
+import { measurementEncoderFor } from './gatt.js';
+import type { DeviceSimulation } from './simulation.js';
+
+const ID = 'ble-gateway';
+
+/** Used by the simulator when a measurement carries no `extra.deviceAddress`. */
+export const SIMULATED_DEVICE_ADDRESS = 'C0:FF:EE:00:00:01';
+
+const out = (message: GatewayMessage) => toBytes(encodeGatewayMessage(message));
+
+/** The notification line a gateway relays for this measurement, from the BLE device that took it. */
+function encode(measurement: DeviceMeasurement): Uint8Array {
+  const source =
+    measurement.kind === 'pulse-oximetry' && measurement.extra?.['continuous'] === true
+      ? { service: '1822', characteristic: '2a5f', indication: false }
+      : GATT_MEASUREMENT_SOURCES[measurement.kind];
+  if (!source) throw new EncodeError('WRONG_KIND', ID, `no GATT characteristic carries ${measurement.kind}`);
+  const { deviceAddress, ...rest } = measurement.extra ?? {};
+  const bare: DeviceMeasurement = { ...measurement };
+  if (Object.keys(rest).length > 0) bare.extra = rest;
+  else delete bare.extra;
+  const payload = measurementEncoderFor(source.characteristic)!(bare);
+  const target =
+    typeof deviceAddress === 'string' && ADDRESS.test(deviceAddress)
+      ? deviceAddress.toUpperCase()
+      : SIMULATED_DEVICE_ADDRESS;
+  return toBytes(
+    encodeGatewayMessage({
+      type: source.indication ? 'indication' : 'notification',
+      address: target,
+      service: source.service,
+      characteristic: source.characteristic,
+      payload,
+    }),
+  );
+}
+
+/** The address of the BLE device a gateway simulated by `kiosk-agent simulate` carries. */
+export const SIMULATED_BLE_ADDRESS = 'A0:11:22:33:44:01';
+
+export interface SimulatedBleDevice {
+  /** `AA:BB:CC:DD:EE:FF`. */
+  address: string;
+  name?: string;
+  /** Sent as notifications or indications each time the device connects (a BP monitor's or a scale's reading). */
+  measurements?: readonly DeviceMeasurement[];
+  /** A glucose meter's memory, handed over on a RACP request; records with a meal get a 0x2A34 context. */
+  glucoseRecords?: readonly GlucoseMeasurement[];
+}
+
+/**
+ * A WRITE to a device: only a glucose meter's RACP (0x2A52) takes one. Reading and counting records
+ * are answered; anything else (deleting records) is refused and kept in `refused`.
+ */
+function answerWrite(
+  command: Extract<GatewayCommand, { type: 'write' }>,
+  device: SimulatedBleDevice | undefined,
+  connected: ReadonlySet<string>,
+  refused: Uint8Array[],
+): Uint8Array[] {
+  const ok = out({ type: 'ok', id: command.id });
+  if (!device || !connected.has(command.address)) {
+    return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: command.address })];
+  }
+  if (command.characteristic !== '2a52' || !device.glucoseRecords) {
+    return [out({ type: 'error', id: command.id, code: 'GATT_ERROR', message: 'write not permitted' })];
+  }
+  let request: ReturnType<typeof decodeRacp>;
+  try {
+    request = decodeRacp(command.payload);
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return [out({ type: 'error', id: command.id, code: 'GATT_ERROR', message: 'bad RACP request' })];
+  }
+  const indicate = (payload: Uint8Array) =>
+    out({
+      type: 'indication',
+      address: command.address,
+      service: '1808',
+      characteristic: '2a52',
+      payload,
+    });
+  if (request.type !== 'report-stored-records' && request.type !== 'report-number-of-records') {
+    refused.push(command.payload);
+    return [ok, indicate(racpResponseCode(command.payload[0] ?? 0, 'op-code-not-supported'))];
+  }
+  const selection = request.selection;
+  const records = device.glucoseRecords.filter(
+    (r) => selection.records === 'all' || (r.sequenceNumber ?? 0) >= selection.sequenceNumber,
+  );
+  if (request.type === 'report-number-of-records')
+    return [ok, indicate(racpNumberOfRecordsResponse(records.length))];
+  const lines = [ok];
+  for (const record of records) {
+    const notify = (characteristic: string, payload: Uint8Array) =>
+      out({ type: 'notification', address: command.address, service: '1808', characteristic, payload });
+    lines.push(
+      notify('2a18', encodeGlucoseMeasurement(record, { contextFollows: record.meal !== undefined })),
+    );
+    if (record.meal !== undefined) {
+      lines.push(
+        notify(
+          '2a34',
+          encodeGlucoseContext({ sequenceNumber: record.sequenceNumber ?? 0, meal: record.meal }),
+        ),
+      );
+    }
+  }
+  lines.push(indicate(racpResponseCode(1, records.length > 0 ? 'success' : 'no-records-found')));
+  return lines;
+}
+
+export interface GatewaySimulatorOptions {
+  gatewayId?: string;
+  firmware?: string;
+  devices: readonly SimulatedBleDevice[];
+}
+
+/**
+ * The gateway's side of the line protocol, for tests, demos and the agent's `simulate` command:
+ * bytes from the agent in, lines to the agent out. It refuses (and records) any RACP request other
+ * than reading or counting, so a test can prove the agent never asked a meter to delete its records.
+ */
+export function createGatewaySimulator(options: GatewaySimulatorOptions): {
+  onBytes(bytes: Uint8Array): Uint8Array[];
+  /** The HELLO a freshly booted gateway sends. */
+  boot(): Uint8Array[];
+  readonly commands: readonly GatewayCommand[];
+  readonly refusedRacpRequests: readonly Uint8Array[];
+} {
+  const devices = new Map(options.devices.map((d) => [d.address.toUpperCase(), d]));
+  const connected = new Set<string>();
+  const commands: GatewayCommand[] = [];
+  const refusedRacpRequests: Uint8Array[] = [];
+  let buffer = '';
+  const hello = () =>
+    out({
+      type: 'hello',
+      protocolVersion: GATEWAY_PROTOCOL_VERSION,
+      gatewayId: options.gatewayId ?? 'sim-gateway',
+      firmware: options.firmware ?? 'simulator 1.0',
+    });
+
+  const handle = (command: GatewayCommand): Uint8Array[] => {
+    const ok = out({ type: 'ok', id: command.id });
+    switch (command.type) {
+      case 'ping':
+        return [hello(), ok];
+      case 'status':
+        return [
+          out({ type: 'status', uptimeSeconds: 1, connected: connected.size, watched: devices.size }),
+          ok,
+        ];
+      case 'scan':
+        return [
+          ...[...devices.values()].map((d) =>
+            out({
+              type: 'advertisement',
+              address: d.address.toUpperCase(),
+              addressType: 'public',
+              rssi: -60,
+              name: d.name ?? 'sim',
+              services: d.glucoseRecords ? ['1808'] : [],
+            }),
+          ),
+          ok,
+        ];
+      case 'connect': {
+        const device = devices.get(command.address);
+        if (!device) return [ok];
+        connected.add(command.address);
+        const lines = [
+          ok,
+          out({ type: 'state', address: command.address, state: 'connecting' }),
+          out({ type: 'state', address: command.address, state: 'connected' }),
+        ];
+        for (const measurement of device.measurements ?? []) {
+          lines.push(
+            encode({
+              ...measurement,
+              extra: { ...measurement.extra, deviceAddress: command.address },
+            }),
+          );
+        }
+        return lines;
+      }
+      case 'disconnect':
+        connected.delete(command.address);
+        return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
+      case 'write':
+        return answerWrite(command, devices.get(command.address), connected, refusedRacpRequests);
+    }
+  };
+
+  return {
+    commands,
+    refusedRacpRequests,
+    boot: () => [hello()],
+    onBytes(bytes) {
+      buffer += toLatin1(bytes);
+      const lines: Uint8Array[] = [];
+      for (let at = buffer.indexOf('\n'); at !== -1; at = buffer.indexOf('\n')) {
+        const text = buffer.slice(0, at);
+        buffer = buffer.slice(at + 1);
+        if (!text.startsWith('$')) continue;
+        try {
+          const command = parseGatewayCommand(text);
+          commands.push(command);
+          lines.push(...handle(command));
+        } catch (error) {
+          if (!isDecodeError(error)) throw error;
+          lines.push(out({ type: 'error', id: null, code: error.code, message: error.message }));
+        }
+      }
+      return lines;
+    },
+  };
+}
+
+/** The simulating half of `bleGateway`. */
+export const bleGatewaySimulation: DeviceSimulation = {
+  id: ID,
+  encode,
+  // One BLE device: it sends its readings each time it connects, and hands over its glucose records
+  // on a RACP request. List it in the agent's config as `dialogue.devices: [{ address: ... }]`.
+  createSimulator: (measurements) => {
+    const gateway = createGatewaySimulator({
+      devices: [
+        {
+          address: SIMULATED_BLE_ADDRESS,
+          name: 'simulated BLE device',
+          measurements: measurements.filter((m) => m.kind !== 'glucose'),
+          glucoseRecords: measurements.filter((m): m is GlucoseMeasurement => m.kind === 'glucose'),
+        },
+      ],
+    });
+    return { onBytes: (bytes) => gateway.onBytes(bytes), greeting: () => gateway.boot() };
+  },
+  examples: [
+    {
+      kind: 'blood-pressure',
+      systolic: { value: 120, unit: 'mm[Hg]' },
+      diastolic: { value: 80, unit: 'mm[Hg]' },
+      meanArterialPressure: { value: 93, unit: 'mm[Hg]' },
+      extra: { deviceAddress: 'A4:C1:38:12:34:56' },
+    },
+  ],
+};

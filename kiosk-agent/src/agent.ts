@@ -23,6 +23,7 @@ import {
   ClinicPatients,
   ClinicPractitioners,
   ClinicScreenings,
+  type DamagedFile,
   type OpenScreeningRequest,
   ScreeningState,
 } from './screening/index.js';
@@ -67,9 +68,15 @@ export class Agent implements AgentView {
     this.events.setMaxListeners(100);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
     const drivers = config.devices.map((d) => getDriver(d.protocol));
-    this.outbox = openOutbox(config.outbox);
+    const setAside = (what: string, then: string) => (damaged: DamagedFile) =>
+      log.error(
+        damaged,
+        `${what} ${damaged.path} could not be read (${damaged.reason}): kept as ${damaged.keptAs} for inspection; ${then}`,
+      );
+    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'starting with an empty one'));
     this.screening = new ScreeningState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
+      setAside("the open screening's state file", 'starting with no screening open'),
     );
     const client = clinicClient(config);
     this.clinicScreenings = new ClinicScreenings(config, this.screening, log, client, () => {

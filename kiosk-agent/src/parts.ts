@@ -2,10 +2,10 @@ import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import mqtt from 'mqtt';
 import type { KioskConfig } from './config/config.js';
 import { type OpenPort, openPort } from './devices/port.js';
+import { openSqliteOutbox } from './outbox/open-sqlite.js';
 import type { Outbox } from './outbox/outbox.js';
-import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import type { ConnectMqtt } from './publish/publisher.js';
-import { clinicClient } from './screening/index.js';
+import { clinicClient, type DamagedFile } from './screening/index.js';
 
 /**
  * What the agent talks to, handed in the way node-serialport takes its `binding`: the real ones by
@@ -16,8 +16,8 @@ export interface AgentParts {
   openPort: OpenPort;
   /** Makes the broker connection (it connects at once, as `mqtt.connect` does). */
   connectMqtt: ConnectMqtt;
-  /** Opens the durable outbox named in kiosk.yaml. */
-  openOutbox: (config: KioskConfig['outbox']) => Outbox;
+  /** Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported. */
+  openOutbox: (config: KioskConfig['outbox'], onDamaged: (damaged: DamagedFile) => void) => Outbox;
   /** The SDK client of the clinic API, or undefined when the kiosk has none configured. */
   clinicClient: (config: KioskConfig) => ClinicClient | undefined;
 }
@@ -25,10 +25,11 @@ export interface AgentParts {
 export const REAL_PARTS: AgentParts = {
   openPort,
   connectMqtt: (url, options) => mqtt.connect(url, options),
-  openOutbox: (config) =>
-    new SqliteOutbox(config.path, {
-      capacity: config.capacity,
-      keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000,
-    }),
+  openOutbox: (config, onDamaged) =>
+    openSqliteOutbox(
+      config.path,
+      { capacity: config.capacity, keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000 },
+      onDamaged,
+    ),
   clinicClient,
 };

@@ -13,4 +13,4 @@ export {
   type OpenScreeningRequest,
   type ScreeningSummary,
 } from './clinic-screenings.js';
-export { OpenScreening, ScreeningState } from './screening-state.js';
+export { type DamagedFile, OpenScreening, ScreeningState } from './screening-state.js';

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { OpaqueId } from '@klinik-desa/protocol';
 import { z } from 'zod';
 
@@ -34,24 +35,53 @@ export type OpenScreening = z.infer<typeof OpenScreening>;
  */
 const StateFile = z.object({ session: OpenScreening.nullable(), pendingFinishes: z.array(z.string()) });
 
+/** A state file that could not be read, moved aside so a person can look at it. */
+export interface DamagedFile {
+  path: string;
+  keptAs: string;
+  reason: string;
+}
+
 /**
  * Holds the open screening and keeps it in a small file beside the outbox, so an agent restarted in
  * the middle of a screening binds the next readings to the same patient. Written to a temporary
- * file and renamed, so a crash leaves the old or the new screening, never half of one.
+ * file, flushed to the disk, and renamed, so a crash or a power cut leaves the old or the new
+ * screening, never half of one. A file that cannot be read (a disk that lied, a hand edit) does not
+ * stop the agent: it is moved aside as `<file>.damaged-<time>` for inspection, reported through
+ * `onDamaged`, and the agent starts with no screening open.
  */
 export class ScreeningState {
   private screening: OpenScreening | undefined;
   /** Screenings closed here whose finish has not reached the clinic yet. */
   private finishes: string[] = [];
 
-  constructor(private readonly file: string | undefined) {
-    if (file && existsSync(file)) {
-      const parsed = StateFile.safeParse(JSON.parse(readFileSync(file, 'utf8') || 'null'));
-      if (parsed.success) {
-        this.screening = parsed.data.session ?? undefined;
-        this.finishes = parsed.data.pendingFinishes;
-      }
+  constructor(
+    private readonly file: string | undefined,
+    onDamaged: (damaged: DamagedFile) => void = () => {},
+    now: () => Date = () => new Date(),
+  ) {
+    if (!file || !existsSync(file)) return;
+    const reason = this.load(file);
+    if (reason === undefined) return;
+    const keptAs = `${file}.damaged-${now().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(file, keptAs);
+    onDamaged({ path: file, keptAs, reason });
+  }
+
+  /** Reads the file; says what is wrong with it, or nothing when it was read. */
+  private load(file: string): string | undefined {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8') || 'null');
+    } catch (error) {
+      return `not JSON (${(error as Error).message})`;
     }
+    const parsed = StateFile.safeParse(json);
+    if (!parsed.success)
+      return `not a state file: ${parsed.error.issues[0]?.message ?? 'unexpected content'}`;
+    this.screening = parsed.data.session ?? undefined;
+    this.finishes = parsed.data.pendingFinishes;
+    return undefined;
   }
 
   pendingFinishes(): readonly string[] {
@@ -96,9 +126,21 @@ export class ScreeningState {
   private persist(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ session: this.screening ?? null, pendingFinishes: this.finishes }), {
-      mode: 0o600,
-    });
+    const text = JSON.stringify({ session: this.screening ?? null, pendingFinishes: this.finishes });
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
+    // The rename itself is durable only once the folder is flushed too.
+    const dir = openSync(dirname(this.file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 }

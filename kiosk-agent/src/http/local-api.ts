@@ -132,25 +132,11 @@ export function startLocalApi(view: AgentView, options: LocalApiOptions): Promis
           return send(res, 200, await view.practitioners.list());
         case 'GET /status':
           return send(res, 200, openStatus(view.status()));
-        case 'POST /page/unlock': {
-          const body = (await readJson(req)) as { pin?: unknown } | null;
-          const token = await lock.unlock(body?.pin);
-          return send(
-            res,
-            200,
-            { lockAfterSeconds: lock.lockAfterMs / 1000 },
-            { 'set-cookie': `${PAGE_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` },
-          );
-        }
+        case 'POST /page/unlock':
         case 'POST /page/lock':
-          lock.lock(pageToken(req));
-          res.writeHead(204, {
-            'set-cookie': `${PAGE_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
-          });
-          return res.end();
         case 'POST /page/alive':
-          res.writeHead(204);
-          return res.end();
+          // Awaited here, so a wrong PIN is caught below and answered like any other refusal.
+          return await pageRoute(route, req, res, lock);
         case 'GET /session': {
           const screening = view.screening.current();
           return screening
@@ -186,20 +172,55 @@ export function startLocalApi(view: AgentView, options: LocalApiOptions): Promis
           throw new LocalApiError(404, 'NOT_FOUND', `no route ${route}`);
       }
     } catch (error) {
-      if (error instanceof LocalApiError)
-        return send(res, error.status, { code: error.code, message: error.message }, { ...error.headers });
-      if (error instanceof ManualReadingError)
-        return send(res, error.status, { code: error.code, message: error.message });
-      if (error instanceof ClinicRequestError)
-        return send(res, error.status, {
-          code: error.code,
-          message: error.message,
-          ...(error.details ? { details: error.details } : {}),
-        });
-      options.log.error({ err: error }, 'local API failed');
-      return send(res, 500, { code: 'INTERNAL', message: 'internal error' });
+      return sendFailure(res, error, options.log);
     }
   });
+  return listen(server, options, lock);
+}
+
+/** Unlocking, locking and keeping alive the page session: the cookie is HttpOnly and SameSite=Strict. */
+async function pageRoute(
+  route: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  lock: PageLock,
+): Promise<void> {
+  if (route === 'POST /page/unlock') {
+    const body = (await readJson(req)) as { pin?: unknown } | null;
+    const token = await lock.unlock(body?.pin);
+    return send(
+      res,
+      200,
+      { lockAfterSeconds: lock.lockAfterMs / 1000 },
+      { 'set-cookie': `${PAGE_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` },
+    );
+  }
+  if (route === 'POST /page/lock') {
+    lock.lock(pageToken(req));
+    res.writeHead(204, { 'set-cookie': `${PAGE_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+  } else res.writeHead(204);
+  res.end();
+}
+
+/** The answer to a request that failed: its own code and status, or 500 for what was not foreseen. */
+function sendFailure(res: ServerResponse, error: unknown, log: Logger): void {
+  if (error instanceof LocalApiError) {
+    send(res, error.status, { code: error.code, message: error.message }, { ...error.headers });
+  } else if (error instanceof ManualReadingError) {
+    send(res, error.status, { code: error.code, message: error.message });
+  } else if (error instanceof ClinicRequestError) {
+    send(res, error.status, {
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    });
+  } else {
+    log.error({ err: error }, 'local API failed');
+    send(res, 500, { code: 'INTERNAL', message: 'internal error' });
+  }
+}
+
+function listen(server: Server, options: LocalApiOptions, lock: PageLock): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(

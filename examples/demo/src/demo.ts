@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIMULATED_BLE_ADDRESS } from '@klinik-desa/devices/simulate';
-import type { DeviceMeasurement } from '@klinik-desa/protocol';
+import type { DeviceMeasurement, KioskCredentials } from '@klinik-desa/protocol';
 import { ClinicClient } from '@klinik-desa/sdk';
 import {
   AGENT_CLI,
@@ -151,8 +151,43 @@ function oximetry(): string[] {
 async function main(): Promise<number> {
   say('klinik-desa demo: one screening at one kiosk, from the devices to SATUSEHAT, on this machine');
   say(`working folder: ${dir}\n`);
+  const standIn = await startStandIn();
+  const { brokerUrl, apiUrl } = await startClinic(standIn);
+  const { admin, kiosk } = await registerAtClinic(apiUrl);
+  const ports = {
+    scale: await freePort(),
+    oximeter: await freePort(),
+    gateway: await freePort(),
+    meter: await freePort(),
+  };
+  const { pageUrl, headers } = await startAgent(brokerUrl, apiUrl, kiosk, ports);
+  const { card, session } = await openCheck(pageUrl, headers);
+  await measure(pageUrl, headers, ports);
+  await printResults(admin, session.sessionId);
+  await finishCheck(standIn, admin, pageUrl, headers, card.id, session.sessionId);
+  await waitFor(() => outboxWaiting() === 0, {
+    timeoutMs: 30_000,
+    what: 'the receipts to empty the kiosk outbox',
+  });
+  say('8. the kiosk outbox is empty: the clinic confirmed every reading.');
+  say('   One weighing gave one reading, although the scale repeated its stable line while she stood on it;');
+  say('   the oximeter streamed 130 packets and gave one reading once her value had settled.');
+  if (keepOpen) {
+    say(
+      `\nEverything is still running. Open ${pageUrl}/ (or ${pageUrl}/?lang=en) in a browser\nand unlock it with the health worker's PIN ${TEST_PAGE_PIN}; Ctrl-C stops.`,
+    );
+    // SIGTERM too (a process manager, `kill`): without it the agent and servers outlive the demo.
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
+  return 0;
+}
 
-  satusehat = await startSatusehatFake({
+/** SATUSEHAT's stand-in, which knows the patient and the midwife by NIK. */
+async function startStandIn(): Promise<SatusehatFake> {
+  const fake = await startSatusehatFake({
     clients: { 'demo-clinic': { secret: 'demo-secret', organizationId: ORGANIZATION } },
     patients: [
       {
@@ -166,16 +201,21 @@ async function main(): Promise<number> {
     practitioners: [MIDWIFE],
   });
   say(
-    `1. SATUSEHAT stand-in at ${satusehat.url} (a local imitation of its API; it knows ${PATIENT.name} and ${MIDWIFE.name} by NIK)`,
+    `1. SATUSEHAT stand-in at ${fake.url} (a local imitation of its API; it knows ${PATIENT.name} and ${MIDWIFE.name} by NIK)`,
   );
+  satusehat = fake;
+  return fake;
+}
 
+/** The clinic server with its embedded broker and SQLite record, forwarding to the stand-in. */
+async function startClinic(standIn: SatusehatFake): Promise<{ brokerUrl: string; apiUrl: string }> {
   const config = join(dir, 'clinic.yaml');
   writeFileSync(
     config,
     [
       'satusehat:',
-      `  authBaseUrl: ${satusehat.authBaseUrl}`,
-      `  fhirBaseUrl: ${satusehat.fhirBaseUrl}`,
+      `  authBaseUrl: ${standIn.authBaseUrl}`,
+      `  fhirBaseUrl: ${standIn.fhirBaseUrl}`,
       '  clientId: demo-clinic',
       `  organizationId: "${ORGANIZATION}"`,
       '  location: { id: b017aa54-f1df-4ec2-9d84-8823815d7228, display: Ruang Skrining }',
@@ -196,7 +236,11 @@ async function main(): Promise<number> {
   const [, apiUrl] = await server.waitForLine(/clinic API listening on (http:\/\/[\d.]+:\d+)/);
   say(`2. clinic server started: API ${apiUrl}, embedded MQTT broker ${brokerUrl}, SQLite record`);
 
-  // The operator's first steps: an administrator from the command line, then the kiosk and the patient.
+  return { brokerUrl: brokerUrl as string, apiUrl: apiUrl as string };
+}
+
+/** The operator's first steps: an administrator from the command line, then the kiosk and the people. */
+async function registerAtClinic(apiUrl: string) {
   const created = clinicServerCli([
     'client',
     'create',
@@ -220,13 +264,14 @@ async function main(): Promise<number> {
     `3. kiosk-1 registered at the clinic; ${PATIENT.name} and the midwife ${MIDWIFE.name} registered by NIK\n   (no SATUSEHAT numbers yet)`,
   );
 
-  const [scalePort, oximeterPort, gatewayPort, meterPort, pagePort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  return { admin, kiosk };
+}
+
+type Ports = { scale: number; oximeter: number; gateway: number; meter: number };
+
+/** The kiosk agent with its four devices over TCP, and the kiosk page unlocked with the PIN. */
+async function startAgent(brokerUrl: string, apiUrl: string, kiosk: KioskCredentials, ports: Ports) {
+  const pagePort = await freePort();
   const kioskConfig = join(dir, 'kiosk.yaml');
   writeFileSync(
     kioskConfig,
@@ -238,10 +283,10 @@ async function main(): Promise<number> {
       `http: { port: ${pagePort}, page: { pinHash: "${TEST_PAGE_PIN_HASH}" } }`,
       `clinicApi: { baseUrl: "${apiUrl}", clientId: "${kiosk.clientId}", clientSecretFile: "${secret('api-secret', kiosk.clientSecret)}" }`,
       'devices:',
-      `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
-      `  - { id: meter-1, protocol: bayer-contour, port: "tcp://127.0.0.1:${meterPort}" }`,
-      `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "tcp://127.0.0.1:${oximeterPort}" }`,
-      `  - { id: gateway-1, protocol: ble-gateway, port: "tcp://127.0.0.1:${gatewayPort}", dialogue: { devices: [{ address: "${SIMULATED_BLE_ADDRESS}" }] } }`,
+      `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${ports.scale}" }`,
+      `  - { id: meter-1, protocol: bayer-contour, port: "tcp://127.0.0.1:${ports.meter}" }`,
+      `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "tcp://127.0.0.1:${ports.oximeter}" }`,
+      `  - { id: gateway-1, protocol: ble-gateway, port: "tcp://127.0.0.1:${ports.gateway}", dialogue: { devices: [{ address: "${SIMULATED_BLE_ADDRESS}" }] } }`,
       '',
     ].join('\n'),
   );
@@ -252,7 +297,11 @@ async function main(): Promise<number> {
   // The page's calls answer only once the health worker has unlocked it with the PIN.
   const headers = { cookie: await unlockKioskPage(pageUrl as string, TEST_PAGE_PIN) };
 
-  // What the kiosk page does when the health worker types the NIK and presses "Mulai pemeriksaan".
+  return { pageUrl: pageUrl as string, headers };
+}
+
+/** What the kiosk page does when the health worker types the NIK and presses "Mulai pemeriksaan". */
+async function openCheck(pageUrl: string, headers: Record<string, string>) {
   const found = await json<{ data: { id: string; name: string; ageYears: number; sex: string }[] }>(
     fetch(`${pageUrl}/patients/search`, {
       method: 'POST',
@@ -284,20 +333,29 @@ async function main(): Promise<number> {
     `5. ${MIDWIFE.name} chooses her name on the kiosk page, finds ${card.name} (${card.ageYears}) by NIK\n   and starts the check at the clinic`,
   );
 
+  return { card, session };
+}
+
+/** The simulated devices measure her, and the height and waist are typed in. */
+async function measure(pageUrl: string, headers: Record<string, string>, ports: Ports): Promise<void> {
   for (const [name, port, what] of [
     // Left switched on afterwards, so the kiosk page of `--keep-open` shows them ready, not unplugged.
     [
       'scale',
-      scalePort,
+      ports.scale,
       ['--protocol', 'ad-scale', '--weights', String(WEIGHT_KG), '--interval-ms', '150', '--stay-open'],
     ],
     [
       'oximeter',
-      oximeterPort,
+      ports.oximeter,
       ['--protocol', 'contec-cms50d-plus', ...oximetry(), '--interval-ms', '5', '--stay-open'],
     ],
-    ['gateway', gatewayPort, ['--protocol', 'ble-gateway', '--measurement', JSON.stringify(BLOOD_PRESSURE)]],
-    ['meter', meterPort, ['--protocol', 'bayer-contour', '--measurement', JSON.stringify(GLUCOSE)]],
+    [
+      'gateway',
+      ports.gateway,
+      ['--protocol', 'ble-gateway', '--measurement', JSON.stringify(BLOOD_PRESSURE)],
+    ],
+    ['meter', ports.meter, ['--protocol', 'bayer-contour', '--measurement', JSON.stringify(GLUCOSE)]],
   ] as const) {
     const device = startTsProcess(name, AGENT_CLI, ['simulate', '--listen', `127.0.0.1:${port}`, ...what]);
     running.push(device);
@@ -309,11 +367,14 @@ async function main(): Promise<number> {
   for (const typed of TYPED) {
     await json(fetch(`${pageUrl}/readings/manual`, { method: 'POST', headers, body: JSON.stringify(typed) }));
   }
+}
 
+/** One line per reading in the clinic record, with the flags the health worker acts on. */
+async function printResults(admin: ClinicClient, screeningId: string): Promise<void> {
   const KINDS = ['weight', 'pulse-oximetry', 'blood-pressure', 'glucose', 'height', 'waist'];
   const observations = await waitFor(
     async () => {
-      const page = await admin.observations.list({ screeningId: session.sessionId }).firstPage();
+      const page = await admin.observations.list({ screeningId }).firstPage();
       return KINDS.every((k) => page.data.some((o) => o.kind === k)) ? page.data : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 200, what: `the ${KINDS.join(', ')} in the clinic record` },
@@ -332,7 +393,17 @@ async function main(): Promise<number> {
       `   ${values[0]?.kind.padEnd(15)} ${values.map((o) => `${o.name} ${o.value} ${o.unit}`).join(', ')}${[...flags.values()].map((f) => `\n${' '.repeat(19)}[${f.severity}] ${f.message?.en ?? f.code}`).join('')}`,
     );
   }
+}
 
+/** "Selesai": the clinic finishes the screening and sends it to SATUSEHAT. */
+async function finishCheck(
+  standIn: SatusehatFake,
+  admin: ClinicClient,
+  pageUrl: string,
+  headers: Record<string, string>,
+  patientId: string,
+  screeningId: string,
+): Promise<void> {
   const closed = await json<{
     finished: boolean;
     summary?: { computed: { name: string; value: number | null; unit: string }[] };
@@ -340,19 +411,19 @@ async function main(): Promise<number> {
   if (!closed.finished) throw new Error('the clinic did not finish the screening');
   const sent = await waitFor(
     async () => {
-      const s = await admin.screenings.retrieve(session.sessionId);
+      const s = await admin.screenings.retrieve(screeningId);
       if (s.forwarding.status === 'failed')
         throw new Error(`SATUSEHAT refused the screening: ${JSON.stringify(s.forwarding.outcome)}`);
       return s.forwarding.status === 'sent' ? s : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 200, what: 'the screening sent to SATUSEHAT' },
   );
-  const patient = await admin.patients.retrieve(card.id);
-  const sentObservations = satusehat.resources('Observation').length;
+  const patient = await admin.patients.retrieve(patientId);
+  const sentObservations = standIn.resources('Observation').length;
   say(
     `\n7. "Selesai": the clinic finished the screening (worst flag: ${sent.severity}), computed\n   ${(closed.summary?.computed ?? []).map((c) => `${c.name} ${c.value} ${c.unit}`).join(', ')}, and sent it to SATUSEHAT:`,
   );
-  const encounter = satusehat.resources('Encounter')[0]?.resource as
+  const encounter = standIn.resources('Encounter')[0]?.resource as
     | { participant?: { individual?: { reference?: string } }[] }
     | undefined;
   const performer = encounter?.participant?.[0]?.individual?.reference;
@@ -361,25 +432,6 @@ async function main(): Promise<number> {
   say(`   ${PATIENT.name}'s SATUSEHAT number ${patient.ihsNumber} was found by her NIK,`);
   say(`   and ${MIDWIFE.name}'s (${performer}) by hers;`);
   say(`   the stand-in holds 1 Encounter and ${sentObservations} Observations for her.`);
-
-  await waitFor(() => outboxWaiting() === 0, {
-    timeoutMs: 30_000,
-    what: 'the receipts to empty the kiosk outbox',
-  });
-  say('8. the kiosk outbox is empty: the clinic confirmed every reading.');
-  say('   One weighing gave one reading, although the scale repeated its stable line while she stood on it;');
-  say('   the oximeter streamed 130 packets and gave one reading once her value had settled.');
-  if (keepOpen) {
-    say(
-      `\nEverything is still running. Open ${pageUrl}/ (or ${pageUrl}/?lang=en) in a browser\nand unlock it with the health worker's PIN ${TEST_PAGE_PIN}; Ctrl-C stops.`,
-    );
-    // SIGTERM too (a process manager, `kill`): without it the agent and servers outlive the demo.
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-  }
-  return 0;
 }
 
 async function cleanup() {

@@ -38,6 +38,17 @@ function sourceRefs(keys: readonly SourceKey[]): string {
  */
 export function renderScreeningDoc(t: ThresholdTable = THRESHOLDS): string {
   const out: string[] = [];
+  introSection(out, t);
+  thresholdSections(out, t);
+  checkSections(out, t);
+  unitsSection(out);
+  sourcesSection(out, t);
+  out.push('');
+  return out.join('\n');
+}
+
+/** The title, the rules version and how a value is judged. */
+function introSection(out: string[], t: ThresholdTable): void {
   out.push(
     '# Screening rules',
     '',
@@ -70,7 +81,10 @@ export function renderScreeningDoc(t: ThresholdTable = THRESHOLDS): string {
     '',
     '## Thresholds',
   );
+}
 
+/** One table per group of values (blood pressure, BMI, ...), each row a category. */
+function thresholdSections(out: string[], t: ThresholdTable): void {
   for (const group of t.groups) {
     const rows = t.rows.filter((r) => r.group === group.id);
     out.push('', `### ${group.title.en} (${group.title.id})`, '', `Applies to: ${group.appliesWhen}`);
@@ -110,7 +124,10 @@ export function renderScreeningDoc(t: ThresholdTable = THRESHOLDS): string {
       ),
     );
   }
+}
 
+/** What is refused or re-measured, the other flags, and how device clocks are read. */
+function checkSections(out: string[], t: ThresholdTable): void {
   out.push(
     '',
     '## Measurement checks',
@@ -138,6 +155,12 @@ export function renderScreeningDoc(t: ThresholdTable = THRESHOLDS): string {
     '',
     `Devices keep their own clock, without a time zone; the kiosk reads it in its own zone (WIB, +07:00, unless configured for WITA or WIT). The device time is used when it lies between ${DEFAULT_CLOCK_POLICY.maxPastMinutes / 60} hours before and ${DEFAULT_CLOCK_POLICY.maxFutureMinutes} minutes after the moment the kiosk received the reading. Otherwise (a clock reset to 2000-01-01, a clock running ahead, an impossible date, or no clock at all) the kiosk's receive time is used and the reading carries a \`time.*\` flag. Times sent to SATUSEHAT are in UTC.`,
     '',
+  );
+}
+
+/** Units, LOINC codes, rounding and the conversions. */
+function unitsSection(out: string[]): void {
+  out.push(
     '## Units, codes and rounding',
     '',
     'Rounding is half away from zero on the decimal value (62.455 kg → 62.46 kg). The device’s own value and unit are always kept beside the converted one. A glucometer that reports mmol/L keeps that value as its own entry (LOINC 15074-8) beside the mg/dL value that is judged.',
@@ -172,12 +195,14 @@ export function renderScreeningDoc(t: ThresholdTable = THRESHOLDS): string {
     '## Sources',
     '',
   );
+}
+
+/** The sources the rules cite. */
+function sourcesSection(out: string[], t: ThresholdTable): void {
   for (const [key, source] of Object.entries(t.sources) as [
     SourceKey,
     { citation: string; note?: string },
   ][]) {
     out.push(`- **[${key}]** ${source.citation}${source.note ? ` ${source.note}` : ''}`);
   }
-  out.push('');
-  return out.join('\n');
 }

@@ -98,8 +98,9 @@ export class SqlClientStore implements ClientStore {
       : access.clinicIds.length === 0
         ? { sql: ' AND 1 = 0', params: [] }
         : {
-            sql: ` AND (${access.clinicIds.map(() => 'clinics LIKE ?').join(' OR ')})`,
-            params: access.clinicIds.map((id) => `%"${id}"%`),
+            sql: ` AND (${access.clinicIds.map(() => "clinics LIKE ? ESCAPE '\\'").join(' OR ')})`,
+            // `_` is a LIKE wildcard and may be in a clinic id: escaped, it matches only itself.
+            params: access.clinicIds.map((id) => `%"${id.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`),
           };
     const rows = await this.db.all<ClientRow>(
       `SELECT * FROM api_clients WHERE id > ?${w.sql}${mine.sql} ORDER BY id LIMIT ?`,

@@ -885,6 +885,25 @@ export function describeStoreContract(
         store.assignReading(stray.id, screeningB.id, 'admin', NOW),
         'SCREENING_OF_ANOTHER_CLINIC',
       );
+
+      // A clinic id with `_` lists its own clients only, not those of a clinic one letter apart.
+      for (const [id, clinic] of [
+        ['partner.under_score', 'kdmp_1'],
+        ['partner.lookalike', 'kdmpX1'],
+      ] as const) {
+        await store.createClient({
+          id,
+          role: 'partner',
+          name: id,
+          secretHash: 'x',
+          clinicId: null,
+          kioskId: null,
+          access: { all: false, clinicIds: [clinic] },
+          createdAt: NOW,
+        });
+      }
+      const listed = await store.listClients({}, { limit: 50 }, { all: false, clinicIds: ['kdmp_1'] });
+      expect(listed.data.map((c) => c.clientId)).toEqual(['partner.under_score']);
     });
 
     it('searches names with wildcards as plain characters, and refuses fewer than three letters', async () => {

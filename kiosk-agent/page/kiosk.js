@@ -140,7 +140,11 @@ function renderScreening() {
         .filter(Boolean)
         .join(' · ')
     : '';
-  $('session-note').textContent = screening.onServer ? t.onServer : t.localOnly;
+  $('session-note').textContent = screening.onServer
+    ? t.onServer
+    : screening.openQueued
+      ? t.openQueued
+      : t.localOnly;
 }
 
 function formatDate(isoDate) {
@@ -420,7 +424,7 @@ async function finishScreening() {
   const closed = result.data;
   $('finish-message').textContent = closed.finished
     ? t.finished
-    : closed.onServer
+    : closed.onServer || closed.openQueued
       ? t.finishLater
       : t.finishLocal;
   showSummary(closed.summary);

@@ -42,6 +42,8 @@ export const TEXT = {
     noClinicApi:
       'Kiosk ini tidak terhubung ke data pasien klinik. Hasil disimpan tanpa nama dan ditetapkan oleh klinik.',
     onServer: 'Pemeriksaan tercatat di klinik.',
+    openQueued:
+      'Klinik tidak dapat dihubungi: pemeriksaan dibuka di kiosk dan tercatat di klinik, dengan semua hasilnya, saat jaringan kembali.',
     localOnly:
       'Klinik tidak dapat dihubungi: pemeriksaan dibuka di kiosk. Hasil tetap disimpan dan dicocokkan oleh klinik nanti.',
     finished: 'Pemeriksaan selesai dan tercatat di klinik.',
@@ -153,6 +155,8 @@ export const TEXT = {
     noClinicApi:
       "This kiosk is not connected to the clinic's patient records. Results are kept without a name and the clinic assigns them.",
     onServer: 'The check is recorded at the clinic.',
+    openQueued:
+      'The clinic cannot be reached: the check is open on this kiosk and reaches the clinic, with all its results, when the network is back.',
     localOnly:
       'The clinic cannot be reached: the check is open on this kiosk. Results are kept and matched by the clinic later.',
     finished: 'Check finished and recorded at the clinic.',

@@ -79,10 +79,15 @@ export class Agent implements AgentView {
       setAside("the open screening's state file", 'starting with no screening open'),
     );
     const client = clinicClient(config);
-    this.clinicScreenings = new ClinicScreenings(config, this.screening, log, client, () => {
-      const stats = this.outbox.stats();
-      return stats.pending - stats.rejected === 0;
-    });
+    this.clinicScreenings = new ClinicScreenings(
+      config,
+      this.screening,
+      log,
+      client,
+      this.outbox,
+      undefined,
+      () => this.requestSettled(),
+    );
     this.patients = new ClinicPatients(client, zoneSpec({ timeZone: config.kiosk.timeZone }), log);
     this.practitioners = new ClinicPractitioners(client, config.kiosk.clinicId, log);
     this.readings = new ReadingPipeline({
@@ -231,10 +236,16 @@ export class Agent implements AgentView {
       status: () => this.board.kioskStatus(),
       onReceived: (ids) => {
         this.events.emit('update', { type: 'received', ids });
-        this.clinicScreenings.receiptsArrived();
+        this.clinicScreenings.wake();
       },
-      onRejected: (id, code, message) => this.events.emit('update', { type: 'rejected', id, code, message }),
-      onConnection: () => this.statusChanged(),
+      onRejected: (id, code, message) => {
+        this.events.emit('update', { type: 'rejected', id, code, message });
+        this.clinicScreenings.wake();
+      },
+      onConnection: (connected) => {
+        if (connected) this.clinicScreenings.wake();
+        this.statusChanged();
+      },
       connect,
     });
   }
@@ -255,6 +266,16 @@ export class Agent implements AgentView {
       this.events.emit('update', { type: 'reading', state: 'queued', reading });
     }
     this.publisher.kick();
+    this.statusChanged();
+  }
+
+  /**
+   * The clinic did (or refused) a screening's open or finish: the readings it held back go now, and
+   * the page learns that a screening opened here is open at the clinic too.
+   */
+  private requestSettled(): void {
+    this.publisher.kick();
+    this.events.emit('update', { type: 'session', session: this.screening.current() ?? null });
     this.statusChanged();
   }
 

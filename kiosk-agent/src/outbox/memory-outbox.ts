@@ -37,6 +37,7 @@ export class MemoryOutbox implements Outbox {
     this.rows.set(entry.id, {
       seq: ++this.lastSeq,
       id: entry.id,
+      kind: entry.kind ?? 'reading',
       topic: entry.topic,
       payload: entry.payload,
       state: 'queued',
@@ -50,9 +51,18 @@ export class MemoryOutbox implements Outbox {
     const out: OutboxEntry[] = [];
     for (const e of this.rows.values()) {
       if (out.length >= limit) break;
+      if (e.kind !== 'reading' && e.state === 'queued') break;
       if (e.seq > afterSeq && (e.state === 'queued' || e.state === 'published')) out.push({ ...e });
     }
     return out;
+  }
+
+  nextRequest(): OutboxEntry | undefined {
+    for (const e of this.rows.values()) {
+      if (e.state !== 'queued' && e.state !== 'published') continue;
+      return e.kind === 'reading' ? undefined : { ...e };
+    }
+    return undefined;
   }
 
   markPublished(ids: string | readonly string[]): void {
@@ -132,6 +142,7 @@ export class MemoryOutbox implements Outbox {
 
   recent(limit: number): OutboxEntry[] {
     return [...this.rows.values()]
+      .filter((e) => e.kind === 'reading')
       .reverse()
       .slice(0, limit)
       .map((e) => ({ ...e }));

@@ -11,6 +11,13 @@ const entry = (id = newUuidV7(), dedupeKey?: string) => ({
   ...(dedupeKey !== undefined ? { dedupeKey } : {}),
 });
 
+const request = (kind: 'open-screening' | 'finish-screening', screeningId: string) => ({
+  id: `${kind}:${screeningId}`,
+  kind,
+  topic: kind === 'open-screening' ? 'POST /screenings' : `POST /screenings/${screeningId}/finish`,
+  payload: JSON.stringify({ screeningId }),
+});
+
 /**
  * What every outbox must do, run against each implementation (the MQTT.js `Store` pattern): the
  * no-loss promise is only as good as the weakest implementation.
@@ -145,6 +152,55 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       o.markPublished([a.id, b.id]);
       expect(o.get(b.id)).toMatchObject({ state: 'published', attempts: 1 });
       expect(o.stats().total).toBe(2);
+    });
+
+    it('hands out a request once the readings before it are confirmed, and holds the later ones until it is done', () => {
+      const o = outbox();
+      const [a, b, c] = [entry(), entry(), entry()];
+      const finish = request('finish-screening', 'scr-1');
+      o.add(a);
+      o.add(b);
+      o.add(finish);
+      o.add(c);
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([a.id, b.id]);
+      expect(o.nextRequest()).toBeUndefined();
+      o.markPublished([a.id, b.id]);
+      o.markReceived([a.id]);
+      expect(o.nextRequest()).toBeUndefined();
+      // A rejected reading is done waiting: it never reaches the clinic either way.
+      o.reject(b.id, 'SCHEMA', 'bad');
+      expect(o.nextRequest()).toMatchObject({ id: finish.id, kind: 'finish-screening', state: 'queued' });
+      expect(o.nextToPublish(10, 0)).toEqual([]);
+      expect(o.stats()).toMatchObject({ pending: 3, rejected: 1 });
+      o.markReceived([finish.id]);
+      expect(o.nextRequest()).toBeUndefined();
+      expect(o.nextToPublish(10, 0).map((e) => e.id)).toEqual([c.id]);
+    });
+
+    it('takes requests in order, a refused one no less done than a delivered one', () => {
+      const o = outbox();
+      const open = request('open-screening', 'scr-2');
+      const r = entry();
+      const finish = request('finish-screening', 'scr-2');
+      for (const e of [open, r, finish]) expect(o.add(e)).toBe(true);
+      expect(o.add(request('finish-screening', 'scr-2'))).toBe(false);
+      expect(o.nextRequest()?.id).toBe(open.id);
+      expect(o.nextToPublish(10)).toEqual([]);
+      o.reject(open.id, 'NOT_FOUND', 'no patient');
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([r.id]);
+      expect(o.nextRequest()).toBeUndefined();
+      o.markReceived([r.id]);
+      expect(o.nextRequest()?.id).toBe(finish.id);
+      expect(o.get(open.id)).toMatchObject({ state: 'rejected', rejectCode: 'NOT_FOUND' });
+    });
+
+    it('lists readings only as recent ones, not the requests between them', () => {
+      const o = outbox();
+      const [a, b] = [entry(), entry()];
+      o.add(a);
+      o.add(request('finish-screening', 'scr-3'));
+      o.add(b);
+      expect(o.recent(5).map((e) => e.id)).toEqual([b.id, a.id]);
     });
 
     it('lists the most recent readings first', () => {

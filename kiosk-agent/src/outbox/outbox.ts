@@ -7,11 +7,21 @@ import { AgentError } from '../errors.js';
  */
 export type OutboxState = 'queued' | 'published' | 'received' | 'rejected';
 
-/** One reading on its way to the clinic. */
+/**
+ * What an entry carries: a reading (sent over MQTT), or a request to the clinic API that opens or
+ * finishes a screening. A request is held back until every reading before it is confirmed, and the
+ * readings after it until it is done: a finish never overtakes the readings it closes, and a
+ * screening opened while the clinic was unreachable reaches it before the readings that name it.
+ */
+export type OutboxEntryKind = 'reading' | 'open-screening' | 'finish-screening';
+
+/** One reading, or one screening request, on its way to the clinic. */
 export interface OutboxEntry {
-  /** Position in the outbox: readings are sent in this order. */
+  /** Position in the outbox: entries are delivered in this order. */
   seq: number;
   id: string;
+  kind: OutboxEntryKind;
+  /** The MQTT topic of a reading; the API call (`POST /screenings`) of a request. */
   topic: string;
   payload: string;
   state: OutboxState;
@@ -39,6 +49,8 @@ export interface OutboxStats {
 
 export interface NewOutboxEntry {
   id: string;
+  /** A reading when not given. */
+  kind?: OutboxEntryKind;
   topic: string;
   payload: string;
   dedupeKey?: string;
@@ -68,8 +80,14 @@ export interface Outbox {
   /**
    * Readings still to be confirmed (not received, not rejected), oldest first, after position
    * `afterSeq`: the publisher keeps a cursor, so a long run awaiting receipts is not read again.
+   * None from the first request still waiting on: those wait for it.
    */
   nextToPublish(limit: number, afterSeq?: number): OutboxEntry[];
+  /**
+   * The first request (open or finish a screening) still waiting, once every reading before it is
+   * confirmed (received or rejected); undefined otherwise. Done with `markReceived` or `reject`.
+   */
+  nextRequest(): OutboxEntry | undefined;
   markPublished(ids: string | readonly string[]): void;
   /** The clinic has these. Returns how many were waiting for it. */
   markReceived(ids: readonly string[]): number;
@@ -82,7 +100,7 @@ export interface Outbox {
   prune(now?: number): number;
   stats(): OutboxStats;
   get(id: string): OutboxEntry | undefined;
-  /** Most recent entries first, for the kiosk page. */
+  /** Most recent readings first (requests left out), for the kiosk page. */
   recent(limit: number): OutboxEntry[];
   close(): void;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newUuidV7 } from '@klinik-desa/protocol';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutboxLockedError } from './outbox.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
@@ -63,6 +64,39 @@ describe('SqliteOutbox', () => {
     expect(fromMemory.length).toBeGreaterThan(1500);
     expect(pages(reopened)).toEqual(fromMemory);
     expect(reopened.nextToPublish(5, (fromMemory.at(-50) as { seq: number }).seq)).toEqual(lateCursor);
+  });
+
+  it('keeps a waiting request, and the readings it holds back, across a restart', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-outbox-')), 'outbox.db');
+    const first = new SqliteOutbox(path);
+    const [a, b] = [entry(), entry()];
+    first.add(a);
+    first.add({ id: 'finish-screening:s1', kind: 'finish-screening', topic: 'POST', payload: '{}' });
+    first.add(b);
+    first.close();
+    const again = outbox(path);
+    expect(again.nextToPublish(10).map((e) => e.id)).toEqual([a.id]);
+    again.markReceived([a.id]);
+    expect(again.nextRequest()?.id).toBe('finish-screening:s1');
+    again.markReceived(['finish-screening:s1']);
+    expect(again.nextToPublish(10).map((e) => e.id)).toEqual([b.id]);
+  });
+
+  it('opens an outbox written before it kept requests, its readings as they were', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-outbox-')), 'outbox.db');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, dedupe_key TEXT,
+        topic TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, last_attempt_at INTEGER,
+        received_at INTEGER, reject_code TEXT, reject_message TEXT);
+      INSERT INTO outbox (id, topic, payload, created_at) VALUES ('r-1', 't', '{}', 1);`);
+    old.close();
+    const o = outbox(path);
+    expect(o.nextToPublish(10)).toMatchObject([{ id: 'r-1', kind: 'reading', state: 'queued' }]);
+    o.add({ id: 'open-screening:s2', kind: 'open-screening', topic: 'POST', payload: '{}' });
+    o.add(entry());
+    expect(o.nextToPublish(10).map((e) => e.id)).toEqual(['r-1']);
   });
 
   it('lets one live agent own it, and takes over from a dead one', () => {

@@ -14,6 +14,7 @@ import {
 interface Row {
   seq: number;
   id: string;
+  kind: OutboxEntry['kind'];
   topic: string;
   payload: string;
   state: OutboxEntry['state'];
@@ -25,7 +26,7 @@ interface Row {
 }
 
 const COLUMNS =
-  'seq, id, topic, payload, state, attempts, created_at, received_at, reject_code, reject_message';
+  'seq, id, kind, topic, payload, state, attempts, created_at, received_at, reject_code, reject_message';
 
 /** Readings kept in memory at most for the publisher (about 1 kB each). */
 const TAIL_MAX = 2000;
@@ -33,6 +34,7 @@ const TAIL_MAX = 2000;
 const toEntry = (r: Row): OutboxEntry => ({
   seq: r.seq,
   id: r.id,
+  kind: r.kind,
   topic: r.topic,
   payload: r.payload,
   state: r.state,
@@ -79,6 +81,8 @@ export class SqliteOutbox implements Outbox {
   private tail: OutboxEntry[] = [];
   private readonly tailById = new Map<string, OutboxEntry>();
   private tailFrom: number;
+  /** The first request still waiting (see `OutboxEntryKind`): nothing after it is published. */
+  private barrier: { seq: number; id: string } | undefined;
 
   constructor(path: string, options: SqliteOutboxOptions = {}) {
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -98,6 +102,7 @@ export class SqliteOutbox implements Outbox {
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'reading' CHECK (kind IN ('reading', 'open-screening', 'finish-screening')),
         dedupe_key TEXT,
         topic TEXT NOT NULL,
         payload TEXT NOT NULL,
@@ -125,6 +130,8 @@ export class SqliteOutbox implements Outbox {
         expires_at INTEGER NOT NULL
       );
     `);
+    this.addKindColumn();
+    this.db.exec("CREATE INDEX IF NOT EXISTS outbox_requests ON outbox (seq) WHERE kind != 'reading'");
     this.takeLease();
     this.leaseTimer = setInterval(() => this.renewLease(), Math.max(1000, this.leaseMs / 3));
     this.leaseTimer.unref();
@@ -133,10 +140,16 @@ export class SqliteOutbox implements Outbox {
         'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       add: this.db.prepare(
-        "INSERT INTO outbox (id, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO outbox (id, kind, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
       ),
       next: this.db.prepare(
-        `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
+        `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND seq < ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
+      ),
+      firstRequest: this.db.prepare(
+        "SELECT seq, id FROM outbox WHERE kind != 'reading' AND state = 'queued' ORDER BY seq LIMIT 1",
+      ),
+      waitingBefore: this.db.prepare(
+        "SELECT 1 AS one FROM outbox WHERE state IN ('queued', 'published') AND seq < ? LIMIT 1",
       ),
       // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
       // `+state` keeps SQLite on the id index: through the state index it would visit every
@@ -157,7 +170,9 @@ export class SqliteOutbox implements Outbox {
         "SELECT created_at FROM outbox WHERE seq = (SELECT min(m) FROM (SELECT min(seq) AS m FROM outbox WHERE state = 'queued' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'published' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'rejected'))",
       ),
       get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
-      recent: this.db.prepare(`SELECT ${COLUMNS} FROM outbox ORDER BY seq DESC LIMIT ?`),
+      recent: this.db.prepare(
+        `SELECT ${COLUMNS} FROM outbox WHERE kind = 'reading' ORDER BY seq DESC LIMIT ?`,
+      ),
       pruneAged: this.db.prepare("DELETE FROM outbox WHERE state = 'received' AND received_at < ?"),
       pruneOldest: this.db.prepare(
         "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'received' ORDER BY seq LIMIT ?)",
@@ -166,6 +181,18 @@ export class SqliteOutbox implements Outbox {
     };
     const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
     this.tailFrom = (last.seq ?? 0) + 1;
+    this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+  }
+
+  /** Outboxes written before screening requests were kept in them hold readings only. */
+  private addKindColumn(): void {
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('outbox') as {
+      name: string;
+    }[];
+    if (columns.some((c) => c.name === 'kind')) return;
+    this.db.exec(
+      "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'reading' CHECK (kind IN ('reading', 'open-screening', 'finish-screening'))",
+    );
   }
 
   private takeLease(): void {
@@ -208,13 +235,15 @@ export class SqliteOutbox implements Outbox {
     const insert = this.db.transaction((list: readonly NewOutboxEntry[]) =>
       list.map((entry) => {
         const key = entry.dedupeKey ?? null;
+        const kind = entry.kind ?? 'reading';
         // Remembering the key is also the check: a key seen before changes nothing.
         if (key !== null && this.stmts.remember.run(key, entry.id, now).changes === 0) return false;
-        const result = this.stmts.add.run(entry.id, key, entry.topic, entry.payload, now);
+        const result = this.stmts.add.run(entry.id, kind, key, entry.topic, entry.payload, now);
         if (result.changes !== 1) return false;
         added.push({
           seq: Number(result.lastInsertRowid),
           id: entry.id,
+          kind,
           topic: entry.topic,
           payload: entry.payload,
           state: 'queued',
@@ -237,6 +266,7 @@ export class SqliteOutbox implements Outbox {
     for (const entry of added) {
       this.tail.push(entry);
       this.tailById.set(entry.id, entry);
+      if (entry.kind !== 'reading') this.barrier ??= { seq: entry.seq, id: entry.id };
     }
     this.trimTail();
     return result;
@@ -264,7 +294,9 @@ export class SqliteOutbox implements Outbox {
 
   nextToPublish(limit: number, afterSeq = 0): OutboxEntry[] {
     if (limit <= 0) return [];
-    if (afterSeq < this.tailFrom - 1) return (this.stmts.next.all(afterSeq, limit) as Row[]).map(toEntry);
+    const before = this.barrier?.seq ?? Number.MAX_SAFE_INTEGER;
+    if (afterSeq < this.tailFrom - 1)
+      return (this.stmts.next.all(afterSeq, before, limit) as Row[]).map(toEntry);
     const { tail } = this;
     // The tail is in seq order: find the first entry after the cursor by bisection.
     let low = 0;
@@ -277,9 +309,22 @@ export class SqliteOutbox implements Outbox {
     const out: OutboxEntry[] = [];
     for (let i = low; i < tail.length && out.length < limit; i++) {
       const entry = tail[i] as OutboxEntry;
+      if (entry.seq >= before) break;
       if (entry.state === 'queued' || entry.state === 'published') out.push({ ...entry });
     }
     return out;
+  }
+
+  nextRequest(): OutboxEntry | undefined {
+    const barrier = this.barrier;
+    if (!barrier || this.stmts.waitingBefore.get(barrier.seq)) return undefined;
+    return this.get(barrier.id);
+  }
+
+  /** The request at the barrier is done: the next one waiting (if any) holds the readings now. */
+  private passBarrier(ids: readonly string[]): void {
+    if (this.barrier && ids.includes(this.barrier.id))
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
   }
 
   markPublished(ids: string | readonly string[]): void {
@@ -307,6 +352,7 @@ export class SqliteOutbox implements Outbox {
         entry.receivedAt = now;
       }
     }
+    this.passBarrier(ids);
     this.trimTail();
     return changes;
   }
@@ -319,6 +365,7 @@ export class SqliteOutbox implements Outbox {
       entry.rejectCode = code;
       entry.rejectMessage = message;
     }
+    this.passBarrier([id]);
     this.trimTail();
   }
 

@@ -1,42 +1,78 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config.js';
+import { MemoryOutbox } from '../outbox/memory-outbox.js';
 import { clinicClient } from './clinic-client.js';
 import { ClinicScreenings } from './clinic-screenings.js';
 import { ScreeningState } from './screening-state.js';
 import { kioskBase, unreachableClinic } from './test-configs.js';
 
+const silent = pino({ level: 'silent' });
+
 describe('ClinicScreenings', () => {
-  it('opens the screening at the kiosk when the clinic cannot be reached, and says so', async () => {
+  it('opens the screening here when the clinic cannot be reached, and keeps its open and finish in order', async () => {
     const config = unreachableClinic;
     const state = new ScreeningState(undefined);
-    const screenings = new ClinicScreenings(config, state, pino({ level: 'silent' }), clinicClient(config));
+    const outbox = new MemoryOutbox();
+    const screenings = new ClinicScreenings(config, state, silent, clinicClient(config), outbox, 50);
     const opened = await screenings.open({ patientId: 'pat-1' });
-    expect(opened.onServer).toBe(false);
+    expect(opened).toMatchObject({ onServer: false, openQueued: true });
     expect(opened.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(state.current()?.patientId).toBe('pat-1');
-    expect(await screenings.close()).toMatchObject({ finished: false });
-    expect(state.pendingFinishes()).toEqual([]);
+    outbox.add({ id: 'r-1', topic: 'readings', payload: '{}' });
+    expect(await screenings.close()).toMatchObject({ finished: false, sessionId: opened.sessionId });
+    screenings.stop();
+    expect(state.current()).toBeUndefined();
+    // The open waits at the front (the clinic is still away); the reading and the finish behind it.
+    expect(outbox.nextRequest()).toMatchObject({
+      id: `open-screening:${opened.sessionId}`,
+      kind: 'open-screening',
+    });
+    expect(JSON.parse(outbox.nextRequest()!.payload)).toMatchObject({
+      id: opened.sessionId,
+      patientId: 'pat-1',
+      clinicId: 'clinic-1',
+      kioskId: 'kiosk-1',
+    });
+    expect(outbox.nextToPublish(10)).toEqual([]);
+    expect(outbox.get(`finish-screening:${opened.sessionId}`)).toMatchObject({ state: 'queued' });
   });
 
-  it('keeps a finish that could not be sent, across a restart, until it is sent', () => {
+  it("takes over an earlier agent's finishes, and closes a screening whose finish it had kept", () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kd-screening-')), 'outbox.db.session.json');
-    const state = new ScreeningState(file);
-    state.open({
-      sessionId: 'scr-1',
-      patientId: 'pat-1',
+    const open = {
+      sessionId: '01973a00-0000-7000-8000-000000000001',
+      patientId: '01973a00-0000-7000-8000-000000000002',
       onServer: true,
-      openedAt: new Date().toISOString(),
+      openedAt: '2026-12-07T09:00:00+07:00',
+    };
+    writeFileSync(file, JSON.stringify({ session: open, pendingFinishes: ['scr-owed'] }));
+    const outbox = new MemoryOutbox();
+    outbox.add({
+      id: `finish-screening:${open.sessionId}`,
+      kind: 'finish-screening',
+      topic: 'POST',
+      payload: '{}',
     });
-    state.close();
-    state.queueFinish('scr-1');
-    const again = new ScreeningState(file);
-    expect(again.pendingFinishes()).toEqual(['scr-1']);
-    again.finishDone('scr-1');
-    expect(new ScreeningState(file).pendingFinishes()).toEqual([]);
+    const state = new ScreeningState(file);
+    const screenings = new ClinicScreenings(
+      unreachableClinic,
+      state,
+      silent,
+      clinicClient(unreachableClinic),
+      outbox,
+    );
+    screenings.start();
+    screenings.stop();
+    expect(outbox.get('finish-screening:scr-owed')).toMatchObject({
+      kind: 'finish-screening',
+      state: 'queued',
+    });
+    expect(state.current()).toBeUndefined();
+    expect(new ScreeningState(file).takeLegacyFinishes()).toEqual([]);
   });
 
   it('assigns an earlier reading only to a screening open at the clinic', async () => {
@@ -44,8 +80,9 @@ describe('ClinicScreenings', () => {
     const screenings = new ClinicScreenings(
       parseConfig(kioskBase),
       state,
-      pino({ level: 'silent' }),
+      silent,
       undefined,
+      new MemoryOutbox(),
     );
     await expect(screenings.assign('01a20984-10d9-70e5-9a89-b0f7a52dca18')).rejects.toMatchObject({
       status: 409,
@@ -58,14 +95,12 @@ describe('ClinicScreenings', () => {
     expect(state.current()?.assigned).toBeUndefined();
   });
 
-  it('works without a clinic API: local screenings only', async () => {
+  it('works without a clinic API: local screenings only, nothing kept for the clinic', async () => {
     const state = new ScreeningState(undefined);
-    const screenings = new ClinicScreenings(
-      parseConfig(kioskBase),
-      state,
-      pino({ level: 'silent' }),
-      undefined,
-    );
+    const outbox = new MemoryOutbox();
+    const screenings = new ClinicScreenings(parseConfig(kioskBase), state, silent, undefined, outbox);
     expect((await screenings.open({ patientId: 'pat-2', sessionId: 'given' })).sessionId).toBe('given');
+    expect(await screenings.close()).toMatchObject({ finished: false });
+    expect(outbox.stats().total).toBe(0);
   });
 });

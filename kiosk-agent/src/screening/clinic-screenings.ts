@@ -2,7 +2,9 @@ import { type Flag, newUuidV7, type Severity } from '@klinik-desa/protocol';
 import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
 import type { Logger } from '../logger.js';
+import type { Outbox } from '../outbox/outbox.js';
 import { askClinic, ClinicRequestError, clinicRefusal } from './clinic-client.js';
+import { isFinalRefusal, type OpenRequest, requestId, ScreeningRequests } from './screening-requests.js';
 import type { OpenScreening, ScreeningState } from './screening-state.js';
 
 /** The clinic's verdict on a finished screening, as the kiosk page shows it. */
@@ -27,65 +29,91 @@ export interface OpenScreeningRequest {
 
 /**
  * Opens and finishes screenings on the clinic server (through the SDK) as the health worker opens
- * and closes them at the kiosk. The village network may be down: then the screening is opened
- * locally with an id of its own, its readings reach the clinic as unassigned ones for staff to
- * assign, and a finish that could not be sent is kept and retried, never forgotten.
+ * and closes them at the kiosk. The village network may be down: then the screening is opened here
+ * under an id of its own, and its open and its finish wait in the outbox with the readings, each
+ * delivered in order (the open before the readings that name it, the finish after the readings it
+ * closes), however long the network stays away.
  */
 export class ClinicScreenings {
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retrying = false;
+  private readonly requests: ScreeningRequests | undefined;
 
   constructor(
     private readonly config: KioskConfig,
     private readonly state: ScreeningState,
     private readonly log: Logger,
     private readonly client: ClinicClient | undefined,
-    /**
-     * True once the clinic has every reading this kiosk kept (rejected ones aside). The clinic
-     * computes the visit's BMI and mean blood pressure when a screening is finished, from the
-     * readings it has: a height typed a second before "Selesai" must be there first.
-     */
-    private readonly allDelivered: () => boolean = () => true,
-    private readonly deliveryWaitMs = 5000,
-  ) {}
+    outbox: Outbox,
+    /** How long closing waits for the finish (and the readings before it) before answering. */
+    private readonly finishWaitMs = 5000,
+    /** A request was done or refused: the readings it held back may be published now. */
+    onRequestSettled: () => void = () => {},
+  ) {
+    this.requests = client ? new ScreeningRequests(outbox, client, log, onRequestSettled) : undefined;
+    this.requests?.onEachSettled((_id, outcome, entry) => {
+      if (entry.kind === 'open-screening' && outcome === 'done') {
+        this.state.openedAtClinic((JSON.parse(entry.payload) as OpenRequest).id);
+      }
+    });
+  }
 
+  /**
+   * Takes over what an earlier agent left: finishes still listed in its state file, and a screening
+   * it had closed (its finish kept) just before it stopped; then delivers what waits.
+   */
   start(): void {
-    this.retryTimer = setInterval(() => void this.retryFinishes(), 60_000);
-    this.retryTimer.unref();
-    void this.retryFinishes();
+    if (this.requests) for (const id of this.state.takeLegacyFinishes()) this.requests.queueFinish(id);
+    const open = this.state.current();
+    if (open && this.requests?.has(requestId('finish-screening', open.sessionId))) this.state.close();
+    this.requests?.wake();
   }
 
   stop(): void {
-    clearInterval(this.retryTimer);
+    this.requests?.stop();
+  }
+
+  /** Receipts came in, or the broker is back: a request that waited for them may go now. */
+  wake(): void {
+    this.requests?.wake();
   }
 
   async open(request: OpenScreeningRequest): Promise<OpenScreening & { onServer: boolean }> {
-    let screeningId = request.sessionId;
+    const given = request.sessionId;
+    const screeningId = given ?? newUuidV7();
     let onServer = false;
-    if (!screeningId && this.client) {
+    let openQueued = false;
+    if (!given && this.client && this.requests) {
+      const body: OpenRequest = {
+        id: screeningId,
+        patientId: request.patientId,
+        clinicId: this.config.kiosk.clinicId,
+        kioskId: this.config.kiosk.id,
+        ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
+      };
       try {
-        const screening = await this.client.screenings.create({
-          patientId: request.patientId,
-          clinicId: this.config.kiosk.clinicId,
-          kioskId: this.config.kiosk.id,
-          ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
-        });
-        screeningId = screening.id;
+        await this.client.screenings.create(body);
         onServer = true;
       } catch (error) {
-        // The clinic refuses the chosen health worker (left the clinic since the page listed them):
-        // opening here instead would send the check's readings in unassigned for nothing, when
-        // choosing again fixes it.
         const refusal = clinicRefusal(error);
+        // The clinic refuses the chosen health worker (left the clinic since the page listed them):
+        // choosing again fixes it, where opening here would only defer the same refusal.
         if (refusal?.code.startsWith('PRACTITIONER_')) throw refusal;
-        this.log.warn(
-          { err: (error as Error).message, code: (error as { code?: string }).code },
-          'could not open the screening at the clinic; opened here, its readings will arrive unassigned',
-        );
+        if (refusal && isFinalRefusal(error)) {
+          this.log.warn(
+            { code: refusal.code, status: refusal.status },
+            'the clinic refused to open the screening; opened here, its readings will arrive unassigned',
+          );
+        } else {
+          this.requests.queueOpen(body);
+          openQueued = true;
+          this.log.warn(
+            { err: (error as Error).message, code: (error as { code?: string }).code },
+            'could not open the screening at the clinic; opened here, and kept to open there when it can be reached',
+          );
+        }
       }
     }
     const opened: OpenScreening = {
-      sessionId: screeningId ?? newUuidV7(),
+      sessionId: screeningId,
       patientId: request.patientId,
       ...(request.operatorId ? { operatorId: request.operatorId } : {}),
       ...(request.practitionerId ? { practitionerId: request.practitionerId } : {}),
@@ -93,23 +121,31 @@ export class ClinicScreenings {
       ...(request.ageYears !== undefined ? { ageYears: request.ageYears } : {}),
       ...(request.glucoseContext ? { glucoseContext: request.glucoseContext } : {}),
       ...(onServer ? { onServer: true } : {}),
+      ...(openQueued ? { openQueued: true } : {}),
       openedAt: new Date().toISOString(),
     };
     this.state.open(opened);
     return { ...opened, onServer };
   }
 
+  /**
+   * Closes the open screening here and keeps its finish in the outbox, after its readings; waits a
+   * few seconds for the clinic to do it, so the worker can tell the patient the clinic's verdict.
+   */
   async close(): Promise<ClosedScreening | undefined> {
-    const closed = this.state.close();
-    if (!closed) return undefined;
-    if (!closed.onServer || !this.client) return { ...closed, finished: false };
-    const finished = (await this.delivered(this.deliveryWaitMs)) && (await this.finish(closed.sessionId));
-    if (!finished) {
-      this.state.queueFinish(closed.sessionId);
-      return { ...closed, finished };
+    const open = this.state.current();
+    if (!open) return undefined;
+    if (!this.requests || !(open.onServer || open.openQueued)) {
+      this.state.close();
+      return { ...open, finished: false };
     }
-    const summary = await this.summary(closed.sessionId);
-    return { ...closed, finished, ...(summary ? { summary } : {}) };
+    // Kept before the screening is closed here: a power cut in between leaves the finish to do.
+    const finish = this.requests.queueFinish(open.sessionId);
+    this.state.close();
+    const outcome = await this.requests.settled(finish, this.finishWaitMs);
+    if (outcome !== 'done') return { ...open, finished: false };
+    const summary = await this.summary(open.sessionId);
+    return { ...open, finished: true, ...(summary ? { summary } : {}) };
   }
 
   /**
@@ -135,31 +171,6 @@ export class ClinicScreenings {
     }
   }
 
-  private async finish(id: string): Promise<boolean> {
-    if (!this.client) return false;
-    try {
-      await this.client.screenings.finish(id);
-      return true;
-    } catch (error) {
-      // Already finished (by staff, or by an earlier try whose answer was lost): done.
-      if ((error as { code?: string }).code === 'SCREENING_CLOSED') return true;
-      this.log.warn(
-        { err: (error as Error).message, screening: id },
-        'could not finish the screening at the clinic; will try again',
-      );
-      return false;
-    }
-  }
-
-  private async delivered(waitMs: number): Promise<boolean> {
-    const deadline = Date.now() + waitMs;
-    while (!this.allDelivered()) {
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return true;
-  }
-
   /**
    * Assigns a reading taken before the screening was opened (the worker weighed first) to the open
    * screening, at the clinic, where the reading already is: the kiosk's own copy never changes.
@@ -181,26 +192,5 @@ export class ClinicScreenings {
     );
     this.state.noteAssigned(readingId);
     return this.state.current() as OpenScreening;
-  }
-
-  /**
-   * Receipts came in: a finish that waited for its readings goes out now rather than at the next
-   * minute's retry, so the clinic's BMI and mean BP appear as soon as the network is back.
-   */
-  receiptsArrived(): void {
-    if (this.state.pendingFinishes().length > 0) void this.retryFinishes();
-  }
-
-  private async retryFinishes(): Promise<void> {
-    // One pass at a time: receipts arrive in bursts, and a finish must not be sent twice at once.
-    if (this.retrying || !this.allDelivered()) return;
-    this.retrying = true;
-    try {
-      for (const id of this.state.pendingFinishes()) {
-        if (await this.finish(id)) this.state.finishDone(id);
-      }
-    } finally {
-      this.retrying = false;
-    }
   }
 }

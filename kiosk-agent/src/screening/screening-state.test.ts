@@ -18,15 +18,27 @@ function stateFile(content?: string): { dir: string; file: string } {
 }
 
 describe('the screening state file', () => {
-  it('keeps the open screening and the finishes still owed across a restart', () => {
+  it('keeps the open screening across a restart, written whole', () => {
     const { file } = stateFile();
     const state = new ScreeningState(file);
-    state.open(OPEN);
-    state.queueFinish('01973a00-0000-7000-8000-000000000009');
-    const again = new ScreeningState(file);
-    expect(again.current()).toEqual(OPEN);
-    expect(again.pendingFinishes()).toEqual(['01973a00-0000-7000-8000-000000000009']);
+    state.open({ ...OPEN, openQueued: true });
+    state.openedAtClinic('01973a00-0000-7000-8000-00000000000f');
+    expect(new ScreeningState(file).current()).toEqual({ ...OPEN, openQueued: true });
+    state.openedAtClinic(OPEN.sessionId);
+    expect(new ScreeningState(file).current()).toEqual({ ...OPEN, onServer: true });
     expect(existsSync(`${file}.tmp`)).toBe(false);
+  });
+
+  it("hands an earlier agent's finishes over once, and forgets them then", () => {
+    const owed = '01973a00-0000-7000-8000-000000000009';
+    const { file } = stateFile(JSON.stringify({ session: OPEN, pendingFinishes: [owed] }));
+    const state = new ScreeningState(file);
+    expect(state.current()).toEqual(OPEN);
+    // Still in the file until taken: an agent stopped before its outbox kept them takes them again.
+    expect(new ScreeningState(file).takeLegacyFinishes()).toEqual([owed]);
+    expect(state.takeLegacyFinishes()).toEqual([owed]);
+    expect(state.takeLegacyFinishes()).toEqual([]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ session: OPEN });
   });
 
   it.each([
@@ -42,7 +54,7 @@ describe('the screening state file', () => {
       () => new Date('2026-12-07T02:03:04.005Z'),
     );
     expect(state.current()).toBeUndefined();
-    expect(state.pendingFinishes()).toEqual([]);
+    expect(state.takeLegacyFinishes()).toEqual([]);
     expect(reported).toHaveLength(1);
     expect(reported[0]).toMatchObject({ path: file, keptAs: `${file}.damaged-2026-12-07T02-03-04-005Z` });
     expect(reported[0]!.reason).toMatch(reason);

@@ -20,8 +20,10 @@ export const OpenScreening = z
     ageYears: z.number().int().min(0).max(130).optional(),
     /** The worker's word that the patient has fasted (it wins over the meter's meal marker). */
     glucoseContext: z.enum(['fasting', 'random']).optional(),
-    /** Opened as a screening on the clinic server (its id is the server's), not only here. */
+    /** Opened as a screening on the clinic server, not only here. */
     onServer: z.boolean().optional(),
+    /** Opened here while the clinic could not be reached; its open waits in the outbox. */
+    openQueued: z.boolean().optional(),
     /** Readings taken before it was opened that the worker assigned to it at the clinic. */
     assigned: z.array(z.string()).optional(),
     openedAt: z.iso.datetime({ offset: true }),
@@ -31,9 +33,14 @@ export type OpenScreening = z.infer<typeof OpenScreening>;
 
 /**
  * The state file (`<outbox>.session.json`). Its key `session` and `sessionId` inside are the words
- * of files kiosks already keep, read again after an update: they stay.
+ * of files kiosks already keep, read again after an update: they stay. Finishes waiting for the
+ * clinic were kept here by earlier agents (`pendingFinishes`); they are in the outbox now, and
+ * such a file's are handed over to it once, at start.
  */
-const StateFile = z.object({ session: OpenScreening.nullable(), pendingFinishes: z.array(z.string()) });
+const StateFile = z.object({
+  session: OpenScreening.nullable(),
+  pendingFinishes: z.array(z.string()).optional(),
+});
 
 /** A state file that could not be read, moved aside so a person can look at it. */
 export interface DamagedFile {
@@ -43,7 +50,8 @@ export interface DamagedFile {
 }
 
 /**
- * Holds the open screening and keeps it in a small file beside the outbox, so an agent restarted in
+ * Holds the open screening (not a queue: what waits for the clinic is in the outbox) and keeps it
+ * in a small file beside the outbox, so an agent restarted in
  * the middle of a screening binds the next readings to the same patient. Written to a temporary
  * file, flushed to the disk, and renamed, so a crash or a power cut leaves the old or the new
  * screening, never half of one. A file that cannot be read (a disk that lied, a hand edit) does not
@@ -52,8 +60,8 @@ export interface DamagedFile {
  */
 export class ScreeningState {
   private screening: OpenScreening | undefined;
-  /** Screenings closed here whose finish has not reached the clinic yet. */
-  private finishes: string[] = [];
+  /** Finishes an earlier agent's state file still listed, until the outbox takes them. */
+  private legacyFinishes: string[] = [];
 
   constructor(
     private readonly file: string | undefined,
@@ -80,22 +88,19 @@ export class ScreeningState {
     if (!parsed.success)
       return `not a state file: ${parsed.error.issues[0]?.message ?? 'unexpected content'}`;
     this.screening = parsed.data.session ?? undefined;
-    this.finishes = parsed.data.pendingFinishes;
+    this.legacyFinishes = parsed.data.pendingFinishes ?? [];
     return undefined;
   }
 
-  pendingFinishes(): readonly string[] {
-    return [...this.finishes];
-  }
-
-  queueFinish(screeningId: string): void {
-    if (!this.finishes.includes(screeningId)) this.finishes.push(screeningId);
-    this.persist();
-  }
-
-  finishDone(screeningId: string): void {
-    this.finishes = this.finishes.filter((id) => id !== screeningId);
-    this.persist();
+  /**
+   * The finishes an earlier agent's file listed, to be kept in the outbox: the caller keeps them
+   * there before the file is written again without them.
+   */
+  takeLegacyFinishes(): string[] {
+    const taken = this.legacyFinishes;
+    this.legacyFinishes = [];
+    if (taken.length > 0) this.persist();
+    return taken;
   }
 
   current(): OpenScreening | undefined {
@@ -104,6 +109,14 @@ export class ScreeningState {
 
   open(screening: OpenScreening): void {
     this.screening = screening;
+    this.persist();
+  }
+
+  /** The clinic has opened the screening that was opened here while it could not be reached. */
+  openedAtClinic(screeningId: string): void {
+    if (this.screening?.sessionId !== screeningId) return;
+    const { openQueued: _, ...rest } = this.screening;
+    this.screening = { ...rest, onServer: true };
     this.persist();
   }
 
@@ -126,7 +139,10 @@ export class ScreeningState {
   private persist(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
-    const text = JSON.stringify({ session: this.screening ?? null, pendingFinishes: this.finishes });
+    const text = JSON.stringify({
+      session: this.screening ?? null,
+      ...(this.legacyFinishes.length > 0 ? { pendingFinishes: this.legacyFinishes } : {}),
+    });
     const fd = openSync(tmp, 'w', 0o600);
     try {
       writeSync(fd, text);

@@ -61,6 +61,16 @@ export class Stack {
       this.options.brokerConfig ? { extraConfig: this.options.brokerConfig } : {},
     );
     this.pty = await createPtyPair('scale', this.dir);
+    await this.startServer();
+    await this.options.beforeAgent?.(this);
+    this.startAgent();
+    await this.agent.waitForLine(/device \S+ connected/);
+    return this;
+  }
+
+  /** Starts the clinic server; again on the port it had, when it had one (the kiosk config names it). */
+  async startServer(): Promise<void> {
+    const port = this.clinicApiUrl ? new URL(this.clinicApiUrl).port : '0';
     this.server = startTsProcess('clinic-server', SERVER_CLI, [
       'start',
       '--db',
@@ -72,15 +82,11 @@ export class Stack {
       '--client-id',
       `ingest-${this.broker.port}`,
       '--port',
-      '0',
+      port,
     ]);
     await this.server.waitForLine(/clinic server ready/);
     const [, apiUrl] = await this.server.waitForLine(/clinic API listening on (http:\/\/[\d.]+:\d+)/);
     this.clinicApiUrl = apiUrl as string;
-    await this.options.beforeAgent?.(this);
-    this.startAgent();
-    await this.agent.waitForLine(/device \S+ connected/);
-    return this;
   }
 
   startAgent(): RunningProcess {

@@ -61,6 +61,25 @@ export function describeStoreContract(
       return { patient, screening };
     }
 
+    it('opens a screening under the id a kiosk chose offline, once, and refuses the id for another', async () => {
+      const { patient } = await patientAndScreening(70);
+      const chosen = newUuidV7();
+      const open = (patientId: string, kioskId: string) =>
+        store.createScreening(
+          { patientId, clinicId: 'clinic-1', kioskId, practitioner: null, practitionerId: null },
+          chosen,
+          NOW,
+        );
+      const first = await open(patient.id, 'kiosk-1');
+      expect(first.id).toBe(chosen);
+      // The kiosk never saw the answer and sends the open again: the same screening, not a second.
+      expect(await open(patient.id, 'kiosk-1')).toEqual(first);
+      await rejects(open(patient.id, 'kiosk-2'), 'SCREENING_EXISTS');
+      const other = await patientAndScreening(71);
+      await rejects(open(other.patient.id, 'kiosk-1'), 'SCREENING_EXISTS');
+      expect((await store.getScreening(chosen, EVERY_CLINIC))?.patientId).toBe(patient.id);
+    });
+
     it('stores a reading once, however often and in whatever batches it comes', async () => {
       const a = bpReading();
       const b = bpReading();

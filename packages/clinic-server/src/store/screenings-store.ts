@@ -33,6 +33,8 @@ export interface ScreeningOpen {
 
 export interface ScreeningStore {
   /**
+   * Opens it under `id`; an `id` already held answers with that screening when it is the same
+   * patient, clinic and kiosk, and SCREENING_EXISTS otherwise.
    * NOT_FOUND for an unknown patient or one its clinic does not see; PRACTITIONER_NOT_FOUND for an unknown `practitionerId`,
    * PRACTITIONER_NOT_USABLE for one of another clinic or no longer active.
    */
@@ -60,6 +62,22 @@ export class SqlScreeningStore implements ScreeningStore {
         [input.patientId, input.clinicId],
       );
       if (!patient) throw notFound('patient', input.patientId);
+      const taken = await tx.get<{ patient_id: string; clinic_id: string; kiosk_id: string }>(
+        'SELECT patient_id, clinic_id, kiosk_id FROM screenings WHERE id = ?',
+        [id],
+      );
+      if (taken) {
+        // A kiosk that opened the screening offline sends its open again until an answer arrives.
+        const same =
+          taken.patient_id === input.patientId &&
+          taken.clinic_id === input.clinicId &&
+          taken.kiosk_id === input.kioskId;
+        if (same) return (await screeningsWithSeverity(tx, [(await screeningRow(tx, id))!]))[0]!;
+        throw new ClinicError(
+          'SCREENING_EXISTS',
+          `the id ${JSON.stringify(id)} belongs to another screening; open this one without an id and the clinic chooses one`,
+        );
+      }
       if (input.practitionerId !== null) await this.#checkUsable(tx, input.practitionerId, input.clinicId);
       await tx.run(
         `INSERT INTO screenings (id, patient_id, clinic_id, kiosk_id, status, practitioner, practitioner_id, opened_at)

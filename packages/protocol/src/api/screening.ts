@@ -41,6 +41,15 @@ export type Practitioner = z.infer<typeof Practitioner>;
 
 export const ScreeningCreate = z
   .object({
+    /**
+     * The screening's id, chosen by the kiosk when it opened the screening while the clinic could
+     * not be reached: its readings already carry it. Sent again with the same patient, clinic and
+     * kiosk (an answer that was lost), it answers with the screening it made; an id the clinic
+     * holds for another screening answers 409 SCREENING_EXISTS. Without it the clinic chooses.
+     */
+    id: ResourceId.optional().describe(
+      'Chosen by a kiosk that opened the screening offline; the clinic chooses one otherwise.',
+    ),
     patientId: ResourceId,
     clinicId: ClinicId,
     kioskId: KioskId,

@@ -48,7 +48,7 @@ export function registerScreeningRoutes(
         tags: ['screenings'],
         summary: 'Open a screening for a patient at a kiosk',
         description:
-          "The kiosk puts the screening id on its readings as `sessionId`; readings with it are bound to the screening while it is open. Name the health worker doing it by `practitionerId` (from POST /practitioners) or inline by `practitioner`, not both; SATUSEHAT's Encounter names them (the server's default practitioner when neither is given). An unknown `practitionerId` answers 404 PRACTITIONER_NOT_FOUND; one of another clinic, or no longer active, 422 PRACTITIONER_NOT_USABLE.",
+          "The kiosk puts the screening id on its readings as `sessionId`; readings with it are bound to the screening while it is open. Name the health worker doing it by `practitionerId` (from POST /practitioners) or inline by `practitioner`, not both; SATUSEHAT's Encounter names them (the server's default practitioner when neither is given). An unknown `practitionerId` answers 404 PRACTITIONER_NOT_FOUND; one of another clinic, or no longer active, 422 PRACTITIONER_NOT_USABLE. A kiosk that opened the screening while the clinic was unreachable sends the `id` its readings carry; sending it again answers with the same screening, and an id held by another screening answers 409 SCREENING_EXISTS.",
         security: security('screening.write'),
         headers: IdempotencyHeader,
         body: ScreeningCreate,
@@ -67,7 +67,7 @@ export function registerScreeningRoutes(
           practitioner: body.practitioner ?? null,
           practitionerId: body.practitionerId ?? null,
         },
-        newUuidV7(),
+        body.id ?? newUuidV7(),
         at(),
       );
       await audit(request, 'create', 'screening', screening.id, screening.patientId, screening.clinicId);

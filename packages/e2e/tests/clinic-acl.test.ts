@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
 import {
   ApiTestClient,
-  clinicServerCli,
+  type ClinicOnMosquitto,
   createAdminClient,
-  type MosquittoBroker,
+  startClinicOnMosquitto,
   startClinicServerProcess,
-  startMosquitto,
   waitFor,
+  writeMosquittoConfig,
 } from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -18,10 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-acl-'));
 const db = join(dir, 'clinic.db');
 const INGEST_PASSWORD = 'ingest-password-for-tests';
-const ADMIN_PASSWORD = 'admin-password-for-tests';
+const PASSWORDS = { ingest: INGEST_PASSWORD, admin: 'admin-password-for-tests' };
 let kioskA: KioskCredentials;
 let kioskB: KioskCredentials;
-let broker: MosquittoBroker | undefined;
+let onMosquitto: ClinicOnMosquitto | undefined;
 
 function reading(clinicId: string, kioskId: string): Reading {
   const at = new Date().toISOString();
@@ -75,17 +75,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await broker?.stop();
+  await onMosquitto?.stop();
 });
 
 describe('per-kiosk MQTT credentials', () => {
   it('writes a dynamic-security file with each kiosk pinned to its client id, and no secret', () => {
-    const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
-      MQTT_PASSWORD: INGEST_PASSWORD,
-      MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(join(dir, 'dynamic-security.json'), 'utf8');
+    const text = writeMosquittoConfig(db, dir, PASSWORDS);
     const state = JSON.parse(text) as { clients: { username: string; clientid?: string }[] };
     expect(state.clients.map((c) => [c.username, c.clientid])).toEqual([
       ['klinik-desa-admin', undefined],
@@ -99,23 +94,9 @@ describe('per-kiosk MQTT credentials', () => {
   });
 
   it('lets Mosquitto hold each kiosk to its own topics', async () => {
-    broker = await startMosquitto({
-      dynamicSecurity: readFileSync(join(dir, 'dynamic-security.json'), 'utf8'),
-    });
-    const server = await startClinicServerProcess(
-      'clinic-server',
-      [
-        '--db',
-        db,
-        '--broker',
-        broker.url,
-        '--username',
-        'klinik-desa-ingest',
-        '--client-id',
-        `ingest-${broker.port}`,
-      ],
-      { MQTT_PASSWORD: INGEST_PASSWORD },
-    );
+    const clinic = await startClinicOnMosquitto(db, PASSWORDS);
+    onMosquitto = clinic;
+    const { broker } = clinic;
     const a = await mqtt.connectAsync(broker.url, {
       protocolVersion: 5,
       clientId: kioskA.mqttUsername,
@@ -186,8 +167,8 @@ describe('per-kiosk MQTT credentials', () => {
       expect(wrong).toBeInstanceOf(Error);
     } finally {
       await a.endAsync();
-      await server.stop();
-      await broker.stop();
+      onMosquitto = undefined;
+      await clinic.stop();
     }
   });
 
@@ -258,12 +239,7 @@ describe('per-kiosk MQTT credentials', () => {
     } finally {
       await server.stop();
     }
-    const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
-      MQTT_PASSWORD: INGEST_PASSWORD,
-      MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const state = JSON.parse(readFileSync(join(dir, 'dynamic-security.json'), 'utf8')) as {
+    const state = JSON.parse(writeMosquittoConfig(db, dir, PASSWORDS)) as {
       clients: { username: string }[];
     };
     expect(state.clients.map((c) => c.username)).toEqual([

@@ -1,18 +1,16 @@
 // Issue #24, findings 5, 6, 7 and the retained status: attacks on both brokers with real
 // processes. The embedded broker (aedes inside the clinic server) and a real Mosquitto loaded with
 // the dynamic-security file `clinic-server mosquitto-config` writes, the server as its admin.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
 import {
   ApiTestClient,
   type ClinicServerProcess,
-  clinicServerCli,
   createAdminClient,
-  type MosquittoBroker,
+  startClinicOnMosquitto,
   startClinicServerProcess,
-  startMosquitto,
   waitFor,
 } from '@klinik-desa/testkit';
 import Database from 'better-sqlite3';
@@ -135,47 +133,21 @@ async function mosquittoSetup(): Promise<Setup> {
   } finally {
     await first.stop();
   }
-  const out = join(dir, 'mosquitto');
-  const written = clinicServerCli(['mosquitto-config', '--db', db, '--out', out], {
-    MQTT_PASSWORD: INGEST_PASSWORD,
-    MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-  });
-  if (written.code !== 0) throw new Error(`mosquitto-config failed: ${written.stderr}`);
-  const broker: MosquittoBroker = await startMosquitto({
-    dynamicSecurity: readFileSync(join(out, 'dynamic-security.json'), 'utf8'),
-  });
-  const anonymous = await tryConnect(broker.url, { protocolVersion: 5, clientId: 'anonymous' });
-  const ingestClientId = `ingest-${broker.port}`;
-  const server = await startClinicServerProcess(
-    'clinic-server',
-    [
-      '--db',
-      db,
-      '--broker',
-      broker.url,
-      '--username',
-      'klinik-desa-ingest',
-      '--client-id',
-      ingestClientId,
-      '--mqtt-admin-user',
-      'klinik-desa-admin',
-    ],
-    { MQTT_PASSWORD: INGEST_PASSWORD, MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD },
-  );
-  const api = await new ApiTestClient(server.httpUrl, admin.clientId, admin.clientSecret).signIn();
+  const clinic = await startClinicOnMosquitto(db, { ingest: INGEST_PASSWORD, admin: ADMIN_PASSWORD });
+  const anonymous = await tryConnect(clinic.broker.url, { protocolVersion: 5, clientId: 'anonymous' });
+  const api = await new ApiTestClient(clinic.server.httpUrl, admin.clientId, admin.clientSecret).signIn();
   return {
     db,
-    brokerUrl: broker.url,
+    brokerUrl: clinic.broker.url,
     version: 5,
-    server,
+    server: clinic.server,
     api,
     kiosks,
-    ingestClientId,
+    ingestClientId: clinic.ingestClientId,
     anonymousBeforeKiosks: anonymous,
     async stop() {
       if (!(anonymous instanceof Error)) await anonymous.endAsync(true);
-      await server.stop();
-      await broker.stop();
+      await clinic.stop();
     },
   };
 }

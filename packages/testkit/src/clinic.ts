@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { type RunningProcess, repoRoot, SERVER_CLI, startTsProcess } from './processes.js';
+import { type RunningProcess, runTsCli, SERVER_CLI, startTsProcess } from './processes.js';
 
 export interface ClinicServerProcess {
   readonly process: RunningProcess;
@@ -31,17 +30,7 @@ export class ClinicCliError extends Error {
 
 /** Runs a one-shot `clinic-server` command and returns its output. */
 export function clinicServerCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=@klinik-desa/source', '--import', 'tsx', SERVER_CLI, ...args],
-    {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, ...env },
-    },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runTsCli(SERVER_CLI, args, env);
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   AGENT_CLI,
   type RunningProcess,
   repoRoot,
+  runTsCli,
   SERVER_CLI,
   startProcess,
   startTsProcess,

@@ -1,29 +1,14 @@
 // Clinic API latency under concurrent load (autocannon on loopback), beside a baseline measured in
 // the same run against the same server: GET /healthz, which goes through the same HTTP stack but
 // touches neither the token store nor the record.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ApiTestClient, createAdminClient, startClinicServerProcess } from '@klinik-desa/testkit';
+import { startBenchClinic } from '@klinik-desa/bench';
 import autocannon from 'autocannon';
 import { fmt, ratio } from './support.js';
 
 const CONNECTIONS = 20;
 const SECONDS = 5;
-const dir = mkdtempSync(join(tmpdir(), 'kd-bench-api-'));
-const db = join(dir, 'clinic.db');
-const config = join(dir, 'clinic.yaml');
-// The rate limiter would answer most of the load with 429s; the bench measures the work itself.
-writeFileSync(config, 'http: { rateLimit: false }\n');
-const admin = createAdminClient(db, ['clinic-1']);
-const server = await startClinicServerProcess('clinic-server', [
-  '--db',
-  db,
-  '--config',
-  config,
-  '--broker-port',
-  '0',
-]);
+const OBSERVATIONS = 40;
+const clinic = await startBenchClinic({ observations: OBSERVATIONS });
 
 interface Measured {
   name: string;
@@ -39,7 +24,7 @@ async function measure(
   options: { token?: string; method?: 'GET' | 'POST'; body?: unknown } = {},
 ): Promise<Measured> {
   const result = await autocannon({
-    url: `${server.httpUrl}${path}`,
+    url: `${clinic.url}${path}`,
     connections: CONNECTIONS,
     duration: SECONDS,
     method: options.method ?? 'GET',
@@ -59,37 +44,16 @@ async function measure(
 }
 
 try {
-  const api = await new ApiTestClient(server.httpUrl, admin.clientId, admin.clientSecret).signIn();
-  const token = (api as unknown as { token: string }).token;
-  const patient = await api.request<{ id: string }>('POST', '/patients', {
-    nik: '3201014509800007',
-    name: 'Sri Wahyuni',
-    birthDate: '1980-09-05',
-    sex: 'female',
-  });
-  const screening = await api.request<{ id: string }>('POST', '/screenings', {
-    patientId: patient.body.id,
-    clinicId: 'clinic-1',
-    kioskId: 'kiosk-1',
-  });
-  for (let i = 0; i < 40; i++) {
-    await api.request('POST', '/observations', {
-      screeningId: screening.body.id,
-      kind: 'blood-pressure',
-      measuredAt: new Date(Date.now() - i * 60_000).toISOString(),
-      values: [
-        { name: 'systolic', code: '8480-6', value: 120 + i, unit: 'mm[Hg]' },
-        { name: 'diastolic', code: '8462-4', value: 80, unit: 'mm[Hg]' },
-      ],
-    });
-  }
+  const { token } = clinic;
   await measure('warm-up', '/healthz');
   const results = [
     await measure('GET /healthz (baseline)', '/healthz'),
-    await measure('GET /screenings/{id} (40 readings)', `/screenings/${screening.body.id}`, { token }),
+    await measure(`GET /screenings/{id} (${OBSERVATIONS} readings)`, `/screenings/${clinic.screeningId}`, {
+      token,
+    }),
     await measure(
       'GET /observations?patientId (page of 50)',
-      `/observations?patientId=${patient.body.id}&limit=50`,
+      `/observations?patientId=${clinic.patientId}&limit=50`,
       {
         token,
       },
@@ -97,7 +61,7 @@ try {
     await measure('POST /patients/search by NIK', '/patients/search', {
       token,
       method: 'POST',
-      body: { nik: '3201014509800007' },
+      body: { nik: clinic.nik },
     }),
   ];
   const base = results[0]!;
@@ -111,5 +75,5 @@ try {
   }
   if (results.some((r) => r.errors > 0)) throw new Error('bench: some requests failed');
 } finally {
-  await server.stop();
+  await clinic.stop();
 }

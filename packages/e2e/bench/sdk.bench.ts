@@ -5,20 +5,18 @@
 //      loopback), beside a bare `fetch` of the same URL with the same token, parsing the same JSON.
 // Calls are sequential (one in flight): that is what a kiosk or a dashboard does, and it puts the
 // client's own work on the critical path where it shows.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { startBenchClinic } from '@klinik-desa/bench';
 import { ClinicClient } from '@klinik-desa/sdk';
 import { ClinicClient as LiteClinicClient } from '@klinik-desa/sdk/lite';
-import { createAdminClient, startClinicServerProcess } from '@klinik-desa/testkit';
 import { build } from 'esbuild';
 
 const AIM_BYTES = 15 * 1024;
 const AIM_RATIO = 1.2;
 const ROUNDS = 7;
 const CALLS_PER_ROUND = 300;
+const OBSERVATIONS = 20;
 
 async function gzippedBundle(entry: string): Promise<{ raw: number; gzip: number }> {
   const result = await build({
@@ -51,56 +49,12 @@ console.log(
 );
 
 // ---------------------------------------------------------------- per-call overhead
-const dir = mkdtempSync(join(tmpdir(), 'kd-bench-sdk-'));
-const db = join(dir, 'clinic.db');
-const config = join(dir, 'clinic.yaml');
-// The rate limiter would turn a tight loop into 429s; the bench measures the calls themselves.
-writeFileSync(config, 'http: { rateLimit: false }\n');
-const admin = createAdminClient(db, ['clinic-1']);
-const server = await startClinicServerProcess('clinic-server', [
-  '--db',
-  db,
-  '--config',
-  config,
-  '--broker-port',
-  '0',
-]);
+const clinic = await startBenchClinic({ observations: OBSERVATIONS });
 
 try {
-  const baseUrl = server.httpUrl;
+  const { url: baseUrl, admin, token, patientId, screeningId } = clinic;
   const validating = new ClinicClient({ baseUrl, ...admin });
   const unvalidated = new LiteClinicClient({ baseUrl, ...admin });
-  const patient = await validating.patients.create({
-    nik: '3201014509800007',
-    name: 'Sri Wahyuni',
-    birthDate: '1980-09-05',
-    sex: 'female',
-  });
-  const screening = await validating.screenings.create({
-    patientId: patient.id,
-    clinicId: 'clinic-1',
-    kioskId: 'kiosk-1',
-  });
-  for (let i = 0; i < 20; i++) {
-    await validating.observations.create({
-      screeningId: screening.id,
-      kind: 'blood-pressure',
-      measuredAt: new Date(Date.now() - i * 60_000).toISOString(),
-      values: [
-        { name: 'systolic', code: '8480-6', value: 120 + i, unit: 'mm[Hg]' },
-        { name: 'diastolic', code: '8462-4', value: 80, unit: 'mm[Hg]' },
-      ],
-    });
-  }
-  const tokenAnswer = await fetch(`${baseUrl}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      ...{ client_id: admin.clientId, client_secret: admin.clientSecret },
-    }),
-  });
-  const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
 
   const bareGet = (path: string) => async () => {
     const r = await fetch(`${baseUrl}${path}`, {
@@ -113,15 +67,15 @@ try {
   const cases = [
     {
       name: 'GET /patients/{id}',
-      bare: bareGet(`/patients/${patient.id}`),
-      lite: () => unvalidated.patients.retrieve(patient.id),
-      validated: () => validating.patients.retrieve(patient.id),
+      bare: bareGet(`/patients/${patientId}`),
+      lite: () => unvalidated.patients.retrieve(patientId),
+      validated: () => validating.patients.retrieve(patientId),
     },
     {
-      name: 'GET /screenings/{id} (40 observations)',
-      bare: bareGet(`/screenings/${screening.id}`),
-      lite: () => unvalidated.screenings.retrieve(screening.id),
-      validated: () => validating.screenings.retrieve(screening.id),
+      name: `GET /screenings/{id} (${OBSERVATIONS} observations)`,
+      bare: bareGet(`/screenings/${screeningId}`),
+      lite: () => unvalidated.screenings.retrieve(screeningId),
+      validated: () => validating.screenings.retrieve(screeningId),
     },
   ];
 
@@ -158,5 +112,5 @@ try {
     `\n  aim: the client under ${AIM_RATIO}x bare fetch per call (validation off): worst ${worst.toFixed(2)}x ${worst < AIM_RATIO ? 'ok' : 'OVER'}`,
   );
 } finally {
-  await server.stop();
+  await clinic.stop();
 }

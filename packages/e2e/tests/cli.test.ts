@@ -1,23 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_CLI, repoRoot, SERVER_CLI } from '@klinik-desa/testkit';
+import { AGENT_CLI, runTsCli, SERVER_CLI } from '@klinik-desa/testkit';
 import { describe, expect, it } from 'vitest';
-
-function cli(entry: string, args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=@klinik-desa/source', '--import', 'tsx', entry, ...args],
-    {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 30_000,
-    },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('the CLIs explain themselves and refuse bad input in one line', () => {
   it('print their options with --help', () => {
@@ -25,11 +11,11 @@ describe('the CLIs explain themselves and refuse bad input in one line', () => {
       [SERVER_CLI, ['start', 'export']],
       [AGENT_CLI, ['start', 'simulate']],
     ] as const) {
-      const top = cli(entry, ['--help']);
+      const top = runTsCli(entry, ['--help']);
       expect(top.code).toBe(0);
       for (const c of commands) expect(top.stdout).toContain(c);
       for (const c of commands) {
-        const sub = cli(entry, [c, '--help']);
+        const sub = runTsCli(entry, [c, '--help']);
         expect(sub.code, `${c} --help`).toBe(0);
         expect(sub.stdout).toMatch(/Usage: /);
       }
@@ -59,7 +45,7 @@ describe('the CLIs explain themselves and refuse bad input in one line', () => {
     ],
     ['kiosk-agent', ['frobnicate'], /^kiosk-agent: unknown command "frobnicate"/],
   ])('%s %j', (name, args, message) => {
-    const r = cli(name === 'clinic-server' ? SERVER_CLI : AGENT_CLI, args);
+    const r = runTsCli(name === 'clinic-server' ? SERVER_CLI : AGENT_CLI, args);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')[0]).toMatch(message);
   });
@@ -71,7 +57,7 @@ describe('the CLIs explain themselves and refuse bad input in one line', () => {
       config,
       'kiosk: { id: kiosk-1, clinicId: c1 }\nmqtt: { url: "localhost" }\noutbox: { path: o.db }\ndevices:\n  - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0, baudRate: fast }\n',
     );
-    const r = cli(AGENT_CLI, ['start', '--config', config]);
+    const r = runTsCli(AGENT_CLI, ['start', '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/mqtt\.url: .*fix: set it to the broker address/);
     expect(r.stderr).toMatch(/devices\.0\.baudRate: .*fix: set it to the device's baud rate/);
@@ -83,7 +69,7 @@ describe('the CLIs explain themselves and refuse bad input in one line', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const dir = mkdtempSync(join(tmpdir(), 'kd-cli-'));
-      const r = cli(SERVER_CLI, ['start', '--db', join(dir, 'c.db'), '--broker-port', String(port)]);
+      const r = runTsCli(SERVER_CLI, ['start', '--db', join(dir, 'c.db'), '--broker-port', String(port)]);
       expect(r.code).not.toBe(0);
       expect(r.stderr.trim()).toBe(
         `clinic-server: MQTT port ${port} on 127.0.0.1 is already in use: choose another with --broker-port, or 0 for a free one`,

@@ -1,61 +1,29 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
+import { type KioskCredentials, topics } from '@klinik-desa/protocol';
 import {
   ApiTestClient,
-  clinicServerCli,
+  type ClinicOnMosquitto,
   createAdminClient,
-  type MosquittoBroker,
+  startClinicOnMosquitto,
   startClinicServerProcess,
-  startMosquitto,
   waitFor,
+  writeMosquittoConfig,
 } from '@klinik-desa/testkit';
-import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedReadingIds } from '../src/stored-readings.js';
+import { grantedQos } from '../src/suback.js';
+import { weightReading } from '../src/weight-reading.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-acl-'));
 const db = join(dir, 'clinic.db');
 const INGEST_PASSWORD = 'ingest-password-for-tests';
-const ADMIN_PASSWORD = 'admin-password-for-tests';
+const PASSWORDS = { ingest: INGEST_PASSWORD, admin: 'admin-password-for-tests' };
 let kioskA: KioskCredentials;
 let kioskB: KioskCredentials;
-let broker: MosquittoBroker | undefined;
-
-function reading(clinicId: string, kioskId: string): Reading {
-  const at = new Date().toISOString();
-  return {
-    id: newUuidV7(),
-    clinicId,
-    kioskId,
-    device: { id: 'scale-1', protocol: 'ad-scale' },
-    kind: 'weight',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [{ name: 'weight', code: '29463-7', value: 70, unit: 'kg' }],
-    flags: [],
-  };
-}
-
-/** The SUBACK code of one subscription: mqtt.js rejects refused ones, with the packet attached. */
-async function granted(client: MqttClient, topic: string): Promise<number | undefined> {
-  try {
-    return (await client.subscribeAsync(topic, { qos: 1 }))[0]?.qos;
-  } catch (error) {
-    const packet = (error as { packet?: { granted?: (number | { qos: number })[] } }).packet;
-    const g = packet?.granted?.[0];
-    return typeof g === 'number' ? g : g?.qos;
-  }
-}
-
-function stored(): string[] {
-  const sqlite = new Database(db, { readonly: true });
-  const ids = (sqlite.prepare('SELECT id FROM readings').all() as { id: string }[]).map((r) => r.id);
-  sqlite.close();
-  return ids;
-}
+let onMosquitto: ClinicOnMosquitto | undefined;
 
 beforeAll(async () => {
   // Register two kiosks through the API of a server on its embedded broker, as an operator would.
@@ -75,17 +43,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await broker?.stop();
+  await onMosquitto?.stop();
 });
 
 describe('per-kiosk MQTT credentials', () => {
   it('writes a dynamic-security file with each kiosk pinned to its client id, and no secret', () => {
-    const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
-      MQTT_PASSWORD: INGEST_PASSWORD,
-      MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const text = readFileSync(join(dir, 'dynamic-security.json'), 'utf8');
+    const text = writeMosquittoConfig(db, dir, PASSWORDS);
     const state = JSON.parse(text) as { clients: { username: string; clientid?: string }[] };
     expect(state.clients.map((c) => [c.username, c.clientid])).toEqual([
       ['klinik-desa-admin', undefined],
@@ -99,23 +62,9 @@ describe('per-kiosk MQTT credentials', () => {
   });
 
   it('lets Mosquitto hold each kiosk to its own topics', async () => {
-    broker = await startMosquitto({
-      dynamicSecurity: readFileSync(join(dir, 'dynamic-security.json'), 'utf8'),
-    });
-    const server = await startClinicServerProcess(
-      'clinic-server',
-      [
-        '--db',
-        db,
-        '--broker',
-        broker.url,
-        '--username',
-        'klinik-desa-ingest',
-        '--client-id',
-        `ingest-${broker.port}`,
-      ],
-      { MQTT_PASSWORD: INGEST_PASSWORD },
-    );
+    const clinic = await startClinicOnMosquitto(db, PASSWORDS);
+    onMosquitto = clinic;
+    const { broker } = clinic;
     const a = await mqtt.connectAsync(broker.url, {
       protocolVersion: 5,
       clientId: kioskA.mqttUsername,
@@ -125,12 +74,12 @@ describe('per-kiosk MQTT credentials', () => {
     try {
       const receipts: string[] = [];
       a.on('message', (_t, p) => receipts.push(p.toString()));
-      expect(await granted(a, topics.receipts('clinic-1', 'kiosk-a'))).toBe(1);
+      expect(await grantedQos(a, topics.receipts('clinic-1', 'kiosk-a'))).toBe(1);
       // Mosquitto 2 may grant the filter; its read rule still keeps B's receipts from A.
-      await granted(a, topics.receipts('clinic-1', 'kiosk-b'));
+      await grantedQos(a, topics.receipts('clinic-1', 'kiosk-b'));
 
-      const mine = reading('clinic-1', 'kiosk-a');
-      const forged = reading('clinic-1', 'kiosk-b');
+      const mine = weightReading('clinic-1', 'kiosk-a');
+      const forged = weightReading('clinic-1', 'kiosk-b');
       await a.publishAsync(topics.readings('clinic-1', 'kiosk-a'), JSON.stringify(mine), { qos: 1 });
       const refused = await a
         .publishAsync(topics.readings('clinic-1', 'kiosk-b'), JSON.stringify(forged), { qos: 1 })
@@ -139,7 +88,9 @@ describe('per-kiosk MQTT credentials', () => {
           (e: Error & { code?: number }) => e,
         );
       expect(refused?.code).toBe(135); // 0x87 Not authorized
-      await waitFor(() => stored().includes(mine.id), { what: "kiosk A's own reading in the record" });
+      await waitFor(() => storedReadingIds(db).includes(mine.id), {
+        what: "kiosk A's own reading in the record",
+      });
 
       // B's own reading is stored and answered to B; A, listening on B's receipts, hears nothing.
       const b = await mqtt.connectAsync(broker.url, {
@@ -151,22 +102,22 @@ describe('per-kiosk MQTT credentials', () => {
       try {
         const bReceipts: string[] = [];
         b.on('message', (_t, p) => bReceipts.push(p.toString()));
-        expect(await granted(b, topics.receipts('clinic-1', 'kiosk-b'))).toBe(1);
-        const bs = reading('clinic-1', 'kiosk-b');
+        expect(await grantedQos(b, topics.receipts('clinic-1', 'kiosk-b'))).toBe(1);
+        const bs = weightReading('clinic-1', 'kiosk-b');
         await b.publishAsync(topics.readings('clinic-1', 'kiosk-b'), JSON.stringify(bs), { qos: 1 });
         await waitFor(() => bReceipts.length >= 1, { what: "kiosk B's receipt" });
         // A second reading of A's own, answered after B's: anything for A has arrived by then.
         await a.publishAsync(
           topics.readings('clinic-1', 'kiosk-a'),
-          JSON.stringify(reading('clinic-1', 'kiosk-a')),
+          JSON.stringify(weightReading('clinic-1', 'kiosk-a')),
           {
             qos: 1,
           },
         );
         await waitFor(() => receipts.length >= 2, { what: 'two receipts for kiosk A' });
         expect(receipts.some((r) => r.includes(bs.id))).toBe(false);
-        expect(stored()).toContain(bs.id);
-        expect(stored()).not.toContain(forged.id);
+        expect(storedReadingIds(db)).toContain(bs.id);
+        expect(storedReadingIds(db)).not.toContain(forged.id);
       } finally {
         await b.endAsync();
       }
@@ -186,8 +137,8 @@ describe('per-kiosk MQTT credentials', () => {
       expect(wrong).toBeInstanceOf(Error);
     } finally {
       await a.endAsync();
-      await server.stop();
-      await broker.stop();
+      onMosquitto = undefined;
+      await clinic.stop();
     }
   });
 
@@ -211,19 +162,19 @@ describe('per-kiosk MQTT credentials', () => {
       });
       const receipts: string[] = [];
       a.on('message', (_t, p) => receipts.push(p.toString()));
-      expect(await granted(a, topics.receipts('clinic-1', 'kiosk-b'))).toBe(128); // MQTT 3.1.1: failure
+      expect(await grantedQos(a, topics.receipts('clinic-1', 'kiosk-b'))).toBe(128); // MQTT 3.1.1: failure
       await a.subscribeAsync(topics.receipts('clinic-1', 'kiosk-a'), { qos: 1 });
-      const mine = reading('clinic-1', 'kiosk-a');
+      const mine = weightReading('clinic-1', 'kiosk-a');
       await a.publishAsync(topics.readings('clinic-1', 'kiosk-a'), JSON.stringify(mine), { qos: 1 });
       await waitFor(() => receipts.length >= 1, { what: "kiosk A's receipt" });
       // aedes answers a refused publish by closing the connection: MQTT 3.1.1 has no negative PUBACK.
-      const forged = reading('clinic-1', 'kiosk-b');
+      const forged = weightReading('clinic-1', 'kiosk-b');
       const closed = new Promise<void>((resolve) => a.once('close', () => resolve()));
       a.publish(topics.readings('clinic-1', 'kiosk-b'), JSON.stringify(forged), { qos: 1 });
       await closed;
       await a.endAsync(true);
-      expect(stored()).toContain(mine.id);
-      expect(stored()).not.toContain(forged.id);
+      expect(storedReadingIds(db)).toContain(mine.id);
+      expect(storedReadingIds(db)).not.toContain(forged.id);
     } finally {
       await server.stop();
     }
@@ -258,12 +209,7 @@ describe('per-kiosk MQTT credentials', () => {
     } finally {
       await server.stop();
     }
-    const r = clinicServerCli(['mosquitto-config', '--db', db, '--out', dir], {
-      MQTT_PASSWORD: INGEST_PASSWORD,
-      MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const state = JSON.parse(readFileSync(join(dir, 'dynamic-security.json'), 'utf8')) as {
+    const state = JSON.parse(writeMosquittoConfig(db, dir, PASSWORDS)) as {
       clients: { username: string }[];
     };
     expect(state.clients.map((c) => c.username)).toEqual([

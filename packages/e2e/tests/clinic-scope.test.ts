@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
+import { type KioskCredentials, topics } from '@klinik-desa/protocol';
 import {
   ApiTestClient,
   type ClinicServerProcess,
@@ -17,6 +17,7 @@ import {
 } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weightReading } from '../src/weight-reading.js';
 
 const A = 'clinic-a';
 const B = 'clinic-b';
@@ -227,19 +228,7 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
       password: kiosk.mqttPassword,
       reconnectPeriod: 0,
     });
-    const at = new Date().toISOString();
-    const stray: Reading = {
-      id: newUuidV7(),
-      clinicId: B,
-      kioskId: 'kiosk-b',
-      device: { id: 'scale-1', protocol: 'ad-scale' },
-      kind: 'weight',
-      measuredAt: at,
-      receivedAt: at,
-      timeSource: 'kiosk',
-      values: [{ name: 'weight', code: '29463-7', value: 61, unit: 'kg' }],
-      flags: [],
-    };
+    const stray = weightReading(B, 'kiosk-b');
     const receipts: string[] = [];
     mq.on('message', (_t, p) => receipts.push(p.toString()));
     await mq.subscribeAsync(topics.receipts(B, 'kiosk-b'), { qos: 1 });

@@ -1,4 +1,4 @@
-import { newUuidV7, type Reading, type Receipt, ReceiptMessage, topics } from '@klinik-desa/protocol';
+import { type Reading, type Receipt, ReceiptMessage, topics } from '@klinik-desa/protocol';
 import {
   type ClinicServerProcess,
   createTestDatabase,
@@ -11,28 +11,13 @@ import {
 } from '@klinik-desa/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weightReading } from '../src/weight-reading.js';
 
 const KIOSKS = 8;
 const PER_KIOSK = 250;
 let broker: MosquittoBroker;
 let database: TestDatabase;
 const servers: ClinicServerProcess[] = [];
-
-function reading(kioskId: string): Reading {
-  const at = new Date().toISOString();
-  return {
-    id: newUuidV7(),
-    clinicId: 'clinic-1',
-    kioskId,
-    device: { id: 'scale-1', protocol: 'ad-scale' },
-    kind: 'weight',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [{ name: 'weight', code: '29463-7', value: 60 + Math.random() * 20, unit: 'kg' }],
-    flags: [],
-  };
-}
 
 async function storedCount(server: ClinicServerProcess): Promise<number> {
   const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
@@ -79,7 +64,11 @@ describe('two server processes on one shared subscription over PostgreSQL', () =
         receipts.push(...ReceiptMessage.parse(JSON.parse(payload.toString('utf8'))).receipts),
       );
       await client.subscribeAsync(topics.receipts('clinic-1', kioskId), { qos: 1 });
-      kiosks.push({ client, receipts, readings: Array.from({ length: PER_KIOSK }, () => reading(kioskId)) });
+      kiosks.push({
+        client,
+        receipts,
+        readings: Array.from({ length: PER_KIOSK }, () => weightReading('clinic-1', kioskId)),
+      });
     }
     try {
       await Promise.all(

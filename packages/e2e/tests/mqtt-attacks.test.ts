@@ -1,50 +1,27 @@
 // Issue #24, findings 5, 6, 7 and the retained status: attacks on both brokers with real
 // processes. The embedded broker (aedes inside the clinic server) and a real Mosquitto loaded with
 // the dynamic-security file `clinic-server mosquitto-config` writes, the server as its admin.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
+import { type KioskCredentials, newUuidV7, topics } from '@klinik-desa/protocol';
 import {
   ApiTestClient,
   type ClinicServerProcess,
-  clinicServerCli,
   createAdminClient,
-  type MosquittoBroker,
+  startClinicOnMosquitto,
   startClinicServerProcess,
-  startMosquitto,
   waitFor,
 } from '@klinik-desa/testkit';
-import Database from 'better-sqlite3';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedReadingIds } from '../src/stored-readings.js';
+import { grantedQos } from '../src/suback.js';
+import { weightReading } from '../src/weight-reading.js';
 
 const INGEST_PASSWORD = 'ingest-password-for-tests';
 const ADMIN_PASSWORD = 'dynsec-admin-password-for-tests';
 const CLINIC = 'clinic-1';
-
-function reading(kioskId: string): Reading {
-  const at = new Date().toISOString();
-  return {
-    id: newUuidV7(),
-    clinicId: CLINIC,
-    kioskId,
-    device: { id: 'scale-1', protocol: 'ad-scale' },
-    kind: 'weight',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [{ name: 'weight', code: '29463-7', value: 70, unit: 'kg' }],
-    flags: [],
-  };
-}
-
-function stored(db: string): string[] {
-  const sqlite = new Database(db, { readonly: true });
-  const ids = (sqlite.prepare('SELECT id FROM readings').all() as { id: string }[]).map((r) => r.id);
-  sqlite.close();
-  return ids;
-}
 
 /** Connects, or returns the refusal. */
 function tryConnect(url: string, options: IClientOptions): Promise<MqttClient | Error> {
@@ -52,17 +29,6 @@ function tryConnect(url: string, options: IClientOptions): Promise<MqttClient | 
     (c) => c,
     (e: Error) => e,
   );
-}
-
-/** The SUBACK code of one subscription: mqtt.js rejects refused ones, with the packet attached. */
-async function granted(client: MqttClient, topic: string): Promise<number | undefined> {
-  try {
-    return (await client.subscribeAsync(topic, { qos: 1 }))[0]?.qos;
-  } catch (error) {
-    const packet = (error as { packet?: { granted?: (number | { qos: number })[] } }).packet;
-    const g = packet?.granted?.[0];
-    return typeof g === 'number' ? g : g?.qos;
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,47 +101,21 @@ async function mosquittoSetup(): Promise<Setup> {
   } finally {
     await first.stop();
   }
-  const out = join(dir, 'mosquitto');
-  const written = clinicServerCli(['mosquitto-config', '--db', db, '--out', out], {
-    MQTT_PASSWORD: INGEST_PASSWORD,
-    MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-  });
-  if (written.code !== 0) throw new Error(`mosquitto-config failed: ${written.stderr}`);
-  const broker: MosquittoBroker = await startMosquitto({
-    dynamicSecurity: readFileSync(join(out, 'dynamic-security.json'), 'utf8'),
-  });
-  const anonymous = await tryConnect(broker.url, { protocolVersion: 5, clientId: 'anonymous' });
-  const ingestClientId = `ingest-${broker.port}`;
-  const server = await startClinicServerProcess(
-    'clinic-server',
-    [
-      '--db',
-      db,
-      '--broker',
-      broker.url,
-      '--username',
-      'klinik-desa-ingest',
-      '--client-id',
-      ingestClientId,
-      '--mqtt-admin-user',
-      'klinik-desa-admin',
-    ],
-    { MQTT_PASSWORD: INGEST_PASSWORD, MQTT_ADMIN_PASSWORD: ADMIN_PASSWORD },
-  );
-  const api = await new ApiTestClient(server.httpUrl, admin.clientId, admin.clientSecret).signIn();
+  const clinic = await startClinicOnMosquitto(db, { ingest: INGEST_PASSWORD, admin: ADMIN_PASSWORD });
+  const anonymous = await tryConnect(clinic.broker.url, { protocolVersion: 5, clientId: 'anonymous' });
+  const api = await new ApiTestClient(clinic.server.httpUrl, admin.clientId, admin.clientSecret).signIn();
   return {
     db,
-    brokerUrl: broker.url,
+    brokerUrl: clinic.broker.url,
     version: 5,
-    server,
+    server: clinic.server,
     api,
     kiosks,
-    ingestClientId,
+    ingestClientId: clinic.ingestClientId,
     anonymousBeforeKiosks: anonymous,
     async stop() {
       if (!(anonymous instanceof Error)) await anonymous.endAsync(true);
-      await server.stop();
-      await broker.stop();
+      await clinic.stop();
     },
   };
 }
@@ -222,9 +162,9 @@ describe.each([
     b.on('message', (_t, p) => heardByB.push(p.toString()));
     await b.subscribeAsync(topics.receipts(CLINIC, 'kiosk-b'), { qos: 1 });
     // Mosquitto 5 answers 0x87, aedes 0x80: either way nothing of B's reaches A.
-    expect(await granted(a, topics.readings(CLINIC, 'kiosk-b'))).toBeGreaterThanOrEqual(128);
-    expect(await granted(a, topics.receipts(CLINIC, 'kiosk-b'))).toBeGreaterThanOrEqual(128);
-    expect(await granted(a, `klinik-desa/v1/+/+/readings`)).toBeGreaterThanOrEqual(128);
+    expect(await grantedQos(a, topics.readings(CLINIC, 'kiosk-b'))).toBeGreaterThanOrEqual(128);
+    expect(await grantedQos(a, topics.receipts(CLINIC, 'kiosk-b'))).toBeGreaterThanOrEqual(128);
+    expect(await grantedQos(a, `klinik-desa/v1/+/+/readings`)).toBeGreaterThanOrEqual(128);
 
     // A forged `stored` receipt for B's reading would make B delete an unsent reading.
     const forgedReceipt = JSON.stringify({
@@ -233,18 +173,18 @@ describe.each([
     });
     a.publish(topics.receipts(CLINIC, 'kiosk-b'), forgedReceipt, { qos: 0 });
     // A forged reading on B's topic (QoS 0: aedes closes the connection on a refused QoS 1 publish).
-    const forgedReading = reading('kiosk-b');
+    const forgedReading = weightReading(CLINIC, 'kiosk-b');
     a.publish(topics.readings(CLINIC, 'kiosk-b'), JSON.stringify(forgedReading), { qos: 0 });
 
     // B's own reading is answered to B alone; by then anything of A's has passed.
-    const own = reading('kiosk-b');
+    const own = weightReading(CLINIC, 'kiosk-b');
     await b.publishAsync(topics.readings(CLINIC, 'kiosk-b'), JSON.stringify(own), { qos: 1 });
     await waitFor(() => heardByB.some((r) => r.includes(own.id)), { what: "kiosk B's receipt" });
     await sleep(500);
     expect(heardByB.some((r) => r === forgedReceipt)).toBe(false);
     expect(heardByA).toEqual([]);
-    expect(stored(s.db)).toContain(own.id);
-    expect(stored(s.db)).not.toContain(forgedReading.id);
+    expect(storedReadingIds(s.db)).toContain(own.id);
+    expect(storedReadingIds(s.db)).not.toContain(forgedReading.id);
   });
 
   it("refuses a kiosk taking the ingest's client id or another kiosk's, and keeps the rightful client connected", async () => {
@@ -268,7 +208,7 @@ describe.each([
     await sleep(300);
     expect(b.connected).toBe(true);
     // The ingest is still there: B's reading is stored and answered.
-    const own = reading('kiosk-b');
+    const own = weightReading(CLINIC, 'kiosk-b');
     await b.publishAsync(topics.readings(CLINIC, 'kiosk-b'), JSON.stringify(own), { qos: 1 });
     await waitFor(() => receipts.some((r) => r.includes(own.id)), {
       what: "kiosk B's receipt after the attempts",
@@ -281,7 +221,7 @@ describe.each([
     const revoked = await s.api.request('POST', `/clients/${s.kiosks.c.clientId}/revoke`);
     expect(revoked.status).toBe(200);
     const at = Date.now();
-    const late = reading('kiosk-c');
+    const late = weightReading(CLINIC, 'kiosk-c');
     c.publish(topics.readings(CLINIC, 'kiosk-c'), JSON.stringify(late), { qos: 0 });
     const closedAt = await Promise.race([closed, sleep(5000).then(() => undefined)]);
     expect(closedAt, 'the revoked kiosk is still connected 5 s later').toBeDefined();
@@ -294,7 +234,7 @@ describe.each([
     });
     expect(again).toBeInstanceOf(Error);
     await sleep(500);
-    expect(stored(s.db)).not.toContain(late.id);
+    expect(storedReadingIds(s.db)).not.toContain(late.id);
   });
 
   it("refuses a reading naming another clinic's screening or patient, with a receipt that says why", async () => {
@@ -324,8 +264,8 @@ describe.each([
       receipts.push(...(JSON.parse(p.toString()) as { receipts: typeof receipts }).receipts),
     );
     await a.subscribeAsync(topics.receipts(CLINIC, 'kiosk-a'), { qos: 1 });
-    const intoScreening = { ...reading('kiosk-a'), sessionId: screening.body.id };
-    const intoPatient = { ...reading('kiosk-a'), patientId: patient.body.id };
+    const intoScreening = { ...weightReading(CLINIC, 'kiosk-a'), sessionId: screening.body.id };
+    const intoPatient = { ...weightReading(CLINIC, 'kiosk-a'), patientId: patient.body.id };
     for (const r of [intoScreening, intoPatient])
       await a.publishAsync(topics.readings(CLINIC, 'kiosk-a'), JSON.stringify(r), { qos: 1 });
     await waitFor(() => receipts.length >= 2, { what: "kiosk A's receipts" });
@@ -338,8 +278,8 @@ describe.each([
       status: 'rejected',
       code: 'FOREIGN_PATIENT',
     });
-    expect(stored(s.db)).not.toContain(intoScreening.id);
-    expect(stored(s.db)).not.toContain(intoPatient.id);
+    expect(storedReadingIds(s.db)).not.toContain(intoScreening.id);
+    expect(storedReadingIds(s.db)).not.toContain(intoPatient.id);
     const audit = await s.api.request<{ data: { action: string; resourceId: string }[] }>(
       'GET',
       '/audit-events?resourceType=reading&limit=200',
@@ -351,7 +291,7 @@ describe.each([
       ]),
     );
     // Clinic 2's own kiosk is answered as ever: what it sends is stored in its screening.
-    const own = { ...reading('kiosk-x'), clinicId: 'clinic-2', sessionId: screening.body.id };
+    const own = { ...weightReading('clinic-2', 'kiosk-x'), sessionId: screening.body.id };
     const heardByX: string[] = [];
     x.on('message', (_t, p) => heardByX.push(p.toString()));
     await x.subscribeAsync(topics.receipts('clinic-2', 'kiosk-x'), { qos: 1 });
@@ -369,7 +309,7 @@ describe.each([
     const watcher = await kiosk(s.kiosks.b, s.kiosks.b.mqttUsername);
     const retained: Buffer[] = [];
     watcher.on('message', (_t, p) => retained.push(p));
-    expect(await granted(watcher, topics.status(CLINIC, 'kiosk-b'))).toBeLessThan(128);
+    expect(await grantedQos(watcher, topics.status(CLINIC, 'kiosk-b'))).toBeLessThan(128);
     await sleep(500);
     expect(retained.filter((p) => p.length > 0)).toEqual([]);
   });

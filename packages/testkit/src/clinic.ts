@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { type RunningProcess, repoRoot, SERVER_CLI, startTsProcess } from './processes.js';
+import { type RunningProcess, runTsCli, SERVER_CLI, startTsProcess } from './processes.js';
 
 export interface ClinicServerProcess {
   readonly process: RunningProcess;
@@ -23,19 +22,15 @@ export async function startClinicServerProcess(
   return { process: proc, httpUrl: httpUrl!, stop: () => proc.stop() };
 }
 
+/** A one-shot `clinic-server` command a helper relies on exited with an error. */
+export class ClinicCliError extends Error {
+  readonly code = 'KD_CLINIC_CLI_FAILED';
+  override name = 'ClinicCliError';
+}
+
 /** Runs a one-shot `clinic-server` command and returns its output. */
 export function clinicServerCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(
-    process.execPath,
-    ['--conditions=@klinik-desa/source', '--import', 'tsx', SERVER_CLI, ...args],
-    {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, ...env },
-    },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runTsCli(SERVER_CLI, args, env);
 }
 
 /**
@@ -58,7 +53,7 @@ export function createAdminClient(
     'test admin',
     ...grant,
   ]);
-  if (r.code !== 0) throw new Error(`client create failed: ${r.stderr}`);
+  if (r.code !== 0) throw new ClinicCliError(`client create failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { clientId: string; clientSecret: string };
 }
 
@@ -84,6 +79,12 @@ export class ApiTestClient {
     if (!r.ok) throw new Error(`token request failed: ${r.status} ${await r.text()}`);
     this.token = ((await r.json()) as { access_token: string }).access_token;
     return this;
+  }
+
+  /** The bearer token `signIn` got, for callers that make their own requests (benchmarks' baselines). */
+  get accessToken(): string {
+    if (this.token === undefined) throw new Error('ApiTestClient: signIn() first');
+    return this.token;
   }
 
   async request<T = unknown>(

@@ -1,10 +1,19 @@
 export {
   ApiTestClient,
+  ClinicCliError,
   type ClinicServerProcess,
   clinicServerCli,
   createAdminClient,
   startClinicServerProcess,
 } from './clinic.js';
+export {
+  type ClinicOnMosquitto,
+  MOSQUITTO_ADMIN_USER,
+  MOSQUITTO_INGEST_USER,
+  type MosquittoPasswords,
+  startClinicOnMosquitto,
+  writeMosquittoConfig,
+} from './clinic-on-mosquitto.js';
 export { JS_RUNTIME_VERSIONS, type JsRuntime, JsRuntimeUnavailableError, jsRuntime } from './js-runtimes.js';
 export { TEST_PAGE_PIN, TEST_PAGE_PIN_HASH, unlockKioskPage } from './kiosk-page.js';
 export { type MosquittoBroker, type MosquittoOptions, mosquittoBinary, startMosquitto } from './mosquitto.js';
@@ -14,6 +23,7 @@ export {
   AGENT_CLI,
   type RunningProcess,
   repoRoot,
+  runTsCli,
   SERVER_CLI,
   startProcess,
   startTsProcess,

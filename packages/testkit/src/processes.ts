@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,6 +29,25 @@ export function startTsProcess(
     ['--conditions=@klinik-desa/source', '--import', 'tsx', entry, ...args],
     options,
   );
+}
+
+/** Runs one of our TypeScript CLIs from source to its end (one-shot commands) and returns its output. */
+export function runTsCli(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@klinik-desa/source', '--import', 'tsx', entry, ...args],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export const AGENT_CLI = `${repoRoot}kiosk-agent/src/cli.ts`;

@@ -1,0 +1,6 @@
+export {
+  type BenchClinic,
+  type BenchClinicOptions,
+  BenchSeedError,
+  startBenchClinic,
+} from './bench-clinic.js';

@@ -119,6 +119,9 @@ function survivors() {
     .map(([pid, p]) => ({ pid, ...p }));
 }
 
+// Under .ci/run, the README's demo command ran first in the same bare clone: one check of this run.
+if (process.env.KD_README_DEMO) check("the README's demo command", process.env.KD_README_DEMO === 'passed');
+
 check('lint (biome)', run('lint and format (biome)', join(root, 'node_modules/.bin/biome'), ['check', '.']));
 
 const lsArgs = ['ls', '-r', '--depth', '-1', '--json'];

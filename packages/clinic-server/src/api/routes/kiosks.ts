@@ -17,6 +17,20 @@ import {
   security,
 } from './shared.js';
 
+/** A kiosk's credentials as the answer shows them once: one secret for the API and for MQTT. */
+function credentials(clinicId: string, kioskId: string, secret: string, rotatedAt: string) {
+  const username = kioskUsername(clinicId, kioskId);
+  return {
+    clinicId,
+    kioskId,
+    clientId: username,
+    clientSecret: secret,
+    mqttUsername: username,
+    mqttPassword: secret,
+    rotatedAt,
+  };
+}
+
 /** Kiosks: register, list, read, rotate their credentials. */
 export function registerKioskRoutes(
   app: ApiApp,
@@ -25,19 +39,6 @@ export function registerKioskRoutes(
 ): void {
   const { store } = options;
   const { at, audit, access, canSeeKiosk } = ctx;
-
-  const credentials = (clinicId: string, kioskId: string, secret: string, rotatedAt: string) => {
-    const username = kioskUsername(clinicId, kioskId);
-    return {
-      clinicId,
-      kioskId,
-      clientId: username,
-      clientSecret: secret,
-      mqttUsername: username,
-      mqttPassword: secret,
-      rotatedAt,
-    };
-  };
 
   app.post(
     '/kiosks',

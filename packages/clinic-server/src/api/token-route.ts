@@ -10,9 +10,12 @@ export function registerTokenRoute(app: ApiApp, tokens: TokenService, now: () =>
     {
       schema: {
         tags: ['auth'],
+        operationId: 'tokenCreate',
         summary: 'Get an access token (OAuth2 client credentials)',
         description:
           'Form-encoded (application/x-www-form-urlencoded) as in RFC 6749, or JSON. Errors use the RFC 6749 shape plus code, message and requestId.',
+        // No token is needed to get one: the client's id and secret are in the body (client_secret_post).
+        security: [],
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: TokenRequest,
         response: { 200: TokenResponse, 400: TokenError, 401: TokenError, 429: TokenError },

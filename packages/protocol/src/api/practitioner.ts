@@ -22,7 +22,13 @@ export const PractitionerCreate = z
     message:
       "give the health worker's NIK (the clinic then finds their IHS number in SATUSEHAT) or their IHS number",
   })
-  .meta({ id: 'PractitionerCreate', anyOf: [{ required: ['nik'] }, { required: ['ihsNumber'] }] });
+  // The same as an `anyOf` beside the properties, written inside `allOf`: openapi-typescript reads
+  // an `anyOf` beside properties as "these properties, or anything", and so types the body as
+  // `unknown` for a partner who generates a client from the document.
+  .meta({
+    id: 'PractitionerCreate',
+    allOf: [{ anyOf: [{ required: ['nik'] }, { required: ['ihsNumber'] }] }],
+  });
 export type PractitionerCreate = z.infer<typeof PractitionerCreate>;
 
 /**

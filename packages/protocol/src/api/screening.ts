@@ -22,8 +22,13 @@ export const Forwarding = z
     sentAt: DateTime.nullable(),
     /** The HTTP status of the last answer, when there was one. */
     httpStatus: z.number().int().nullable(),
-    /** The server's OperationOutcome (or its plain-text error) from the last failed attempt. */
-    outcome: z.unknown().nullable(),
+    // Any JSON value, null included: `unknown` alone says so (a nullable `unknown` would document
+    // an `anyOf` with an empty schema, which matches anything and so means nothing).
+    outcome: z
+      .unknown()
+      .describe(
+        "SATUSEHAT's answer to the last failed attempt (its OperationOutcome, or its plain-text error); null when there was none.",
+      ),
   })
   .strict()
   .meta({ id: 'Forwarding' });
@@ -62,7 +67,15 @@ export const ScreeningCreate = z
     message:
       "give the health worker either inline (practitioner) or by the clinic's id (practitionerId), not both",
   })
-  .meta({ id: 'ScreeningCreate', not: { required: ['practitioner', 'practitionerId'] } });
+  // `not` names the two properties again so that it reads on its own: a linter or generator that
+  // looks at the subschema alone sees what its `required` refers to.
+  .meta({
+    id: 'ScreeningCreate',
+    not: {
+      properties: { practitioner: {}, practitionerId: {} },
+      required: ['practitioner', 'practitionerId'],
+    },
+  });
 export type ScreeningCreate = z.infer<typeof ScreeningCreate>;
 
 export const Screening = z

@@ -19,6 +19,7 @@ export function registerAuditRoutes(
       config: { scope: 'audit.read' },
       schema: {
         tags: ['audit'],
+        operationId: 'auditEventsList',
         summary: "Read the audit log: who read or changed what, and when; by patient, a patient's access log",
         description:
           'Oldest first, in the order the lines were written. Every read and change of a patient, a screening, an observation, a referral or a FHIR Bundle is a line naming the patient (`patientId`), as is a list filtered by `patientId`; lists not filtered by patient, and the ingest of kiosk readings over MQTT, are not logged per patient. Lines written before migration 5 (SQLite) / 4 (PostgreSQL) by a search that found several patients name none. Reading the audit log is itself a line (`list audit`). Administrators only.',

@@ -38,6 +38,7 @@ export function registerClientRoutes(
       config: { scope: 'client.admin', secretBearing: true },
       schema: {
         tags: ['clients'],
+        operationId: 'clientsCreate',
         summary: 'Create an API client (a partner app or another administrator)',
         description: 'The secret is in this answer only; the record keeps its hash.',
         security: security('client.admin'),
@@ -80,7 +81,10 @@ export function registerClientRoutes(
       config: { scope: 'client.admin' },
       schema: {
         tags: ['clients'],
+        operationId: 'clientsList',
         summary: 'List API clients (never their secrets)',
+        description:
+          "The clients that share a clinic with the caller, in id order; filter by role. A client's secret is never in the record, only its hash.",
         security: security('client.admin'),
         querystring: ApiClientListQuery.extend(PageQuery.shape),
         response: { 200: ApiClientPage, ...errorResponses(...COMMON_ERRORS) },
@@ -98,6 +102,7 @@ export function registerClientRoutes(
       config: { scope: 'client.admin' },
       schema: {
         tags: ['clients'],
+        operationId: 'clientsRevoke',
         summary: 'Revoke an API client: a leaked secret, a partner app retired, a stolen kiosk',
         description:
           "Its tokens end at once (on other server processes sharing the database, within the 30 s they keep a token in memory) and it gets no new one; a kiosk's live MQTT connection is closed within seconds and its login refused, by the embedded broker and by Mosquitto (through its dynamic security plugin, when the server has `--mqtt-admin-user`), and its readings are no longer stored. The client stays in the record, as the audit log names it. Revoking again keeps the first time. An administrator cannot revoke the client it is signed in with (409 CONFLICT).",

@@ -17,6 +17,20 @@ import {
   security,
 } from './shared.js';
 
+/** A kiosk's credentials as the answer shows them once: one secret for the API and for MQTT. */
+function credentials(clinicId: string, kioskId: string, secret: string, rotatedAt: string) {
+  const username = kioskUsername(clinicId, kioskId);
+  return {
+    clinicId,
+    kioskId,
+    clientId: username,
+    clientSecret: secret,
+    mqttUsername: username,
+    mqttPassword: secret,
+    rotatedAt,
+  };
+}
+
 /** Kiosks: register, list, read, rotate their credentials. */
 export function registerKioskRoutes(
   app: ApiApp,
@@ -26,25 +40,13 @@ export function registerKioskRoutes(
   const { store } = options;
   const { at, audit, access, canSeeKiosk } = ctx;
 
-  const credentials = (clinicId: string, kioskId: string, secret: string, rotatedAt: string) => {
-    const username = kioskUsername(clinicId, kioskId);
-    return {
-      clinicId,
-      kioskId,
-      clientId: username,
-      clientSecret: secret,
-      mqttUsername: username,
-      mqttPassword: secret,
-      rotatedAt,
-    };
-  };
-
   app.post(
     '/kiosks',
     {
       config: { scope: 'kiosk.admin', secretBearing: true },
       schema: {
         tags: ['kiosks'],
+        operationId: 'kiosksCreate',
         summary: 'Register a kiosk and get its credentials',
         description:
           'Only for a clinic of the caller. The secret is in this answer only (a replay with the same Idempotency-Key does not show it again). The embedded broker takes it at once, and so does Mosquitto when the server has `--mqtt-admin-user`; otherwise write its configuration again with `clinic-server mosquitto-config`. Readings of unregistered kiosks are rejected (UNKNOWN_KIOSK).',
@@ -76,7 +78,10 @@ export function registerKioskRoutes(
       config: { scope: 'kiosk.read' },
       schema: {
         tags: ['kiosks'],
+        operationId: 'kiosksList',
         summary: 'List registered kiosks with their last status',
+        description:
+          "Kiosks of the caller's clinics, each with the last status message it sent; filter by clinic. Kiosk credentials see their own kiosk only.",
         security: security('kiosk.read'),
         querystring: KioskListQuery.extend(PageQuery.shape),
         response: { 200: KioskPage, ...errorResponses(...COMMON_ERRORS) },
@@ -95,7 +100,10 @@ export function registerKioskRoutes(
       config: { scope: 'kiosk.read' },
       schema: {
         tags: ['kiosks'],
+        operationId: 'kiosksRetrieve',
         summary: 'A kiosk and its last status',
+        description:
+          "A kiosk of one of the caller's clinics (404 for any other) with the last status message it sent; kiosk credentials see their own kiosk only.",
         security: security('kiosk.read'),
         params: KioskParams,
         response: { 200: Kiosk, ...errorResponses(...COMMON_ERRORS, 404) },
@@ -115,6 +123,7 @@ export function registerKioskRoutes(
       config: { scope: 'kiosk.admin', secretBearing: true },
       schema: {
         tags: ['kiosks'],
+        operationId: 'kiosksRotateCredentials',
         summary: "Rotate a kiosk's credentials",
         description:
           'The old secret stops working for the API at once (its tokens end) and for new MQTT logins at once (the embedded broker also closes a connection made with the old one; Mosquitto, told through `--mqtt-admin-user`, keeps it until the kiosk reconnects).',

@@ -35,7 +35,10 @@ export function registerObservationRoutes(
       config: { scope: 'observation.read' },
       schema: {
         tags: ['observations'],
+        operationId: 'observationsList',
         summary: 'List observations by patient, screening, kind or time range',
+        description:
+          "Observations of the caller's clinics. Filtering by a patient or screening the caller does not see answers 404, not an empty page; a list by patient is written to the audit log.",
         security: security('observation.read'),
         querystring: ObservationListQuery.extend(PageQuery.shape),
         response: { 200: ObservationPage, ...errorResponses(...COMMON_ERRORS) },
@@ -56,7 +59,10 @@ export function registerObservationRoutes(
       config: { scope: 'observation.write' },
       schema: {
         tags: ['observations'],
+        operationId: 'observationsCreate',
         summary: 'Post a manual reading (values measured without a connected device) for an open screening',
+        description:
+          "The values become a reading of device `manual` at the screening's clinic and kiosk, stored and flagged as a kiosk's readings are; the answer has the observations made from it. A finished screening answers 409 SCREENING_CLOSED.",
         security: security('observation.write'),
         headers: IdempotencyHeader,
         body: ManualReadingCreate,

@@ -36,6 +36,7 @@ export function registerPatientRoutes(
       config: { scope: 'patient.write' },
       schema: {
         tags: ['patients'],
+        operationId: 'patientsCreate',
         summary: 'Register a patient',
         description:
           'A NIK is registered once: a second registration answers 409 PATIENT_EXISTS with the patientId.',
@@ -60,7 +61,10 @@ export function registerPatientRoutes(
       config: { scope: 'patient.read', patientLookup: true },
       schema: {
         tags: ['patients'],
+        operationId: 'patientsRetrieve',
         summary: 'Get a patient',
+        description:
+          "A patient of one of the caller's clinics (404 for any other). Each read is written to the audit log, in the patient's access log.",
         security: security('patient.read'),
         params: IdParams,
         response: { 200: Patient, ...errorResponses(...COMMON_ERRORS, 404) },
@@ -80,6 +84,7 @@ export function registerPatientRoutes(
       config: { scope: 'patient.write' },
       schema: {
         tags: ['patients'],
+        operationId: 'patientsUpdate',
         summary: 'Change a patient',
         description:
           'Changes only the fields given: the IHS number, when the SATUSEHAT forwarder could not find it by the NIK (a screening of a patient without one is not ready for SATUSEHAT; queue it again with POST /screenings/{id}/forward after this), or a name, birth date, sex or NIK typed wrong. `null` removes a wrong NIK or IHS number. A NIK registered to another patient answers 409 PATIENT_EXISTS with that patientId.',
@@ -102,6 +107,7 @@ export function registerPatientRoutes(
       config: { scope: 'patient.read', safePost: true, patientLookup: true },
       schema: {
         tags: ['patients'],
+        operationId: 'patientsSearch',
         summary: 'Find patients by NIK, or by name and birth date',
         description:
           'A POST so that a NIK or a name is never part of a URL (proxies and access logs keep URLs). By NIK: at most one patient. By name: every patient born that day whose name contains the words given, ignoring case and accents.',

@@ -35,6 +35,7 @@ export function registerPractitionerRoutes(
       config: { scope: 'practitioner.write' },
       schema: {
         tags: ['practitioners'],
+        operationId: 'practitionersCreate',
         summary: "Register one of the clinic's health workers",
         description:
           'By NIK (the SATUSEHAT forwarder finds their IHS number the first time a screening of theirs is sent, and keeps it), or by IHS number, or both. A NIK is registered once per clinic: a second registration answers 409 PRACTITIONER_EXISTS with the practitionerId.',
@@ -58,6 +59,7 @@ export function registerPractitionerRoutes(
       config: { scope: 'practitioner.read' },
       schema: {
         tags: ['practitioners'],
+        operationId: 'practitionersList',
         summary: "List the clinic's health workers",
         description:
           "`active=true` gives those a new screening may name. Kiosk credentials see their own clinic's only (without `clinicId` they get those; another clinic's is 403 FORBIDDEN).",
@@ -79,7 +81,9 @@ export function registerPractitionerRoutes(
       config: { scope: 'practitioner.read' },
       schema: {
         tags: ['practitioners'],
+        operationId: 'practitionersRetrieve',
         summary: 'Get a health worker',
+        description: "A health worker of one of the caller's clinics (404 for any other), active or not.",
         security: security('practitioner.read'),
         params: IdParams,
         response: { 200: PractitionerRecord, ...errorResponses(...COMMON_ERRORS, 404) },
@@ -98,6 +102,7 @@ export function registerPractitionerRoutes(
       config: { scope: 'practitioner.write' },
       schema: {
         tags: ['practitioners'],
+        operationId: 'practitionersUpdate',
         summary: 'Change a health worker',
         description:
           'Changes only the fields given: the IHS number or the right NIK when the SATUSEHAT forwarder could not find them by the NIK (queue the screening again with POST /screenings/{id}/forward after this), a name typed wrong, or `active: false` for someone who left the clinic (kept, as their screenings name them; new screenings cannot). `null` removes a wrong NIK or IHS number as long as one of the two is left. A NIK another health worker of the clinic has answers 409 PRACTITIONER_EXISTS with that practitionerId.',

@@ -36,6 +36,7 @@ export function registerReadingRoutes(
       config: { scope: 'reading.triage' },
       schema: {
         tags: ['readings'],
+        operationId: 'unassignedReadingsList',
         summary: 'List readings that belong to no screening yet',
         description: 'Kiosk credentials see their own kiosk only.',
         security: security('reading.triage'),
@@ -66,7 +67,10 @@ export function registerReadingRoutes(
       config: { scope: 'reading.triage' },
       schema: {
         tags: ['readings'],
+        operationId: 'unassignedReadingsAssign',
         summary: 'Assign an unassigned reading to an open screening',
+        description:
+          "The reading, and any referral made from it, become the screening's and its patient's. The screening must be open (409 SCREENING_CLOSED) and of the reading's clinic. Kiosk credentials act for their own kiosk's readings only.",
         security: security('reading.triage'),
         headers: IdempotencyHeader,
         params: ReadingParams,
@@ -95,6 +99,7 @@ export function registerReadingRoutes(
       config: { scope: 'reading.triage' },
       schema: {
         tags: ['readings'],
+        operationId: 'unassignedReadingsDiscard',
         summary: 'Discard an unassigned reading, saying why',
         description:
           'The reading stays in the record (with the reason and who discarded it); its observations no longer list.',

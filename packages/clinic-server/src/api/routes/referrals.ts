@@ -26,7 +26,10 @@ export function registerReferralRoutes(
       config: { scope: 'referral.read' },
       schema: {
         tags: ['referrals'],
+        operationId: 'referralsList',
         summary: 'List referrals (made from refer and urgent flags)',
+        description:
+          "Referrals of the caller's clinics; filter by status, patient or screening. Filtering by a patient or screening the caller does not see answers 404, not an empty page; a list by patient is written to the audit log.",
         security: security('referral.read'),
         querystring: ReferralListQuery.extend(PageQuery.shape),
         response: { 200: ReferralPage, ...errorResponses(...COMMON_ERRORS) },
@@ -47,6 +50,7 @@ export function registerReferralRoutes(
       config: { scope: 'referral.write' },
       schema: {
         tags: ['referrals'],
+        operationId: 'referralsAcknowledge',
         summary: 'Acknowledge a referral',
         description: 'Acknowledging again changes nothing: the first acknowledgement (who and when) is kept.',
         security: security('referral.write'),

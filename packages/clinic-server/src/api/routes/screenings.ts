@@ -46,6 +46,7 @@ export function registerScreeningRoutes(
       config: { scope: 'screening.write' },
       schema: {
         tags: ['screenings'],
+        operationId: 'screeningsCreate',
         summary: 'Open a screening for a patient at a kiosk',
         description:
           "The kiosk puts the screening id on its readings as `sessionId`; readings with it are bound to the screening while it is open. Name the health worker doing it by `practitionerId` (from POST /practitioners) or inline by `practitioner`, not both; SATUSEHAT's Encounter names them (the server's default practitioner when neither is given). An unknown `practitionerId` answers 404 PRACTITIONER_NOT_FOUND; one of another clinic, or no longer active, 422 PRACTITIONER_NOT_USABLE. A kiosk that opened the screening while the clinic was unreachable sends the `id` its readings carry; sending it again answers with the same screening, and an id held by another screening answers 409 SCREENING_EXISTS.",
@@ -81,7 +82,10 @@ export function registerScreeningRoutes(
       config: { scope: 'screening.read' },
       schema: {
         tags: ['screenings'],
+        operationId: 'screeningsList',
         summary: 'List screenings',
+        description:
+          "Screenings of the caller's clinics; filter by patient, clinic, kiosk or status. Filtering by a patient or clinic the caller does not see answers 404 or 403, not an empty page; a list by patient is written to the audit log.",
         security: security('screening.read'),
         querystring: ScreeningListQuery.extend(PageQuery.shape),
         response: { 200: ScreeningPage, ...errorResponses(...COMMON_ERRORS) },
@@ -102,7 +106,10 @@ export function registerScreeningRoutes(
       config: { scope: 'screening.read' },
       schema: {
         tags: ['screenings'],
+        operationId: 'screeningsRetrieve',
         summary: 'Get a screening with its observations and flags',
+        description:
+          "The screening, its observations and their flags. Each read is written to the audit log, in the patient's access log.",
         security: security('screening.read'),
         params: IdParams,
         response: { 200: ScreeningDetail, ...errorResponses(...COMMON_ERRORS, 404) },
@@ -130,6 +137,7 @@ function registerScreeningEndRoutes(app: ApiApp, ctx: RouteContext, options: Scr
       config: { scope: 'screening.write' },
       schema: {
         tags: ['screenings'],
+        operationId: 'screeningsFinish',
         summary: 'Finish a screening',
         description:
           "First the record computes the visit's mean blood pressure (from two or more measurements) and the BMI from its latest weight and height, with their triage flags, and adds them to the screening as readings of device `kiosk`/`derived` that name their sources (`derivedFrom`). Readings that arrive for it afterwards are kept as unassigned. With `forward` (the default) its Bundle is queued for SATUSEHAT; the outcome shows in `forwarding`.",
@@ -164,6 +172,7 @@ function registerScreeningEndRoutes(app: ApiApp, ctx: RouteContext, options: Scr
       config: { scope: 'screening.write' },
       schema: {
         tags: ['screenings'],
+        operationId: 'screeningsForward',
         summary: 'Send a finished screening to SATUSEHAT again',
         description: 'Puts a screening whose sending failed (or was never asked for) back in the queue.',
         security: security('screening.write'),
@@ -189,6 +198,7 @@ function registerScreeningEndRoutes(app: ApiApp, ctx: RouteContext, options: Scr
       config: { scope: 'fhir.read' },
       schema: {
         tags: ['screenings'],
+        operationId: 'screeningsFhirBundle',
         summary: 'The SATUSEHAT-ready FHIR R4 transaction Bundle of a screening',
         description:
           'Encounter plus one Observation per value, with stable identifiers. 409 FHIR_NOT_READY when the patient has no IHS number or the server has no SATUSEHAT organization configured.',

@@ -20,20 +20,18 @@ const ID = formatsFor('id');
  */
 
 /**
- * The results to print: what was measured, then what was computed from it. The clinic's
- * computation (BMI, the visit's mean blood pressure) replaces the kiosk's own once the clinic has
- * finished the check; a check closed offline keeps the kiosk's.
+ * The results to print: what was measured, in the order it was, then what the clinic computed from
+ * it (BMI, the visit's mean blood pressure) once it has finished the check. A check closed while
+ * the clinic could not be reached has the measured results only.
  */
 export function takeHomeResults(readings, clinicSummary) {
   const measured = readings.filter((r) => !r.derivedFrom);
-  const computed = clinicSummary?.computed.length
-    ? clinicSummary.computed.map((c) => ({
-        kind: c.kind,
-        values: [{ name: c.name, value: c.value, unit: c.unit }],
-        flags: c.flags,
-        derivedFrom: true,
-      }))
-    : readings.filter((r) => r.derivedFrom);
+  const computed = (clinicSummary?.computed ?? []).map((c) => ({
+    kind: c.kind,
+    values: [{ name: c.name, value: c.value, unit: c.unit }],
+    flags: c.flags,
+    derivedFrom: true,
+  }));
   const byTime = (a, b) => (a.measuredAt < b.measuredAt ? -1 : 1);
   return [...measured.sort(byTime), ...computed];
 }

@@ -129,6 +129,12 @@ describe('the kiosk page, screen by screen', () => {
     expect(pdf.match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1);
     await page.emulateMedia({ media: 'screen' });
 
+    // Locked, the page forgets the sheet with the rest: the next person at the kiosk sees no one.
+    await page.getByTestId('lock-button').click();
+    await page.getByTestId('lock').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('take-home').isVisible()).toBe(false);
+    expect(await page.content()).not.toContain(PATIENT.name);
+
     // The other language, on the screens it changes most: the lock and the first screen.
     await page.goto(await stack.apiUrl());
     await look('locked (Indonesian)');

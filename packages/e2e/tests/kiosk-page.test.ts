@@ -333,6 +333,13 @@ describe('the kiosk page', () => {
       'Check closed. The clinic will be told when the network is back.',
     );
     expect(await page.getByTestId('summary').isVisible()).toBe(false);
+    // The patient still takes home what was measured, in Indonesian; the BMI is the clinic's to add.
+    const sheet = page.getByTestId('take-home-sheet');
+    await eventually(() => sheet.getByTestId('take-home-result').allTextContents()).toEqual([
+      'Berat badan: 58,2 kg',
+      'Tinggi badan: 158,5 cm',
+    ]);
+    expect(await text(sheet.getByTestId('take-home-conclusion'))).toBe('Hasil: normal.');
     const { admin } = clinic();
     expect((await admin.request<Screening>('GET', `/screenings/${sessionId}`)).body.status).toBe('open');
 

@@ -14,7 +14,9 @@ export class ChromiumMissingError extends Error {
   override readonly name = 'ChromiumMissingError';
   readonly code = 'CHROMIUM_MISSING';
   constructor(path: string) {
-    super(`no Chromium at ${path}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
+    super(
+      `no Chromium at ${path}: run the test command from README.md, which installs it (or apt-get install chromium; CHROMIUM_PATH names another)`,
+    );
   }
 }
 

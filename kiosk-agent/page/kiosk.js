@@ -4,6 +4,7 @@
 import { $, el } from './dom.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
+import { showTakeHome, wireTakeHome } from './take-home.js';
 import { clock, dates, lang, numbers, t } from './texts.js';
 
 async function api(method, path, body) {
@@ -372,6 +373,7 @@ async function startScreening(card, glucoseContext) {
   }
   $('finish-message').textContent = '';
   showSummary(undefined);
+  showTakeHome(undefined);
   message('');
   $('found').replaceChildren();
   for (const id of ['nik', 'find-name', 'find-birth']) /** @type {HTMLInputElement} */ ($(id)).value = '';
@@ -417,6 +419,9 @@ function showSummary(summary) {
 
 async function finishScreening() {
   const button = /** @type {HTMLButtonElement} */ ($('finish'));
+  // What the patient takes home is what the page showed for the check: kept before it closes.
+  const screening = state.screening;
+  const readings = screeningReadings();
   button.disabled = true;
   const result = await api('DELETE', '/session');
   button.disabled = false;
@@ -428,6 +433,20 @@ async function finishScreening() {
       ? t.finishLater
       : t.finishLocal;
   showSummary(closed.summary);
+  const card = screening && state.patients.get(screening.patientId);
+  showTakeHome(
+    card && state.status
+      ? {
+          clinicId: state.status.clinicId,
+          kioskId: state.status.kioskId,
+          patient: card,
+          practitioner: state.practitioners.get(screening.practitionerId ?? ''),
+          closedAt: new Date(),
+          readings,
+          clinicSummary: closed.summary,
+        }
+      : undefined,
+  );
   setScreening(null);
 }
 
@@ -511,11 +530,12 @@ function forget() {
   stream = undefined;
   Object.assign(state, { status: undefined, screening: null, agentDown: false });
   for (const map of [state.patients, state.readings, state.remeasure]) map.clear();
-  for (const id of ['found', 'readings', 'earlier-list', 'alerts', 'summary']) $(id).replaceChildren();
+  for (const id of ['found', 'readings', 'earlier-list', 'alerts', 'summary', 'take-home-sheet'])
+    $(id).replaceChildren();
   for (const id of ['patient-name', 'patient-facts', 'session-note', 'no-readings']) $(id).textContent = '';
   for (const id of ['find-message', 'finish-message', 'typed-message']) $(id).textContent = '';
   for (const form of document.querySelectorAll('form')) /** @type {HTMLFormElement} */ (form).reset();
-  for (const id of ['register-form', 'summary', 'in-session', 'earlier']) $(id).hidden = true;
+  for (const id of ['register-form', 'summary', 'take-home', 'in-session', 'earlier']) $(id).hidden = true;
   $('no-session').hidden = false;
 }
 
@@ -542,6 +562,7 @@ $('register-form').addEventListener('submit', (event) => {
   void registerPatient(event.currentTarget);
 });
 $('finish').addEventListener('click', () => void finishScreening());
+wireTakeHome();
 $('practitioner').addEventListener('change', () => {
   const id = chosenPractitioner();
   if (id) localStorage.setItem(PRACTITIONER_KEY, id);

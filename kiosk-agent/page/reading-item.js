@@ -1,7 +1,7 @@
 // One reading as the health worker sees it: its values, flags in the page's language and where
 // it is on its way to the clinic. Pure rendering: no state, no requests.
 import { el } from './dom.js';
-import { clock, lang, numbers, t, UNIT } from './texts.js';
+import { clock, lang, PAGE_FORMATS, t } from './texts.js';
 
 export function worstSeverity(reading) {
   const order = ['normal', 'attention', 'refer', 'urgent'];
@@ -11,44 +11,47 @@ export function worstSeverity(reading) {
   );
 }
 
-export function flagText(flag) {
-  return flag.message?.[lang] ?? flag.code;
+export function flagText(flag, language = lang) {
+  return flag.message?.[language] ?? flag.code;
 }
 
-export function valueText(v) {
+/** One value with its unit, written the way `formats` (the page's language by default) writes. */
+export function valueText(v, formats = PAGE_FORMATS) {
   if (v.value === null) return '–';
-  return `${numbers.format(v.value)} ${UNIT[v.unit] ?? v.unit}`;
+  return `${formats.numbers.format(v.value)} ${formats.units[v.unit] ?? v.unit}`;
 }
 
-export function readingValues(reading) {
+/** A reading's values, blood pressure as systolic/diastolic, each in a span of its own. */
+export function readingValues(reading, formats = PAGE_FORMATS) {
+  const number = (v) => (v.value === null ? '–' : formats.numbers.format(v.value));
   const byName = new Map(reading.values.map((v) => [v.name, v]));
   const sys = byName.get('systolic');
   const dia = byName.get('diastolic');
   const parts = [];
   if (sys && dia) {
-    parts.push(
-      el(
-        'span',
-        { class: 'value' },
-        `${sys.value === null ? '–' : numbers.format(sys.value)}/${dia.value === null ? '–' : numbers.format(dia.value)} mmHg`,
-      ),
-    );
+    parts.push(el('span', { class: 'value' }, `${number(sys)}/${number(dia)} mmHg`));
     byName.delete('systolic');
     byName.delete('diastolic');
   }
   const rest = [...byName.values()];
   for (const v of rest) {
-    const label = rest.length === 1 && !(sys && dia) ? undefined : (t.value[v.name] ?? v.name);
-    parts.push(el('span', { class: 'value' }, label ? `${label} ${valueText(v)}` : valueText(v)));
+    const label = rest.length === 1 && !(sys && dia) ? undefined : (formats.t.value[v.name] ?? v.name);
+    const text = valueText(v, formats);
+    parts.push(el('span', { class: 'value' }, label ? `${label} ${text}` : text));
   }
   return parts;
+}
+
+/** Flags the worker has something to do about: "the device sent no time" is kept, not shown. */
+export function shownFlags(reading) {
+  return reading.flags.filter((f) => !(f.severity === 'normal' && f.code.startsWith('time.')));
 }
 
 export function readingItem(reading) {
   const severity = worstSeverity(reading);
   // "The device sent no time" rides on nearly every scale reading: the record keeps it, the worker
   // has nothing to do about it.
-  const shown = reading.flags.filter((f) => !(f.severity === 'normal' && f.code.startsWith('time.')));
+  const shown = shownFlags(reading);
   return el(
     'li',
     {

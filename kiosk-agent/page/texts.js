@@ -2,8 +2,6 @@
 // One table, so a translator edits one file and every screen stays in the same language.
 
 export const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'id';
-export const locale = lang === 'id' ? 'id-ID' : 'en-GB';
-
 export const TEXT = {
   id: {
     title: 'Pemeriksaan Kesehatan',
@@ -117,6 +115,9 @@ export const TEXT = {
     practitionerNeeded: 'Pilih dulu nama petugas yang memeriksa (di atas).',
     practitionerStale: 'Klinik tidak dapat dihubungi: daftar petugas dari ingatan kiosk.',
     by: (name) => `Petugas: ${name}`,
+    takeHomeTitle: 'Ringkasan untuk pasien',
+    takeHomeNote: 'Untuk dibawa pulang pasien: selalu dalam Bahasa Indonesia, tanpa NIK.',
+    printSummary: 'Cetak ringkasan',
   },
   en: {
     title: 'Health check',
@@ -230,21 +231,67 @@ export const TEXT = {
     practitionerNeeded: 'First choose the health worker doing the check (above).',
     practitionerStale: 'The clinic cannot be reached: health workers as the kiosk last saw them.',
     by: (name) => `Health worker: ${name}`,
+    takeHomeTitle: "The patient's summary",
+    takeHomeNote: 'For the patient to take home: always in Bahasa Indonesia, without the NIK.',
+    printSummary: 'Print the summary',
   },
 };
 export const t = TEXT[lang];
 
-/** UCUM codes as people write them on paper. */
-export const UNIT = {
-  'mm[Hg]': 'mmHg',
-  Cel: '°C',
-  'kg/m2': 'kg/m²',
-  '/min': t.perMinute,
-  'mmol/L': 'mmol/L',
-  'mg/dL': 'mg/dL',
-};
+/**
+ * How one language writes numbers, units, times and dates. The page uses its own language's; the
+ * take-home summary always uses Indonesian's, whatever the page shows.
+ */
+export function formatsFor(language) {
+  const locale = language === 'id' ? 'id-ID' : 'en-GB';
+  return {
+    t: TEXT[language],
+    /** UCUM codes as people write them on paper. */
+    units: {
+      'mm[Hg]': 'mmHg',
+      Cel: '°C',
+      'kg/m2': 'kg/m²',
+      '/min': TEXT[language].perMinute,
+      'mmol/L': 'mmol/L',
+      'mg/dL': 'mg/dL',
+    },
+    numbers: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
+    clock: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }),
+    // Birth dates are calendar days: formatted in UTC so no zone can move them a day.
+    dates: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }),
+    /** A moment on the kiosk's own clock and calendar. */
+    moment: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }),
+  };
+}
 
-export const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-export const clock = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
-// Birth dates are calendar days: formatted in UTC so no zone can move them a day.
-export const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+export const PAGE_FORMATS = formatsFor(lang);
+export const { numbers, clock, dates } = PAGE_FORMATS;
+export const UNIT = PAGE_FORMATS.units;
+
+/**
+ * The take-home summary's own words, in Bahasa Indonesia only: it goes home with the patient,
+ * who reads Indonesian whatever language the health worker set the page to.
+ */
+export const TAKE_HOME = {
+  title: 'Ringkasan Pemeriksaan Kesehatan',
+  programme: 'Cek Kesehatan Gratis',
+  clinic: 'Klinik',
+  kiosk: 'Kiosk',
+  name: 'Nama',
+  age: 'Umur',
+  sex: 'Jenis kelamin',
+  when: 'Tanggal dan jam',
+  practitioner: 'Petugas',
+  results: 'Hasil pemeriksaan',
+  conclusion: 'Kesimpulan',
+  computed: 'dihitung',
+  /** Each result's triage flag in words. */
+  severity: {
+    normal: 'Normal',
+    attention: 'Perlu perhatian',
+    refer: 'Perlu dirujuk ke puskesmas',
+    urgent: 'SEGERA dirujuk',
+  },
+  notDiagnosis:
+    'Ini hasil skrining, bukan diagnosis. Hanya dokter atau tenaga kesehatan di puskesmas yang dapat menegakkan diagnosis; bawa lembar ini saat Anda ke puskesmas.',
+};

@@ -167,6 +167,7 @@ describe('entry points', () => {
       'pnpm schemas',
       'pnpm kiosk-agent',
       'pnpm clinic-server',
+      'pnpm screenshots',
     ])
       expect(names).toContain(expected);
     expect(names.some((n) => n.includes('examples/partner-app'))).toBe(true);

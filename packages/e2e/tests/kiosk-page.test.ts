@@ -1,145 +1,28 @@
 // The kiosk page as a health worker uses it: headless Chromium (Debian's, driven by
 // playwright-core) on the agent's own page, with every part behind it real: a scale and a pulse
 // oximeter on socat ptys, the agent process, Mosquitto and the clinic server.
-import { existsSync, openSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
-import { encode } from '@klinik-desa/devices/simulate';
-import type { KioskCredentials, Patient, PractitionerRecord, Screening } from '@klinik-desa/protocol';
+import type { Patient, PractitionerRecord, Screening } from '@klinik-desa/protocol';
 import { ageInYears, zoneSpec } from '@klinik-desa/screening';
-import {
-  ApiTestClient,
-  createAdminClient,
-  createPtyPair,
-  freePort,
-  type PtyPair,
-  TEST_PAGE_PIN,
-  waitFor,
-} from '@klinik-desa/testkit';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { freePort, waitFor } from '@klinik-desa/testkit';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack, type StackOptions, stackPerTest, weighing } from '../src/stack.js';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const NIK = '3201014102950003';
-const NEW_NIK = '3201016504880002';
+import { clinicStack, NEW_NIK, NIK, oximetry } from '../src/clinic-stack.js';
+import { launchChromium, openKioskPage, scriptErrors, unlockPage } from '../src/kiosk-browser.js';
+import { type Stack, stackPerTest, weighing } from '../src/stack.js';
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: run the test command from README.md, which installs it`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
 });
 
-interface Clinic {
-  admin: ApiTestClient;
-  patient: Patient;
-  oximeter: PtyPair;
-  /** The health workers registered at the clinic, by name. */
-  practitioners: Map<string, PractitionerRecord>;
-}
-
-/**
- * A stack whose kiosk has clinic API credentials, one registered patient and a pulse oximeter too;
- * `practitioners` are registered at the clinic before the agent starts (none by default: the
- * page then asks nobody's name, and the clinic's default practitioner stands in).
- */
-function clinicStack(options: Partial<StackOptions> & { practitioners?: string[] } = {}): {
-  stack: Stack;
-  clinic: () => Clinic;
-} {
-  let kiosk: KioskCredentials | undefined;
-  const clinic: Partial<Clinic> = {};
-  const stack = new Stack({
-    mqttVersion: 5,
-    ...options,
-    beforeAgent: async (s) => {
-      const creds = createAdminClient(s.clinicDb, ['clinic-1']);
-      clinic.admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
-      kiosk = (
-        await clinic.admin.request<KioskCredentials>('POST', '/kiosks', {
-          clinicId: 'clinic-1',
-          kioskId: 'kiosk-1',
-        })
-      ).body;
-      clinic.patient = (
-        await clinic.admin.request<Patient>('POST', '/patients', {
-          nik: NIK,
-          name: 'Siti Aminah',
-          birthDate: '1979-04-12',
-          sex: 'female',
-        })
-      ).body;
-      clinic.oximeter = await createPtyPair('oximeter', s.dir);
-      clinic.practitioners = new Map();
-      for (const [i, name] of (options.practitioners ?? []).entries()) {
-        const created = await clinic.admin.request<PractitionerRecord>('POST', '/practitioners', {
-          clinicId: 'clinic-1',
-          name,
-          ihsNumber: `1000988072${i}`,
-        });
-        clinic.practitioners.set(name, created.body);
-      }
-    },
-    deviceYaml: (s) =>
-      [
-        `  - { id: scale-1, protocol: ad-scale, port: "${s.pty.agentPath}", baudRate: 9600 }`,
-        `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "${clinic.oximeter?.agentPath}" }`,
-      ].join('\n'),
-    extraYaml: (s) => [
-      `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
-    ],
-  });
-  return { stack, clinic: () => clinic as Clinic };
-}
-
-/** A finger held in the oximeter until the value settles, then taken out. */
-function oximetry(oximeter: PtyPair, spo2: number, pulse: number): void {
-  const fd = openSync(oximeter.devicePath, 'w');
-  const frame = (value: number | null) =>
-    encode('contec-cms50d-plus', {
-      kind: 'pulse-oximetry',
-      spo2: value === null ? { value: null, unit: '%', missing: 'unsuccessful' } : { value, unit: '%' },
-      pulseRate:
-        value === null
-          ? { value: null, unit: '/min', missing: 'unsuccessful' }
-          : { value: pulse, unit: '/min' },
-    });
-  const held = frame(spo2);
-  for (let i = 0; i < 130; i++) writeSync(fd, held);
-  writeSync(fd, frame(null));
-}
-
 async function openPage(url: string): Promise<Page> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  // Answers such as 409 and 503 are part of the flows tested; Chromium logs each as a console error.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() === 404 && !new URL(r.url()).pathname.startsWith('/patients/'))
-      errors.push(`404 ${r.url()}`);
-  });
-  await page.goto(url);
-  Object.assign(page, { scriptErrors: errors });
-  await unlock(page);
+  const page = await openKioskPage(browser, url);
+  await unlockPage(page);
   return page;
-}
-
-/** The health worker types the PIN on the lock screen's keypad. */
-async function unlock(page: Page, pin = TEST_PAGE_PIN): Promise<void> {
-  await eventually(() => page.getByTestId('lock').isVisible()).toBe(true);
-  for (const digit of pin) await page.locator(`#pin-pad [data-key="${digit}"]`).click();
-  await page.locator('#pin-pad [data-key="open"]').click();
-  await eventually(() => page.getByTestId('lock').isVisible()).toBe(false);
 }
 
 /** The local API's answer to a program on the kiosk, with a page session of its own. */
@@ -159,8 +42,6 @@ async function openSessionId(stack: Stack): Promise<string> {
   const session = (await (await withSession(stack, '/session')).json()) as { sessionId: string };
   return session.sessionId;
 }
-
-const scriptErrors = (page: Page): string[] => (page as Page & { scriptErrors: string[] }).scriptErrors;
 
 describe('the kiosk page', () => {
   const track = stackPerTest();
@@ -251,7 +132,7 @@ describe('the kiosk page', () => {
 
     // A reload (or a second screen) in the middle of a check shows the same patient and results.
     await page.reload();
-    await unlock(page);
+    await unlockPage(page);
     await eventually(() => text(page.getByTestId('patient-name'))).toBe('Siti Aminah');
     await eventually(() => page.getByTestId('reading').count()).toBe(4);
 
@@ -274,7 +155,7 @@ describe('the kiosk page', () => {
     });
     // The next check is most likely the same worker's: the choice stays after a reload.
     await page.reload();
-    await unlock(page);
+    await unlockPage(page);
     await eventually(() => chooser.inputValue()).toBe(practitioners.get('Bidan Sari')?.id);
     // A health worker who left the clinic is no longer offered, and a check in their name is
     // refused with the clinic's reason instead of being opened on the kiosk alone.
@@ -288,7 +169,7 @@ describe('the kiosk page', () => {
     expect(await refused.json()).toMatchObject({ code: 'PRACTITIONER_NOT_USABLE' });
     expect((await withSession(stack, '/session')).status).toBe(404);
     await page.reload();
-    await unlock(page);
+    await unlockPage(page);
     await eventually(() => chooser.locator('option').allTextContents()).toEqual([
       'Choose your name',
       'Bidan Sari',
@@ -411,7 +292,7 @@ describe('the kiosk page', () => {
     // health workers are still there to choose from, as the kiosk saw them last.
     await stack.server.stop();
     await page.reload();
-    await unlock(page);
+    await unlockPage(page);
     await eventually(() => chooser.locator('option').allTextContents()).toEqual([
       'Choose your name',
       'Bidan Sari',
@@ -452,6 +333,13 @@ describe('the kiosk page', () => {
       'Check closed. The clinic will be told when the network is back.',
     );
     expect(await page.getByTestId('summary').isVisible()).toBe(false);
+    // The patient still takes home what was measured, in Indonesian; the BMI is the clinic's to add.
+    const sheet = page.getByTestId('take-home-sheet');
+    await eventually(() => sheet.getByTestId('take-home-result').allTextContents()).toEqual([
+      'Berat badan: 58,2 kg',
+      'Tinggi badan: 158,5 cm',
+    ]);
+    expect(await text(sheet.getByTestId('take-home-conclusion'))).toBe('Hasil: normal.');
     const { admin } = clinic();
     expect((await admin.request<Screening>('GET', `/screenings/${sessionId}`)).body.status).toBe('open');
 
@@ -486,7 +374,7 @@ describe('the kiosk page', () => {
     await stack.agent.waitForLine(/device scale-1 connected/);
     // The restarted agent holds no page session: the page locks, and opens again with the PIN.
     await eventually(() => page.getByTestId('lock').isVisible(), 30_000).toBe(true);
-    await unlock(page);
+    await unlockPage(page);
     await eventually(() => page.getByTestId('agent-down').count(), 30_000).toBe(0);
     await eventually(() => text(page.getByTestId('link'))).toBe('Connected to the clinic');
     stack.write(weighing(64.1));
@@ -538,7 +426,7 @@ describe('the kiosk page', () => {
     for (const digit of '0000') await page.locator(`#pin-pad [data-key="${digit}"]`).click();
     await page.locator('#pin-pad [data-key="open"]').click();
     await eventually(() => text(page.getByTestId('lock-message'))).toBe('Wrong PIN.');
-    await unlock(page);
+    await unlockPage(page);
     // A patient new to the clinic, registered from the page: name, NIK and birth date on screen.
     await page.getByLabel('NIK (16 digits)').fill(NEW_NIK);
     await page.getByRole('button', { name: 'Find' }).first().click();
@@ -569,7 +457,7 @@ describe('the kiosk page', () => {
     expect(old.status).toBe(401);
 
     // Open again: a clean page; the lock button locks at once.
-    await unlock(page);
+    await unlockPage(page);
     expect(await page.getByTestId('patient').count()).toBe(0);
     const fresh = (await page.context().cookies()).find((c) => c.name === 'kd_page');
     expect(fresh).toMatchObject({ httpOnly: true, sameSite: 'Strict' });

@@ -1,3 +1,5 @@
+export { type BuiltDeb, buildDeb, type DebBuildOptions } from './debian/build-deb.js';
+export { DEB_ARCHES, type DebArch } from './debian/target.js';
 export { PackagingError } from './errors.js';
 export {
   type AddonTarget,

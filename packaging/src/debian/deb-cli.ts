@@ -46,7 +46,7 @@ function main(argv: string[]): number {
   try {
     options = parseDebArgs(argv);
   } catch (error) {
-    console.error(`deb: ${(error as Error).message.split('\n')[0]}; see pnpm deb --help`);
+    console.error(`deb: ${(error as Error).message.split('. ')[0]}; see pnpm deb --help`);
     return 2;
   }
   if (options.help) {

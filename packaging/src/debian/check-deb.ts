@@ -40,7 +40,9 @@ export function verifyStagedUnit(stagingDir: string): CheckResult {
 
 /** `systemd-analyze verify` of a unit file: clean when it exits 0 and says nothing. */
 export function verifyUnit(unitFile: string, env: NodeJS.ProcessEnv = {}): CheckResult {
-  const r = spawnSync('systemd-analyze', ['verify', unitFile], {
+  // verify looks the Documentation= man page up with man; a system without man-db cannot.
+  const man = spawnSync('man', ['--version']).status === 0 ? [] : ['--man=no'];
+  const r = spawnSync('systemd-analyze', ['verify', ...man, unitFile], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });

@@ -135,6 +135,19 @@ describe.skipIf(!onDebianNode)(`the Debian package (built for Debian's Node ${DE
       expect(check.out).toContain(`${CONFIG}: OK`);
     });
 
+    it('keeps the config readable by the agent when root sets the page PIN', () => {
+      const r = spawnSync('kiosk-agent', ['set-pin', '--config', CONFIG], {
+        input: '2468\n',
+        encoding: 'utf8',
+      });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+      expect(mode(CONFIG)).toBe('0640');
+      expect(sh('stat', ['-c', '%U:%G', CONFIG]).out.trim()).toBe(`root:${USER}`);
+      const check = asUser(['kiosk-agent', 'check-config', '--config', CONFIG]);
+      expect(check.status, check.out).toBe(0);
+      expect(check.out).not.toMatch(/pinHash is not set/);
+    });
+
     it('has an installed service systemd-analyze verify accepts', () => {
       expect(verifyUnit(`/usr/lib/systemd/system/${PACKAGE_NAME}.service`)).toEqual({
         ok: true,

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { installNodeFromNpm } from '../../../.ci/current-node.mjs';
 import { PackagingError } from '../errors.js';
@@ -37,7 +38,7 @@ const AGENT = '@klinik-desa/kiosk-agent';
 /** The package's Debian revision: raise it for a change of the packaging alone. */
 const DEBIAN_REVISION = '1';
 const MAINTAINER = 'klinik-desa maintainers <maintainers@users.noreply.h-seed-0ebe2d9f.example>';
-const FILES = join(dirname(new URL(import.meta.url).pathname), 'files');
+const FILES = fileURLToPath(new URL('files', import.meta.url));
 
 export interface DebBuildOptions {
   arch: DebArch;

@@ -19,6 +19,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'kiosk-agent/src/**/*.test.ts',
             'examples/*/src/**/*.test.ts',
+            'packaging/src/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/dist/**', ...integrationFiles],
         },

@@ -18,6 +18,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -32,30 +33,46 @@ export const CURRENT_NODE_MAJOR = 24;
 /**
  * Node 24's folder (its `bin/node` and the headers node-gyp builds addons against), installed from
  * the npm registry's `node-<platform>-<arch>` package into `.cache/node24` (git-ignored) the first
- * time, about 190 MB and 15 s. Returns undefined with a reason when it cannot be had.
+ * time, about 190 MB and 15 s. Returns `{ error }` with a reason when it cannot be had.
  */
 export function installCurrentNode(root) {
-  const pkg = `node-${process.platform}-${process.arch}`;
-  const home = join(root, '.cache', `node${CURRENT_NODE_MAJOR}`);
+  return installNodeFromNpm(root, { major: CURRENT_NODE_MAJOR });
+}
+
+/**
+ * A Node release of `major` for Linux on `arch` (`x64`, `arm64`) from the npm registry's
+ * `node-linux-<arch>` package, kept in `.cache/node<major>` (`.cache/node<major>-<arch>` for
+ * another architecture than this machine's). Its folder holds `bin/node` and `include/node`, the
+ * headers node-gyp compiles addons against (for any architecture: they are plain C++ headers).
+ */
+export function installNodeFromNpm(root, { major, arch = process.arch }) {
+  const pkg = `node-linux-${arch}`;
+  const home = join(root, '.cache', arch === process.arch ? `node${major}` : `node${major}-${arch}`);
   const nodeDir = join(home, 'node_modules', pkg);
   const node = join(nodeDir, 'bin', 'node');
-  if (existsSync(node)) return { node, nodeDir };
+  if (existsSync(node)) return { node, nodeDir, version: versionOf(nodeDir) };
   // Into a staging folder first, so an interrupted download is not mistaken for an installed Node.
   const staging = `${home}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const npmArgs = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix'];
-  const r = spawnSync('npm', [...npmArgs, staging, `${pkg}@${CURRENT_NODE_MAJOR}`], {
-    stdio: 'inherit',
+  // --force: npm refuses a package whose `cpu` is not this machine's, and a cross build wants exactly that.
+  const force = arch === process.arch ? [] : ['--force'];
+  const r = spawnSync('npm', [...npmArgs, staging, ...force, `${pkg}@${major}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
     timeout: 600_000,
   });
   if (r.status !== 0 || !existsSync(join(staging, 'node_modules', pkg, 'bin', 'node'))) {
     rmSync(staging, { recursive: true, force: true });
-    return { error: `npm install ${pkg}@${CURRENT_NODE_MAJOR} failed (exit ${r.status ?? r.signal})` };
+    return { error: `npm install ${pkg}@${major} failed (exit ${r.status ?? r.signal})` };
   }
   rmSync(home, { recursive: true, force: true });
   renameSync(staging, home);
-  return { node, nodeDir };
+  return { node, nodeDir, version: versionOf(nodeDir) };
+}
+
+function versionOf(nodeDir) {
+  return JSON.parse(readFileSync(join(nodeDir, 'package.json'), 'utf8')).version;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -57,6 +57,18 @@ describe('kiosk-agent set-pin', () => {
     expect(await verifyPagePin('482913', next)).toBe(false);
     expect(await verifyPagePin('1357', next)).toBe(true);
   });
+
+  // A packaged kiosk's config is root:klinik-desa-kiosk 0640 and the operator runs set-pin as root.
+  it.skipIf(process.getuid?.() !== 0)(
+    "keeps the file's owner and group (as root only: it chowns)",
+    async () => {
+      const path = kioskYaml();
+      chownSync(path, 0, 20);
+      expect((await setPin(path, '2468\n')).code).toBe(0);
+      const after = statSync(path);
+      expect([after.uid, after.gid, after.mode & 0o777]).toEqual([0, 20, 0o640]);
+    },
+  );
 
   it('refuses a PIN that is not 4 to 8 digits and leaves the file alone', async () => {
     const path = kioskYaml();

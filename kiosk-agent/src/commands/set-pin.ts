@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ReadStream } from 'node:tty';
@@ -55,10 +55,24 @@ export const setPinCommand = async (argv: string[], io: SetPinIo): Promise<numbe
   doc.setIn(['http', 'page', 'pinHash'], await hashPagePin(pin));
   // The file must still be a config the agent starts with: checked before it is replaced.
   parseConfig(doc.toJS(), dirname(resolve(path)));
-  const mode = statSync(path).mode & 0o777;
+  const before = statSync(path);
+  const mode = before.mode & 0o777;
   const temporary = `${path}.set-pin-${process.pid}`;
   writeFileSync(temporary, doc.toString(), { mode });
   chmodSync(temporary, mode);
+  // Owner and group too: a config of mode 0640 is read by the agent through its group, and root
+  // running set-pin would otherwise leave a root-only file the agent cannot start with.
+  const written = statSync(temporary);
+  if (written.uid !== before.uid || written.gid !== before.gid) {
+    try {
+      chownSync(temporary, before.uid, before.gid);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw new ConfigError(
+        `cannot keep the owner of ${path} (${(error as NodeJS.ErrnoException).code}); nothing was changed: run set-pin as root or as the file's owner`,
+      );
+    }
+  }
   renameSync(temporary, path);
   io.stdout(`${path}: PIN set (http.page.pinHash). Restart the agent to use it.`);
   return 0;

@@ -66,7 +66,12 @@ describe('kiosk events reach the clinic', () => {
       },
       { timeoutMs: 20_000, what: 'a device-lost event served by the clinic API' },
     );
-    expect(lost[0]).toMatchObject({ clinicId: 'clinic-1', kioskId: 'kiosk-1', type: 'device-lost', deviceId: 'scale-1' });
+    expect(lost[0]).toMatchObject({
+      clinicId: 'clinic-1',
+      kioskId: 'kiosk-1',
+      type: 'device-lost',
+      deviceId: 'scale-1',
+    });
 
     const status = await waitFor(
       async () => {
@@ -130,9 +135,13 @@ describe('kiosk events reach the clinic', () => {
       });
       // On kiosk b's own topic: the broker's ACL refuses the publish (PUBACK "not authorized").
       const intoB = await attacker
-        .publishAsync(topics.events('clinic-2', 'kiosk-b'), JSON.stringify(forged('clinic-2', 'kiosk-b', 'outbox-pruned')), {
-          qos: 1,
-        })
+        .publishAsync(
+          topics.events('clinic-2', 'kiosk-b'),
+          JSON.stringify(forged('clinic-2', 'kiosk-b', 'outbox-pruned')),
+          {
+            qos: 1,
+          },
+        )
         .then(
           () => 'accepted',
           (error: Error & { code?: number }) => error.code,

@@ -1,13 +1,13 @@
-import { EVERY_CLINIC } from '../domain/access.js';
-import { hashSecret } from '../domain/secrets.js';
 import { type KioskEvent, type KioskStatus, newUuidV7, topics } from '@klinik-desa/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker.js';
+import { EVERY_CLINIC } from '../domain/access.js';
+import { hashSecret } from '../domain/secrets.js';
 import { Metrics } from '../metrics.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { Ingest } from './ingest.js';
 import { KIOSK_REPORT_BYTES_MAX, KioskReports } from './kiosk-reports.js';
 
@@ -28,7 +28,12 @@ const lost = (overrides: Partial<KioskEvent> = {}): KioskEvent => ({
 async function registered(...kiosks: [string, string][]): Promise<SqlClinicStore> {
   const store = openSqliteStore(':memory:');
   for (const [clinicId, kioskId] of kiosks) {
-    await store.registerKiosk({ clinicId, kioskId, name: null }, `kiosk.${clinicId}.${kioskId}`, hashSecret('s'), RECEIVED);
+    await store.registerKiosk(
+      { clinicId, kioskId, name: null },
+      `kiosk.${clinicId}.${kioskId}`,
+      hashSecret('s'),
+      RECEIVED,
+    );
   }
   return store;
 }

@@ -39,7 +39,11 @@ export interface KioskActivityStore {
     access: ClinicAccess,
   ): Promise<Page<KioskEventRecord>>;
   /** Whether a kiosk is online, and its last status; `undefined` for a kiosk not registered or not `access`'s. */
-  getKioskPresence(clinicId: string, kioskId: string, access: ClinicAccess): Promise<KioskPresence | undefined>;
+  getKioskPresence(
+    clinicId: string,
+    kioskId: string,
+    access: ClinicAccess,
+  ): Promise<KioskPresence | undefined>;
   /** Deletes events received before `before`; resolves with how many. */
   pruneKioskEvents(before: string): Promise<number>;
 }

@@ -41,7 +41,9 @@ export function kioskActivityContract(store: () => SqlClinicStore) {
       expect(await s.recordKioskEvent(e, '2026-11-23T00:00:00.000Z')).toBe('stored');
     }
     expect(await s.recordKioskEvent(lost, '2026-11-23T00:00:09.000Z')).toBe('duplicate');
-    expect(await s.recordKioskEvent(event('kiosk-nobody', 'started', NOW_ISO), NOW_ISO)).toBe('unknown-kiosk');
+    expect(await s.recordKioskEvent(event('kiosk-nobody', 'started', NOW_ISO), NOW_ISO)).toBe(
+      'unknown-kiosk',
+    );
 
     const first = await s.listKioskEvents(CLINIC, 'kiosk-ev1', {}, { limit: 2 }, EVERY_CLINIC);
     expect(first.data).toEqual([
@@ -58,7 +60,13 @@ export function kioskActivityContract(store: () => SqlClinicStore) {
     expect(rest.data.map((e) => e.id)).toEqual([started.id]);
     expect(rest.nextCursor).toBeNull();
 
-    const byType = await s.listKioskEvents(CLINIC, 'kiosk-ev1', { type: 'device-lost' }, { limit: 9 }, EVERY_CLINIC);
+    const byType = await s.listKioskEvents(
+      CLINIC,
+      'kiosk-ev1',
+      { type: 'device-lost' },
+      { limit: 9 },
+      EVERY_CLINIC,
+    );
     expect(byType.data.map((e) => e.id)).toEqual([lost.id]);
     // `since` compares instants: 01:00 WIB is 18:00 UTC the day before, after 17:30 and before 18:30.
     const since = await s.listKioskEvents(

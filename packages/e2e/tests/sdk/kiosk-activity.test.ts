@@ -50,8 +50,12 @@ describe('kiosk status and events through the SDK', () => {
       devices: [{ id: 'scale-1', protocol: 'ad-scale', state: 'disconnected', errors: {} }],
     };
     try {
-      for (const e of sent) await kiosk.publishAsync(topics.events(CLINIC, 'kiosk-ev'), JSON.stringify(e), { qos: 1 });
-      await kiosk.publishAsync(topics.status(CLINIC, 'kiosk-ev'), JSON.stringify(status), { qos: 1, retain: true });
+      for (const e of sent)
+        await kiosk.publishAsync(topics.events(CLINIC, 'kiosk-ev'), JSON.stringify(e), { qos: 1 });
+      await kiosk.publishAsync(topics.status(CLINIC, 'kiosk-ev'), JSON.stringify(status), {
+        qos: 1,
+        retain: true,
+      });
 
       const all = await waitFor(
         async () => {
@@ -82,7 +86,11 @@ describe('kiosk status and events through the SDK', () => {
     }
 
     // An administrator of another clinic: as if the kiosk did not exist.
-    const other = await admin.clients.create({ name: 'other clinic', role: 'admin', clinics: ['kdmp-9999-001'] });
+    const other = await admin.clients.create({
+      name: 'other clinic',
+      role: 'admin',
+      clinics: ['kdmp-9999-001'],
+    });
     const outsider = new ClinicClient({
       baseUrl: clinic.url,
       clientId: other.clientId,

@@ -32,7 +32,7 @@ export const KioskPresence = z
     state: z.enum(['online', 'offline', 'unknown']),
     /** When the clinic saw the state change to this one (its own clock). */
     since: DateTime.nullable(),
-    /** When the clinic last received a new status or event from the kiosk itself (its own clock). */
+    /** When the clinic last received a new online status or an event from the kiosk (its own clock). */
     lastSeenAt: DateTime.nullable(),
     /** The last status message kept: devices and their states, the outbox. */
     status: KioskStatus.nullable(),

@@ -36,7 +36,11 @@ afterEach(async () => {
 });
 
 async function token(clientId: string, secret: string, scope?: string): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: secret,
+  });
   if (scope) form.set('scope', scope);
   const r = await app.inject({
     method: 'POST',
@@ -121,8 +125,13 @@ describe('kiosk status and events', () => {
     const rest = KioskEventPage.parse(
       (await get(admin, `/kiosks/clinic-1/kiosk-1/events?limit=2&cursor=${first.nextCursor}`)).json(),
     );
-    expect(rest).toEqual({ data: [{ ...started, receivedAt: '2026-11-23T03:00:01.000Z' }], nextCursor: null });
-    const byType = KioskEventPage.parse((await get(admin, '/kiosks/clinic-1/kiosk-1/events?type=device-lost')).json());
+    expect(rest).toEqual({
+      data: [{ ...started, receivedAt: '2026-11-23T03:00:01.000Z' }],
+      nextCursor: null,
+    });
+    const byType = KioskEventPage.parse(
+      (await get(admin, '/kiosks/clinic-1/kiosk-1/events?type=device-lost')).json(),
+    );
     expect(byType.data.map((e) => e.id)).toEqual([lost.id]);
     const since = KioskEventPage.parse(
       (await get(admin, '/kiosks/clinic-1/kiosk-1/events?since=2026-11-23T09:00:00%2B07:00')).json(),
@@ -141,7 +150,10 @@ describe('kiosk status and events', () => {
     const own = await registerKiosk(admin, 'clinic-1', 'kiosk-1');
     await registerKiosk(admin, 'clinic-1', 'kiosk-2');
     await registerKiosk(admin, 'clinic-2', 'kiosk-9');
-    await store.recordKioskEvent(event('kiosk-1', 'started', '2026-11-23T01:00:00.000Z'), '2026-11-23T01:00:01.000Z');
+    await store.recordKioskEvent(
+      event('kiosk-1', 'started', '2026-11-23T01:00:00.000Z'),
+      '2026-11-23T01:00:01.000Z',
+    );
     // Partners have no kiosk.read; an administrator of clinic 2 is the one who could look.
     const admin2 = await client('admin', 'admin.two', ['clinic-2']);
     for (const path of ['status', 'events']) {

@@ -36,7 +36,7 @@ export function registerKioskActivityRoutes(
         tags: ['kiosks'],
         summary: 'Whether a kiosk is online, and its devices as it last reported them',
         description:
-          '`online` from the status the kiosk keeps retained on the broker, `offline` from its goodbye or from the last will the broker publishes when its connection dies, `unknown` until the clinic hears from it. `since` and `lastSeenAt` are the clinic server\'s clock.',
+          "`online` from the status the kiosk keeps retained on the broker, `offline` from its goodbye or from the last will the broker publishes when its connection dies, `unknown` until the clinic hears from it. `since` and `lastSeenAt` are the clinic server's clock.",
         security: security('kiosk.read'),
         params: KioskParams,
         response: { 200: KioskPresence, ...errorResponses(...COMMON_ERRORS, 404) },

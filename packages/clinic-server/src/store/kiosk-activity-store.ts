@@ -30,7 +30,7 @@ export interface KioskActivityStore {
   recordKioskStatus(status: KioskStatus, receivedAt: string): Promise<boolean>;
   /** Keeps an event of a registered kiosk once (by the kiosk and the event's id). */
   recordKioskEvent(event: KioskEvent, receivedAt: string): Promise<KioskEventOutcome>;
-  /** A kiosk's events, newest first; `undefined` when the kiosk is not one of `access`'s clinics. */
+  /** A kiosk's events, newest first; none when the kiosk is not of one of `access`'s clinics. */
   listKioskEvents(
     clinicId: string,
     kioskId: string,

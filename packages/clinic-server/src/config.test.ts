@@ -92,4 +92,15 @@ describe('start options', () => {
       /c\.yaml: screening\.bmiTable: .*; fix: set it to ilp .* or national/,
     );
   });
+
+  it('take how long kiosk events are kept from the config file, and name a wrong value with its fix', () => {
+    const file = parseConfigFile('db: c.db\nkioskEventsKeepDays: 7\n', 'c.yaml');
+    expect(resolveStartOptions({}, {}, file).kioskEventsKeepDays).toBe(7);
+    expect(resolveStartOptions({}, {}, parseConfigFile('db: c.db\n', 'c.yaml'))).not.toHaveProperty(
+      'kioskEventsKeepDays',
+    );
+    expect(() => parseConfigFile('kioskEventsKeepDays: 0\n', 'c.yaml')).toThrow(
+      /c\.yaml: kioskEventsKeepDays: .*; fix: set it to the days a kiosk event is kept, from 1 to 3650/,
+    );
+  });
 });

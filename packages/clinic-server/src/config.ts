@@ -23,6 +23,7 @@ export const ServerConfigFile = z
     db: z.string().min(1).optional(),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
     requireRegisteredKiosks: z.boolean().optional(),
+    kioskEventsKeepDays: z.number().int().min(1).max(3650).optional(),
     broker: z
       .object({
         url: z
@@ -108,6 +109,7 @@ const FIXES: Record<string, string> = {
     'an IANA zone such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
   'satusehat.timeZone':
     'an IANA zone such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
+  kioskEventsKeepDays: 'the days a kiosk event is kept, from 1 to 3650 (default 30)',
   'screening.bmiTable':
     'ilp (the Asia-Pacific table of the ILP guideline, the default) or national (PGS 2014)',
 };
@@ -221,6 +223,7 @@ export function resolveStartOptions(
           requireRegisteredKiosks: (flags.requireRegisteredKiosks ?? file.requireRegisteredKiosks) as boolean,
         }
       : {}),
+    ...(file.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: file.kioskEventsKeepDays } : {}),
     ...(file.http?.bodyLimitBytes !== undefined ? { bodyLimitBytes: file.http.bodyLimitBytes } : {}),
     ...(file.http?.validateResponses !== undefined ? { validateResponses: file.http.validateResponses } : {}),
     ...(file.http?.tokenLifetimeSeconds !== undefined

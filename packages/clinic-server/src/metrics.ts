@@ -12,6 +12,12 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly kioskReports = new Counter({
+    name: 'kd_ingest_kiosk_reports_total',
+    help: 'Kiosk statuses and events received over MQTT, by kind and outcome (kept, stored, duplicate, ignored, or the refusal code).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly ingestBatchSize = new Histogram({
     name: 'kd_ingest_batch_size',
     help: 'Readings committed per transaction.',

@@ -13,7 +13,7 @@ import { Metrics } from './metrics.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
-import type { ClinicStore, KioskStore, RecordUpkeep } from './store/store.js';
+import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
 
 export interface ClinicServerOptions {
   /** The clinic record: a SQLite file path, or a postgres:// URL. */
@@ -57,6 +57,8 @@ export interface ClinicServerOptions {
   validateResponses?: boolean;
   /** Readings committed per transaction at most. */
   maxBatch?: number;
+  /** Days a kiosk event is kept, counted from when the server received it (default 30). */
+  kioskEventsKeepDays?: number;
   log?: Logger;
 }
 
@@ -152,29 +154,41 @@ function sweepRevokedKiosks(
   return () => clearInterval(timer);
 }
 
-/** How often expired tokens and idempotency keys older than `IDEMPOTENCY_KEEP_MS` are deleted. */
+/** How often expired tokens, day-old idempotency keys and old kiosk events are deleted. */
 export const PURGE_EVERY_MS = 10 * 60 * 1000;
 /** A replay is answered for a day; after that the kept (sealed) answer is deleted. */
 export const IDEMPOTENCY_KEEP_MS = 24 * 3600 * 1000;
+/** Kiosk events are the operator's recent history, not a record: a month by default. */
+export const KIOSK_EVENTS_KEEP_DAYS = 30;
 
 /**
- * Deletes expired tokens and day-old idempotency keys at start and every `everyMs`: what is not
- * needed any more is not kept. A failure is logged and tried again at the next turn; the returned
- * function stops the timer and waits for a purge under way.
+ * Deletes expired tokens, day-old idempotency keys and kiosk events older than their keeping time
+ * at start and every `everyMs`: what is not needed any more is not kept. A failure is logged and
+ * tried again at the next turn; the returned function stops the timer and waits for a purge under
+ * way.
  */
 export function startPurging(
-  store: Pick<RecordUpkeep, 'purge'>,
+  store: Pick<RecordUpkeep, 'purge'> & Pick<KioskActivityStore, 'pruneKioskEvents'>,
   log: Logger,
-  everyMs = PURGE_EVERY_MS,
+  options: { everyMs?: number; kioskEventsKeepDays?: number } = {},
 ): () => Promise<void> {
+  const everyMs = options.everyMs ?? PURGE_EVERY_MS;
+  const eventsKeepMs = (options.kioskEventsKeepDays ?? KIOSK_EVENTS_KEEP_DAYS) * 24 * 3600 * 1000;
   let running: Promise<void> = Promise.resolve();
   const purge = () => {
     const now = Date.now();
-    running = store
+    const tokens = store
       .purge(new Date(now).toISOString(), new Date(now - IDEMPOTENCY_KEEP_MS).toISOString())
       .catch((error: unknown) =>
         log.error({ err: error }, 'purging expired tokens and idempotency keys failed'),
       );
+    const events = store
+      .pruneKioskEvents(new Date(now - eventsKeepMs).toISOString())
+      .then((pruned) => {
+        if (pruned > 0) log.info({ pruned }, `deleted ${pruned} kiosk events past their keeping time`);
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'deleting old kiosk events failed'));
+    running = Promise.all([tokens, events]).then(() => undefined);
   };
   purge();
   const timer = setInterval(purge, everyMs);
@@ -347,7 +361,11 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
     }
 
-    stopPurging = startPurging(store, log);
+    stopPurging = startPurging(
+      store,
+      log,
+      options.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: options.kioskEventsKeepDays } : {},
+    );
 
     const db = describeDb(options.db);
     log.info(

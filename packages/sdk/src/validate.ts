@@ -10,6 +10,8 @@ import {
   FhirBundle,
   Kiosk,
   KioskCredentials,
+  KioskEventRecord,
+  KioskPresence,
   ManualReadingCreated,
   Observation,
   Page,
@@ -50,6 +52,8 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   Kiosk,
   KioskPage: Page(Kiosk, 'Kiosk'),
   KioskCredentials,
+  KioskPresence,
+  KioskEventRecordPage: Page(KioskEventRecord, 'KioskEventRecord'),
 };
 
 function validate(schema: SchemaName, body: unknown): ValidationResult {

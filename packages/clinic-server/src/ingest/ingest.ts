@@ -1,5 +1,4 @@
 import {
-  KioskStatus,
   parseTopic,
   type Reading,
   type Receipt,
@@ -10,14 +9,15 @@ import {
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
-import type { IngestOutcome, KioskStore, ReadingStore, RecordUpkeep } from '../store/store.js';
+import type { IngestOutcome, KioskActivityStore, ReadingStore, RecordUpkeep } from '../store/store.js';
+import { KioskReports } from './kiosk-reports.js';
 import { type Checked, createMessageChecker } from './validation.js';
 
 export interface IngestOptions {
   client: MqttClient;
-  /** What ingest asks of the record: to keep readings and kiosk statuses, and whether it answers. */
+  /** What ingest asks of the record: to keep readings, kiosk statuses and events, and whether it answers. */
   store: Pick<ReadingStore, 'ingestReadings'> &
-    Pick<KioskStore, 'recordKioskStatus'> &
+    Pick<KioskActivityStore, 'recordKioskStatus' | 'recordKioskEvent'> &
     Pick<RecordUpkeep, 'dialect' | 'ping'>;
   log: Logger;
   /** MQTT 5 shared-subscription group; several servers with the same group split the load. */
@@ -32,8 +32,8 @@ export interface IngestOptions {
   maxConcurrentBatches?: number;
   /** Refuse readings of unregistered kiosks even while no kiosk is registered. */
   requireRegisteredKiosks?: boolean;
-  /** Also keep each registered kiosk's last status message (default true). */
-  trackStatus?: boolean;
+  /** Also keep each registered kiosk's status and events (default true). */
+  kioskReports?: boolean;
   metrics?: Metrics;
 }
 
@@ -77,9 +77,15 @@ export class Ingest {
   private readonly check = createMessageChecker();
   private readonly maxBatch: number;
   private readonly receiptsInFlight = new Set<Promise<unknown>>();
+  /** Statuses and events of the kiosks: checked and kept apart from the readings. */
+  readonly reports: KioskReports;
   private readonly onMessage = (topic: string, payload: Buffer) => {
     if (topic.endsWith('/status')) {
-      this.onStatus(topic, payload);
+      this.reports.onStatus(topic, payload);
+      return;
+    }
+    if (topic.endsWith('/events')) {
+      this.reports.onEvent(topic, payload);
       return;
     }
     // A message holds one reading or a batch of them: the queue, the batches and the counts are
@@ -95,6 +101,12 @@ export class Ingest {
   constructor(private readonly options: IngestOptions) {
     this.maxBatch = options.maxBatch ?? 2000;
     this.maxConcurrent = options.maxConcurrentBatches ?? (options.store.dialect === 'postgres' ? 3 : 1);
+    this.reports = new KioskReports({
+      client: options.client,
+      store: options.store,
+      log: options.log,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
   }
 
   async start(): Promise<void> {
@@ -102,8 +114,10 @@ export class Ingest {
     client.on('message', this.onMessage);
     const filter = subscriptionFor('readings', sharedGroup ? { sharedGroup } : {});
     const filters = [filter];
-    if (this.options.trackStatus ?? true)
-      filters.push(subscriptionFor('status', sharedGroup ? { sharedGroup } : {}));
+    if (this.options.kioskReports ?? true) {
+      const group = sharedGroup ? { sharedGroup } : {};
+      filters.push(subscriptionFor('status', group), subscriptionFor('events', group));
+    }
     const granted = await client.subscribeAsync(filters, { qos: 1 });
     const refused = granted.filter((g) => g.qos > 2).map((g) => g.topic);
     if (refused.includes(filter)) throw new Error(`the broker refused the subscription to ${filter}`);
@@ -118,43 +132,12 @@ export class Ingest {
       if (this.scheduled) await new Promise((r) => setImmediate(r));
     }
     await Promise.allSettled([...this.receiptsInFlight]);
+    await this.reports.drain();
   }
 
   async stop(): Promise<void> {
     this.options.client.off('message', this.onMessage);
     await this.drain();
-  }
-
-  /**
-   * A kiosk's last status is kept retained by the broker. One that fails the schema, or names
-   * another kiosk than its topic, would be handed to every new subscriber for ever: it is cleared
-   * with an empty retained message (the broker drops the retained one). Every malformed status is
-   * cleared, retained or not: only the kiosk itself may publish on its status topic (the ACL), so
-   * nothing but its own garbage is lost. The empty message comes back to us and is ignored.
-   */
-  private onStatus(topic: string, payload: Buffer): void {
-    if (payload.length === 0) return;
-    const address = parseTopic(topic);
-    let status: KioskStatus | undefined;
-    let problem: string | undefined;
-    try {
-      status = KioskStatus.parse(JSON.parse(payload.toString('utf8')));
-      if (!address || address.clinicId !== status.clinicId || address.kioskId !== status.kioskId) {
-        problem = 'a kiosk status published on another kiosk topic';
-      }
-    } catch (error) {
-      problem = `a malformed kiosk status (${(error as Error).message.slice(0, 300)})`;
-    }
-    if (problem || !status) {
-      this.options.log.warn({ topic }, `cleared ${problem}`);
-      this.options.client.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (error) => {
-        if (error) this.options.log.error({ err: error, topic }, 'could not clear a kiosk status');
-      });
-      return;
-    }
-    this.options.store.recordKioskStatus(status).catch((error: unknown) => {
-      this.options.log.error({ err: error, topic }, 'could not record a kiosk status');
-    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { type ClinicAccess, EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
+import { kioskActivityContract } from './kiosk-activity.suite.js';
 import { isUniqueViolation, type SqlClinicStore } from './sql-store.js';
 
 const NOW = '2026-11-23T03:00:00.000Z';
@@ -795,8 +796,8 @@ export function describeStoreContract(
         kioskId: 'kiosk-9',
         at: '2026-11-23T03:00:05Z',
       };
-      await store.recordKioskStatus(online);
-      await store.recordKioskStatus({ ...online, state: 'offline', at: '2026-11-23T03:00:01Z' });
+      await store.recordKioskStatus(online, NOW);
+      await store.recordKioskStatus({ ...online, state: 'offline', at: '2026-11-23T03:00:01Z' }, NOW);
       expect((await store.getKiosk('clinic-9', 'kiosk-9'))?.status).toEqual(online);
       expect((await store.listKiosks({}, { limit: 10 }, EVERY_CLINIC)).data.map((k) => k.kioskId)).toEqual([
         'kiosk-9',
@@ -973,6 +974,8 @@ export function describeStoreContract(
         state: 'in-progress',
       });
     });
+
+    kioskActivityContract(() => store);
   });
 }
 

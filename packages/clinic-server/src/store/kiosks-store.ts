@@ -1,7 +1,6 @@
 import type { Kiosk, KioskStatus, Page } from '@klinik-desa/protocol';
 import { type ClinicAccess, clinicCondition } from '../domain/access.js';
 import { decodeCursor, pageOf } from '../domain/cursor.js';
-import { utc } from '../domain/readings.js';
 import { ClinicError, notFound } from '../errors.js';
 import { where } from './query.js';
 import type { KioskSecret, PageRequest } from './records.js';
@@ -36,7 +35,7 @@ const toKiosk = (r: KioskRow): Kiosk => ({
   lastReadingAt: r.last_reading_at,
 });
 
-/** The kiosk registry: each kiosk, its MQTT credentials and its latest status. */
+/** The kiosk registry: each kiosk, its MQTT credentials, and its latest status as `KioskActivityStore` keeps it. */
 export interface KioskStore {
   registerKiosk(
     input: { clinicId: string; kioskId: string; name: string | null },
@@ -51,8 +50,6 @@ export interface KioskStore {
     page: PageRequest,
     access: ClinicAccess,
   ): Promise<Page<Kiosk>>;
-  /** Keeps the newest status message of a registered kiosk (older ones are ignored). */
-  recordKioskStatus(status: KioskStatus): Promise<void>;
   kioskSecrets(): Promise<KioskSecret[]>;
   /** True when at least one kiosk is registered: from then on unknown kiosks are refused. */
   hasKiosks(): Promise<boolean>;
@@ -137,14 +134,6 @@ export class SqlKioskStore implements KioskStore {
       [after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => `${r.clinic_id}/${r.kiosk_id}`, toKiosk);
-  }
-
-  async recordKioskStatus(status: KioskStatus) {
-    const at = utc(status.at);
-    await this.db.run(
-      `UPDATE kiosks SET status = ?, status_at = ? WHERE clinic_id = ? AND kiosk_id = ? AND (status_at IS NULL OR status_at <= ?)`,
-      [JSON.stringify(status), at, status.clinicId, status.kioskId, at],
-    );
   }
 
   async kioskSecrets() {

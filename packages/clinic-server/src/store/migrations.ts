@@ -290,6 +290,30 @@ const IDEMPOTENCY_SEALED = `
   CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
 `;
 
+// What kiosks report about themselves. Events are kept per kiosk under the kiosk's own id (the
+// key holds the kiosk, so one kiosk cannot take another's event id) for a configured time, pruned
+// by when the clinic received them: a kiosk's clock cannot keep its events longer. The kiosk row
+// gets the state its status says and since when (the clinic's clock: a last will carries the time
+// its connection was made, not the time it died), the agent run the status came from, and when the
+// kiosk itself was last heard.
+const KIOSK_ACTIVITY = `
+  CREATE TABLE kiosk_events (
+    clinic_id TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (clinic_id, kiosk_id, id)
+  );
+  CREATE INDEX kiosk_events_by_received ON kiosk_events (received_at);
+  ALTER TABLE kiosks ADD COLUMN state TEXT;
+  ALTER TABLE kiosks ADD COLUMN state_since TEXT;
+  ALTER TABLE kiosks ADD COLUMN status_started_at TEXT;
+  ALTER TABLE kiosks ADD COLUMN last_seen_at TEXT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -299,6 +323,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'practitioners', sql: PRACTITIONERS },
   { version: 7, name: 'clinic scope', sql: CLINIC_SCOPE },
   { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
+  { version: 9, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -309,6 +334,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'practitioners', sql: PRACTITIONERS },
   { version: 6, name: 'clinic scope', sql: CLINIC_SCOPE },
   { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
+  { version: 8, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -3,6 +3,7 @@ import { SqlAuditStore } from './audit-store.js';
 import { SqlClientStore } from './clients-store.js';
 import { SqlForwardingStore } from './forwarding-store.js';
 import { SqlIdempotencyStore } from './idempotency-store.js';
+import { SqlKioskActivityStore } from './kiosk-activity-store.js';
 import { type KioskRegistry, SqlKioskStore } from './kiosks-store.js';
 import { migrationsFor } from './migrations.js';
 import { SqlObservationStore } from './observations-store.js';
@@ -46,6 +47,7 @@ export class SqlClinicStore {
       new SqlUnassignedReadingStore(db),
       new SqlReferralStore(db),
       new SqlKioskStore(db, registry),
+      new SqlKioskActivityStore(db),
       new SqlClientStore(db),
       new SqlIdempotencyStore(db),
       new SqlForwardingStore(db, { screenings, patients, practitioners }),

@@ -2,6 +2,7 @@ import type { AuditStore } from './audit-store.js';
 import type { ClientStore } from './clients-store.js';
 import type { ForwardingStore } from './forwarding-store.js';
 import type { IdempotencyStore } from './idempotency-store.js';
+import type { KioskActivityStore } from './kiosk-activity-store.js';
 import type { KioskStore } from './kiosks-store.js';
 import type { ObservationStore } from './observations-store.js';
 import type { PatientStore } from './patients-store.js';
@@ -18,6 +19,7 @@ export type {
   ClientStore,
   ForwardingStore,
   IdempotencyStore,
+  KioskActivityStore,
   KioskStore,
   ObservationStore,
   PatientStore,
@@ -52,6 +54,7 @@ export interface ClinicStore
     UnassignedReadingStore,
     ReferralStore,
     KioskStore,
+    KioskActivityStore,
     ClientStore,
     IdempotencyStore,
     ForwardingStore,

@@ -2,6 +2,7 @@ export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './kiosk.js';
+export * from './kiosk-activity.js';
 export * from './names.js';
 export * from './nik.js';
 export * from './patient.js';

@@ -7,6 +7,7 @@ import type {
   ApiClientListQuery,
   AuditEventListQuery,
   KioskCreate,
+  KioskEventListQuery,
   KioskListQuery,
   ManualReadingCreate,
   ObservationListQuery,
@@ -39,6 +40,10 @@ export type {
   ForwardingStatus,
   Kiosk,
   KioskCredentials,
+  KioskEvent,
+  KioskEventRecord,
+  KioskEventType,
+  KioskPresence,
   KioskStatus,
   ManualReadingCreated,
   Observation,
@@ -103,3 +108,5 @@ export type PractitionerListParams = Omit<z.input<typeof PractitionerListQuery>,
 } & PageParams;
 export type KioskCreateParams = z.input<typeof KioskCreate>;
 export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;
+/** By event `type`, and `since` (the kiosk's time of the event at or after). */
+export type KioskEventListParams = z.input<typeof KioskEventListQuery> & PageParams;

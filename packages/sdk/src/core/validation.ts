@@ -5,6 +5,8 @@ import type {
   FhirBundle,
   Kiosk,
   KioskCredentials,
+  KioskEventRecord,
+  KioskPresence,
   ManualReadingCreated,
   Observation,
   Page,
@@ -46,6 +48,8 @@ export interface ResponseTypes {
   Kiosk: Kiosk;
   KioskPage: Page<Kiosk>;
   KioskCredentials: KioskCredentials;
+  KioskPresence: KioskPresence;
+  KioskEventRecordPage: Page<KioskEventRecord>;
 }
 
 export type SchemaName = keyof ResponseTypes;

@@ -1,6 +1,14 @@
 import type { PagedList } from '../core/pagination.js';
 import type { RequestOptions } from '../core/request.js';
-import type { Kiosk, KioskCreateParams, KioskCredentials, KioskListParams } from '../core/types.js';
+import type {
+  Kiosk,
+  KioskCreateParams,
+  KioskCredentials,
+  KioskEventListParams,
+  KioskEventRecord,
+  KioskListParams,
+  KioskPresence,
+} from '../core/types.js';
 import { APIResource, segment } from './resource.js';
 
 export class Kiosks extends APIResource {
@@ -55,6 +63,48 @@ export class Kiosks extends APIResource {
         schema: 'KioskCredentials',
         idempotent: true,
       },
+      options,
+    );
+  }
+
+  /**
+   * Whether the kiosk is online (`online`, `offline`, or `unknown` until the clinic hears from it),
+   * since when, when it was last heard, and its last status with its devices. Needs `kiosk.read`;
+   * a kiosk not of the caller's clinics is a `NotFoundError` `NOT_FOUND`.
+   */
+  async status(clinicId: string, kioskId: string, options?: RequestOptions): Promise<KioskPresence> {
+    return this._client.request(
+      {
+        method: 'GET',
+        route: '/kiosks/{clinicId}/{kioskId}/status',
+        path: `/kiosks/${segment('clinicId', clinicId)}/${segment('kioskId', kioskId)}/status`,
+        schema: 'KioskPresence',
+      },
+      options,
+    );
+  }
+
+  /**
+   * The kiosk's events, newest first: devices attached and lost, decode errors, outbox warnings,
+   * starts and stops; by `type` and `since`. Needs `kiosk.read`; a kiosk not of the caller's
+   * clinics is a `NotFoundError` `NOT_FOUND`.
+   */
+  events(
+    clinicId: string,
+    kioskId: string,
+    params: KioskEventListParams = {},
+    options?: RequestOptions,
+  ): PagedList<KioskEventRecord> {
+    const { limit, cursor, ...query } = params;
+    return this._client.requestList(
+      {
+        method: 'GET',
+        route: '/kiosks/{clinicId}/{kioskId}/events',
+        path: `/kiosks/${segment('clinicId', clinicId)}/${segment('kioskId', kioskId)}/events`,
+        query,
+        schema: 'KioskEventRecordPage',
+      },
+      { limit, cursor },
       options,
     );
   }

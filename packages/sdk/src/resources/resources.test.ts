@@ -90,6 +90,30 @@ const kiosk = {
   lastReadingAt: null,
 };
 
+const deviceLost = {
+  id: '019ab0c4-0000-7000-8000-0000000000e1',
+  clinicId: 'kdmp-3201-001',
+  kioskId: 'kiosk-1',
+  at: '2026-11-23T02:00:00.000Z',
+  type: 'device-lost',
+  deviceId: 'scale-1',
+  receivedAt: '2026-11-23T02:00:01.000Z',
+};
+const presence = {
+  clinicId: 'kdmp-3201-001',
+  kioskId: 'kiosk-1',
+  state: 'online',
+  since: '2026-11-23T02:00:01.000Z',
+  lastSeenAt: '2026-11-23T02:00:01.000Z',
+  status: {
+    state: 'online',
+    clinicId: 'kdmp-3201-001',
+    kioskId: 'kiosk-1',
+    at: '2026-11-23T02:00:00.000Z',
+    devices: [{ id: 'scale-1', protocol: 'ad-scale', state: 'disconnected', errors: {} }],
+  },
+};
+
 const auditEvent = {
   id: '019ab0c4-0000-7000-8000-000000000001',
   at: '2026-11-23T02:00:00.000Z',
@@ -343,6 +367,26 @@ describe('resources', () => {
       call: (c: ClinicClient) => c.kiosks.rotateCredentials('kdmp-3201-001', 'kiosk-2'),
       answer: credentials,
       expected: { method: 'POST', path: '/kiosks/kdmp-3201-001/kiosk-2/rotate', contentType: null },
+    },
+    {
+      name: 'kiosks.status',
+      call: (c: ClinicClient) => c.kiosks.status('kdmp-3201-001', 'kiosk-1'),
+      answer: presence,
+      expected: { method: 'GET', path: '/kiosks/kdmp-3201-001/kiosk-1/status' },
+    },
+    {
+      name: 'kiosks.events',
+      call: (c: ClinicClient) =>
+        c.kiosks
+          .events('kdmp-3201-001', 'kiosk-1', { type: 'device-lost', since: '2026-11-23T00:00:00+07:00' })
+          .toArray(),
+      answer: { data: [deviceLost], nextCursor: null },
+      expected: {
+        method: 'GET',
+        path: '/kiosks/kdmp-3201-001/kiosk-1/events',
+        query: '?type=device-lost&since=2026-11-23T00%3A00%3A00%2B07%3A00',
+      },
+      result: [deviceLost],
     },
     {
       name: 'clients.create',

@@ -4,6 +4,7 @@ import type { ApiOptions } from '../options.js';
 import type { TokenService } from '../tokens.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerClientRoutes } from './clients.js';
+import { registerKioskActivityRoutes } from './kiosk-activity.js';
 import { registerKioskRoutes } from './kiosks.js';
 import { registerObservationRoutes } from './observations.js';
 import { registerPatientRoutes } from './patients.js';
@@ -32,4 +33,5 @@ export function registerRoutes(
   registerReferralRoutes(app, ctx, { store });
   registerAuditRoutes(app, ctx, { store, auditTrail: options.auditTrail });
   registerKioskRoutes(app, ctx, options);
+  registerKioskActivityRoutes(app, ctx, { store });
 }

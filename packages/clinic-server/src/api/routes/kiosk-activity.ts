@@ -33,6 +33,7 @@ export function registerKioskActivityRoutes(
     {
       config: { scope: 'kiosk.read' },
       schema: {
+        operationId: 'kiosksStatus',
         tags: ['kiosks'],
         summary: 'Whether a kiosk is online, and its devices as it last reported them',
         description:
@@ -50,6 +51,7 @@ export function registerKioskActivityRoutes(
     {
       config: { scope: 'kiosk.read' },
       schema: {
+        operationId: 'kiosksEvents',
         tags: ['kiosks'],
         summary: "A kiosk's events, newest first",
         description:

@@ -290,6 +290,12 @@ const IDEMPOTENCY_SEALED = `
   CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
 `;
 
+// One row rewritten by `trouble()` while the record is in store-wide trouble: a read succeeds on
+// a full disk or a read-only file, so only a committed write can say the trouble is over.
+const STORE_PROBE = `
+  CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -299,6 +305,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'practitioners', sql: PRACTITIONERS },
   { version: 7, name: 'clinic scope', sql: CLINIC_SCOPE },
   { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
+  { version: 9, name: 'store probe', sql: STORE_PROBE },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -309,6 +316,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'practitioners', sql: PRACTITIONERS },
   { version: 6, name: 'clinic scope', sql: CLINIC_SCOPE },
   { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
+  { version: 8, name: 'store probe', sql: STORE_PROBE },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -10,6 +10,7 @@ import type { ReadingStore } from './readings-store.js';
 import type { ReferralStore } from './referrals-store.js';
 import type { ScreeningStore } from './screenings-store.js';
 import type { Dialect } from './sql.js';
+import type { StoreTrouble } from './store-condition.js';
 import type { UnassignedReadingStore } from './unassigned-store.js';
 
 export type * from './records.js';
@@ -34,6 +35,12 @@ export interface RecordUpkeep {
   /** Deletes expired tokens and idempotency keys older than `idempotencyBefore`. */
   purge(now: string, idempotencyBefore: string): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * The store-wide failure (full disk, read-only file, lost server) that the last statements met,
+   * or undefined when the record takes writes. Free while all is well; while the trouble lasts,
+   * each call tries one small committed write, which ends it once the cause is gone.
+   */
+  trouble(): Promise<StoreTrouble | undefined>;
   close(): Promise<void>;
 }
 

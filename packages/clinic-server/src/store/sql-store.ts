@@ -101,7 +101,7 @@ export class SqlClinicStore {
   }
 
   async trouble(): Promise<StoreTrouble | undefined> {
-    if (!this.db.condition.trouble) return undefined;
+    if (!this.db.condition.awaitingWrite) return this.db.condition.trouble;
     try {
       await this.db.run(
         'INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',

@@ -73,15 +73,14 @@ export class SqliteExecutor implements SqlExecutor {
   private readonly cache: StatementCache;
   private lock: Promise<unknown> = Promise.resolve();
   private readonly inner: SqlExecutor;
-  readonly condition = new StoreCondition();
 
   constructor(
     readonly db: Database.Database,
     private readonly hooks: { afterWrite?: () => void; beforeClose?: () => Promise<void> } = {},
+    readonly condition = new StoreCondition(),
   ) {
     this.cache = new StatementCache(db);
     const cache = this.cache;
-    const condition = this.condition;
     const direct: SqlExecutor = {
       dialect: 'sqlite',
       condition,

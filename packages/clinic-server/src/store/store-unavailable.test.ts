@@ -7,25 +7,27 @@ import { bpReading } from '../testing/fixtures.js';
 import { SqliteExecutor } from './sql.js';
 import { SqlClinicStore } from './sql-store.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { StoreCondition, TROUBLE_HOLD_MS } from './store-condition.js';
 import { StoreUnavailableError, storeWideReason } from './store-unavailable.js';
 
 /** A migrated record in memory whose database may not grow past the pages it has: a full disk. */
 async function fullRecord() {
   const db = new Database(':memory:');
-  const executor = new SqliteExecutor(db);
+  const clock = { now: Date.parse('2026-12-07T08:00:00Z') };
+  const executor = new SqliteExecutor(db, {}, new StoreCondition({ now: () => clock.now }));
   const store = new SqlClinicStore(executor);
   await store.migrate();
   const pages = db.pragma('page_count', { simple: true }) as number;
   db.pragma(`max_page_count = ${pages}`);
-  return { db, executor, store, free: () => db.pragma(`max_page_count = ${pages + 10_000}`) };
+  return { db, clock, executor, store, free: () => db.pragma(`max_page_count = ${pages + 10_000}`) };
 }
 
 /** Enough readings that their rows need pages the full record does not have. */
 const someReadings = () => Array.from({ length: 50 }, () => bpReading());
 
 describe('store-wide failures, told by the error itself', () => {
-  it('turns SQLite’s full disk into StoreUnavailableError, holds it while only reads work, and clears it once a write succeeds', async () => {
-    const { executor, store, free } = await fullRecord();
+  it('turns SQLite’s full disk into StoreUnavailableError, holds it while only reads work, and ends it once writes work for a while', async () => {
+    const { clock, executor, store, free } = await fullRecord();
     const readings = someReadings();
     const error = await store.ingestReadings(readings).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
@@ -33,13 +35,25 @@ describe('store-wide failures, told by the error itself', () => {
     expect((error as Error).cause).toMatchObject({ code: 'SQLITE_FULL' });
     // A read still works on a full disk: it must not end the trouble.
     expect(await store.countReadings()).toBe(0);
-    expect(executor.condition.trouble?.error.reason).toBe('SQLITE_FULL');
+    expect(executor.condition.trouble).toMatchObject({
+      error: { reason: 'SQLITE_FULL' },
+      since: '2026-12-07T08:00:00.000Z',
+    });
+
+    // A small write fits where a batch does not (the probe's row lives in a page the record has):
+    // the trouble holds while batches go on failing.
+    expect((await store.trouble())?.error.reason).toBe('SQLITE_FULL');
+    clock.now += TROUBLE_HOLD_MS / 2;
+    await expect(store.ingestReadings(readings)).rejects.toBeInstanceOf(StoreUnavailableError);
+    clock.now += TROUBLE_HOLD_MS / 2 + 1;
+    expect((await store.trouble())?.since).toBe('2026-12-07T08:00:00.000Z');
 
     free();
-    // The probe's small committed write says the record takes writes again.
-    expect(await store.trouble()).toBeUndefined();
     const outcomes = await store.ingestReadings(readings);
     expect(outcomes.every((o) => o.status === 'stored')).toBe(true);
+    expect(await store.trouble()).toBeDefined();
+    clock.now += TROUBLE_HOLD_MS;
+    expect(await store.trouble()).toBeUndefined();
     await store.close();
   });
 

@@ -36,9 +36,10 @@ export interface RecordUpkeep {
   purge(now: string, idempotencyBefore: string): Promise<void>;
   ping(): Promise<void>;
   /**
-   * The store-wide failure (full disk, read-only file, lost server) that the last statements met,
-   * or undefined when the record takes writes. Free while all is well; while the trouble lasts,
-   * each call tries one small committed write, which ends it once the cause is gone.
+   * The store-wide failure (full disk, read-only file, lost server) that statements met and that
+   * is not over yet, or undefined when the record takes writes. Free while all is well; until a
+   * write has worked since the last failure, each call tries one small committed write. The
+   * trouble ends once writes work and no failure came for `TROUBLE_HOLD_MS`.
    */
   trouble(): Promise<StoreTrouble | undefined>;
   close(): Promise<void>;

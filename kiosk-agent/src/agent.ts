@@ -6,7 +6,7 @@ import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@kli
 import { zoneSpec } from '@klinik-desa/screening';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
-import type { AgentEvents, AgentView } from './http/agent-view.js';
+import type { AgentEvents, AgentView, ResendOutcome } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
 import type { Logger } from './logger.js';
 import type { Outbox } from './outbox/outbox.js';
@@ -175,6 +175,21 @@ export class Agent implements AgentView {
 
   addManual(input: unknown): Reading {
     return this.readings.addManual(input);
+  }
+
+  resendRejected(codes: readonly string[]): ResendOutcome {
+    const entries = this.outbox.requeueRejected(codes);
+    const first = entries[0];
+    if (!first) return { readings: 0, requests: 0 };
+    const readings = entries.filter((e) => e.kind === 'reading').length;
+    this.log.warn(
+      { codes, readings, requests: entries.length - readings },
+      `sending again ${entries.length} outbox entries the clinic had rejected (${codes.join(', ')})`,
+    );
+    this.publisher.sendAgainFrom(first.seq);
+    this.clinicScreenings.wake();
+    this.statusChanged();
+    return { readings, requests: entries.length - readings };
   }
 
   kioskStatus(): KioskStatus {

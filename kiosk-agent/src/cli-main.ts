@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'ask the running agent how it is',
     load: async () => (await import('./commands/status.js')).statusCommand,
   },
+  resend: {
+    summary: 'send again the readings the clinic rejected with given codes (UNSTORABLE)',
+    load: async () => (await import('./commands/resend.js')).resendCommand,
+  },
   simulate: {
     summary: 'play a device on a serial port or TCP port (tests, demos)',
     load: async () => (await import('./commands/simulate.js')).simulateCommand,

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { type CommandIo, UsageError } from '../cli-support.js';
 import { ConfigError, parseConfig } from '../config/config.js';
 import { hashPagePin, PAGE_PIN } from '../config/page-pin.js';
+import { askHidden, firstLine } from './read-pin.js';
 
 const HELP = `Usage: kiosk-agent set-pin --config <kiosk.yaml>
 
@@ -78,46 +79,10 @@ export const setPinCommand = async (argv: string[], io: SetPinIo): Promise<numbe
   return 0;
 };
 
-async function firstLine(stdin: Readable): Promise<string> {
-  let text = '';
-  for await (const chunk of stdin) {
-    text += String(chunk);
-    if (text.includes('\n') || text.length > 100) break;
-  }
-  return (text.split(/\r?\n/)[0] ?? '').trim();
-}
-
 async function askTwice(tty: ReadStream, io: CommandIo): Promise<string> {
   const pin = await askHidden(tty, 'PIN petugas (4-8 angka): ');
   const again = await askHidden(tty, 'Ulangi PIN: ');
   if (pin !== again) throw new UsageError('the two PINs differ; nothing was changed');
   io.stderr('');
   return pin;
-}
-
-/** Reads one line from the terminal with echo off (raw mode): the PIN never shows on screen. */
-function askHidden(tty: ReadStream, prompt: string): Promise<string> {
-  process.stderr.write(prompt);
-  tty.setRawMode(true);
-  tty.resume();
-  return new Promise((done, fail) => {
-    let typed = '';
-    const finish = (error?: Error) => {
-      tty.off('data', onData);
-      tty.setRawMode(false);
-      tty.pause();
-      process.stderr.write('\n');
-      if (error) fail(error);
-      else done(typed);
-    };
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003') return finish(new UsageError('cancelled; nothing was changed'));
-        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
-        else typed += ch;
-      }
-    };
-    tty.on('data', onData);
-  });
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { KioskStatus } from '@klinik-desa/protocol';
-import { type Command, UsageError } from '../cli-support.js';
-import { loadConfig } from '../config/config.js';
+import type { Command } from '../cli-support.js';
+import { localApiAddress } from './local-api-address.js';
 
 const HELP = `Usage: kiosk-agent status (--config <kiosk.yaml> | --url <http://127.0.0.1:8710>) [--json]
 
@@ -34,13 +34,7 @@ export const statusCommand: Command = async (argv, io) => {
     io.stdout(HELP);
     return 0;
   }
-  let base = values.url;
-  if (!base) {
-    if (!values.config) throw new UsageError('give --config <kiosk.yaml> or --url <local API address>');
-    const { http } = loadConfig(values.config);
-    if (http.port === 0) throw new UsageError('the config lets the local API pick a free port; give --url');
-    base = `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}`;
-  }
+  const base = localApiAddress(values);
   let status: LocalStatus;
   try {
     const res = await fetch(new URL('/status', base), { signal: AbortSignal.timeout(5000) });

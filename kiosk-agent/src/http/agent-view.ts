@@ -22,6 +22,13 @@ export type AgentUpdate =
   | { type: 'status'; status: LocalStatus }
   | { type: 'session'; session: OpenScreening | null };
 
+/** What `resendRejected` put back in the outbox's queue. */
+export interface ResendOutcome {
+  readings: number;
+  /** Screening opens and finishes. */
+  requests: number;
+}
+
 export interface AgentEvents {
   update: [update: AgentUpdate];
 }
@@ -48,6 +55,11 @@ export interface AgentView {
   recent(limit: number): RecentReading[];
   /** Keeps a value typed in on the kiosk page; throws ManualReadingError when it cannot. */
   addManual(input: unknown): Reading;
+  /**
+   * Sends again the outbox entries the clinic rejected with one of `codes` (a rejection that was
+   * the clinic's own trouble, such as `UNSTORABLE`); says how many went back in the queue.
+   */
+  resendRejected(codes: readonly string[]): ResendOutcome;
   metrics(): Metric[];
   /** Every new reading, receipt, status and screening change, for the event stream. */
   events: EventEmitter<AgentEvents>;

@@ -61,6 +61,7 @@ function fakeAgent(): AgentView & { calls: string[] } {
     recent: () => note('recent', []),
     // Only that the call arrives matters here: the page shows whatever comes back.
     addManual: () => note('manual', {} as Reading),
+    resendRejected: (codes) => note(`resend ${codes.join(',')}`, { readings: 2, requests: 0 }),
     metrics: () => [],
     events: new EventEmitter<AgentEvents>(),
   };
@@ -79,6 +80,7 @@ const PROTECTED: [method: string, path: string, body?: unknown][] = [
   ['GET', '/readings'],
   ['GET', '/readings/stream'],
   ['GET', '/practitioners'],
+  ['POST', '/outbox/resend', { codes: ['UNSTORABLE'] }],
   ['POST', '/page/alive'],
 ];
 
@@ -172,6 +174,20 @@ describe('the local API, for programs on the kiosk other than its page', { timeo
       const res = await call(method, path, body, right.cookie);
       expect(res.status, `${method} ${path}`).toBeLessThan(400);
     }
+  });
+
+  it('sends rejected entries again by their codes for an unlocked session, refusing a malformed list', async () => {
+    const view = fakeAgent();
+    const { call, unlock } = await start(view);
+    const { cookie } = await unlock(TEST_PAGE_PIN);
+    for (const body of [{}, { codes: [] }, { codes: ['unstorable'] }, { codes: ['UNSTORABLE'], more: 1 }]) {
+      const res = await call('POST', '/outbox/resend', body, cookie);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body).toMatchObject({ code: 'BAD_RESEND' });
+    }
+    const res = await call('POST', '/outbox/resend', { codes: ['UNSTORABLE', 'UNAVAILABLE'] }, cookie);
+    expect(res).toMatchObject({ status: 200, body: { readings: 2, requests: 0 } });
+    expect(view.calls).toEqual(['resend UNSTORABLE,UNAVAILABLE']);
   });
 
   it('pauses the unlock after 5 wrong PINs in a row, for the kiosk, even for the right PIN, doubling the pause', async () => {

@@ -18,6 +18,15 @@ export { LocalApiError } from './local-api-error.js';
 const OpenScreeningBody = OpenScreening.omit({ openedAt: true }).extend({
   sessionId: OpenScreening.shape.sessionId.optional(),
 });
+/** `POST /outbox/resend`: the rejection codes whose entries go back in the queue. */
+const ResendBody = z
+  .object({
+    codes: z
+      .array(z.string().regex(/^[A-Z0-9_]{1,64}$/))
+      .min(1)
+      .max(20),
+  })
+  .strict();
 const MAX_BODY = 16 * 1024;
 const PATIENT_PATH = /^\/patients\/([A-Za-z0-9._~-]{1,128})$/;
 const ASSIGN_PATH = /^\/readings\/([0-9a-f-]{36})\/assign$/;
@@ -160,6 +169,11 @@ export function startLocalApi(view: AgentView, options: LocalApiOptions): Promis
         case 'GET /readings': {
           const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50));
           return send(res, 200, { data: view.recent(limit) });
+        }
+        case 'POST /outbox/resend': {
+          const parsed = ResendBody.safeParse(await readJson(req));
+          if (!parsed.success) throw new LocalApiError(400, 'BAD_RESEND', firstIssue(parsed.error));
+          return send(res, 200, view.resendRejected(parsed.data.codes));
         }
         case 'POST /readings/manual':
           return send(res, 201, { state: 'queued', reading: view.addManual(await readJson(req)) });

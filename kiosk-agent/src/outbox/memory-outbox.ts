@@ -96,6 +96,18 @@ export class MemoryOutbox implements Outbox {
     e.rejectMessage = message;
   }
 
+  requeueRejected(codes: readonly string[]): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const e of this.rows.values()) {
+      if (e.state !== 'rejected' || e.rejectCode === undefined || !codes.includes(e.rejectCode)) continue;
+      e.state = 'queued';
+      delete e.rejectCode;
+      delete e.rejectMessage;
+      out.push({ ...e });
+    }
+    return out;
+  }
+
   prune(now: number = this.now()): number {
     let pruned = 0;
     for (const [id, e] of this.rows) {

@@ -92,6 +92,44 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       expect(o.stats()).toMatchObject({ pending: 2, rejected: 1 });
     });
 
+    it('puts back rejected readings of the given codes, in their old place, and only those', () => {
+      const o = outbox();
+      const [a, b, c, d] = [entry(), entry(), entry(), entry()];
+      for (const e of [a, b, c, d]) o.add(e);
+      o.markPublished([a.id, b.id, c.id, d.id]);
+      o.reject(a.id, 'UNSTORABLE', 'the clinic record could not store this reading');
+      o.reject(b.id, 'SCHEMA', '/values: must have at least 1 item');
+      o.reject(c.id, 'UNSTORABLE', 'the clinic record could not store this reading');
+      o.markReceived([d.id]);
+      expect(o.requeueRejected(['UNSTORABLE', 'NOT_A_CODE']).map((e) => e.id)).toEqual([a.id, c.id]);
+      expect(o.get(a.id)).toMatchObject({ state: 'queued' });
+      expect(o.get(a.id)?.rejectCode).toBeUndefined();
+      expect(o.get(a.id)?.rejectMessage).toBeUndefined();
+      expect(o.get(b.id)).toMatchObject({ state: 'rejected', rejectCode: 'SCHEMA' });
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([a.id, c.id]);
+      expect(o.stats()).toMatchObject({ pending: 3, rejected: 1 });
+      // Done once: nothing is left to put back, and no code puts back nothing.
+      expect(o.requeueRejected(['UNSTORABLE'])).toEqual([]);
+      expect(o.requeueRejected([])).toEqual([]);
+      o.markReceived([a.id, c.id]);
+      expect(o.get(c.id)?.state).toBe('received');
+    });
+
+    it('holds the readings after a request put back until it is done again', () => {
+      const o = outbox();
+      const open = request('open-screening', 'scr-9');
+      const r = entry();
+      o.add(open);
+      o.add(r);
+      o.reject(open.id, 'UNAVAILABLE', 'the clinic record cannot do this now');
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([r.id]);
+      expect(o.requeueRejected(['UNAVAILABLE']).map((e) => e.id)).toEqual([open.id]);
+      expect(o.nextRequest()?.id).toBe(open.id);
+      expect(o.nextToPublish(10)).toEqual([]);
+      o.markReceived([open.id]);
+      expect(o.nextToPublish(10).map((e) => e.id)).toEqual([r.id]);
+    });
+
     it('says since when the oldest unconfirmed reading has waited, rejected ones included', () => {
       let now = 5_000;
       const o = outbox({ now: () => now });

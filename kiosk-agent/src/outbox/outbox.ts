@@ -94,6 +94,13 @@ export interface Outbox {
   /** The clinic will never take it: keep it, stop sending, show it. */
   reject(id: string, code: string, message: string): void;
   /**
+   * Puts rejected entries whose code is one of `codes` back in the queue, their rejection
+   * forgotten, in their old place: for rejections that were the clinic's own trouble rather than
+   * the reading's (a clinic that answered `UNSTORABLE` for a full disk). A request put back holds
+   * the readings after it again until it is done. Returns the entries put back, oldest first.
+   */
+  requeueRejected(codes: readonly string[]): OutboxEntry[];
+  /**
    * Drops received readings older than `olderThanMs`, and, while more than `capacity` are kept,
    * the oldest received ones. Readings not yet received are never pruned. Returns how many went.
    */

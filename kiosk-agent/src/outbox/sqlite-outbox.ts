@@ -163,6 +163,9 @@ export class SqliteOutbox implements Outbox {
       reject: this.db.prepare(
         "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
       ),
+      requeue: this.db.prepare(
+        `UPDATE outbox SET state = 'queued', reject_code = NULL, reject_message = NULL WHERE state = 'rejected' AND reject_code IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
+      ),
       // Both read only the (state, seq) index: a full outbox after days offline holds 100,000
       // readings, and scanning their rows for the status took 90 ms of the event loop each time.
       counts: this.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state'),
@@ -367,6 +370,24 @@ export class SqliteOutbox implements Outbox {
     }
     this.passBarrier([id]);
     this.trimTail();
+  }
+
+  requeueRejected(codes: readonly string[]): OutboxEntry[] {
+    if (codes.length === 0) return [];
+    const entries = (this.stmts.requeue.all(JSON.stringify(codes)) as Row[])
+      .map(toEntry)
+      .sort((a, b) => a.seq - b.seq);
+    for (const entry of entries) {
+      const kept = this.tailById.get(entry.id);
+      if (!kept) continue;
+      kept.state = 'queued';
+      delete kept.rejectCode;
+      delete kept.rejectMessage;
+    }
+    // A request put back may come before the one holding the readings now.
+    if (entries.some((e) => e.kind !== 'reading'))
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+    return entries;
   }
 
   prune(now: number = this.now()): number {

@@ -151,6 +151,15 @@ export class Publisher {
     this.pump();
   }
 
+  /**
+   * Entries from position `seq` on were put back in the queue (`Outbox.requeueRejected`): the
+   * cursor goes back to them, and those still on their way on this connection are not sent twice.
+   */
+  sendAgainFrom(seq: number): void {
+    this.cursor = Math.min(this.cursor, seq - 1);
+    this.pump();
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     clearInterval(this.receiptTimer);
@@ -344,7 +353,8 @@ export class Publisher {
       const wanted = Math.min((room - messages.length) * maxBatch - current.length, budget);
       if (wanted > 0) {
         for (const entry of outbox.nextToPublish(wanted, this.cursor)) {
-          if (!take(entry)) break;
+          // Only after `sendAgainFrom` can the cursor meet a reading already on its way.
+          if (!this.inFlight.has(entry.id) && !this.awaitingReceipt.has(entry.id) && !take(entry)) break;
           this.cursor = entry.seq;
         }
       }

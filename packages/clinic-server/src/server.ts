@@ -14,6 +14,7 @@ import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
+import { describeTrouble } from './store/store-condition.js';
 
 export interface ClinicServerOptions {
   /** The clinic record: a SQLite file path, or a postgres:// URL. */
@@ -279,7 +280,8 @@ function apiOptions(parts: {
       const checks: Record<string, string> = {};
       try {
         await store.ping();
-        checks['store'] = 'ok';
+        const trouble = await store.trouble();
+        checks['store'] = trouble ? describeTrouble(trouble) : 'ok';
       } catch (error) {
         checks['store'] = `unreachable (${(error as Error).message})`;
       }

@@ -36,6 +36,8 @@ export interface StackOptions {
   httpPort?: number;
   /** Minutes without use before the kiosk page locks (fractions for tests); default 3. */
   pageLockAfterMinutes?: number;
+  /** Where the clinic record's file lives (a small tmpfs, to fill it); default the stack's folder. */
+  clinicDir?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface StackOptions {
  */
 export class Stack {
   readonly dir = mkdtempSync(join(tmpdir(), 'kd-e2e-'));
-  readonly clinicDb = join(this.dir, 'clinic.db');
+  readonly clinicDb: string;
   readonly outboxDb = join(this.dir, 'outbox.db');
   broker!: MosquittoBroker;
   server!: RunningProcess;
@@ -54,7 +56,9 @@ export class Stack {
   /** The clinic server's API, e.g. http://127.0.0.1:41234. */
   clinicApiUrl = '';
 
-  constructor(private readonly options: StackOptions) {}
+  constructor(private readonly options: StackOptions) {
+    this.clinicDb = join(options.clinicDir ?? this.dir, 'clinic.db');
+  }
 
   async start(): Promise<this> {
     this.broker = await startMosquitto(

@@ -36,6 +36,8 @@ export function runTsCli(
   entry: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  /** What the CLI reads on standard input (a PIN, say). */
+  input?: string,
 ): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(
     process.execPath,
@@ -45,6 +47,7 @@ export function runTsCli(
       encoding: 'utf8',
       timeout: 60_000,
       env: { ...process.env, ...env },
+      ...(input !== undefined ? { input } : {}),
     },
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

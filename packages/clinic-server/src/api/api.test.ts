@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ApiError,
   KioskCredentials,
@@ -943,6 +945,22 @@ describe('limits and errors', () => {
     const r = await app.inject({ url: '/readyz' });
     expectError(r, 503, 'UNAVAILABLE');
     expect(r.headers['retry-after']).toBe('5');
+  });
+
+  it('is unhealthy (503 naming the store’s code) while the record cannot take writes, and healthy again after', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-health-')), 'clinic.db');
+    openSqliteStore(path).close();
+    const readonly = openSqliteStore(path, { readonly: true });
+    await app.close();
+    await build({ store: readonly });
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    await expect(readonly.ingestReadings([bpReading()])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    const r = await app.inject({ url: '/healthz' });
+    expectError(r, 503, 'UNAVAILABLE');
+    expect(r.json().details.store).toMatchObject({ code: 'STORE_UNAVAILABLE', reason: 'SQLITE_READONLY' });
+    await readonly.close();
+    await app.close();
+    await build();
   });
 
   it('answers 503 with Retry-After when the record is unreachable', async () => {

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { RateLimiter } from '../domain/rate-limit.js';
 import { ClinicError } from '../errors.js';
+import { describeTrouble } from '../store/store-condition.js';
 import { AuditTrail } from './audit.js';
 import { registerCors } from './cors.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -100,9 +101,21 @@ function registerBodyParsers(app: ApiApp): void {
 }
 
 /** Health, readiness, metrics and the OpenAPI document: outside the documented API. */
-function registerOperationalRoutes(app: ApiApp, options: Pick<ApiOptions, 'readiness' | 'metrics'>): void {
+function registerOperationalRoutes(
+  app: ApiApp,
+  options: Pick<ApiOptions, 'readiness' | 'metrics' | 'store'>,
+): void {
   const { metrics } = options;
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // Alive, and saying so loudly when the record cannot take writes: free while all is well (no
+  // query), one small write per call while the trouble lasts.
+  app.get('/healthz', { schema: { hide: true } }, async (request, reply) => {
+    const trouble = await options.store.trouble();
+    if (!trouble) return { status: 'ok' };
+    return sendError(request, reply, 'UNAVAILABLE', describeTrouble(trouble), {
+      details: { store: { code: trouble.error.code, reason: trouble.error.reason, since: trouble.since } },
+      retryAfterSeconds: 5,
+    });
+  });
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     const checks = await options.readiness();
     const failing = Object.entries(checks).filter(([, v]) => v !== 'ok');

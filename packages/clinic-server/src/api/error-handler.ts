@@ -1,5 +1,6 @@
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ClinicError } from '../errors.js';
+import { StoreUnavailableError } from '../store/store-unavailable.js';
 import { sendError } from './errors.js';
 import type { ApiApp } from './fastify.js';
 
@@ -21,6 +22,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 function isUnavailable(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   const message = (error as Error)?.message ?? '';
@@ -92,9 +94,11 @@ export function registerErrorHandler(app: ApiApp): void {
     }
     if (isUnavailable(error)) {
       request.log.error({ err: error }, 'the clinic record is unreachable');
-      return sendError(request, reply, 'UNAVAILABLE', 'the clinic record is unreachable; try again shortly', {
-        retryAfterSeconds: 5,
-      });
+      const message =
+        error instanceof StoreUnavailableError
+          ? `the clinic record cannot do this now (${error.reason}); try again shortly`
+          : 'the clinic record is unreachable; try again shortly';
+      return sendError(request, reply, 'UNAVAILABLE', message, { retryAfterSeconds: 5 });
     }
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       return sendError(request, reply, 'BAD_REQUEST', e.message, {

@@ -5,10 +5,13 @@ import {
   ReceiptMessage,
   topics,
 } from '@klinik-desa/protocol';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../broker.js';
+import { SqliteExecutor } from '../store/sql.js';
+import { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { ClinicStore } from '../store/store.js';
 import { bpReading } from '../testing/fixtures.js';
@@ -80,6 +83,36 @@ describe('ingest', () => {
     expect(ingest.stats).toMatchObject({ received: 3, stored: 2, rejected: { UNSTORABLE: 1 } });
     await ingest.stop();
     await real.close();
+  });
+});
+
+describe('ingest when the record as a whole is in trouble', () => {
+  it('answers nothing while the disk is full, so the kiosk keeps its readings, and stores them when they come again', async () => {
+    // A real SQLITE_FULL: the record may not grow past the pages it has.
+    const db = new Database(':memory:');
+    const store = new SqlClinicStore(new SqliteExecutor(db));
+    await store.migrate();
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    const { ingest, send, receipts } = await setUp(store);
+    const readings = Array.from({ length: 40 }, () => bpReading());
+
+    await send(JSON.stringify(readings), 0);
+    for (let i = 0; ingest.stats.deferred < 40 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await ingest.drain();
+    }
+    // Receipts for the batch would have come with its failure: a moment more finds none.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(receipts).toEqual([]);
+    expect(ingest.stats).toMatchObject({ received: 40, stored: 0, rejected: {}, deferred: 40 });
+
+    db.pragma(`max_page_count = ${pages + 10_000}`);
+    const again = await send(JSON.stringify(readings), 40);
+    expect(again.map((r) => r.status)).toEqual(readings.map(() => 'stored'));
+    expect(await store.countReadings()).toBe(40);
+    await ingest.stop();
+    await store.close();
   });
 });
 

@@ -10,6 +10,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { IngestOutcome, KioskActivityStore, ReadingStore, RecordUpkeep } from '../store/store.js';
+import { StoreUnavailableError } from '../store/store-unavailable.js';
 import { KioskReports } from './kiosk-reports.js';
 import { type Checked, createMessageChecker } from './validation.js';
 
@@ -18,7 +19,7 @@ export interface IngestOptions {
   /** What ingest asks of the record: to keep readings, kiosk statuses and events, and whether it answers. */
   store: Pick<ReadingStore, 'ingestReadings'> &
     Pick<KioskActivityStore, 'recordKioskStatus' | 'recordKioskEvent'> &
-    Pick<RecordUpkeep, 'dialect' | 'ping'>;
+    Pick<RecordUpkeep, 'dialect'>;
   log: Logger;
   /** MQTT 5 shared-subscription group; several servers with the same group split the load. */
   sharedGroup?: string;
@@ -43,12 +44,14 @@ export interface IngestStats {
   stored: number;
   duplicate: number;
   rejected: Record<string, number>;
+  /** Left unanswered because the record as a whole could not take them; their kiosks send them again. */
+  deferred: number;
 }
 
-/** PostgreSQL's deadlock, serialization and lock-timeout errors: worth one more try. */
+/** PostgreSQL's deadlock, serialization and lock-timeout errors: worth one more try at once. */
 function isTransient(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001' || code === '55P03';
+  if (!(error instanceof StoreUnavailableError)) return false;
+  return error.reason === '40P01' || error.reason === '40001' || error.reason === '55P03';
 }
 
 /** One reading of a message, checked on arrival, waiting for its batch. */
@@ -69,7 +72,7 @@ interface Pending {
  * stores each reading id once.
  */
 export class Ingest {
-  readonly stats: IngestStats = { received: 0, stored: 0, duplicate: 0, rejected: {} };
+  readonly stats: IngestStats = { received: 0, stored: 0, duplicate: 0, rejected: {}, deferred: 0 };
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly batches = new Set<Promise<void>>();
@@ -166,6 +169,15 @@ export class Ingest {
     try {
       await this.processBatch(batch);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        this.stats.deferred += batch.length;
+        this.options.metrics?.ingestMessages.inc({ outcome: 'deferred' }, batch.length);
+        this.options.log.error(
+          { err: error, reason: error.reason, count: batch.length },
+          `the clinic record cannot take readings now (${error.reason}): ${batch.length} left unanswered; their kiosks keep them and send them again`,
+        );
+        return;
+      }
       // Nothing is lost: a reading without its receipt stays in its kiosk's outbox and is sent
       // again; the record stores it once whatever the number of tries.
       this.options.log.error(
@@ -178,9 +190,11 @@ export class Ingest {
   }
 
   /**
-   * Commits the batch; if the commit fails while the store is reachable, one reading may be what
-   * the store cannot take, so each is tried alone: the others are stored and answered, and only
-   * the culprit is rejected. If the store is down, nothing is answered and the kiosks send again.
+   * Commits the batch; if the commit fails for a reason of its own, one reading may be what the
+   * store cannot take, so each is tried alone: the others are stored and answered, and only the
+   * culprit is rejected. A failure of the store as a whole (StoreUnavailableError: a full disk, a
+   * read-only file, a lost server) is nobody's reading's fault: it throws, nothing is answered, and
+   * the kiosks keep their readings and send them again.
    */
   private async store(readings: Reading[]): Promise<IngestOutcome[]> {
     const { store, requireRegisteredKiosks, log } = this.options;
@@ -198,8 +212,7 @@ export class Ingest {
     try {
       return await attempt(readings);
     } catch (error) {
-      // Store down: this throws, nothing is answered, and the kiosks send again later.
-      await store.ping();
+      if (error instanceof StoreUnavailableError) throw error;
       log.warn(
         { err: error, count: readings.length },
         'a batch failed to commit: storing its readings one by one',
@@ -209,7 +222,8 @@ export class Ingest {
         try {
           outcomes.push(...(await attempt([reading])));
         } catch (single) {
-          await store.ping();
+          // The store failed midway: those stored so far are answered "duplicate" when sent again.
+          if (single instanceof StoreUnavailableError) throw single;
           log.error({ err: single, readingId: reading.id }, 'the record refused a reading');
           outcomes.push({
             status: 'rejected',

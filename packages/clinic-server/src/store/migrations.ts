@@ -314,6 +314,12 @@ const KIOSK_ACTIVITY = `
   ALTER TABLE kiosks ADD COLUMN last_seen_at TEXT;
 `;
 
+// One row rewritten by `trouble()` while the record is in store-wide trouble: a read succeeds on
+// a full disk or a read-only file, so only a committed write can say the trouble is over.
+const STORE_PROBE = `
+  CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -324,6 +330,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'clinic scope', sql: CLINIC_SCOPE },
   { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 9, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
+  { version: 10, name: 'store probe', sql: STORE_PROBE },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -335,6 +342,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'clinic scope', sql: CLINIC_SCOPE },
   { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 8, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
+  { version: 9, name: 'store probe', sql: STORE_PROBE },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -14,6 +14,8 @@ import { SqlReferralStore } from './referrals-store.js';
 import { SqlScreeningStore } from './screenings-store.js';
 import type { Dialect, SqlExecutor } from './sql.js';
 import type { ClinicStore } from './store.js';
+import type { StoreTrouble } from './store-condition.js';
+import { StoreUnavailableError } from './store-unavailable.js';
 import { SqlUnassignedReadingStore } from './unassigned-store.js';
 
 export { isUniqueViolation } from './query.js';
@@ -98,6 +100,19 @@ export class SqlClinicStore {
 
   async ping() {
     await this.db.get('SELECT 1 AS one');
+  }
+
+  async trouble(): Promise<StoreTrouble | undefined> {
+    if (!this.db.condition.awaitingWrite) return this.db.condition.trouble;
+    try {
+      await this.db.run(
+        'INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+        [new Date().toISOString()],
+      );
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+    }
+    return this.db.condition.trouble;
   }
 
   async close() {

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import pg from 'pg';
+import { StoreCondition } from './store-condition.js';
+import { classifyStoreError, StoreUnavailableError } from './store-unavailable.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type SqlValue = string | number | boolean | null;
@@ -24,7 +26,19 @@ export interface SqlExecutor {
    * SQLite only, where a prepared statement run in a loop beats any multi-row statement.
    */
   readonly runEach?: (sql: string, rows: readonly (readonly SqlValue[])[]) => number[];
+  /**
+   * Store-wide trouble as the executor last saw it. Every failure of the store as a whole is
+   * thrown as a StoreUnavailableError and sets it; a committed write clears it.
+   */
+  readonly condition: StoreCondition;
   close(): Promise<void>;
+}
+
+/** Turns a store-wide failure into a StoreUnavailableError and notes it; any other error passes as is. */
+function failure(condition: StoreCondition, error: unknown): unknown {
+  const classified = classifyStoreError(error);
+  if (classified instanceof StoreUnavailableError) condition.failed(classified);
+  return classified;
 }
 
 /** The most parameters one statement gets: SQLite allows 32766, PostgreSQL 65535. */
@@ -63,11 +77,13 @@ export class SqliteExecutor implements SqlExecutor {
   constructor(
     readonly db: Database.Database,
     private readonly hooks: { afterWrite?: () => void; beforeClose?: () => Promise<void> } = {},
+    readonly condition = new StoreCondition(),
   ) {
     this.cache = new StatementCache(db);
     const cache = this.cache;
     const direct: SqlExecutor = {
       dialect: 'sqlite',
+      condition,
       async all<T>(sql: string, params?: readonly SqlValue[]) {
         return cache.get(sql).all(...sqliteParams(params)) as T[];
       },
@@ -96,20 +112,45 @@ export class SqliteExecutor implements SqlExecutor {
     return result;
   }
 
+  /** Notes how a statement ended: a write that worked ends any trouble, a store-wide failure starts it. */
+  private settle<T>(running: Promise<T>, write: boolean): Promise<T> {
+    return running.then(
+      (value) => {
+        if (write) this.condition.wrote();
+        return value;
+      },
+      (error: unknown) => {
+        throw failure(this.condition, error);
+      },
+    );
+  }
+
   all<T>(sql: string, params?: readonly SqlValue[]) {
-    return this.locked(() => this.inner.all<T>(sql, params));
+    return this.settle(
+      this.locked(() => this.inner.all<T>(sql, params)),
+      false,
+    );
   }
   get<T>(sql: string, params?: readonly SqlValue[]) {
-    return this.locked(() => this.inner.get<T>(sql, params));
+    return this.settle(
+      this.locked(() => this.inner.get<T>(sql, params)),
+      false,
+    );
   }
   run(sql: string, params?: readonly SqlValue[]) {
-    return this.locked(() => this.inner.run(sql, params)).finally(() => this.hooks.afterWrite?.());
+    return this.settle(
+      this.locked(() => this.inner.run(sql, params)).finally(() => this.hooks.afterWrite?.()),
+      true,
+    );
   }
   exec(sql: string) {
-    return this.locked(() => this.inner.exec(sql)).finally(() => this.hooks.afterWrite?.());
+    return this.settle(
+      this.locked(() => this.inner.exec(sql)).finally(() => this.hooks.afterWrite?.()),
+      true,
+    );
   }
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.locked(async () => {
+    const running = this.locked(async () => {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await fn(this.inner);
@@ -117,10 +158,15 @@ export class SqliteExecutor implements SqlExecutor {
         this.hooks.afterWrite?.();
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        // SQLite may already have rolled back (a full disk does); a ROLLBACK that fails in turn
+        // must not hide the failure that matters.
+        try {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        } catch {}
         throw error;
       }
     });
+    return this.settle(running, true);
   }
   async close() {
     await this.locked(async () => {
@@ -146,35 +192,55 @@ function toPg(sql: string): string {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-function pgExecutor(q: Queryable, pool: pg.Pool | undefined): SqlExecutor {
+function pgExecutor(q: Queryable, pool: pg.Pool | undefined, condition: StoreCondition): SqlExecutor {
+  /**
+   * One statement, its failure classified; outside a transaction a write that worked ends any
+   * trouble (inside one, the COMMIT does).
+   */
+  const query = async (sql: string, params: readonly SqlValue[] | undefined, write: boolean) => {
+    try {
+      const result = await q.query(toPg(sql), params as SqlValue[] | undefined);
+      if (write && pool) condition.wrote();
+      return result;
+    } catch (error) {
+      throw failure(condition, error);
+    }
+  };
   const self: SqlExecutor = {
     dialect: 'postgres',
+    condition,
     async all<T>(sql: string, params?: readonly SqlValue[]) {
-      return (await q.query(toPg(sql), params as SqlValue[] | undefined)).rows as T[];
+      return (await query(sql, params, false)).rows as T[];
     },
     async get<T>(sql: string, params?: readonly SqlValue[]) {
-      return (await q.query(toPg(sql), params as SqlValue[] | undefined)).rows[0] as T | undefined;
+      return (await query(sql, params, false)).rows[0] as T | undefined;
     },
     async run(sql: string, params?: readonly SqlValue[]) {
-      return (await q.query(toPg(sql), params as SqlValue[] | undefined)).rowCount ?? 0;
+      return (await query(sql, params, true)).rowCount ?? 0;
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       if (!pool) return fn(self);
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw failure(condition, error);
+      }
       try {
         await client.query('BEGIN');
-        const result = await fn(pgExecutor(client, undefined));
+        const result = await fn(pgExecutor(client, undefined, condition));
         await client.query('COMMIT');
+        condition.wrote();
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw failure(condition, error);
       } finally {
         client.release();
       }
     },
     async exec(sql: string) {
-      await q.query(sql);
+      await query(sql, undefined, true);
     },
     async close() {
       if (pool) await pool.end();
@@ -197,7 +263,7 @@ export function openPgExecutor(
   options: { max?: number } = {},
 ): { executor: SqlExecutor; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
-  return { executor: pgExecutor(pool, pool), pool };
+  return { executor: pgExecutor(pool, pool, new StoreCondition()), pool };
 }
 
 /** `(?, ?, ?), (?, ?, ?)` for a multi-row VALUES of `rows` rows of `columns` columns. */

@@ -11,6 +11,7 @@ import type { ReadingStore } from './readings-store.js';
 import type { ReferralStore } from './referrals-store.js';
 import type { ScreeningStore } from './screenings-store.js';
 import type { Dialect } from './sql.js';
+import type { StoreTrouble } from './store-condition.js';
 import type { UnassignedReadingStore } from './unassigned-store.js';
 
 export type * from './records.js';
@@ -36,6 +37,13 @@ export interface RecordUpkeep {
   /** Deletes expired tokens and idempotency keys older than `idempotencyBefore`. */
   purge(now: string, idempotencyBefore: string): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * The store-wide failure (full disk, read-only file, lost server) that statements met and that
+   * is not over yet, or undefined when the record takes writes. Free while all is well; until a
+   * write has worked since the last failure, each call tries one small committed write. The
+   * trouble ends once writes work and no failure came for `TROUBLE_HOLD_MS`.
+   */
+  trouble(): Promise<StoreTrouble | undefined>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,32 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Flushes the folder holding `path`: a rename or a new file is durable only once its folder is on
+ * disk too; without it a power cut can bring the old name back.
+ */
+export function fsyncDir(path: string): void {
+  const dir = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/**
+ * Replaces `path` with `text` so that a crash or a power cut leaves the old or the new content,
+ * never half of one: written to `<path>.tmp`, flushed, renamed over, and the folder flushed.
+ */
+export function writeFileDurably(path: string, text: string, mode = 0o600): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  fsyncDir(path);
+}

@@ -10,6 +10,7 @@ import {
   OutboxLockedError,
   type OutboxStats,
 } from './outbox.js';
+import type { SalvagedOutbox } from './salvage-outbox.js';
 
 interface Row {
   seq: number;
@@ -218,9 +219,47 @@ export class SqliteOutbox implements Outbox {
 
   private renewLease(): void {
     if (!this.db.open) return;
-    this.db
-      .prepare('UPDATE lease SET expires_at = ? WHERE id = 1 AND owner = ?')
-      .run(this.now() + this.leaseMs, this.owner);
+    try {
+      this.db
+        .prepare('UPDATE lease SET expires_at = ? WHERE id = 1 AND owner = ?')
+        .run(this.now() + this.leaseMs, this.owner);
+    } catch {
+      // Thrown from a timer it would end the process. A file that fails here fails the next
+      // reading too, where it is set aside and recovered; a lease not renewed only lets another
+      // agent in after it expired, and its owner on this host is alive.
+    }
+  }
+
+  /**
+   * Puts rows read out of a damaged copy of the outbox back, as they were: same position, state and
+   * attempts, so the publisher's order and the clinic's receipts still match them, and their
+   * duplicate keys, so a meter's memory handed over again is not kept twice. Rows already here win.
+   */
+  restore(salvaged: Pick<SalvagedOutbox, 'rows' | 'seen'>): number {
+    const insertRow = this.db.prepare(
+      `INSERT INTO outbox (${COLUMNS}, dedupe_key, last_attempt_at) VALUES (@seq, @id, @kind, @topic, @payload, @state, @attempts, @created_at, @received_at, @reject_code, @reject_message, @dedupe_key, @last_attempt_at) ON CONFLICT DO NOTHING`,
+    );
+    const restored = this.db.transaction(() => {
+      let n = 0;
+      for (const row of salvaged.rows) {
+        n += insertRow.run(row).changes;
+        if (row.dedupe_key !== null) this.stmts.remember.run(row.dedupe_key, row.id, row.created_at);
+      }
+      for (const s of salvaged.seen) this.stmts.remember.run(s.dedupe_key, s.reading_id, s.seen_at);
+      return n;
+    });
+    this.db.pragma('synchronous = FULL');
+    try {
+      const n = restored.immediate();
+      this.tail = [];
+      this.tailById.clear();
+      const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
+      this.tailFrom = (last.seq ?? 0) + 1;
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+      return n;
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   add(entry: NewOutboxEntry): boolean {
@@ -415,7 +454,10 @@ export class SqliteOutbox implements Outbox {
   close(): void {
     clearInterval(this.leaseTimer);
     if (!this.db.open) return;
-    this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner);
-    this.db.close();
+    try {
+      this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner);
+    } finally {
+      this.db.close();
+    }
   }
 }

@@ -6,6 +6,7 @@ import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@kli
 import { zoneSpec } from '@klinik-desa/screening';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
+import type { DamagedFile } from './files/damaged-file.js';
 import type { AgentEvents, AgentView } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
 import type { Logger } from './logger.js';
@@ -23,7 +24,6 @@ import {
   ClinicPatients,
   ClinicPractitioners,
   ClinicScreenings,
-  type DamagedFile,
   type OpenScreeningRequest,
   ScreeningState,
 } from './screening/index.js';
@@ -54,6 +54,9 @@ export class Agent implements AgentView {
   private readonly publisher: Publisher;
   private readonly decodeErrors = new DecodeErrorTally();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Files found damaged and set aside, for the status; reported as events once the broker is there. */
+  private readonly damaged: DamagedFile[] = [];
+  private started = false;
   private statusSoon: NodeJS.Timeout | undefined;
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
@@ -68,15 +71,18 @@ export class Agent implements AgentView {
     this.events.setMaxListeners(100);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
     const drivers = config.devices.map((d) => getDriver(d.protocol));
-    const setAside = (what: string, then: string) => (damaged: DamagedFile) =>
+    const setAside = (what: string, then: string) => (damaged: DamagedFile) => {
       log.error(
         damaged,
-        `${what} ${damaged.path} could not be read (${damaged.reason}): kept as ${damaged.keptAs} for inspection; ${then}`,
+        `${what} ${damaged.path} could not be read (${damaged.reason}): kept as ${damaged.keptAs} for inspection; ${then}, ${damaged.recovered ? `with ${damaged.recovered}` : 'nothing could be read back'}`,
       );
-    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'starting with an empty one'));
+      this.damaged.push(damaged);
+      if (this.started) this.reportDamaged(damaged);
+    };
+    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'continuing on a new one'));
     this.screening = new ScreeningState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
-      setAside("the open screening's state file", 'starting with no screening open'),
+      setAside("the open screening's state file", 'starting with what could be trusted'),
     );
     const client = clinicClient(config);
     this.clinicScreenings = new ClinicScreenings(
@@ -113,6 +119,7 @@ export class Agent implements AgentView {
       outbox: this.outbox,
       broker: this.publisher,
       screening: this.screening,
+      damagedFiles: this.damaged,
     });
   }
 
@@ -139,6 +146,8 @@ export class Agent implements AgentView {
     this.every(60_000, () => this.housekeeping());
     this.housekeeping();
     this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
+    this.started = true;
+    for (const d of this.damaged) this.reportDamaged(d);
     return address;
   }
 
@@ -327,6 +336,14 @@ export class Agent implements AgentView {
       this.publisher.publishStatus();
       this.events.emit('update', { type: 'status', status: this.status() });
     }, 1000);
+  }
+
+  private reportDamaged(d: DamagedFile): void {
+    this.event({
+      type: 'file-damaged',
+      message: `${d.path}: ${d.reason}; kept as ${d.keptAs}; read back: ${d.recovered ?? 'nothing'}`.slice(0, 1000),
+    });
+    this.statusChanged();
   }
 
   private reportDecodeErrors(): void {

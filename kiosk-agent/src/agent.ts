@@ -341,7 +341,10 @@ export class Agent implements AgentView {
   private reportDamaged(d: DamagedFile): void {
     this.event({
       type: 'file-damaged',
-      message: `${d.path}: ${d.reason}; kept as ${d.keptAs}; read back: ${d.recovered ?? 'nothing'}`.slice(0, 1000),
+      message: `${d.path}: ${d.reason}; kept as ${d.keptAs}; read back: ${d.recovered ?? 'nothing'}`.slice(
+        0,
+        1000,
+      ),
     });
     this.statusChanged();
   }

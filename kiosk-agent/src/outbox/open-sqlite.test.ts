@@ -1,4 +1,12 @@
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +43,10 @@ function scribble(path: string, offset: number, length: number): void {
 
 function ids(outbox: Outbox, n: number) {
   const found = Array.from({ length: n }, (_, i) => outbox.get(`r-${i}`));
-  return { present: found.filter((e) => e !== undefined), missing: found.filter((e) => e === undefined).length };
+  return {
+    present: found.filter((e) => e !== undefined),
+    missing: found.filter((e) => e === undefined).length,
+  };
 }
 
 describe('opening the outbox file', () => {
@@ -127,7 +138,9 @@ describe('opening the outbox file', () => {
       scribble(path, 300 * PAGE, PAGE);
       const waiting = Array.from({ length: 1000 }, (_, i) => `r-${1000 + i}`);
       outbox.markReceived(waiting);
-      expect(reported).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^SQLITE_CORRUPT/) })]);
+      expect(reported).toEqual([
+        expect.objectContaining({ reason: expect.stringMatching(/^SQLITE_CORRUPT/) }),
+      ]);
       expect(outbox.add({ id: 'next', topic: 't', payload: '{}' })).toBe(true);
       const { present, missing } = ids(outbox, 2000);
       expect(missing).toBeLessThanOrEqual(8);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, openSync, readSync, closeSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { OutboxEntryKind, OutboxState } from './outbox.js';
 
@@ -156,8 +156,9 @@ function readRows(db: Database.Database): { rows: StoredRow[]; unreadable: numbe
   let unreadable = 0;
   const read = (from: number, to: number): void => {
     try {
-      for (const row of select.all(from, to) as StoredRow[]) if (plausible(row)) rows.push(row);
-      else unreadable++;
+      for (const row of select.all(from, to) as StoredRow[])
+        if (plausible(row)) rows.push(row);
+        else unreadable++;
     } catch {
       if (from === to) {
         unreadable++;

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ReadStream } from 'node:tty';
@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { type CommandIo, UsageError } from '../cli-support.js';
 import { ConfigError, parseConfig } from '../config/config.js';
 import { hashPagePin, PAGE_PIN } from '../config/page-pin.js';
+import { writeFileDurably } from '../files/durable-write.js';
 
 const HELP = `Usage: kiosk-agent set-pin --config <kiosk.yaml>
 
@@ -56,10 +57,8 @@ export const setPinCommand = async (argv: string[], io: SetPinIo): Promise<numbe
   // The file must still be a config the agent starts with: checked before it is replaced.
   parseConfig(doc.toJS(), dirname(resolve(path)));
   const mode = statSync(path).mode & 0o777;
-  const temporary = `${path}.set-pin-${process.pid}`;
-  writeFileSync(temporary, doc.toString(), { mode });
-  chmodSync(temporary, mode);
-  renameSync(temporary, path);
+  // A config cut short by a power cut would keep the agent from starting at all.
+  writeFileDurably(path, doc.toString(), mode);
   io.stdout(`${path}: PIN set (http.page.pinHash). Restart the agent to use it.`);
   return 0;
 };

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -16,12 +16,14 @@ export function fsyncDir(path: string): void {
 
 /**
  * Replaces `path` with `text` so that a crash or a power cut leaves the old or the new content,
- * never half of one: written to `<path>.tmp`, flushed, renamed over, and the folder flushed.
+ * never half of one: written to `<path>.tmp` with `mode` (whatever the umask), flushed, renamed
+ * over, and the folder flushed.
  */
 export function writeFileDurably(path: string, text: string, mode = 0o600): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
+    fchmodSync(fd, mode);
     writeSync(fd, text);
     fsyncSync(fd);
   } finally {

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { fsyncDir } from '../files/durable-write.js';
 import {
   DEFAULT_LIMITS,
   type NewOutboxEntry,
@@ -93,7 +94,10 @@ export class SqliteOutbox implements Outbox {
       warnAt: options.warnAt ?? DEFAULT_LIMITS.warnAt,
     };
     this.now = options.now ?? Date.now;
-    if (path !== ':memory:' && !existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
+    if (path !== ':memory:' && !existsSync(path)) {
+      writeFileSync(path, '', { mode: 0o600 });
+      fsyncDir(path);
+    }
     this.db = new Database(path);
     if (path !== ':memory:') chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');

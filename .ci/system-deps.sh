@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the programs the tests run for real: socat (pseudo-terminals stand in for serial cables),
-# chromium (the SDK's browser test),
+# chromium (the SDK's browser test), faketime (a kiosk clock years behind),
 # mosquitto (the MQTT broker tests stop and restart) and PostgreSQL (the clinic record's second
 # store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
 # Debian/Ubuntu it installs and starts what is missing; otherwise it names what to do and stops.
@@ -22,6 +22,8 @@ command -v socat >/dev/null 2>&1 || missing+=(socat)
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then missing+=(mosquitto); fi
 # The SDK's browser test drives Debian's Chromium (playwright cannot download its own here).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The kiosk-clock test fakes the agent's wall clock with libfaketime.
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if can_install; then

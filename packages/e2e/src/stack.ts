@@ -36,6 +36,8 @@ export interface StackOptions {
   httpPort?: number;
   /** Minutes without use before the kiosk page locks (fractions for tests); default 3. */
   pageLockAfterMinutes?: number;
+  /** Extra environment of the agent process only (e.g. libfaketime's). */
+  agentEnv?: (stack: Stack) => NodeJS.ProcessEnv;
 }
 
 /**
@@ -105,7 +107,8 @@ export class Stack {
         '',
       ].join('\n'),
     );
-    this.agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', config]);
+    const env = this.options.agentEnv?.(this);
+    this.agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', config], env ? { env } : {});
     return this.agent;
   }
 

@@ -109,7 +109,8 @@ export class KioskClock {
    * clock. For ages only (what to prune, whether a weighing is seconds old), never shown as a date.
    */
   timeline(): number {
-    return this.startWall + (this.monotonic() - this.startMonotonic);
+    // Whole milliseconds, as Date.now() gives: the outbox keeps them as integers.
+    return Math.round(this.startWall + (this.monotonic() - this.startMonotonic));
   }
 
   view(): ClockView {

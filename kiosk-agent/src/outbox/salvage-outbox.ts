@@ -183,7 +183,7 @@ function plausible(r: StoredRow): boolean {
     STATES.has(r.state) &&
     typeof r.topic === 'string' &&
     typeof r.payload === 'string' &&
-    Number.isInteger(r.created_at)
+    Number.isFinite(r.created_at)
   );
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the programs the tests run for real: socat (pseudo-terminals stand in for serial cables),
-# chromium (the SDK's browser test), lintian (the kiosk's Debian package is checked with it; with
-# KD_TEST_DEB_ARM64=1 also the arm64 cross compiler and qemu-user for the arm64 package's test),
+# chromium (the SDK's browser test), faketime (a kiosk clock years behind), lintian (the kiosk's
+# Debian package is checked with it; with KD_TEST_DEB_ARM64=1 also the arm64 cross compiler and
+# qemu-user for the arm64 package's test),
 # mosquitto (the MQTT broker tests stop and restart) and PostgreSQL (the clinic record's second
 # store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
 # Debian/Ubuntu it installs and starts what is missing; otherwise it names what to do and stops.
@@ -28,6 +29,8 @@ if [ "${KD_TEST_DEB_ARM64:-}" = 1 ]; then
   command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || missing+=(g++-aarch64-linux-gnu)
   command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
 fi
+# The kiosk-clock test fakes the agent's wall clock with libfaketime.
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if can_install; then

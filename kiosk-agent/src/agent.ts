@@ -4,12 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { type DeviceDriver, getDriver } from '@klinik-desa/devices';
 import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
+import type { ClockView, KioskClock } from './clock/kiosk-clock.js';
+import { LateCorrection } from './clock/late-correction.js';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
+import type { DamagedFile } from './files/damaged-file.js';
 import type { AgentEvents, AgentView, ResendOutcome } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
 import type { Logger } from './logger.js';
-import type { Outbox } from './outbox/outbox.js';
+import type { Outbox, OutboxEntry } from './outbox/outbox.js';
 import { type AgentParts, REAL_PARTS } from './parts.js';
 import { Publisher } from './publish/publisher.js';
 import {
@@ -23,7 +26,6 @@ import {
   ClinicPatients,
   ClinicPractitioners,
   ClinicScreenings,
-  type DamagedFile,
   type OpenScreeningRequest,
   ScreeningState,
 } from './screening/index.js';
@@ -48,12 +50,17 @@ export class Agent implements AgentView {
   readonly patients: ClinicPatients;
   readonly practitioners: ClinicPractitioners;
   readonly events = new EventEmitter<AgentEvents>();
+  /** The kiosk's sense of time, checked against the clinic's on every receipt. */
+  readonly clock: KioskClock;
   private readonly readings: ReadingPipeline;
   private readonly board: StatusBoard;
   private readonly clinicScreenings: ClinicScreenings;
   private readonly publisher: Publisher;
   private readonly decodeErrors = new DecodeErrorTally();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Files found damaged and set aside, for the status; reported as events once the broker is there. */
+  private readonly damaged: DamagedFile[] = [];
+  private started = false;
   private statusSoon: NodeJS.Timeout | undefined;
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
@@ -64,19 +71,26 @@ export class Agent implements AgentView {
     private readonly log: Logger,
     parts: Partial<AgentParts> = {},
   ) {
-    const { openPort, connectMqtt, openOutbox, clinicClient } = { ...REAL_PARTS, ...parts };
+    const { openPort, connectMqtt, openOutbox, clinicClient, makeClock } = { ...REAL_PARTS, ...parts };
+    this.clock = makeClock();
+    const late = new LateCorrection(this.clock);
     this.events.setMaxListeners(100);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
     const drivers = config.devices.map((d) => getDriver(d.protocol));
-    const setAside = (what: string, then: string) => (damaged: DamagedFile) =>
+    const setAside = (what: string, then: string) => (damaged: DamagedFile) => {
       log.error(
         damaged,
-        `${what} ${damaged.path} could not be read (${damaged.reason}): kept as ${damaged.keptAs} for inspection; ${then}`,
+        `${what} ${damaged.path} could not be read (${damaged.reason}): kept as ${damaged.keptAs} for inspection; ${then}, ${damaged.recovered ? `with ${damaged.recovered}` : 'nothing could be read back'}`,
       );
-    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'starting with an empty one'));
+      this.damaged.push(damaged);
+      if (this.started) this.reportDamaged(damaged);
+    };
+    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'continuing on a new one'), () =>
+      this.clock.timeline(),
+    );
     this.screening = new ScreeningState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
-      setAside("the open screening's state file", 'starting with no screening open'),
+      setAside("the open screening's state file", 'starting with what could be trusted'),
     );
     const client = clinicClient(config);
     this.clinicScreenings = new ClinicScreenings(
@@ -99,6 +113,8 @@ export class Agent implements AgentView {
       },
       outbox: this.outbox,
       screening: this.screening,
+      clock: this.clock,
+      onUntrusted: (id, wallMs, monotonic) => late.note(id, wallMs, monotonic),
     });
     this.readings.on('kept', (kept) => this.onKept(kept));
     this.readings.on('refused', (refused) => this.onRefused(refused));
@@ -106,13 +122,16 @@ export class Agent implements AgentView {
       log.debug({ device: deviceId, key: dedupeKey }, 'a record the device sent before: not kept twice'),
     );
     this.devices = config.devices.map((d, i) => this.connection(d, drivers[i] as DeviceDriver, openPort));
-    this.publisher = this.makePublisher(connectMqtt);
+    this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
     this.board = new StatusBoard({
       kiosk: { clinicId: config.kiosk.clinicId, kioskId: config.kiosk.id, maxBatch: config.mqtt.maxBatch },
       devices: this.devices,
       outbox: this.outbox,
       broker: this.publisher,
       screening: this.screening,
+      damagedFiles: this.damaged,
+      clock: () => this.clock.view(),
+      now: () => new Date(this.clock.now()),
     });
   }
 
@@ -139,6 +158,8 @@ export class Agent implements AgentView {
     this.every(60_000, () => this.housekeeping());
     this.housekeeping();
     this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
+    this.started = true;
+    for (const d of this.damaged) this.reportDamaged(d);
     return address;
   }
 
@@ -231,7 +252,10 @@ export class Agent implements AgentView {
     );
   }
 
-  private makePublisher(connect: AgentParts['connectMqtt']): Publisher {
+  private makePublisher(
+    connect: AgentParts['connectMqtt'],
+    payloadFor: (entry: OutboxEntry) => string,
+  ): Publisher {
     const { config, log } = this;
     const password = brokerPassword(config);
     return new Publisher({
@@ -249,6 +273,8 @@ export class Agent implements AgentView {
       reconnectMinMs: config.mqtt.reconnectMinMs,
       reconnectMaxMs: config.mqtt.reconnectMaxMs,
       status: () => this.board.kioskStatus(),
+      payloadFor,
+      onClinicTime: (clinicMs, roundTripMs) => this.clockChecked(clinicMs, roundTripMs),
       onReceived: (ids) => {
         this.events.emit('update', { type: 'received', ids });
         this.clinicScreenings.wake();
@@ -329,7 +355,7 @@ export class Agent implements AgentView {
       id: newUuidV7(),
       clinicId: this.config.kiosk.clinicId,
       kioskId: this.config.kiosk.id,
-      at: new Date().toISOString(),
+      at: new Date(this.clock.now()).toISOString(),
       ...e,
     });
   }
@@ -342,6 +368,34 @@ export class Agent implements AgentView {
       this.publisher.publishStatus();
       this.events.emit('update', { type: 'status', status: this.status() });
     }, 1000);
+  }
+
+  /** A receipt told the clinic's time: the first check, or a clock found off, is worth a line. */
+  private clockChecked(clinicMs: number, roundTripMs: number): void {
+    const before: ClockView = this.clock.view();
+    this.clock.observe(clinicMs, roundTripMs);
+    const after = this.clock.view();
+    const off = Math.abs(after.offsetMs ?? 0) > 120_000;
+    if (!before.trusted || (off && Math.abs((before.offsetMs ?? 0) - (after.offsetMs ?? 0)) > 60_000)) {
+      this.log.info(
+        { offsetMs: after.offsetMs, uncertaintyMs: after.uncertaintyMs },
+        off
+          ? `the kiosk clock is ${Math.round((after.offsetMs ?? 0) / 1000)} s off the clinic's: readings are stamped with the clinic's time`
+          : "the kiosk clock agrees with the clinic's",
+      );
+      this.statusChanged();
+    }
+  }
+
+  private reportDamaged(d: DamagedFile): void {
+    this.event({
+      type: 'file-damaged',
+      message: `${d.path}: ${d.reason}; kept as ${d.keptAs}; read back: ${d.recovered ?? 'nothing'}`.slice(
+        0,
+        1000,
+      ),
+    });
+    this.statusChanged();
   }
 
   private reportDecodeErrors(): void {

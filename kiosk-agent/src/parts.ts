@@ -1,5 +1,6 @@
 import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import mqtt from 'mqtt';
+import { KioskClock } from './clock/kiosk-clock.js';
 import type { KioskConfig } from './config/config.js';
 import { type OpenPort, openPort } from './devices/port.js';
 import { openSqliteOutbox } from './outbox/open-sqlite.js';
@@ -16,8 +17,17 @@ export interface AgentParts {
   openPort: OpenPort;
   /** Makes the broker connection (it connects at once, as `mqtt.connect` does). */
   connectMqtt: ConnectMqtt;
-  /** Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported. */
-  openOutbox: (config: KioskConfig['outbox'], onDamaged: (damaged: DamagedFile) => void) => Outbox;
+  /**
+   * Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported.
+   * `now` is the clock its ages are counted on (the kiosk clock's `timeline`).
+   */
+  openOutbox: (
+    config: KioskConfig['outbox'],
+    onDamaged: (damaged: DamagedFile) => void,
+    now?: () => number,
+  ) => Outbox;
+  /** The kiosk's sense of time (checked against the clinic's); tests hand in one on a fake clock. */
+  makeClock: () => KioskClock;
   /** The SDK client of the clinic API, or undefined when the kiosk has none configured. */
   clinicClient: (config: KioskConfig) => ClinicClient | undefined;
 }
@@ -25,11 +35,16 @@ export interface AgentParts {
 export const REAL_PARTS: AgentParts = {
   openPort,
   connectMqtt: (url, options) => mqtt.connect(url, options),
-  openOutbox: (config, onDamaged) =>
+  openOutbox: (config, onDamaged, now) =>
     openSqliteOutbox(
       config.path,
-      { capacity: config.capacity, keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000 },
+      {
+        capacity: config.capacity,
+        keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000,
+        ...(now ? { now } : {}),
+      },
       onDamaged,
     ),
+  makeClock: () => new KioskClock(),
   clinicClient,
 };

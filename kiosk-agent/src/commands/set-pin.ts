@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ReadStream } from 'node:tty';
@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { type CommandIo, UsageError } from '../cli-support.js';
 import { ConfigError, parseConfig } from '../config/config.js';
 import { hashPagePin, PAGE_PIN } from '../config/page-pin.js';
+import { writeFileDurably } from '../files/durable-write.js';
 import { askHidden, firstLine } from './read-pin.js';
 
 const HELP = `Usage: kiosk-agent set-pin --config <kiosk.yaml>
@@ -57,24 +58,18 @@ export const setPinCommand = async (argv: string[], io: SetPinIo): Promise<numbe
   // The file must still be a config the agent starts with: checked before it is replaced.
   parseConfig(doc.toJS(), dirname(resolve(path)));
   const before = statSync(path);
-  const mode = before.mode & 0o777;
-  const temporary = `${path}.set-pin-${process.pid}`;
-  writeFileSync(temporary, doc.toString(), { mode });
-  chmodSync(temporary, mode);
-  // Owner and group too: a config of mode 0640 is read by the agent through its group, and root
-  // running set-pin would otherwise leave a root-only file the agent cannot start with.
-  const written = statSync(temporary);
-  if (written.uid !== before.uid || written.gid !== before.gid) {
-    try {
-      chownSync(temporary, before.uid, before.gid);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw new ConfigError(
-        `cannot keep the owner of ${path} (${(error as NodeJS.ErrnoException).code}); nothing was changed: run set-pin as root or as the file's owner`,
-      );
-    }
+  // Mode, owner and group kept: a config of mode 0640 is read by the agent through its group, and
+  // root running set-pin would otherwise leave a root-only file the agent cannot start with. Written
+  // durably: a config cut short by a power cut would keep the agent from starting at all.
+  try {
+    writeFileDurably(path, doc.toString(), before.mode & 0o777, { uid: before.uid, gid: before.gid });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM') throw error;
+    throw new ConfigError(
+      `cannot keep the owner of ${path} (${code}); nothing was changed: run set-pin as root or as the file's owner`,
+    );
   }
-  renameSync(temporary, path);
   io.stdout(`${path}: PIN set (http.page.pinHash). Restart the agent to use it.`);
   return 0;
 };

@@ -150,14 +150,15 @@ export class DeviceConnection {
       const stopReading = this.startReading(port);
       // The watchdog: a USB adapter pulled out does not always make the port report an error, and
       // a streaming device that goes quiet has usually lost power or its cable.
-      let lastData = Date.now();
+      // On the monotonic clock: a step of the kiosk's clock is no silence.
+      let lastData = performance.now();
       port.on('data', () => {
-        lastData = Date.now();
+        lastData = performance.now();
       });
       const silenceMs = (this.config.silenceTimeoutSeconds ?? 0) * 1000;
       const watchdog = setInterval(() => {
         const gone = !path.startsWith('tcp://') && !existsSync(path);
-        const silent = silenceMs > 0 && Date.now() - lastData > silenceMs;
+        const silent = silenceMs > 0 && performance.now() - lastData > silenceMs;
         if (gone || silent) {
           this.count(gone ? 'PORT_GONE' : 'PORT_SILENT');
           this.log.warn(

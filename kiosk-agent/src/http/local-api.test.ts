@@ -52,6 +52,8 @@ function fakeAgent(): AgentView & { calls: string[] } {
       devices: [],
       broker: { connected: false, maxInFlight: 1, maxBatch: 1 },
       outboxDetail: { pending: 0, rejected: 0, total: 0, capacity: 100, nearlyFull: false },
+      damagedFiles: [],
+      clock: { trusted: true, offsetMs: 0 },
       warnings: [],
     }),
     screening,

@@ -38,7 +38,8 @@ export class PageLock {
   private readonly verify: (pin: string, hash: string) => Promise<boolean>;
 
   constructor(private readonly options: PageLockOptions) {
-    this.now = options.now ?? Date.now;
+    // Durations only, on the monotonic clock: a kiosk clock stepped back must not keep the page unlocked.
+    this.now = options.now ?? (() => performance.now());
     this.verify = options.verify ?? verifyPagePin;
   }
 

@@ -1,15 +1,17 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { fsyncDir } from '../files/durable-write.js';
 import {
   DEFAULT_LIMITS,
   type NewOutboxEntry,
   type Outbox,
   type OutboxEntry,
   type OutboxLimits,
-  OutboxLockedError,
   type OutboxStats,
 } from './outbox.js';
+import type { SalvagedOutbox } from './salvage-outbox.js';
+import { OutboxLease } from './sqlite-lease.js';
+import { createOutboxSchema } from './sqlite-schema.js';
 
 interface Row {
   seq: number;
@@ -45,15 +47,6 @@ const toEntry = (r: Row): OutboxEntry => ({
   ...(r.reject_message !== null ? { rejectMessage: r.reject_message } : {}),
 });
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface SqliteOutboxOptions extends Partial<OutboxLimits> {
   /** How long the lease lasts without renewal; a dead owner on this host is taken over at once. */
   leaseMs?: number;
@@ -67,11 +60,10 @@ export interface SqliteOutboxOptions extends Partial<OutboxLimits> {
  */
 export class SqliteOutbox implements Outbox {
   private readonly db: Database.Database;
-  private readonly owner = `${hostname()}:${process.pid}`;
   private readonly leaseMs: number;
+  private readonly lease: OutboxLease;
   private readonly limits: OutboxLimits;
   private readonly now: () => number;
-  private readonly leaseTimer: NodeJS.Timeout;
   private readonly stmts;
   /**
    * The newest readings, as added by this process, while the clinic has not confirmed them: the
@@ -92,49 +84,17 @@ export class SqliteOutbox implements Outbox {
       warnAt: options.warnAt ?? DEFAULT_LIMITS.warnAt,
     };
     this.now = options.now ?? Date.now;
-    if (path !== ':memory:' && !existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
+    if (path !== ':memory:' && !existsSync(path)) {
+      writeFileSync(path, '', { mode: 0o600 });
+      fsyncDir(path);
+    }
     this.db = new Database(path);
     if (path !== ':memory:') chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        kind TEXT NOT NULL DEFAULT 'reading' CHECK (kind IN ('reading', 'open-screening', 'finish-screening')),
-        dedupe_key TEXT,
-        topic TEXT NOT NULL,
-        payload TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'published', 'received', 'rejected')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        created_at INTEGER NOT NULL,
-        last_attempt_at INTEGER,
-        received_at INTEGER,
-        reject_code TEXT,
-        reject_message TEXT
-      );
-      CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, seq);
-      -- Survives pruning of the readings themselves: a meter that dumps its memory again next week
-      -- must still not create second copies.
-      CREATE TABLE IF NOT EXISTS seen (
-        dedupe_key TEXT PRIMARY KEY,
-        reading_id TEXT NOT NULL,
-        seen_at INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS lease (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        owner TEXT NOT NULL,
-        host TEXT NOT NULL,
-        pid INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
-      );
-    `);
-    this.addKindColumn();
-    this.db.exec("CREATE INDEX IF NOT EXISTS outbox_requests ON outbox (seq) WHERE kind != 'reading'");
-    this.takeLease();
-    this.leaseTimer = setInterval(() => this.renewLease(), Math.max(1000, this.leaseMs / 3));
-    this.leaseTimer.unref();
+    createOutboxSchema(this.db);
+    this.lease = new OutboxLease(this.db, this.leaseMs, this.now);
     this.stmts = {
       remember: this.db.prepare(
         'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -187,43 +147,36 @@ export class SqliteOutbox implements Outbox {
     this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
   }
 
-  /** Outboxes written before screening requests were kept in them hold readings only. */
-  private addKindColumn(): void {
-    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('outbox') as {
-      name: string;
-    }[];
-    if (columns.some((c) => c.name === 'kind')) return;
-    this.db.exec(
-      "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'reading' CHECK (kind IN ('reading', 'open-screening', 'finish-screening'))",
+  /**
+   * Puts rows read out of a damaged copy of the outbox back, as they were: same position, state and
+   * attempts, so the publisher's order and the clinic's receipts still match them, and their
+   * duplicate keys, so a meter's memory handed over again is not kept twice. Rows already here win.
+   */
+  restore(salvaged: Pick<SalvagedOutbox, 'rows' | 'seen'>): number {
+    const insertRow = this.db.prepare(
+      `INSERT INTO outbox (${COLUMNS}, dedupe_key, last_attempt_at) VALUES (@seq, @id, @kind, @topic, @payload, @state, @attempts, @created_at, @received_at, @reject_code, @reject_message, @dedupe_key, @last_attempt_at) ON CONFLICT DO NOTHING`,
     );
-  }
-
-  private takeLease(): void {
-    const take = this.db.transaction(() => {
-      const current = this.db.prepare('SELECT owner, host, pid, expires_at FROM lease WHERE id = 1').get() as
-        | { owner: string; host: string; pid: number; expires_at: number }
-        | undefined;
-      const now = this.now();
-      const ownerGone = current && current.host === hostname() && !processAlive(current.pid);
-      if (current && current.owner !== this.owner && current.expires_at > now && !ownerGone) {
-        throw new OutboxLockedError(
-          `the outbox is in use by another agent (process ${current.pid} on ${current.host}); stop it first, one agent per outbox`,
-        );
+    const restored = this.db.transaction(() => {
+      let n = 0;
+      for (const row of salvaged.rows) {
+        n += insertRow.run(row).changes;
+        if (row.dedupe_key !== null) this.stmts.remember.run(row.dedupe_key, row.id, row.created_at);
       }
-      this.db
-        .prepare(
-          'INSERT INTO lease (id, owner, host, pid, expires_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid, expires_at = excluded.expires_at',
-        )
-        .run(this.owner, hostname(), process.pid, now + this.leaseMs);
+      for (const s of salvaged.seen) this.stmts.remember.run(s.dedupe_key, s.reading_id, s.seen_at);
+      return n;
     });
-    take.immediate();
-  }
-
-  private renewLease(): void {
-    if (!this.db.open) return;
-    this.db
-      .prepare('UPDATE lease SET expires_at = ? WHERE id = 1 AND owner = ?')
-      .run(this.now() + this.leaseMs, this.owner);
+    this.db.pragma('synchronous = FULL');
+    try {
+      const n = restored.immediate();
+      this.tail = [];
+      this.tailById.clear();
+      const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
+      this.tailFrom = (last.seq ?? 0) + 1;
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+      return n;
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   add(entry: NewOutboxEntry): boolean {
@@ -434,9 +387,11 @@ export class SqliteOutbox implements Outbox {
   }
 
   close(): void {
-    clearInterval(this.leaseTimer);
     if (!this.db.open) return;
-    this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner);
-    this.db.close();
+    try {
+      this.lease.release();
+    } finally {
+      this.db.close();
+    }
   }
 }

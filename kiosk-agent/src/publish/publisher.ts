@@ -32,6 +32,13 @@ export interface PublisherOptions {
   onReceived?: (ids: readonly string[]) => void;
   onRejected?: (id: string, code: string, message: string) => void;
   onConnection?: (connected: boolean) => void;
+  /**
+   * The clinic's time, from a receipt message's `at`, and the round trip it was measured over (from
+   * sending the freshest reading it answers to the receipt's arrival, on the monotonic clock).
+   */
+  onClinicTime?: (clinicMs: number, roundTripMs: number) => void;
+  /** The payload to send for an entry (a reading corrected since it was kept); the kept one by default. */
+  payloadFor?: (entry: OutboxEntry) => string;
   /** Makes the MQTT client (mqtt.js's `connect` by default): tests hand in a fake broker's. */
   connect?: ConnectMqtt;
 }
@@ -371,15 +378,14 @@ export class Publisher {
     for (const entry of entries) this.inFlight.add(entry.id);
     // The payloads are the JSON the outbox keeps: a batch is their JSON array, built without
     // parsing them again.
-    const payload =
-      entries.length === 1
-        ? (entries[0] as OutboxEntry).payload
-        : `[${entries.map((e) => e.payload).join(',')}]`;
+    const of = this.options.payloadFor ?? ((e: OutboxEntry) => e.payload);
+    const payload = entries.length === 1 ? of(entries[0] as OutboxEntry) : `[${entries.map(of).join(',')}]`;
     client.publish((entries[0] as OutboxEntry).topic, payload, { qos: 1 }, (error) => {
       if (!this.messagesInFlight.delete(token)) return; // from a connection already given up
       for (const entry of entries) this.inFlight.delete(entry.id);
       if (error) return;
-      const now = Date.now();
+      // Monotonic: a step of the kiosk's clock must not expire every receipt at once.
+      const now = performance.now();
       for (const entry of entries) {
         this.awaitingReceipt.set(entry.id, now);
         this.unmarked.add(entry.id);
@@ -412,8 +418,11 @@ export class Publisher {
       return;
     }
     const done: string[] = [];
+    let sentLast: number | undefined;
     for (const receipt of message.receipts) {
       if (receipt.readingId === null) continue;
+      const sentAt = this.awaitingReceipt.get(receipt.readingId);
+      if (sentAt !== undefined && (sentLast === undefined || sentAt > sentLast)) sentLast = sentAt;
       this.awaitingReceipt.delete(receipt.readingId);
       this.unmarked.delete(receipt.readingId);
       if (receipt.status === 'rejected') {
@@ -427,6 +436,9 @@ export class Publisher {
         done.push(receipt.readingId);
       }
     }
+    // Only a receipt for a reading sent on this connection tells how long the exchange took.
+    if (sentLast !== undefined)
+      this.options.onClinicTime?.(Date.parse(message.at), performance.now() - sentLast);
     if (done.length > 0) {
       outbox.markReceived(done);
       this.options.onReceived?.(done);
@@ -435,7 +447,7 @@ export class Publisher {
   }
 
   private expireReceipts(): void {
-    const cutoff = Date.now() - this.options.receiptTimeoutMs;
+    const cutoff = performance.now() - this.options.receiptTimeoutMs;
     let expired = 0;
     for (const [id, sentAt] of this.awaitingReceipt) {
       if (sentAt < cutoff) {

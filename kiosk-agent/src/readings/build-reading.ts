@@ -1,4 +1,4 @@
-import { type DeviceMeasurement, newUuidV7, type Reading } from '@klinik-desa/protocol';
+import { type DeviceMeasurement, newUuidV7, type Reading, type ReadingClock } from '@klinik-desa/protocol';
 import {
   type MeasurementRejectedError,
   type NormalizeContext,
@@ -23,6 +23,8 @@ export interface ReadingContext {
   rules?: RuleOptions;
   /** Typed in by the health worker, not sent by a device. */
   manual?: boolean;
+  /** Which clock stamped `receivedAt` and how sure that is (`receivedAt` is already corrected). */
+  clock?: ReadingClock;
 }
 
 export type ReadingResult = { ok: true; reading: Reading } | { ok: false; error: MeasurementRejectedError };
@@ -52,5 +54,8 @@ export function buildReading(m: DeviceMeasurement, ctx: ReadingContext): Reading
   };
   if (ctx.sessionId) identity.sessionId = ctx.sessionId;
   if (ctx.patientId) identity.patientId = ctx.patientId;
-  return { ok: true, reading: toReading(normalized.reading, identity) };
+  const reading = toReading(normalized.reading, identity);
+  if (ctx.clock)
+    reading.clock = reading.timeSource === 'device' ? { ...ctx.clock, source: 'device' } : ctx.clock;
+  return { ok: true, reading };
 }

@@ -65,3 +65,54 @@ describe('ReadingPipeline', () => {
     expect(kept).toHaveLength(1);
   });
 });
+
+describe('ReadingPipeline with a kiosk clock years behind', () => {
+  it('judges a right meter clock against the clinic time, binds its recent record, and says how it was stamped', async () => {
+    const { KioskClock } = await import('../clock/kiosk-clock.js');
+    const real = Date.parse('2026-12-07T03:00:00Z');
+    const wall = real - 3 * 365 * 24 * 3600_000;
+    const clock = new KioskClock({ wall: () => wall, monotonic: () => 0 });
+    const outbox = new MemoryOutbox();
+    const screening = new ScreeningState(undefined);
+    const untrusted: string[] = [];
+    const readings = new ReadingPipeline({
+      kiosk: KIOSK,
+      outbox,
+      screening,
+      clock,
+      onUntrusted: (id) => untrusted.push(id),
+    });
+    const kept: KeptReading[] = [];
+    readings.on('kept', (batch) => kept.push(...batch));
+    screening.open({ sessionId: 'scr-1', patientId: 'pat-1', openedAt: '2026-12-07T09:55:00+07:00' });
+    const meter = readings.forDevice({ id: 'meter-1', protocol: 'bayer-contour', mode: 'dialogue' });
+    // Five minutes ago on the meter, in the kiosk's zone (WIB).
+    const glucose = (seq: number): DeviceMeasurement => ({
+      kind: 'glucose',
+      concentration: { value: 104, unit: 'mg/dL' },
+      specimen: 'capillary-plasma',
+      sequenceNumber: seq,
+      deviceTime: '2026-12-07T09:55',
+    });
+
+    meter.accept([glucose(1)], new Date(wall), true);
+    clock.observe(real, 0);
+    meter.accept([glucose(2)], new Date(wall), true);
+
+    const [before, after] = kept.map((k) => k.reading);
+    // Before the check: the meter looked 3 years ahead of the kiosk, its time was set aside, and
+    // the reading says its clock was not trusted.
+    expect(before).toMatchObject({ timeSource: 'kiosk', clock: { source: 'kiosk', trusted: false } });
+    expect(before?.sessionId).toBeUndefined();
+    expect(untrusted).toEqual([before?.id]);
+    // After it: the meter's time is taken, the record is bound, no "set the device clock".
+    expect(after).toMatchObject({
+      timeSource: 'device',
+      measuredAt: '2026-12-07T02:55:00.000Z',
+      receivedAt: '2026-12-07T03:00:00.000Z',
+      sessionId: 'scr-1',
+      clock: { source: 'device', trusted: true, offsetMs: real - wall },
+    });
+    expect(after?.flags.map((f) => f.code)).not.toContain('time.device-clock-future');
+  });
+});

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { DeviceMeasurement, type Reading, topics } from '@klinik-desa/protocol';
 import { type RuleOptions, wallClockMs } from '@klinik-desa/screening';
+import { KioskClock } from '../clock/kiosk-clock.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
@@ -24,8 +25,15 @@ export interface ReadingPipelineOptions {
   outbox: Outbox;
   /** The screening open now: readings taken during it are bound to it. */
   screening: { current(): OpenScreening | undefined };
-  /** The clock of typed-in values and of the restart check of scales (tests move it). */
+  /** The kiosk clock's time of typed-in values (tests move it). */
   now?: () => Date;
+  /**
+   * Turns the kiosk clock's times into trusted ones and says how sure they are; its `timeline` is
+   * the outbox's, for the restart check of scales. A new unchecked one by default.
+   */
+  clock?: KioskClock;
+  /** A reading was stamped before the clock was checked: it may be corrected before it is sent. */
+  onUntrusted?: (readingId: string, wallMs: number, monotonic: number) => void;
 }
 
 /** A reading the outbox took, with the device it came from. */
@@ -78,6 +86,8 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   private readonly outbox: Outbox;
   private readonly screening: ReadingPipelineOptions['screening'];
   private readonly now: () => Date;
+  private readonly clock: KioskClock;
+  private readonly onUntrusted: NonNullable<ReadingPipelineOptions['onUntrusted']>;
   /** Every reading of this kiosk goes out on one topic; working it out per reading cost a check. */
   private readonly topic: string;
   private readonly toKeep: { reading: Reading; deviceId: string; key?: string }[] = [];
@@ -89,6 +99,8 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     this.outbox = options.outbox;
     this.screening = options.screening;
     this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? new KioskClock();
+    this.onUntrusted = options.onUntrusted ?? (() => {});
     this.topic = topics.readings(options.kiosk.clinicId, options.kiosk.kioskId);
   }
 
@@ -97,7 +109,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     return {
       accept: (measurements, receivedAt, durable) => {
         for (const m of measurements) {
-          const settled = settle(m, receivedAt);
+          const settled = settle(m);
           if (settled) this.take(settled, device.id, device.protocol, receivedAt);
         }
         // The device is about to be told these were received: keep them on disk first.
@@ -148,9 +160,9 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   private settler(deviceId: string) {
     let weighing: WeighingDetector | undefined;
     let spotCheck: SpotCheckDetector | undefined;
-    return (m: DeviceMeasurement, receivedAt: Date): DeviceMeasurement | undefined => {
+    return (m: DeviceMeasurement): DeviceMeasurement | undefined => {
       if (m.kind === 'weight') {
-        weighing ??= new WeighingDetector(undefined, this.lastWeightKg(deviceId, receivedAt));
+        weighing ??= new WeighingDetector(undefined, this.lastWeightKg(deviceId));
         return weighing.accept(m);
       }
       if (m.kind === 'pulse-oximetry') {
@@ -181,10 +193,15 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     m: DeviceMeasurement,
     deviceId: string,
     protocol: string,
-    receivedAt: Date,
+    kioskTime: Date,
     manual = false,
   ): ReadingResult {
     const { clinicId, kioskId, timeZone, rules } = this.kiosk;
+    // The device's clock and the 15-minute window are judged against trusted time: a stale kiosk
+    // clock must not call a right meter wrong, nor unbind its reading.
+    const monotonic = this.clock.monotonicNow();
+    const { ms, clock } = this.clock.correct(kioskTime.getTime(), monotonic);
+    const receivedAt = new Date(ms);
     const context: ReadingContext = {
       clinicId,
       kioskId,
@@ -194,6 +211,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       manual,
       timeZone,
       rules,
+      clock,
     };
     // A record from a meter's memory belongs to whoever was measured then, not to the patient at the
     // kiosk now: only a measurement taken in the last minutes is bound to the open screening.
@@ -210,7 +228,9 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       };
       if (screening.glucoseContext) context.glucoseContext = screening.glucoseContext;
     }
-    return buildReading(m, context);
+    const result = buildReading(m, context);
+    if (result.ok && !clock.trusted) this.onUntrusted(result.reading.id, kioskTime.getTime(), monotonic);
+    return result;
   }
 
   /**
@@ -218,9 +238,11 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
    * someone stands on the scale must not weigh them twice. Read once per scale, when its first
    * weight arrives: after a restart only the outbox remembers it.
    */
-  private lastWeightKg(deviceId: string, now: Date): number | undefined {
+  private lastWeightKg(deviceId: string): number | undefined {
+    // The outbox stamps `createdAt` on the clock's timeline, which no step moves.
+    const now = this.clock.timeline();
     for (const entry of this.outbox.recent(50)) {
-      if (now.getTime() - entry.createdAt > RESTART_WEIGHING_MS) return undefined;
+      if (now - entry.createdAt > RESTART_WEIGHING_MS) return undefined;
       const reading = JSON.parse(entry.payload) as Reading;
       if (reading.device.id !== deviceId || reading.kind !== 'weight') continue;
       return reading.values.find((v) => v.name === 'weight')?.value ?? undefined;

@@ -13,4 +13,5 @@ export {
   type OpenScreeningRequest,
   type ScreeningSummary,
 } from './clinic-screenings.js';
-export { type DamagedFile, OpenScreening, ScreeningState } from './screening-state.js';
+export { OpenScreening } from './open-screening.js';
+export { type DamagedFile, ScreeningState } from './screening-state.js';

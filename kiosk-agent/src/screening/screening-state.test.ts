@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,8 @@ describe('the screening state file', () => {
     ['cut off mid-write', '{"session":{"sessionId":"0197', /not JSON/],
     ['of another shape', '{"session":{"who":"knows"},"pendingFinishes":[]}', /not a state file/],
     ['empty bytes of a lost write', '\u0000\u0000\u0000', /not JSON/],
+    ['of no bytes at all', '', /empty/],
+    ['of JSON null', 'null', /not a state file/],
   ])('keeps a file %s aside, says where, and starts with no screening open', (_what, content, reason) => {
     const { dir, file } = stateFile(content);
     const reported: DamagedFile[] = [];
@@ -65,5 +67,44 @@ describe('the screening state file', () => {
     expect(readdirSync(dir).sort()).toEqual(
       ['outbox.db.session.json', 'outbox.db.session.json.damaged-2026-12-07T02-03-04-005Z'].sort(),
     );
+  });
+
+  it('starts with no screening open when a folder stands where the file should be, and names it', () => {
+    const { dir, file } = stateFile();
+    mkdirSync(file);
+    const reported: DamagedFile[] = [];
+    const state = new ScreeningState(file, (d) => reported.push(d));
+    expect(state.current()).toBeUndefined();
+    expect(reported).toEqual([
+      expect.objectContaining({ path: file, reason: expect.stringMatching(/cannot be read \(EISDIR\)/) }),
+    ]);
+    state.open(OPEN);
+    expect(new ScreeningState(file).current()).toEqual(OPEN);
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it.each([
+    ['a field it does not know', { ...OPEN, printedBy: 'a newer agent' }, 'without printedBy'],
+    ['an optional field that fails its check', { ...OPEN, ageYears: -3, sex: 'male' }, 'without ageYears'],
+  ])('keeps the open screening of a file with %s, and the damaged file aside', (_what, session, said) => {
+    const { file } = stateFile(JSON.stringify({ session }));
+    const reported: DamagedFile[] = [];
+    const state = new ScreeningState(file, (d) => reported.push(d));
+    const expected = 'sex' in session ? { ...OPEN, sex: 'male' } : OPEN;
+    expect(state.current()).toEqual(expected);
+    expect(reported[0]?.recovered).toBe(`the open screening ${OPEN.sessionId} ${said}`);
+    expect(JSON.parse(readFileSync(reported[0]!.keptAs, 'utf8'))).toEqual({ session });
+    // Written back clean: the next start reads it without a complaint.
+    const again: DamagedFile[] = [];
+    expect(new ScreeningState(file, (d) => again.push(d)).current()).toEqual(expected);
+    expect(again).toEqual([]);
+  });
+
+  it('keeps nothing of a screening without its patient', () => {
+    const { patientId: _, ...noPatient } = OPEN;
+    const { file } = stateFile(JSON.stringify({ session: noPatient }));
+    const reported: DamagedFile[] = [];
+    expect(new ScreeningState(file, (d) => reported.push(d)).current()).toBeUndefined();
+    expect(reported[0]?.recovered).toBeUndefined();
   });
 });

@@ -1,62 +1,21 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { OpaqueId } from '@klinik-desa/protocol';
-import { z } from 'zod';
+import { existsSync } from 'node:fs';
+import { type DamagedFile, setAside } from '../files/damaged-file.js';
+import { writeFileDurably } from '../files/durable-write.js';
+import type { OpenScreening } from './open-screening.js';
+import { readStateFile } from './state-file.js';
 
-/** The screening open at this kiosk: who is being screened, and by whom. Opaque ids only, never a NIK. */
-export const OpenScreening = z
-  .object({
-    /** The screening's id (the clinic's when opened there). Named as the Reading's field, the page and the state file name it. */
-    sessionId: OpaqueId,
-    patientId: OpaqueId,
-    operatorId: OpaqueId.optional(),
-    /**
-     * The health worker doing the check, by the clinic's id (`GET /practitioners`): the clinic puts
-     * them on the screening, and SATUSEHAT's Encounter names them.
-     */
-    practitionerId: OpaqueId.optional(),
-    /** For the waist and adult-only thresholds; not an identifier. */
-    sex: z.enum(['male', 'female']).optional(),
-    ageYears: z.number().int().min(0).max(130).optional(),
-    /** The worker's word that the patient has fasted (it wins over the meter's meal marker). */
-    glucoseContext: z.enum(['fasting', 'random']).optional(),
-    /** Opened as a screening on the clinic server, not only here. */
-    onServer: z.boolean().optional(),
-    /** Opened here while the clinic could not be reached; its open waits in the outbox. */
-    openQueued: z.boolean().optional(),
-    /** Readings taken before it was opened that the worker assigned to it at the clinic. */
-    assigned: z.array(z.string()).optional(),
-    openedAt: z.iso.datetime({ offset: true }),
-  })
-  .strict();
-export type OpenScreening = z.infer<typeof OpenScreening>;
-
-/**
- * The state file (`<outbox>.session.json`). Its key `session` and `sessionId` inside are the words
- * of files kiosks already keep, read again after an update: they stay. Finishes waiting for the
- * clinic were kept here by earlier agents (`pendingFinishes`); they are in the outbox now, and
- * such a file's are handed over to it once, at start.
- */
-const StateFile = z.object({
-  session: OpenScreening.nullable(),
-  pendingFinishes: z.array(z.string()).optional(),
-});
-
-/** A state file that could not be read, moved aside so a person can look at it. */
-export interface DamagedFile {
-  path: string;
-  keptAs: string;
-  reason: string;
-}
+export type { DamagedFile } from '../files/damaged-file.js';
+export { OpenScreening } from './open-screening.js';
 
 /**
  * Holds the open screening (not a queue: what waits for the clinic is in the outbox) and keeps it
- * in a small file beside the outbox, so an agent restarted in
- * the middle of a screening binds the next readings to the same patient. Written to a temporary
- * file, flushed to the disk, and renamed, so a crash or a power cut leaves the old or the new
- * screening, never half of one. A file that cannot be read (a disk that lied, a hand edit) does not
- * stop the agent: it is moved aside as `<file>.damaged-<time>` for inspection, reported through
- * `onDamaged`, and the agent starts with no screening open.
+ * in a small file beside the outbox, so an agent restarted in the middle of a screening binds the
+ * next readings to the same patient. Written to a temporary file, flushed to the disk, renamed, and
+ * the folder flushed, so a crash or a power cut leaves the old or the new screening, never half of
+ * one. A file that cannot be read or trusted (a disk that lied, a hand edit, a folder in its place)
+ * never stops the agent: it is moved aside as `<file>.damaged-<time>` for inspection, reported
+ * through `onDamaged`, and the agent starts with what could be trusted of it (an open screening
+ * whose ids are intact), or with no screening open.
  */
 export class ScreeningState {
   private screening: OpenScreening | undefined;
@@ -69,27 +28,31 @@ export class ScreeningState {
     now: () => Date = () => new Date(),
   ) {
     if (!file || !existsSync(file)) return;
-    const reason = this.load(file);
-    if (reason === undefined) return;
-    const keptAs = `${file}.damaged-${now().toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(file, keptAs);
-    onDamaged({ path: file, keptAs, reason });
-  }
-
-  /** Reads the file; says what is wrong with it, or nothing when it was read. */
-  private load(file: string): string | undefined {
-    let json: unknown;
+    const read = readStateFile(file);
+    const state = read.ok ? read.state : read.salvaged;
+    this.screening = state?.session ?? undefined;
+    this.legacyFinishes = state?.pendingFinishes ?? [];
+    if (read.ok) return;
+    const at = now();
+    let keptAs: string;
+    let moved = true;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8') || 'null');
+      keptAs = setAside(file, at);
     } catch (error) {
-      return `not JSON (${(error as Error).message})`;
+      moved = false;
+      // Even a file that cannot be moved must not stop the kiosk: it is named, and every write
+      // of the state from now on will say why it fails.
+      keptAs = `(left in place: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
-    const parsed = StateFile.safeParse(json);
-    if (!parsed.success)
-      return `not a state file: ${parsed.error.issues[0]?.message ?? 'unexpected content'}`;
-    this.screening = parsed.data.session ?? undefined;
-    this.legacyFinishes = parsed.data.pendingFinishes ?? [];
-    return undefined;
+    onDamaged({
+      path: file,
+      keptAs,
+      reason: read.reason,
+      at: at.toISOString(),
+      ...(read.recovered ? { recovered: read.recovered } : {}),
+    });
+    // What was salvaged is written whole at once, so the next start reads it cleanly.
+    if (state && moved) this.persist();
   }
 
   /**
@@ -138,25 +101,12 @@ export class ScreeningState {
 
   private persist(): void {
     if (!this.file) return;
-    const tmp = `${this.file}.tmp`;
-    const text = JSON.stringify({
-      session: this.screening ?? null,
-      ...(this.legacyFinishes.length > 0 ? { pendingFinishes: this.legacyFinishes } : {}),
-    });
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    // The rename itself is durable only once the folder is flushed too.
-    const dir = openSync(dirname(this.file), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileDurably(
+      this.file,
+      JSON.stringify({
+        session: this.screening ?? null,
+        ...(this.legacyFinishes.length > 0 ? { pendingFinishes: this.legacyFinishes } : {}),
+      }),
+    );
   }
 }

@@ -1,4 +1,6 @@
 import type { DeviceStatus, KioskStatus } from '@klinik-desa/protocol';
+import type { ClockView } from '../clock/kiosk-clock.js';
+import type { DamagedFile } from '../files/damaged-file.js';
 import type { Outbox, OutboxStats } from '../outbox/outbox.js';
 import type { KeptReading } from '../readings/index.js';
 import type { OpenScreening } from '../screening/index.js';
@@ -21,6 +23,10 @@ export interface LocalStatus extends KioskStatus {
   broker: { connected: boolean; maxInFlight: number; maxBatch: number; lastError?: string };
   session: OpenScreening | null;
   outboxDetail: OutboxStats;
+  /** Files found damaged since the agent started, set aside, with what was read back out of them. */
+  damagedFiles: DamagedFile[];
+  /** Whether the kiosk's clock has been checked against the clinic's, and how far off it is. */
+  clock: ClockView;
   warnings: string[];
 }
 
@@ -30,6 +36,10 @@ export interface StatusSources {
   outbox: Pick<Outbox, 'stats'>;
   broker: BrokerView;
   screening: { current(): OpenScreening | undefined };
+  /** Files found damaged since the agent started (the list grows as more are found). */
+  damagedFiles?: readonly DamagedFile[];
+  /** What the kiosk knows of its clock; unchecked when not given. */
+  clock?: () => ClockView;
   /** The clock of `at` and `startedAt`. */
   now?: () => Date;
 }
@@ -90,6 +100,8 @@ export class StatusBoard {
   localStatus(): LocalStatus {
     const stats = this.sources.outbox.stats();
     const { broker } = this.sources;
+    const damaged = this.sources.damagedFiles ?? [];
+    const clock = this.sources.clock?.() ?? { trusted: false };
     return {
       ...this.kioskStatus(),
       broker: {
@@ -100,7 +112,18 @@ export class StatusBoard {
       },
       session: this.sources.screening.current() ?? null,
       outboxDetail: stats,
+      damagedFiles: [...damaged],
+      clock,
       warnings: [
+        ...(clock.trusted
+          ? []
+          : [
+              "the kiosk clock has not been checked against the clinic's yet: readings are flagged until it is",
+            ]),
+        ...damaged.map(
+          (d) =>
+            `${d.path} was damaged (${d.reason}) and is kept as ${d.keptAs}; read back: ${d.recovered ?? 'nothing'}`,
+        ),
         ...(stats.nearlyFull
           ? [
               `the outbox holds ${stats.pending} unconfirmed readings (capacity ${stats.capacity}): the clinic has been unreachable for long`,

@@ -8,6 +8,7 @@ import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './c
 import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
 import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
 import { hashSecret, newSecret } from './domain/secrets.js';
+import { writeFileDurably } from './durable-file.js';
 import { ClinicError, ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 import { startClinicServer } from './server.js';
@@ -255,8 +256,8 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       admin: { username: adminUser, secretHash: hashSecret(adminPassword) },
       kiosks,
     });
-    writeFileSync(json, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    writeFileSync(conf, dynsecConfSnippet(json, values.plugin), { mode: 0o600 });
+    writeFileDurably(json, `${JSON.stringify(state, null, 2)}\n`);
+    writeFileDurably(conf, dynsecConfSnippet(json, values.plugin));
     console.log(
       `wrote ${json} and ${conf} for ${kiosks.length} kiosk(s), the ingest user ${ingestUser} and the administrator ${adminUser}`,
     );

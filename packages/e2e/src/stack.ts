@@ -38,6 +38,8 @@ export interface StackOptions {
   pageLockAfterMinutes?: number;
   /** Where the clinic record's file lives (a small tmpfs, to fill it); default the stack's folder. */
   clinicDir?: string;
+  /** Extra environment of the agent process only (e.g. libfaketime's). */
+  agentEnv?: (stack: Stack) => NodeJS.ProcessEnv;
 }
 
 /**
@@ -109,7 +111,8 @@ export class Stack {
         '',
       ].join('\n'),
     );
-    this.agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', config]);
+    const env = this.options.agentEnv?.(this);
+    this.agent = startTsProcess('kiosk-agent', AGENT_CLI, ['start', '--config', config], env ? { env } : {});
     return this.agent;
   }
 

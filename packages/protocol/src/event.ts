@@ -10,6 +10,8 @@ export const KioskEventType = z.enum([
   'decode-errors',
   'outbox-nearly-full',
   'outbox-pruned',
+  /** A file of the kiosk (the outbox, the open screening's state) could not be read: set aside, named in `message`. */
+  'file-damaged',
 ]);
 export type KioskEventType = z.infer<typeof KioskEventType>;
 

@@ -89,6 +89,31 @@ export const ReadingDevice = z
 export type ReadingDevice = z.infer<typeof ReadingDevice>;
 
 /**
+ * Which clock stamped a reading's times, and how sure the kiosk was of it. Small boards without a
+ * battery-backed clock boot with a stale date until the network comes: a reading stamped then says
+ * so. Absent from readings of agents that did not know.
+ */
+export const ReadingClock = z
+  .object({
+    /**
+     * `kiosk`: the kiosk's clock as it was. `corrected`: the kiosk's clock plus `offsetMs`, the
+     * difference to the clinic's time the kiosk had measured. `device`: `measuredAt` is the device's
+     * own clock, judged against the kiosk's trusted time (`receivedAt` is the kiosk's, corrected
+     * by `offsetMs` when given).
+     */
+    source: z.enum(['kiosk', 'device', 'corrected']),
+    /**
+     * The kiosk's clock had been checked against the clinic's time (and corrected when it was off)
+     * when the reading was stamped. `false`: the times may be wrong by any amount.
+     */
+    trusted: z.boolean(),
+    /** Milliseconds added to the kiosk clock's reading: the kiosk's own time was `receivedAt` minus this. */
+    offsetMs: z.number().int().optional(),
+  })
+  .strict();
+export type ReadingClock = z.infer<typeof ReadingClock>;
+
+/**
  * One normalized measurement, as a kiosk publishes it and the clinic record stores it. Carries no
  * personal identifiers: patients are referred to by opaque ids only.
  */
@@ -106,6 +131,7 @@ export const Reading = z
     /** When the kiosk received it. */
     receivedAt: DateTime,
     timeSource: z.enum(['device', 'kiosk']),
+    clock: ReadingClock.optional(),
     values: z.array(ReadingValue).min(1).max(32),
     context: z
       .object({

@@ -129,6 +129,11 @@ function attacks(b: Ids): Record<string, Call[]> {
     'POST /kiosks': [{ path: '/kiosks', body: { clinicId: B, kioskId: 'rogue' } }],
     'GET /kiosks': [{ path: `/kiosks?clinicId=${B}` }, { path: '/kiosks', mayAnswer: true }],
     'GET /kiosks/{clinicId}/{kioskId}': [{ path: `/kiosks/${B}/kiosk-b` }],
+    'GET /kiosks/{clinicId}/{kioskId}/status': [{ path: `/kiosks/${B}/kiosk-b/status` }],
+    'GET /kiosks/{clinicId}/{kioskId}/events': [
+      { path: `/kiosks/${B}/kiosk-b/events` },
+      { path: `/kiosks/${B}/kiosk-b/events?type=device-lost` },
+    ],
     'POST /kiosks/{clinicId}/{kioskId}/rotate': [{ path: `/kiosks/${B}/kiosk-b/rotate` }],
   };
 }

@@ -60,7 +60,8 @@ function frameSaying(member: DeviceAnnunciation): { protocol: string; frame: Uin
     case 'unstable':
       return said('ad-scale', { kind: 'weight', weight: { value: 62.45, unit: 'kg' } });
     default:
-      if ((GLUCOSE_SENSOR_STATUS_BITS as readonly string[]).includes(member)) return said('gatt-2a18', GLUCOSE);
+      if ((GLUCOSE_SENSOR_STATUS_BITS as readonly string[]).includes(member))
+        return said('gatt-2a18', GLUCOSE);
       if (
         (PLX_MEASUREMENT_STATUS_BITS as readonly (string | null)[]).includes(member) ||
         (PLX_DEVICE_STATUS_BITS as readonly string[]).includes(member)

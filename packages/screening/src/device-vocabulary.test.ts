@@ -37,7 +37,7 @@ function rejected(m: DeviceMeasurement): MeasurementRejectedError {
   return result.error;
 }
 const codes = (r: NormalizedReading) => r.flags.map((f) => f.code);
-const valueOf = (r: NormalizedReading, name: string) => r.values.find((v) => v.name === name);
+const valueNamed = (r: NormalizedReading, name: string) => r.values.find((v) => v.name === name);
 
 describe('the consequence of every member of the device vocabulary', () => {
   it.each(DEVICE_ANNUNCIATION_NAMES)('%s has texts and does what its row says', (member) => {
@@ -50,7 +50,7 @@ describe('the consequence of every member of the device vocabulary', () => {
         : { ...BP, annunciations: [member] },
     );
     const flagged = (code: string) => r.flags.find((f) => f.code === code);
-    const systolic = valueOf(r, 'systolic');
+    const systolic = valueNamed(r, 'systolic');
     switch (consequence.kind) {
       case 'remeasure':
         expect(flagged('device.remeasure')?.message?.id).toContain(consequence.text.id);
@@ -74,7 +74,7 @@ describe('the consequence of every member of the device vocabulary', () => {
         expect(flagged('time.device-clock-invalid')).toBeDefined();
         break;
       case 'beyond-range':
-        expect(valueOf(r, 'glucose')?.comparator).toBe(member === 'result-above-device-range' ? '>' : '<');
+        expect(valueNamed(r, 'glucose')?.comparator).toBe(member === 'result-above-device-range' ? '>' : '<');
         break;
       case 'none':
         expect(consequence.reason?.length).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ describe('the consequence of every member of the device vocabulary', () => {
 describe('a device limit (HI / LO) instead of a value', () => {
   it('keeps > 600 mg/dL as the limit and calls for urgent confirmation, never "diabetes" from the number', () => {
     const r = ok(glucose({ value: 600, unit: 'mg/dL', comparator: '>' }, ['result-above-device-range']));
-    expect(valueOf(r, 'glucose')).toMatchObject({ value: 600, comparator: '>', unit: 'mg/dL' });
+    expect(valueNamed(r, 'glucose')).toMatchObject({ value: 600, comparator: '>', unit: 'mg/dL' });
     const flag = r.flags.find((f) => f.code === 'glucose.above-device-range');
     expect(flag).toMatchObject({ severity: 'urgent', value: 'glucose' });
     expect(flag?.message?.en).toContain('HI (> 600 mg/dL)');
@@ -104,7 +104,7 @@ describe('a device limit (HI / LO) instead of a value', () => {
 
   it('keeps < 20 mg/dL as the limit and calls it urgent hypoglycaemia', () => {
     const r = ok(glucose({ value: 20, unit: 'mg/dL', comparator: '<' }, ['result-below-device-range']));
-    expect(valueOf(r, 'glucose')).toMatchObject({ value: 20, comparator: '<' });
+    expect(valueNamed(r, 'glucose')).toMatchObject({ value: 20, comparator: '<' });
     const flag = r.flags.find((f) => f.code === 'glucose.below-device-range');
     expect(flag?.severity).toBe('urgent');
     expect(flag?.message?.id).toContain('hipoglikemia');
@@ -113,7 +113,7 @@ describe('a device limit (HI / LO) instead of a value', () => {
 
   it('reads the HI annunciation beside a plain number as the limit, whoever decoded it', () => {
     const r = ok(glucose({ value: 600, unit: 'mg/dL' }, ['result-above-device-range']));
-    expect(valueOf(r, 'glucose')?.comparator).toBe('>');
+    expect(valueNamed(r, 'glucose')?.comparator).toBe('>');
     expect(codes(r)).toContain('glucose.above-device-range');
   });
 
@@ -121,14 +121,14 @@ describe('a device limit (HI / LO) instead of a value', () => {
     const r = ok(
       glucose({ value: null, unit: 'mg/dL', missing: 'positive-infinity' }, ['result-above-device-range']),
     );
-    expect(valueOf(r, 'glucose')).toMatchObject({ value: null, absentReason: 'positive-infinity' });
+    expect(valueNamed(r, 'glucose')).toMatchObject({ value: null, absentReason: 'positive-infinity' });
     expect(r.flags.find((f) => f.code === 'glucose.above-device-range')?.message?.en).toContain('(HI)');
   });
 
   it('keeps the comparator on both the mg/dL and the mmol/L value', () => {
     const r = ok(glucose({ value: 33.3, unit: 'mmol/L', comparator: '>' }));
-    expect(valueOf(r, 'glucose')).toMatchObject({ value: 600, comparator: '>' });
-    expect(valueOf(r, 'glucoseMolar')).toMatchObject({ value: 33.3, comparator: '>' });
+    expect(valueNamed(r, 'glucose')).toMatchObject({ value: 600, comparator: '>' });
+    expect(valueNamed(r, 'glucoseMolar')).toMatchObject({ value: 33.3, comparator: '>' });
   });
 
   it.each([
@@ -152,7 +152,7 @@ describe('a device limit (HI / LO) instead of a value', () => {
       weight: { value: 250, unit: 'kg', comparator: '>' },
       height: { value: 170, unit: 'cm' },
     });
-    expect(valueOf(r, 'weight')).toMatchObject({ value: 250, comparator: '>' });
+    expect(valueNamed(r, 'weight')).toMatchObject({ value: 250, comparator: '>' });
     const flag = r.flags.find((f) => f.code === 'device.beyond-range');
     expect(flag).toMatchObject({ severity: 'attention', value: 'weight' });
     expect(flag?.message?.en).toContain('HI (> 250 kg)');
@@ -162,7 +162,7 @@ describe('a device limit (HI / LO) instead of a value', () => {
 
   it('asks to measure again on a thermometer LO', () => {
     const r = ok({ kind: 'temperature', temperature: { value: 32, unit: 'Cel', comparator: '<' } });
-    expect(valueOf(r, 'bodyTemperature')).toMatchObject({ value: 32, comparator: '<' });
+    expect(valueNamed(r, 'bodyTemperature')).toMatchObject({ value: 32, comparator: '<' });
     expect(codes(r)).toContain('device.beyond-range');
     expect(codes(r).some((c) => c.startsWith('temperature.'))).toBe(false);
   });

@@ -17,7 +17,10 @@ export function flagText(flag) {
 
 export function valueText(v) {
   if (v.value === null) return '–';
-  return `${numbers.format(v.value)} ${UNIT[v.unit] ?? v.unit}`;
+  const amount = `${numbers.format(v.value)} ${UNIT[v.unit] ?? v.unit}`;
+  // A device's limit, as the device itself shows it: "HI (> 600 mg/dL)", never a bare 600.
+  if (v.comparator) return `${v.comparator === '>' ? 'HI' : 'LO'} (${v.comparator} ${amount})`;
+  return amount;
 }
 
 export function readingValues(reading) {

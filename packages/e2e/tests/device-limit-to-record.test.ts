@@ -1,0 +1,230 @@
+import { encodeGatewayMessage, fromHex } from '@klinik-desa/devices';
+import { createContourMeterSimulator, createGatewaySimulator } from '@klinik-desa/devices/simulate';
+import type {
+  BloodPressureMeasurement,
+  GlucoseMeasurement,
+  KioskCredentials,
+  Patient,
+  Reading,
+} from '@klinik-desa/protocol';
+import {
+  ApiTestClient,
+  createAdminClient,
+  type SatusehatFake,
+  startSatusehatFake,
+  waitFor,
+} from '@klinik-desa/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playDevice } from '../src/device-player.js';
+import { Stack, stackPerTest } from '../src/stack.js';
+
+const ORG = '10000004';
+let fake: SatusehatFake;
+beforeAll(async () => {
+  fake = await startSatusehatFake({ clients: { 'kd-client': { secret: 'kd-secret', organizationId: ORG } } });
+});
+afterAll(async () => {
+  await fake?.close();
+});
+
+/** The kiosk's wall clock (WIB), as a meter set to it would stamp a result taken now. */
+function meterTimeNow(): string {
+  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+}
+
+interface FhirObservation {
+  resourceType: string;
+  code: { coding: { code: string }[] };
+  valueQuantity?: { value: number; comparator?: string; code: string };
+  interpretation?: { coding: { system: string; code: string; display: string }[] }[];
+}
+
+describe('a device limit from the meter to the record and SATUSEHAT (real processes)', () => {
+  const track = stackPerTest();
+  let admin: ApiTestClient | undefined;
+  let kiosk: KioskCredentials | undefined;
+  let patient: Patient | undefined;
+
+  it('keeps a Contour >600 and <20 as limits with their comparator and urgent flags, into the FHIR Bundle', async () => {
+    const stack = track(
+      new Stack({
+        mqttVersion: 5,
+        deviceYaml: (s) => `  - { id: meter-1, protocol: bayer-contour, port: "${s.pty.agentPath}" }`,
+        clinicConfig: {
+          yaml: [
+            'satusehat:',
+            `  authBaseUrl: ${fake.authBaseUrl}`,
+            `  fhirBaseUrl: ${fake.fhirBaseUrl}`,
+            '  clientId: kd-client',
+            `  organizationId: "${ORG}"`,
+            '  location: { id: b017aa54-f1df-4ec2-9d84-8823815d7228, display: Ruang Skrining }',
+            '  defaultPractitioner: { ihsNumber: "10009880728", name: Bidan Sari }',
+            '  pollMs: 100',
+          ],
+          env: { SATUSEHAT_CLIENT_SECRET: 'kd-secret' },
+        },
+        beforeAgent: async (s) => {
+          const creds = createAdminClient(s.clinicDb, ['clinic-1']);
+          admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
+          kiosk = (
+            await admin.request<KioskCredentials>('POST', '/kiosks', {
+              clinicId: 'clinic-1',
+              kioskId: 'kiosk-1',
+            })
+          ).body;
+          const created = await admin.request<Patient>('POST', '/patients', {
+            nik: '3201014509800007',
+            name: 'Sri Wahyuni',
+            birthDate: '1980-09-05',
+            sex: 'female',
+            ihsNumber: 'P02478375538',
+            clinicId: 'clinic-1',
+          });
+          expect(created.status).toBe(201);
+          patient = created.body;
+        },
+        extraYaml: (s) => [
+          `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
+        ],
+      }),
+    );
+    await stack.start();
+    const api = await stack.apiUrl();
+    const headers = { cookie: await stack.pageCookie() };
+    const opened = await fetch(`${api}/session`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ patientId: patient?.id, sex: 'female', ageYears: 46 }),
+    });
+    expect(opened.status).toBe(200);
+    const { sessionId } = (await opened.json()) as { sessionId: string };
+
+    const at = meterTimeNow();
+    const result = (
+      seq: number,
+      mgdl: number,
+      beyond: GlucoseMeasurement['annunciations'],
+    ): GlucoseMeasurement => ({
+      kind: 'glucose',
+      concentration: { value: mgdl, unit: 'mg/dL' },
+      specimen: 'capillary-plasma',
+      sequenceNumber: seq,
+      deviceTime: at,
+      annunciations: beyond ?? [],
+    });
+    const meter = playDevice(
+      stack.pty.devicePath,
+      createContourMeterSimulator([
+        result(1, 600, ['result-above-device-range']),
+        result(2, 20, ['result-below-device-range']),
+      ]),
+    );
+    try {
+      const records = await stack.waitForRecords(2, 40_000);
+      await stack.waitForEmptyOutbox();
+      const glucoseOf = (r: Reading) => r.values.find((v) => v.name === 'glucose');
+      const [hi, lo] = records;
+      expect(hi?.sessionId).toBe(sessionId);
+      expect(glucoseOf(hi!)).toMatchObject({ value: 600, comparator: '>', unit: 'mg/dL' });
+      expect(glucoseOf(lo!)).toMatchObject({ value: 20, comparator: '<', unit: 'mg/dL' });
+      expect(hi?.flags.find((f) => f.code === 'glucose.above-device-range')).toMatchObject({
+        severity: 'urgent',
+      });
+      expect(hi?.flags.find((f) => f.code === 'glucose.above-device-range')?.message?.id).toContain(
+        'HI (> 600 mg/dL)',
+      );
+      expect(hi?.flags.some((f) => f.code.startsWith('glucose.random.'))).toBe(false);
+      expect(lo?.flags.find((f) => f.code === 'glucose.below-device-range')).toMatchObject({
+        severity: 'urgent',
+      });
+
+      const bundle = await admin!.request<{ entry: { resource: FhirObservation }[] }>(
+        'GET',
+        `/screenings/${sessionId}/fhir`,
+      );
+      expect(bundle.status).toBe(200);
+      const glucose = bundle.body.entry
+        .map((e) => e.resource)
+        .filter((r) => r.resourceType === 'Observation' && r.valueQuantity?.code === 'mg/dL');
+      expect(glucose.map((o) => [o.valueQuantity?.comparator, o.valueQuantity?.value])).toEqual(
+        expect.arrayContaining([
+          ['>', 600],
+          ['<', 20],
+        ]),
+      );
+      expect(glucose.flatMap((o) => o.interpretation?.[0]?.coding.map((c) => c.code) ?? []).sort()).toEqual([
+        '<',
+        '>',
+      ]);
+    } finally {
+      await meter.stop();
+    }
+  }, 90_000);
+});
+
+describe('what a BP monitor says behind the BLE gateway, and a frame with reserved bits', () => {
+  const track = stackPerTest();
+  const MONITOR = 'A0:11:22:33:44:01';
+
+  it('flags a loose cuff and an improper position, counts reserved status bits as RESERVED_BITS and keeps going', async () => {
+    const stack = track(
+      new Stack({
+        mqttVersion: 5,
+        deviceYaml: (s) =>
+          [
+            '  - id: gateway-1',
+            '    protocol: ble-gateway',
+            `    port: "${s.pty.agentPath}"`,
+            '    dialogue:',
+            '      devices:',
+            `        - { address: "${MONITOR}" }`,
+          ].join('\n'),
+      }),
+    );
+    await stack.start();
+    const bp: BloodPressureMeasurement = {
+      kind: 'blood-pressure',
+      systolic: { value: 132, unit: 'mm[Hg]' },
+      diastolic: { value: 86, unit: 'mm[Hg]' },
+      meanArterialPressure: { value: 101, unit: 'mm[Hg]' },
+      annunciations: ['cuff-too-loose', 'improper-measurement-position'],
+    };
+    const sim = createGatewaySimulator({
+      devices: [{ address: MONITOR, name: 'UA-651BLE', measurements: [bp] }],
+    });
+    const gateway = playDevice(stack.pty.devicePath, sim, sim.boot());
+    try {
+      const [first] = await stack.waitForRecords(1, 40_000);
+      expect(first?.annunciations).toEqual(['cuff-too-loose', 'improper-measurement-position']);
+      expect(first?.flags.filter((f) => f.code === 'device.remeasure').map((f) => f.message?.en)).toEqual([
+        'The device reported a measurement problem (the cuff is too loose). Measure again.',
+        'The device reported a measurement problem (improper measurement position). Measure again.',
+      ]);
+
+      const indication = (status: string) =>
+        encodeGatewayMessage({
+          type: 'indication',
+          address: MONITOR,
+          service: '1810',
+          characteristic: '2a35',
+          payload: fromHex(`10780050005d00${status}`),
+        });
+      // Bit 6 of the measurement status is reserved; then a clean reading (120/80) after it.
+      stack.write(indication('4000'));
+      stack.write(indication('0000'));
+      const records = await stack.waitForRecords(2, 20_000);
+      expect(records[1]?.values.find((v) => v.name === 'systolic')?.value).toBe(120);
+      await waitFor(() => /"code":"RESERVED_BITS"/.test(stack.agent.output()), {
+        what: 'the reserved-bits error in the agent log',
+      });
+      const status = (await (
+        await fetch(`${await stack.apiUrl()}/status`, {
+          headers: { cookie: await stack.pageCookie() },
+        })
+      ).json()) as { devices?: { errors?: Record<string, number> }[] };
+      expect(status.devices?.[0]?.errors?.['RESERVED_BITS']).toBe(1);
+    } finally {
+      await gateway.stop();
+    }
+  }, 90_000);
+});

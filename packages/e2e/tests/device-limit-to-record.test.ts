@@ -12,8 +12,10 @@ import {
   createAdminClient,
   type SatusehatFake,
   startSatusehatFake,
+  TEST_PAGE_PIN,
   waitFor,
 } from '@klinik-desa/testkit';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
 import { Stack, stackPerTest } from '../src/stack.js';
@@ -156,6 +158,25 @@ describe('a device limit from the meter to the record and SATUSEHAT (real proces
         '<',
         '>',
       ]);
+
+      // The health worker's page, in real Chromium, shows the limits as the meter does.
+      const browser = await chromium.launch({
+        executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(api);
+        for (const digit of TEST_PAGE_PIN) await page.locator(`#pin-pad [data-key="${digit}"]`).click();
+        await page.locator('#pin-pad [data-key="open"]').click();
+        // The value itself, not only the flag's text, reads as the limit.
+        const values = page.locator('[data-testid="reading"] .value');
+        await expect
+          .poll(() => values.allTextContents(), { timeout: 20_000 })
+          .toEqual(expect.arrayContaining(['HI (> 600 mg/dL)', 'LO (< 20 mg/dL)']));
+      } finally {
+        await browser.close();
+      }
     } finally {
       await meter.stop();
     }

@@ -159,6 +159,19 @@ describe('a device limit from the meter to the record and SATUSEHAT (real proces
         '>',
       ]);
 
+      // The clinic API (and so the SDK) gives the limit with its comparator too.
+      const observations = await admin!.request<{
+        data: { name: string; value: number; comparator?: string }[];
+      }>('GET', `/observations?screeningId=${sessionId}`);
+      expect(
+        observations.body.data.filter((o) => o.name === 'glucose').map((o) => [o.comparator, o.value]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['>', 600],
+          ['<', 20],
+        ]),
+      );
+
       // The health worker's page, in real Chromium, shows the limits as the meter does.
       const browser = await chromium.launch({
         executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',

@@ -26,6 +26,20 @@ const glucose = (concentration: DeviceValue, annunciations?: DeviceAnnunciation[
   ...(annunciations ? { annunciations } : {}),
 });
 
+/** A measurement carrying the member, of the kind that says it (a BP for the generic ones). */
+function measurementSaying(member: DeviceAnnunciation): DeviceMeasurement {
+  if (member === 'overload') {
+    return {
+      kind: 'weight',
+      weight: { value: null, unit: 'kg', missing: 'out-of-range' },
+      annunciations: [member],
+    };
+  }
+  if (member === 'result-above-device-range') return glucose({ value: 600, unit: 'mg/dL' }, [member]);
+  if (member === 'result-below-device-range') return glucose({ value: 20, unit: 'mg/dL' }, [member]);
+  return { ...BP, annunciations: [member] };
+}
+
 function ok(m: DeviceMeasurement): NormalizedReading {
   const result = normalize(m, ctx);
   if (!result.ok) throw new Error(`rejected: ${result.error.code} ${result.error.message}`);
@@ -44,11 +58,7 @@ describe('the consequence of every member of the device vocabulary', () => {
     const consequence = ANNUNCIATION_CONSEQUENCES[member];
     expect(consequence.text.id.length).toBeGreaterThan(0);
     expect(consequence.text.en.length).toBeGreaterThan(0);
-    const r = ok(
-      consequence.kind === 'beyond-range'
-        ? glucose({ value: member === 'result-above-device-range' ? 600 : 20, unit: 'mg/dL' }, [member])
-        : { ...BP, annunciations: [member] },
-    );
+    const r = ok(measurementSaying(member));
     const flagged = (code: string) => r.flags.find((f) => f.code === code);
     const systolic = valueNamed(r, 'systolic');
     switch (consequence.kind) {
@@ -74,7 +84,14 @@ describe('the consequence of every member of the device vocabulary', () => {
         expect(flagged('time.device-clock-invalid')).toBeDefined();
         break;
       case 'beyond-range':
-        expect(valueNamed(r, 'glucose')?.comparator).toBe(member === 'result-above-device-range' ? '>' : '<');
+        if (member === 'overload') {
+          expect(valueNamed(r, 'weight')).toMatchObject({ value: null, absentReason: 'error' });
+          expect(flagged('device.beyond-range')?.message?.en).toContain('(HI)');
+        } else {
+          expect(valueNamed(r, 'glucose')?.comparator).toBe(
+            member === 'result-above-device-range' ? '>' : '<',
+          );
+        }
         break;
       case 'none':
         expect(consequence.reason?.length).toBeGreaterThan(0);
@@ -123,6 +140,21 @@ describe('a device limit (HI / LO) instead of a value', () => {
     );
     expect(valueNamed(r, 'glucose')).toMatchObject({ value: null, absentReason: 'positive-infinity' });
     expect(r.flags.find((f) => f.code === 'glucose.above-device-range')?.message?.en).toContain('(HI)');
+  });
+
+  it('reads +INF and -INF as beyond the range: glucose urgent, a thermometer measured again', () => {
+    const hi = ok(glucose({ value: null, unit: 'mg/dL', missing: 'positive-infinity' }));
+    expect(hi.flags.find((f) => f.code === 'glucose.above-device-range')?.severity).toBe('urgent');
+    const lo = ok({
+      kind: 'temperature',
+      temperature: { value: null, unit: 'Cel', missing: 'negative-infinity' },
+    });
+    expect(lo.flags.find((f) => f.code === 'device.beyond-range')?.message?.id).toContain('(LO)');
+    const nan = ok({ kind: 'temperature', temperature: { value: null, unit: 'Cel', missing: 'nan' } });
+    expect(codes(nan)).not.toContain('device.beyond-range');
+    // Blood pressure has no device limit: +INF stays an absent value, with no range flag.
+    const bp = ok({ ...BP, systolic: { value: null, unit: 'mm[Hg]', missing: 'positive-infinity' } });
+    expect(codes(bp).some((c) => c.includes('range'))).toBe(false);
   });
 
   it('keeps the comparator on both the mg/dL and the mmol/L value', () => {

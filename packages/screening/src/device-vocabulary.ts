@@ -10,8 +10,9 @@ import type { Text } from './thresholds.js';
  * - `show`: the worker is told; the number stands.
  * - `irregular-pulse`: the monitor's irregular-pulse flag (`bp.irregular-pulse`).
  * - `clock`: the device's clock is not believed; the kiosk's receive time is used, flagged.
- * - `beyond-range`: the number is the device's limit (`>` / `<`), never the result; triage reads it
- *   as such and FHIR carries the comparator and an off-scale interpretation.
+ * - `beyond-range`: the result lies beyond the device's range. A number beside it is the device's
+ *   limit (`>` / `<`), never the result: triage reads it as such and FHIR carries the comparator and
+ *   an off-scale interpretation. Without a number the value is absent, and the flag still says which way.
  * - `none`: nothing, for the reason given.
  */
 export type ConsequenceKind =
@@ -164,7 +165,10 @@ export const ANNUNCIATION_CONSEQUENCES: Readonly<Record<DeviceAnnunciation, Annu
     'catatan di memori alat rusak',
     'the record in the meter’s memory is damaged',
   ),
-  overload: withhold('beban melebihi kapasitas timbangan', 'the load is beyond the scale’s capacity'),
+  overload: {
+    kind: 'beyond-range',
+    text: { id: 'beban melebihi kapasitas timbangan', en: 'the load is beyond the scale’s capacity' },
+  },
   unstable: withhold('berat belum stabil', 'the weight has not settled'),
 };
 

@@ -224,6 +224,19 @@ function checkLimit(name: ValueName, comparator: '>' | '<', limit: number, optio
   return flag;
 }
 
+/** Which way a value with no number lies beyond its device's range, when the device says so. */
+function beyondWithoutNumber(
+  device: DeviceValue,
+  name: ValueName,
+  said: AnnunciationEffects,
+): '>' | '<' | undefined {
+  if (device.value !== null) return undefined;
+  if (name === 'glucose' && said.glucoseBeyond) return said.glucoseBeyond;
+  if (device.missing === 'positive-infinity' || device.missing === 'out-of-range') return '>';
+  if (device.missing === 'negative-infinity') return '<';
+  return undefined;
+}
+
 function glucoseContextOf(
   m: GlucoseMeasurement,
   ctx: NormalizeContext,
@@ -335,6 +348,12 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
           : VALUES[name].code;
       const withheld = said.withheldBy !== undefined;
       values.push(convertValue(name, device, flags, rules, code, withheld));
+      const beyond = primary && !withheld ? beyondWithoutNumber(device, name, said) : undefined;
+      if (beyond) {
+        // HI or LO with no number (+INF, an overloaded scale): the limit is unknown, the direction is not.
+        const flag = beyondRangeFlag(name, beyond, undefined, table);
+        if (flag) flags.push(flag);
+      }
       if (name === 'glucose' && device.unit === 'mmol/L' && device.value !== null && !withheld) {
         // Kept beside the mg/dL value in the meter's own unit, so nothing the meter said is lost.
         const molar: ReadingValue = {
@@ -348,13 +367,6 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
         values.push(molar);
       }
     }
-    // A meter's HI or LO with no number beside it (+INF, or no value): the category is still known.
-    const glucoseValue = values.find((v) => v.name === 'glucose');
-    if (said.glucoseBeyond && glucoseValue && glucoseValue.value === null && !said.withheldBy) {
-      const flag = beyondRangeFlag('glucose', said.glucoseBeyond, undefined, table);
-      if (flag) flags.push(flag);
-    }
-
     const numbers: TriageValues = {};
     // A limit is not a value: triage judges it by its own flag above, never by the number.
     for (const v of values) numbers[v.name as ValueName] = v.comparator ? null : v.value;

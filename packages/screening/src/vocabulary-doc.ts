@@ -66,6 +66,14 @@ function columnsOf(member: DeviceAnnunciation): Columns {
         fhir: '`effectiveDateTime` is the kiosk’s receive time',
       };
     case 'beyond-range': {
+      if (member === 'overload') {
+        return {
+          worker: '`device.beyond-range` (HI)',
+          remeasure: 'yes',
+          withheld: 'no number: the A&D line carries no limit',
+          fhir: '`dataAbsentReason` error',
+        };
+      }
       const comparator = member === 'result-above-device-range' ? '>' : '<';
       const flag =
         member === 'result-above-device-range' ? 'glucose.above-device-range' : 'glucose.below-device-range';

@@ -1,105 +1,41 @@
 import { encodeGatewayMessage, fromHex } from '@klinik-desa/devices';
 import { createContourMeterSimulator, createGatewaySimulator } from '@klinik-desa/devices/simulate';
-import type {
-  BloodPressureMeasurement,
-  GlucoseMeasurement,
-  KioskCredentials,
-  Patient,
-  Reading,
-} from '@klinik-desa/protocol';
-import {
-  ApiTestClient,
-  createAdminClient,
-  type SatusehatFake,
-  startSatusehatFake,
-  TEST_PAGE_PIN,
-  waitFor,
-} from '@klinik-desa/testkit';
+import type { BloodPressureMeasurement, GlucoseMeasurement, Reading } from '@klinik-desa/protocol';
+import { type SatusehatFake, startSatusehatFake, TEST_PAGE_PIN, waitFor } from '@klinik-desa/testkit';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import {
+  fhirObservations,
+  meterTimeNow,
+  openScreening,
+  SATUSEHAT_ORG,
+  satusehatStack,
+} from '../src/satusehat-stack.js';
 import { Stack, stackPerTest } from '../src/stack.js';
 
-const ORG = '10000004';
 let fake: SatusehatFake;
 beforeAll(async () => {
-  fake = await startSatusehatFake({ clients: { 'kd-client': { secret: 'kd-secret', organizationId: ORG } } });
+  fake = await startSatusehatFake({
+    clients: { 'kd-client': { secret: 'kd-secret', organizationId: SATUSEHAT_ORG } },
+  });
 });
 afterAll(async () => {
   await fake?.close();
 });
 
-/** The kiosk's wall clock (WIB), as a meter set to it would stamp a result taken now. */
-function meterTimeNow(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
-}
-
-interface FhirObservation {
-  resourceType: string;
-  code: { coding: { code: string }[] };
-  valueQuantity?: { value: number; comparator?: string; code: string };
-  interpretation?: { coding: { system: string; code: string; display: string }[] }[];
-}
-
 describe('a device limit from the meter to the record and SATUSEHAT (real processes)', () => {
   const track = stackPerTest();
-  let admin: ApiTestClient | undefined;
-  let kiosk: KioskCredentials | undefined;
-  let patient: Patient | undefined;
 
   it('keeps a Contour >600 and <20 as limits with their comparator and urgent flags, into the FHIR Bundle', async () => {
-    const stack = track(
-      new Stack({
-        mqttVersion: 5,
-        deviceYaml: (s) => `  - { id: meter-1, protocol: bayer-contour, port: "${s.pty.agentPath}" }`,
-        clinicConfig: {
-          yaml: [
-            'satusehat:',
-            `  authBaseUrl: ${fake.authBaseUrl}`,
-            `  fhirBaseUrl: ${fake.fhirBaseUrl}`,
-            '  clientId: kd-client',
-            `  organizationId: "${ORG}"`,
-            '  location: { id: b017aa54-f1df-4ec2-9d84-8823815d7228, display: Ruang Skrining }',
-            '  defaultPractitioner: { ihsNumber: "10009880728", name: Bidan Sari }',
-            '  pollMs: 100',
-          ],
-          env: { SATUSEHAT_CLIENT_SECRET: 'kd-secret' },
-        },
-        beforeAgent: async (s) => {
-          const creds = createAdminClient(s.clinicDb, ['clinic-1']);
-          admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
-          kiosk = (
-            await admin.request<KioskCredentials>('POST', '/kiosks', {
-              clinicId: 'clinic-1',
-              kioskId: 'kiosk-1',
-            })
-          ).body;
-          const created = await admin.request<Patient>('POST', '/patients', {
-            nik: '3201014509800007',
-            name: 'Sri Wahyuni',
-            birthDate: '1980-09-05',
-            sex: 'female',
-            ihsNumber: 'P02478375538',
-            clinicId: 'clinic-1',
-          });
-          expect(created.status).toBe(201);
-          patient = created.body;
-        },
-        extraYaml: (s) => [
-          `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
-        ],
-      }),
+    const { stack, clinic } = satusehatStack(
+      fake,
+      (s) => `  - { id: meter-1, protocol: bayer-contour, port: "${s.pty.agentPath}" }`,
     );
-    await stack.start();
+    await track(stack).start();
+    const { admin } = clinic();
     const api = await stack.apiUrl();
-    const headers = { cookie: await stack.pageCookie() };
-    const opened = await fetch(`${api}/session`, {
-      method: 'PUT',
-      headers,
-      body: JSON.stringify({ patientId: patient?.id, sex: 'female', ageYears: 46 }),
-    });
-    expect(opened.status).toBe(200);
-    const { sessionId } = (await opened.json()) as { sessionId: string };
+    const sessionId = await openScreening(stack, clinic().patient.id);
 
     const at = meterTimeNow();
     const result = (
@@ -140,14 +76,9 @@ describe('a device limit from the meter to the record and SATUSEHAT (real proces
         severity: 'urgent',
       });
 
-      const bundle = await admin!.request<{ entry: { resource: FhirObservation }[] }>(
-        'GET',
-        `/screenings/${sessionId}/fhir`,
+      const glucose = (await fhirObservations(admin, sessionId)).filter(
+        (o) => o.valueQuantity?.code === 'mg/dL',
       );
-      expect(bundle.status).toBe(200);
-      const glucose = bundle.body.entry
-        .map((e) => e.resource)
-        .filter((r) => r.resourceType === 'Observation' && r.valueQuantity?.code === 'mg/dL');
       expect(glucose.map((o) => [o.valueQuantity?.comparator, o.valueQuantity?.value])).toEqual(
         expect.arrayContaining([
           ['>', 600],
@@ -160,7 +91,7 @@ describe('a device limit from the meter to the record and SATUSEHAT (real proces
       ]);
 
       // The clinic API (and so the SDK) gives the limit with its comparator too.
-      const observations = await admin!.request<{
+      const observations = await admin.request<{
         data: { name: string; value: number; comparator?: string }[];
       }>('GET', `/observations?screeningId=${sessionId}`);
       expect(

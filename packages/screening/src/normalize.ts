@@ -294,6 +294,54 @@ function checkClockPolicy(clock: ClockPolicy | undefined): Required<ClockPolicy>
 }
 
 /**
+ * The reading's values from the device's, in canonical units: a device limit keeps its comparator,
+ * a value the device disowned is withheld, and a value beyond the range raises its flag.
+ */
+function readingValues(
+  measurement: DeviceMeasurement,
+  glucose: { context: GlucoseContext } | undefined,
+  said: AnnunciationEffects,
+  flags: Flag[],
+  rules: RuleOptions,
+): ReadingValue[] {
+  const values: ReadingValue[] = [];
+  const source = measurement as unknown as Record<string, DeviceValue | undefined>;
+  for (const { field, name, primary } of FIELDS[measurement.kind]) {
+    let device = source[field];
+    if (!device || (!primary && device.value === null)) continue;
+    if (name === 'glucose' && said.glucoseBeyond && device.value !== null && !device.comparator) {
+      // The meter said HI or LO beside a number: that number is its limit, whoever decoded it.
+      device = { ...device, comparator: said.glucoseBeyond };
+    }
+    const code =
+      name === 'glucose' && measurement.kind === 'glucose'
+        ? glucoseCode(measurement.specimen, glucose?.context === 'fasting')
+        : VALUES[name].code;
+    const withheld = said.withheldBy !== undefined;
+    values.push(convertValue(name, device, flags, rules, code, withheld));
+    const beyond = primary && !withheld ? beyondWithoutNumber(device, name, said) : undefined;
+    if (beyond) {
+      // HI or LO with no number (+INF, an overloaded scale): the limit is unknown, the direction is not.
+      const flag = beyondRangeFlag(name, beyond, undefined, rules.table ?? THRESHOLDS);
+      if (flag) flags.push(flag);
+    }
+    if (name === 'glucose' && device.unit === 'mmol/L' && device.value !== null && !withheld) {
+      // Kept beside the mg/dL value in the meter's own unit, so nothing the meter said is lost.
+      const molar: ReadingValue = {
+        name: 'glucoseMolar',
+        code: VALUES.glucoseMolar.code,
+        value: roundHalfUp(device.value, VALUES.glucoseMolar.decimals),
+        unit: 'mmol/L',
+        original: { value: device.value, unit: device.unit },
+      };
+      if (device.comparator) molar.comparator = device.comparator;
+      values.push(molar);
+    }
+  }
+  return values;
+}
+
+/**
  * Turns a decoded device measurement into a normalized reading: canonical UCUM units with LOINC
  * codes (the device's own value and unit kept as `original`), the measurement time (device clock when
  * believable, else the kiosk's receive time, flagged), the glucose context, plausibility, device and
@@ -308,7 +356,6 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
   const table = rules.table ?? THRESHOLDS;
   try {
     const flags: Flag[] = [];
-    const values: ReadingValue[] = [];
     let glucose: { context: GlucoseContext; assumed: boolean } | undefined;
     const said: AnnunciationEffects = annunciationEffects(measurement.annunciations, table);
     if (said.unknown !== undefined) {
@@ -334,39 +381,7 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
       glucose = glucoseContextOf(measurement, ctx);
     }
 
-    const source = measurement as unknown as Record<string, DeviceValue | undefined>;
-    for (const { field, name, primary } of FIELDS[measurement.kind]) {
-      let device = source[field];
-      if (!device || (!primary && device.value === null)) continue;
-      if (name === 'glucose' && said.glucoseBeyond && device.value !== null && !device.comparator) {
-        // The meter said HI or LO beside a number: that number is its limit, whoever decoded it.
-        device = { ...device, comparator: said.glucoseBeyond };
-      }
-      const code =
-        name === 'glucose' && measurement.kind === 'glucose'
-          ? glucoseCode(measurement.specimen, glucose?.context === 'fasting')
-          : VALUES[name].code;
-      const withheld = said.withheldBy !== undefined;
-      values.push(convertValue(name, device, flags, rules, code, withheld));
-      const beyond = primary && !withheld ? beyondWithoutNumber(device, name, said) : undefined;
-      if (beyond) {
-        // HI or LO with no number (+INF, an overloaded scale): the limit is unknown, the direction is not.
-        const flag = beyondRangeFlag(name, beyond, undefined, table);
-        if (flag) flags.push(flag);
-      }
-      if (name === 'glucose' && device.unit === 'mmol/L' && device.value !== null && !withheld) {
-        // Kept beside the mg/dL value in the meter's own unit, so nothing the meter said is lost.
-        const molar: ReadingValue = {
-          name: 'glucoseMolar',
-          code: VALUES.glucoseMolar.code,
-          value: roundHalfUp(device.value, VALUES.glucoseMolar.decimals),
-          unit: 'mmol/L',
-          original: { value: device.value, unit: device.unit },
-        };
-        if (device.comparator) molar.comparator = device.comparator;
-        values.push(molar);
-      }
-    }
+    const values = readingValues(measurement, glucose, said, flags, rules);
     const numbers: TriageValues = {};
     // A limit is not a value: triage judges it by its own flag above, never by the number.
     for (const v of values) numbers[v.name as ValueName] = v.comparator ? null : v.value;

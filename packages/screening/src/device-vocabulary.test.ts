@@ -80,6 +80,7 @@ describe('the consequence of every member of the device vocabulary', () => {
         expect(flagged('bp.irregular-pulse')).toBeDefined();
         break;
       case 'clock':
+        // Given a time beside it, the time is not believed (a decoder drops it first where it can).
         expect(r.timeSource).toBe('kiosk');
         expect(flagged('time.device-clock-invalid')).toBeDefined();
         break;

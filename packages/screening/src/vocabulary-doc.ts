@@ -60,7 +60,10 @@ function columnsOf(member: DeviceAnnunciation): Columns {
       };
     case 'clock':
       return {
-        worker: '`time.device-clock-invalid`',
+        worker:
+          member === 'time-fault'
+            ? '`time.device-clock-invalid`'
+            : '`time.no-device-clock` (the decoder drops the time it cannot trust)',
         remeasure: 'no',
         withheld: 'no',
         fhir: '`effectiveDateTime` is the kiosk’s receive time',

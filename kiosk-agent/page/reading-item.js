@@ -18,7 +18,10 @@ export function flagText(flag, language = lang) {
 /** One value with its unit, written the way `formats` (the page's language by default) writes. */
 export function valueText(v, formats = PAGE_FORMATS) {
   if (v.value === null) return '–';
-  return `${formats.numbers.format(v.value)} ${formats.units[v.unit] ?? v.unit}`;
+  const amount = `${formats.numbers.format(v.value)} ${formats.units[v.unit] ?? v.unit}`;
+  // A device's limit, as the device itself shows it: "HI (> 600 mg/dL)", never a bare 600.
+  if (v.comparator) return `${v.comparator === '>' ? 'HI' : 'LO'} (${v.comparator} ${amount})`;
+  return amount;
 }
 
 /** A reading's values, blood pressure as systolic/diastolic, each in a span of its own. */

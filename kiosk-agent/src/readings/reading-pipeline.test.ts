@@ -64,6 +64,24 @@ describe('ReadingPipeline', () => {
     expect(readings.addManual(weight(55)).device).toEqual({ id: 'manual', protocol: 'manual' });
     expect(kept).toHaveLength(1);
   });
+
+  it('refuses a comparator on a blood pressure and a name outside the vocabulary by code, and keeps going', () => {
+    const { readings, kept, refused } = pipeline();
+    const vendor = readings.forDevice({ id: 'bp-1', protocol: 'vendor-bp', mode: 'dialogue' });
+    const bp = (systolic: number): DeviceMeasurement => ({
+      kind: 'blood-pressure',
+      systolic: { value: systolic, unit: 'mm[Hg]' },
+      diastolic: { value: 80, unit: 'mm[Hg]' },
+    });
+    const limited = {
+      ...bp(250),
+      systolic: { value: 250, unit: 'mm[Hg]' as const, comparator: '>' as const },
+    };
+    const unknown = { ...bp(120), annunciations: ['cuff-fit-too-loose'] } as unknown as DeviceMeasurement;
+    vendor.accept([limited, unknown, bp(121)], new Date(), true);
+    expect(refused.map((r) => r.code)).toEqual(['COMPARATOR_NOT_ALLOWED', 'UNKNOWN_ANNUNCIATION']);
+    expect(kept.map((k) => k.reading.values[0]?.value)).toEqual([121]);
+  });
 });
 
 describe('ReadingPipeline with a kiosk clock years behind', () => {

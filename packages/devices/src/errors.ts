@@ -18,6 +18,8 @@ export const DECODE_ERROR_CODES = [
   'OUT_OF_SEQUENCE',
   /** The device did not answer in time during a dialogue. */
   'TIMEOUT',
+  /** A status field has a bit the specification reserves: the value's status is unknown. */
+  'RESERVED_BITS',
   /** The device or the gateway answered with an error of its own. */
   'DEVICE_ERROR',
   'UNKNOWN_PROTOCOL',

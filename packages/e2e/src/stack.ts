@@ -40,6 +40,8 @@ export interface StackOptions {
   clinicDir?: string;
   /** Extra environment of the agent process only (e.g. libfaketime's). */
   agentEnv?: (stack: Stack) => NodeJS.ProcessEnv;
+  /** The clinic server's config file (clinic.yaml lines, e.g. its SATUSEHAT section) and environment. */
+  clinicConfig?: { yaml: string[]; env?: NodeJS.ProcessEnv };
 }
 
 /**
@@ -77,22 +79,35 @@ export class Stack {
   /** Starts the clinic server; again on the port it had, when it had one (the kiosk config names it). */
   async startServer(): Promise<void> {
     const port = this.clinicApiUrl ? new URL(this.clinicApiUrl).port : '0';
-    this.server = startTsProcess('clinic-server', SERVER_CLI, [
-      'start',
-      '--db',
-      this.clinicDb,
-      '--broker',
-      this.broker.url,
-      '--mqtt-version',
-      String(this.options.mqttVersion),
-      '--client-id',
-      `ingest-${this.broker.port}`,
-      '--port',
-      port,
-    ]);
+    this.server = startTsProcess(
+      'clinic-server',
+      SERVER_CLI,
+      [
+        'start',
+        '--db',
+        this.clinicDb,
+        '--broker',
+        this.broker.url,
+        '--mqtt-version',
+        String(this.options.mqttVersion),
+        '--client-id',
+        `ingest-${this.broker.port}`,
+        '--port',
+        port,
+        ...this.clinicConfigArgs(),
+      ],
+      { env: this.options.clinicConfig?.env ?? {} },
+    );
     await this.server.waitForLine(/clinic server ready/);
     const [, apiUrl] = await this.server.waitForLine(/clinic API listening on (http:\/\/[\d.]+:\d+)/);
     this.clinicApiUrl = apiUrl as string;
+  }
+
+  private clinicConfigArgs(): string[] {
+    if (!this.options.clinicConfig) return [];
+    const file = join(this.dir, 'clinic.yaml');
+    writeFileSync(file, [...this.options.clinicConfig.yaml, ''].join('\n'));
+    return ['--config', file];
   }
 
   startAgent(): RunningProcess {

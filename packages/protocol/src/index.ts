@@ -1,5 +1,6 @@
 // The zod namespace's types, for packages that derive types from these schemas without depending on zod.
 export type { z } from 'zod';
+export * from './annunciation.js';
 export * from './api/index.js';
 export * from './codes.js';
 export * from './event.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Comparator, DeviceAnnunciation } from './annunciation.js';
 import { LocalDateTime } from './time.js';
 import { Ucum } from './units.js';
 
@@ -18,9 +19,19 @@ export const MissingReason = z.enum([
 ]);
 export type MissingReason = z.infer<typeof MissingReason>;
 
-/** One value as the device reported it, in the device's unit: a number, or why there is none. */
+/**
+ * One value as the device reported it, in the device's unit: a number, or why there is none. A
+ * number with a `comparator` is the device's limit (`>` 600 mg/dL is a glucometer's HI), never the
+ * measured value.
+ */
 export const DeviceValue = z.union([
-  z.object({ value: z.number().refine(Number.isFinite, 'must be finite'), unit: Ucum }).strict(),
+  z
+    .object({
+      value: z.number().refine(Number.isFinite, 'must be finite'),
+      unit: Ucum,
+      comparator: Comparator.optional(),
+    })
+    .strict(),
   z.object({ value: z.null(), unit: Ucum, missing: MissingReason }).strict(),
 ]);
 export type DeviceValue = z.infer<typeof DeviceValue>;
@@ -32,8 +43,8 @@ const common = {
   sequenceNumber: z.number().int().nonnegative().optional(),
   /** The device's user slot (BLE user id; 0xFF "unknown user" is left out). */
   userId: z.number().int().nonnegative().optional(),
-  /** Device-reported conditions, kebab-case (`irregular-pulse`, `body-movement`, `battery-low`...). */
-  annunciations: z.array(z.string()).optional(),
+  /** Device-reported conditions, from the one vocabulary (`DEVICE_ANNUNCIATIONS`). */
+  annunciations: z.array(DeviceAnnunciation).optional(),
   /** Vendor fields with no place above, kept rather than dropped (e.g. Tanita segmental keys). */
   extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 };

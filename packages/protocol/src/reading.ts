@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Comparator, DeviceAnnunciation } from './annunciation.js';
 import { ClinicId, DeviceId, KioskId, OpaqueId, ReadingId } from './ids.js';
 import { GlucoseSpecimen, MealContext } from './measurement.js';
 import { DateTime, LocalDateTime } from './time.js';
@@ -48,6 +49,11 @@ export const ReadingValue = z
     value: z.number().refine(Number.isFinite, 'must be finite').nullable(),
     unit: Ucum,
     absentReason: DataAbsentReason.optional(),
+    /**
+     * `>` or `<`: `value` is the device's limit and the true value lies beyond it (a glucometer's HI
+     * is `> 600 mg/dL`). Never read the number alone.
+     */
+    comparator: Comparator.optional(),
     /** The value and unit exactly as the device reported them, kept so nothing is lost. */
     original: z
       .object({ value: z.number().refine(Number.isFinite, 'must be finite').nullable(), unit: Ucum })
@@ -60,6 +66,10 @@ export const ReadingValue = z
   .refine((v) => v.value !== null || v.absentReason !== undefined, {
     message: 'a value without a number must say why (absentReason)',
     path: ['absentReason'],
+  })
+  .refine((v) => v.comparator === undefined || v.value !== null, {
+    message: 'a comparator needs the limit it compares with (value)',
+    path: ['comparator'],
   });
 export type ReadingValue = z.infer<typeof ReadingValue>;
 
@@ -142,8 +152,8 @@ export const Reading = z
       .strict()
       .optional(),
     flags: z.array(Flag).max(64),
-    /** Device-reported conditions (`irregular-pulse`...). */
-    annunciations: z.array(z.string()).max(32).optional(),
+    /** Device-reported conditions, from the one vocabulary (`DEVICE_ANNUNCIATIONS`). */
+    annunciations: z.array(DeviceAnnunciation).max(32).optional(),
     /**
      * For a reading the kiosk computed (BMI, the mean of a visit's blood pressures): the ids of the
      * readings it was computed from, so the record can show where a number came from.

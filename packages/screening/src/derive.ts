@@ -33,7 +33,8 @@ export function computeBmi(weightKg: number, heightCm: number): number {
 /** The number of a value in a reading, or undefined when absent or not a number. */
 export function numberOf(reading: Reading, name: ValueName): number | undefined {
   const v = reading.values.find((x) => x.name === name);
-  return typeof v?.value === 'number' ? v.value : undefined;
+  // A device's limit (`> 150 kg`) is not a number to compute a BMI or a mean from.
+  return typeof v?.value === 'number' && v.comparator === undefined ? v.value : undefined;
 }
 
 function isDerived(reading: Reading): boolean {

@@ -8,6 +8,10 @@ export const REJECTION_CODES = [
   'UNSUPPORTED_UNIT',
   /** A specimen the screening thresholds do not apply to (interstitial fluid from a CGM). */
   'UNSUPPORTED_SPECIMEN',
+  /** The device named a condition outside the device vocabulary (`DEVICE_ANNUNCIATIONS`). */
+  'UNKNOWN_ANNUNCIATION',
+  /** A limit (`>` / `<`) on a value no device reports limits for (a blood pressure, an SpO2). */
+  'COMPARATOR_NOT_ALLOWED',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -23,14 +23,14 @@ export function flagFromRow(row: ThresholdRow, value: ValueName | undefined, tab
 /** A flag from the table's other flags, with `{value}` and `{detail}` filled in. */
 export function makeFlag(
   code: string,
-  options: { value?: ValueName; detail?: string; table?: ThresholdTable } = {},
+  options: { value?: ValueName; detail?: string | Text; table?: ThresholdTable } = {},
 ): Flag {
   const table = options.table ?? THRESHOLDS;
   const def = flagDefinition(code, table);
   const fill = (text: string, lang: keyof Text) =>
     text
       .replaceAll('{value}', options.value ? VALUES[options.value].label[lang] : 'value')
-      .replaceAll('{detail}', options.detail ?? '');
+      .replaceAll('{detail}', detailIn(options.detail, lang));
   const flag: Flag = {
     code: def.code,
     severity: def.severity,
@@ -39,6 +39,11 @@ export function makeFlag(
   };
   if (options.value !== undefined) flag.value = options.value;
   return flag;
+}
+
+function detailIn(detail: string | Text | undefined, lang: keyof Text): string {
+  if (detail === undefined) return '';
+  return typeof detail === 'string' ? detail : detail[lang];
 }
 
 export function severityRank(severity: Severity): number {

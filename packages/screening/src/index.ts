@@ -1,5 +1,7 @@
 export * from './assess.js';
 export * from './derive.js';
+export * from './device-says.js';
+export * from './device-vocabulary.js';
 export * from './errors.js';
 export * from './fhir/bundle.js';
 export type * from './fhir/types.js';

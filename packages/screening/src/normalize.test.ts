@@ -504,10 +504,18 @@ describe('device annunciations', () => {
       diastolic: { value: 82, unit: 'mm[Hg]' },
       annunciations: ['body-movement', 'irregular-pulse', 'battery-low'],
     });
-    expect(codes(r)).toEqual(['time.no-device-clock', 'device.remeasure', 'bp.irregular-pulse', 'bp.normal']);
-    expect(r.flags[1]?.message?.en).toBe(
-      'The device reported a measurement problem (body-movement). Measure again.',
-    );
+    expect(codes(r)).toEqual([
+      'time.no-device-clock',
+      'device.remeasure',
+      'bp.irregular-pulse',
+      'device.notice',
+      'bp.normal',
+    ]);
+    expect(r.flags[1]?.message).toEqual({
+      id: 'Alat melaporkan masalah pengukuran (pasien bergerak saat pengukuran). Ukur ulang.',
+      en: 'The device reported a measurement problem (the patient moved during the measurement). Measure again.',
+    });
+    expect(r.flags[3]?.message?.en).toBe('The device reports: the device battery is low.');
     expect(r.annunciations).toEqual(['body-movement', 'irregular-pulse', 'battery-low']);
   });
 });

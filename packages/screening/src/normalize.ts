@@ -9,11 +9,19 @@ import type {
   Reading,
   ReadingValue,
 } from '@klinik-desa/protocol';
+import {
+  type AnnunciationEffects,
+  annunciationEffects,
+  beyondRangeFlag,
+  CLOCK_FAULT_ANNUNCIATIONS,
+} from './device-says.js';
+import { WITHHELD_ABSENT_REASON } from './device-vocabulary.js';
 import { MeasurementRejectedError, type RejectionCode, ScreeningOptionError } from './errors.js';
 import { makeFlag } from './flags.js';
+import { formatInterval, inInterval } from './interval.js';
 import { checkPlausibility } from './plausibility.js';
 import { roundHalfUp } from './rounding.js';
-import { THRESHOLDS } from './thresholds.js';
+import { deviceLimitOf, THRESHOLDS } from './thresholds.js';
 import { localToInstant, toInstant, type ZoneSpec, zoneSpec } from './time.js';
 import { type GlucoseContext, type RuleOptions, type Sex, type TriageValues, triage } from './triage.js';
 import { convertUnit } from './units.js';
@@ -64,24 +72,6 @@ export type NormalizedReading = Omit<
 export type NormalizeResult =
   | { ok: true; reading: NormalizedReading }
   | { ok: false; error: MeasurementRejectedError };
-
-/** Device annunciations that make the number itself doubtful: measure again. */
-export const REMEASURE_ANNUNCIATIONS: readonly string[] = [
-  'body-movement',
-  'cuff-fit-too-loose',
-  'improper-position',
-  'sensor-malfunction',
-  'sample-size-insufficient',
-  'strip-insertion-error',
-  'strip-type-incorrect',
-  'temperature-too-high',
-  'temperature-too-low',
-  'read-interrupted',
-  'general-device-fault',
-];
-
-/** Annunciations that say the device's clock is wrong (glucose time fault, PLX clock not set). */
-export const CLOCK_FAULT_ANNUNCIATIONS: readonly string[] = ['time-fault', 'device-clock-not-set'];
 
 const ABSENT_REASON: Readonly<Record<MissingReason, DataAbsentReason>> = {
   nan: 'not-a-number',
@@ -151,6 +141,7 @@ function convertValue(
   flags: Flag[],
   options: RuleOptions,
   code: string = VALUES[name].code,
+  withheld = false,
 ): ReadingValue {
   const def = VALUES[name];
   if (!def.accepts.includes(device.unit)) {
@@ -169,6 +160,29 @@ function convertValue(
     };
   }
   const value = roundHalfUp(convertUnit(device.value, device.unit, def.unit), def.decimals);
+  if (withheld) {
+    // The device said this number is not the patient's: kept as it said it, never used.
+    return {
+      name,
+      code,
+      value: null,
+      unit: def.unit,
+      absentReason: WITHHELD_ABSENT_REASON,
+      original: { value: device.value, unit: device.unit },
+    };
+  }
+  if (device.comparator !== undefined) {
+    const limit = checkLimit(name, device.comparator, value, options);
+    flags.push(limit);
+    return {
+      name,
+      code,
+      value,
+      unit: def.unit,
+      comparator: device.comparator,
+      original: { value: device.value, unit: device.unit },
+    };
+  }
   const verdict = checkPlausibility(name, value, options.table ?? THRESHOLDS);
   if (verdict.status === 'impossible') {
     reject('IMPLAUSIBLE', verdict.reason, {
@@ -180,6 +194,47 @@ function convertValue(
     flags.push(makeFlag('plausibility.remeasure', { value: name, table: options.table ?? THRESHOLDS }));
   }
   return { name, code, value, unit: def.unit, original: { value: device.value, unit: device.unit } };
+}
+
+/**
+ * A device's limit (`> 600 mg/dL`) instead of a value: only for values devices report limits for,
+ * and only where a real device's limit lies. Returns the flag the limit raises.
+ */
+function checkLimit(name: ValueName, comparator: '>' | '<', limit: number, options: RuleOptions): Flag {
+  const table = options.table ?? THRESHOLDS;
+  const row = deviceLimitOf(name, table);
+  const flag = row && beyondRangeFlag(name, comparator, limit, table);
+  if (!row || !flag) {
+    reject(
+      'COMPARATOR_NOT_ALLOWED',
+      `${VALUES[name].label.en} has no device limit; "${comparator}" is not allowed`,
+      {
+        value: name,
+      },
+    );
+  }
+  const range = comparator === '>' ? row.above : row.below;
+  if (!inInterval(range, limit)) {
+    reject(
+      'IMPLAUSIBLE',
+      `${VALUES[name].label.en} limit ${comparator} ${limit} ${VALUES[name].unit} is not a device's limit (${formatInterval(range, VALUES[name].unit)})`,
+      { value: name, measured: { value: limit, unit: VALUES[name].unit } },
+    );
+  }
+  return flag;
+}
+
+/** Which way a value with no number lies beyond its device's range, when the device says so. */
+function beyondWithoutNumber(
+  device: DeviceValue,
+  name: ValueName,
+  said: AnnunciationEffects,
+): '>' | '<' | undefined {
+  if (device.value !== null) return undefined;
+  if (name === 'glucose' && said.glucoseBeyond) return said.glucoseBeyond;
+  if (device.missing === 'positive-infinity' || device.missing === 'out-of-range') return '>';
+  if (device.missing === 'negative-infinity') return '<';
+  return undefined;
 }
 
 function glucoseContextOf(
@@ -239,6 +294,54 @@ function checkClockPolicy(clock: ClockPolicy | undefined): Required<ClockPolicy>
 }
 
 /**
+ * The reading's values from the device's, in canonical units: a device limit keeps its comparator,
+ * a value the device disowned is withheld, and a value beyond the range raises its flag.
+ */
+function readingValues(
+  measurement: DeviceMeasurement,
+  glucose: { context: GlucoseContext } | undefined,
+  said: AnnunciationEffects,
+  flags: Flag[],
+  rules: RuleOptions,
+): ReadingValue[] {
+  const values: ReadingValue[] = [];
+  const source = measurement as unknown as Record<string, DeviceValue | undefined>;
+  for (const { field, name, primary } of FIELDS[measurement.kind]) {
+    let device = source[field];
+    if (!device || (!primary && device.value === null)) continue;
+    if (name === 'glucose' && said.glucoseBeyond && device.value !== null && !device.comparator) {
+      // The meter said HI or LO beside a number: that number is its limit, whoever decoded it.
+      device = { ...device, comparator: said.glucoseBeyond };
+    }
+    const code =
+      name === 'glucose' && measurement.kind === 'glucose'
+        ? glucoseCode(measurement.specimen, glucose?.context === 'fasting')
+        : VALUES[name].code;
+    const withheld = said.withheldBy !== undefined;
+    values.push(convertValue(name, device, flags, rules, code, withheld));
+    const beyond = primary && !withheld ? beyondWithoutNumber(device, name, said) : undefined;
+    if (beyond) {
+      // HI or LO with no number (+INF, an overloaded scale): the limit is unknown, the direction is not.
+      const flag = beyondRangeFlag(name, beyond, undefined, rules.table ?? THRESHOLDS);
+      if (flag) flags.push(flag);
+    }
+    if (name === 'glucose' && device.unit === 'mmol/L' && device.value !== null && !withheld) {
+      // Kept beside the mg/dL value in the meter's own unit, so nothing the meter said is lost.
+      const molar: ReadingValue = {
+        name: 'glucoseMolar',
+        code: VALUES.glucoseMolar.code,
+        value: roundHalfUp(device.value, VALUES.glucoseMolar.decimals),
+        unit: 'mmol/L',
+        original: { value: device.value, unit: device.unit },
+      };
+      if (device.comparator) molar.comparator = device.comparator;
+      values.push(molar);
+    }
+  }
+  return values;
+}
+
+/**
  * Turns a decoded device measurement into a normalized reading: canonical UCUM units with LOINC
  * codes (the device's own value and unit kept as `original`), the measurement time (device clock when
  * believable, else the kiosk's receive time, flagged), the glucose context, plausibility, device and
@@ -253,8 +356,14 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
   const table = rules.table ?? THRESHOLDS;
   try {
     const flags: Flag[] = [];
-    const values: ReadingValue[] = [];
     let glucose: { context: GlucoseContext; assumed: boolean } | undefined;
+    const said: AnnunciationEffects = annunciationEffects(measurement.annunciations, table);
+    if (said.unknown !== undefined) {
+      reject(
+        'UNKNOWN_ANNUNCIATION',
+        `the device said ${JSON.stringify(said.unknown)}, which is not in the device vocabulary`,
+      );
+    }
 
     if (measurement.kind === 'glucose') {
       if (isControlSolution(measurement)) {
@@ -272,29 +381,10 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
       glucose = glucoseContextOf(measurement, ctx);
     }
 
-    const source = measurement as unknown as Record<string, DeviceValue | undefined>;
-    for (const { field, name, primary } of FIELDS[measurement.kind]) {
-      const device = source[field];
-      if (!device || (!primary && device.value === null)) continue;
-      const code =
-        name === 'glucose' && measurement.kind === 'glucose'
-          ? glucoseCode(measurement.specimen, glucose?.context === 'fasting')
-          : VALUES[name].code;
-      values.push(convertValue(name, device, flags, rules, code));
-      if (name === 'glucose' && device.unit === 'mmol/L' && device.value !== null) {
-        // Kept beside the mg/dL value in the meter's own unit, so nothing the meter said is lost.
-        values.push({
-          name: 'glucoseMolar',
-          code: VALUES.glucoseMolar.code,
-          value: roundHalfUp(device.value, VALUES.glucoseMolar.decimals),
-          unit: 'mmol/L',
-          original: { value: device.value, unit: device.unit },
-        });
-      }
-    }
-
+    const values = readingValues(measurement, glucose, said, flags, rules);
     const numbers: TriageValues = {};
-    for (const v of values) numbers[v.name as ValueName] = v.value;
+    // A limit is not a value: triage judges it by its own flag above, never by the number.
+    for (const v of values) numbers[v.name as ValueName] = v.comparator ? null : v.value;
     if (
       typeof numbers.systolic === 'number' &&
       typeof numbers.diastolic === 'number' &&
@@ -317,12 +407,7 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
       ctx.manual === true,
     );
 
-    for (const annunciation of measurement.annunciations ?? []) {
-      if (annunciation === 'irregular-pulse') flags.push(makeFlag('bp.irregular-pulse', { table }));
-      else if (REMEASURE_ANNUNCIATIONS.includes(annunciation)) {
-        flags.push(makeFlag('device.remeasure', { detail: annunciation, table }));
-      }
-    }
+    flags.push(...said.flags);
     if (glucose?.assumed) flags.push(makeFlag('glucose.assumed-random', { value: 'glucose', table }));
 
     const triageContext: Parameters<typeof triage>[1] = Object.assign({}, rules);

@@ -72,6 +72,23 @@ export interface PlausibilityRow {
   why: string;
 }
 
+/**
+ * A value a device may report as its limit (`>` / `<`, a glucometer's HI and LO), and where that
+ * limit must lie to be a real device's. A limit outside is refused as implausible: a meter whose
+ * "HI" could be 150 mg/dL would not tell a normal result from diabetes.
+ */
+export interface DeviceLimitRow {
+  value: ValueName;
+  /** Where an upper limit (`> limit`) must lie. */
+  above: Interval;
+  /** Where a lower limit (`< limit`) must lie. */
+  below: Interval;
+  /** The flag raised for a result above and below the limit. */
+  flags: { above: string; below: string };
+  why: string;
+  sources: readonly SourceKey[];
+}
+
 /** Flags that do not come from a threshold row. `{value}` and `{detail}` are filled in when raised. */
 export interface FlagDefinition {
   code: string;
@@ -109,6 +126,11 @@ export const SOURCES = {
     citation: 'General practice, not ILP: blood glucose < 70 mg/dL is hypoglycaemia (ADA, level 1).',
   },
   'general-fever': { citation: 'General practice, not ILP: fever is a body temperature ≥ 37.5 °C.' },
+  'iso-15197-meter-range': {
+    citation:
+      'ISO 15197:2013, In vitro diagnostic test systems — blood-glucose monitoring systems: meters state a measuring range, typically about 20–600 mg/dL, and show LO/HI outside it.',
+    note: 'A result beyond the meter’s range is unknown in size: above it at least the meter’s limit, below it at most the limit.',
+  },
   'general-spo2': {
     citation: 'General practice, not ILP: SpO2 < 95 % needs attention; < 90 % is an urgent referral.',
   },
@@ -750,7 +772,83 @@ const PLAUSIBILITY: readonly PlausibilityRow[] = [
   },
 ];
 
+/**
+ * Device limits. The glucose limits are chosen so that a result beyond them is certain of its
+ * category: above ≥ 200 mg/dL is at least "suspected diabetes" (ILP) and beyond what the meter can
+ * read, so it needs urgent confirmation; below ≤ 70 mg/dL is hypoglycaemia whatever its size.
+ */
+const DEVICE_LIMITS: readonly DeviceLimitRow[] = [
+  {
+    value: 'glucose',
+    above: { gte: 200, lte: 1000 },
+    below: { gte: 10, lte: 70 },
+    flags: { above: 'glucose.above-device-range', below: 'glucose.below-device-range' },
+    why: 'A meter’s HI lies at or above the diabetes threshold (200 mg/dL) and its LO at or below hypoglycaemia (70 mg/dL); the result beyond is in that category for certain.',
+    sources: ['iso-15197-meter-range', 'ilp-diabetes', 'general-hypoglycaemia'],
+  },
+  {
+    value: 'weight',
+    above: { gt: 0, lt: 400 },
+    below: { gt: 0, lt: 400 },
+    flags: { above: 'device.beyond-range', below: 'device.beyond-range' },
+    why: 'A scale beyond its capacity (or under its minimum load) gives no weight to judge: weigh again on another scale.',
+    sources: [],
+  },
+  {
+    value: 'bodyTemperature',
+    above: { gte: 25, lte: 45 },
+    below: { gte: 25, lte: 45 },
+    flags: { above: 'device.beyond-range', below: 'device.beyond-range' },
+    why: 'A thermometer’s HI or LO is nearly always a misplaced probe or a hot or cold room: measure again, with another thermometer if it repeats.',
+    sources: [],
+  },
+];
+
 const OTHER_FLAGS: readonly FlagDefinition[] = [
+  {
+    code: 'glucose.above-device-range',
+    severity: 'urgent',
+    message: {
+      id: 'Gula darah di atas batas ukur alat ({detail}): sangat tinggi. Rujuk SEGERA ke Puskesmas untuk konfirmasi.',
+      en: 'Blood glucose above the meter’s range ({detail}): very high. Refer URGENTLY to the puskesmas for confirmation.',
+    },
+    raisedWhen: 'A glucometer reports a result above its range (HI, `>`), with or without its limit.',
+  },
+  {
+    code: 'glucose.below-device-range',
+    severity: 'urgent',
+    message: {
+      id: 'Gula darah di bawah batas ukur alat ({detail}): hipoglikemia. Beri gula atau minuman manis SEKARANG, lalu rujuk segera.',
+      en: 'Blood glucose below the meter’s range ({detail}): hypoglycaemia. Give sugar or a sweet drink NOW, then refer urgently.',
+    },
+    raisedWhen: 'A glucometer reports a result below its range (LO, `<`), with or without its limit.',
+  },
+  {
+    code: 'device.beyond-range',
+    severity: 'attention',
+    message: {
+      id: '{value} di luar batas ukur alat ({detail}). Ukur ulang; bila berulang, pakai alat lain.',
+      en: '{value} is beyond the device’s range ({detail}). Measure again; if it repeats, use another device.',
+    },
+    raisedWhen: 'A scale or thermometer reports its limit (`>` / `<`) instead of a value.',
+  },
+  {
+    code: 'device.value-withheld',
+    severity: 'attention',
+    message: {
+      id: 'Nilai dari alat tidak dipakai: {detail}. Ukur ulang.',
+      en: 'The device’s value is not used: {detail}. Measure again.',
+    },
+    raisedWhen:
+      'The device says its number is not the patient’s result (a fault, a probe off the finger, an estimate, demonstration data): see docs/device-vocabulary.md.',
+  },
+  {
+    code: 'device.notice',
+    severity: 'normal',
+    message: { id: 'Alat melaporkan: {detail}.', en: 'The device reports: {detail}.' },
+    raisedWhen:
+      'The device reports something the worker should know that does not change the value (a low battery).',
+  },
   {
     code: 'plausibility.remeasure',
     severity: 'attention',
@@ -768,7 +866,7 @@ const OTHER_FLAGS: readonly FlagDefinition[] = [
       en: 'The device reported a measurement problem ({detail}). Measure again.',
     },
     raisedWhen:
-      'The device reports body movement, a loose cuff, an improper position, too small a sample, a strip or sensor fault, a temperature out of range or an interrupted reading.',
+      'The device says its number is doubtful (body movement, a loose cuff, an improper position, too small a sample, a poor signal...): see docs/device-vocabulary.md.',
   },
   {
     code: 'bp.irregular-pulse',
@@ -853,6 +951,7 @@ export interface ThresholdTable {
   groups: readonly ThresholdGroup[];
   rows: readonly ThresholdRow[];
   plausibility: readonly PlausibilityRow[];
+  deviceLimits: readonly DeviceLimitRow[];
   flags: readonly FlagDefinition[];
 }
 
@@ -861,11 +960,12 @@ export interface ThresholdTable {
  * docs/screening.md (`write-docs`): a test fails while the page and this table disagree.
  */
 export const THRESHOLDS: ThresholdTable = {
-  version: 'ilp-2025.1',
+  version: 'ilp-2025.2',
   sources: SOURCES,
   groups: GROUPS,
   rows: ROWS,
   plausibility: PLAUSIBILITY,
+  deviceLimits: DEVICE_LIMITS,
   flags: OTHER_FLAGS,
 };
 
@@ -883,6 +983,13 @@ export function flagDefinition(code: string, table: ThresholdTable = THRESHOLDS)
   const def = table.flags.find((f) => f.code === code);
   if (!def) throw new Error(`no flag definition ${code}`);
   return def;
+}
+
+export function deviceLimitOf(
+  value: ValueName,
+  table: ThresholdTable = THRESHOLDS,
+): DeviceLimitRow | undefined {
+  return table.deviceLimits.find((d) => d.value === value);
 }
 
 export function plausibilityOf(

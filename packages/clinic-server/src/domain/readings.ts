@@ -72,6 +72,8 @@ export interface ObservationRow {
   name: string;
   code: string;
   value: number | null;
+  /** A device's limit: the result lies beyond `value`. */
+  comparator?: '>' | '<';
   unit: string;
   absentReason: string | null;
   measuredAt: string;
@@ -133,6 +135,7 @@ export function observationsOf(reading: Reading, binding: Binding): ObservationR
       source,
       flags: flagsOfValue(reading.flags, v),
     };
+    if (v.comparator) row.comparator = v.comparator;
     if (v.derived && reading.derivedFrom) row.derivedFrom = reading.derivedFrom;
     rows.push(row);
   });

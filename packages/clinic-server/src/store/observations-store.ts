@@ -25,6 +25,7 @@ export function observationsOfRow(r: ObservedRow): Observation[] {
     name: o.name,
     code: o.code,
     value: o.value,
+    ...(o.comparator ? { comparator: o.comparator } : {}),
     unit: o.unit as Observation['unit'],
     absentReason: o.absentReason as Observation['absentReason'],
     measuredAt: o.measuredAt,

@@ -27,8 +27,22 @@ describe('Blood Pressure Measurement 0x2A35', () => {
     expect(above.annunciations).toEqual(['pulse-rate-above-upper-limit']);
     const below = decodeBloodPressure(fromHex('10780050005d001000'));
     expect(below.annunciations).toEqual(['pulse-rate-below-lower-limit']);
-    const reserved = decodeBloodPressure(fromHex('10780050005d001800'));
-    expect(reserved.annunciations).toBeUndefined();
+  });
+
+  it('refuses a status with bits the specification reserves, naming the error', () => {
+    // Pulse-rate range 3 and bit 6 are reserved: what the monitor says about the value is unknown.
+    for (const status of ['1800', '4000', '0080']) {
+      expect(() => decodeBloodPressure(fromHex(`10780050005d00${status}`))).toThrow(
+        expect.objectContaining({ name: 'DecodeError', code: 'RESERVED_BITS' }),
+      );
+    }
+  });
+
+  it('names cuff fit and measurement position with the vocabulary members', () => {
+    expect(decodeBloodPressure(fromHex('10780050005d002200')).annunciations).toEqual([
+      'cuff-too-loose',
+      'improper-measurement-position',
+    ]);
   });
 
   it('leaves out user 0xFF (unknown user) and keeps special values as missing', () => {

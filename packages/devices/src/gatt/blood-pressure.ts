@@ -1,9 +1,21 @@
-import type { BloodPressureMeasurement, DeviceMeasurement, DeviceValue, Ucum } from '@klinik-desa/protocol';
+import type {
+  BloodPressureMeasurement,
+  DeviceAnnunciation,
+  DeviceMeasurement,
+  DeviceValue,
+  Ucum,
+} from '@klinik-desa/protocol';
 import { ByteReader, ByteWriter } from '../bytes.js';
-import { EncodeError } from '../errors.js';
+import { DecodeError, EncodeError } from '../errors.js';
 import { sfloatFromValue, sfloatValue } from '../ieee11073.js';
 import { parseLocalDateTime, readDateTime, timeStampToMeasurement, writeDateTime } from './date-time.js';
-import { annunciationsToBits, bitsToAnnunciations, hasAnyOf } from './status-bits.js';
+import {
+  annunciationsToBits,
+  type BitNames,
+  bitsToAnnunciations,
+  checkReservedBits,
+  hasAnyOf,
+} from './status-bits.js';
 
 /**
  * Blood Pressure Measurement (0x2A35, Blood Pressure service 0x1810), sent as an indication.
@@ -17,15 +29,17 @@ const FLAG_USER_ID = 0x08;
 const FLAG_STATUS = 0x10;
 
 /** Measurement status bits 0, 1, 2 and 5; bits 3–4 are the pulse-rate range, decoded by hand. */
-const STATUS_BITS = [
+const STATUS_BITS: BitNames = [
   'body-movement',
   'cuff-too-loose',
   'irregular-pulse',
   null,
   null,
   'improper-measurement-position',
-] as const;
-const PULSE_RANGE = [null, 'pulse-rate-above-upper-limit', 'pulse-rate-below-lower-limit'] as const;
+];
+/** Bits 0–5 have a meaning; 6–15 are reserved, and so is the pulse-rate range value 3. */
+const STATUS_DEFINED = 0x3f;
+const PULSE_RANGE: BitNames = [null, 'pulse-rate-above-upper-limit', 'pulse-rate-below-lower-limit'];
 const ALL_STATUS_NAMES = [...STATUS_BITS, ...PULSE_RANGE];
 
 export const UNKNOWN_USER = 0xff;
@@ -40,7 +54,7 @@ export function decodeBloodPressure(frame: Uint8Array, protocol = 'gatt-2a35'): 
     diastolic: sfloatValue(reader.u16('diastolic'), unit),
     meanArterialPressure: sfloatValue(reader.u16('mean arterial pressure'), unit),
   };
-  let annunciations: string[] | undefined;
+  let annunciations: DeviceAnnunciation[] | undefined;
   if (flags & FLAG_TIME_STAMP) {
     const stamp = timeStampToMeasurement(readDateTime(reader, 'time stamp'));
     if (stamp.deviceTime) measurement.deviceTime = stamp.deviceTime;
@@ -53,6 +67,14 @@ export function decodeBloodPressure(frame: Uint8Array, protocol = 'gatt-2a35'): 
   }
   if (flags & FLAG_STATUS) {
     const status = reader.u16('measurement status');
+    checkReservedBits(status, STATUS_DEFINED, protocol, 'measurement status');
+    if (((status >> 3) & 0x03) === 3) {
+      throw new DecodeError(
+        'RESERVED_BITS',
+        protocol,
+        'pulse rate range 3 is reserved: the status is unknown',
+      );
+    }
     if (status !== 0) {
       annunciations ??= [];
       bitsToAnnunciations(status, STATUS_BITS, annunciations);
@@ -119,7 +141,7 @@ export interface IntermediateCuffPressure {
   pulseRate?: DeviceValue;
   deviceTime?: string;
   userId?: number;
-  annunciations?: string[];
+  annunciations?: DeviceAnnunciation[];
 }
 
 export function decodeIntermediateCuffPressure(frame: Uint8Array): IntermediateCuffPressure {

@@ -1,3 +1,4 @@
+import type { DeviceAnnunciation } from '@klinik-desa/protocol';
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';
 
@@ -106,7 +107,10 @@ export function parseLocalDateTime(text: string, protocol: string): GattDateTime
  * said "not known"; an annunciation when the device sent an impossible date (a clock to check,
  * not a reason to lose the reading).
  */
-export function timeStampToMeasurement(time: GattDateTime): { deviceTime?: string; annunciation?: string } {
+export function timeStampToMeasurement(time: GattDateTime): {
+  deviceTime?: string;
+  annunciation?: DeviceAnnunciation;
+} {
   if (isUnknownDate(time)) return {};
   if (!isValidDateTime(time)) return { annunciation: 'device-time-invalid' };
   return { deviceTime: formatLocalDateTime(time) };

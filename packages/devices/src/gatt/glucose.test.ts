@@ -35,6 +35,32 @@ describe('Glucose Measurement 0x2A18', () => {
     expect(m.annunciations).toEqual(['battery-low', 'result-above-device-range', 'time-fault']);
   });
 
+  it('keeps the number beside "result higher/lower than the device can process" as the limit', () => {
+    // 0x6eb0 is 110 mg/dL; status bit 5 (0x0020) above range, bit 6 (0x0040) below.
+    expect(decodeGlucoseMeasurement(fromHex('0a0100e90701010000006eb0112000')).concentration).toEqual({
+      value: 110,
+      unit: 'mg/dL',
+      comparator: '>',
+    });
+    expect(decodeGlucoseMeasurement(fromHex('0a0100e90701010000006eb0114000')).concentration).toEqual({
+      value: 110,
+      unit: 'mg/dL',
+      comparator: '<',
+    });
+    // +INF beside the bit: no number to keep, the reason stays.
+    expect(decodeGlucoseMeasurement(fromHex('0a0100e9070101000000fe07112000')).concentration).toEqual({
+      value: null,
+      unit: 'mg/dL',
+      missing: 'positive-infinity',
+    });
+  });
+
+  it('refuses a sensor status with a reserved bit (12–15), naming the error', () => {
+    expect(() => decodeGlucoseMeasurement(fromHex('0a0100e90701010000006eb0110010'))).toThrow(
+      expect.objectContaining({ name: 'DecodeError', code: 'RESERVED_BITS' }),
+    );
+  });
+
   it('says when a context record follows', () => {
     expect(
       decodeGlucoseMeasurementWithContextFlag(fromHex('120100e90701010000006eb011')).contextFollows,

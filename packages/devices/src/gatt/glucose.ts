@@ -1,4 +1,5 @@
 import type {
+  DeviceAnnunciation,
   DeviceMeasurement,
   DeviceValue,
   GlucoseMeasurement,
@@ -25,7 +26,14 @@ import {
   timeStampToMeasurement,
   writeDateTime,
 } from './date-time.js';
-import { annunciationsToBits, bitsToAnnunciations, hasAnyOf } from './status-bits.js';
+import {
+  annunciationsToBits,
+  type BitNames,
+  bitsToAnnunciations,
+  checkReservedBits,
+  definedMask,
+  hasAnyOf,
+} from './status-bits.js';
 
 /**
  * Glucose Measurement (0x2A18, Glucose service 0x1808), a notification per stored record.
@@ -63,6 +71,7 @@ const LOCATIONS: readonly (SampleLocation | undefined)[] = [
 ];
 const LOCATION_NOT_AVAILABLE = 0x0f;
 
+/** Sensor Status Annunciation bits 0–11; bits 12–15 are reserved. */
 export const GLUCOSE_SENSOR_STATUS_BITS = [
   'battery-low',
   'sensor-malfunction',
@@ -76,7 +85,8 @@ export const GLUCOSE_SENSOR_STATUS_BITS = [
   'read-interrupted',
   'general-device-fault',
   'time-fault',
-] as const;
+] as const satisfies BitNames;
+const SENSOR_STATUS_DEFINED = definedMask(GLUCOSE_SENSOR_STATUS_BITS);
 
 /** kg/L × 10^5 = mg/dL and mol/L × 10^3 = mmol/L: exponent shifts, so 110 × 10^-5 kg/L is exactly 110 mg/dL. */
 const MG_PER_DL_EXPONENT = 5;
@@ -121,7 +131,7 @@ export function decodeGlucoseMeasurementWithContextFlag(
     measurement.controlSolution = true;
   }
 
-  const annunciations: string[] = [];
+  const annunciations: DeviceAnnunciation[] = [];
   if (timeOffsetMinutes !== undefined && !isUnknownDate(baseTime) && isValidDateTime(baseTime)) {
     baseTime = addMinutes(baseTime, timeOffsetMinutes);
   }
@@ -132,7 +142,14 @@ export function decodeGlucoseMeasurementWithContextFlag(
 
   if (flags & FLAG_SENSOR_STATUS) {
     const status = reader.u16('sensor status annunciation');
+    checkReservedBits(status, SENSOR_STATUS_DEFINED, protocol, 'sensor status annunciation');
     if (status !== 0) bitsToAnnunciations(status, GLUCOSE_SENSOR_STATUS_BITS, annunciations);
+  }
+  // "Result higher (lower) than the device can process" beside a number: the number is the meter's
+  // limit, and the result lies beyond it.
+  if (concentration.value !== null) {
+    if (annunciations.includes('result-above-device-range')) concentration.comparator = '>';
+    else if (annunciations.includes('result-below-device-range')) concentration.comparator = '<';
   }
   if (annunciations.length > 0) measurement.annunciations = annunciations;
   return { measurement, contextFollows: (flags & FLAG_CONTEXT_FOLLOWS) !== 0 };

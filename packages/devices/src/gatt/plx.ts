@@ -1,9 +1,16 @@
-import type { DeviceMeasurement, PulseOximetryMeasurement } from '@klinik-desa/protocol';
+import type { DeviceAnnunciation, DeviceMeasurement, PulseOximetryMeasurement } from '@klinik-desa/protocol';
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { EncodeError } from '../errors.js';
 import { encodeSfloat, sfloatFromValue, sfloatValue } from '../ieee11073.js';
 import { parseLocalDateTime, readDateTime, timeStampToMeasurement, writeDateTime } from './date-time.js';
-import { annunciationsToBits, bitsToAnnunciations, hasAnyOf } from './status-bits.js';
+import {
+  annunciationsToBits,
+  type BitNames,
+  bitsToAnnunciations,
+  checkReservedBits,
+  definedMask,
+  hasAnyOf,
+} from './status-bits.js';
 
 /** PLX Measurement Status (16 bits): bits 0–4 are reserved. */
 export const PLX_MEASUREMENT_STATUS_BITS = [
@@ -23,7 +30,7 @@ export const PLX_MEASUREMENT_STATUS_BITS = [
   'measurement-unavailable',
   'questionable-measurement-detected',
   'invalid-measurement-detected',
-] as const;
+] as const satisfies BitNames;
 
 /** PLX Device and Sensor Status (24 bits): bits 16–23 are reserved. */
 export const PLX_DEVICE_STATUS_BITS = [
@@ -43,9 +50,9 @@ export const PLX_DEVICE_STATUS_BITS = [
   'sensor-displaced',
   'sensor-malfunctioning',
   'sensor-disconnected',
-] as const;
+] as const satisfies BitNames;
 
-const CLOCK_NOT_SET = 'device-clock-not-set';
+const CLOCK_NOT_SET: DeviceAnnunciation = 'device-clock-not-set';
 
 /**
  * PLX Spot-Check Measurement (0x2A5E, Pulse Oximeter service 0x1822).
@@ -63,13 +70,17 @@ function readStatuses(
   reader: ByteReader,
   measurementStatus: boolean,
   deviceStatus: boolean,
-  annunciations: string[],
+  annunciations: DeviceAnnunciation[],
 ): void {
   if (measurementStatus) {
-    bitsToAnnunciations(reader.u16('measurement status'), PLX_MEASUREMENT_STATUS_BITS, annunciations);
+    const bits = reader.u16('measurement status');
+    checkReservedBits(bits, definedMask(PLX_MEASUREMENT_STATUS_BITS), reader.protocol, 'measurement status');
+    bitsToAnnunciations(bits, PLX_MEASUREMENT_STATUS_BITS, annunciations);
   }
   if (deviceStatus) {
-    bitsToAnnunciations(reader.u24('device and sensor status'), PLX_DEVICE_STATUS_BITS, annunciations);
+    const bits = reader.u24('device and sensor status');
+    checkReservedBits(bits, definedMask(PLX_DEVICE_STATUS_BITS), reader.protocol, 'device and sensor status');
+    bitsToAnnunciations(bits, PLX_DEVICE_STATUS_BITS, annunciations);
   }
 }
 
@@ -81,7 +92,7 @@ export function decodePlxSpotCheck(frame: Uint8Array, protocol = 'gatt-2a5e'): P
     spo2: sfloatValue(reader.u16('SpO2'), '%'),
     pulseRate: sfloatValue(reader.u16('pulse rate'), '/min'),
   };
-  const annunciations: string[] = [];
+  const annunciations: DeviceAnnunciation[] = [];
   if (flags & SPOT_TIME_STAMP) {
     const stamp = timeStampToMeasurement(readDateTime(reader, 'time stamp'));
     // A time stamp from a clock that was never set is a count from the device's epoch, not a date.
@@ -167,7 +178,7 @@ export function decodePlxContinuous(frame: Uint8Array, protocol = 'gatt-2a5f'): 
   };
   if (flags & CONT_FAST) pair('Fast');
   if (flags & CONT_SLOW) pair('Slow');
-  const annunciations: string[] = [];
+  const annunciations: DeviceAnnunciation[] = [];
   readStatuses(
     reader,
     (flags & CONT_MEASUREMENT_STATUS) !== 0,

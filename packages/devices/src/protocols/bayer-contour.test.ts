@@ -69,13 +69,30 @@ describe('Contour records (E1394)', () => {
       type: 'result',
       measurement: {
         kind: 'glucose',
-        concentration: { value: 105, unit: 'mg/dL' },
+        concentration: { value: 105, unit: 'mg/dL', comparator: '>' },
         sequenceNumber: 2,
         specimen: 'capillary-whole-blood',
         deviceTime: '2008-01-01T12:30',
         meal: 'preprandial',
         controlSolution: true,
         annunciations: ['result-above-device-range'],
+      },
+    });
+  });
+
+  it("keeps `>600` and `<20` as the meter's limit with its comparator, never as the result", () => {
+    const hi = parseContourRecord('R|3|^^^Glucose|600|mg/dL^P||>||200801011230');
+    expect(hi).toMatchObject({
+      measurement: {
+        concentration: { value: 600, unit: 'mg/dL', comparator: '>' },
+        annunciations: ['result-above-device-range'],
+      },
+    });
+    const lo = parseContourRecord('R|4|^^^Glucose|20|mg/dL^P||<||200801011230');
+    expect(lo).toMatchObject({
+      measurement: {
+        concentration: { value: 20, unit: 'mg/dL', comparator: '<' },
+        annunciations: ['result-below-device-range'],
       },
     });
   });

@@ -1,4 +1,4 @@
-import type { GlucoseMeasurement, GlucoseSpecimen } from '@klinik-desa/protocol';
+import type { DeviceAnnunciation, GlucoseMeasurement, GlucoseSpecimen } from '@klinik-desa/protocol';
 import { toLatin1 } from '../bytes.js';
 import type { DeviceDriver, Dialogue, DialogueEvent, DialogueStep, FramerOptions } from '../driver.js';
 import { emptyStep } from '../driver.js';
@@ -142,7 +142,7 @@ function parseResult(
   // The older layout keeps its status (E = control) at field 9 and the time at field 12.
   const olderLayout = timeIndex >= 11;
   const markerFields = fields.slice(6, timeIndex === -1 ? fields.length : timeIndex);
-  const annunciations: string[] = [];
+  const annunciations: DeviceAnnunciation[] = [];
   const unknown: string[] = [];
   let control = false;
   for (const token of markerFields.join('/').split(new RegExp(`[/${escapeRegExp(delimiters.repeat)}]`))) {
@@ -155,6 +155,12 @@ function parseResult(
     else unknown.push(token);
   }
   if (control) measurement.controlSolution = true;
+  // `>600` is the meter's HI: 600 is its limit, not the result.
+  const concentration = measurement.concentration;
+  if (concentration.value !== null) {
+    if (annunciations.includes('result-above-device-range')) concentration.comparator = '>';
+    else if (annunciations.includes('result-below-device-range')) concentration.comparator = '<';
+  }
   if (annunciations.length > 0) measurement.annunciations = annunciations;
   if (unknown.length > 0) measurement.extra = { markers: unknown.join('/') };
   return measurement;

@@ -1,4 +1,4 @@
-import type { DeviceValue, PulseOximetryMeasurement } from '@klinik-desa/protocol';
+import type { DeviceAnnunciation, DeviceValue, PulseOximetryMeasurement } from '@klinik-desa/protocol';
 import type { DeviceDriver, FramerOptions, FrameSplitter } from '../driver.js';
 import { DecodeError } from '../errors.js';
 import { checkMaxFrameBytes, framerStream } from '../framing/index.js';
@@ -22,7 +22,7 @@ export const SYNC = 0x80;
 export const NO_SPO2 = 127;
 export const NO_PULSE = 255;
 
-const STATUS_BITS: readonly [number, number, string][] = [
+const STATUS_BITS: readonly [number, number, DeviceAnnunciation][] = [
   [0, 0x10, 'finger-out'],
   [0, 0x20, 'spo2-dropping'],
   [2, 0x10, 'probe-error'],
@@ -49,7 +49,7 @@ function decode(frame: Uint8Array): PulseOximetryMeasurement {
       ? { value: null, unit: '/min', missing: 'unsuccessful' }
       : { value: pulseRaw, unit: '/min' };
   const measurement: PulseOximetryMeasurement = { kind: 'pulse-oximetry', spo2, pulseRate };
-  const annunciations: string[] = [];
+  const annunciations: DeviceAnnunciation[] = [];
   for (const [byte, mask, name] of STATUS_BITS) if (frame[byte]! & mask) annunciations.push(name);
   if (annunciations.length > 0) measurement.annunciations = annunciations;
   measurement.extra = {

@@ -1,4 +1,4 @@
-import type { GlucoseMeasurement, MealContext } from '@klinik-desa/protocol';
+import type { DeviceAnnunciation, GlucoseMeasurement, MealContext } from '@klinik-desa/protocol';
 import { byteSum, toBytes, toLatin1 } from '../bytes.js';
 import type { DeviceDriver, Dialogue, DialogueStep } from '../driver.js';
 import { emptyStep } from '../driver.js';
@@ -53,7 +53,7 @@ const MEALS: Readonly<Record<string, MealContext | undefined>> = {
   A: 'postprandial',
 };
 export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-export const PARITY_ERROR = 'record-parity-error';
+export const PARITY_ERROR: DeviceAnnunciation = 'record-parity-error';
 
 export type OneTouchLine =
   | { type: 'dump-header'; count: number; serialNumber: string; displayUnit: 'mg/dL' | 'mmol/L' }

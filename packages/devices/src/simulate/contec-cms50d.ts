@@ -1,4 +1,4 @@
-import type { DeviceMeasurement } from '@klinik-desa/protocol';
+import type { DeviceAnnunciation, DeviceMeasurement } from '@klinik-desa/protocol';
 import { EncodeError } from '../errors.js';
 import { ID, NO_PULSE, NO_SPO2, PACKET_LENGTH, SYNC } from '../protocols/contec-cms50d.js';
 import type { DeviceSimulation } from './simulation.js';
@@ -18,7 +18,7 @@ function encode(measurement: DeviceMeasurement): Uint8Array {
   if (!Number.isInteger(pulse) || pulse < 1 || pulse > NO_PULSE)
     throw new EncodeError('OUT_OF_RANGE', ID, 'pulse is 1–254 /min');
   const extra = measurement.extra ?? {};
-  const has = (name: string) => measurement.annunciations?.includes(name) ?? false;
+  const has = (name: DeviceAnnunciation) => measurement.annunciations?.includes(name) ?? false;
   const packet = new Uint8Array(PACKET_LENGTH);
   packet[0] =
     SYNC |

@@ -1,6 +1,7 @@
 import type {
   BloodPressureMeasurement,
   BodyCompositionMeasurement,
+  DeviceAnnunciation,
   DeviceMeasurement,
   DeviceValue,
   GlucoseMeasurement,
@@ -16,7 +17,7 @@ import { PLX_DEVICE_STATUS_BITS, PLX_MEASUREMENT_STATUS_BITS } from '../gatt/plx
 import { scaleDecimal } from '../ieee11073.js';
 
 /** Every PLX status name, measurement status first, in bit order (the reserved bits left out). */
-const PLX_STATUS = [
+const PLX_STATUS: readonly DeviceAnnunciation[] = [
   ...PLX_MEASUREMENT_STATUS_BITS.filter((name) => name !== null),
   ...PLX_DEVICE_STATUS_BITS,
 ];
@@ -91,10 +92,10 @@ export function withOptional<T extends object>(
 }
 
 /** A subset of names in their canonical order (decoders list annunciations in bit order). */
-export function orderedSubset(
-  names: readonly string[],
+export function orderedSubset<N extends string>(
+  names: readonly N[],
   options: { maxLength?: number } = {},
-): fc.Arbitrary<string[]> {
+): fc.Arbitrary<N[]> {
   return fc
     .subarray([...names], { minLength: 1, ...(options.maxLength ? { maxLength: options.maxLength } : {}) })
     .map((subset) => names.filter((n) => subset.includes(n)));
@@ -174,9 +175,12 @@ export const contourMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
     }),
     meal: fc.option(fc.constantFrom('preprandial' as const, 'postprandial' as const), { nil: undefined }),
     controlSolution: fc.option(fc.constant(true as const), { nil: undefined }),
-    range: fc.option(fc.constantFrom('result-above-device-range', 'result-below-device-range'), {
-      nil: undefined,
-    }),
+    range: fc.option(
+      fc.constantFrom<DeviceAnnunciation>('result-above-device-range', 'result-below-device-range'),
+      {
+        nil: undefined,
+      },
+    ),
     markers: fc.option(fc.constantFrom('M0/T1', 'M1', 'D', 'X/T0'), { nil: undefined }),
     deviceTime: fc.option(deviceTime({ seconds: false }), { nil: undefined }),
   })
@@ -189,7 +193,16 @@ export const contourMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
     if (rest.specimen) m.specimen = rest.specimen;
     if (rest.meal) m.meal = rest.meal;
     if (rest.controlSolution) m.controlSolution = true;
-    if (range) m.annunciations = [range];
+    if (range) {
+      m.annunciations = [range];
+      // The decoder reads the number beside a range marker as the meter's limit.
+      if (rest.concentration.value !== null) {
+        m.concentration = {
+          ...rest.concentration,
+          comparator: range === 'result-above-device-range' ? '>' : '<',
+        };
+      }
+    }
     if (markers) m.extra = { markers };
     if (rest.deviceTime) m.deviceTime = rest.deviceTime;
     return m;
@@ -252,7 +265,7 @@ export const cms50Measurement: fc.Arbitrary<PulseOximetryMeasurement> = fc
     return m;
   });
 
-export const BP_STATUS = [
+export const BP_STATUS: readonly DeviceAnnunciation[] = [
   'body-movement',
   'cuff-too-loose',
   'irregular-pulse',
@@ -319,6 +332,12 @@ export const gattGlucoseMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
     if (r.deviceTime) m.deviceTime = r.deviceTime;
     if (r.timeOffset !== undefined) m.extra = { timeOffsetMinutes: r.timeOffset };
     if (r.annunciations) m.annunciations = r.annunciations;
+    const above = r.annunciations?.includes('result-above-device-range');
+    const below = r.annunciations?.includes('result-below-device-range');
+    // The decoder reads a number beside "result higher (lower) than the device can process" as the limit.
+    if (r.concentration.value !== null && (above || below)) {
+      m.concentration = { ...r.concentration, comparator: above ? '>' : '<' };
+    }
     return m;
   });
 

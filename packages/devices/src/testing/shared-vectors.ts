@@ -168,7 +168,11 @@ export function vectorMismatches(vector: SharedVector, result: DecodeResult): st
         break;
       default:
         if (typeof expected === 'boolean') {
-          check(key, m.annunciations?.includes(kebab(key)) ?? false, expected);
+          check(
+            key,
+            (m.annunciations as readonly string[] | undefined)?.includes(kebab(key)) ?? false,
+            expected,
+          );
         } else {
           const field = record[key] as DeviceValue | undefined;
           if (field === undefined || typeof field !== 'object')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Comparator } from '../annunciation.js';
 import { ClinicId, KioskId, OpaqueId, ReadingId } from '../ids.js';
 import { DataAbsentReason, Flag, ReadingKind, ReadingValue, Severity } from '../reading.js';
 import { DateTime } from '../time.js';
@@ -126,6 +127,8 @@ export const Observation = z
     name: z.string(),
     code: z.string().describe('LOINC'),
     value: z.number().nullable(),
+    /** Only on a device's limit (a glucometer's HI is `>` 600 mg/dL): the result lies beyond `value`. */
+    comparator: Comparator.optional(),
     unit: Ucum,
     absentReason: DataAbsentReason.nullable(),
     measuredAt: DateTime,

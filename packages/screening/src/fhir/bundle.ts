@@ -8,6 +8,7 @@ import {
   UCUM_SYSTEM,
 } from '@klinik-desa/protocol';
 import { DERIVED_DEVICE, sourceValueNames } from '../derive.js';
+import { OFF_SCALE_INTERPRETATION } from '../device-vocabulary.js';
 import { FhirMappingError, ScreeningOptionError } from '../errors.js';
 import { KLINIK_DESA_NAMESPACE, uuidV5 } from '../hash.js';
 import { fhirUtc, toInstant, type ZoneSpec, zoneSpec } from '../time.js';
@@ -35,6 +36,8 @@ export const SATUSEHAT_IDENTIFIER_BASE = 'http://sys-ids.kemkes.go.id';
 export const NIK_SYSTEM = 'https://fhir.kemkes.go.id/id/nik';
 export const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 export const DATA_ABSENT_REASON_SYSTEM = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
+export const OBSERVATION_INTERPRETATION_SYSTEM =
+  'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
 export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 export const PARTICIPATION_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 
@@ -252,7 +255,22 @@ function valueCode(value: ReadingValue): CodeableConcept {
 }
 
 function quantity(value: ReadingValue & { value: number }): Quantity {
-  return { value: value.value, unit: UCUM_LABEL[value.unit], system: UCUM_SYSTEM, code: value.unit };
+  const q: Quantity = {
+    value: value.value,
+    unit: UCUM_LABEL[value.unit],
+    system: UCUM_SYSTEM,
+    code: value.unit,
+  };
+  // FHIR's element order puts the comparator right after the number it qualifies.
+  if (value.comparator)
+    return { value: q.value, comparator: value.comparator, unit: q.unit, system: q.system, code: q.code };
+  return q;
+}
+
+/** A device's limit reads "off scale" (v3 ObservationInterpretation `>` / `<`) beside its comparator. */
+function offScale(comparator: '>' | '<'): CodeableConcept[] {
+  const { code, display } = OFF_SCALE_INTERPRETATION[comparator];
+  return [{ coding: [{ system: OBSERVATION_INTERPRETATION_SYSTEM, code, display }] }];
 }
 
 function absent(reason: DataAbsentReason | undefined): CodeableConcept {
@@ -307,6 +325,7 @@ function observationBase(
 function withValue(resource: ObservationResource, value: ReadingValue): void {
   if (value.value === null) resource.dataAbsentReason = absent(value.absentReason);
   else resource.valueQuantity = quantity({ ...value, value: value.value });
+  if (value.comparator) resource.interpretation = offScale(value.comparator);
   if (value.derived) {
     resource.method = {
       text:
@@ -397,6 +416,7 @@ function orderObservation(o: ObservationResource): ObservationResource {
     'performer',
     'valueQuantity',
     'dataAbsentReason',
+    'interpretation',
     'method',
     'device',
     'derivedFrom',

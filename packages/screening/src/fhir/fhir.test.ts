@@ -694,3 +694,49 @@ describe('the golden bundles in docs/examples', () => {
     }
   });
 });
+
+describe('a device limit (HI / LO)', () => {
+  const withGlucoseLimit = (comparator: '>' | '<', value: number): TransactionBundle => {
+    const { example, readings } = BUILT.find((b) => b.readings.some((r) => r.kind === 'glucose'))!;
+    const limited = readings.map((r) =>
+      r.kind === 'glucose'
+        ? { ...r, values: r.values.map((v) => (v.name === 'glucose' ? { ...v, value, comparator } : v)) }
+        : r,
+    );
+    return toSatusehatBundle({ ...example.fhir, readings: limited });
+  };
+  const glucoseOf = (bundle: TransactionBundle) =>
+    observations(bundle).find((o) => o.category[0]?.coding?.[0]?.code === 'laboratory')!;
+
+  it.each([
+    ['>', 600, 'Off scale high'],
+    ['<', 20, 'Off scale low'],
+  ] as const)(
+    'sends %s %d as the limit with its comparator and an off-scale interpretation',
+    (comparator, value, display) => {
+      const bundle = withGlucoseLimit(comparator, value);
+      const glucose = glucoseOf(bundle);
+      expect(glucose.valueQuantity).toMatchObject({ value, comparator, code: 'mg/dL' });
+      expect(glucose.interpretation).toEqual([
+        {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+              code: comparator,
+              display,
+            },
+          ],
+        },
+      ]);
+      expect(schemaErrors('Bundle', bundle)).toEqual([]);
+      expect(schemaErrors('Observation', glucose)).toEqual([]);
+    },
+  );
+
+  it('sends a plain value with neither', () => {
+    const { example, readings } = BUILT.find((b) => b.readings.some((r) => r.kind === 'glucose'))!;
+    const glucose = glucoseOf(toSatusehatBundle({ ...example.fhir, readings }));
+    expect(glucose.valueQuantity?.comparator).toBeUndefined();
+    expect(glucose.interpretation).toBeUndefined();
+  });
+});

@@ -29,6 +29,8 @@ export interface Period {
 
 export interface Quantity {
   value: number;
+  /** `>` / `<`: the value is a device's limit and the result lies beyond it. */
+  comparator?: '>' | '<';
   unit: string;
   system: string;
   code: string;
@@ -78,6 +80,7 @@ export interface ObservationResource {
   performer: Reference[];
   valueQuantity?: Quantity;
   dataAbsentReason?: CodeableConcept;
+  interpretation?: CodeableConcept[];
   method?: CodeableConcept;
   device?: Reference;
   derivedFrom?: Reference[];

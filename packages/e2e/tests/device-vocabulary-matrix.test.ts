@@ -1,0 +1,226 @@
+import { createGatewaySimulator } from '@klinik-desa/devices/simulate';
+import {
+  type BloodPressureMeasurement,
+  DEVICE_ANNUNCIATION_NAMES,
+  DEVICE_ANNUNCIATIONS,
+  type DeviceAnnunciation,
+  type GlucoseMeasurement,
+  type PulseOximetryMeasurement,
+  type Reading,
+} from '@klinik-desa/protocol';
+import { ANNUNCIATION_CONSEQUENCES, triageCodes } from '@klinik-desa/screening';
+import { type SatusehatFake, startSatusehatFake } from '@klinik-desa/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playDevice } from '../src/device-player.js';
+import {
+  type FhirObservation,
+  fhirObservations,
+  meterTimeNow,
+  openScreening,
+  SATUSEHAT_ORG,
+  satusehatStack,
+} from '../src/satusehat-stack.js';
+import { stackPerTest } from '../src/stack.js';
+
+const MONITOR = 'A0:11:22:33:44:01';
+const GLUCOMETER = 'A0:11:22:33:44:02';
+const OXIMETER = 'A0:11:22:33:44:03';
+
+/** The members a characteristic says, read from where the vocabulary says each one comes from. */
+const saidBy = (prefix: string) =>
+  DEVICE_ANNUNCIATION_NAMES.filter((m) => DEVICE_ANNUNCIATIONS[m].startsWith(prefix));
+const BP_MEMBERS = saidBy('GATT 0x2A35 measurement status');
+const GLUCOSE_MEMBERS = saidBy('GATT 0x2A18 sensor status');
+const PLX_MEMBERS = [...saidBy('GATT PLX'), ...saidBy('GATT 0x2A5E')];
+
+let fake: SatusehatFake;
+beforeAll(async () => {
+  fake = await startSatusehatFake({
+    clients: { 'kd-client': { secret: 'kd-secret', organizationId: SATUSEHAT_ORG } },
+  });
+});
+afterAll(async () => {
+  await fake?.close();
+});
+
+/** The triage categories (bp.normal...), left out of the printed flags: the rows are about the device. */
+const TRIAGE = triageCodes();
+
+/** The value each row judges by: the primary value of its reading. */
+const PRIMARY: Record<string, string> = {
+  'blood-pressure': 'systolic',
+  glucose: 'glucose',
+  'pulse-oximetry': 'spo2',
+};
+
+/** What the consequence table promises for the member, checked on the record and its FHIR Observation. */
+function promiseKept(
+  member: DeviceAnnunciation,
+  reading: Reading,
+  fhir: FhirObservation | undefined,
+): string[] {
+  const consequence = ANNUNCIATION_CONSEQUENCES[member];
+  const value = reading.values.find((v) => v.name === PRIMARY[reading.kind]);
+  const codes = reading.flags.map((f) => f.code);
+  const broken: string[] = [];
+  const need = (ok: boolean, what: string) => {
+    if (!ok) broken.push(what);
+  };
+  need(reading.annunciations?.includes(member) === true, 'the record keeps the annunciation');
+  need(fhir !== undefined, 'an Observation in the FHIR Bundle');
+  switch (consequence.kind) {
+    case 'remeasure':
+      need(codes.includes('device.remeasure'), 'device.remeasure');
+      need(value?.value !== null && fhir?.valueQuantity !== undefined, 'the value kept and sent');
+      break;
+    case 'withhold':
+      need(codes.includes('device.value-withheld'), 'device.value-withheld');
+      need(value?.value === null && value.absentReason === 'error', 'the value withheld');
+      need(fhir?.dataAbsentReason?.coding[0]?.code === 'error', 'FHIR dataAbsentReason error');
+      break;
+    case 'show':
+      need(codes.includes('device.notice'), 'device.notice');
+      need(fhir?.valueQuantity !== undefined, 'the value sent');
+      break;
+    case 'irregular-pulse':
+      need(codes.includes('bp.irregular-pulse'), 'bp.irregular-pulse');
+      break;
+    case 'clock':
+      need(reading.timeSource === 'kiosk', 'the kiosk time used');
+      break;
+    case 'beyond-range': {
+      const comparator = member === 'result-above-device-range' ? '>' : '<';
+      need(value?.comparator === comparator, `the limit kept with ${comparator}`);
+      need(
+        codes.some((c) => c.endsWith('-device-range')),
+        'the urgent range flag',
+      );
+      need(fhir?.valueQuantity?.comparator === comparator, 'FHIR valueQuantity.comparator');
+      need(fhir?.interpretation?.[0]?.coding[0]?.code === comparator, 'FHIR interpretation');
+      break;
+    }
+    case 'none':
+      need(!codes.some((c) => c.startsWith('device.')), 'no device flag');
+      need(fhir?.valueQuantity !== undefined, 'the value sent');
+      break;
+  }
+  return broken;
+}
+
+describe('the device vocabulary from device to record (BLE gateway on a pty, real agent, Mosquitto, clinic)', () => {
+  const track = stackPerTest();
+
+  it('keeps the promise of the consequence table for every member the GATT decoders say', async () => {
+    const { stack, clinic } = satusehatStack(fake, (s) =>
+      [
+        '  - id: gateway-1',
+        '    protocol: ble-gateway',
+        `    port: "${s.pty.agentPath}"`,
+        '    dialogue:',
+        '      devices:',
+        `        - { address: "${MONITOR}" }`,
+        `        - { address: "${GLUCOMETER}", records: all }`,
+        `        - { address: "${OXIMETER}" }`,
+      ].join('\n'),
+    );
+    await track(stack).start();
+    const sessionId = await openScreening(stack, clinic().patient.id);
+
+    const now = meterTimeNow(true);
+    const bp = BP_MEMBERS.map(
+      (member): BloodPressureMeasurement => ({
+        kind: 'blood-pressure',
+        systolic: { value: 128, unit: 'mm[Hg]' },
+        diastolic: { value: 84, unit: 'mm[Hg]' },
+        meanArterialPressure: { value: 99, unit: 'mm[Hg]' },
+        annunciations: [member],
+      }),
+    );
+    const glucose = GLUCOSE_MEMBERS.map(
+      (member, i): GlucoseMeasurement => ({
+        kind: 'glucose',
+        concentration: {
+          value:
+            member === 'result-above-device-range' ? 600 : member === 'result-below-device-range' ? 20 : 110,
+          unit: 'mg/dL',
+        },
+        specimen: 'capillary-plasma',
+        sampleLocation: 'finger',
+        sequenceNumber: i + 1,
+        deviceTime: now,
+        annunciations: [member],
+      }),
+    );
+    const plx = PLX_MEMBERS.map(
+      (member): PulseOximetryMeasurement => ({
+        kind: 'pulse-oximetry',
+        spo2: { value: 97, unit: '%' },
+        pulseRate: { value: 72, unit: '/min' },
+        annunciations: [member],
+      }),
+    );
+    const sim = createGatewaySimulator({
+      devices: [
+        { address: MONITOR, name: 'UA-651BLE', measurements: bp },
+        { address: GLUCOMETER, name: 'Contour Plus One', glucoseRecords: glucose },
+        { address: OXIMETER, name: 'Nonin 3230', measurements: plx },
+      ],
+    });
+    const gateway = playDevice(stack.pty.devicePath, sim, sim.boot());
+    try {
+      const total = bp.length + glucose.length + plx.length;
+      const records = await stack.waitForRecords(total, 60_000);
+      await stack.waitForEmptyOutbox();
+      const observations = await fhirObservations(clinic().admin, sessionId);
+
+      const rows: string[][] = [];
+      const broken: string[] = [];
+      const cases = [
+        ...BP_MEMBERS.map((m) => ['gatt-2a35', m] as const),
+        ...GLUCOSE_MEMBERS.map((m) => ['gatt-2a18', m] as const),
+        ...PLX_MEMBERS.map((m) => ['gatt-2a5e', m] as const),
+      ];
+      for (const [decoder, member] of cases) {
+        const reading = records.find((r) => r.annunciations?.[0] === member && r.sessionId === sessionId);
+        const name = reading ? PRIMARY[reading.kind] : undefined;
+        const fhir = observations.find((o) =>
+          o.identifier.some(
+            (id) => id.value === `${reading?.id}.${name}` || id.value === `${reading?.id}.bloodPressure`,
+          ),
+        );
+        const misses = reading ? promiseKept(member, reading, fhir) : ['no record'];
+        const value = reading?.values.find((v) => v.name === name);
+        rows.push([
+          decoder,
+          member,
+          ANNUNCIATION_CONSEQUENCES[member].kind,
+          value ? `${value.comparator ?? ''}${value.value ?? `absent (${value.absentReason})`}` : '-',
+          reading?.flags
+            .map((f) => f.code)
+            .filter((c) => !TRIAGE.has(c))
+            .join(' ') ?? '-',
+          fhir?.valueQuantity
+            ? `${fhir.valueQuantity.comparator ?? ''}${fhir.valueQuantity.value}`
+            : `dataAbsentReason ${fhir?.dataAbsentReason?.coding[0]?.code ?? '-'}`,
+          misses.length === 0 ? 'ok' : `BROKEN: ${misses.join(', ')}`,
+        ]);
+        for (const miss of misses) broken.push(`${decoder} ${member}: ${miss}`);
+      }
+      const head = ['decoder', 'member', 'consequence', 'record value', 'flags', 'FHIR', 'promise'];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      const line = (cells: readonly string[]) =>
+        `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+      console.log(
+        [
+          'device-to-record matrix:',
+          line(head),
+          line(widths.map((w) => '-'.repeat(w))),
+          ...rows.map(line),
+        ].join('\n'),
+      );
+      expect(broken).toEqual([]);
+    } finally {
+      await gateway.stop();
+    }
+  }, 120_000);
+});

@@ -6,6 +6,7 @@ import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@kli
 import { zoneSpec } from '@klinik-desa/screening';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
+import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
 import type { AgentEvents, AgentView } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
 import type { Logger } from './logger.js';
@@ -58,6 +59,8 @@ export class Agent implements AgentView {
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
   private http: Server | undefined;
+  /** Undefined for an outbox in memory (tests): it has no disk. */
+  private readonly disk: DiskPressure | undefined;
 
   constructor(
     private readonly config: KioskConfig,
@@ -73,10 +76,17 @@ export class Agent implements AgentView {
         damaged,
         `${what} ${damaged.path} could not be read (${damaged.reason}): kept as ${damaged.keptAs} for inspection; ${then}`,
       );
-    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'starting with an empty one'));
+    const guard: DiskGuard | undefined = diskGuardFor(config.outbox);
+    // Until the disk's watch exists (below), a write that finds the disk full only frees the reserve.
+    const noSpace = (error: unknown) => (this.disk ?? guard)?.noSpace(error);
+    this.outbox = openBesideReserve(guard, () =>
+      openOutbox(config.outbox, setAside('the outbox', 'starting with an empty one'), noSpace),
+    );
     this.screening = new ScreeningState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
       setAside("the open screening's state file", 'starting with no screening open'),
+      undefined,
+      noSpace,
     );
     const client = clinicClient(config);
     this.clinicScreenings = new ClinicScreenings(
@@ -99,7 +109,12 @@ export class Agent implements AgentView {
       },
       outbox: this.outbox,
       screening: this.screening,
+      ...(guard ? { disk: guard } : {}),
+      holdMax: config.outbox.disk.holdReadings,
     });
+    this.readings.on('held', (h) =>
+      this.disk?.held(h.reading.id, h.deviceId, h.dropped, h.held, h.droppedTotal),
+    );
     this.readings.on('kept', (kept) => this.onKept(kept));
     this.readings.on('refused', (refused) => this.onRefused(refused));
     this.readings.on('duplicate', ({ deviceId, dedupeKey }) =>
@@ -107,12 +122,23 @@ export class Agent implements AgentView {
     );
     this.devices = config.devices.map((d, i) => this.connection(d, drivers[i] as DeviceDriver, openPort));
     this.publisher = this.makePublisher(connectMqtt);
+    this.disk = guard
+      ? new DiskPressure({
+          guard,
+          readings: this.readings,
+          log,
+          event: (e) => this.event(e),
+          changed: () => this.statusChanged(),
+          checkEveryMs: config.outbox.disk.checkSeconds * 1000,
+        })
+      : undefined;
     this.board = new StatusBoard({
       kiosk: { clinicId: config.kiosk.clinicId, kioskId: config.kiosk.id, maxBatch: config.mqtt.maxBatch },
       devices: this.devices,
       outbox: this.outbox,
       broker: this.publisher,
       screening: this.screening,
+      ...(this.disk ? { disk: this.disk } : {}),
     });
   }
 
@@ -134,6 +160,7 @@ export class Agent implements AgentView {
     this.publisher.start();
     this.clinicScreenings.start();
     for (const d of this.devices) d.start();
+    this.disk?.start();
     this.every(30_000, () => this.publisher.publishStatus());
     this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
     this.every(60_000, () => this.housekeeping());
@@ -153,6 +180,7 @@ export class Agent implements AgentView {
     // Readings still waiting for their transaction, those read while the ports closed included,
     // are kept before the outbox closes.
     this.readings.flush();
+    this.disk?.stop();
     await this.publisher.stop();
     // close() waits for open connections, and a kiosk page's event stream never ends by itself.
     const closed = new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
@@ -212,7 +240,11 @@ export class Agent implements AgentView {
         },
       },
       this.log,
-      { system: this.config.system, openPort },
+      {
+        system: this.config.system,
+        openPort,
+        askAgainAfterMs: this.config.outbox.disk.askAgainSeconds * 1000,
+      },
     );
   }
 

@@ -16,8 +16,15 @@ export interface AgentParts {
   openPort: OpenPort;
   /** Makes the broker connection (it connects at once, as `mqtt.connect` does). */
   connectMqtt: ConnectMqtt;
-  /** Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported. */
-  openOutbox: (config: KioskConfig['outbox'], onDamaged: (damaged: DamagedFile) => void) => Outbox;
+  /**
+   * Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported,
+   * a write that fails for lack of space is reported to `onNoSpace` (see `SqliteOutboxOptions`).
+   */
+  openOutbox: (
+    config: KioskConfig['outbox'],
+    onDamaged: (damaged: DamagedFile) => void,
+    onNoSpace?: (error: unknown) => void,
+  ) => Outbox;
   /** The SDK client of the clinic API, or undefined when the kiosk has none configured. */
   clinicClient: (config: KioskConfig) => ClinicClient | undefined;
 }
@@ -25,10 +32,14 @@ export interface AgentParts {
 export const REAL_PARTS: AgentParts = {
   openPort,
   connectMqtt: (url, options) => mqtt.connect(url, options),
-  openOutbox: (config, onDamaged) =>
+  openOutbox: (config, onDamaged, onNoSpace) =>
     openSqliteOutbox(
       config.path,
-      { capacity: config.capacity, keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000 },
+      {
+        capacity: config.capacity,
+        keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000,
+        ...(onNoSpace ? { onNoSpace } : {}),
+      },
       onDamaged,
     ),
   clinicClient,

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { isNoSpaceError, OutboxFullError } from '../disk/no-space.js';
 import {
   DEFAULT_LIMITS,
   type NewOutboxEntry,
@@ -58,6 +59,12 @@ export interface SqliteOutboxOptions extends Partial<OutboxLimits> {
   /** How long the lease lasts without renewal; a dead owner on this host is taken over at once. */
   leaseMs?: number;
   now?: () => number;
+  /**
+   * A write failed for lack of space. A new entry then fails with `OutboxFullError`; a state change
+   * (sent, received, pruned, the lease) is skipped and done again later: the reading is only sent
+   * once more, and the clinic knows it by its id. Whoever listens frees the reserve (disk/).
+   */
+  onNoSpace?: (error: unknown) => void;
 }
 
 /**
@@ -71,7 +78,8 @@ export class SqliteOutbox implements Outbox {
   private readonly leaseMs: number;
   private readonly limits: OutboxLimits;
   private readonly now: () => number;
-  private readonly leaseTimer: NodeJS.Timeout;
+  private readonly onNoSpace: (error: unknown) => void;
+  private leaseTimer: NodeJS.Timeout | undefined;
   private readonly stmts;
   /**
    * The newest readings, as added by this process, while the clinic has not confirmed them: the
@@ -92,8 +100,10 @@ export class SqliteOutbox implements Outbox {
       warnAt: options.warnAt ?? DEFAULT_LIMITS.warnAt,
     };
     this.now = options.now ?? Date.now;
+    this.onNoSpace = options.onNoSpace ?? (() => undefined);
     if (path !== ':memory:' && !existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
     this.db = new Database(path);
+    try {
     if (path !== ':memory:') chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -182,6 +192,13 @@ export class SqliteOutbox implements Outbox {
     const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
     this.tailFrom = (last.seq ?? 0) + 1;
     this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+    } catch (error) {
+      // A start that failed (another agent's lease, a disk too full to set up) leaves no handle
+      // open behind it: the caller may try again.
+      clearInterval(this.leaseTimer);
+      this.db.close();
+      throw error;
+    }
   }
 
   /** Outboxes written before screening requests were kept in them hold readings only. */
@@ -207,20 +224,36 @@ export class SqliteOutbox implements Outbox {
           `the outbox is in use by another agent (process ${current.pid} on ${current.host}); stop it first, one agent per outbox`,
         );
       }
-      this.db
-        .prepare(
-          'INSERT INTO lease (id, owner, host, pid, expires_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid, expires_at = excluded.expires_at',
-        )
-        .run(this.owner, hostname(), process.pid, now + this.leaseMs);
+      this.writeLease(now);
     });
-    take.immediate();
+    // An agent restarted on a full disk must start: the check above is a read, and the lease row
+    // is written by the renewal timer once space is back.
+    this.tolerateNoSpace(() => take.immediate(), undefined);
+  }
+
+  private writeLease(now: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO lease (id, owner, host, pid, expires_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid, expires_at = excluded.expires_at',
+      )
+      .run(this.owner, hostname(), process.pid, now + this.leaseMs);
   }
 
   private renewLease(): void {
     if (!this.db.open) return;
-    this.db
-      .prepare('UPDATE lease SET expires_at = ? WHERE id = 1 AND owner = ?')
-      .run(this.now() + this.leaseMs, this.owner);
+    // Written whole, not updated: the row may be missing when the start found the disk full.
+    this.tolerateNoSpace(() => this.writeLease(this.now()), undefined);
+  }
+
+  /** Runs a state change; one that fails for lack of space is reported and skipped (see `onNoSpace`). */
+  private tolerateNoSpace<T>(write: () => T, skipped: T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (!isNoSpaceError(error)) throw error;
+      this.onNoSpace(error);
+      return skipped;
+    }
   }
 
   add(entry: NewOutboxEntry): boolean {
@@ -260,6 +293,13 @@ export class SqliteOutbox implements Outbox {
     let result: boolean[];
     try {
       result = insert.immediate(entries);
+    } catch (error) {
+      if (!isNoSpaceError(error)) throw error;
+      this.onNoSpace(error);
+      throw new OutboxFullError(
+        `the outbox cannot keep new readings: its disk is full (${(error as { code: string }).code})`,
+        error,
+      );
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
@@ -331,7 +371,7 @@ export class SqliteOutbox implements Outbox {
     const now = this.now();
     const list = typeof ids === 'string' ? [ids] : ids;
     if (list.length === 0) return;
-    this.stmts.published.run(now, JSON.stringify(list));
+    if (!this.tolerateNoSpace(() => this.stmts.published.run(now, JSON.stringify(list)), undefined)) return;
     for (const id of list) {
       const entry = this.tailById.get(id);
       if (entry && (entry.state === 'queued' || entry.state === 'published')) {
@@ -344,7 +384,9 @@ export class SqliteOutbox implements Outbox {
   markReceived(ids: readonly string[]): number {
     if (ids.length === 0) return 0;
     const now = this.now();
-    const changes = this.stmts.received.run(now, JSON.stringify(ids)).changes;
+    const done = this.tolerateNoSpace(() => this.stmts.received.run(now, JSON.stringify(ids)), undefined);
+    if (!done) return 0;
+    const { changes } = done;
     for (const id of ids) {
       const entry = this.tailById.get(id);
       if (entry && entry.state !== 'received') {
@@ -358,7 +400,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   reject(id: string, code: string, message: string): void {
-    this.stmts.reject.run(code, message, id);
+    if (!this.tolerateNoSpace(() => this.stmts.reject.run(code, message, id), undefined)) return;
     const entry = this.tailById.get(id);
     if (entry) {
       entry.state = 'rejected';
@@ -370,14 +412,15 @@ export class SqliteOutbox implements Outbox {
   }
 
   prune(now: number = this.now()): number {
-    return this.db.transaction(() => {
+    const prune = this.db.transaction(() => {
       let pruned = this.stmts.pruneAged.run(now - this.limits.keepReceivedMs).changes;
       const over = this.countByState().total - this.limits.capacity;
       if (over > 0) pruned += this.stmts.pruneOldest.run(over).changes;
       // Duplicate recognition outlives the readings by the same margin again.
       this.stmts.pruneSeen.run(now - 2 * this.limits.keepReceivedMs);
       return pruned;
-    })();
+    });
+    return this.tolerateNoSpace(() => prune(), 0);
   }
 
   private countByState(): { total: number; pending: number; rejected: number } {
@@ -415,7 +458,7 @@ export class SqliteOutbox implements Outbox {
   close(): void {
     clearInterval(this.leaseTimer);
     if (!this.db.open) return;
-    this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner);
+    this.tolerateNoSpace(() => this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner), undefined);
     this.db.close();
   }
 }

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { dirname } from 'node:path';
 import { OpaqueId } from '@klinik-desa/protocol';
 import { z } from 'zod';
+import { isNoSpaceError } from '../disk/no-space.js';
 
 /** The screening open at this kiosk: who is being screened, and by whom. Opaque ids only, never a NIK. */
 export const OpenScreening = z
@@ -67,6 +68,8 @@ export class ScreeningState {
     private readonly file: string | undefined,
     onDamaged: (damaged: DamagedFile) => void = () => {},
     now: () => Date = () => new Date(),
+    /** The file could not be written for lack of space: free some (the reserve); it is tried once more. */
+    private readonly onNoSpace?: (error: unknown) => void,
   ) {
     if (!file || !existsSync(file)) return;
     const reason = this.load(file);
@@ -137,6 +140,16 @@ export class ScreeningState {
   }
 
   private persist(): void {
+    try {
+      this.write();
+    } catch (error) {
+      if (!isNoSpaceError(error) || !this.onNoSpace) throw error;
+      this.onNoSpace(error);
+      this.write();
+    }
+  }
+
+  private write(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;
     const text = JSON.stringify({

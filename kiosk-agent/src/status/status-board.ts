@@ -1,4 +1,4 @@
-import type { DeviceStatus, KioskStatus } from '@klinik-desa/protocol';
+import type { DeviceStatus, DiskStatus, KioskStatus } from '@klinik-desa/protocol';
 import type { Outbox, OutboxStats } from '../outbox/outbox.js';
 import type { KeptReading } from '../readings/index.js';
 import type { OpenScreening } from '../screening/index.js';
@@ -30,6 +30,8 @@ export interface StatusSources {
   outbox: Pick<Outbox, 'stats'>;
   broker: BrokerView;
   screening: { current(): OpenScreening | undefined };
+  /** The outbox's disk; absent for an outbox in memory. */
+  disk?: { status(): DiskStatus };
   /** The clock of `at` and `startedAt`. */
   now?: () => Date;
 }
@@ -84,6 +86,7 @@ export class StatusBoard {
           ? { oldestAt: new Date(outbox.oldestPendingAt).toISOString() }
           : {}),
       },
+      ...(this.sources.disk ? { disk: this.sources.disk.status() } : {}),
     };
   }
 
@@ -106,6 +109,7 @@ export class StatusBoard {
               `the outbox holds ${stats.pending} unconfirmed readings (capacity ${stats.capacity}): the clinic has been unreachable for long`,
             ]
           : []),
+        ...diskWarnings(this.sources.disk?.status()),
         ...(stats.rejected > 0
           ? [`${stats.rejected} reading(s) were rejected by the clinic: see the readings list`]
           : []),
@@ -156,4 +160,16 @@ export class StatusBoard {
       ),
     ];
   }
+}
+
+function diskWarnings(disk: DiskStatus | undefined): string[] {
+  if (!disk) return [];
+  const free = `${(disk.freeBytes / 1024 / 1024).toFixed(1)} MB free`;
+  return [
+    ...(disk.state === 'full'
+      ? [`the kiosk's disk is full (${free}): ${disk.held} reading(s) held in memory; free space on it`]
+      : []),
+    ...(disk.state === 'low' ? [`the kiosk's disk is getting full (${free})`] : []),
+    ...(disk.dropped > 0 ? [`${disk.dropped} reading(s) were dropped: the disk was full too long`] : []),
+  ];
 }

@@ -10,6 +10,10 @@ export const KioskEventType = z.enum([
   'decode-errors',
   'outbox-nearly-full',
   'outbox-pruned',
+  'disk-low',
+  'disk-full',
+  'disk-recovered',
+  'readings-dropped',
 ]);
 export type KioskEventType = z.infer<typeof KioskEventType>;
 

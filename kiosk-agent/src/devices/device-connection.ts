@@ -271,7 +271,14 @@ export class DeviceConnection {
       });
       if (step.done) {
         this.log.info({ device: this.config.id }, 'the device finished its transfer');
-        void chain.then(() => setTimeout(() => act(dialogue.start()), 1000));
+        // A new dialogue for the next round: a finished one may stay finished (Contour's does).
+        void chain.then(() =>
+          setTimeout(() => {
+            if (stopped || waiting) return;
+            dialogue = createDialogue();
+            act(dialogue.start());
+          }, 1000),
+        );
         return;
       }
       if (step.timeoutMs !== undefined && !stopped)

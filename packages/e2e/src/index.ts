@@ -3,3 +3,4 @@ export { storedReadingIds } from './stored-readings.js';
 export { grantedQos } from './suback.js';
 export { startTestClinic, type TestClinic } from './test-clinic.js';
 export { weightReading } from './weight-reading.js';
+export { fillDisk, mountTmpfs, type Tmpfs } from './tmpfs.js';

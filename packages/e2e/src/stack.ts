@@ -36,6 +36,10 @@ export interface StackOptions {
   httpPort?: number;
   /** Minutes without use before the kiosk page locks (fractions for tests); default 3. */
   pageLockAfterMinutes?: number;
+  /** The folder of the kiosk's outbox (e.g. a small tmpfs); default the stack's own. */
+  outboxDir?: string;
+  /** Extra keys of the kiosk config's `outbox:` line, e.g. `disk: { reserveMb: 1 }`. */
+  outboxYaml?: string;
 }
 
 /**
@@ -45,7 +49,6 @@ export interface StackOptions {
 export class Stack {
   readonly dir = mkdtempSync(join(tmpdir(), 'kd-e2e-'));
   readonly clinicDb = join(this.dir, 'clinic.db');
-  readonly outboxDb = join(this.dir, 'outbox.db');
   broker!: MosquittoBroker;
   server!: RunningProcess;
   agent!: RunningProcess;
@@ -55,6 +58,10 @@ export class Stack {
   clinicApiUrl = '';
 
   constructor(private readonly options: StackOptions) {}
+
+  get outboxDb(): string {
+    return join(this.options.outboxDir ?? this.dir, 'outbox.db');
+  }
 
   async start(): Promise<this> {
     this.broker = await startMosquitto(
@@ -96,7 +103,7 @@ export class Stack {
       [
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
         `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
-        `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''} }`,
+        `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''}${this.options.outboxYaml ? `, ${this.options.outboxYaml}` : ''} }`,
         `http: { port: ${this.options.httpPort ?? 0}, page: { pinHash: "${TEST_PAGE_PIN_HASH}", lockAfterMinutes: ${this.options.pageLockAfterMinutes ?? 3} } }`,
         'devices:',
         this.options.deviceYaml?.(this) ??

@@ -2,6 +2,7 @@
 // agent's local API on this machine (the agent asks the clinic); everything on it is built with
 // textContent, never HTML strings, since names come from the clinic's records.
 import { $, el } from './dom.js';
+import { diskAlerts } from './disk-banner.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
 import { clock, dates, lang, numbers, t } from './texts.js';
@@ -81,6 +82,7 @@ function renderStatus() {
       ),
     );
   }
+  alerts.push(...diskAlerts(status));
   if (status.outboxDetail?.rejected > 0) {
     alerts.push(el('p', { class: 'alert' }, t.rejectedCount(status.outboxDetail.rejected)));
   }

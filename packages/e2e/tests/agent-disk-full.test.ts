@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { createContourMeterSimulator } from '@klinik-desa/devices/simulate';
 import { type GlucoseMeasurement, type KioskEvent, topics } from '@klinik-desa/protocol';
-import { createPtyPair, type PtyPair, waitFor } from '@klinik-desa/testkit';
+import { createPtyPair, type PtyPair, TEST_PAGE_PIN, waitFor } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
 import { Stack, weighing } from '../src/stack.js';
@@ -17,8 +18,20 @@ const glucose = (sequenceNumber: number, mgdl: number): GlucoseMeasurement => ({
 });
 const MEMORY = [glucose(1, 104), glucose(2, 212), glucose(3, 89), glucose(4, 131), glucose(5, 97)];
 
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const disk = mountTmpfs('2m');
 if (typeof disk === 'string') console.warn(`skipping the full-disk test: ${disk}`);
+
+/** The kiosk page, unlocked with the test PIN on its keypad. */
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.getByTestId('lock').waitFor({ state: 'visible' });
+  for (const digit of TEST_PAGE_PIN) await page.locator(`#pin-pad [data-key="${digit}"]`).click();
+  await page.locator('#pin-pad [data-key="open"]').click();
+  await page.getByTestId('lock').waitFor({ state: 'hidden' });
+  return page;
+}
 
 /** The ids the agent logged for one pattern of line, e.g. "reading kept in the outbox". */
 function idsLogged(output: string, line: string): string[] {
@@ -32,8 +45,10 @@ describe.skipIf(typeof disk === 'string')('a kiosk whose outbox disk fills up (a
   let meterPty: PtyPair | undefined;
   let meter: ReturnType<typeof playDevice> | undefined;
   let watcher: mqtt.MqttClient | undefined;
+  let browser: Browser | undefined;
   afterAll(async () => {
     try {
+      await browser?.close();
       await meter?.stop();
       await watcher?.endAsync();
       await stack?.stop();
@@ -107,12 +122,21 @@ describe.skipIf(typeof disk === 'string')('a kiosk whose outbox disk fills up (a
     expect(full['disk'].held).toBeGreaterThan(0);
     expect(full['warnings'].join(' ')).toMatch(/disk is full/);
     await waitFor(() => events.some((e) => e.type === 'disk-full'), { what: 'a disk-full event' });
+    // The health worker sees it on the kiosk page.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const page = await openPage(browser, await s.apiUrl());
+    await page.getByTestId('disk-full').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByTestId('disk-full').textContent()).toMatch(/PENYIMPANAN KIOSK PENUH/);
     expect(s.agent.output()).not.toMatch(/SQLITE_FULL[^\n]*uncaught|Uncaught/i);
 
     // 3. Space is freed: the held readings are written, and the meter, dialed again, hands over
     //    the records it was never told were kept.
     rmSync(filler);
     await s.agent.waitForLine(/the kiosk's disk has space again/, 20_000);
+    await page.getByTestId('disk-full').waitFor({ state: 'detached', timeout: 10_000 });
     await meter?.stop();
     dial(MEMORY);
     await waitFor(() => s.records().filter((r) => r.kind === 'glucose').length >= 5, {

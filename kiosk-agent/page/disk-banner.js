@@ -12,14 +12,20 @@ export function diskAlerts(status) {
   if (!disk) return [];
   const alerts = [];
   if (disk.state === 'full') {
-    alerts.push(el('p', { class: 'alert loud', 'data-testid': 'disk-full' }, t.diskFull(numbers.format(disk.held))));
+    alerts.push(
+      el('p', { class: 'alert loud', 'data-testid': 'disk-full' }, t.diskFull(numbers.format(disk.held))),
+    );
   } else if (disk.state === 'low') {
     const free = numbers.format(Math.round((disk.freeBytes / MB) * 10) / 10);
     alerts.push(el('p', { class: 'alert', 'data-testid': 'disk-low' }, t.diskLow(free)));
   }
   if (disk.dropped > 0) {
     alerts.push(
-      el('p', { class: 'alert loud', 'data-testid': 'disk-dropped' }, t.diskDropped(numbers.format(disk.dropped))),
+      el(
+        'p',
+        { class: 'alert loud', 'data-testid': 'disk-dropped' },
+        t.diskDropped(numbers.format(disk.dropped)),
+      ),
     );
   }
   return alerts;

@@ -50,7 +50,12 @@ describe('a dialogue device whose records cannot be kept', () => {
     let full = true;
     let refusedAt: number | undefined;
     const connection = new DeviceConnection(
-      { id: 'meter-1', protocol: 'bayer-contour', port: 'tcp://meter.invalid:1', dialogue: { enqTimeoutMs: 200 } },
+      {
+        id: 'meter-1',
+        protocol: 'bayer-contour',
+        port: 'tcp://meter.invalid:1',
+        dialogue: { enqTimeoutMs: 200 },
+      },
       getDriver('bayer-contour'),
       {
         onMeasurements: (_, measurements) => {
@@ -69,7 +74,9 @@ describe('a dialogue device whose records cannot be kept', () => {
       await waitFor(() => connection.status.errors['NOT_KEPT'] === 1, { what: 'a refusal' });
       // Until the new dialogue's first EOT, the agent wrote nothing back: no ACK for the refused record.
       const after = cable.written.slice(refusedAt);
-      expect(after.slice(0, after.indexOf(EOT) === -1 ? after.length : after.indexOf(EOT))).not.toContain(ACK);
+      expect(after.slice(0, after.indexOf(EOT) === -1 ? after.length : after.indexOf(EOT))).not.toContain(
+        ACK,
+      );
       expect(kept).toEqual([]);
 
       // Space is back, the meter is switched on again: its whole memory arrives.

@@ -104,11 +104,11 @@ export class SqliteOutbox implements Outbox {
     if (path !== ':memory:' && !existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
     this.db = new Database(path);
     try {
-    if (path !== ':memory:') chmodSync(path, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+      if (path !== ':memory:') chmodSync(path, 0o600);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
@@ -140,58 +140,58 @@ export class SqliteOutbox implements Outbox {
         expires_at INTEGER NOT NULL
       );
     `);
-    this.addKindColumn();
-    this.db.exec("CREATE INDEX IF NOT EXISTS outbox_requests ON outbox (seq) WHERE kind != 'reading'");
-    this.takeLease();
-    this.leaseTimer = setInterval(() => this.renewLease(), Math.max(1000, this.leaseMs / 3));
-    this.leaseTimer.unref();
-    this.stmts = {
-      remember: this.db.prepare(
-        'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
-      add: this.db.prepare(
-        "INSERT INTO outbox (id, kind, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
-      ),
-      next: this.db.prepare(
-        `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND seq < ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
-      ),
-      firstRequest: this.db.prepare(
-        "SELECT seq, id FROM outbox WHERE kind != 'reading' AND state = 'queued' ORDER BY seq LIMIT 1",
-      ),
-      waitingBefore: this.db.prepare(
-        "SELECT 1 AS one FROM outbox WHERE state IN ('queued', 'published') AND seq < ? LIMIT 1",
-      ),
-      // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
-      // `+state` keeps SQLite on the id index: through the state index it would visit every
-      // reading waiting in the outbox for each batch.
-      published: this.db.prepare(
-        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state IN ('queued', 'published')",
-      ),
-      received: this.db.prepare(
-        "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state != 'received'",
-      ),
-      reject: this.db.prepare(
-        "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
-      ),
-      // Both read only the (state, seq) index: a full outbox after days offline holds 100,000
-      // readings, and scanning their rows for the status took 90 ms of the event loop each time.
-      counts: this.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state'),
-      oldestPending: this.db.prepare(
-        "SELECT created_at FROM outbox WHERE seq = (SELECT min(m) FROM (SELECT min(seq) AS m FROM outbox WHERE state = 'queued' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'published' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'rejected'))",
-      ),
-      get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
-      recent: this.db.prepare(
-        `SELECT ${COLUMNS} FROM outbox WHERE kind = 'reading' ORDER BY seq DESC LIMIT ?`,
-      ),
-      pruneAged: this.db.prepare("DELETE FROM outbox WHERE state = 'received' AND received_at < ?"),
-      pruneOldest: this.db.prepare(
-        "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'received' ORDER BY seq LIMIT ?)",
-      ),
-      pruneSeen: this.db.prepare('DELETE FROM seen WHERE seen_at < ?'),
-    };
-    const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
-    this.tailFrom = (last.seq ?? 0) + 1;
-    this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+      this.addKindColumn();
+      this.db.exec("CREATE INDEX IF NOT EXISTS outbox_requests ON outbox (seq) WHERE kind != 'reading'");
+      this.takeLease();
+      this.leaseTimer = setInterval(() => this.renewLease(), Math.max(1000, this.leaseMs / 3));
+      this.leaseTimer.unref();
+      this.stmts = {
+        remember: this.db.prepare(
+          'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        ),
+        add: this.db.prepare(
+          "INSERT INTO outbox (id, kind, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
+        ),
+        next: this.db.prepare(
+          `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND seq < ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
+        ),
+        firstRequest: this.db.prepare(
+          "SELECT seq, id FROM outbox WHERE kind != 'reading' AND state = 'queued' ORDER BY seq LIMIT 1",
+        ),
+        waitingBefore: this.db.prepare(
+          "SELECT 1 AS one FROM outbox WHERE state IN ('queued', 'published') AND seq < ? LIMIT 1",
+        ),
+        // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
+        // `+state` keeps SQLite on the id index: through the state index it would visit every
+        // reading waiting in the outbox for each batch.
+        published: this.db.prepare(
+          "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state IN ('queued', 'published')",
+        ),
+        received: this.db.prepare(
+          "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state != 'received'",
+        ),
+        reject: this.db.prepare(
+          "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
+        ),
+        // Both read only the (state, seq) index: a full outbox after days offline holds 100,000
+        // readings, and scanning their rows for the status took 90 ms of the event loop each time.
+        counts: this.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state'),
+        oldestPending: this.db.prepare(
+          "SELECT created_at FROM outbox WHERE seq = (SELECT min(m) FROM (SELECT min(seq) AS m FROM outbox WHERE state = 'queued' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'published' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'rejected'))",
+        ),
+        get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
+        recent: this.db.prepare(
+          `SELECT ${COLUMNS} FROM outbox WHERE kind = 'reading' ORDER BY seq DESC LIMIT ?`,
+        ),
+        pruneAged: this.db.prepare("DELETE FROM outbox WHERE state = 'received' AND received_at < ?"),
+        pruneOldest: this.db.prepare(
+          "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'received' ORDER BY seq LIMIT ?)",
+        ),
+        pruneSeen: this.db.prepare('DELETE FROM seen WHERE seen_at < ?'),
+      };
+      const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
+      this.tailFrom = (last.seq ?? 0) + 1;
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
     } catch (error) {
       // A start that failed (another agent's lease, a disk too full to set up) leaves no handle
       // open behind it: the caller may try again.
@@ -458,7 +458,10 @@ export class SqliteOutbox implements Outbox {
   close(): void {
     clearInterval(this.leaseTimer);
     if (!this.db.open) return;
-    this.tolerateNoSpace(() => this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner), undefined);
+    this.tolerateNoSpace(
+      () => this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner),
+      undefined,
+    );
     this.db.close();
   }
 }

@@ -6,7 +6,12 @@ import type { NewOutboxEntry } from '../outbox/outbox.js';
 import { ScreeningState } from '../screening/screening-state.js';
 import { type KeptReading, ReadingPipeline } from './reading-pipeline.js';
 
-const KIOSK = { clinicId: 'clinic-1', kioskId: 'kiosk-1', timeZone: 'Asia/Jakarta', rules: { bmiTable: 'ilp' as const } };
+const KIOSK = {
+  clinicId: 'clinic-1',
+  kioskId: 'kiosk-1',
+  timeZone: 'Asia/Jakarta',
+  rules: { bmiTable: 'ilp' as const },
+};
 const weight = (kg: number): DeviceMeasurement => ({ kind: 'weight', weight: { value: kg, unit: 'kg' } });
 
 /** An outbox whose disk fills when the test says so: adds fail as the SQLite outbox's do then. */
@@ -15,7 +20,8 @@ class FillingOutbox extends MemoryOutbox {
   tries = 0;
   override addMany(entries: readonly NewOutboxEntry[]): boolean[] {
     this.tries++;
-    if (this.full) throw new OutboxFullError('the outbox cannot keep new readings: its disk is full (SQLITE_FULL)');
+    if (this.full)
+      throw new OutboxFullError('the outbox cannot keep new readings: its disk is full (SQLITE_FULL)');
     return super.addMany(entries);
   }
 }
@@ -23,7 +29,13 @@ class FillingOutbox extends MemoryOutbox {
 function pipeline(holdMax = 500) {
   const outbox = new FillingOutbox();
   const disk = { writable: true };
-  const readings = new ReadingPipeline({ kiosk: KIOSK, outbox, screening: new ScreeningState(undefined), disk, holdMax });
+  const readings = new ReadingPipeline({
+    kiosk: KIOSK,
+    outbox,
+    screening: new ScreeningState(undefined),
+    disk,
+    holdMax,
+  });
   const kept: KeptReading[] = [];
   const held: { id: string; dropped: boolean }[] = [];
   readings.on('kept', (batch) => kept.push(...batch));
@@ -69,7 +81,7 @@ describe('ReadingPipeline on a full disk', () => {
     expect(readings.holding()).toEqual({ held: 0, dropped: 2 });
   });
 
-  it("does not try the outbox while the disk is known to be full, and writes what it holds once it is not", () => {
+  it('does not try the outbox while the disk is known to be full, and writes what it holds once it is not', () => {
     const { outbox, disk, readings, weigh, kept } = pipeline();
     disk.writable = false;
     weigh(80);

@@ -149,6 +149,7 @@ export class StatusBoard {
       gauge('kd_outbox_rejected', 'Readings the clinic rejected.', stats.rejected),
       gauge('kd_outbox_total', 'Readings kept, confirmed ones included.', stats.total),
       gauge('kd_outbox_capacity', 'Configured outbox capacity.', stats.capacity),
+      ...diskMetrics(this.sources.disk?.status()),
       gauge('kd_mqtt_connected', '1 when connected to the broker.', this.sources.broker.connected ? 1 : 0),
       gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss),
       gauge('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes.', mem.heapTotal),
@@ -171,5 +172,24 @@ function diskWarnings(disk: DiskStatus | undefined): string[] {
       : []),
     ...(disk.state === 'low' ? [`the kiosk's disk is getting full (${free})`] : []),
     ...(disk.dropped > 0 ? [`${disk.dropped} reading(s) were dropped: the disk was full too long`] : []),
+  ];
+}
+
+function diskMetrics(disk: DiskStatus | undefined): Metric[] {
+  if (!disk) return [];
+  return [
+    gauge('kd_disk_free_bytes', "Free bytes on the outbox's filesystem.", disk.freeBytes),
+    gauge(
+      'kd_disk_full',
+      '1 while new readings cannot be written for lack of space.',
+      disk.state === 'full' ? 1 : 0,
+    ),
+    gauge('kd_readings_held', "Streaming devices' readings held in memory, waiting for space.", disk.held),
+    {
+      name: 'kd_readings_dropped_total',
+      help: 'Readings dropped because the disk was full and the held ones at their bound.',
+      type: 'counter',
+      samples: [{ labels: {}, value: disk.dropped }],
+    },
   ];
 }

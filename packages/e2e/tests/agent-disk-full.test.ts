@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { createContourMeterSimulator } from '@klinik-desa/devices/simulate';
-import { type GlucoseMeasurement, type KioskEvent, topics } from '@klinik-desa/protocol';
+import { type DiskStatus, type GlucoseMeasurement, type KioskEvent, topics } from '@klinik-desa/protocol';
 import { createPtyPair, type PtyPair, TEST_PAGE_PIN, waitFor } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -90,7 +90,8 @@ describe.skipIf(typeof disk === 'string')('a kiosk whose outbox disk fills up (a
       s.write(weighing(kg, 3));
       await new Promise((r) => setTimeout(r, 250));
     };
-    const status = async () => (await (await fetch(`${await s.apiUrl()}/status`)).json()) as Record<string, any>;
+    const status = async () =>
+      (await (await fetch(`${await s.apiUrl()}/status`)).json()) as { disk: DiskStatus; warnings: string[] };
     const dial = (memory: GlucoseMeasurement[]) => {
       meter = playDevice(meterPty?.devicePath as string, createContourMeterSimulator(memory));
     };
@@ -118,9 +119,9 @@ describe.skipIf(typeof disk === 'string')('a kiosk whose outbox disk fills up (a
     dial(MEMORY);
     await s.agent.waitForLine(/records from meter-1 could not be kept/, 20_000);
     const full = await status();
-    expect(full['disk']).toMatchObject({ state: 'full', dropped: 0 });
-    expect(full['disk'].held).toBeGreaterThan(0);
-    expect(full['warnings'].join(' ')).toMatch(/disk is full/);
+    expect(full.disk).toMatchObject({ state: 'full', dropped: 0 });
+    expect(full.disk.held).toBeGreaterThan(0);
+    expect(full.warnings.join(' ')).toMatch(/disk is full/);
     await waitFor(() => events.some((e) => e.type === 'disk-full'), { what: 'a disk-full event' });
     // The health worker sees it on the kiosk page.
     browser = await chromium.launch({
@@ -146,7 +147,7 @@ describe.skipIf(typeof disk === 'string')('a kiosk whose outbox disk fills up (a
     await s.waitForRecords(weights.length + 5, 30_000);
     await meter?.stop();
     meter = undefined;
-    expect((await status())['disk'].state).not.toBe('full');
+    expect((await status()).disk.state).not.toBe('full');
 
     // 4. Full again, and the agent is killed: it starts on the full disk and works degraded.
     const filler2 = fillDisk(tmpfs.dir);
@@ -158,7 +159,7 @@ describe.skipIf(typeof disk === 'string')('a kiosk whose outbox disk fills up (a
     await new Promise((r) => setTimeout(r, 2000));
     for (let i = 0; i < 3; i++) await weighOne();
     await s.agent.waitForLine(/reading held in memory/, 20_000);
-    expect((await status())['disk'].state).toBe('full');
+    expect((await status()).disk.state).toBe('full');
     rmSync(filler2);
     await s.agent.waitForLine(/the kiosk's disk has space again/, 20_000);
 

@@ -112,9 +112,7 @@ export class Agent implements AgentView {
       ...(guard ? { disk: guard } : {}),
       holdMax: config.outbox.disk.holdReadings,
     });
-    this.readings.on('held', (h) =>
-      this.disk?.held(h.reading.id, h.deviceId, h.dropped, h.held, h.droppedTotal),
-    );
+    this.readings.on('held', (held) => this.disk?.held(held));
     this.readings.on('kept', (kept) => this.onKept(kept));
     this.readings.on('refused', (refused) => this.onRefused(refused));
     this.readings.on('duplicate', ({ deviceId, dedupeKey }) =>

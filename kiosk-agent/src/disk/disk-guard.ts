@@ -87,7 +87,7 @@ export class DiskGuard {
    * again, and the reserve could be made; otherwise `low` or `ok` by the thresholds.
    */
   check(): DiskReport {
-    const outboxBytes = sizeOf(this.options.outboxPath) + sizeOf(`${this.options.outboxPath}-wal`);
+    const outboxBytes = this.outboxBytes();
     let free = this.freeBytes(this.dir);
     if (this.state === 'full') {
       const resumeAt = this.options.reserveBytes + Math.max(this.options.reserveBytes, MIN_RESUME_BYTES);
@@ -101,9 +101,14 @@ export class DiskGuard {
   }
 
   /** A write failed for lack of space: give the reserve back and stop new readings. */
-  noSpace(error: unknown): void {
+  noSpace(error: unknown): DiskReport {
     const code = (error as { code?: unknown } | null)?.code;
     this.markFull(typeof code === 'string' ? code : 'ENOSPC');
+    return this.report(this.freeBytes(this.dir), this.outboxBytes());
+  }
+
+  private outboxBytes(): number {
+    return sizeOf(this.options.outboxPath) + sizeOf(`${this.options.outboxPath}-wal`);
   }
 
   private markFull(code: string): void {

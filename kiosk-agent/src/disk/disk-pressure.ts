@@ -1,7 +1,10 @@
 import type { DiskStatus, KioskEvent } from '@klinik-desa/protocol';
 import { Backoff } from '../backoff.js';
 import type { Logger } from '../logger.js';
+import type { ReadingPipelineEvents } from '../readings/index.js';
 import type { DiskGuard, DiskReport, DiskState } from './disk-guard.js';
+
+type HeldReading = ReadingPipelineEvents['held'][0];
 
 export interface DiskPressureOptions {
   guard: DiskGuard;
@@ -55,8 +58,7 @@ export class DiskPressure {
   /** A write failed for lack of space (the outbox or the state file tells this). */
   noSpace(error: unknown): void {
     const before = this.report.state;
-    this.options.guard.noSpace(error);
-    this.report = this.options.guard.check();
+    this.report = this.options.guard.noSpace(error);
     if (before !== 'full') {
       this.announce(before, this.report);
       this.backoff.reset();
@@ -65,14 +67,17 @@ export class DiskPressure {
   }
 
   /** A streaming device's reading held in memory (or dropped past the bound): said loudly. */
-  held(readingId: string, deviceId: string, dropped: boolean, held: number, droppedTotal: number): void {
+  held({ reading, deviceId, dropped, held, droppedTotal }: HeldReading): void {
     const { log } = this.options;
+    const readingId = reading.id;
     if (dropped) {
       log.error(
         { readingId, device: deviceId, held, dropped: droppedTotal },
         'reading dropped: the disk is full and the readings held in memory are at their bound',
       );
-      this.options.event({ type: 'readings-dropped', count: droppedTotal });
+      // The first drop at once, then one event per hundred: the status carries the count meanwhile.
+      if (droppedTotal === 1 || droppedTotal % 100 === 0)
+        this.options.event({ type: 'readings-dropped', count: droppedTotal });
     } else {
       log.error(
         { readingId, device: deviceId, held, dropped: droppedTotal },

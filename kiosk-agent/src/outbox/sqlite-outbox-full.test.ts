@@ -69,4 +69,25 @@ describe('SqliteOutbox on a full disk', () => {
     outbox.markPublished(ids);
     expect(outbox.nextToPublish(100).every((e) => e.state === 'published')).toBe(true);
   });
+
+  it("keeps the clinic's receipts that found no room, and writes them with the next write", () => {
+    const noSpace: unknown[] = [];
+    const outbox = new SqliteOutbox(':memory:', { onNoSpace: (error) => noSpace.push(error) });
+    open.push(outbox);
+    const entries = Array.from({ length: 50 }, () => entry(2000));
+    outbox.addMany(entries);
+    const db = (outbox as unknown as { db: Database.Database }).db;
+    db.exec('CREATE INDEX received_by_time ON outbox (received_at, payload)');
+    const free = fillUp(outbox);
+    expect(() => outbox.markReceived(entries.map((e) => e.id))).not.toThrow();
+    expect(noSpace.length).toBeGreaterThan(0);
+    expect(outbox.stats().pending).toBe(50);
+
+    free();
+    const later = entry();
+    outbox.add(later);
+    expect(outbox.stats().pending).toBe(1);
+    expect(outbox.get(entries[0]?.id as string)?.state).toBe('received');
+    expect(outbox.nextToPublish(100).map((e) => e.id)).toEqual([later.id]);
+  });
 });

@@ -60,9 +60,10 @@ export interface SqliteOutboxOptions extends Partial<OutboxLimits> {
   leaseMs?: number;
   now?: () => number;
   /**
-   * A write failed for lack of space. A new entry then fails with `OutboxFullError`; a state change
-   * (sent, received, pruned, the lease) is skipped and done again later: the reading is only sent
-   * once more, and the clinic knows it by its id. Whoever listens frees the reserve (disk/).
+   * A write failed for lack of space. A new entry then fails with `OutboxFullError`; a receipt or
+   * a refusal is kept in memory and written with the next write or by the lease timer; the rest
+   * (sent, pruned, the lease) is skipped and done again later: a reading is at worst sent once
+   * more, and the clinic knows it by its id. Whoever listens frees the reserve (disk/).
    */
   onNoSpace?: (error: unknown) => void;
 }
@@ -91,6 +92,11 @@ export class SqliteOutbox implements Outbox {
   private tailFrom: number;
   /** The first request still waiting (see `OutboxEntryKind`): nothing after it is published. */
   private barrier: { seq: number; id: string } | undefined;
+  /**
+   * Receipts and refusals the disk had no room for, in order: the clinic's word stands, so they
+   * are written before the next write and by the lease timer, not dropped.
+   */
+  private unsaved: (() => unknown)[] = [];
 
   constructor(path: string, options: SqliteOutboxOptions = {}) {
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -241,8 +247,34 @@ export class SqliteOutbox implements Outbox {
 
   private renewLease(): void {
     if (!this.db.open) return;
+    this.saveUnsaved();
     // Written whole, not updated: the row may be missing when the start found the disk full.
     this.tolerateNoSpace(() => this.writeLease(this.now()), undefined);
+  }
+
+  /** Writes the receipts and refusals kept back for lack of space, as far as the disk lets it. */
+  private saveUnsaved(): void {
+    if (this.unsaved.length === 0) return;
+    while (this.unsaved.length > 0) {
+      if (!this.tryWrite(this.unsaved[0] as () => unknown)) return;
+      this.unsaved.shift();
+    }
+    // A request's receipt written late: the readings it held back may go now.
+    this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+  }
+
+  /** A state change the clinic's answer demands: written now, or kept back and written later. */
+  private mustSave(write: () => unknown): void {
+    this.saveUnsaved();
+    if (this.unsaved.length > 0 || !this.tryWrite(write)) this.unsaved.push(write);
+  }
+
+  /** True when written; false when the disk had no room (reported). */
+  private tryWrite(write: () => unknown): boolean {
+    return this.tolerateNoSpace(() => {
+      write();
+      return true;
+    }, false);
   }
 
   /** Runs a state change; one that fails for lack of space is reported and skipped (see `onNoSpace`). */
@@ -262,6 +294,7 @@ export class SqliteOutbox implements Outbox {
 
   addMany(entries: readonly NewOutboxEntry[]): boolean[] {
     if (entries.length === 0) return [];
+    this.saveUnsaved();
     const now = this.now();
     // Filled inside the transaction; it reaches the tail only once the transaction committed.
     const added: OutboxEntry[] = [];
@@ -384,9 +417,11 @@ export class SqliteOutbox implements Outbox {
   markReceived(ids: readonly string[]): number {
     if (ids.length === 0) return 0;
     const now = this.now();
-    const done = this.tolerateNoSpace(() => this.stmts.received.run(now, JSON.stringify(ids)), undefined);
-    if (!done) return 0;
-    const { changes } = done;
+    let changes = 0;
+    const json = JSON.stringify(ids);
+    this.mustSave(() => {
+      changes = this.stmts.received.run(now, json).changes;
+    });
     for (const id of ids) {
       const entry = this.tailById.get(id);
       if (entry && entry.state !== 'received') {
@@ -400,7 +435,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   reject(id: string, code: string, message: string): void {
-    if (!this.tolerateNoSpace(() => this.stmts.reject.run(code, message, id), undefined)) return;
+    this.mustSave(() => this.stmts.reject.run(code, message, id));
     const entry = this.tailById.get(id);
     if (entry) {
       entry.state = 'rejected';

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { isNoSpaceError, OutboxFullError } from '../disk/no-space.js';
+import { DeferredWrites } from './deferred-writes.js';
 import {
   DEFAULT_LIMITS,
   type NewOutboxEntry,
@@ -79,7 +80,7 @@ export class SqliteOutbox implements Outbox {
   private readonly leaseMs: number;
   private readonly limits: OutboxLimits;
   private readonly now: () => number;
-  private readonly onNoSpace: (error: unknown) => void;
+  private readonly writes: DeferredWrites;
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly stmts;
   /**
@@ -92,11 +93,6 @@ export class SqliteOutbox implements Outbox {
   private tailFrom: number;
   /** The first request still waiting (see `OutboxEntryKind`): nothing after it is published. */
   private barrier: { seq: number; id: string } | undefined;
-  /**
-   * Receipts and refusals the disk had no room for, in order: the clinic's word stands, so they
-   * are written before the next write and by the lease timer, not dropped.
-   */
-  private unsaved: (() => unknown)[] = [];
 
   constructor(path: string, options: SqliteOutboxOptions = {}) {
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -106,7 +102,10 @@ export class SqliteOutbox implements Outbox {
       warnAt: options.warnAt ?? DEFAULT_LIMITS.warnAt,
     };
     this.now = options.now ?? Date.now;
-    this.onNoSpace = options.onNoSpace ?? (() => undefined);
+    // A request's receipt written late: the readings it held back may go now.
+    this.writes = new DeferredWrites(options.onNoSpace ?? (() => undefined), () => {
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+    });
     if (path !== ':memory:' && !existsSync(path)) writeFileSync(path, '', { mode: 0o600 });
     this.db = new Database(path);
     try {
@@ -234,7 +233,7 @@ export class SqliteOutbox implements Outbox {
     });
     // An agent restarted on a full disk must start: the check above is a read, and the lease row
     // is written by the renewal timer once space is back.
-    this.tolerateNoSpace(() => take.immediate(), undefined);
+    this.writes.tolerate(() => take.immediate(), undefined);
   }
 
   private writeLease(now: number): void {
@@ -247,45 +246,9 @@ export class SqliteOutbox implements Outbox {
 
   private renewLease(): void {
     if (!this.db.open) return;
-    this.saveUnsaved();
+    this.writes.catchUp();
     // Written whole, not updated: the row may be missing when the start found the disk full.
-    this.tolerateNoSpace(() => this.writeLease(this.now()), undefined);
-  }
-
-  /** Writes the receipts and refusals kept back for lack of space, as far as the disk lets it. */
-  private saveUnsaved(): void {
-    if (this.unsaved.length === 0) return;
-    while (this.unsaved.length > 0) {
-      if (!this.tryWrite(this.unsaved[0] as () => unknown)) return;
-      this.unsaved.shift();
-    }
-    // A request's receipt written late: the readings it held back may go now.
-    this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
-  }
-
-  /** A state change the clinic's answer demands: written now, or kept back and written later. */
-  private mustSave(write: () => unknown): void {
-    this.saveUnsaved();
-    if (this.unsaved.length > 0 || !this.tryWrite(write)) this.unsaved.push(write);
-  }
-
-  /** True when written; false when the disk had no room (reported). */
-  private tryWrite(write: () => unknown): boolean {
-    return this.tolerateNoSpace(() => {
-      write();
-      return true;
-    }, false);
-  }
-
-  /** Runs a state change; one that fails for lack of space is reported and skipped (see `onNoSpace`). */
-  private tolerateNoSpace<T>(write: () => T, skipped: T): T {
-    try {
-      return write();
-    } catch (error) {
-      if (!isNoSpaceError(error)) throw error;
-      this.onNoSpace(error);
-      return skipped;
-    }
+    this.writes.tolerate(() => this.writeLease(this.now()), undefined);
   }
 
   add(entry: NewOutboxEntry): boolean {
@@ -294,7 +257,7 @@ export class SqliteOutbox implements Outbox {
 
   addMany(entries: readonly NewOutboxEntry[]): boolean[] {
     if (entries.length === 0) return [];
-    this.saveUnsaved();
+    this.writes.catchUp();
     const now = this.now();
     // Filled inside the transaction; it reaches the tail only once the transaction committed.
     const added: OutboxEntry[] = [];
@@ -328,7 +291,7 @@ export class SqliteOutbox implements Outbox {
       result = insert.immediate(entries);
     } catch (error) {
       if (!isNoSpaceError(error)) throw error;
-      this.onNoSpace(error);
+      this.writes.noSpace(error);
       throw new OutboxFullError(
         `the outbox cannot keep new readings: its disk is full (${(error as { code: string }).code})`,
         error,
@@ -404,7 +367,7 @@ export class SqliteOutbox implements Outbox {
     const now = this.now();
     const list = typeof ids === 'string' ? [ids] : ids;
     if (list.length === 0) return;
-    if (!this.tolerateNoSpace(() => this.stmts.published.run(now, JSON.stringify(list)), undefined)) return;
+    if (!this.writes.tolerate(() => this.stmts.published.run(now, JSON.stringify(list)), undefined)) return;
     for (const id of list) {
       const entry = this.tailById.get(id);
       if (entry && (entry.state === 'queued' || entry.state === 'published')) {
@@ -419,7 +382,7 @@ export class SqliteOutbox implements Outbox {
     const now = this.now();
     let changes = 0;
     const json = JSON.stringify(ids);
-    this.mustSave(() => {
+    this.writes.must(() => {
       changes = this.stmts.received.run(now, json).changes;
     });
     for (const id of ids) {
@@ -435,7 +398,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   reject(id: string, code: string, message: string): void {
-    this.mustSave(() => this.stmts.reject.run(code, message, id));
+    this.writes.must(() => this.stmts.reject.run(code, message, id));
     const entry = this.tailById.get(id);
     if (entry) {
       entry.state = 'rejected';
@@ -455,7 +418,7 @@ export class SqliteOutbox implements Outbox {
       this.stmts.pruneSeen.run(now - 2 * this.limits.keepReceivedMs);
       return pruned;
     });
-    return this.tolerateNoSpace(() => prune(), 0);
+    return this.writes.tolerate(() => prune(), 0);
   }
 
   private countByState(): { total: number; pending: number; rejected: number } {
@@ -493,7 +456,7 @@ export class SqliteOutbox implements Outbox {
   close(): void {
     clearInterval(this.leaseTimer);
     if (!this.db.open) return;
-    this.tolerateNoSpace(
+    this.writes.tolerate(
       () => this.db.prepare('DELETE FROM lease WHERE owner = ?').run(this.owner),
       undefined,
     );

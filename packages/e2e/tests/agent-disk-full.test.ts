@@ -136,8 +136,10 @@ describe('a kiosk whose outbox disk fills up (a 2 MB tmpfs)', () => {
 
     // 3. Space is freed: the held readings are written, and the meter, dialed again, hands over
     //    the records it was never told were kept.
+    expect(s.records().filter((r) => r.kind === 'glucose')).toHaveLength(3);
     rmSync(filler);
     await s.agent.waitForLine(/the kiosk's disk has space again/, 20_000);
+    await waitFor(() => events.some((e) => e.type === 'disk-recovered'), { what: 'a disk-recovered event' });
     await page.getByTestId('disk-full').waitFor({ state: 'detached', timeout: 10_000 });
     await meter?.stop();
     dial(MEMORY);

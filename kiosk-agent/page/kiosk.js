@@ -1,6 +1,8 @@
 // The kiosk page: what the health worker sees beside the devices. It talks only to the kiosk
 // agent's local API on this machine (the agent asks the clinic); everything on it is built with
 // textContent, never HTML strings, since names come from the clinic's records.
+
+import { diskAlerts } from './disk-banner.js';
 import { $, el } from './dom.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
@@ -82,6 +84,7 @@ function renderStatus() {
       ),
     );
   }
+  alerts.push(...diskAlerts(status));
   if (status.outboxDetail?.rejected > 0) {
     alerts.push(el('p', { class: 'alert' }, t.rejectedCount(status.outboxDetail.rejected)));
   }

@@ -57,6 +57,10 @@ export const TEXT = {
     nearlyFull: (n, cap) =>
       `PENYIMPANAN KIOSK HAMPIR PENUH: ${n} dari ${cap} hasil belum diterima klinik. Jaringan sudah lama terputus. Hubungi petugas TI koperasi hari ini.`,
     rejectedCount: (n) => `${n} hasil ditolak oleh klinik: lihat daftar hasil.`,
+    diskFull: (held) =>
+      `PENYIMPANAN KIOSK PENUH: hasil baru belum tersimpan (${held} hasil timbangan ditahan sementara; glukometer dibaca ulang nanti). Hubungi petugas TI koperasi sekarang.`,
+    diskLow: (mb) => `Penyimpanan kiosk hampir penuh (sisa ${mb} MB). Hubungi petugas TI koperasi.`,
+    diskDropped: (n) => `${n} hasil timbangan hilang karena penyimpanan penuh: timbang ulang pasiennya.`,
     agentDown:
       'AGEN KIOSK TIDAK MENJAWAB: hasil alat tidak dibaca sekarang. Jangan ukur dulu; nyalakan ulang kiosk atau hubungi petugas TI.',
     remeasure: (device, message) => `${device}: hasil tidak dipakai, ukur ulang. (${message})`,
@@ -173,6 +177,10 @@ export const TEXT = {
     nearlyFull: (n, cap) =>
       `KIOSK STORAGE NEARLY FULL: ${n} of ${cap} results not yet received by the clinic. The network has been down for long. Call the cooperative's IT contact today.`,
     rejectedCount: (n) => `${n} results were rejected by the clinic: see the results list.`,
+    diskFull: (held) =>
+      `KIOSK STORAGE FULL: new results are not saved yet (${held} weighings held for now; meters are read again later). Call the cooperative's IT contact now.`,
+    diskLow: (mb) => `Kiosk storage is getting full (${mb} MB left). Call the cooperative's IT contact.`,
+    diskDropped: (n) => `${n} weighings were lost because the storage was full: weigh those patients again.`,
     agentDown:
       "THE KIOSK AGENT IS NOT ANSWERING: device results are not being read now. Do not measure yet; restart the kiosk or call the cooperative's IT contact.",
     remeasure: (device, message) => `${device}: result not used, measure again. (${message})`,

@@ -8,6 +8,7 @@ import type { ClockView, KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
+import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
 import type { DamagedFile } from './files/damaged-file.js';
 import type { AgentEvents, AgentView, ResendOutcome } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
@@ -65,6 +66,8 @@ export class Agent implements AgentView {
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
   private http: Server | undefined;
+  /** Undefined for an outbox in memory (tests): it has no disk. */
+  private readonly disk: DiskPressure | undefined;
 
   constructor(
     private readonly config: KioskConfig,
@@ -85,12 +88,22 @@ export class Agent implements AgentView {
       this.damaged.push(damaged);
       if (this.started) this.reportDamaged(damaged);
     };
-    this.outbox = openOutbox(config.outbox, setAside('the outbox', 'continuing on a new one'), () =>
-      this.clock.timeline(),
+    const guard: DiskGuard | undefined = diskGuardFor(config.outbox);
+    // Until the disk's watch exists (below), a write that finds the disk full only frees the reserve.
+    const noSpace = (error: unknown) => (this.disk ?? guard)?.noSpace(error);
+    this.outbox = openBesideReserve(guard, () =>
+      openOutbox(
+        config.outbox,
+        setAside('the outbox', 'continuing on a new one'),
+        () => this.clock.timeline(),
+        noSpace,
+      ),
     );
     this.screening = new ScreeningState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
       setAside("the open screening's state file", 'starting with what could be trusted'),
+      undefined,
+      noSpace,
     );
     const client = clinicClient(config);
     this.clinicScreenings = new ClinicScreenings(
@@ -115,7 +128,10 @@ export class Agent implements AgentView {
       screening: this.screening,
       clock: this.clock,
       onUntrusted: (id, wallMs, monotonic) => late.note(id, wallMs, monotonic),
+      ...(guard ? { disk: guard } : {}),
+      holdMax: config.outbox.disk.holdReadings,
     });
+    this.readings.on('held', (held) => this.disk?.held(held));
     this.readings.on('kept', (kept) => this.onKept(kept));
     this.readings.on('refused', (refused) => this.onRefused(refused));
     this.readings.on('duplicate', ({ deviceId, dedupeKey }) =>
@@ -123,6 +139,16 @@ export class Agent implements AgentView {
     );
     this.devices = config.devices.map((d, i) => this.connection(d, drivers[i] as DeviceDriver, openPort));
     this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
+    this.disk = guard
+      ? new DiskPressure({
+          guard,
+          readings: this.readings,
+          log,
+          event: (e) => this.event(e),
+          changed: () => this.statusChanged(),
+          checkEveryMs: config.outbox.disk.checkSeconds * 1000,
+        })
+      : undefined;
     this.board = new StatusBoard({
       kiosk: { clinicId: config.kiosk.clinicId, kioskId: config.kiosk.id, maxBatch: config.mqtt.maxBatch },
       devices: this.devices,
@@ -132,6 +158,7 @@ export class Agent implements AgentView {
       damagedFiles: this.damaged,
       clock: () => this.clock.view(),
       now: () => new Date(this.clock.now()),
+      ...(this.disk ? { disk: this.disk } : {}),
     });
   }
 
@@ -153,6 +180,7 @@ export class Agent implements AgentView {
     this.publisher.start();
     this.clinicScreenings.start();
     for (const d of this.devices) d.start();
+    this.disk?.start();
     this.every(30_000, () => this.publisher.publishStatus());
     this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
     this.every(60_000, () => this.housekeeping());
@@ -174,6 +202,7 @@ export class Agent implements AgentView {
     // Readings still waiting for their transaction, those read while the ports closed included,
     // are kept before the outbox closes.
     this.readings.flush();
+    this.disk?.stop();
     await this.publisher.stop();
     // close() waits for open connections, and a kiosk page's event stream never ends by itself.
     const closed = new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
@@ -248,7 +277,11 @@ export class Agent implements AgentView {
         },
       },
       this.log,
-      { system: this.config.system, openPort },
+      {
+        system: this.config.system,
+        openPort,
+        askAgainAfterMs: this.config.outbox.disk.askAgainSeconds * 1000,
+      },
     );
   }
 

@@ -18,13 +18,15 @@ export interface AgentParts {
   /** Makes the broker connection (it connects at once, as `mqtt.connect` does). */
   connectMqtt: ConnectMqtt;
   /**
-   * Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported.
+   * Opens the durable outbox named in kiosk.yaml; a file it cannot read is set aside and reported,
+   * a write that fails for lack of space is reported to `onNoSpace` (see `SqliteOutboxOptions`).
    * `now` is the clock its ages are counted on (the kiosk clock's `timeline`).
    */
   openOutbox: (
     config: KioskConfig['outbox'],
     onDamaged: (damaged: DamagedFile) => void,
     now?: () => number,
+    onNoSpace?: (error: unknown) => void,
   ) => Outbox;
   /** The kiosk's sense of time (checked against the clinic's); tests hand in one on a fake clock. */
   makeClock: () => KioskClock;
@@ -35,13 +37,14 @@ export interface AgentParts {
 export const REAL_PARTS: AgentParts = {
   openPort,
   connectMqtt: (url, options) => mqtt.connect(url, options),
-  openOutbox: (config, onDamaged, now) =>
+  openOutbox: (config, onDamaged, now, onNoSpace) =>
     openSqliteOutbox(
       config.path,
       {
         capacity: config.capacity,
         keepReceivedMs: config.keepReceivedDays * 24 * 3600 * 1000,
         ...(now ? { now } : {}),
+        ...(onNoSpace ? { onNoSpace } : {}),
       },
       onDamaged,
     ),

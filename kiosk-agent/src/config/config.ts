@@ -57,6 +57,33 @@ const PageLockConfig = z
   })
   .strict();
 
+const DISK_DEFAULTS = {
+  reserveMb: 4,
+  warnFreeMb: 64,
+  warnOutboxMb: 512,
+  holdReadings: 500,
+  checkSeconds: 30,
+  askAgainSeconds: 20,
+};
+
+/** The outbox's disk: when to warn, what to keep free, what to do while it is full (deployment.md). */
+const DiskConfig = z
+  .object({
+    /** Kept free beside the outbox (`<outbox>.reserve`) for receipts, pruning and the state file. */
+    reserveMb: z.number().min(0).default(DISK_DEFAULTS.reserveMb),
+    /** Warn (status, event, page) below this much free space. */
+    warnFreeMb: z.number().positive().default(DISK_DEFAULTS.warnFreeMb),
+    /** Warn once the outbox's files are this large. */
+    warnOutboxMb: z.number().positive().default(DISK_DEFAULTS.warnOutboxMb),
+    /** A streaming device's readings held in memory at most while the disk is full; more are dropped and counted. */
+    holdReadings: z.number().int().min(0).default(DISK_DEFAULTS.holdReadings),
+    /** How often free space is looked at (sooner, with backoff, while the disk is full). */
+    checkSeconds: z.number().positive().default(DISK_DEFAULTS.checkSeconds),
+    /** How long a meter whose records could not be kept is left alone before it is asked again. */
+    askAgainSeconds: z.number().positive().default(DISK_DEFAULTS.askAgainSeconds),
+  })
+  .strict();
+
 function isTimeZone(timeZone: string): boolean {
   try {
     zoneSpec({ timeZone });
@@ -107,6 +134,7 @@ export const KioskConfig = z
         capacity: z.number().int().min(100).default(100_000),
         /** Days a confirmed reading stays for the kiosk page and duplicate recognition. */
         keepReceivedDays: z.number().positive().default(7),
+        disk: DiskConfig.default(DISK_DEFAULTS),
       })
       .strict(),
     /** The local API for the kiosk page: loopback only. Port 0 picks a free one. */

@@ -13,7 +13,7 @@ import {
 import type { DeviceMeasurement, DeviceStatus } from '@klinik-desa/protocol';
 import { Backoff, sleep } from '../backoff.js';
 import type { DeviceConfig } from '../config/config.js';
-import { AgentError } from '../errors.js';
+import { AgentError, isAgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type OpenPort, openPort } from './port.js';
 import { findUsbPort, type SystemPaths } from './ports.js';
@@ -21,7 +21,8 @@ import { findUsbPort, type SystemPaths } from './ports.js';
 export interface DeviceEvents {
   /**
    * Measurements decoded from the device. With `durable`, they must be on disk when this returns
-   * (the device is about to be told they were received).
+   * (the device is about to be told they were received); a retryable `AgentError` thrown then
+   * (the disk is full) means they were not kept, and the device is not told they were.
    */
   onMeasurements(
     device: DeviceConfig,
@@ -61,6 +62,12 @@ export class DeviceConnection {
       system?: SystemPaths;
       /** Opens the device's port (`openPort` by default): tests hand in a fake device's. */
       openPort?: OpenPort;
+      /**
+       * After records could not be kept, how long the device is left alone before the agent asks
+       * again (a new dialogue): longer than a meter's own reply timer (15 s for ASTM), so it has
+       * given the transfer up and starts afresh.
+       */
+      askAgainAfterMs?: number;
     } = {},
   ) {
     this.status = {
@@ -193,7 +200,8 @@ export class DeviceConnection {
     if (driver.mode === 'dialogue' && driver.createDialogue) {
       const framer = createFramerFor(driver, { onDiscard });
       port.pipe(framer);
-      return this.runDialogue(port, framer, driver.createDialogue(this.config.dialogue ?? {}));
+      const create = driver.createDialogue.bind(driver);
+      return this.runDialogue(port, framer, () => create(this.config.dialogue ?? {}));
     }
     // Line protocols get serialport's readline parser with its cap (the devices package's LineFramer):
     // the framer the conformance suite tests, an overlong line dropped and counted, never decoded in halves.
@@ -213,16 +221,42 @@ export class DeviceConnection {
   /**
    * Runs a command/response protocol (ASTM meters, OneTouch, the BLE gateway): writes what the
    * dialogue asks, feeds it every frame, keeps its timer. Measurements are on disk before the
-   * answer (an ACK) goes back to the device: an acknowledged record is never lost.
+   * answer (an ACK) goes back to the device: an acknowledged record is never lost. Records that
+   * cannot be kept (the disk is full) get no answer: the device keeps them, this dialogue is
+   * dropped, and a new one asks again later.
    */
-  private runDialogue(port: Duplex, framer: Transform, dialogue: Dialogue): () => void {
+  private runDialogue(port: Duplex, framer: Transform, createDialogue: () => Dialogue): () => void {
+    let dialogue = createDialogue();
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
+    /** Set while the device is left alone after a refusal: its frames go to no dialogue. */
+    let waiting = false;
     let chain = Promise.resolve();
+    const askAgainLater = (error: AgentError) => {
+      waiting = true;
+      this.count('NOT_KEPT');
+      const wait = this.ports.askAgainAfterMs ?? 20_000;
+      this.log.error(
+        { device: this.config.id, code: error.code, askAgainInMs: wait },
+        `records from ${this.config.id} could not be kept (${error.message}): not acknowledged, the device keeps them and is asked again`,
+      );
+      timer = setTimeout(() => {
+        if (stopped) return;
+        waiting = false;
+        dialogue = createDialogue();
+        act(dialogue.start());
+      }, wait);
+    };
     const act = (step: DialogueStep) => {
       clearTimeout(timer);
-      if (step.measurements.length > 0)
-        this.events.onMeasurements(this.config, step.measurements, new Date(), { durable: true });
+      if (step.measurements.length > 0) {
+        try {
+          this.events.onMeasurements(this.config, step.measurements, new Date(), { durable: true });
+        } catch (error) {
+          if (!isAgentError(error) || !error.retryable) throw error;
+          return askAgainLater(error);
+        }
+      }
       for (const error of step.errors) this.onError(error);
       for (const event of step.events)
         this.log.info(
@@ -238,14 +272,21 @@ export class DeviceConnection {
       });
       if (step.done) {
         this.log.info({ device: this.config.id }, 'the device finished its transfer');
-        void chain.then(() => setTimeout(() => act(dialogue.start()), 1000));
+        // A new dialogue for the next round: a finished one may stay finished (Contour's does).
+        void chain.then(() =>
+          setTimeout(() => {
+            if (stopped || waiting) return;
+            dialogue = createDialogue();
+            act(dialogue.start());
+          }, 1000),
+        );
         return;
       }
       if (step.timeoutMs !== undefined && !stopped)
         timer = setTimeout(() => act(dialogue.onTimeout()), step.timeoutMs);
     };
     framer.on('data', (frame: Uint8Array) => {
-      if (!stopped) act(dialogue.onFrame(frame));
+      if (!stopped && !waiting) act(dialogue.onFrame(frame));
     });
     act(dialogue.start());
     return () => {

@@ -22,12 +22,20 @@ describe('the kiosk page files', () => {
       '/dom.js',
       '/reading-item.js',
       '/take-home.js',
+      '/disk-banner.js',
       '/kiosk.css',
     ]);
     expect(page.get('/')?.type).toBe('text/html; charset=utf-8');
     expect(page.get('/')?.body.toString()).toContain('<script type="module" src="/kiosk.js">');
     // Every module the page script imports is served, and announced so the browser fetches them at once.
-    for (const module of ['/lock.js', '/texts.js', '/dom.js', '/reading-item.js', '/take-home.js'])
+    for (const module of [
+      '/lock.js',
+      '/texts.js',
+      '/dom.js',
+      '/reading-item.js',
+      '/take-home.js',
+      '/disk-banner.js',
+    ])
       expect(page.get('/')?.body.toString()).toContain(`<link rel="modulepreload" href="${module}" />`);
   });
 });

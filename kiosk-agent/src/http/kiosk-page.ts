@@ -13,6 +13,7 @@ const FILES: Record<string, [file: string, type: string]> = {
   '/dom.js': ['dom.js', 'text/javascript; charset=utf-8'],
   '/reading-item.js': ['reading-item.js', 'text/javascript; charset=utf-8'],
   '/take-home.js': ['take-home.js', 'text/javascript; charset=utf-8'],
+  '/disk-banner.js': ['disk-banner.js', 'text/javascript; charset=utf-8'],
   '/kiosk.css': ['kiosk.css', 'text/css; charset=utf-8'],
 };
 

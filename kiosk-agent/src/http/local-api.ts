@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { OutboxFullError } from '../disk/index.js';
 import type { Logger } from '../logger.js';
 import { ManualReadingError } from '../readings/index.js';
 import { ClinicRequestError, OpenScreening } from '../screening/index.js';
@@ -228,6 +229,9 @@ function sendFailure(res: ServerResponse, error: unknown, log: Logger): void {
       message: error.message,
       ...(error.details ? { details: error.details } : {}),
     });
+  } else if (error instanceof OutboxFullError) {
+    // The page says nothing was kept and to try again once the disk has room.
+    send(res, 503, { code: error.code, message: error.message });
   } else {
     log.error({ err: error }, 'local API failed');
     send(res, 500, { code: 'INTERNAL', message: 'internal error' });

@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { isNoSpaceError, OutboxFullError } from '../disk/no-space.js';
 import { fsyncDir } from '../files/durable-write.js';
+import { DeferredWrites } from './deferred-writes.js';
 import {
   DEFAULT_LIMITS,
   type NewOutboxEntry,
@@ -51,6 +53,13 @@ export interface SqliteOutboxOptions extends Partial<OutboxLimits> {
   /** How long the lease lasts without renewal; a dead owner on this host is taken over at once. */
   leaseMs?: number;
   now?: () => number;
+  /**
+   * A write failed for lack of space. A new entry then fails with `OutboxFullError`; a receipt or
+   * a refusal is kept in memory and written with the next write or by the lease timer; the rest
+   * (sent, pruned, the lease) is skipped and done again later: a reading is at worst sent once
+   * more, and the clinic knows it by its id. Whoever listens frees the reserve (disk/).
+   */
+  onNoSpace?: (error: unknown) => void;
 }
 
 /**
@@ -64,6 +73,7 @@ export class SqliteOutbox implements Outbox {
   private readonly lease: OutboxLease;
   private readonly limits: OutboxLimits;
   private readonly now: () => number;
+  private readonly writes: DeferredWrites;
   private readonly stmts;
   /**
    * The newest readings, as added by this process, while the clinic has not confirmed them: the
@@ -84,67 +94,81 @@ export class SqliteOutbox implements Outbox {
       warnAt: options.warnAt ?? DEFAULT_LIMITS.warnAt,
     };
     this.now = options.now ?? Date.now;
+    // A request's receipt written late: the readings it held back may go now.
+    this.writes = new DeferredWrites(options.onNoSpace ?? (() => undefined), () => {
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+    });
     if (path !== ':memory:' && !existsSync(path)) {
       writeFileSync(path, '', { mode: 0o600 });
       fsyncDir(path);
     }
     this.db = new Database(path);
-    if (path !== ':memory:') chmodSync(path, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    createOutboxSchema(this.db);
-    this.lease = new OutboxLease(this.db, this.leaseMs, this.now);
-    this.stmts = {
-      remember: this.db.prepare(
-        'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
-      add: this.db.prepare(
-        "INSERT INTO outbox (id, kind, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
-      ),
-      next: this.db.prepare(
-        `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND seq < ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
-      ),
-      firstRequest: this.db.prepare(
-        "SELECT seq, id FROM outbox WHERE kind != 'reading' AND state = 'queued' ORDER BY seq LIMIT 1",
-      ),
-      waitingBefore: this.db.prepare(
-        "SELECT 1 AS one FROM outbox WHERE state IN ('queued', 'published') AND seq < ? LIMIT 1",
-      ),
-      // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
-      // `+state` keeps SQLite on the id index: through the state index it would visit every
-      // reading waiting in the outbox for each batch.
-      published: this.db.prepare(
-        "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state IN ('queued', 'published')",
-      ),
-      received: this.db.prepare(
-        "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state != 'received'",
-      ),
-      reject: this.db.prepare(
-        "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
-      ),
-      requeue: this.db.prepare(
-        `UPDATE outbox SET state = 'queued', reject_code = NULL, reject_message = NULL WHERE state = 'rejected' AND reject_code IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
-      ),
-      // Both read only the (state, seq) index: a full outbox after days offline holds 100,000
-      // readings, and scanning their rows for the status took 90 ms of the event loop each time.
-      counts: this.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state'),
-      oldestPending: this.db.prepare(
-        "SELECT created_at FROM outbox WHERE seq = (SELECT min(m) FROM (SELECT min(seq) AS m FROM outbox WHERE state = 'queued' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'published' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'rejected'))",
-      ),
-      get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
-      recent: this.db.prepare(
-        `SELECT ${COLUMNS} FROM outbox WHERE kind = 'reading' ORDER BY seq DESC LIMIT ?`,
-      ),
-      pruneAged: this.db.prepare("DELETE FROM outbox WHERE state = 'received' AND received_at < ?"),
-      pruneOldest: this.db.prepare(
-        "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'received' ORDER BY seq LIMIT ?)",
-      ),
-      pruneSeen: this.db.prepare('DELETE FROM seen WHERE seen_at < ?'),
-    };
-    const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
-    this.tailFrom = (last.seq ?? 0) + 1;
-    this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+    let lease: OutboxLease | undefined;
+    try {
+      if (path !== ':memory:') chmodSync(path, 0o600);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      createOutboxSchema(this.db);
+      lease = new OutboxLease(this.db, this.leaseMs, this.now, this.writes);
+      this.lease = lease;
+      this.stmts = {
+        remember: this.db.prepare(
+          'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        ),
+        add: this.db.prepare(
+          "INSERT INTO outbox (id, kind, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
+        ),
+        next: this.db.prepare(
+          `SELECT ${COLUMNS} FROM outbox WHERE seq > ? AND seq < ? AND state IN ('queued', 'published') ORDER BY seq LIMIT ?`,
+        ),
+        firstRequest: this.db.prepare(
+          "SELECT seq, id FROM outbox WHERE kind != 'reading' AND state = 'queued' ORDER BY seq LIMIT 1",
+        ),
+        waitingBefore: this.db.prepare(
+          "SELECT 1 AS one FROM outbox WHERE state IN ('queued', 'published') AND seq < ? LIMIT 1",
+        ),
+        // Ids come in batches as a JSON array: one statement per batch instead of one per reading.
+        // `+state` keeps SQLite on the id index: through the state index it would visit every
+        // reading waiting in the outbox for each batch.
+        published: this.db.prepare(
+          "UPDATE outbox SET state = 'published', attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state IN ('queued', 'published')",
+        ),
+        received: this.db.prepare(
+          "UPDATE outbox SET state = 'received', received_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state != 'received'",
+        ),
+        reject: this.db.prepare(
+          "UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
+        ),
+        requeue: this.db.prepare(
+          `UPDATE outbox SET state = 'queued', reject_code = NULL, reject_message = NULL WHERE state = 'rejected' AND reject_code IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
+        ),
+        // Both read only the (state, seq) index: a full outbox after days offline holds 100,000
+        // readings, and scanning their rows for the status took 90 ms of the event loop each time.
+        counts: this.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state'),
+        oldestPending: this.db.prepare(
+          "SELECT created_at FROM outbox WHERE seq = (SELECT min(m) FROM (SELECT min(seq) AS m FROM outbox WHERE state = 'queued' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'published' UNION ALL SELECT min(seq) FROM outbox WHERE state = 'rejected'))",
+        ),
+        get: this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`),
+        recent: this.db.prepare(
+          `SELECT ${COLUMNS} FROM outbox WHERE kind = 'reading' ORDER BY seq DESC LIMIT ?`,
+        ),
+        pruneAged: this.db.prepare("DELETE FROM outbox WHERE state = 'received' AND received_at < ?"),
+        pruneOldest: this.db.prepare(
+          "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE state = 'received' ORDER BY seq LIMIT ?)",
+        ),
+        pruneSeen: this.db.prepare('DELETE FROM seen WHERE seen_at < ?'),
+      };
+      const last = this.db.prepare('SELECT max(seq) AS seq FROM outbox').get() as { seq: number | null };
+      this.tailFrom = (last.seq ?? 0) + 1;
+      this.barrier = this.stmts.firstRequest.get() as { seq: number; id: string } | undefined;
+    } catch (error) {
+      // A start that failed (another agent's lease, a disk too full to set up) leaves no handle
+      // open behind it: the caller may try again.
+      lease?.stop();
+      this.db.close();
+      throw error;
+    }
   }
 
   /**
@@ -185,6 +209,7 @@ export class SqliteOutbox implements Outbox {
 
   addMany(entries: readonly NewOutboxEntry[]): boolean[] {
     if (entries.length === 0) return [];
+    this.writes.catchUp();
     const now = this.now();
     // Filled inside the transaction; it reaches the tail only once the transaction committed.
     const added: OutboxEntry[] = [];
@@ -216,6 +241,13 @@ export class SqliteOutbox implements Outbox {
     let result: boolean[];
     try {
       result = insert.immediate(entries);
+    } catch (error) {
+      if (!isNoSpaceError(error)) throw error;
+      this.writes.noSpace(error);
+      throw new OutboxFullError(
+        `the outbox cannot keep new readings: its disk is full (${(error as { code: string }).code})`,
+        error,
+      );
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
@@ -287,7 +319,7 @@ export class SqliteOutbox implements Outbox {
     const now = this.now();
     const list = typeof ids === 'string' ? [ids] : ids;
     if (list.length === 0) return;
-    this.stmts.published.run(now, JSON.stringify(list));
+    if (!this.writes.tolerate(() => this.stmts.published.run(now, JSON.stringify(list)), undefined)) return;
     for (const id of list) {
       const entry = this.tailById.get(id);
       if (entry && (entry.state === 'queued' || entry.state === 'published')) {
@@ -300,7 +332,11 @@ export class SqliteOutbox implements Outbox {
   markReceived(ids: readonly string[]): number {
     if (ids.length === 0) return 0;
     const now = this.now();
-    const changes = this.stmts.received.run(now, JSON.stringify(ids)).changes;
+    let changes = 0;
+    const json = JSON.stringify(ids);
+    this.writes.must(() => {
+      changes = this.stmts.received.run(now, json).changes;
+    });
     for (const id of ids) {
       const entry = this.tailById.get(id);
       if (entry && entry.state !== 'received') {
@@ -314,7 +350,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   reject(id: string, code: string, message: string): void {
-    this.stmts.reject.run(code, message, id);
+    this.writes.must(() => this.stmts.reject.run(code, message, id));
     const entry = this.tailById.get(id);
     if (entry) {
       entry.state = 'rejected';
@@ -344,14 +380,15 @@ export class SqliteOutbox implements Outbox {
   }
 
   prune(now: number = this.now()): number {
-    return this.db.transaction(() => {
+    const prune = this.db.transaction(() => {
       let pruned = this.stmts.pruneAged.run(now - this.limits.keepReceivedMs).changes;
       const over = this.countByState().total - this.limits.capacity;
       if (over > 0) pruned += this.stmts.pruneOldest.run(over).changes;
       // Duplicate recognition outlives the readings by the same margin again.
       this.stmts.pruneSeen.run(now - 2 * this.limits.keepReceivedMs);
       return pruned;
-    })();
+    });
+    return this.writes.tolerate(() => prune(), 0);
   }
 
   private countByState(): { total: number; pending: number; rejected: number } {

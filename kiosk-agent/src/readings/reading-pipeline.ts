@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { DeviceMeasurement, type Reading, topics } from '@klinik-desa/protocol';
 import { type RuleOptions, wallClockMs } from '@klinik-desa/screening';
 import { KioskClock } from '../clock/kiosk-clock.js';
+import { OutboxFullError } from '../disk/no-space.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
@@ -34,6 +35,10 @@ export interface ReadingPipelineOptions {
   clock?: KioskClock;
   /** A reading was stamped before the clock was checked: it may be corrected before it is sent. */
   onUntrusted?: (readingId: string, wallMs: number, monotonic: number) => void;
+  /** Whether new readings may be written now; false while the outbox's disk is full (disk/). */
+  disk?: { readonly writable: boolean };
+  /** Readings of streaming devices held in memory at most while they cannot be written (500). */
+  holdMax?: number;
 }
 
 /** A reading the outbox took, with the device it came from. */
@@ -55,6 +60,19 @@ export interface ReadingPipelineEvents {
   refused: [refused: RefusedMeasurement];
   /** A record the device handed over before (a meter's memory dump): not kept twice. */
   duplicate: [duplicate: { deviceId: string; dedupeKey: string | undefined }];
+  /**
+   * A streaming device's reading the outbox could not take (its disk is full): held in memory and
+   * written once it can, or, past `holdMax`, dropped. Counts are the totals now.
+   */
+  held: [held: { reading: Reading; deviceId: string; dropped: boolean; held: number; droppedTotal: number }];
+}
+
+/** What waits to be written; `refusable` ones can be refused (the device asks again, the page says so). */
+interface ToKeep {
+  reading: Reading;
+  deviceId: string;
+  key?: string;
+  refusable: boolean;
 }
 
 /** One device's way into the pipeline, made once per device: nothing is looked up per frame. */
@@ -90,8 +108,13 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   private readonly onUntrusted: NonNullable<ReadingPipelineOptions['onUntrusted']>;
   /** Every reading of this kiosk goes out on one topic; working it out per reading cost a check. */
   private readonly topic: string;
-  private readonly toKeep: { reading: Reading; deviceId: string; key?: string }[] = [];
+  private readonly toKeep: ToKeep[] = [];
   private keepSoon: NodeJS.Immediate | undefined;
+  private readonly disk: { readonly writable: boolean };
+  private readonly holdMax: number;
+  /** Streaming devices' readings waiting for space, oldest first: written before anything newer. */
+  private held: ToKeep[] = [];
+  private droppedTotal = 0;
 
   constructor(options: ReadingPipelineOptions) {
     super();
@@ -102,6 +125,13 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     this.clock = options.clock ?? new KioskClock();
     this.onUntrusted = options.onUntrusted ?? (() => {});
     this.topic = topics.readings(options.kiosk.clinicId, options.kiosk.kioskId);
+    this.disk = options.disk ?? { writable: true };
+    this.holdMax = options.holdMax ?? 500;
+  }
+
+  /** Readings held in memory now, and dropped since start, for want of disk space. */
+  holding(): { held: number; dropped: number } {
+    return { held: this.held.length, dropped: this.droppedTotal };
   }
 
   forDevice(device: PipelineDevice): DeviceReadings {
@@ -110,7 +140,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       accept: (measurements, receivedAt, durable) => {
         for (const m of measurements) {
           const settled = settle(m);
-          if (settled) this.take(settled, device.id, device.protocol, receivedAt);
+          if (settled) this.take(settled, device.id, device.protocol, receivedAt, durable);
         }
         // The device is about to be told these were received: keep them on disk first.
         if (durable) this.flush();
@@ -129,17 +159,52 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     if (!parsed.success) throw new ManualReadingError(400, 'BAD_MEASUREMENT', firstIssue(parsed.error));
     const result = this.build(parsed.data, MANUAL.id, MANUAL.protocol, this.now(), true);
     if (!result.ok) throw new ManualReadingError(422, result.error.code, result.error.message);
-    this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id });
+    this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id, refusable: true });
     this.flush();
     return result.reading;
   }
 
-  /** Keeps what is waiting now, in one transaction (also when the agent stops). */
+  /**
+   * Keeps what is waiting now, held readings first, in one transaction (also when the agent stops,
+   * and when space is back). When the outbox cannot take them, streaming devices' readings are held
+   * and a dialogue's or a typed-in one make this throw `OutboxFullError`: that device is not told
+   * they were received, and asks again.
+   */
   flush(): void {
     if (this.keepSoon) clearImmediate(this.keepSoon);
     this.keepSoon = undefined;
-    const batch = this.toKeep.splice(0);
-    if (batch.length === 0) return;
+    const fresh = this.toKeep.splice(0);
+    if (fresh.length === 0 && this.held.length === 0) return;
+    let full = new OutboxFullError('the outbox is not taking new readings: its disk is full');
+    if (this.disk.writable) {
+      try {
+        this.keep([...this.held, ...fresh]);
+        this.held = [];
+        return;
+      } catch (error) {
+        if (!(error instanceof OutboxFullError)) throw error;
+        full = error;
+      }
+    }
+    for (const item of fresh) if (!item.refusable) this.hold(item);
+    if (fresh.some((item) => item.refusable)) throw full;
+  }
+
+  private hold(item: ToKeep): void {
+    const dropped = this.held.length >= this.holdMax;
+    if (dropped) this.droppedTotal++;
+    else this.held.push(item);
+    this.emit('held', {
+      reading: item.reading,
+      deviceId: item.deviceId,
+      dropped,
+      held: this.held.length,
+      droppedTotal: this.droppedTotal,
+    });
+  }
+
+  /** Writes the batch in one transaction and tells who listens; throws `OutboxFullError`. */
+  private keep(batch: readonly ToKeep[]): void {
     const added = this.outbox.addMany(
       batch.map(({ reading, key }) => ({
         id: reading.id,
@@ -173,7 +238,13 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     };
   }
 
-  private take(m: DeviceMeasurement, deviceId: string, protocol: string, receivedAt: Date): void {
+  private take(
+    m: DeviceMeasurement,
+    deviceId: string,
+    protocol: string,
+    receivedAt: Date,
+    refusable: boolean,
+  ): void {
     const result = this.build(m, deviceId, protocol, receivedAt);
     if (!result.ok) {
       // An impossible value or a control-solution test: not a patient reading, never sent as a
@@ -182,7 +253,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       return;
     }
     const key = dedupeKey(deviceId, m);
-    this.toKeep.push({ reading: result.reading, deviceId, ...(key !== undefined ? { key } : {}) });
+    this.toKeep.push({ reading: result.reading, deviceId, refusable, ...(key !== undefined ? { key } : {}) });
     // Frames that arrive together (a burst, a meter's memory dump) are kept in one transaction:
     // one disk flush for all of them, before any of them is shown or sent.
     this.keepSoon ??= setImmediate(() => this.flush());

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isNoSpaceError } from '../disk/no-space.js';
 import { type DamagedFile, setAside } from '../files/damaged-file.js';
 import { writeFileDurably } from '../files/durable-write.js';
 import type { OpenScreening } from './open-screening.js';
@@ -26,6 +27,8 @@ export class ScreeningState {
     private readonly file: string | undefined,
     onDamaged: (damaged: DamagedFile) => void = () => {},
     now: () => Date = () => new Date(),
+    /** The file could not be written for lack of space: free some (the reserve); it is tried once more. */
+    private readonly onNoSpace?: (error: unknown) => void,
   ) {
     if (!file || !existsSync(file)) return;
     const read = readStateFile(file);
@@ -100,6 +103,16 @@ export class ScreeningState {
   }
 
   private persist(): void {
+    try {
+      this.write();
+    } catch (error) {
+      if (!isNoSpaceError(error) || !this.onNoSpace) throw error;
+      this.onNoSpace(error);
+      this.write();
+    }
+  }
+
+  private write(): void {
     if (!this.file) return;
     writeFileDurably(
       this.file,

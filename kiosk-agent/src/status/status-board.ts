@@ -1,4 +1,4 @@
-import type { DeviceStatus, KioskStatus } from '@klinik-desa/protocol';
+import type { DeviceStatus, DiskStatus, KioskStatus } from '@klinik-desa/protocol';
 import type { ClockView } from '../clock/kiosk-clock.js';
 import type { DamagedFile } from '../files/damaged-file.js';
 import type { Outbox, OutboxStats } from '../outbox/outbox.js';
@@ -40,6 +40,8 @@ export interface StatusSources {
   damagedFiles?: readonly DamagedFile[];
   /** What the kiosk knows of its clock; unchecked when not given. */
   clock?: () => ClockView;
+  /** The outbox's disk; absent for an outbox in memory. */
+  disk?: { status(): DiskStatus };
   /** The clock of `at` and `startedAt`. */
   now?: () => Date;
 }
@@ -94,6 +96,7 @@ export class StatusBoard {
           ? { oldestAt: new Date(outbox.oldestPendingAt).toISOString() }
           : {}),
       },
+      ...(this.sources.disk ? { disk: this.sources.disk.status() } : {}),
     };
   }
 
@@ -129,6 +132,7 @@ export class StatusBoard {
               `the outbox holds ${stats.pending} unconfirmed readings (capacity ${stats.capacity}): the clinic has been unreachable for long`,
             ]
           : []),
+        ...diskWarnings(this.sources.disk?.status()),
         ...(stats.rejected > 0
           ? [`${stats.rejected} reading(s) were rejected by the clinic: see the readings list`]
           : []),
@@ -168,6 +172,7 @@ export class StatusBoard {
       gauge('kd_outbox_rejected', 'Readings the clinic rejected.', stats.rejected),
       gauge('kd_outbox_total', 'Readings kept, confirmed ones included.', stats.total),
       gauge('kd_outbox_capacity', 'Configured outbox capacity.', stats.capacity),
+      ...diskMetrics(this.sources.disk?.status()),
       gauge('kd_mqtt_connected', '1 when connected to the broker.', this.sources.broker.connected ? 1 : 0),
       gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss),
       gauge('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes.', mem.heapTotal),
@@ -179,4 +184,35 @@ export class StatusBoard {
       ),
     ];
   }
+}
+
+function diskWarnings(disk: DiskStatus | undefined): string[] {
+  if (!disk) return [];
+  const free = `${(disk.freeBytes / 1024 / 1024).toFixed(1)} MB free`;
+  return [
+    ...(disk.state === 'full'
+      ? [`the kiosk's disk is full (${free}): ${disk.held} reading(s) held in memory; free space on it`]
+      : []),
+    ...(disk.state === 'low' ? [`the kiosk's disk is getting full (${free})`] : []),
+    ...(disk.dropped > 0 ? [`${disk.dropped} reading(s) were dropped: the disk was full too long`] : []),
+  ];
+}
+
+function diskMetrics(disk: DiskStatus | undefined): Metric[] {
+  if (!disk) return [];
+  return [
+    gauge('kd_disk_free_bytes', "Free bytes on the outbox's filesystem.", disk.freeBytes),
+    gauge(
+      'kd_disk_full',
+      '1 while new readings cannot be written for lack of space.',
+      disk.state === 'full' ? 1 : 0,
+    ),
+    gauge('kd_readings_held', "Streaming devices' readings held in memory, waiting for space.", disk.held),
+    {
+      name: 'kd_readings_dropped_total',
+      help: 'Readings dropped because the disk was full and the held ones at their bound.',
+      type: 'counter',
+      samples: [{ labels: {}, value: disk.dropped }],
+    },
+  ];
 }

@@ -42,6 +42,10 @@ export interface StackOptions {
   agentEnv?: (stack: Stack) => NodeJS.ProcessEnv;
   /** The clinic server's config file (clinic.yaml lines, e.g. its SATUSEHAT section) and environment. */
   clinicConfig?: { yaml: string[]; env?: NodeJS.ProcessEnv };
+  /** The folder of the kiosk's outbox (e.g. a small tmpfs); default the stack's own. */
+  outboxDir?: string;
+  /** Extra keys of the kiosk config's `outbox:` line, e.g. `disk: { reserveMb: 1 }`. */
+  outboxYaml?: string;
 }
 
 /**
@@ -51,7 +55,6 @@ export interface StackOptions {
 export class Stack {
   readonly dir = mkdtempSync(join(tmpdir(), 'kd-e2e-'));
   readonly clinicDb: string;
-  readonly outboxDb = join(this.dir, 'outbox.db');
   broker!: MosquittoBroker;
   server!: RunningProcess;
   agent!: RunningProcess;
@@ -62,6 +65,10 @@ export class Stack {
 
   constructor(private readonly options: StackOptions) {
     this.clinicDb = join(options.clinicDir ?? this.dir, 'clinic.db');
+  }
+
+  get outboxDb(): string {
+    return join(this.options.outboxDir ?? this.dir, 'outbox.db');
   }
 
   async start(): Promise<this> {
@@ -117,7 +124,7 @@ export class Stack {
       [
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
         `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
-        `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''} }`,
+        `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''}${this.options.outboxYaml ? `, ${this.options.outboxYaml}` : ''} }`,
         `http: { port: ${this.options.httpPort ?? 0}, page: { pinHash: "${TEST_PAGE_PIN_HASH}", lockAfterMinutes: ${this.options.pageLockAfterMinutes ?? 3} } }`,
         'devices:',
         this.options.deviceYaml?.(this) ??

@@ -32,13 +32,18 @@ export function mountSmallDisk(size: string): SmallDisk | { unavailable: string 
   return {
     dir,
     fill() {
+      // To the last byte: a disk with a few bytes left still takes a small write.
       const fd = openSync(filler, 'a');
-      const chunk = Buffer.alloc(64 * 1024, 0x55);
       let written = 0;
       try {
-        for (;;) written += writeSync(fd, chunk);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+        for (const size of [64 * 1024, 4096, 512, 1]) {
+          const chunk = Buffer.alloc(size, 0x55);
+          try {
+            for (;;) written += writeSync(fd, chunk);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+          }
+        }
       } finally {
         closeSync(fd);
       }

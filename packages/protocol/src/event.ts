@@ -12,6 +12,10 @@ export const KioskEventType = z.enum([
   'outbox-pruned',
   /** A file of the kiosk (the outbox, the open screening's state) could not be read: set aside, named in `message`. */
   'file-damaged',
+  'disk-low',
+  'disk-full',
+  'disk-recovered',
+  'readings-dropped',
 ]);
 export type KioskEventType = z.infer<typeof KioskEventType>;
 

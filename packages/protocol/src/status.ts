@@ -32,6 +32,22 @@ export const OutboxStatus = z
   .strict();
 export type OutboxStatus = z.infer<typeof OutboxStatus>;
 
+/** The kiosk's disk, where its outbox lives: a full disk is a state the kiosk works through. */
+export const DiskStatus = z
+  .object({
+    /** `low`: a warning threshold passed; `full`: new readings are not written until space is back. */
+    state: z.enum(['ok', 'low', 'full']),
+    freeBytes: z.number().int().nonnegative(),
+    /** The outbox's files (database and WAL). */
+    outboxBytes: z.number().int().nonnegative(),
+    /** Streaming devices' readings held in memory, waiting for space. */
+    held: z.number().int().nonnegative(),
+    /** Readings dropped since the agent started, because the held ones were at their bound. */
+    dropped: z.number().int().nonnegative(),
+  })
+  .strict();
+export type DiskStatus = z.infer<typeof DiskStatus>;
+
 /**
  * Retained on the kiosk's status topic. The broker publishes the `offline` form as the kiosk's last
  * will when its connection dies.
@@ -46,6 +62,7 @@ export const KioskStatus = z
     startedAt: DateTime.optional(),
     devices: z.array(DeviceStatus).optional(),
     outbox: OutboxStatus.optional(),
+    disk: DiskStatus.optional(),
   })
   .strict();
 export type KioskStatus = z.infer<typeof KioskStatus>;

@@ -18,7 +18,8 @@ export function runGatewayCoreTests(root, run) {
   const configured =
     run('configure the gateway core (cmake)', 'cmake', ['-S', join(root, SOURCE), '-B', build]) &&
     run('build the gateway core and its tests', 'cmake', ['--build', build, '-j2']);
-  if (!configured) return { passed: 0, failed: 1, failures: ['gateway core: cmake configure or build failed'] };
+  if (!configured)
+    return { passed: 0, failed: 1, failures: ['gateway core: cmake configure or build failed'] };
   rmSync(report, { force: true });
   run('gateway core tests (ctest)', 'ctest', ['--test-dir', build, '-j2', '--output-junit', report]);
   if (!existsSync(report)) return { passed: 0, failed: 1, failures: ['gateway core: ctest wrote no report'] };

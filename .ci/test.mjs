@@ -15,13 +15,13 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runGatewayCoreTests } from './ctest.mjs';
 import {
   CURRENT_NODE_MAJOR,
   currentNodeEnv,
   installCurrentNode,
   mirrorWorkingTree,
 } from './current-node.mjs';
-import { runGatewayCoreTests } from './ctest.mjs';
 
 const USAGE = `Usage: pnpm test
 

@@ -25,3 +25,19 @@ gw_add_cmocka_test(line_reader_test)
 gw_add_cmocka_test(command_test)
 gw_add_cmocka_test(message_test)
 gw_add_cmocka_test(parser_fuzz_test)
+
+# The cross-language vectors, turned into a C header at build time (never committed, never stale).
+find_program(NODE node)
+set(GW_VECTORS_JSONL ${CMAKE_CURRENT_SOURCE_DIR}/../../packages/devices/vectors/gateway-lines.jsonl)
+if(NODE AND EXISTS ${GW_VECTORS_JSONL})
+  set(GW_VECTORS_HEADER ${CMAKE_CURRENT_BINARY_DIR}/generated/gateway_lines.h)
+  add_custom_command(
+    OUTPUT ${GW_VECTORS_HEADER}
+    COMMAND ${NODE} ${CMAKE_CURRENT_SOURCE_DIR}/tools/vectors-to-c.mjs ${GW_VECTORS_JSONL} ${GW_VECTORS_HEADER}
+    DEPENDS ${GW_VECTORS_JSONL} ${CMAKE_CURRENT_SOURCE_DIR}/tools/vectors-to-c.mjs
+    COMMENT "gateway line vectors -> C header")
+  gw_add_cmocka_test(vectors_test ${GW_VECTORS_HEADER})
+  target_include_directories(vectors_test PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
+else()
+  message(WARNING "node or ${GW_VECTORS_JSONL} not found: the cross-language vector test is not built")
+endif()

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../bytes.js';
+import { isDecodeError } from '../../errors.js';
+import {
+  type GatewayCommand,
+  type GatewayMessage,
+  parseGatewayCommand,
+  parseGatewayMessage,
+} from './index.js';
+
+// The cross-language vectors: the gateway firmware's C core checks the same file
+// (examples/ble-gateway-esp32/test/vectors_test.c), so both sides read every line alike.
+const FILE = fileURLToPath(new URL('../../../vectors/gateway-lines.jsonl', import.meta.url));
+
+interface GatewayLineVector {
+  id: string;
+  direction: 'command' | 'message';
+  line: string;
+  expect: Record<string, unknown>;
+}
+
+const vectors: GatewayLineVector[] = readFileSync(FILE, 'utf8')
+  .split('\n')
+  .filter((text) => text.trim() !== '')
+  .map((text) => JSON.parse(text));
+
+/** The parsed value as the vectors write it: payloads as lower-case hex, absent fields left out. */
+function plain(parsed: GatewayCommand | GatewayMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...parsed };
+  if ('payload' in parsed) out['payload'] = toHex(parsed.payload).toLowerCase();
+  return out;
+}
+
+function decodeErrorCode(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    if (isDecodeError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('the line decoded without an error');
+}
+
+// The agent's codec names a damaged command more finely than the gateway's answer does; each of
+// its codes falls under exactly one of the two answers the gateway sends.
+const ANSWER_OF_DECODE_ERROR: Record<string, string> = {
+  BAD_CHECKSUM: 'BAD_CHECKSUM',
+  TRUNCATED: 'BAD_CHECKSUM',
+  UNSUPPORTED: 'BAD_COMMAND',
+};
+
+/** The CRC checks out: then a refusal is about the command, not the frame. */
+function frameIsSound(line: string): boolean {
+  const body = line.replace(/[\r\n]+$/, '');
+  return (
+    /^\$.*\*[0-9A-F]{4}$/s.test(body) && decodeErrorCode(() => parseGatewayCommand(body)) !== 'BAD_CHECKSUM'
+  );
+}
+
+describe('gateway line vectors (shared with the firmware core)', () => {
+  it('holds commands and messages, good and damaged', () => {
+    const kinds = new Set(vectors.map((v) => `${v.direction}:${'type' in v.expect ? 'good' : 'bad'}`));
+    expect([...kinds].sort()).toEqual(['command:bad', 'command:good', 'message:bad', 'message:good']);
+  });
+
+  for (const vector of vectors) {
+    it(`${vector.direction} ${vector.id}`, () => {
+      const { expect: meaning, line } = vector;
+      if (vector.direction === 'message') {
+        if ('error' in meaning)
+          expect(decodeErrorCode(() => parseGatewayMessage(line))).toBe(meaning['error']);
+        else expect(plain(parseGatewayMessage(line))).toEqual(meaning);
+        return;
+      }
+      if ('ignored' in meaning) {
+        expect(line.startsWith('$')).toBe(false);
+        return;
+      }
+      if ('answer' in meaning) {
+        const answer = meaning['answer'] as { id: number | null; code: string };
+        const code = decodeErrorCode(() => parseGatewayCommand(line));
+        const expected =
+          code === 'BAD_FORMAT'
+            ? frameIsSound(line)
+              ? 'BAD_COMMAND'
+              : 'BAD_CHECKSUM'
+            : ANSWER_OF_DECODE_ERROR[code];
+        expect(expected).toBe(answer.code);
+        return;
+      }
+      expect(plain(parseGatewayCommand(line))).toEqual(meaning);
+    });
+  }
+});

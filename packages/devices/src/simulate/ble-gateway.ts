@@ -6,7 +6,9 @@ import { encodeGlucoseContext, encodeGlucoseMeasurement } from '../gatt/glucose.
 import { decodeRacp, racpNumberOfRecordsResponse, racpResponseCode } from '../gatt/racp.js';
 import {
   ADDRESS,
+  answerToBadCommandLine,
   encodeGatewayMessage,
+  GATEWAY_MAX_LINE_BYTES,
   GATEWAY_PROTOCOL_VERSION,
   type GatewayCommand,
   type GatewayMessage,
@@ -128,6 +130,8 @@ export interface GatewaySimulatorOptions {
   gatewayId?: string;
   firmware?: string;
   devices: readonly SimulatedBleDevice[];
+  /** Milliseconds of a monotonic clock, for STATUS's uptime. Default `performance.now()`. */
+  now?: () => number;
 }
 
 /**
@@ -144,9 +148,15 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
 } {
   const devices = new Map(options.devices.map((d) => [d.address.toUpperCase(), d]));
   const connected = new Set<string>();
+  // Registered with CONNECT: what STATUS counts as watched (the devices in range are not).
+  const registered = new Set<string>();
+  const now = options.now ?? (() => performance.now());
+  const bootedAt = now();
   const commands: GatewayCommand[] = [];
   const refusedRacpRequests: Uint8Array[] = [];
   let buffer = '';
+  /** Inside a line already answered as too long: dropped up to its LF. */
+  let skipping = false;
   const hello = () =>
     out({
       type: 'hello',
@@ -162,7 +172,12 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         return [hello(), ok];
       case 'status':
         return [
-          out({ type: 'status', uptimeSeconds: 1, connected: connected.size, watched: devices.size }),
+          out({
+            type: 'status',
+            uptimeSeconds: Math.floor((now() - bootedAt) / 1000),
+            connected: connected.size,
+            watched: registered.size,
+          }),
           ok,
         ];
       case 'scan':
@@ -180,6 +195,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
           ok,
         ];
       case 'connect': {
+        registered.add(command.address);
         const device = devices.get(command.address);
         if (!device) return [ok];
         connected.add(command.address);
@@ -199,6 +215,10 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         return lines;
       }
       case 'disconnect':
+        if (!registered.delete(command.address))
+          return [
+            out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
+          ];
         connected.delete(command.address);
         return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
       case 'write':
@@ -213,17 +233,41 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
     onBytes(bytes) {
       buffer += toLatin1(bytes);
       const lines: Uint8Array[] = [];
-      for (let at = buffer.indexOf('\n'); at !== -1; at = buffer.indexOf('\n')) {
-        const text = buffer.slice(0, at);
+      for (
+        let at = buffer.indexOf('\n');
+        at !== -1 || buffer.length > GATEWAY_MAX_LINE_BYTES;
+        at = buffer.indexOf('\n')
+      ) {
+        // Past the cap before its LF (the agent's framer allows as much): answered once, rest dropped.
+        const tooLong = (at === -1 ? buffer.length : at) > GATEWAY_MAX_LINE_BYTES;
+        const text = buffer.slice(0, at === -1 ? buffer.length : at);
+        if (at === -1) {
+          if (!skipping && text.startsWith('$'))
+            lines.push(
+              out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }),
+            );
+          skipping = true;
+          buffer = '';
+          break;
+        }
         buffer = buffer.slice(at + 1);
-        if (!text.startsWith('$')) continue;
+        const wasSkipping = skipping;
+        skipping = false;
+        if (wasSkipping || !text.startsWith('$')) continue;
+        if (tooLong) {
+          lines.push(
+            out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }),
+          );
+          continue;
+        }
         try {
           const command = parseGatewayCommand(text);
           commands.push(command);
           lines.push(...handle(command));
         } catch (error) {
           if (!isDecodeError(error)) throw error;
-          lines.push(out({ type: 'error', id: null, code: error.code, message: error.message }));
+          const answer = answerToBadCommandLine(text);
+          lines.push(out({ type: 'error', id: answer.id, code: answer.code, message: error.message }));
         }
       }
       return lines;

@@ -3,6 +3,8 @@
  * exactly what the chip would: every line is built by the same core.
  *
  *   gw_host <serial-path> [reading:ADDR,SERVICE,CHAR,ind|ntf,HEX]... [meter:ADDR] [record:ADDR,HEX]...
+ *
+ * Everything the agent sends is copied to stdout, so a test can see which commands arrived.
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -90,7 +92,11 @@ int main(int argc, char **argv) {
       uint8_t bytes[256];
       ssize_t count = read(fd, bytes, sizeof bytes);
       if (count < 0 && errno != EINTR && errno != EAGAIN) break;
-      if (count > 0) gw_gateway_receive(&gateway, bytes, (size_t)count);
+      if (count > 0) {
+        gw_gateway_receive(&gateway, bytes, (size_t)count);
+        fwrite(bytes, 1, (size_t)count, stdout);
+        fflush(stdout);
+      }
     }
     uint32_t now = monotonic_ms() - started;
     gw_gateway_tick(&gateway, now);

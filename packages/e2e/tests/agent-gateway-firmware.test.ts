@@ -76,16 +76,25 @@ describe('BLE health devices through the firmware core on the host', () => {
         `record:${GLUCOMETER},${glucoseRecord(17)}`,
         `record:${GLUCOMETER},${glucoseRecord(18)}`,
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let received = '';
+    gateway.stdout?.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
     gateway.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
 
     const records = await stack.waitForRecords(3, 40_000);
     await stack.waitForEmptyOutbox();
-    // The meter hangs up and advertises again every 2 s: the agent asks only for records after 18.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // The meter hangs up and advertises again every 2 s: wait for the agent's request after a reconnect.
+    const racpRequests = () =>
+      [...received.matchAll(/\$WRITE,\d+,A0:11:22:33:44:02,1808,2A52,([0-9A-F]*)\*/g)].map((m) => m[1]);
+    for (const deadline = Date.now() + 30_000; racpRequests().length < 2 && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    // The answer to it (no records) has time to land before the record is read.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await stack.waitForEmptyOutbox();
     const all = stack.records();
     const byKind = (kind: string) => all.filter((r) => r.kind === kind);
@@ -98,6 +107,11 @@ describe('BLE health devices through the firmware core on the host', () => {
       ]),
     );
     expect(byKind('glucose').map((r) => r.device.sequenceNumber)).toEqual([17, 18]);
+    // The first request asked for every record, the ones after a reconnect for those after 18.
+    const racp = racpRequests();
+    expect(racp[0]).toBe('0101');
+    expect(racp.length).toBeGreaterThan(1);
+    expect(new Set(racp.slice(1))).toEqual(new Set(['0103011300']));
     expect(gateway.exitCode).toBeNull();
     expect(stderr).toBe('');
   }, 90_000);

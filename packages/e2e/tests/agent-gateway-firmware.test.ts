@@ -38,61 +38,92 @@ afterAll(() => {
   rmSync(build, { recursive: true, force: true });
 });
 
+/** A running gw_host: what the agent sent it (stdout) and anything it complained about (stderr). */
+interface HostGateway {
+  process: ChildProcess;
+  received: () => string;
+  stderr: () => string;
+  stop: () => Promise<void>;
+}
+
+function startHostGateway(serialPath: string, devices: string[]): HostGateway {
+  const child = spawn(gatewayHost, [serialPath, ...devices], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let received = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return {
+    process: child,
+    received: () => received,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const meter = (...sequences: number[]) => [
+  `meter:${GLUCOMETER}`,
+  ...sequences.map((n) => `record:${GLUCOMETER},${glucoseRecord(n)}`),
+];
+
+/** The RACP requests the agent wrote to the meter, as hex. */
+const racpRequests = (gateway: HostGateway) =>
+  [...gateway.received().matchAll(/\$WRITE,\d+,A0:11:22:33:44:02,1808,2A52,([0-9A-F]*)\*/g)].map((m) => m[1]);
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline; )
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function gatewayStack(): Stack {
+  return new Stack({
+    mqttVersion: 5,
+    deviceYaml: (s) =>
+      [
+        `  - id: gateway-1`,
+        '    protocol: ble-gateway',
+        `    port: "${s.pty.agentPath}"`,
+        '    dialogue:',
+        '      devices:',
+        `        - { address: "${BP_MONITOR}" }`,
+        `        - { address: "${GLUCOMETER}", records: all }`,
+      ].join('\n'),
+  });
+}
+
 describe('BLE health devices through the firmware core on the host', () => {
   let stack: Stack | undefined;
-  let gateway: ChildProcess | undefined;
+  const gateways: HostGateway[] = [];
   afterEach(async () => {
-    if (gateway && gateway.exitCode === null) {
-      const exited = new Promise((resolve) => gateway?.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      await exited;
-    }
+    await Promise.all(gateways.splice(0).map((g) => g.stop()));
     await stack?.stop();
-    stack = gateway = undefined;
+    stack = undefined;
   });
+  const start = (serialPath: string, devices: string[]) => {
+    const gateway = startHostGateway(serialPath, devices);
+    gateways.push(gateway);
+    return gateway;
+  };
 
   it('takes a BP reading and a glucometer memory over RACP once, also after the meter reconnects', async () => {
-    stack = new Stack({
-      mqttVersion: 5,
-      deviceYaml: (s) =>
-        [
-          `  - id: gateway-1`,
-          '    protocol: ble-gateway',
-          `    port: "${s.pty.agentPath}"`,
-          '    dialogue:',
-          '      devices:',
-          `        - { address: "${BP_MONITOR}" }`,
-          `        - { address: "${GLUCOMETER}", records: all }`,
-        ].join('\n'),
-    });
-    await stack.start();
-    let stderr = '';
-    gateway = spawn(
-      gatewayHost,
-      [
-        stack.pty.devicePath,
-        `reading:${BP_MONITOR},1810,2A35,ind,${BP_VALUE}`,
-        `meter:${GLUCOMETER}`,
-        `record:${GLUCOMETER},${glucoseRecord(17)}`,
-        `record:${GLUCOMETER},${glucoseRecord(18)}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let received = '';
-    gateway.stdout?.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-    });
-    gateway.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    stack = await gatewayStack().start();
+    const gateway = start(stack.pty.devicePath, [
+      `reading:${BP_MONITOR},1810,2A35,ind,${BP_VALUE}`,
+      ...meter(17, 18),
+    ]);
 
     const records = await stack.waitForRecords(3, 40_000);
     await stack.waitForEmptyOutbox();
     // The meter hangs up and advertises again every 2 s: wait for the agent's request after a reconnect.
-    const racpRequests = () =>
-      [...received.matchAll(/\$WRITE,\d+,A0:11:22:33:44:02,1808,2A52,([0-9A-F]*)\*/g)].map((m) => m[1]);
-    for (const deadline = Date.now() + 30_000; racpRequests().length < 2 && Date.now() < deadline; )
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => racpRequests(gateway).length >= 2, 30_000);
     // The answer to it (no records) has time to land before the record is read.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await stack.waitForEmptyOutbox();
@@ -108,11 +139,32 @@ describe('BLE health devices through the firmware core on the host', () => {
     );
     expect(byKind('glucose').map((r) => r.device.sequenceNumber)).toEqual([17, 18]);
     // The first request asked for every record, the ones after a reconnect for those after 18.
-    const racp = racpRequests();
+    const racp = racpRequests(gateway);
     expect(racp[0]).toBe('0101');
     expect(racp.length).toBeGreaterThan(1);
     expect(new Set(racp.slice(1))).toEqual(new Set(['0103011300']));
-    expect(gateway.exitCode).toBeNull();
-    expect(stderr).toBe('');
+    expect(gateway.process.exitCode).toBeNull();
+    expect(gateway.stderr()).toBe('');
+  }, 90_000);
+
+  it('survives a gateway that reboots after sending garbage, and fetches only the new record', async () => {
+    stack = await gatewayStack().start();
+    const first = start(stack.pty.devicePath, meter(17, 18));
+    await stack.waitForRecords(2, 40_000);
+    await first.stop();
+
+    // Garbage on the line while the gateway is down: an overlong line, a damaged one, noise, a log line.
+    stack.write(`$NTF,${'A'.repeat(1500)}\r\n`);
+    stack.write('$OK,3*0000\r\n');
+    stack.write(Buffer.from([0x00, 0xff, 0x24, 0x0d, 0x0a, 0x80, 0x0a]));
+    stack.write('rst:0x1 (POWERON_RESET),boot:0xc (SPI_FAST_FLASH_BOOT)\r\n');
+    // Rebooted, it has forgotten every registration; the meter took one more reading meanwhile.
+    const second = start(stack.pty.devicePath, meter(17, 18, 19));
+    await until(() => racpRequests(second).length >= 1, 30_000);
+    const records = await stack.waitForRecords(3, 40_000);
+    await stack.waitForEmptyOutbox();
+    expect(records.map((r) => r.device.sequenceNumber)).toEqual([17, 18, 19]);
+    expect(racpRequests(second)[0]).toBe('0103011300');
+    expect(first.stderr() + second.stderr()).toBe('');
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
-import { toBytes, toLatin1 } from '../bytes.js';
+import { toBytes } from '../bytes.js';
 import { EncodeError, isDecodeError } from '../errors.js';
 import { GATT_MEASUREMENT_SOURCES } from '../gatt/characteristics.js';
 import { encodeGlucoseContext, encodeGlucoseMeasurement } from '../gatt/glucose.js';
@@ -8,12 +8,12 @@ import {
   ADDRESS,
   answerToBadCommandLine,
   encodeGatewayMessage,
-  GATEWAY_MAX_LINE_BYTES,
   GATEWAY_PROTOCOL_VERSION,
   type GatewayCommand,
   type GatewayMessage,
   parseGatewayCommand,
 } from '../protocols/ble-gateway/index.js';
+import { createCommandLineSplitter } from './gateway-command-lines.js';
 import { measurementEncoderFor } from './gatt.js';
 import type { DeviceSimulation } from './simulation.js';
 
@@ -154,9 +154,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
   const bootedAt = now();
   const commands: GatewayCommand[] = [];
   const refusedRacpRequests: Uint8Array[] = [];
-  let buffer = '';
-  /** Inside a line already answered as too long: dropped up to its LF. */
-  let skipping = false;
+  const splitLines = createCommandLineSplitter();
   const hello = () =>
     out({
       type: 'hello',
@@ -231,42 +229,21 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
     refusedRacpRequests,
     boot: () => [hello()],
     onBytes(bytes) {
-      buffer += toLatin1(bytes);
       const lines: Uint8Array[] = [];
-      for (
-        let at = buffer.indexOf('\n');
-        at !== -1 || buffer.length > GATEWAY_MAX_LINE_BYTES;
-        at = buffer.indexOf('\n')
-      ) {
-        // Past the cap before its LF (the agent's framer allows as much): answered once, rest dropped.
-        const tooLong = (at === -1 ? buffer.length : at) > GATEWAY_MAX_LINE_BYTES;
-        const text = buffer.slice(0, at === -1 ? buffer.length : at);
-        if (at === -1) {
-          if (!skipping && text.startsWith('$'))
-            lines.push(
-              out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }),
-            );
-          skipping = true;
-          buffer = '';
-          break;
-        }
-        buffer = buffer.slice(at + 1);
-        const wasSkipping = skipping;
-        skipping = false;
-        if (wasSkipping || !text.startsWith('$')) continue;
-        if (tooLong) {
+      for (const event of splitLines(bytes)) {
+        if (event.type === 'too-long') {
           lines.push(
             out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }),
           );
           continue;
         }
         try {
-          const command = parseGatewayCommand(text);
+          const command = parseGatewayCommand(event.text);
           commands.push(command);
           lines.push(...handle(command));
         } catch (error) {
           if (!isDecodeError(error)) throw error;
-          const answer = answerToBadCommandLine(text);
+          const answer = answerToBadCommandLine(event.text);
           lines.push(out({ type: 'error', id: answer.id, code: answer.code, message: error.message }));
         }
       }

@@ -1,16 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildGatewayCore, type GatewayCoreBuild } from '../src/gateway-core-build.js';
 import { Stack } from '../src/stack.js';
 
 // The gateway firmware's C core, built for the host (examples/ble-gateway-esp32, with ASan and
 // UBSan) and run as a process on the agent's pty with simulated BLE devices, against the real agent,
 // a real broker and the real clinic server: the same check agent-gateway.test.ts makes of the
 // TypeScript simulator.
-const SOURCE = fileURLToPath(new URL('../../../examples/ble-gateway-esp32', import.meta.url));
 const BP_MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';
 // From packages/devices/vectors/gatt.jsonl: bp-basic-mmhg (120/80, MAP 93) and
@@ -19,24 +15,15 @@ const BP_VALUE = '00780050005d00';
 const glucoseRecord = (sequence: number) =>
   `02${sequence.toString(16).padStart(2, '0')}00e9070913080f006eb011`;
 
-let build: string;
+let build: GatewayCoreBuild;
 let gatewayHost: string;
 
 beforeAll(() => {
-  build = mkdtempSync(join(tmpdir(), 'gateway-host-'));
-  const step = (args: string[]) => {
-    const result = spawnSync('cmake', args, { encoding: 'utf8' });
-    if (result.status !== 0)
-      throw new Error(`cmake ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-  };
-  step(['-S', SOURCE, '-B', build]);
-  step(['--build', build, '--target', 'gw_host', '-j2']);
-  gatewayHost = join(build, 'gw_host');
+  build = buildGatewayCore(['gw_host']);
+  gatewayHost = build.program('gw_host');
 }, 120_000);
 
-afterAll(() => {
-  rmSync(build, { recursive: true, force: true });
-});
+afterAll(() => build?.remove());
 
 /** A running gw_host: what the agent sent it (stdout) and anything it complained about (stderr). */
 interface HostGateway {

@@ -9,9 +9,11 @@ import { Stack } from '../src/stack.js';
 // TypeScript simulator.
 const BP_MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';
-// From packages/devices/vectors/gatt.jsonl: bp-basic-mmhg (120/80, MAP 93) and
-// glucose-kgl-capillary-finger (110 mg/dL) with its sequence number changed to 17 and 18.
+const SCALE = 'A0:11:22:33:44:03';
+// From packages/devices/vectors/gatt.jsonl: bp-basic-mmhg (120/80, MAP 93), weight-si (62.45 kg)
+// and glucose-kgl-capillary-finger (110 mg/dL) with its sequence number changed to 17 and 18.
 const BP_VALUE = '00780050005d00';
+const WEIGHT_VALUE = '00ca30';
 const glucoseRecord = (sequence: number) =>
   `02${sequence.toString(16).padStart(2, '0')}00e9070913080f006eb011`;
 
@@ -82,6 +84,7 @@ function gatewayStack(): Stack {
         '      devices:',
         `        - { address: "${BP_MONITOR}" }`,
         `        - { address: "${GLUCOMETER}", records: all }`,
+        `        - { address: "${SCALE}" }`,
       ].join('\n'),
   });
 }
@@ -100,14 +103,15 @@ describe('BLE health devices through the firmware core on the host', () => {
     return gateway;
   };
 
-  it('takes a BP reading and a glucometer memory over RACP once, also after the meter reconnects', async () => {
+  it('takes a BP reading, a weight and a glucometer memory over RACP once, also after the meter reconnects', async () => {
     stack = await gatewayStack().start();
     const gateway = start(stack.pty.devicePath, [
       `reading:${BP_MONITOR},1810,2A35,ind,${BP_VALUE}`,
+      `reading:${SCALE},181D,2A9D,ind,${WEIGHT_VALUE}`,
       ...meter(17, 18),
     ]);
 
-    const records = await stack.waitForRecords(3, 40_000);
+    const records = await stack.waitForRecords(4, 40_000);
     await stack.waitForEmptyOutbox();
     // The meter hangs up and advertises again every 2 s: wait for the agent's request after a reconnect.
     await until(() => racpRequests(gateway).length >= 2, 30_000);
@@ -116,7 +120,8 @@ describe('BLE health devices through the firmware core on the host', () => {
     await stack.waitForEmptyOutbox();
     const all = stack.records();
     const byKind = (kind: string) => all.filter((r) => r.kind === kind);
-    expect(records.length).toBe(3);
+    expect(records.length).toBe(4);
+    expect(byKind('weight').map((r) => r.values.map((v) => v.value))).toEqual([[62.45]]);
     expect(byKind('blood-pressure')).toHaveLength(1);
     expect(byKind('blood-pressure')[0]?.values.map((v) => [v.code, v.value])).toEqual(
       expect.arrayContaining([

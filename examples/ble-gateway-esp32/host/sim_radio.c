@@ -153,11 +153,11 @@ bool sim_radio_add(const char *spec) {
   }
   if (strcmp(copy, "reading") == 0 && count == 5) {
     sim_device *device = find_or_add(fields[0]);
-    if (device == NULL) return false;
+    if (device == NULL || device->meter || device->value_count == SIM_MAX_RECORDS) return false;
     device->indicate = strcmp(fields[3], "ind") == 0;
     return gw_parse_uuid(fields[1], strlen(fields[1]), &device->service) &&
            gw_parse_uuid(fields[2], strlen(fields[2]), &device->characteristic) &&
-           parse_value(fields[4], &device->reading);
+           parse_value(fields[4], &device->values[device->value_count++]);
   }
   return false;
 }
@@ -221,12 +221,18 @@ static void run_event(const sim_event *event) {
       if (!device->meter && core->devices[slot].phase == GW_PHASE_CONNECTED)
         schedule(EV_SEND_READING, event->device, 20);
       break;
-    case EV_SEND_READING:
-      gw_on_value(core, slot, &device->service, &device->characteristic, device->indicate, device->reading.bytes,
-                  device->reading.length);
+    case EV_SEND_READING: {
+      const sim_value *value = &device->values[device->next_value++];
+      gw_on_value(core, slot, &device->service, &device->characteristic, device->indicate, value->bytes,
+                  value->length);
+      if (device->next_value < device->value_count) {
+        schedule(EV_SEND_READING, event->device, 200);
+        break;
+      }
       device->reading_sent = true;
       schedule(EV_LINK_DOWN, event->device, 50);
       break;
+    }
     case EV_WRITE: {
       gw_uuid racp = gw_uuid16(0x2A52);
       if (device->meter && gw_uuid_equal(&event->characteristic, &racp)) answer_racp(event->device, &event->value);

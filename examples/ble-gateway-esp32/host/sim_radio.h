@@ -28,7 +28,11 @@ typedef struct {
   gw_uuid service;     /* a reading device's service and characteristic */
   gw_uuid characteristic;
   bool indicate;
-  sim_value reading;   /* sent once after connecting; the device then hangs up and stays quiet */
+  /* A reading device's values: sent one after another, 200 ms apart, once connected (a monitor's
+   * one reading, or a continuous oximeter's stream); the device then hangs up and stays quiet. */
+  sim_value values[SIM_MAX_RECORDS];
+  uint8_t value_count;
+  uint8_t next_value;
   bool reading_sent;
   sim_value records[SIM_MAX_RECORDS];
   uint8_t record_count;
@@ -38,7 +42,8 @@ typedef struct {
 
 void sim_radio_init(gw_gateway *gateway);
 gw_radio sim_radio_interface(void);
-/* `spec`: "reading:ADDR,SERVICE,CHARACTERISTIC,ind|ntf,HEX", "meter:ADDR" or "record:ADDR,HEX". */
+/* `spec`: "reading:ADDR,SERVICE,CHARACTERISTIC,ind|ntf,HEX" (repeated: one more value of the same
+ * device), "meter:ADDR" or "record:ADDR,HEX". */
 bool sim_radio_add(const char *spec);
 /* Runs every event due by `now_ms` and the devices' advertising. */
 void sim_radio_run(uint32_t now_ms);

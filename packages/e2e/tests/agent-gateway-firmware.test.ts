@@ -10,10 +10,13 @@ import { Stack } from '../src/stack.js';
 const BP_MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';
 const SCALE = 'A0:11:22:33:44:03';
+const OXIMETER = 'A0:11:22:33:44:04';
 // From packages/devices/vectors/gatt.jsonl: bp-basic-mmhg (120/80, MAP 93), weight-si (62.45 kg)
 // and glucose-kgl-capillary-finger (110 mg/dL) with its sequence number changed to 17 and 18.
 const BP_VALUE = '00780050005d00';
 const WEIGHT_VALUE = '00ca30';
+// spo2-basic's layout (SpO2 and pulse as SFLOATs, no flags) streamed as continuous measurements.
+const OXIMETRY_VALUES = ['0061004400', '0060004600', '0062004800'];
 const glucoseRecord = (sequence: number) =>
   `02${sequence.toString(16).padStart(2, '0')}00e9070913080f006eb011`;
 
@@ -85,6 +88,7 @@ function gatewayStack(): Stack {
         `        - { address: "${BP_MONITOR}" }`,
         `        - { address: "${GLUCOMETER}", records: all }`,
         `        - { address: "${SCALE}" }`,
+        `        - { address: "${OXIMETER}" }`,
       ].join('\n'),
   });
 }
@@ -103,15 +107,16 @@ describe('BLE health devices through the firmware core on the host', () => {
     return gateway;
   };
 
-  it('takes a BP reading, a weight and a glucometer memory over RACP once, also after the meter reconnects', async () => {
+  it('takes a BP reading, a weight, an oximeter stream and a glucometer memory once, also after the meter reconnects', async () => {
     stack = await gatewayStack().start();
     const gateway = start(stack.pty.devicePath, [
       `reading:${BP_MONITOR},1810,2A35,ind,${BP_VALUE}`,
       `reading:${SCALE},181D,2A9D,ind,${WEIGHT_VALUE}`,
+      ...OXIMETRY_VALUES.map((value) => `reading:${OXIMETER},1822,2A5F,ntf,${value}`),
       ...meter(17, 18),
     ]);
 
-    const records = await stack.waitForRecords(4, 40_000);
+    const records = await stack.waitForRecords(7, 40_000);
     await stack.waitForEmptyOutbox();
     // The meter hangs up and advertises again every 2 s: wait for the agent's request after a reconnect.
     await until(() => racpRequests(gateway).length >= 2, 30_000);
@@ -120,7 +125,12 @@ describe('BLE health devices through the firmware core on the host', () => {
     await stack.waitForEmptyOutbox();
     const all = stack.records();
     const byKind = (kind: string) => all.filter((r) => r.kind === kind);
-    expect(records.length).toBe(4);
+    expect(records.length).toBe(7);
+    expect(byKind('pulse-oximetry').map((r) => r.values.map((v) => v.value))).toEqual([
+      [97, 68],
+      [96, 70],
+      [98, 72],
+    ]);
     expect(byKind('weight').map((r) => r.values.map((v) => v.value))).toEqual([[62.45]]);
     expect(byKind('blood-pressure')).toHaveLength(1);
     expect(byKind('blood-pressure')[0]?.values.map((v) => [v.code, v.value])).toEqual(

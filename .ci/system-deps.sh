@@ -3,6 +3,7 @@
 # chromium (the SDK's browser test), faketime (a kiosk clock years behind), lintian (the kiosk's
 # Debian package is checked with it; with KD_TEST_DEB_ARM64=1 also the arm64 cross compiler and
 # qemu-user for the arm64 package's test),
+# cmake and libcmocka-dev (the BLE gateway core's C tests, built with CTest),
 # mosquitto (the MQTT broker tests stop and restart) and PostgreSQL (the clinic record's second
 # store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
 # Debian/Ubuntu it installs and starts what is missing; otherwise it names what to do and stops.
@@ -29,6 +30,11 @@ if [ "${KD_TEST_DEB_ARM64:-}" = 1 ]; then
   command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || missing+=(g++-aarch64-linux-gnu)
   command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
 fi
+# The gateway core's C tests: CMake/CTest, a C compiler and cmocka (found through pkg-config).
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -f /usr/include/cmocka.h ] || missing+=(libcmocka-dev)
 # The kiosk-clock test fakes the agent's wall clock with libfaketime.
 ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 

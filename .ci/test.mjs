@@ -6,14 +6,16 @@
 //   3. typecheck of every package        counted as 1 check per package (its `typecheck` script)
 //   4. build + publint + attw           counted as 1 check per published package
 //   5. vitest: unit and integration     every test counted (on Node 20, the floor: the machine's `node`)
-//   6. the same on Node 24              1 check for its install, then every test counted, tagged
+//   6. C tests of the BLE gateway core  every CTest test counted (.ci/ctest.mjs; main run only)
+//   7. the same on Node 24              1 check for its install, then every test counted, tagged
 //                                       [Node 24] when it fails (.ci/current-node.mjs says how)
-//   7. nothing left running             counted as 1 check: every process this run started has ended
+//   8. nothing left running             counted as 1 check: every process this run started has ended
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runGatewayCoreTests } from './ctest.mjs';
 import {
   CURRENT_NODE_MAJOR,
   currentNodeEnv,
@@ -190,6 +192,12 @@ function runVitest(label, node, cwd, { env = process.env, tag = '' } = {}) {
 }
 
 runVitest('tests (vitest: unit + integration)', process.execPath, root);
+
+// ── The gateway firmware's C core: its tests do not depend on Node, so they run once, here.
+const gatewayCore = runGatewayCoreTests(root, run);
+results.passed += gatewayCore.passed;
+results.failed += gatewayCore.failed;
+failures.push(...gatewayCore.failures);
 
 // ── The same tests on the current LTS Node (see .ci/current-node.mjs for why in a mirrored copy).
 const current = installCurrentNode(root);

@@ -111,6 +111,8 @@ export {
   parseContourRecord,
 } from './protocols/bayer-contour.js';
 export {
+  answerToBadCommandLine,
+  type BadCommandAnswer,
   bleGateway,
   crc16,
   createGatewayDialogue,

@@ -1,17 +1,19 @@
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
-import { toBytes, toLatin1 } from '../bytes.js';
+import { toBytes } from '../bytes.js';
 import { EncodeError, isDecodeError } from '../errors.js';
 import { GATT_MEASUREMENT_SOURCES } from '../gatt/characteristics.js';
 import { encodeGlucoseContext, encodeGlucoseMeasurement } from '../gatt/glucose.js';
 import { decodeRacp, racpNumberOfRecordsResponse, racpResponseCode } from '../gatt/racp.js';
 import {
   ADDRESS,
+  answerToBadCommandLine,
   encodeGatewayMessage,
   GATEWAY_PROTOCOL_VERSION,
   type GatewayCommand,
   type GatewayMessage,
   parseGatewayCommand,
 } from '../protocols/ble-gateway/index.js';
+import { createCommandLineSplitter } from './gateway-command-lines.js';
 import { measurementEncoderFor } from './gatt.js';
 import type { DeviceSimulation } from './simulation.js';
 
@@ -128,6 +130,8 @@ export interface GatewaySimulatorOptions {
   gatewayId?: string;
   firmware?: string;
   devices: readonly SimulatedBleDevice[];
+  /** Milliseconds of a monotonic clock, for STATUS's uptime. Default `performance.now()`. */
+  now?: () => number;
 }
 
 /**
@@ -144,9 +148,13 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
 } {
   const devices = new Map(options.devices.map((d) => [d.address.toUpperCase(), d]));
   const connected = new Set<string>();
+  // Registered with CONNECT: what STATUS counts as watched (the devices in range are not).
+  const registered = new Set<string>();
+  const now = options.now ?? (() => performance.now());
+  const bootedAt = now();
   const commands: GatewayCommand[] = [];
   const refusedRacpRequests: Uint8Array[] = [];
-  let buffer = '';
+  const splitLines = createCommandLineSplitter();
   const hello = () =>
     out({
       type: 'hello',
@@ -162,7 +170,12 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         return [hello(), ok];
       case 'status':
         return [
-          out({ type: 'status', uptimeSeconds: 1, connected: connected.size, watched: devices.size }),
+          out({
+            type: 'status',
+            uptimeSeconds: Math.floor((now() - bootedAt) / 1000),
+            connected: connected.size,
+            watched: registered.size,
+          }),
           ok,
         ];
       case 'scan':
@@ -180,6 +193,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
           ok,
         ];
       case 'connect': {
+        registered.add(command.address);
         const device = devices.get(command.address);
         if (!device) return [ok];
         connected.add(command.address);
@@ -199,6 +213,10 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         return lines;
       }
       case 'disconnect':
+        if (!registered.delete(command.address))
+          return [
+            out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
+          ];
         connected.delete(command.address);
         return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
       case 'write':
@@ -211,19 +229,22 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
     refusedRacpRequests,
     boot: () => [hello()],
     onBytes(bytes) {
-      buffer += toLatin1(bytes);
       const lines: Uint8Array[] = [];
-      for (let at = buffer.indexOf('\n'); at !== -1; at = buffer.indexOf('\n')) {
-        const text = buffer.slice(0, at);
-        buffer = buffer.slice(at + 1);
-        if (!text.startsWith('$')) continue;
+      for (const event of splitLines(bytes)) {
+        if (event.type === 'too-long') {
+          lines.push(
+            out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }),
+          );
+          continue;
+        }
         try {
-          const command = parseGatewayCommand(text);
+          const command = parseGatewayCommand(event.text);
           commands.push(command);
           lines.push(...handle(command));
         } catch (error) {
           if (!isDecodeError(error)) throw error;
-          lines.push(out({ type: 'error', id: null, code: error.code, message: error.message }));
+          const answer = answerToBadCommandLine(event.text);
+          lines.push(out({ type: 'error', id: answer.id, code: answer.code, message: error.message }));
         }
       }
       return lines;

@@ -1,5 +1,6 @@
 // The klinik-desa BLE gateway, the agent's side: the line format (both directions), the dialogue
 // and the driver. The gateway's own side (its simulator) is in `simulate/ble-gateway.ts`.
+export { answerToBadCommandLine, type BadCommandAnswer } from './answers.js';
 export { createGatewayDialogue, type GatewayDialogueOptions } from './dialogue.js';
 export { bleGateway } from './driver.js';
 export {

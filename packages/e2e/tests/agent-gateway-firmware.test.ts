@@ -1,0 +1,172 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildGatewayCore, type GatewayCoreBuild } from '../src/gateway-core-build.js';
+import { Stack } from '../src/stack.js';
+
+// The gateway firmware's C core, built for the host (examples/ble-gateway-esp32, with ASan and
+// UBSan) and run as a process on the agent's pty with simulated BLE devices, against the real agent,
+// a real broker and the real clinic server: the same check agent-gateway.test.ts makes of the
+// TypeScript simulator.
+const BP_MONITOR = 'A0:11:22:33:44:01';
+const GLUCOMETER = 'A0:11:22:33:44:02';
+const SCALE = 'A0:11:22:33:44:03';
+const OXIMETER = 'A0:11:22:33:44:04';
+// From packages/devices/vectors/gatt.jsonl: bp-basic-mmhg (120/80, MAP 93), weight-si (62.45 kg)
+// and glucose-kgl-capillary-finger (110 mg/dL) with its sequence number changed to 17 and 18.
+const BP_VALUE = '00780050005d00';
+const WEIGHT_VALUE = '00ca30';
+// spo2-basic's layout (SpO2 and pulse as SFLOATs, no flags) streamed as continuous measurements.
+const OXIMETRY_VALUES = ['0061004400', '0060004600', '0062004800'];
+const glucoseRecord = (sequence: number) =>
+  `02${sequence.toString(16).padStart(2, '0')}00e9070913080f006eb011`;
+
+let build: GatewayCoreBuild;
+let gatewayHost: string;
+
+beforeAll(() => {
+  build = buildGatewayCore(['gw_host']);
+  gatewayHost = build.program('gw_host');
+}, 120_000);
+
+afterAll(() => build?.remove());
+
+/** A running gw_host: what the agent sent it (stdout) and anything it complained about (stderr). */
+interface HostGateway {
+  process: ChildProcess;
+  received: () => string;
+  stderr: () => string;
+  stop: () => Promise<void>;
+}
+
+function startHostGateway(serialPath: string, devices: string[]): HostGateway {
+  const child = spawn(gatewayHost, [serialPath, ...devices], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let received = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return {
+    process: child,
+    received: () => received,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const meter = (...sequences: number[]) => [
+  `meter:${GLUCOMETER}`,
+  ...sequences.map((n) => `record:${GLUCOMETER},${glucoseRecord(n)}`),
+];
+
+/** The RACP requests the agent wrote to the meter, as hex. */
+const racpRequests = (gateway: HostGateway) =>
+  [...gateway.received().matchAll(/\$WRITE,\d+,A0:11:22:33:44:02,1808,2A52,([0-9A-F]*)\*/g)].map((m) => m[1]);
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline; )
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function gatewayStack(): Stack {
+  return new Stack({
+    mqttVersion: 5,
+    deviceYaml: (s) =>
+      [
+        `  - id: gateway-1`,
+        '    protocol: ble-gateway',
+        `    port: "${s.pty.agentPath}"`,
+        '    dialogue:',
+        '      devices:',
+        `        - { address: "${BP_MONITOR}" }`,
+        `        - { address: "${GLUCOMETER}", records: all }`,
+        `        - { address: "${SCALE}" }`,
+        `        - { address: "${OXIMETER}" }`,
+      ].join('\n'),
+  });
+}
+
+describe('BLE health devices through the firmware core on the host', () => {
+  let stack: Stack | undefined;
+  const gateways: HostGateway[] = [];
+  afterEach(async () => {
+    await Promise.all(gateways.splice(0).map((g) => g.stop()));
+    await stack?.stop();
+    stack = undefined;
+  });
+  const start = (serialPath: string, devices: string[]) => {
+    const gateway = startHostGateway(serialPath, devices);
+    gateways.push(gateway);
+    return gateway;
+  };
+
+  it('takes a BP reading, a weight, an oximeter stream and a glucometer memory once, also after the meter reconnects', async () => {
+    stack = await gatewayStack().start();
+    const gateway = start(stack.pty.devicePath, [
+      `reading:${BP_MONITOR},1810,2A35,ind,${BP_VALUE}`,
+      `reading:${SCALE},181D,2A9D,ind,${WEIGHT_VALUE}`,
+      ...OXIMETRY_VALUES.map((value) => `reading:${OXIMETER},1822,2A5F,ntf,${value}`),
+      ...meter(17, 18),
+    ]);
+
+    const records = await stack.waitForRecords(7, 40_000);
+    await stack.waitForEmptyOutbox();
+    // The meter hangs up and advertises again every 2 s: wait for the agent's request after a reconnect.
+    await until(() => racpRequests(gateway).length >= 2, 30_000);
+    // The answer to it (no records) has time to land before the record is read.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await stack.waitForEmptyOutbox();
+    const all = stack.records();
+    const byKind = (kind: string) => all.filter((r) => r.kind === kind);
+    expect(records.length).toBe(7);
+    expect(byKind('pulse-oximetry').map((r) => r.values.map((v) => v.value))).toEqual([
+      [97, 68],
+      [96, 70],
+      [98, 72],
+    ]);
+    expect(byKind('weight').map((r) => r.values.map((v) => v.value))).toEqual([[62.45]]);
+    expect(byKind('blood-pressure')).toHaveLength(1);
+    expect(byKind('blood-pressure')[0]?.values.map((v) => [v.code, v.value])).toEqual(
+      expect.arrayContaining([
+        ['8480-6', 120],
+        ['8462-4', 80],
+      ]),
+    );
+    expect(byKind('glucose').map((r) => r.device.sequenceNumber)).toEqual([17, 18]);
+    // The first request asked for every record, the ones after a reconnect for those after 18.
+    const racp = racpRequests(gateway);
+    expect(racp[0]).toBe('0101');
+    expect(racp.length).toBeGreaterThan(1);
+    expect(new Set(racp.slice(1))).toEqual(new Set(['0103011300']));
+    expect(gateway.process.exitCode).toBeNull();
+    expect(gateway.stderr()).toBe('');
+  }, 90_000);
+
+  it('survives a gateway that reboots after sending garbage, and fetches only the new record', async () => {
+    stack = await gatewayStack().start();
+    const first = start(stack.pty.devicePath, meter(17, 18));
+    await stack.waitForRecords(2, 40_000);
+    await first.stop();
+
+    // Garbage on the line while the gateway is down: an overlong line, a damaged one, noise, a log line.
+    stack.write(`$NTF,${'A'.repeat(1500)}\r\n`);
+    stack.write('$OK,3*0000\r\n');
+    stack.write(Buffer.from([0x00, 0xff, 0x24, 0x0d, 0x0a, 0x80, 0x0a]));
+    stack.write('rst:0x1 (POWERON_RESET),boot:0xc (SPI_FAST_FLASH_BOOT)\r\n');
+    // Rebooted, it has forgotten every registration; the meter took one more reading meanwhile.
+    const second = start(stack.pty.devicePath, meter(17, 18, 19));
+    await until(() => racpRequests(second).length >= 1, 30_000);
+    const records = await stack.waitForRecords(3, 40_000);
+    await stack.waitForEmptyOutbox();
+    expect(records.map((r) => r.device.sequenceNumber)).toEqual([17, 18, 19]);
+    expect(racpRequests(second)[0]).toBe('0103011300');
+    expect(first.stderr() + second.stderr()).toBe('');
+  }, 90_000);
+});

@@ -1,0 +1,111 @@
+import { pathToFileURL } from 'node:url';
+import {
+  type DeviceDriver,
+  DriverError,
+  type DriverErrorCode,
+  loadDriverPackage,
+  registerDriver,
+  unregisterDriver,
+} from '@klinik-desa/devices';
+import { AgentError } from '../errors.js';
+import { isPathSpec, resolveDriverModule } from './driver-module.js';
+
+/** A driver package named in `drivers:` (or `--driver`) that the agent will not run, and why. */
+export class DriverRefusedError extends AgentError {
+  override readonly name = 'DriverRefusedError';
+  override readonly code = 'DRIVER_REFUSED';
+  override readonly retryable = false;
+  constructor(
+    /** The entry as written in the config. */
+    readonly spec: string,
+    /** Why: the devices package's code (PACKAGE_NOT_FOUND, IMPORT_FAILED, INCOMPATIBLE_API, ...). */
+    readonly reason: DriverErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A vendor's package, loaded and registered: the file its drivers are imported from, for the worker. */
+export interface LoadedDriverPackage {
+  readonly spec: string;
+  readonly file: string;
+  readonly drivers: readonly DeviceDriver[];
+}
+
+export interface KioskDrivers {
+  readonly loaded: readonly LoadedDriverPackage[];
+  readonly refused: readonly DriverRefusedError[];
+}
+
+function fixFor(spec: string, code: DriverErrorCode, baseDir: string): string {
+  switch (code) {
+    case 'PACKAGE_NOT_FOUND':
+      return isPathSpec(spec)
+        ? `correct the path (it is relative to the folder of kiosk.yaml, ${baseDir})`
+        : `install it beside the agent (npm install ${spec} in ${baseDir}) or correct the name`;
+    case 'DUPLICATE_PROTOCOL':
+      return 'two packages give the same protocol id: keep one of them in drivers:';
+    case 'INCOMPATIBLE_API':
+      // The devices package words this fix itself (which version to install).
+      return '';
+    default:
+      return `ask the driver's maker for a fixed version, and take it out of drivers: until then`;
+  }
+}
+
+function refused(spec: string, code: DriverErrorCode, detail: string, baseDir: string): DriverRefusedError {
+  const fix = fixFor(spec, code, baseDir);
+  return new DriverRefusedError(
+    spec,
+    code,
+    `driver ${JSON.stringify(spec)} refused (${code}): ${detail}${fix ? `; fix: ${fix}` : ''}`,
+  );
+}
+
+/**
+ * Loads the vendor drivers a kiosk names, the one way every command does: each entry is a package
+ * name (installed beside kiosk.yaml or beside the agent) or a path relative to `baseDir`. A package
+ * that is missing, throws while loading, exports no valid driver, takes a protocol id already taken
+ * or was built for another driver API is refused, with one line naming it and its fix; the others
+ * are registered and run.
+ */
+export async function loadKioskDrivers(specs: readonly string[], baseDir: string): Promise<KioskDrivers> {
+  const loaded: LoadedDriverPackage[] = [];
+  const refusals: DriverRefusedError[] = [];
+  for (const spec of new Set(specs)) {
+    const file = resolveDriverModule(spec, baseDir);
+    if (file === undefined) {
+      refusals.push(refused(spec, 'PACKAGE_NOT_FOUND', `nothing found at ${spec}`, baseDir));
+      continue;
+    }
+    let drivers: DeviceDriver[];
+    try {
+      drivers = await loadDriverPackage(spec, {
+        importModule: () => import(pathToFileURL(file).href),
+        isNotFound: () => false,
+        register: false,
+      });
+    } catch (error) {
+      if (!(error instanceof DriverError)) throw error;
+      // The devices package's message starts with the package's name, which the refusal already says.
+      const detail = error.message.replace(new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:? ?`), '');
+      refusals.push(refused(spec, error.code, detail, baseDir));
+      continue;
+    }
+    const registered: DeviceDriver[] = [];
+    try {
+      for (const driver of drivers) {
+        registerDriver(driver);
+        registered.push(driver);
+      }
+    } catch (error) {
+      if (!(error instanceof DriverError)) throw error;
+      for (const driver of registered) unregisterDriver(driver.id);
+      refusals.push(refused(spec, error.code, error.message, baseDir));
+      continue;
+    }
+    loaded.push({ spec, file, drivers });
+  }
+  return { loaded, refused: refusals };
+}

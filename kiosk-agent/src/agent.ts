@@ -1,13 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
+import type { DeviceDriver } from '@klinik-desa/devices';
 import type { AddressInfo } from 'node:net';
-import { type DeviceDriver, getDriver } from '@klinik-desa/devices';
 import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
 import type { ClockView, KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
 import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
-import { DeviceConnection } from './devices/device-connection.js';
+import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
+import { FailedDevice } from './devices/failed-device.js';
+import { planDeviceDriver } from './drivers/device-drivers.js';
+import type { KioskDrivers } from './drivers/load-drivers.js';
 import type { DamagedFile } from './files/damaged-file.js';
 import type { AgentEvents, AgentView, ResendOutcome } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
@@ -44,7 +47,7 @@ const DECODE_EVENT_EVERY_MS = 60_000;
  */
 export class Agent implements AgentView {
   readonly outbox: Outbox;
-  readonly devices: DeviceConnection[];
+  readonly devices: (DeviceConnection | FailedDevice)[];
   readonly screening: ScreeningState;
   /** Patient look-up and registration at the clinic, for the kiosk page. */
   readonly patients: ClinicPatients;
@@ -57,6 +60,8 @@ export class Agent implements AgentView {
   private readonly clinicScreenings: ClinicScreenings;
   private readonly publisher: Publisher;
   private readonly decodeErrors = new DecodeErrorTally();
+  /** Vendor driver failures, summed into `driver-failed` events the same way. */
+  private readonly driverFailures = new DecodeErrorTally();
   private readonly timers: NodeJS.Timeout[] = [];
   /** Files found damaged and set aside, for the status; reported as events once the broker is there. */
   private readonly damaged: DamagedFile[] = [];
@@ -70,13 +75,15 @@ export class Agent implements AgentView {
     private readonly config: KioskConfig,
     private readonly log: Logger,
     parts: Partial<AgentParts> = {},
+    /** The vendor drivers `loadKioskDrivers` loaded and refused for this config. */
+    private readonly drivers: KioskDrivers = { loaded: [], refused: [] },
   ) {
     const { openPort, connectMqtt, openOutbox, clinicClient, makeClock } = { ...REAL_PARTS, ...parts };
     this.clock = makeClock();
     const late = new LateCorrection(this.clock);
     this.events.setMaxListeners(100);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
-    const drivers = config.devices.map((d) => getDriver(d.protocol));
+    const plans = config.devices.map((d) => planDeviceDriver(d, drivers));
     const setAside = (what: string, then: string) => (damaged: DamagedFile) => {
       log.error(
         damaged,
@@ -121,7 +128,14 @@ export class Agent implements AgentView {
     this.readings.on('duplicate', ({ deviceId, dedupeKey }) =>
       log.debug({ device: deviceId, key: dedupeKey }, 'a record the device sent before: not kept twice'),
     );
-    this.devices = config.devices.map((d, i) => this.connection(d, drivers[i] as DeviceDriver, openPort));
+    this.devices = config.devices.map((d, i) => {
+      const plan = plans[i];
+      if (plan === undefined || 'refused' in plan) {
+        log.error({ device: d.id }, plan?.refused ?? `device ${d.id} has no driver`);
+        return new FailedDevice(d, 'DRIVER_REFUSED');
+      }
+      return this.connection(d, plan.driver, openPort, plan.contained);
+    });
     this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
     this.board = new StatusBoard({
       kiosk: { clinicId: config.kiosk.clinicId, kioskId: config.kiosk.id, maxBatch: config.mqtt.maxBatch },
@@ -155,11 +169,16 @@ export class Agent implements AgentView {
     for (const d of this.devices) d.start();
     this.every(30_000, () => this.publisher.publishStatus());
     this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
+    this.every(DECODE_EVENT_EVERY_MS, () => this.reportDriverFailures());
     this.every(60_000, () => this.housekeeping());
     this.housekeeping();
     this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
     this.started = true;
     for (const d of this.damaged) this.reportDamaged(d);
+    for (const refusal of this.drivers.refused) {
+      this.log.error({ driver: refusal.spec, code: refusal.reason }, refusal.message);
+      this.event({ type: 'driver-failed', code: 'DRIVER_REFUSED', count: 1, message: refusal.message.slice(0, 1000) });
+    }
     return address;
   }
 
@@ -169,6 +188,7 @@ export class Agent implements AgentView {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.statusSoon);
     this.reportDecodeErrors();
+    this.reportDriverFailures();
     this.event({ type: 'stopping' });
     await Promise.all(this.devices.map((d) => d.stop()));
     // Readings still waiting for their transaction, those read while the ports closed included,
@@ -230,7 +250,12 @@ export class Agent implements AgentView {
   }
 
   /** One device on its port, its measurements going into the pipeline through its own entrance. */
-  private connection(device: DeviceConfig, driver: DeviceDriver, openPort: AgentParts['openPort']) {
+  private connection(
+    device: DeviceConfig,
+    driver: DeviceDriver,
+    openPort: AgentParts['openPort'],
+    contained: ContainedDecoding | undefined,
+  ) {
     const readings = this.readings.forDevice({ id: device.id, protocol: device.protocol, mode: driver.mode });
     return new DeviceConnection(
       device,
@@ -241,6 +266,12 @@ export class Agent implements AgentView {
           this.decodeErrors.add(device.id, error.code);
           this.statusChanged();
         },
+        onDriverFailure: (_, failure, failed) => {
+          this.driverFailures.add(device.id, failure.code);
+          // The device going off is news at once; single failures are summed like decode errors.
+          if (failed) this.reportDriverFailures(`driver ${failure.driverId}: ${failure.message}; device off`);
+          this.statusChanged();
+        },
         onStateChange: (_, state) => {
           if (state === 'connected') this.event({ type: 'device-attached', deviceId: device.id });
           if (state === 'disconnected') this.event({ type: 'device-lost', deviceId: device.id });
@@ -249,6 +280,7 @@ export class Agent implements AgentView {
       },
       this.log,
       { system: this.config.system, openPort },
+      contained,
     );
   }
 
@@ -396,6 +428,11 @@ export class Agent implements AgentView {
       ),
     });
     this.statusChanged();
+  }
+
+  private reportDriverFailures(message?: string): void {
+    for (const { deviceId, code, count } of this.driverFailures.drain())
+      this.event({ type: 'driver-failed', deviceId, code, count, ...(message ? { message } : {}) });
   }
 
   private reportDecodeErrors(): void {

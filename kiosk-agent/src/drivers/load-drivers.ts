@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type DeviceDriver,
@@ -108,4 +109,26 @@ export async function loadKioskDrivers(specs: readonly string[], baseDir: string
     loaded.push({ spec, file, drivers });
   }
   return { loaded, refused: refusals };
+}
+
+/**
+ * The drivers of one command run: those its kiosk.yaml names (found from the file's folder) and
+ * those given with `--driver` (found from the working folder), loaded the one way.
+ */
+export async function loadCommandDrivers(options: {
+  configPath?: string | undefined;
+  configured?: readonly string[] | undefined;
+  flags?: readonly string[] | undefined;
+}): Promise<KioskDrivers> {
+  const fromConfig =
+    options.configPath && options.configured?.length
+      ? await loadKioskDrivers(options.configured, dirname(resolve(options.configPath)))
+      : { loaded: [], refused: [] };
+  const fromFlags = options.flags?.length
+    ? await loadKioskDrivers(options.flags, process.cwd())
+    : { loaded: [], refused: [] };
+  return {
+    loaded: [...fromConfig.loaded, ...fromFlags.loaded],
+    refused: [...fromConfig.refused, ...fromFlags.refused],
+  };
 }

@@ -16,7 +16,7 @@ type WorkerAnswer =
 interface Running {
   worker: Worker;
   ready: Promise<true | DecodeOutcome>;
-  settle?: (answer: WorkerAnswer | DecodeOutcome) => void;
+  settle?: ((answer: WorkerAnswer | DecodeOutcome) => void) | undefined;
 }
 
 /**

@@ -12,6 +12,12 @@ export const KioskEventType = z.enum([
   'outbox-pruned',
   /** A file of the kiosk (the outbox, the open screening's state) could not be read: set aside, named in `message`. */
   'file-damaged',
+  /**
+   * A vendor driver was refused at start, or misbehaved while decoding (threw, ran past its time
+   * or memory budget): `code` says which (DRIVER_REFUSED, DRIVER_TIMEOUT...), `count` how often
+   * since the last such event, `message` names the driver.
+   */
+  'driver-failed',
 ]);
 export type KioskEventType = z.infer<typeof KioskEventType>;
 

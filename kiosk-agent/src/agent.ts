@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import type { DeviceDriver } from '@klinik-desa/devices';
 import type { AddressInfo } from 'node:net';
+import type { DeviceDriver } from '@klinik-desa/devices';
 import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
 import type { ClockView, KioskClock } from './clock/kiosk-clock.js';
@@ -177,7 +177,12 @@ export class Agent implements AgentView {
     for (const d of this.damaged) this.reportDamaged(d);
     for (const refusal of this.drivers.refused) {
       this.log.error({ driver: refusal.spec, code: refusal.reason }, refusal.message);
-      this.event({ type: 'driver-failed', code: 'DRIVER_REFUSED', count: 1, message: refusal.message.slice(0, 1000) });
+      this.event({
+        type: 'driver-failed',
+        code: 'DRIVER_REFUSED',
+        count: 1,
+        message: refusal.message.slice(0, 1000),
+      });
     }
     return address;
   }

@@ -7,8 +7,8 @@ import { type DeviceMeasurement, DeviceMeasurement as DeviceMeasurementSchema } 
 import { sleep } from '../backoff.js';
 import { type Command, UsageError } from '../cli-support.js';
 import { openPort } from '../devices/port.js';
-import { DRIVER_HELP, DRIVER_OPTIONS, loadDriversOf } from './command-drivers.js';
 import { weighingScript } from '../simulate/scale-script.js';
+import { DRIVER_HELP, DRIVER_OPTIONS, loadDriversOf } from './command-drivers.js';
 
 const HELP = `Usage: kiosk-agent simulate --protocol <id> (--port <path> | --listen <host:port>) <what to send>
 

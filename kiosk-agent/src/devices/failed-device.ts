@@ -9,7 +9,13 @@ export class FailedDevice {
   readonly status: DeviceStatus;
 
   constructor(config: DeviceConfig, code: string) {
-    this.status = { id: config.id, protocol: config.protocol, state: 'failed', readings: 0, errors: { [code]: 1 } };
+    this.status = {
+      id: config.id,
+      protocol: config.protocol,
+      state: 'failed',
+      readings: 0,
+      errors: { [code]: 1 },
+    };
     if (config.port) this.status.port = config.port;
   }
 

@@ -21,7 +21,10 @@ function framesOf(driver: DeviceDriver): Uint8Array[] {
   }
   // The largest frame the framer lets through, of noise and of one repeated byte.
   const max = driver.framing.maxFrameBytes;
-  frames.push(Uint8Array.from({ length: max }, (_, i) => (i * 7919) & 0xff), new Uint8Array(max).fill(0x30));
+  frames.push(
+    Uint8Array.from({ length: max }, (_, i) => (i * 7919) & 0xff),
+    new Uint8Array(max).fill(0x30),
+  );
   return frames;
 }
 
@@ -45,9 +48,12 @@ function slowestFrameMs(driver: DeviceDriver, frames: readonly Uint8Array[]): nu
 }
 
 describe('built-in drivers keep to the driver budget', () => {
-  it.each(BUILT_IN_DRIVERS.map((d) => [d.id, d] as const))('%s decodes every frame within it', (_id, driver) => {
-    const frames = framesOf(driver);
-    expect(frames.length).toBeGreaterThan(2);
-    expect(slowestFrameMs(driver, frames)).toBeLessThan(DRIVER_BUDGET.decodeMs);
-  });
+  it.each(BUILT_IN_DRIVERS.map((d) => [d.id, d] as const))(
+    '%s decodes every frame within it',
+    (_id, driver) => {
+      const frames = framesOf(driver);
+      expect(frames.length).toBeGreaterThan(2);
+      expect(slowestFrameMs(driver, frames)).toBeLessThan(DRIVER_BUDGET.decodeMs);
+    },
+  );
 });

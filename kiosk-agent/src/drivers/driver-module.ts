@@ -26,7 +26,8 @@ function entryOf(packageDir: string): string | undefined {
     main?: string;
   };
   let target: unknown = pkg.exports;
-  if (typeof target === 'object' && target !== null && '.' in target) target = (target as Record<string, unknown>)['.'];
+  if (typeof target === 'object' && target !== null && '.' in target)
+    target = (target as Record<string, unknown>)['.'];
   // Conditions in the order Node picks them for an `import` (the source condition is the workspace's, not a user's).
   while (typeof target === 'object' && target !== null) {
     const conditions = target as Record<string, unknown>;

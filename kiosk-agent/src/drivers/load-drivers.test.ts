@@ -28,7 +28,10 @@ put(
 put('node_modules/@vendor/scale/dist/index.js', driverModule('vendor-scale'));
 put('drivers/local/package.json', JSON.stringify({ type: 'module', main: 'main.js' }));
 put('drivers/local/main.js', driverModule('local-scale'));
-put('drivers/throws.mjs', driverModule('throws-scale', DRIVER_API_VERSION, "throw new Error('no licence key');"));
+put(
+  'drivers/throws.mjs',
+  driverModule('throws-scale', DRIVER_API_VERSION, "throw new Error('no licence key');"),
+);
 put('drivers/old.mjs', driverModule('old-scale', '0.9.0'));
 put('drivers/same-id.mjs', driverModule('vendor-scale'));
 
@@ -50,7 +53,13 @@ describe('loadKioskDrivers', () => {
 
   it('refuses each bad one with one line naming it, its reason and the fix, and loads the rest', async () => {
     const { loaded, refused } = await loadKioskDrivers(
-      ['@vendor/missing', './drivers/throws.mjs', './drivers/old.mjs', '@vendor/scale', './drivers/same-id.mjs'],
+      [
+        '@vendor/missing',
+        './drivers/throws.mjs',
+        './drivers/old.mjs',
+        '@vendor/scale',
+        './drivers/same-id.mjs',
+      ],
       kiosk,
     );
     expect(loaded.map((p) => p.spec)).toEqual(['@vendor/scale']);
@@ -61,9 +70,13 @@ describe('loadKioskDrivers', () => {
       ['DRIVER_REFUSED', 'DUPLICATE_PROTOCOL', './drivers/same-id.mjs'],
     ]);
     for (const r of refused) expect(r.message).not.toContain('\n');
-    expect(refused[0]?.message).toMatch(/^driver "@vendor\/missing" refused \(PACKAGE_NOT_FOUND\): .*; fix: install it beside the agent \(npm install @vendor\/missing in /);
+    expect(refused[0]?.message).toMatch(
+      /^driver "@vendor\/missing" refused \(PACKAGE_NOT_FOUND\): .*; fix: install it beside the agent \(npm install @vendor\/missing in /,
+    );
     expect(refused[1]?.message).toMatch(/throws while loading: no licence key; fix: ask the driver's maker/);
-    expect(refused[2]?.message).toMatch(/built for driver API 0\.9\.0.*fix: install a version of the driver made for driver API 1\.x$/);
+    expect(refused[2]?.message).toMatch(
+      /built for driver API 0\.9\.0.*fix: install a version of the driver made for driver API 1\.x$/,
+    );
     expect(hasDriver('throws-scale') || hasDriver('old-scale')).toBe(false);
   });
 });

@@ -90,7 +90,10 @@ export async function loadKioskDrivers(specs: readonly string[], baseDir: string
     } catch (error) {
       if (!(error instanceof DriverError)) throw error;
       // The devices package's message starts with the package's name, which the refusal already says.
-      const detail = error.message.replace(new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:? ?`), '');
+      const detail = error.message.replace(
+        new RegExp(`^${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:? ?`),
+        '',
+      );
       refusals.push(refused(spec, error.code, detail, baseDir));
       continue;
     }

@@ -49,8 +49,13 @@ describe('a vendor driver in its worker', () => {
       measurement: { kind: 'weight', weight: { value: 62.45, unit: 'kg' } },
     });
     const bad = await d.decode(bytes('X'));
-    expect(bad).toMatchObject({ ok: false, error: { name: 'DecodeError', code: 'BAD_CHECKSUM', protocol: 'tricky' } });
-    expect(bad.ok === false && 'error' in bad && bad.error.message).toBe('tricky: checksum 00 does not match 4F');
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { name: 'DecodeError', code: 'BAD_CHECKSUM', protocol: 'tricky' },
+    });
+    expect(bad.ok === false && 'error' in bad && bad.error.message).toBe(
+      'tricky: checksum 00 does not match 4F',
+    );
   });
 
   it('reports a decode that throws a bug, and goes on', async () => {
@@ -74,7 +79,10 @@ describe('a vendor driver in its worker', () => {
 
   it('ends a decode that allocates without end at the memory budget', async () => {
     const d = decoder();
-    expect(await d.decode(bytes('M'))).toMatchObject({ ok: false, failure: { code: 'DRIVER_OUT_OF_MEMORY' } });
+    expect(await d.decode(bytes('M'))).toMatchObject({
+      ok: false,
+      failure: { code: 'DRIVER_OUT_OF_MEMORY' },
+    });
     expect(await d.decode(bytes('W3'))).toMatchObject({ ok: true });
   }, 30_000);
 

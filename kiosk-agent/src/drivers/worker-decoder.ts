@@ -39,7 +39,9 @@ export class WorkerDecoder implements FrameDecoder {
 
   decode(frame: Uint8Array): Promise<DecodeOutcome> {
     if (this.waiting >= this.budget.maxWaiting)
-      return Promise.resolve(this.failure('DRIVER_OVERLOADED', `more than ${this.budget.maxWaiting} frames waiting`));
+      return Promise.resolve(
+        this.failure('DRIVER_OVERLOADED', `more than ${this.budget.maxWaiting} frames waiting`),
+      );
     this.waiting++;
     const done = this.queue.then(() => this.decodeNow(frame));
     this.queue = done.finally(() => this.waiting--);
@@ -54,7 +56,8 @@ export class WorkerDecoder implements FrameDecoder {
 
   private async decodeNow(frame: Uint8Array): Promise<DecodeOutcome> {
     if (this.closed) return this.failure('DRIVER_CRASHED', 'the driver was stopped');
-    const running = (this.running ??= this.spawn());
+    this.running ??= this.spawn();
+    const running = this.running;
     const ready = await running.ready;
     if (ready !== true) return ready;
     const answer = await this.ask(running, frame, this.budget.decodeMs);
@@ -93,7 +96,9 @@ export class WorkerDecoder implements FrameDecoder {
     const running: Running = { worker, ready: new Promise((resolve) => (resolveReady = resolve)) };
     const startTimer = setTimeout(() => {
       this.end(running);
-      resolveReady(this.failure('DRIVER_CRASHED', `the driver did not load within ${this.budget.startMs} ms`));
+      resolveReady(
+        this.failure('DRIVER_CRASHED', `the driver did not load within ${this.budget.startMs} ms`),
+      );
     }, this.budget.startMs);
     // Settling twice is harmless: a promise keeps its first value.
     const onReady = (value: true | DecodeOutcome) => {
@@ -136,7 +141,9 @@ export class WorkerDecoder implements FrameDecoder {
       const { decodeError, code, message } = answer.error;
       if (!decodeError) return this.failure('DRIVER_THREW', `decode threw: ${message}`);
       const known = (DECODE_ERROR_CODES as readonly string[]).includes(code ?? '');
-      const text = message.startsWith(`${this.driverId}: `) ? message.slice(this.driverId.length + 2) : message;
+      const text = message.startsWith(`${this.driverId}: `)
+        ? message.slice(this.driverId.length + 2)
+        : message;
       return {
         ok: false,
         error: new DecodeError(known ? (code as DecodeErrorCode) : 'BAD_FORMAT', this.driverId, text),

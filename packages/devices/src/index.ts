@@ -11,6 +11,7 @@ export type {
   SerialSettings,
 } from './driver.js';
 export { emptyStep } from './driver.js';
+export { DRIVER_API_VERSION, driverApiMismatch } from './driver-api.js';
 export {
   DECODE_ERROR_CODES,
   DecodeError,
@@ -94,7 +95,6 @@ export {
   sfloatToNumber,
   sfloatValue,
 } from './ieee11073.js';
-export { DRIVER_API_VERSION, driverApiMismatch } from './driver-api.js';
 export { driverProblems, isDeviceDriver } from './plugin-shape.js';
 export { type LoadDriverOptions, loadDriverPackage } from './plugins.js';
 export { type AdHeader, type AdScaleLine, adScale, parseAdScaleLine } from './protocols/ad-scale.js';

@@ -83,7 +83,9 @@ describe('driver plugins', () => {
     await expect(load(`${major}.${minor + 1}.0`)).resolves.toHaveLength(1);
     await expect(load(`${major + 1}.0.0`)).rejects.toMatchObject({
       code: 'INCOMPATIBLE_API',
-      message: new RegExp(`built for driver API ${major + 1}\\.0\\.0.*fix: install a version .* ${major}\\.x`),
+      message: new RegExp(
+        `built for driver API ${major + 1}\\.0\\.0.*fix: install a version .* ${major}\\.x`,
+      ),
     });
     await expect(load(undefined)).rejects.toMatchObject({
       code: 'INCOMPATIBLE_API',

@@ -71,7 +71,11 @@ afterAll(async () => {
 
 describe('vendor drivers in a kiosk, installed beside the built agent', () => {
   it('deliver a vendor scale once, while bad drivers are refused or contained and the A&D scale goes on', async () => {
-    const admin = await new ApiTestClient(clinic.url, clinic.admin.clientId, clinic.admin.clientSecret).signIn();
+    const admin = await new ApiTestClient(
+      clinic.url,
+      clinic.admin.clientId,
+      clinic.admin.clientSecret,
+    ).signIn();
     const kiosk = await admin.request<{
       clientId: string;
       clientSecret: string;
@@ -90,7 +94,8 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
     const kioskDir = join(installed.dir, 'kiosk');
     for (const [name, files] of Object.entries(BAD_DRIVERS)) {
       mkdirSync(join(kioskDir, 'drivers', name), { recursive: true });
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(kioskDir, 'drivers', name, file), text);
+      for (const [file, text] of Object.entries(files))
+        writeFileSync(join(kioskDir, 'drivers', name, file), text);
     }
     const [ts200, throws, loops] = await Promise.all(
       ['ts200', 'throws', 'loops'].map((name) => createPtyPair(name)),
@@ -117,7 +122,9 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
       ].join('\n'),
     );
     const agentBin = installed.bin('klinik-desa-agent');
-    const check = startProcess('check-config', agentBin, ['check-config', '--config', config], { cwd: kioskDir });
+    const check = startProcess('check-config', agentBin, ['check-config', '--config', config], {
+      cwd: kioskDir,
+    });
     running.push(check);
     const refusedLine =
       /driver "\.\/drivers\/bad-api" refused \(INCOMPATIBLE_API\): it was built for driver API 2\.0\.0, this agent runs 1\.\d+\.\d+; fix: install a version of the driver made for driver API 1\.x/;
@@ -126,9 +133,13 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
     const agent = startProcess('kiosk-agent', agentBin, ['start', '--config', config], { cwd: kioskDir });
     running.push(agent);
     const fail = (error: Error) => {
-      throw new Error(`${error.message}\n${running.map((p) => `--- ${p.name}:\n${p.output().slice(-4000)}`).join('\n')}`);
+      throw new Error(
+        `${error.message}\n${running.map((p) => `--- ${p.name}:\n${p.output().slice(-4000)}`).join('\n')}`,
+      );
     };
-    const [, pageUrl] = await agent.waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/, 60_000).catch(fail);
+    const [, pageUrl] = await agent
+      .waitForLine(/local API on (http:\/\/127\.0\.0\.1:\d+)/, 60_000)
+      .catch(fail);
     await agent.waitForLine(refusedLine, 10_000).catch(fail);
     const headers = { cookie: await unlockKioskPage(pageUrl!) };
     const opened = await fetch(`${pageUrl}/session`, {
@@ -149,16 +160,28 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
       await appendFile(throws!.devicePath, `W=0${i}\r\n`);
       await appendFile(loops!.devicePath, `W=0${i}\r\n`);
     }
-    await waitFor(async () => (await device('throws-1'))?.state === 'failed', { timeoutMs: 20_000, what: 'throws-1 off' }).catch(fail);
-    await waitFor(async () => (await device('loops-1'))?.state === 'failed', { timeoutMs: 20_000, what: 'loops-1 off' }).catch(fail);
+    await waitFor(async () => (await device('throws-1'))?.state === 'failed', {
+      timeoutMs: 20_000,
+      what: 'throws-1 off',
+    }).catch(fail);
+    await waitFor(async () => (await device('loops-1'))?.state === 'failed', {
+      timeoutMs: 20_000,
+      what: 'loops-1 off',
+    }).catch(fail);
     expect(await device('throws-1')).toMatchObject({ errors: { DRIVER_THREW: 5 } });
     expect(await device('loops-1')).toMatchObject({ errors: { DRIVER_TIMEOUT: 5 } });
     expect(await device('api-1')).toMatchObject({ state: 'failed', errors: { DRIVER_REFUSED: 1 } });
-    expect(agent.output()).toMatch(/driver bad-throws failed on a frame of throws-1 \(DRIVER_THREW\): decode threw: .*nothing/);
+    expect(agent.output()).toMatch(
+      /driver bad-throws failed on a frame of throws-1 \(DRIVER_THREW\): decode threw: .*nothing/,
+    );
     expect(agent.output()).toMatch(/device loops-1 is off: its driver bad-loops failed 5 times/);
     const metrics = await (await fetch(`${pageUrl}/metrics`)).text();
-    expect(metrics).toContain('kd_driver_failures_total{driver="bad-throws",device="throws-1",code="DRIVER_THREW"} 5');
-    expect(metrics).toContain('kd_driver_failures_total{driver="bad-loops",device="loops-1",code="DRIVER_TIMEOUT"} 5');
+    expect(metrics).toContain(
+      'kd_driver_failures_total{driver="bad-throws",device="throws-1",code="DRIVER_THREW"} 5',
+    );
+    expect(metrics).toContain(
+      'kd_driver_failures_total{driver="bad-loops",device="loops-1",code="DRIVER_TIMEOUT"} 5',
+    );
 
     // The good devices deliver: the vendor scale through its installed package, the A&D scale.
     const simulate = (name: string, args: string[]) => {
@@ -166,7 +189,17 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
       running.push(p);
       return p;
     };
-    const scale = simulate('ad-scale', ['--listen', `127.0.0.1:${scalePort}`, '--protocol', 'ad-scale', '--weights', '62.45', '--interval-ms', '150', '--stay-open']);
+    const scale = simulate('ad-scale', [
+      '--listen',
+      `127.0.0.1:${scalePort}`,
+      '--protocol',
+      'ad-scale',
+      '--weights',
+      '62.45',
+      '--interval-ms',
+      '150',
+      '--stay-open',
+    ]);
     await scale.waitForLine(/listening on tcp:/);
     const vendor = simulate('ts200', [
       '--driver',
@@ -176,14 +209,19 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
       '--port',
       ts200!.devicePath,
       '--measurement',
-      JSON.stringify({ kind: 'weight', weight: { value: 71.3, unit: 'kg' }, height: { value: 165, unit: 'cm' } }),
+      JSON.stringify({
+        kind: 'weight',
+        weight: { value: 71.3, unit: 'kg' },
+        height: { value: 165, unit: 'cm' },
+      }),
       '--stay-open',
     ]);
     await vendor.waitForLine(/sent 1 frames/).catch(fail);
 
     type Observation = { kind: string; value: number | null; deviceId?: string };
     const observations = async () =>
-      (await admin.request<{ data: Observation[] }>('GET', `/observations?screeningId=${sessionId}`)).body.data;
+      (await admin.request<{ data: Observation[] }>('GET', `/observations?screeningId=${sessionId}`)).body
+        .data;
     await waitFor(
       async () => {
         const weights = (await observations()).filter((o) => o.kind === 'weight').map((o) => o.value);
@@ -200,10 +238,9 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
     // The clinic hears of the refused driver and the devices that went off.
     const events = await waitFor(
       async () => {
-        const page = await admin.request<{ data: { type: string; deviceId?: string; code?: string; message?: string }[] }>(
-          'GET',
-          '/kiosks/clinic-1/kiosk-1/events?type=driver-failed',
-        );
+        const page = await admin.request<{
+          data: { type: string; deviceId?: string; code?: string; message?: string }[];
+        }>('GET', '/kiosks/clinic-1/kiosk-1/events?type=driver-failed');
         return page.body.data.length >= 3 ? page.body.data : undefined;
       },
       { timeoutMs: 30_000, what: 'driver-failed events at the clinic' },

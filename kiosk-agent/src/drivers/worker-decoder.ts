@@ -85,6 +85,9 @@ export class WorkerDecoder implements FrameDecoder {
       eval: true,
       workerData: { url: pathToFileURL(this.file).href, driverId: this.driverId },
       resourceLimits: { maxOldGenerationSizeMb: this.budget.memoryMb, maxYoungGenerationSizeMb: 16 },
+      // Plain Node, as on a kiosk: a driver package is JavaScript, whatever loaders or export
+      // conditions the agent itself was started with (the workspace's dev loop has both).
+      execArgv: [],
       // The driver's console output is not the agent's log: it is dropped, not mixed into it.
       stdout: true,
       stderr: true,

@@ -66,6 +66,7 @@ export class Agent implements AgentView {
   /** Files found damaged and set aside, for the status; reported as events once the broker is there. */
   private readonly damaged: DamagedFile[] = [];
   private started = false;
+  private refusalsReported = false;
   private statusSoon: NodeJS.Timeout | undefined;
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
@@ -175,15 +176,8 @@ export class Agent implements AgentView {
     this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
     this.started = true;
     for (const d of this.damaged) this.reportDamaged(d);
-    for (const refusal of this.drivers.refused) {
+    for (const refusal of this.drivers.refused)
       this.log.error({ driver: refusal.spec, code: refusal.reason }, refusal.message);
-      this.event({
-        type: 'driver-failed',
-        code: 'DRIVER_REFUSED',
-        count: 1,
-        message: refusal.message.slice(0, 1000),
-      });
-    }
     return address;
   }
 
@@ -322,6 +316,7 @@ export class Agent implements AgentView {
       },
       onConnection: (connected) => {
         if (connected) this.clinicScreenings.wake();
+        if (connected) this.reportRefusedDrivers();
         this.statusChanged();
       },
       connect,
@@ -433,6 +428,19 @@ export class Agent implements AgentView {
       ),
     });
     this.statusChanged();
+  }
+
+  /** Once, when the broker is first there: events are not kept while it is not. */
+  private reportRefusedDrivers(): void {
+    if (this.refusalsReported) return;
+    this.refusalsReported = true;
+    for (const refusal of this.drivers.refused)
+      this.event({
+        type: 'driver-failed',
+        code: 'DRIVER_REFUSED',
+        count: 1,
+        message: refusal.message.slice(0, 1000),
+      });
   }
 
   private reportDriverFailures(message?: string): void {

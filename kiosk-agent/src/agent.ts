@@ -10,6 +10,7 @@ import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/co
 import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { planDeviceDriver } from './drivers/device-drivers.js';
+import { DriverReports } from './drivers/driver-reports.js';
 import type { KioskDrivers } from './drivers/load-drivers.js';
 import type { DamagedFile } from './files/damaged-file.js';
 import type { AgentEvents, AgentView, ResendOutcome } from './http/agent-view.js';
@@ -60,13 +61,11 @@ export class Agent implements AgentView {
   private readonly clinicScreenings: ClinicScreenings;
   private readonly publisher: Publisher;
   private readonly decodeErrors = new DecodeErrorTally();
-  /** Vendor driver failures, summed into `driver-failed` events the same way. */
-  private readonly driverFailures = new DecodeErrorTally();
+  private readonly driverReports: DriverReports;
   private readonly timers: NodeJS.Timeout[] = [];
   /** Files found damaged and set aside, for the status; reported as events once the broker is there. */
   private readonly damaged: DamagedFile[] = [];
   private started = false;
-  private refusalsReported = false;
   private statusSoon: NodeJS.Timeout | undefined;
   /** Set once stop() begins: devices closing still report their state, and nothing may be scheduled then. */
   private stopping = false;
@@ -77,8 +76,9 @@ export class Agent implements AgentView {
     private readonly log: Logger,
     parts: Partial<AgentParts> = {},
     /** The vendor drivers `loadKioskDrivers` loaded and refused for this config. */
-    private readonly drivers: KioskDrivers = { loaded: [], refused: [] },
+    drivers: KioskDrivers = { loaded: [], refused: [] },
   ) {
+    this.driverReports = new DriverReports(drivers.refused, (e) => this.event(e));
     const { openPort, connectMqtt, openOutbox, clinicClient, makeClock } = { ...REAL_PARTS, ...parts };
     this.clock = makeClock();
     const late = new LateCorrection(this.clock);
@@ -170,14 +170,13 @@ export class Agent implements AgentView {
     for (const d of this.devices) d.start();
     this.every(30_000, () => this.publisher.publishStatus());
     this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
-    this.every(DECODE_EVENT_EVERY_MS, () => this.reportDriverFailures());
+    this.every(DECODE_EVENT_EVERY_MS, () => this.driverReports.flush());
     this.every(60_000, () => this.housekeeping());
     this.housekeeping();
     this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
     this.started = true;
     for (const d of this.damaged) this.reportDamaged(d);
-    for (const refusal of this.drivers.refused)
-      this.log.error({ driver: refusal.spec, code: refusal.reason }, refusal.message);
+    this.driverReports.logRefusals(this.log);
     return address;
   }
 
@@ -187,7 +186,7 @@ export class Agent implements AgentView {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.statusSoon);
     this.reportDecodeErrors();
-    this.reportDriverFailures();
+    this.driverReports.flush();
     this.event({ type: 'stopping' });
     await Promise.all(this.devices.map((d) => d.stop()));
     // Readings still waiting for their transaction, those read while the ports closed included,
@@ -266,9 +265,7 @@ export class Agent implements AgentView {
           this.statusChanged();
         },
         onDriverFailure: (_, failure, failed) => {
-          this.driverFailures.add(device.id, failure.code);
-          // The device going off is news at once; single failures are summed like decode errors.
-          if (failed) this.reportDriverFailures(`driver ${failure.driverId}: ${failure.message}; device off`);
+          this.driverReports.failed(device.id, failure, failed);
           this.statusChanged();
         },
         onStateChange: (_, state) => {
@@ -316,7 +313,7 @@ export class Agent implements AgentView {
       },
       onConnection: (connected) => {
         if (connected) this.clinicScreenings.wake();
-        if (connected) this.reportRefusedDrivers();
+        if (connected) this.driverReports.brokerConnected();
         this.statusChanged();
       },
       connect,
@@ -428,24 +425,6 @@ export class Agent implements AgentView {
       ),
     });
     this.statusChanged();
-  }
-
-  /** Once, when the broker is first there: events are not kept while it is not. */
-  private reportRefusedDrivers(): void {
-    if (this.refusalsReported) return;
-    this.refusalsReported = true;
-    for (const refusal of this.drivers.refused)
-      this.event({
-        type: 'driver-failed',
-        code: 'DRIVER_REFUSED',
-        count: 1,
-        message: refusal.message.slice(0, 1000),
-      });
-  }
-
-  private reportDriverFailures(message?: string): void {
-    for (const { deviceId, code, count } of this.driverFailures.drain())
-      this.event({ type: 'driver-failed', deviceId, code, count, ...(message ? { message } : {}) });
   }
 
   private reportDecodeErrors(): void {

@@ -338,6 +338,7 @@ export class DeviceConnection {
       this.failed = true;
       this.abort.abort();
       this.port?.destroy();
+      void this.contained?.decoder.close();
     }
     this.events.onDriverFailure?.(this.config, failure, tripped);
   }

@@ -68,6 +68,7 @@ export class WorkerDecoder implements FrameDecoder {
   private ask(running: Running, frame: Uint8Array, ms: number): Promise<WorkerAnswer | DecodeOutcome> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        running.settle = undefined;
         this.end(running);
         resolve(this.failure('DRIVER_TIMEOUT', `decode did not answer within ${ms} ms`));
       }, ms);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DRIVER_API_VERSION, hasDriver, unregisterDriver } from '@klinik-desa/devices';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DRIVER_BUDGET } from './driver-budget.js';
 import { loadKioskDrivers } from './load-drivers.js';
 
 const driverModule = (id: string, apiVersion = DRIVER_API_VERSION, extra = '') => `${extra}
@@ -32,6 +33,7 @@ put(
   'drivers/throws.mjs',
   driverModule('throws-scale', DRIVER_API_VERSION, "throw new Error('no licence key');"),
 );
+put('drivers/hangs.mjs', driverModule('hangs-scale', DRIVER_API_VERSION, 'for (;;) {}'));
 put('drivers/old.mjs', driverModule('old-scale', '0.9.0'));
 put('drivers/same-id.mjs', driverModule('vendor-scale'));
 
@@ -56,16 +58,19 @@ describe('loadKioskDrivers', () => {
       [
         '@vendor/missing',
         './drivers/throws.mjs',
+        './drivers/hangs.mjs',
         './drivers/old.mjs',
         '@vendor/scale',
         './drivers/same-id.mjs',
       ],
       kiosk,
+      { ...DRIVER_BUDGET, startMs: 1000 },
     );
     expect(loaded.map((p) => p.spec)).toEqual(['@vendor/scale']);
     expect(refused.map((r) => [r.code, r.reason, r.spec])).toEqual([
       ['DRIVER_REFUSED', 'PACKAGE_NOT_FOUND', '@vendor/missing'],
       ['DRIVER_REFUSED', 'IMPORT_FAILED', './drivers/throws.mjs'],
+      ['DRIVER_REFUSED', 'IMPORT_FAILED', './drivers/hangs.mjs'],
       ['DRIVER_REFUSED', 'INCOMPATIBLE_API', './drivers/old.mjs'],
       ['DRIVER_REFUSED', 'DUPLICATE_PROTOCOL', './drivers/same-id.mjs'],
     ]);
@@ -73,8 +78,9 @@ describe('loadKioskDrivers', () => {
     expect(refused[0]?.message).toMatch(
       /^driver "@vendor\/missing" refused \(PACKAGE_NOT_FOUND\): .*; fix: install it beside the agent \(npm install @vendor\/missing in /,
     );
-    expect(refused[1]?.message).toMatch(/throws while loading: no licence key; fix: ask the driver's maker/);
-    expect(refused[2]?.message).toMatch(
+    expect(refused[1]?.message).toMatch(/cannot be loaded: no licence key; fix: ask the driver's maker/);
+    expect(refused[2]?.message).toMatch(/it cannot be loaded: it did not finish loading within \d+ ms/);
+    expect(refused[3]?.message).toMatch(
       /built for driver API 0\.9\.0.*fix: install a version of the driver made for driver API 1\.x$/,
     );
     expect(hasDriver('throws-scale') || hasDriver('old-scale')).toBe(false);

@@ -9,7 +9,9 @@ import {
   unregisterDriver,
 } from '@klinik-desa/devices';
 import { AgentError } from '../errors.js';
+import { DRIVER_BUDGET, type DriverBudget } from './driver-budget.js';
 import { isPathSpec, resolveDriverModule } from './driver-module.js';
+import { probeDriverModule } from './probe-driver-module.js';
 
 /** A driver package named in `drivers:` (or `--driver`) that the agent will not run, and why. */
 export class DriverRefusedError extends AgentError {
@@ -67,17 +69,35 @@ function refused(spec: string, code: DriverErrorCode, detail: string, baseDir: s
 /**
  * Loads the vendor drivers a kiosk names, the one way every command does: each entry is a package
  * name (installed beside kiosk.yaml or beside the agent) or a path relative to `baseDir`. A package
- * that is missing, throws while loading, exports no valid driver, takes a protocol id already taken
- * or was built for another driver API is refused, with one line naming it and its fix; the others
- * are registered and run.
+ * that is missing, throws or hangs while loading (it is tried in a worker first), exports no valid
+ * driver, takes a protocol id already taken or was built for another driver API is refused, with
+ * one line naming it and its fix; the others are registered and run.
  */
-export async function loadKioskDrivers(specs: readonly string[], baseDir: string): Promise<KioskDrivers> {
+export async function loadKioskDrivers(
+  specs: readonly string[],
+  baseDir: string,
+  budget: Pick<DriverBudget, 'startMs' | 'memoryMb'> = DRIVER_BUDGET,
+): Promise<KioskDrivers> {
   const loaded: LoadedDriverPackage[] = [];
   const refusals: DriverRefusedError[] = [];
   for (const spec of new Set(specs)) {
-    const file = resolveDriverModule(spec, baseDir);
+    let file: string | undefined;
+    try {
+      file = resolveDriverModule(spec, baseDir);
+    } catch (error) {
+      // A package.json that is not JSON, a folder that cannot be read.
+      refusals.push(refused(spec, 'IMPORT_FAILED', `cannot read it: ${(error as Error).message}`, baseDir));
+      continue;
+    }
     if (file === undefined) {
       refusals.push(refused(spec, 'PACKAGE_NOT_FOUND', `nothing found at ${spec}`, baseDir));
+      continue;
+    }
+    // A TypeScript source is the workspace's dev loop (the agent run with tsx, which a worker does
+    // not get): it is loaded in the agent's thread only. What a kiosk installs is JavaScript.
+    const unloadable = /\.[cm]?ts$/.test(file) ? undefined : await probeDriverModule(file, budget);
+    if (unloadable !== undefined) {
+      refusals.push(refused(spec, 'IMPORT_FAILED', `it cannot be loaded: ${unloadable}`, baseDir));
       continue;
     }
     let drivers: DeviceDriver[];

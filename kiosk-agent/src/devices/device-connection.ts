@@ -99,9 +99,14 @@ export class DeviceConnection {
   async stop(): Promise<void> {
     this.abort.abort();
     this.port?.destroy();
-    // Closing the decoder first ends a decode still running: a stuck driver cannot hold the stop up.
-    await this.contained?.decoder.close();
     await this.loop;
+    if (this.contained) {
+      // Frames read before the port closed are still decoded, for as long as a decode may take;
+      // then closing the decoder ends one still running: a stuck driver cannot hold the stop up.
+      const grace = new Promise((resolve) => setTimeout(resolve, this.contained?.budget.decodeMs).unref());
+      await Promise.race([this.decoding, grace]);
+      await this.contained.decoder.close();
+    }
     await this.decoding;
   }
 
@@ -285,8 +290,9 @@ export class DeviceConnection {
   private onFrame(frame: string | Uint8Array): void {
     if (frame.length === 0 || this.failed) return;
     if (this.contained) {
+      const receivedAt = new Date();
       const outcome = this.contained.decoder.decode(toBytes(frame));
-      this.decoding = this.decoding.then(async () => this.onOutcome(await outcome));
+      this.decoding = this.decoding.then(async () => this.onOutcome(await outcome, receivedAt));
       return;
     }
     let measurement: DeviceMeasurement;
@@ -309,10 +315,10 @@ export class DeviceConnection {
   }
 
   /** What a contained driver made of a frame; a driver failing too often takes its device off. */
-  private onOutcome(outcome: Awaited<ReturnType<FrameDecoder['decode']>>): void {
+  private onOutcome(outcome: Awaited<ReturnType<FrameDecoder['decode']>>, receivedAt: Date): void {
     if (this.failed) return;
     if (outcome.ok) {
-      this.events.onMeasurements(this.config, [outcome.measurement], new Date(), { durable: false });
+      this.events.onMeasurements(this.config, [outcome.measurement], receivedAt, { durable: false });
       return;
     }
     if ('error' in outcome) {

@@ -1,14 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type DeviceDriver, getDriver } from '@klinik-desa/devices';
+import type { DeviceDriver } from '@klinik-desa/devices';
 import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
-import type { ClockView, KioskClock } from './clock/kiosk-clock.js';
+import { checkClock } from './clock/clock-check.js';
+import type { KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
-import { brokerPassword, type DeviceConfig, type KioskConfig } from './config/config.js';
-import { DeviceConnection } from './devices/device-connection.js';
+import type { DeviceConfig, KioskConfig } from './config/config.js';
+import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
+import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
+import { planDeviceDriver } from './drivers/device-drivers.js';
+import { DriverReports } from './drivers/driver-reports.js';
+import type { KioskDrivers } from './drivers/load-drivers.js';
 import type { DamagedFile } from './files/damaged-file.js';
 import type { AgentEvents, AgentView, ResendOutcome } from './http/agent-view.js';
 import { startLocalApi } from './http/local-api.js';
@@ -16,6 +21,7 @@ import type { Logger } from './logger.js';
 import type { Outbox, OutboxEntry } from './outbox/outbox.js';
 import { type AgentParts, REAL_PARTS } from './parts.js';
 import { Publisher } from './publish/publisher.js';
+import { publisherSettings } from './publish/publisher-settings.js';
 import {
   type KeptReading,
   ReadingPipeline,
@@ -45,7 +51,7 @@ const DECODE_EVENT_EVERY_MS = 60_000;
  */
 export class Agent implements AgentView {
   readonly outbox: Outbox;
-  readonly devices: DeviceConnection[];
+  readonly devices: (DeviceConnection | FailedDevice)[];
   readonly screening: ScreeningState;
   /** Patient look-up and registration at the clinic, for the kiosk page. */
   readonly patients: ClinicPatients;
@@ -58,6 +64,7 @@ export class Agent implements AgentView {
   private readonly clinicScreenings: ClinicScreenings;
   private readonly publisher: Publisher;
   private readonly decodeErrors = new DecodeErrorTally();
+  private readonly driverReports: DriverReports;
   private readonly timers: NodeJS.Timeout[] = [];
   /** Files found damaged and set aside, for the status; reported as events once the broker is there. */
   private readonly damaged: DamagedFile[] = [];
@@ -73,13 +80,16 @@ export class Agent implements AgentView {
     private readonly config: KioskConfig,
     private readonly log: Logger,
     parts: Partial<AgentParts> = {},
+    /** The vendor drivers `loadKioskDrivers` loaded and refused for this config. */
+    drivers: KioskDrivers = { loaded: [], refused: [] },
   ) {
+    this.driverReports = new DriverReports(drivers.refused, (e) => this.event(e));
     const { openPort, connectMqtt, openOutbox, clinicClient, makeClock } = { ...REAL_PARTS, ...parts };
     this.clock = makeClock();
     const late = new LateCorrection(this.clock);
     this.events.setMaxListeners(100);
     // Resolve every driver first: an unknown protocol is a config error before anything opens.
-    const drivers = config.devices.map((d) => getDriver(d.protocol));
+    const plans = config.devices.map((d) => planDeviceDriver(d, drivers));
     const setAside = (what: string, then: string) => (damaged: DamagedFile) => {
       log.error(
         damaged,
@@ -99,6 +109,7 @@ export class Agent implements AgentView {
         noSpace,
       ),
     );
+    this.clock.resumeTimeline(this.outbox.latestTime());
     this.screening = new ScreeningState(
       config.outbox.path === ':memory:' ? undefined : `${config.outbox.path}.session.json`,
       setAside("the open screening's state file", 'starting with what could be trusted'),
@@ -137,7 +148,14 @@ export class Agent implements AgentView {
     this.readings.on('duplicate', ({ deviceId, dedupeKey }) =>
       log.debug({ device: deviceId, key: dedupeKey }, 'a record the device sent before: not kept twice'),
     );
-    this.devices = config.devices.map((d, i) => this.connection(d, drivers[i] as DeviceDriver, openPort));
+    this.devices = config.devices.map((d, i) => {
+      const plan = plans[i];
+      if (plan === undefined || 'refused' in plan) {
+        log.error({ device: d.id }, plan?.refused ?? `device ${d.id} has no driver`);
+        return new FailedDevice(d, 'DRIVER_REFUSED');
+      }
+      return this.connection(d, plan.driver, openPort, plan.contained);
+    });
     this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
     this.disk = guard
       ? new DiskPressure({
@@ -183,11 +201,13 @@ export class Agent implements AgentView {
     this.disk?.start();
     this.every(30_000, () => this.publisher.publishStatus());
     this.every(DECODE_EVENT_EVERY_MS, () => this.reportDecodeErrors());
+    this.every(DECODE_EVENT_EVERY_MS, () => this.driverReports.flush());
     this.every(60_000, () => this.housekeeping());
     this.housekeeping();
     this.event({ type: 'started', message: `kiosk agent ${AGENT_VERSION}` });
     this.started = true;
     for (const d of this.damaged) this.reportDamaged(d);
+    this.driverReports.logRefusals(this.log);
     return address;
   }
 
@@ -197,6 +217,7 @@ export class Agent implements AgentView {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.statusSoon);
     this.reportDecodeErrors();
+    this.driverReports.flush();
     this.event({ type: 'stopping' });
     await Promise.all(this.devices.map((d) => d.stop()));
     // Readings still waiting for their transaction, those read while the ports closed included,
@@ -259,7 +280,12 @@ export class Agent implements AgentView {
   }
 
   /** One device on its port, its measurements going into the pipeline through its own entrance. */
-  private connection(device: DeviceConfig, driver: DeviceDriver, openPort: AgentParts['openPort']) {
+  private connection(
+    device: DeviceConfig,
+    driver: DeviceDriver,
+    openPort: AgentParts['openPort'],
+    contained: ContainedDecoding | undefined,
+  ) {
     const readings = this.readings.forDevice({ id: device.id, protocol: device.protocol, mode: driver.mode });
     return new DeviceConnection(
       device,
@@ -268,6 +294,10 @@ export class Agent implements AgentView {
         onMeasurements: (_, measurements, at, { durable }) => readings.accept(measurements, at, durable),
         onDecodeError: (_, error) => {
           this.decodeErrors.add(device.id, error.code);
+          this.statusChanged();
+        },
+        onDriverFailure: (_, failure, failed) => {
+          this.driverReports.failed(device.id, failure, failed);
           this.statusChanged();
         },
         onStateChange: (_, state) => {
@@ -282,6 +312,7 @@ export class Agent implements AgentView {
         openPort,
         askAgainAfterMs: this.config.outbox.disk.askAgainSeconds * 1000,
       },
+      contained,
     );
   }
 
@@ -289,22 +320,10 @@ export class Agent implements AgentView {
     connect: AgentParts['connectMqtt'],
     payloadFor: (entry: OutboxEntry) => string,
   ): Publisher {
-    const { config, log } = this;
-    const password = brokerPassword(config);
     return new Publisher({
-      url: config.mqtt.url,
-      protocolVersion: config.mqtt.protocolVersion,
-      clinicId: config.kiosk.clinicId,
-      kioskId: config.kiosk.id,
-      ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
-      ...(password !== undefined ? { password } : {}),
+      ...publisherSettings(this.config),
       outbox: this.outbox,
-      log,
-      maxInFlight: config.mqtt.maxInFlight,
-      maxBatch: config.mqtt.maxBatch,
-      receiptTimeoutMs: config.mqtt.receiptTimeoutSeconds * 1000,
-      reconnectMinMs: config.mqtt.reconnectMinMs,
-      reconnectMaxMs: config.mqtt.reconnectMaxMs,
+      log: this.log,
       status: () => this.board.kioskStatus(),
       payloadFor,
       onClinicTime: (clinicMs, roundTripMs) => this.clockChecked(clinicMs, roundTripMs),
@@ -318,6 +337,7 @@ export class Agent implements AgentView {
       },
       onConnection: (connected) => {
         if (connected) this.clinicScreenings.wake();
+        if (connected) this.driverReports.brokerConnected();
         this.statusChanged();
       },
       connect,
@@ -405,19 +425,10 @@ export class Agent implements AgentView {
 
   /** A receipt told the clinic's time: the first check, or a clock found off, is worth a line. */
   private clockChecked(clinicMs: number, roundTripMs: number): void {
-    const before: ClockView = this.clock.view();
-    this.clock.observe(clinicMs, roundTripMs);
-    const after = this.clock.view();
-    const off = Math.abs(after.offsetMs ?? 0) > 120_000;
-    if (!before.trusted || (off && Math.abs((before.offsetMs ?? 0) - (after.offsetMs ?? 0)) > 60_000)) {
-      this.log.info(
-        { offsetMs: after.offsetMs, uncertaintyMs: after.uncertaintyMs },
-        off
-          ? `the kiosk clock is ${Math.round((after.offsetMs ?? 0) / 1000)} s off the clinic's: readings are stamped with the clinic's time`
-          : "the kiosk clock agrees with the clinic's",
-      );
-      this.statusChanged();
-    }
+    const news = checkClock(this.clock, clinicMs, roundTripMs);
+    if (!news) return;
+    this.log.info({ offsetMs: news.offsetMs, uncertaintyMs: news.uncertaintyMs }, news.message);
+    this.statusChanged();
   }
 
   private reportDamaged(d: DamagedFile): void {

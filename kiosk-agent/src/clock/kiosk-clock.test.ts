@@ -86,3 +86,21 @@ describe('LateCorrection', () => {
     expect(Date.parse(sent.receivedAt) - (sent.clock?.offsetMs ?? 0)).toBe(Date.parse(stale));
   });
 });
+
+describe('the timeline across a restart', () => {
+  it('continues from the latest time the outbox holds, whichever way the wall clock moved', () => {
+    let wall = Date.parse('2026-12-07T00:00:00Z');
+    let mono = 1000;
+    const make = () => new KioskClock({ wall: () => wall, monotonic: () => mono });
+    const lastRun = Date.parse('2023-12-07T00:00:00Z');
+    const clock = make();
+    clock.resumeTimeline(lastRun);
+    expect(clock.timeline()).toBe(lastRun + 1);
+    mono += 5000;
+    wall += 99 * 24 * 3600_000; // an NTP step while running moves nothing either
+    expect(clock.timeline()).toBe(lastRun + 5001);
+    const fresh = make();
+    fresh.resumeTimeline(undefined);
+    expect(fresh.timeline()).toBe(wall);
+  });
+});

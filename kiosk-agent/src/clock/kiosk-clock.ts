@@ -43,8 +43,8 @@ export class KioskClock {
   private readonly monotonic: () => number;
   private readonly toleranceMs: number;
   private anchor: Anchor | undefined;
-  private readonly startWall: number;
-  private readonly startMonotonic: number;
+  private startWall: number;
+  private startMonotonic: number;
 
   constructor(options: KioskClockOptions = {}) {
     this.wall = options.wall ?? Date.now;
@@ -111,6 +111,18 @@ export class KioskClock {
   timeline(): number {
     // Whole milliseconds, as Date.now() gives: the outbox keeps them as integers.
     return Math.round(this.startWall + (this.monotonic() - this.startMonotonic));
+  }
+
+  /**
+   * Continues the timeline from `latestMs`, the latest time the last run left in the outbox, when
+   * there is one: a board without a battery-backed clock may boot years off the last run's clock,
+   * either way. The time the kiosk was off is then not counted, so things are kept longer, never
+   * pruned early (a meter's memory handed over again would otherwise be kept twice).
+   */
+  resumeTimeline(latestMs: number | undefined): void {
+    if (latestMs === undefined) return;
+    this.startWall = latestMs + 1;
+    this.startMonotonic = this.monotonic();
   }
 
   view(): ClockView {

@@ -4,21 +4,27 @@ import { getDriver } from '@klinik-desa/devices';
 import { type Command, UsageError } from '../cli-support.js';
 import { brokerPassword, ConfigError, loadConfig } from '../config/config.js';
 import { findUsbPort } from '../devices/ports.js';
+import { loadCommandDrivers } from '../drivers/load-drivers.js';
 
 const HELP = `Usage: kiosk-agent check-config --config <kiosk.yaml>
 
-Checks a kiosk config without starting anything: every key, every device protocol, the password
-file. Prints each problem with its key and its fix, and exits 2 when there is one. Devices that are
+Checks a kiosk config without starting anything: every key, every driver package, every device
+protocol, the password file. Prints each problem with its key and its fix, and exits 2 when there is one. Devices that are
 not plugged in right now are reported as notes, not problems.
 
 Options:
   -c, --config <path>   the kiosk config file (YAML)     [required]
+  -d, --driver <pkg>    a vendor driver package or path to load too (repeatable)
   -h, --help            this help`;
 
-export const checkConfigCommand: Command = (argv, io) => {
+export const checkConfigCommand: Command = async (argv, io) => {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      driver: { type: 'string', short: 'd', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     io.stdout(HELP);
@@ -26,14 +32,20 @@ export const checkConfigCommand: Command = (argv, io) => {
   }
   if (!values.config) throw new UsageError('--config <kiosk.yaml> is required');
   const config = loadConfig(values.config);
-  const problems: string[] = [];
+  const drivers = await loadCommandDrivers({
+    configPath: values.config,
+    configured: config.drivers,
+    flags: values.driver,
+  });
+  const problems: string[] = drivers.refused.map((r) => r.message);
   const notes: string[] = [];
   config.devices.forEach((d, i) => {
     try {
       getDriver(d.protocol);
     } catch {
+      const refused = drivers.refused.length > 0 ? ' (a driver package above was refused)' : '';
       problems.push(
-        `devices.${i}.protocol: unknown protocol "${d.protocol}"; fix: use one from \`kiosk-agent protocols\``,
+        `devices.${i}.protocol: unknown protocol "${d.protocol}"${refused}; fix: use one from \`kiosk-agent protocols --config ${values.config}\``,
       );
     }
     if (d.usb) {

@@ -1,17 +1,16 @@
 import { parseArgs } from 'node:util';
 import {
   type DecodeError,
-  DriverError,
   decode,
   decodeCharacteristic,
   fromHex,
   isDecodeError,
-  loadDriverPackage,
   shortUuid,
   toBytes,
   toHex,
 } from '@klinik-desa/devices';
 import { type Command, type CommandIo, UsageError } from '../cli-support.js';
+import { DRIVER_HELP, DRIVER_OPTIONS, loadDriversOf } from './command-drivers.js';
 
 const HELP = `Usage:
   kiosk-agent decode --gatt <characteristic> <hex>
@@ -27,7 +26,7 @@ Options:
   -p, --protocol <id>     a protocol id from \`kiosk-agent protocols\` (ad-scale, tanita, bayer-contour,
                           onetouch-ultra2, contec-cms50d-plus, ble-gateway, gatt-2a35, ...)
   -x, --hex <hex>         the frame as hex, terminators included (spaces allowed)
-  -d, --driver <package>  load a vendor's driver package first (repeatable)
+${DRIVER_HELP}
       --compact           print the JSON on one line
   -h, --help              this help
 
@@ -45,7 +44,7 @@ function parse(argv: string[]) {
         gatt: { type: 'string', short: 'g' },
         protocol: { type: 'string', short: 'p' },
         hex: { type: 'string', short: 'x' },
-        driver: { type: 'string', short: 'd', multiple: true },
+        ...DRIVER_OPTIONS,
         compact: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,7 +71,7 @@ function json(value: unknown, compact: boolean): string {
   );
 }
 
-function failure(io: CommandIo, error: DecodeError | DriverError): number {
+function failure(io: CommandIo, error: DecodeError): number {
   io.stderr(`${error.code}: ${error.message}`);
   return 1;
 }
@@ -84,14 +83,7 @@ export const decodeCommand: Command = async (argv, io) => {
     return 0;
   }
   const compact = values.compact ?? false;
-  for (const name of values.driver ?? []) {
-    try {
-      await loadDriverPackage(name, { importModule: (specifier) => import(specifier) });
-    } catch (error) {
-      if (error instanceof DriverError) return failure(io, error);
-      throw error;
-    }
-  }
+  if (!(await loadDriversOf(values, io))) return 1;
 
   if (values.gatt !== undefined) {
     if (values.protocol !== undefined) throw new UsageError('give --gatt or --protocol, not both');

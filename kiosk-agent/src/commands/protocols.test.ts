@@ -51,7 +51,12 @@ describe('kiosk-agent protocols (the real CLI)', () => {
     ]);
     expect(vendor.code).toBe(0);
     expect(vendor.stdout).toMatch(/^timbang-ts200\s+stream\s+serial 9600 8N1\s+weight/m);
-    expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/^PACKAGE_NOT_FOUND: /) });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^DRIVER_REFUSED: driver "@vendor\/not-installed" refused \(PACKAGE_NOT_FOUND\): .*; fix: install it beside the agent/,
+      ),
+    });
   }, 60_000);
 
   it('rejects unknown options as a usage error (exit 2)', async () => {

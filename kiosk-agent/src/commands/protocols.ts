@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { DriverError, listProtocols, loadDriverPackage, type ProtocolInfo } from '@klinik-desa/devices';
+import { listProtocols, type ProtocolInfo } from '@klinik-desa/devices';
 import { type Command, UsageError } from '../cli-support.js';
+import { DRIVER_HELP, DRIVER_OPTIONS, loadDriversOf } from './command-drivers.js';
 
-const HELP = `Usage: kiosk-agent protocols [--json] [--driver <package>]...
+const HELP = `Usage: kiosk-agent protocols [--json] [--config <kiosk.yaml>] [--driver <package>]...
 
 Lists the device protocols this agent understands, one a line: id, mode (stream: the device talks
 by itself; dialogue: the agent must ask), transport, measurement kinds, vendor and models. Use the
@@ -10,7 +11,7 @@ id as a device's "protocol" in the kiosk config.
 
 Options:
   --json                  the full descriptions (serial settings, framing) as a JSON array
-  -d, --driver <package>  load a vendor's driver package first (repeatable)
+${DRIVER_HELP}
   -h, --help              this help`;
 
 function line(p: ProtocolInfo): string {
@@ -27,13 +28,13 @@ function line(p: ProtocolInfo): string {
 }
 
 export const protocolsCommand: Command = async (argv, io) => {
-  let values: { json?: boolean; help?: boolean; driver?: string[] };
+  let values: { json?: boolean; help?: boolean; config?: string; driver?: string[] };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         json: { type: 'boolean' },
-        driver: { type: 'string', short: 'd', multiple: true },
+        ...DRIVER_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -44,15 +45,7 @@ export const protocolsCommand: Command = async (argv, io) => {
     io.stdout(HELP);
     return 0;
   }
-  for (const name of values.driver ?? []) {
-    try {
-      await loadDriverPackage(name, { importModule: (specifier) => import(specifier) });
-    } catch (error) {
-      if (!(error instanceof DriverError)) throw error;
-      io.stderr(`${error.code}: ${error.message}`);
-      return 1;
-    }
-  }
+  if (!(await loadDriversOf(values, io))) return 1;
   const protocols = listProtocols();
   if (values.json) {
     io.stdout(JSON.stringify(protocols, null, 2));

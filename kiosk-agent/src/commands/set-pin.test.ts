@@ -94,20 +94,20 @@ describe('kiosk-agent set-pin', () => {
 describe('kiosk-agent check-config', () => {
   it('notes a kiosk without a page PIN, naming set-pin, and not once one is set', async () => {
     const path = kioskYaml();
-    const run = () => {
+    const run = async () => {
       const out: string[] = [];
-      const code = checkConfigCommand(['--config', path], {
+      const code = await checkConfigCommand(['--config', path], {
         stdout: (l) => out.push(l),
         stderr: (l) => out.push(l),
       });
       return { code, out: out.join('\n') };
     };
-    const before = run();
+    const before = await run();
     expect(before.code).toBe(0);
     expect(before.out).toContain(
       `http.page.pinHash is not set: the kiosk page cannot be unlocked; fix: kiosk-agent set-pin --config ${path}`,
     );
     await setPin(path, '482913\n');
-    expect(run().out).not.toContain('pinHash');
+    expect((await run()).out).not.toContain('pinHash');
   });
 });

@@ -8,6 +8,7 @@ import { sleep } from '../backoff.js';
 import { type Command, UsageError } from '../cli-support.js';
 import { openPort } from '../devices/port.js';
 import { weighingScript } from '../simulate/scale-script.js';
+import { DRIVER_HELP, DRIVER_OPTIONS, loadDriversOf } from './command-drivers.js';
 
 const HELP = `Usage: kiosk-agent simulate --protocol <id> (--port <path> | --listen <host:port>) <what to send>
 
@@ -29,6 +30,7 @@ Options:
   --stay-open            keep the line open after the last frame, as a device left switched
                          on does, until the agent closes it (the agent then shows it ready,
                          not unplugged)
+${DRIVER_HELP}
   -h, --help             this help`;
 
 export const simulateCommand: Command = async (argv, io) => {
@@ -42,6 +44,7 @@ export const simulateCommand: Command = async (argv, io) => {
       measurement: { type: 'string', multiple: true },
       'interval-ms': { type: 'string' },
       'stay-open': { type: 'boolean' },
+      ...DRIVER_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +53,7 @@ export const simulateCommand: Command = async (argv, io) => {
     return 0;
   }
   if (!values.protocol) throw new UsageError('--protocol <id> is required (see `kiosk-agent protocols`)');
+  if (!(await loadDriversOf(values, io))) return 1;
   const driver = getDriver(values.protocol);
   if (!values.port === !values.listen)
     throw new UsageError('give exactly one of --port <path> or --listen <host:port>');

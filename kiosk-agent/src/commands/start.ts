@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Agent } from '../agent.js';
 import { type Command, UsageError } from '../cli-support.js';
 import { loadConfig } from '../config/config.js';
+import { loadCommandDrivers } from '../drivers/load-drivers.js';
 import { createLogger } from '../logger.js';
 
 const HELP = `Usage: kiosk-agent start --config <kiosk.yaml>
@@ -11,6 +12,8 @@ reading in the outbox on disk, and publishes it to the clinic until the clinic's
 
 Options:
   -c, --config <path>   the kiosk config file (YAML)                      [required]
+  -d, --driver <pkg>    load a vendor driver package or path too, beside those in the
+                        config's drivers: (repeatable)
   --log-level <level>   trace|debug|info|warn|error (default info)
   -h, --help            this help`;
 
@@ -19,6 +22,7 @@ export const startCommand: Command = async (argv, io) => {
     args: argv,
     options: {
       config: { type: 'string', short: 'c' },
+      driver: { type: 'string', short: 'd', multiple: true },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -30,7 +34,13 @@ export const startCommand: Command = async (argv, io) => {
   if (!values.config) throw new UsageError('--config <kiosk.yaml> is required');
   const config = loadConfig(values.config);
   const log = createLogger(values['log-level']);
-  const agent = new Agent(config, log);
+  // A refused driver does not stop the kiosk: the agent reports it and runs the other devices.
+  const drivers = await loadCommandDrivers({
+    configPath: values.config,
+    configured: config.drivers,
+    flags: values.driver,
+  });
+  const agent = new Agent(config, log, {}, drivers);
   await agent.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -150,6 +150,11 @@ export const KioskConfig = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8710, page: { lockAfterMinutes: 3 } }),
+    /**
+     * Vendor driver packages to load: package names installed beside kiosk.yaml or beside the agent,
+     * or paths relative to kiosk.yaml. Their protocols are then usable in `devices`.
+     */
+    drivers: z.array(z.string().min(1)).default([]),
     devices: z.array(DeviceConfig).min(1),
     /** The clinic API, to open and finish screenings there (the kiosk's API credentials). */
     clinicApi: z
@@ -216,6 +221,10 @@ const FIXES: [RegExp, string][] = [
     'run `kiosk-agent set-pin --config kiosk.yaml`: it asks for the PIN and writes its hash here',
   ],
   [/^http\.page\.lockAfterMinutes$/, 'minutes without use before the page locks, e.g. 3 (at most 60)'],
+  [
+    /^drivers(\.\d+)?$/,
+    'list driver packages installed beside the agent, or paths relative to kiosk.yaml, e.g. drivers: ["@timbang/ts200", "./drivers/my-scale"]',
+  ],
   [/^devices$/, 'list at least one device: - { id: scale-1, protocol: ad-scale, port: /dev/ttyUSB0 }'],
   [/^devices\.\d+\.id$/, 'give the device a short id, e.g. "scale-1" (letters, digits, - or _)'],
   [/^devices\.\d+\.protocol$/, 'use a protocol id from `kiosk-agent protocols`, e.g. "ad-scale"'],

@@ -13,6 +13,9 @@ import {
 import type { DeviceMeasurement, DeviceStatus } from '@klinik-desa/protocol';
 import { Backoff, sleep } from '../backoff.js';
 import type { DeviceConfig } from '../config/config.js';
+import type { DriverBudget } from '../drivers/driver-budget.js';
+import { FailureWindow } from '../drivers/failure-window.js';
+import type { DriverFailure, FrameDecoder } from '../drivers/frame-decoder.js';
 import { AgentError, isAgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type OpenPort, openPort } from './port.js';
@@ -32,6 +35,14 @@ export interface DeviceEvents {
   ): void;
   onDecodeError?(device: DeviceConfig, error: DecodeError): void;
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
+  /** A vendor driver misbehaved on a frame (counted in the status too); `failed` once the device is marked failed. */
+  onDriverFailure?(device: DeviceConfig, failure: DriverFailure, failed: boolean): void;
+}
+
+/** A vendor driver's decode, contained: frames go to `decoder`, failures are held to the budget. */
+export interface ContainedDecoding {
+  decoder: FrameDecoder;
+  budget: DriverBudget;
 }
 
 /** The device is not plugged in (yet): the connection tries again until it is. */
@@ -51,6 +62,10 @@ export class DeviceConnection {
   private port: Duplex | undefined;
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
+  /** Decoded frames settle in this order (a contained driver answers asynchronously). */
+  private decoding: Promise<void> = Promise.resolve();
+  private readonly failures: FailureWindow | undefined;
+  private failed = false;
 
   constructor(
     readonly config: DeviceConfig,
@@ -69,7 +84,11 @@ export class DeviceConnection {
        */
       askAgainAfterMs?: number;
     } = {},
+    /** Set for a vendor's driver: its decode runs contained. Built-in drivers decode in this thread. */
+    private readonly contained?: ContainedDecoding,
   ) {
+    if (contained)
+      this.failures = new FailureWindow(contained.budget.maxFailures, contained.budget.failureWindowMs);
     this.status = {
       id: config.id,
       protocol: config.protocol,
@@ -88,6 +107,14 @@ export class DeviceConnection {
     this.abort.abort();
     this.port?.destroy();
     await this.loop;
+    if (this.contained) {
+      // Frames read before the port closed are still decoded, for as long as a decode may take;
+      // then closing the decoder ends one still running: a stuck driver cannot hold the stop up.
+      const grace = new Promise((resolve) => setTimeout(resolve, this.contained?.budget.decodeMs).unref());
+      await Promise.race([this.decoding, grace]);
+      await this.contained.decoder.close();
+    }
+    await this.decoding;
   }
 
   private settings(): SerialSettings {
@@ -302,7 +329,13 @@ export class DeviceConnection {
   }
 
   private onFrame(frame: string | Uint8Array): void {
-    if (frame.length === 0) return;
+    if (frame.length === 0 || this.failed) return;
+    if (this.contained) {
+      const receivedAt = new Date();
+      const outcome = this.contained.decoder.decode(toBytes(frame));
+      this.decoding = this.decoding.then(async () => this.onOutcome(await outcome, receivedAt));
+      return;
+    }
     let measurement: DeviceMeasurement;
     try {
       measurement = this.driver.decode(toBytes(frame));
@@ -322,8 +355,43 @@ export class DeviceConnection {
     this.events.onMeasurements(this.config, [measurement], new Date(), { durable: false });
   }
 
+  /** What a contained driver made of a frame; a driver failing too often takes its device off. */
+  private onOutcome(outcome: Awaited<ReturnType<FrameDecoder['decode']>>, receivedAt: Date): void {
+    if (this.failed) return;
+    if (outcome.ok) {
+      this.events.onMeasurements(this.config, [outcome.measurement], receivedAt, { durable: false });
+      return;
+    }
+    if ('error' in outcome) {
+      this.onError(outcome.error);
+      return;
+    }
+    // A decode ended by the stop itself is no failure of the driver.
+    if (this.abort.signal.aborted) return;
+    const { failure } = outcome;
+    this.count(failure.code);
+    const tripped = this.failures?.note() ?? false;
+    this.log.error(
+      { device: this.config.id, driver: failure.driverId, code: failure.code },
+      `driver ${failure.driverId} failed on a frame of ${this.config.id} (${failure.code}): ${failure.message}`,
+    );
+    if (tripped) {
+      const budget = this.contained?.budget;
+      this.log.error(
+        { device: this.config.id, driver: failure.driverId },
+        `device ${this.config.id} is off: its driver ${failure.driverId} failed ${budget?.maxFailures} times within ${(budget?.failureWindowMs ?? 0) / 1000} s; the other devices go on. Fix: update or remove the driver, then restart the agent`,
+      );
+      this.setState('failed');
+      this.failed = true;
+      this.abort.abort();
+      this.port?.destroy();
+      void this.contained?.decoder.close();
+    }
+    this.events.onDriverFailure?.(this.config, failure, tripped);
+  }
+
   private setState(state: DeviceStatus['state']): void {
-    if (this.status.state === state) return;
+    if (this.status.state === state || this.failed) return;
     this.status.state = state;
     this.events.onStateChange?.(this.config, state);
   }

@@ -147,6 +147,14 @@ export class MemoryOutbox implements Outbox {
     };
   }
 
+  latestTime(): number | undefined {
+    const times = [
+      ...[...this.rows.values()].flatMap((e) => [e.createdAt, e.receivedAt ?? -Infinity]),
+      ...this.seen.values(),
+    ];
+    return times.length > 0 ? Math.max(...times) : undefined;
+  }
+
   get(id: string): OutboxEntry | undefined {
     const e = this.rows.get(id);
     return e ? { ...e } : undefined;

@@ -241,6 +241,18 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       expect(o.recent(5).map((e) => e.id)).toEqual([b.id, a.id]);
     });
 
+    it('tells the latest time it holds, for the clock of the next run to go on from', () => {
+      let now = 50_000;
+      const o = outbox({ now: () => now });
+      expect(o.latestTime()).toBeUndefined();
+      const a = entry(newUuidV7(), 'meter-1#seq:1');
+      o.add(a);
+      expect(o.latestTime()).toBe(50_000);
+      now = 90_000;
+      o.markReceived([a.id]);
+      expect(o.latestTime()).toBe(90_000);
+    });
+
     it('lists the most recent readings first', () => {
       const o = outbox();
       const es = Array.from({ length: 3 }, () => entry());

@@ -106,6 +106,12 @@ export interface Outbox {
    */
   prune(now?: number): number;
   stats(): OutboxStats;
+  /**
+   * The latest time the outbox holds (a reading kept, sent or confirmed, a device record seen), on
+   * the clock it was given; undefined when it holds none. The kiosk clock's timeline continues from
+   * it after a restart, so a clock stepped between two runs makes nothing old at once.
+   */
+  latestTime(): number | undefined;
   get(id: string): OutboxEntry | undefined;
   /** Most recent readings first (requests left out), for the kiosk page. */
   recent(limit: number): OutboxEntry[];

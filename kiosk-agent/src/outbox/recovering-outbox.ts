@@ -110,6 +110,9 @@ export class RecoveringOutbox implements Outbox {
   reject(id: string, code: string, message: string): void {
     this.guard((o) => o.reject(id, code, message));
   }
+  latestTime(): number | undefined {
+    return this.guard((o) => o.latestTime());
+  }
   requeueRejected(codes: readonly string[]): OutboxEntry[] {
     return this.guard((o) => o.requeueRejected(codes));
   }

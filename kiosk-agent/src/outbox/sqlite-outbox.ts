@@ -414,6 +414,15 @@ export class SqliteOutbox implements Outbox {
     };
   }
 
+  latestTime(): number | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT max(t) AS t FROM (SELECT max(created_at) AS t FROM outbox UNION ALL SELECT max(received_at) FROM outbox UNION ALL SELECT max(last_attempt_at) FROM outbox UNION ALL SELECT max(seen_at) FROM seen)',
+      )
+      .get() as { t: number | null };
+    return row.t ?? undefined;
+  }
+
   get(id: string): OutboxEntry | undefined {
     const row = this.stmts.get.get(id) as Row | undefined;
     return row ? toEntry(row) : undefined;

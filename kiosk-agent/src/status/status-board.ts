@@ -160,6 +160,16 @@ export class StatusBoard {
         ),
       },
       {
+        name: 'kd_driver_failures_total',
+        help: 'Decodes a driver failed (threw, ran out of time or memory, refused at start), by driver, device and code.',
+        type: 'counter',
+        samples: devices.flatMap((d) =>
+          Object.entries(d.errors)
+            .filter(([code]) => code.startsWith('DRIVER_'))
+            .map(([code, n]) => ({ labels: { driver: d.protocol, device: d.id, code }, value: n })),
+        ),
+      },
+      {
         name: 'kd_device_connected',
         help: '1 when the device port is open.',
         type: 'gauge',

@@ -86,6 +86,10 @@ export const DRIVER_ERROR_CODES = [
   'DUPLICATE_PROTOCOL',
   'PACKAGE_NOT_FOUND',
   'NO_DRIVERS_EXPORTED',
+  /** The package was found but throws while it loads. */
+  'IMPORT_FAILED',
+  /** The package declares no driver API version, or one this package does not implement. */
+  'INCOMPATIBLE_API',
 ] as const;
 export type DriverErrorCode = (typeof DRIVER_ERROR_CODES)[number];
 

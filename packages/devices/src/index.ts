@@ -11,6 +11,7 @@ export type {
   SerialSettings,
 } from './driver.js';
 export { emptyStep } from './driver.js';
+export { DRIVER_API_VERSION, driverApiMismatch } from './driver-api.js';
 export {
   DECODE_ERROR_CODES,
   DecodeError,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DRIVER_API_VERSION } from './driver-api.js';
 import { DriverError } from './errors.js';
 import { loadDriverPackage } from './plugins.js';
 import { decode, getDriver, listProtocols, registerDriver, unregisterDriver } from './registry.js';
@@ -25,7 +26,7 @@ describe('driver plugins', () => {
     const one = fake('test-one');
     const two = fake('test-two');
     const loaded = await loadDriverPackage('@vendor/scales', {
-      importModule: async () => ({ default: one, drivers: [one, two] }),
+      importModule: async () => ({ driverApiVersion: DRIVER_API_VERSION, default: one, drivers: [one, two] }),
     });
     expect(loaded.map((d) => d.id)).toEqual(['test-one', 'test-two']);
     expect(getDriver('test-two')).toBe(two);
@@ -36,7 +37,7 @@ describe('driver plugins', () => {
   it('names every problem of a malformed driver', async () => {
     const broken = { ...fake('Bad Id'), framing: { type: 'custom', maxFrameBytes: 0 }, decode: 'nope' };
     const error = await loadDriverPackage('@vendor/broken', {
-      importModule: async () => ({ driver: broken }),
+      importModule: async () => ({ driverApiVersion: DRIVER_API_VERSION, driver: broken }),
     }).catch((e) => e);
     expect(error).toBeInstanceOf(DriverError);
     expect(error.code).toBe('INVALID_DRIVER');
@@ -50,15 +51,47 @@ describe('driver plugins', () => {
     await expect(
       loadDriverPackage('@vendor/missing', {
         importModule: async () => {
-          throw new Error('Cannot find package');
+          throw Object.assign(new Error("Cannot find package '@vendor/missing'"), {
+            code: 'ERR_MODULE_NOT_FOUND',
+          });
         },
       }),
     ).rejects.toMatchObject({ code: 'PACKAGE_NOT_FOUND' });
     await expect(
-      loadDriverPackage('@vendor/empty', { importModule: async () => ({ helper: 1 }) }),
+      loadDriverPackage('@vendor/throws', {
+        importModule: async () => {
+          throw new TypeError('x is not a function');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'IMPORT_FAILED', message: /throws while loading: x is not a function/ });
+    await expect(
+      loadDriverPackage('@vendor/empty', {
+        importModule: async () => ({ driverApiVersion: DRIVER_API_VERSION, helper: 1 }),
+      }),
     ).rejects.toMatchObject({
       code: 'NO_DRIVERS_EXPORTED',
     });
+  });
+
+  it('loads a driver built for this major of the driver API and refuses any other, with the fix', async () => {
+    const [major, minor] = DRIVER_API_VERSION.split('.').map(Number) as [number, number];
+    const load = (driverApiVersion: unknown) =>
+      loadDriverPackage('@vendor/versioned', {
+        importModule: async () => ({ driverApiVersion, default: fake('test-one') }),
+        register: false,
+      });
+    await expect(load(`${major}.${minor + 1}.0`)).resolves.toHaveLength(1);
+    await expect(load(`${major + 1}.0.0`)).rejects.toMatchObject({
+      code: 'INCOMPATIBLE_API',
+      message: new RegExp(
+        `built for driver API ${major + 1}\\.0\\.0.*fix: install a version .* ${major}\\.x`,
+      ),
+    });
+    await expect(load(undefined)).rejects.toMatchObject({
+      code: 'INCOMPATIBLE_API',
+      message: /declares no driver API version; fix: export const driverApiVersion/,
+    });
+    await expect(load('one')).rejects.toMatchObject({ code: 'INCOMPATIBLE_API' });
   });
 
   it('refuses a second driver with a taken id, built-in ones included', () => {
@@ -74,7 +107,7 @@ describe('driver plugins', () => {
 
   it('validates without registering when asked', async () => {
     await loadDriverPackage('x', {
-      importModule: async () => ({ default: fake('test-one') }),
+      importModule: async () => ({ driverApiVersion: DRIVER_API_VERSION, default: fake('test-one') }),
       register: false,
     });
     expect(decode('test-one', 'x')).toMatchObject({ ok: false, error: { code: 'UNKNOWN_PROTOCOL' } });

@@ -1,4 +1,5 @@
 import type { DeviceDriver } from './driver.js';
+import { driverApiMismatch } from './driver-api.js';
 import { DriverError } from './errors.js';
 import { assertDeviceDriver } from './plugin-shape.js';
 import { registerDriver } from './registry.js';
@@ -12,11 +13,16 @@ export interface LoadDriverOptions {
   importModule?: (specifier: string) => Promise<unknown>;
   /** Register the drivers (default true). False only validates and returns them. */
   register?: boolean;
+  /**
+   * Tells "not installed" from "throws while loading" (default: Node's ERR_MODULE_NOT_FOUND naming
+   * the package itself). The agent, which resolves the file first, says every failure is a throw.
+   */
+  isNotFound?: (error: unknown) => boolean;
 }
 
 /**
- * Loads a vendor's driver package by name (as listed in the kiosk config), checks every driver it
- * exports and registers them. A package exports its drivers as `default` (one driver or an array),
+ * Loads a vendor's driver package by name (as listed in the kiosk config), checks the driver API
+ * version it declares (`driverApiVersion`) and every driver it exports, and registers them. A package exports its drivers as `default` (one driver or an array),
  * `driver` or `drivers`.
  */
 export async function loadDriverPackage(
@@ -28,14 +34,18 @@ export async function loadDriverPackage(
   try {
     module = (await importModule(name)) as Record<string, unknown>;
   } catch (error) {
+    const message = String((error as Error)?.message ?? error).split('\n')[0];
+    const notFound = (options.isNotFound ?? ((e) => isMissing(e, name)))(error);
     throw new DriverError(
-      'PACKAGE_NOT_FOUND',
-      `cannot import driver package ${JSON.stringify(name)}: ${String((error as Error)?.message ?? error)}`,
-      {
-        cause: error,
-      },
+      notFound ? 'PACKAGE_NOT_FOUND' : 'IMPORT_FAILED',
+      notFound
+        ? `cannot find driver package ${JSON.stringify(name)}: ${message}`
+        : `driver package ${JSON.stringify(name)} throws while loading: ${message}`,
+      { cause: error },
     );
   }
+  const mismatch = driverApiMismatch(module?.['driverApiVersion']);
+  if (mismatch !== undefined) throw new DriverError('INCOMPATIBLE_API', `${name}: ${mismatch}`);
   const found: unknown[] = [];
   for (const key of ['default', 'driver', 'drivers']) {
     const exported = module?.[key];
@@ -56,4 +66,13 @@ export async function loadDriverPackage(
   const drivers = found as DeviceDriver[];
   if (options.register !== false) for (const driver of drivers) registerDriver(driver);
   return drivers;
+}
+
+function isMissing(error: unknown, name: string): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return (
+    (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') &&
+    typeof e.message === 'string' &&
+    e.message.includes(name)
+  );
 }

@@ -129,4 +129,52 @@ describe.skipIf(!LIBFAKETIME)('the kiosk clock years behind, then stepped right 
     expect(weights[1]).toMatchObject({ sessionId, clock: { source: 'kiosk', trusted: true } });
     expect(near(weights[1])).toBe(true);
   }, 120_000);
+
+  it("keeps a meter's memory once across a restart that finds the kiosk clock stepped by years", async () => {
+    // The first run stamps its ages on a clock 3 years behind; the next boots with the right one.
+    // Ages continue from what the outbox holds, so the restart prunes nothing it must remember.
+    let stale = true;
+    stack = new Stack({
+      mqttVersion: 5,
+      beforeAgent: async (s) => {
+        meterPty = await createPtyPair('meter', s.dir);
+        writeFileSync(join(s.dir, 'faketime'), fakeAt(Date.now() - 3 * YEAR_MS));
+      },
+      deviceYaml: () => `  - { id: meter-1, protocol: bayer-contour, port: "${meterPty!.agentPath}" }`,
+      agentEnv: (s) =>
+        stale
+          ? {
+              LD_PRELOAD: LIBFAKETIME,
+              FAKETIME_TIMESTAMP_FILE: join(s.dir, 'faketime'),
+              FAKETIME_NO_CACHE: '1',
+              FAKETIME_DONT_FAKE_MONOTONIC: '1',
+              TZ: 'UTC',
+            }
+          : { TZ: 'UTC' },
+    });
+    const s = stack;
+    await s.start();
+    const memory = [glucose(1, 104, meterTime(3 * 3600_000)), glucose(2, 212, meterTime(2 * 3600_000))];
+    meter = playDevice(meterPty!.devicePath, createContourMeterSimulator(memory));
+    await s.waitForRecords(2, 40_000);
+    await s.waitForEmptyOutbox();
+    await meter.stop();
+    await meterPty!.close();
+
+    await s.agent.stop();
+    stale = false;
+    meterPty = await createPtyPair('meter', s.dir);
+    s.startAgent();
+    await s.agent.waitForLine(/kiosk agent .* starting/);
+    meter = playDevice(
+      meterPty.devicePath,
+      createContourMeterSimulator([...memory, glucose(3, 95, meterTime(60_000))]),
+    );
+    await s.agent.waitForLine(/device event transfer-complete/, 40_000);
+    await s.waitForRecords(3, 40_000);
+    await s.waitForEmptyOutbox();
+    await new Promise((r) => setTimeout(r, 1500));
+    const records = s.records();
+    expect(records.map((r) => r.device.sequenceNumber).sort()).toEqual([1, 2, 3]);
+  }, 120_000);
 });

@@ -16,6 +16,12 @@ export const KioskEventType = z.enum([
   'disk-full',
   'disk-recovered',
   'readings-dropped',
+  /**
+   * A vendor driver was refused at start, or misbehaved while decoding (threw, ran past its time
+   * or memory budget): `code` says which (DRIVER_REFUSED, DRIVER_TIMEOUT...), `count` how often
+   * since the last such event, `message` names the driver.
+   */
+  'driver-failed',
 ]);
 export type KioskEventType = z.infer<typeof KioskEventType>;
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ClinicId, DeviceId, KioskId } from './ids.js';
 import { DateTime } from './time.js';
 
-export const DeviceState = z.enum(['connecting', 'connected', 'disconnected']);
+/** `failed`: its driver was refused at start or failed too often; it stays off until the agent restarts. */
+export const DeviceState = z.enum(['connecting', 'connected', 'disconnected', 'failed']);
 export type DeviceState = z.infer<typeof DeviceState>;
 
 export const DeviceStatus = z

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the programs the tests run for real: socat (pseudo-terminals stand in for serial cables),
 # chromium (the SDK's browser test), faketime (a kiosk clock years behind), lintian (the kiosk's
-# Debian package is checked with it; with KD_TEST_DEB_ARM64=1 also the arm64 cross compiler and
-# qemu-user for the arm64 package's test),
+# Debian package is checked with it; the arm64 cross compiler and qemu-user build and run the arm64
+# package, unless KD_TEST_DEB_ARM64=0),
 # cmake and libcmocka-dev (the BLE gateway core's C tests, built with CTest),
 # mosquitto (the MQTT broker tests stop and restart) and PostgreSQL (the clinic record's second
 # store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
@@ -26,7 +26,7 @@ if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then 
 # The SDK's browser test drives Debian's Chromium (playwright cannot download its own here).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v lintian >/dev/null 2>&1 || missing+=(lintian)
-if [ "${KD_TEST_DEB_ARM64:-}" = 1 ]; then
+if [ "${KD_TEST_DEB_ARM64:-}" != 0 ]; then
   command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || missing+=(g++-aarch64-linux-gnu)
   command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
 fi

@@ -4,7 +4,8 @@
 import { openSync, writeSync } from 'node:fs';
 import { encode } from '@klinik-desa/devices/simulate';
 import type { KioskCredentials, Patient, PractitionerRecord } from '@klinik-desa/protocol';
-import { ApiTestClient, createAdminClient, createPtyPair, type PtyPair } from '@klinik-desa/testkit';
+import { type ApiTestClient, createPtyPair, type PtyPair } from '@klinik-desa/testkit';
+import { clinicApiYaml, registerKiosk } from './clinic-kiosk.js';
 import { Stack, type StackOptions } from './stack.js';
 
 /** The registered patient's NIK (fictional, of the right shape). */
@@ -37,14 +38,7 @@ export function clinicStack(options: Partial<StackOptions> & { practitioners?: s
     mqttVersion: 5,
     ...options,
     beforeAgent: async (s) => {
-      const creds = createAdminClient(s.clinicDb, ['clinic-1']);
-      clinic.admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
-      kiosk = (
-        await clinic.admin.request<KioskCredentials>('POST', '/kiosks', {
-          clinicId: 'clinic-1',
-          kioskId: 'kiosk-1',
-        })
-      ).body;
+      ({ admin: clinic.admin, kiosk } = await registerKiosk(s));
       clinic.patient = (
         await clinic.admin.request<Patient>('POST', '/patients', { nik: NIK, ...PATIENT })
       ).body;
@@ -64,9 +58,7 @@ export function clinicStack(options: Partial<StackOptions> & { practitioners?: s
         `  - { id: scale-1, protocol: ad-scale, port: "${s.pty.agentPath}", baudRate: 9600 }`,
         `  - { id: oximeter-1, protocol: contec-cms50d-plus, port: "${clinic.oximeter?.agentPath}" }`,
       ].join('\n'),
-    extraYaml: (s) => [
-      `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
-    ],
+    extraYaml: (s) => [clinicApiYaml(s, kiosk)],
   });
   return { stack, clinic: () => clinic as Clinic };
 }

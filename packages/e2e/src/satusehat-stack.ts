@@ -1,8 +1,24 @@
 import type { KioskCredentials, Patient } from '@klinik-desa/protocol';
-import { ApiTestClient, createAdminClient, type SatusehatFake } from '@klinik-desa/testkit';
+import { type ApiTestClient, type SatusehatFake, startSatusehatFake } from '@klinik-desa/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import { clinicApiYaml, registerKiosk } from './clinic-kiosk.js';
 import { Stack, type StackOptions } from './stack.js';
 
 export const SATUSEHAT_ORG = '10000004';
+
+/** A SATUSEHAT fake for the test file, started before its tests and closed after them. */
+export function satusehatFakePerFile(): () => SatusehatFake {
+  let fake: SatusehatFake | undefined;
+  beforeAll(async () => {
+    fake = await startSatusehatFake({
+      clients: { 'kd-client': { secret: 'kd-secret', organizationId: SATUSEHAT_ORG } },
+    });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  return () => fake as SatusehatFake;
+}
 
 /** The clinic a stack from `satusehatStack` sets up: an administrator and one patient with an IHS number. */
 export interface SatusehatClinic {
@@ -37,14 +53,7 @@ export function satusehatStack(
       env: { SATUSEHAT_CLIENT_SECRET: 'kd-secret' },
     },
     beforeAgent: async (s) => {
-      const creds = createAdminClient(s.clinicDb, ['clinic-1']);
-      clinic.admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
-      kiosk = (
-        await clinic.admin.request<KioskCredentials>('POST', '/kiosks', {
-          clinicId: 'clinic-1',
-          kioskId: 'kiosk-1',
-        })
-      ).body;
+      ({ admin: clinic.admin, kiosk } = await registerKiosk(s));
       const created = await clinic.admin.request<Patient>('POST', '/patients', {
         nik: '3201014509800007',
         name: 'Sri Wahyuni',
@@ -56,9 +65,7 @@ export function satusehatStack(
       if (created.status !== 201) throw new Error(`the test patient was not created: ${created.status}`);
       clinic.patient = created.body;
     },
-    extraYaml: (s) => [
-      `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
-    ],
+    extraYaml: (s) => [clinicApiYaml(s, kiosk)],
   });
   return { stack, clinic: () => clinic as SatusehatClinic };
 }

@@ -1,6 +1,7 @@
 import type { KioskCredentials, Patient, Screening } from '@klinik-desa/protocol';
-import { ApiTestClient, createAdminClient, waitFor } from '@klinik-desa/testkit';
+import { type ApiTestClient, waitFor } from '@klinik-desa/testkit';
 import { describe, expect, it } from 'vitest';
+import { clinicApiYaml, registerKiosk } from '../src/clinic-kiosk.js';
 import { Stack, stackPerTest, weighing } from '../src/stack.js';
 
 describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
@@ -16,14 +17,7 @@ describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
         mqttVersion: 5,
         receiptTimeoutSeconds: 2,
         beforeAgent: async (s) => {
-          const creds = createAdminClient(s.clinicDb, ['clinic-1']);
-          admin = await new ApiTestClient(s.clinicApiUrl, creds.clientId, creds.clientSecret).signIn();
-          const registered = await admin.request<KioskCredentials>('POST', '/kiosks', {
-            clinicId: 'clinic-1',
-            kioskId: 'kiosk-1',
-          });
-          expect(registered.status).toBe(201);
-          kiosk = registered.body;
+          ({ admin, kiosk } = await registerKiosk(s));
           const created = await admin.request<Patient>('POST', '/patients', {
             name: 'Siti Aminah',
             birthDate: '1979-04-12',
@@ -32,9 +26,7 @@ describe('the kiosk opens and finishes screenings at the clinic (SDK)', () => {
           expect(created.status).toBe(201);
           patient = created.body;
         },
-        extraYaml: (s) => [
-          `clinicApi: { baseUrl: "${s.clinicApiUrl}", clientId: "${kiosk?.clientId}", clientSecret: "${kiosk?.clientSecret}" }`,
-        ],
+        extraYaml: (s) => [clinicApiYaml(s, kiosk)],
       }),
     );
   }

@@ -1,35 +1,27 @@
 import { encodeGatewayMessage, fromHex } from '@klinik-desa/devices';
 import { createContourMeterSimulator, createGatewaySimulator } from '@klinik-desa/devices/simulate';
 import type { BloodPressureMeasurement, GlucoseMeasurement, Reading } from '@klinik-desa/protocol';
-import { type SatusehatFake, startSatusehatFake, TEST_PAGE_PIN, waitFor } from '@klinik-desa/testkit';
+import { TEST_PAGE_PIN, waitFor } from '@klinik-desa/testkit';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
 import {
   fhirObservations,
   meterTimeNow,
   openScreening,
-  SATUSEHAT_ORG,
+  satusehatFakePerFile,
   satusehatStack,
 } from '../src/satusehat-stack.js';
 import { Stack, stackPerTest } from '../src/stack.js';
 
-let fake: SatusehatFake;
-beforeAll(async () => {
-  fake = await startSatusehatFake({
-    clients: { 'kd-client': { secret: 'kd-secret', organizationId: SATUSEHAT_ORG } },
-  });
-});
-afterAll(async () => {
-  await fake?.close();
-});
+const fake = satusehatFakePerFile();
 
 describe('a device limit from the meter to the record and SATUSEHAT (real processes)', () => {
   const track = stackPerTest();
 
   it('keeps a Contour >600 and <20 as limits with their comparator and urgent flags, into the FHIR Bundle', async () => {
     const { stack, clinic } = satusehatStack(
-      fake,
+      fake(),
       (s) => `  - { id: meter-1, protocol: bayer-contour, port: "${s.pty.agentPath}" }`,
     );
     await track(stack).start();

@@ -9,15 +9,14 @@ import {
   type Reading,
 } from '@klinik-desa/protocol';
 import { ANNUNCIATION_CONSEQUENCES, triageCodes } from '@klinik-desa/screening';
-import { type SatusehatFake, startSatusehatFake } from '@klinik-desa/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
 import {
   type FhirObservation,
   fhirObservations,
   meterTimeNow,
   openScreening,
-  SATUSEHAT_ORG,
+  satusehatFakePerFile,
   satusehatStack,
 } from '../src/satusehat-stack.js';
 import { stackPerTest } from '../src/stack.js';
@@ -33,15 +32,7 @@ const BP_MEMBERS = saidBy('GATT 0x2A35 measurement status');
 const GLUCOSE_MEMBERS = saidBy('GATT 0x2A18 sensor status');
 const PLX_MEMBERS = [...saidBy('GATT PLX'), ...saidBy('GATT 0x2A5E')];
 
-let fake: SatusehatFake;
-beforeAll(async () => {
-  fake = await startSatusehatFake({
-    clients: { 'kd-client': { secret: 'kd-secret', organizationId: SATUSEHAT_ORG } },
-  });
-});
-afterAll(async () => {
-  await fake?.close();
-});
+const fake = satusehatFakePerFile();
 
 /** The triage categories (bp.normal...), left out of the printed flags: the rows are about the device. */
 const TRIAGE = triageCodes();
@@ -111,7 +102,7 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
   const track = stackPerTest();
 
   it('keeps the promise of the consequence table for every member the GATT decoders say', async () => {
-    const { stack, clinic } = satusehatStack(fake, (s) =>
+    const { stack, clinic } = satusehatStack(fake(), (s) =>
       [
         '  - id: gateway-1',
         '    protocol: ble-gateway',

@@ -7,7 +7,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
-  ApiTestClient,
   freePort,
   type RunningProcess,
   repoRoot,
@@ -17,6 +16,7 @@ import {
   waitFor,
 } from '@klinik-desa/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerPatient, signInAndRegisterKiosk } from '../src/clinic-kiosk.js';
 import { type InstalledPackages, installPackedPackages } from '../src/installed-packages.js';
 
 /** The Vite the workspace tests with: a partner's web app would have its own. */
@@ -196,30 +196,18 @@ describe('the clinic server and the kiosk agent from their tarballs', () => {
       'clinic-1',
     ]);
     const creds = JSON.parse(created) as { clientId: string; clientSecret: string };
-    const admin = await new ApiTestClient(apiUrl!, creds.clientId, creds.clientSecret).signIn();
-    const kiosk = await admin.request<{
-      clientId: string;
-      clientSecret: string;
-      mqttUsername: string;
-      mqttPassword: string;
-    }>('POST', '/kiosks', { clinicId: 'clinic-1', kioskId: 'kiosk-1' });
-    expect(kiosk.status).toBe(201);
-    const patient = await admin.request<{ id: string }>('POST', '/patients', {
-      name: 'Siti Aminah',
-      birthDate: '1979-04-12',
-      sex: 'female',
-    });
-    expect(patient.status).toBe(201);
+    const { admin, kiosk } = await signInAndRegisterKiosk(apiUrl!, creds);
+    const patient = await registerPatient(admin);
 
     const scalePort = await freePort();
     const config = write(
       'kiosk/kiosk.yaml',
       [
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
-        `mqtt: { url: "${brokerUrl}", protocolVersion: 4, username: "${kiosk.body.mqttUsername}", password: "${kiosk.body.mqttPassword}" }`,
+        `mqtt: { url: "${brokerUrl}", protocolVersion: 4, username: "${kiosk.mqttUsername}", password: "${kiosk.mqttPassword}" }`,
         `outbox: { path: "${join(installed.dir, 'kiosk/outbox.db')}" }`,
         `http: { port: 0, page: { pinHash: "${TEST_PAGE_PIN_HASH}" } }`,
-        `clinicApi: { baseUrl: "${apiUrl}", clientId: "${kiosk.body.clientId}", clientSecret: "${kiosk.body.clientSecret}" }`,
+        `clinicApi: { baseUrl: "${apiUrl}", clientId: "${kiosk.clientId}", clientSecret: "${kiosk.clientSecret}" }`,
         'devices:',
         `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
         '',
@@ -232,7 +220,7 @@ describe('the clinic server and the kiosk agent from their tarballs', () => {
     const opened = await fetch(`${pageUrl}/session`, {
       method: 'PUT',
       headers,
-      body: JSON.stringify({ patientId: patient.body.id, sex: 'female', ageYears: 47 }),
+      body: JSON.stringify({ patientId: patient.id, sex: 'female', ageYears: 47 }),
     });
     expect(opened.status).toBe(200);
     const { sessionId } = (await opened.json()) as { sessionId: string };

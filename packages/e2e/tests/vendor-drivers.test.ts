@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pnpm, repoRoot } from '@klinik-desa/packaging';
 import {
-  ApiTestClient,
   createPtyPair,
   freePort,
   type PtyPair,
@@ -22,6 +21,7 @@ import {
   waitFor,
 } from '@klinik-desa/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerPatient, signInAndRegisterKiosk } from '../src/clinic-kiosk.js';
 import { type InstalledPackages, installPackedPackages } from '../src/installed-packages.js';
 import { startTestClinic, type TestClinic } from '../src/test-clinic.js';
 
@@ -71,25 +71,8 @@ afterAll(async () => {
 
 describe('vendor drivers in a kiosk, installed beside the built agent', () => {
   it('deliver a vendor scale once, while bad drivers are refused or contained and the A&D scale goes on', async () => {
-    const admin = await new ApiTestClient(
-      clinic.url,
-      clinic.admin.clientId,
-      clinic.admin.clientSecret,
-    ).signIn();
-    const kiosk = await admin.request<{
-      clientId: string;
-      clientSecret: string;
-      mqttUsername: string;
-      mqttPassword: string;
-    }>('POST', '/kiosks', { clinicId: 'clinic-1', kioskId: 'kiosk-1' });
-    expect(kiosk.status).toBe(201);
-    const patient = await admin.request<{ id: string }>('POST', '/patients', {
-      clinicId: 'clinic-1',
-      name: 'Siti Aminah',
-      birthDate: '1979-04-12',
-      sex: 'female',
-    });
-    expect(patient.status).toBe(201);
+    const { admin, kiosk } = await signInAndRegisterKiosk(clinic.url, clinic.admin);
+    const patient = await registerPatient(admin, 'clinic-1');
 
     const kioskDir = join(installed.dir, 'kiosk');
     for (const [name, files] of Object.entries(BAD_DRIVERS)) {
@@ -107,10 +90,10 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
       config,
       [
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
-        `mqtt: { url: "${clinic.server.brokerUrl}", protocolVersion: 4, username: "${kiosk.body.mqttUsername}", password: "${kiosk.body.mqttPassword}", reconnectMinMs: 100, reconnectMaxMs: 1000 }`,
+        `mqtt: { url: "${clinic.server.brokerUrl}", protocolVersion: 4, username: "${kiosk.mqttUsername}", password: "${kiosk.mqttPassword}", reconnectMinMs: 100, reconnectMaxMs: 1000 }`,
         'outbox: { path: outbox.db }',
         `http: { port: 0, page: { pinHash: "${TEST_PAGE_PIN_HASH}" } }`,
-        `clinicApi: { baseUrl: "${clinic.url}", clientId: "${kiosk.body.clientId}", clientSecret: "${kiosk.body.clientSecret}" }`,
+        `clinicApi: { baseUrl: "${clinic.url}", clientId: "${kiosk.clientId}", clientSecret: "${kiosk.clientSecret}" }`,
         `drivers: ["${EXAMPLE}", ./drivers/bad-throws, ./drivers/bad-loops, ./drivers/bad-api]`,
         'devices:',
         `  - { id: scale-1, protocol: ad-scale, port: "tcp://127.0.0.1:${scalePort}" }`,
@@ -145,7 +128,7 @@ describe('vendor drivers in a kiosk, installed beside the built agent', () => {
     const opened = await fetch(`${pageUrl}/session`, {
       method: 'PUT',
       headers,
-      body: JSON.stringify({ patientId: patient.body.id, sex: 'female', ageYears: 47 }),
+      body: JSON.stringify({ patientId: patient.id, sex: 'female', ageYears: 47 }),
     });
     expect(opened.status).toBe(200);
     const { sessionId } = (await opened.json()) as { sessionId: string };

@@ -4,7 +4,7 @@
 // `bin`, and the commands each CLI's usage lists), so a new entry point is walked without being
 // named here.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '@klinik-desa/testkit';
@@ -36,7 +36,9 @@ function workspaceDirs(): string[] {
   const under = (parent: string) =>
     readdirSync(join(repoRoot, parent), { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .map((d) => join(repoRoot, parent, d.name));
+      .map((d) => join(repoRoot, parent, d.name))
+      // A workspace package has a package.json; the gateway firmware (C, built by CMake) has none.
+      .filter((dir) => existsSync(join(dir, 'package.json')));
   return [...under('packages'), ...under('examples'), join(repoRoot, 'kiosk-agent')];
 }
 

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config.js';
+import { OutboxFullError } from '../disk/no-space.js';
 import { MemoryOutbox } from '../outbox/memory-outbox.js';
 import { clinicClient } from './clinic-client.js';
 import { ClinicScreenings } from './clinic-screenings.js';
@@ -72,7 +73,26 @@ describe('ClinicScreenings', () => {
       state: 'queued',
     });
     expect(state.current()).toBeUndefined();
-    expect(new ScreeningState(file).takeLegacyFinishes()).toEqual([]);
+    expect(JSON.parse(readFileSync(file, 'utf8')).pendingFinishes).toBeUndefined();
+  });
+
+  it("leaves an earlier agent's finishes in its file when the outbox's disk is full, and starts", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kd-screening-')), 'outbox.db.session.json');
+    writeFileSync(file, JSON.stringify({ session: null, pendingFinishes: ['scr-owed'] }));
+    const full = new MemoryOutbox();
+    full.add = () => {
+      throw new OutboxFullError('the outbox disk is full');
+    };
+    const screenings = new ClinicScreenings(
+      unreachableClinic,
+      new ScreeningState(file),
+      silent,
+      clinicClient(unreachableClinic),
+      full,
+    );
+    expect(() => screenings.start()).not.toThrow();
+    screenings.stop();
+    expect(JSON.parse(readFileSync(file, 'utf8')).pendingFinishes).toEqual(['scr-owed']);
   });
 
   it('assigns an earlier reading only to a screening open at the clinic', async () => {

@@ -1,6 +1,7 @@
 import { type Flag, newUuidV7, type Severity } from '@klinik-desa/protocol';
 import type { ClinicClient } from '@klinik-desa/sdk/lite';
 import type { KioskConfig } from '../config/config.js';
+import { OutboxFullError } from '../disk/no-space.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { askClinic, ClinicRequestError, clinicRefusal } from './clinic-client.js';
@@ -61,7 +62,16 @@ export class ClinicScreenings {
    * it had closed (its finish kept) just before it stopped; then delivers what waits.
    */
   start(): void {
-    if (this.requests) for (const id of this.state.takeLegacyFinishes()) this.requests.queueFinish(id);
+    const requests = this.requests;
+    try {
+      if (requests) this.state.takeLegacyFinishes((ids) => ids.forEach((id) => requests.queueFinish(id)));
+    } catch (error) {
+      if (!(error instanceof OutboxFullError)) throw error;
+      this.log.warn(
+        { err: error.message },
+        'finishes an earlier agent left stay in its state file until the disk has room; the next start hands them over',
+      );
+    }
     const open = this.state.current();
     if (open && this.requests?.has(requestId('finish-screening', open.sessionId))) this.state.close();
     this.requests?.wake();

@@ -34,10 +34,20 @@ describe('the screening state file', () => {
     const { file } = stateFile(JSON.stringify({ session: OPEN, pendingFinishes: [owed] }));
     const state = new ScreeningState(file);
     expect(state.current()).toEqual(OPEN);
-    // Still in the file until taken: an agent stopped before its outbox kept them takes them again.
-    expect(new ScreeningState(file).takeLegacyFinishes()).toEqual([owed]);
-    expect(state.takeLegacyFinishes()).toEqual([owed]);
-    expect(state.takeLegacyFinishes()).toEqual([]);
+    const taken = (s: ScreeningState) => {
+      const ids: string[] = [];
+      s.takeLegacyFinishes((given) => ids.push(...given));
+      return ids;
+    };
+    // Still in the file until kept elsewhere: a keeper that fails (a full disk) leaves them there.
+    expect(() =>
+      state.takeLegacyFinishes(() => {
+        throw new Error('no space');
+      }),
+    ).toThrow('no space');
+    expect(taken(new ScreeningState(file))).toEqual([owed]);
+    expect(taken(state)).toEqual([owed]);
+    expect(taken(state)).toEqual([]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ session: OPEN });
   });
 
@@ -56,7 +66,9 @@ describe('the screening state file', () => {
       () => new Date('2026-12-07T02:03:04.005Z'),
     );
     expect(state.current()).toBeUndefined();
-    expect(state.takeLegacyFinishes()).toEqual([]);
+    const owed: string[] = [];
+    state.takeLegacyFinishes((ids) => owed.push(...ids));
+    expect(owed).toEqual([]);
     expect(reported).toHaveLength(1);
     expect(reported[0]).toMatchObject({ path: file, keptAs: `${file}.damaged-2026-12-07T02-03-04-005Z` });
     expect(reported[0]!.reason).toMatch(reason);

@@ -59,14 +59,16 @@ export class ScreeningState {
   }
 
   /**
-   * The finishes an earlier agent's file listed, to be kept in the outbox: the caller keeps them
-   * there before the file is written again without them.
+   * Hands the finishes an earlier agent's file listed to `keep` (which keeps them in the outbox),
+   * and forgets them only once it returned: a `keep` that throws (a full disk) leaves them in the
+   * file for the next start.
    */
-  takeLegacyFinishes(): string[] {
+  takeLegacyFinishes(keep: (screeningIds: readonly string[]) => void): void {
     const taken = this.legacyFinishes;
+    if (taken.length === 0) return;
+    keep(taken);
     this.legacyFinishes = [];
-    if (taken.length > 0) this.persist();
-    return taken;
+    this.persist();
   }
 
   current(): OpenScreening | undefined {

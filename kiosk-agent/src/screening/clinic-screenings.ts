@@ -64,7 +64,10 @@ export class ClinicScreenings {
   start(): void {
     const requests = this.requests;
     try {
-      if (requests) this.state.takeLegacyFinishes((ids) => ids.forEach((id) => requests.queueFinish(id)));
+      if (requests)
+        this.state.takeLegacyFinishes((ids) => {
+          for (const id of ids) requests.queueFinish(id);
+        });
     } catch (error) {
       if (!(error instanceof OutboxFullError)) throw error;
       this.log.warn(

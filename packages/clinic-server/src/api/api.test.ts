@@ -14,11 +14,10 @@ import {
 import { triage } from '@klinik-desa/screening';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EVERY_CLINIC } from '../domain/access.js';
-import { hashSecret } from '../domain/secrets.js';
 import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { signedInClient, signIn } from '../testing/api-sign-in.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
 import { type ApiApp, type ApiOptions, buildApi } from './app.js';
 import { openApiYaml } from './openapi.js';
@@ -38,41 +37,16 @@ async function build(overrides: Partial<ApiOptions> = {}) {
   return app;
 }
 
-async function client(
+function client(
   role: 'admin' | 'partner',
   id = `${role}.test`,
   // Administrators of every clinic, partners of clinic-1: what each test needs unless it says.
   clinics: readonly string[] | '*' = role === 'admin' ? '*' : ['clinic-1'],
 ) {
-  await store.createClient({
-    id,
-    role,
-    name: id,
-    secretHash: hashSecret(`${id}-secret`),
-    clinicId: null,
-    kioskId: null,
-    access: clinics === '*' ? EVERY_CLINIC : { all: false, clinicIds: clinics },
-    createdAt: new Date().toISOString(),
-  });
-  return token(id, `${id}-secret`);
+  return signedInClient(app, store, role, id, clinics);
 }
 
-async function token(clientId: string, secret: string, scope?: string): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: clientId,
-    client_secret: secret,
-  });
-  if (scope) form.set('scope', scope);
-  const r = await app.inject({
-    method: 'POST',
-    url: '/oauth2/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form.toString(),
-  });
-  expect(r.statusCode, r.body).toBe(200);
-  return TokenResponse.parse(r.json()).access_token;
-}
+const token = (clientId: string, secret: string, scope?: string) => signIn(app, clientId, secret, scope);
 
 function call(
   bearer: string | undefined,

@@ -1,17 +1,10 @@
-import {
-  ApiError,
-  KioskCredentials,
-  type KioskEvent,
-  KioskPresence,
-  newUuidV7,
-  TokenResponse,
-} from '@klinik-desa/protocol';
+import { ApiError, KioskCredentials, type KioskEvent, KioskPresence, newUuidV7 } from '@klinik-desa/protocol';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../domain/secrets.js';
 import { Metrics } from '../../metrics.js';
 import type { SqlClinicStore } from '../../store/sql-store.js';
 import { openSqliteStore } from '../../store/sqlite-store.js';
+import { signedInClient, signIn } from '../../testing/api-sign-in.js';
 import { type ApiApp, buildApi } from '../app.js';
 import { KioskEventPage } from './kiosk-activity.js';
 
@@ -35,36 +28,9 @@ afterEach(async () => {
   await store.close();
 });
 
-async function token(clientId: string, secret: string, scope?: string): Promise<string> {
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: clientId,
-    client_secret: secret,
-  });
-  if (scope) form.set('scope', scope);
-  const r = await app.inject({
-    method: 'POST',
-    url: '/oauth2/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: form.toString(),
-  });
-  expect(r.statusCode, r.body).toBe(200);
-  return TokenResponse.parse(r.json()).access_token;
-}
-
-async function client(role: 'admin' | 'partner', id: string, clinics: string[] | '*') {
-  await store.createClient({
-    id,
-    role,
-    name: id,
-    secretHash: hashSecret(`${id}-secret`),
-    clinicId: null,
-    kioskId: null,
-    access: clinics === '*' ? { all: true } : { all: false, clinicIds: clinics },
-    createdAt: new Date().toISOString(),
-  });
-  return token(id, `${id}-secret`);
-}
+const token = (clientId: string, secret: string, scope?: string) => signIn(app, clientId, secret, scope);
+const client = (role: 'admin' | 'partner', id: string, clinics: string[] | '*') =>
+  signedInClient(app, store, role, id, clinics);
 
 const get = (bearer: string, url: string) =>
   app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });

@@ -1,0 +1,45 @@
+import { TokenResponse } from '@klinik-desa/protocol';
+import { expect } from 'vitest';
+import type { ApiApp } from '../api/app.js';
+import { EVERY_CLINIC } from '../domain/access.js';
+import { hashSecret } from '../domain/secrets.js';
+import type { SqlClinicStore } from '../store/sql-store.js';
+
+/** Signs a client in at an API built in the test (`client_credentials`, injected): its bearer token. */
+export async function signIn(app: ApiApp, clientId: string, secret: string, scope?: string): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: secret,
+  });
+  if (scope) form.set('scope', scope);
+  const r = await app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form.toString(),
+  });
+  expect(r.statusCode, r.body).toBe(200);
+  return TokenResponse.parse(r.json()).access_token;
+}
+
+/** Makes an administrator or partner acting for `clinics` (secret `<id>-secret`) and signs it in. */
+export async function signedInClient(
+  app: ApiApp,
+  store: SqlClinicStore,
+  role: 'admin' | 'partner',
+  id: string,
+  clinics: readonly string[] | '*',
+): Promise<string> {
+  await store.createClient({
+    id,
+    role,
+    name: id,
+    secretHash: hashSecret(`${id}-secret`),
+    clinicId: null,
+    kioskId: null,
+    access: clinics === '*' ? EVERY_CLINIC : { all: false, clinicIds: [...clinics] },
+    createdAt: new Date().toISOString(),
+  });
+  return signIn(app, id, `${id}-secret`);
+}

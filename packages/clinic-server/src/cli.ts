@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClientRole, ClinicId, newUuidV7 } from '@klinik-desa/protocol';
 import { openApiYaml } from './api/openapi.js';
+import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './cli/backup-command.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
 import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
 import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
@@ -27,6 +28,8 @@ Commands:
   mosquitto-config   write Mosquitto's dynamic-security file for the registered kiosks
   client             create, list or revoke API clients (the first administrator, a lost secret)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
+  backup             copy the clinic record into a file while the server runs
+  restore            restore a backup into a new record and migrate it
 
 Run \`clinic-server <command> --help\` for the options of one command.`,
   start: `Usage: clinic-server start --db <sqlite path | postgres URL> [options]
@@ -95,6 +98,8 @@ list     prints every client, one JSON document per line (never a secret).
 revoke   ends a client's tokens and sign-ins: a leaked or lost administrator secret, which the
          API cannot revoke with the administrator's own token. Server processes running on this
          record stop accepting its tokens within 30 s. Written to the audit log as system.cli.`,
+  backup: BACKUP_HELP,
+  restore: RESTORE_HELP,
   openapi: `Usage: clinic-server openapi [--out <file>]
 
 Prints the OpenAPI 3.1 document (YAML) of the clinic API, or writes it to <file>.`,
@@ -453,6 +458,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'mosquitto-config': mosquittoConfig,
   client,
   openapi,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EVERY_CLINIC } from '../domain/access.js';
 import { ConfigError } from '../errors.js';
 import { bpReading } from '../testing/fixtures.js';
+import { writeVersion1Record } from '../testing/old-records.js';
 import { describeStoreContract, seedAuditBeforePatientColumn } from './contract.suite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { applyWritePragmas, openSqliteStore } from './sqlite-store.js';
@@ -32,29 +33,8 @@ describe('SQLite durability', () => {
 describe('SQLite migrations', () => {
   it('bring a foundation (version 1) record forward, keeping its readings as unassigned', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
-    const old = new Database(path);
-    old.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    old.exec(SQLITE_MIGRATIONS[0]!.sql);
-    old.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run('readings', new Date().toISOString());
     const r = bpReading({ measuredAt: '2026-11-23T09:00:00+07:00' });
-    old
-      .prepare(
-        'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, measured_at, received_at, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        r.id,
-        r.clinicId,
-        r.kioskId,
-        r.device.id,
-        r.kind,
-        r.measuredAt,
-        r.receivedAt,
-        r.receivedAt,
-        JSON.stringify(r),
-      );
-    old.close();
+    writeVersion1Record(path, [r]);
 
     const store = openSqliteStore(path);
     try {

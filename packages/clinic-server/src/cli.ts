@@ -49,6 +49,8 @@ Options:
   --client-id <id>         persistent MQTT session id (default klinik-desa-ingest-<hostname>)
   --shared-group <name>    MQTT 5 shared subscription group, for several ingest processes
   --username <u>           broker user name (password from MQTT_PASSWORD)
+  --broker-ca <file>       the CA certificate (PEM) that signed an mqtts:// broker's certificate
+                           (also MQTT_CA_FILE; default: the system's CAs)
   --mqtt-admin-user <u>    Mosquitto dynamic-security administrator on --broker (password from
                            MQTT_ADMIN_PASSWORD): a revoked kiosk is disconnected at once
   --require-registered-kiosks
@@ -57,7 +59,7 @@ Options:
   --log-level <level>      trace|debug|info|warn|error (default info)
   -h, --help               this help
 
-Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD,
+Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE,
 MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
 the config file.`,
   export: `Usage: clinic-server export --db <sqlite path | postgres URL>
@@ -149,6 +151,7 @@ async function start(argv: string[]): Promise<number> {
       'shared-group': { type: 'string' },
       username: { type: 'string' },
       'mqtt-admin-user': { type: 'string' },
+      'broker-ca': { type: 'string' },
       'require-registered-kiosks': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -176,6 +179,7 @@ async function start(argv: string[]): Promise<number> {
       sharedGroup: values['shared-group'],
       username: values.username,
       mqttAdminUser: values['mqtt-admin-user'],
+      brokerCa: values['broker-ca'],
       port,
       host: values.host,
       requireRegisteredKiosks: values['require-registered-kiosks'],

@@ -10,6 +10,7 @@ import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
 import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { readBrokerCa } from './mqtt/broker-ca.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
@@ -27,6 +28,11 @@ export interface ClinicServerOptions {
   protocolVersion?: 4 | 5;
   username?: string;
   password?: string;
+  /**
+   * The CA certificate file (PEM) the external broker's TLS certificate is checked against, for
+   * an mqtts:// broker signed by the operator's own CA. Without it, the system's CAs.
+   */
+  brokerCaFile?: string;
   /**
    * The administrator login of Mosquitto's dynamic security plugin on the external broker: with
    * it, a revoked kiosk's live connection is closed at once (`disableClient`).
@@ -200,6 +206,18 @@ export function startPurging(
   };
 }
 
+/** The ingest's login on an external broker: the operator's user, password and CA, as given. */
+function externalLogin(
+  options: Pick<ClinicServerOptions, 'username' | 'password'>,
+  ca: Buffer | undefined,
+): { username?: string; password?: string; ca?: Buffer } {
+  return {
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(ca ? { ca } : {}),
+  };
+}
+
 /**
  * The server's own MQTT connection, with a persistent session so that readings sent while it was
  * away wait for it at the broker.
@@ -207,7 +225,7 @@ export function startPurging(
 async function connectIngestClient(
   brokerUrl: string,
   protocolVersion: 4 | 5,
-  credentials: { username?: string; password?: string },
+  credentials: { username?: string; password?: string; ca?: Buffer },
   clientId: string | undefined,
   log: Logger,
 ): Promise<MqttClient> {
@@ -324,17 +342,19 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
     }
     const brokerUrl = options.brokerUrl ?? (embedded as EmbeddedBroker).url;
     const protocolVersion = embedded ? 4 : (options.protocolVersion ?? 5);
+    const ca = options.brokerCaFile !== undefined ? readBrokerCa(options.brokerCaFile) : undefined;
     if (options.brokerUrl && options.mqttAdmin) {
-      dynsec = await DynsecAdmin.connect({ url: brokerUrl, protocolVersion, log, ...options.mqttAdmin });
+      dynsec = await DynsecAdmin.connect({
+        url: brokerUrl,
+        protocolVersion,
+        log,
+        ...options.mqttAdmin,
+        ...(ca ? { ca } : {}),
+      });
       stopSweep = sweepRevokedKiosks(store, dynsec, log);
       log.info('dynamic security: revoked kiosks are disconnected from the broker');
     }
-    const credentials = embedded
-      ? ingestAccount
-      : {
-          ...(options.username !== undefined ? { username: options.username } : {}),
-          ...(options.password !== undefined ? { password: options.password } : {}),
-        };
+    const credentials = embedded ? ingestAccount : externalLogin(options, ca);
     client = await connectIngestClient(brokerUrl, protocolVersion, credentials, options.clientId, log);
     const connected = client;
     ingest = new Ingest({

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.js';
+import { startClinicServer } from '../server.js';
 import { SQLITE_MIGRATIONS } from '../store/migrations.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { bpReading } from '../testing/fixtures.js';
@@ -45,7 +47,7 @@ describe('clinic-server backup and restore (SQLite)', () => {
     }
   });
 
-  it('brings the backup of an older record forward to this server schema on restore', async () => {
+  it('brings the backup of an older record forward to this server schema on restore, and a server starts on it', async () => {
     const d = dir();
     const r = bpReading();
     writeVersion1Record(join(d, 'v1.db'), [r]);
@@ -55,11 +57,17 @@ describe('clinic-server backup and restore (SQLite)', () => {
       readings: 1,
       schemaVersion: LATEST,
     });
-    const store = openSqliteStore(join(d, 'now.db'));
+    // The upgraded record serves: a server starts on it and answers with the old reading.
+    const server = await startClinicServer({
+      db: join(d, 'now.db'),
+      brokerPort: 0,
+      httpPort: false,
+      log: createLogger('silent'),
+    });
     try {
-      expect(await store.getReading(r.id)).toEqual(r);
+      expect(await server.store.getReading(r.id)).toEqual(r);
     } finally {
-      await store.close();
+      await server.close();
     }
   });
 

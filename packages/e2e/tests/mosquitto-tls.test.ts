@@ -17,6 +17,7 @@ import {
 import mqtt, { type IClientOptions } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerKiosksInRecord } from '../src/clinic-kiosk.js';
+import { Stack, stackPerTest, weighing } from '../src/stack.js';
 import { storedReadingIds } from '../src/stored-readings.js';
 import { weightReading } from '../src/weight-reading.js';
 
@@ -118,5 +119,19 @@ describe('Mosquitto with TLS and dynamic security', () => {
     ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`cannot read the broker CA file ${join(dir, 'no-such-ca.pem')} (ENOENT)`);
+  });
+});
+
+describe('a real kiosk agent on mqtts://', () => {
+  const track = stackPerTest();
+
+  it('sends a weighing from its scale to a clinic server, both trusting the broker through their CA file', async () => {
+    const files = makeTlsFiles(mkdtempSync(join(tmpdir(), 'kd-agent-tls-')));
+    const stack = await track(new Stack({ mqttVersion: 5, tls: files })).start();
+    expect(stack.broker.url).toMatch(/^mqtts:\/\//);
+    stack.write(weighing(61.4));
+    const [reading] = await stack.waitForRecords(1);
+    expect(reading?.values[0]?.value).toBe(61.4);
+    await stack.waitForEmptyOutbox();
   });
 });

@@ -28,9 +28,10 @@ const vectors: ConformanceVector[] = [
 
 /** Every reading the device can send, for the round trip decode(encode(m)) = m. */
 const measurements: fc.Arbitrary<TemperatureMeasurement> = fc.oneof(
-  fc
-    .integer({ min: 320, max: 420 })
-    .map((tenths) => ({ kind: 'temperature' as const, temperature: { value: tenths / 10, unit: 'Cel' as const } })),
+  fc.integer({ min: 320, max: 420 }).map((tenths) => ({
+    kind: 'temperature' as const,
+    temperature: { value: tenths / 10, unit: 'Cel' as const },
+  })),
   fc.constantFrom<TemperatureMeasurement>(
     { kind: 'temperature', temperature: { value: 42, unit: 'Cel', comparator: '>' } },
     { kind: 'temperature', temperature: { value: 32, unit: 'Cel', comparator: '<' } },
@@ -39,7 +40,9 @@ const measurements: fc.Arbitrary<TemperatureMeasurement> = fc.oneof(
 
 /** Lets fuzzed lines through the checksum so they reach the field parser. */
 function fixChecksum(frame: Uint8Array): Uint8Array {
-  const text = Buffer.from(frame).toString('latin1').replace(/\r?\n?$/, '');
+  const text = Buffer.from(frame)
+    .toString('latin1')
+    .replace(/\r?\n?$/, '');
   const at = text.lastIndexOf(';X=');
   if (at === -1) return frame;
   let x = 0;

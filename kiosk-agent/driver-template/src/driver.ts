@@ -39,7 +39,8 @@ export function decodeFrame(frame: Uint8Array): TemperatureMeasurement {
   const at = text.lastIndexOf(';X=');
   if (at === -1) fail('TRUNCATED', 'no ;X= checksum: the line is cut short');
   const given = text.slice(at + 3);
-  if (!/^[0-9A-F]{2}$/.test(given)) fail('BAD_FORMAT', `checksum ${JSON.stringify(given)} is not two hex digits`);
+  if (!/^[0-9A-F]{2}$/.test(given))
+    fail('BAD_FORMAT', `checksum ${JSON.stringify(given)} is not two hex digits`);
   const expected = checksum(frame, at);
   if (given !== expected) fail('BAD_CHECKSUM', `checksum ${given} does not match ${expected}`);
 
@@ -54,8 +55,10 @@ export function decodeFrame(frame: Uint8Array): TemperatureMeasurement {
   const unit = unitField === 'C' ? 'Cel' : '[degF]';
   const value = fields.get('T');
   // Out of range is the device's limit with a comparator, never a made-up number.
-  if (value === 'HI') return { kind: 'temperature', temperature: { value: RANGE[unit].high, unit, comparator: '>' } };
-  if (value === 'LO') return { kind: 'temperature', temperature: { value: RANGE[unit].low, unit, comparator: '<' } };
+  if (value === 'HI')
+    return { kind: 'temperature', temperature: { value: RANGE[unit].high, unit, comparator: '>' } };
+  if (value === 'LO')
+    return { kind: 'temperature', temperature: { value: RANGE[unit].low, unit, comparator: '<' } };
   if (value === undefined || !/^\d{2,3}\.\d$/.test(value))
     fail('BAD_FORMAT', `temperature ${JSON.stringify(value)} is not dd.d, HI or LO`);
   return { kind: 'temperature', temperature: { value: Number(value), unit } };
@@ -67,7 +70,8 @@ export function encodeFrame(measurement: DeviceMeasurement): Uint8Array {
   const { temperature } = measurement;
   if (temperature.unit !== 'Cel' && temperature.unit !== '[degF]')
     throw new EncodeError('UNSUPPORTED_UNIT', ID, `unit ${temperature.unit}`);
-  if (temperature.value === null) throw new EncodeError('NOT_ENCODABLE', ID, 'the thermometer always sends a value');
+  if (temperature.value === null)
+    throw new EncodeError('NOT_ENCODABLE', ID, 'the thermometer always sends a value');
   const range = RANGE[temperature.unit];
   let shown: string;
   if (temperature.comparator === '>') shown = 'HI';

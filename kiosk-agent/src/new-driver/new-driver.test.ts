@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { driverNames, fillTemplate, NewDriverError, readTemplate, templateFolder } from './index.js';
 
 const versions = { driverApi: '1.2.3', klinikDesa: '0.4.0' };

@@ -35,6 +35,9 @@ command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -f /usr/include/cmocka.h ] || missing+=(libcmocka-dev)
+# The restore drill backs PostgreSQL up with pg_dump; the TLS tests make certificates with openssl.
+command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The kiosk-clock test fakes the agent's wall clock with libfaketime.
 ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 

@@ -320,6 +320,12 @@ const STORE_PROBE = `
   CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);
 `;
 
+// The fleet view: how far a kiosk's clock was from the server's when its last online status
+// arrived (milliseconds, kiosk minus server; BIGINT, as a clock years off passes 32 bits).
+const FLEET_VIEW = `
+  ALTER TABLE kiosks ADD COLUMN clock_skew_ms BIGINT;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -331,6 +337,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 9, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 10, name: 'store probe', sql: STORE_PROBE },
+  { version: 11, name: 'fleet view: kiosk clock skew', sql: FLEET_VIEW },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -343,6 +350,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 8, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 9, name: 'store probe', sql: STORE_PROBE },
+  { version: 10, name: 'fleet view: kiosk clock skew', sql: FLEET_VIEW },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -1,41 +1,25 @@
 import { ApiError, FleetOverview, KioskCredentials } from '@klinik-desa/protocol';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../metrics.js';
 import type { SqlClinicStore } from '../../store/sql-store.js';
-import { openSqliteStore } from '../../store/sqlite-store.js';
+import { expectApiError as expectError, routeTestApi } from '../../testing/api-app.js';
 import { signedInClient, signIn } from '../../testing/api-sign-in.js';
-import { type ApiApp, buildApi } from '../app.js';
+import type { ApiApp } from '../app.js';
 
 const NOW = new Date('2026-12-07T12:00:00.000Z');
 let store: SqlClinicStore;
 let app: ApiApp;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  store = openSqliteStore(':memory:');
-  app = await buildApi({
-    store,
-    log: pino({ level: 'silent' }),
-    metrics: new Metrics(),
-    readiness: async () => ({ store: 'ok', broker: 'ok' }),
-    rateLimit: false,
-    validateResponses: true,
-    now: () => NOW,
-  });
+  ({ store, app, close } = await routeTestApi({ now: () => NOW }));
 });
 
 afterEach(async () => {
-  await app.close();
-  await store.close();
+  await close();
 });
 
 const get = (bearer: string | undefined, url: string) =>
   app.inject({ method: 'GET', url, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
-
-function expectError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
-  expect(r.statusCode, JSON.stringify(r.json())).toBe(status);
-  expect(ApiError.parse(r.json()).code).toBe(code);
-}
 
 describe('GET /fleet', () => {
   it("answers the caller's clinics with their kiosks and alerts, and refuses kiosks and other clinics", async () => {

@@ -15,7 +15,7 @@ import { Metrics } from './metrics.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
-import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
+import type { ClinicStore, FleetStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
 import { describeTrouble } from './store/store-condition.js';
 
 export interface ClinicServerOptions {
@@ -296,18 +296,22 @@ function apiOptions(parts: {
   };
 }
 
-export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
-  const log = options.log ?? createLogger();
-  const metrics = new Metrics();
-  const thresholds = fleetThresholds(options.fleetThresholds);
-  const store: SqlClinicStore = await openStore(options.db);
+/** The fleet gauges on /metrics, read from the record at scrape time with the API's thresholds. */
+function watchFleet(metrics: Metrics, store: FleetStore, given: Partial<FleetThresholds> | undefined): void {
   registerFleetMetrics({
     registry: metrics.registry,
     now: () => new Date(),
-    thresholds,
+    thresholds: fleetThresholds(given),
     facts: () =>
       store.fleetFacts({ recentSince: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }, EVERY_CLINIC),
   });
+}
+
+export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
+  const log = options.log ?? createLogger();
+  const metrics = new Metrics();
+  const store: SqlClinicStore = await openStore(options.db);
+  watchFleet(metrics, store, options.fleetThresholds);
   let embedded: EmbeddedBroker | undefined;
   let client: MqttClient | undefined;
   let api: ApiApp | undefined;

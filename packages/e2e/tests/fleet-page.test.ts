@@ -149,6 +149,18 @@ describe('the fleet page', () => {
     await page.close();
   });
 
+  it('exports the same fleet on /metrics for Prometheus', async () => {
+    const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(text).toContain(`kd_fleet_kiosks{clinic="${A}",state="online"} 1`);
+    expect(text).toContain(`kd_fleet_kiosks{clinic="${A}",state="unknown"} 1`);
+    expect(text).toContain(`kd_kiosk_devices_failed{clinic="${A}",kiosk="kiosk-1"} 1`);
+    expect(text).toContain(`kd_kiosk_outbox_backlog_readings{clinic="${A}",kiosk="kiosk-1"} 3`);
+    expect(text).toMatch(
+      new RegExp(`kd_kiosk_clock_skew_seconds\\{clinic="${A}",kiosk="kiosk-1"\\} 6[23]\\d`),
+    );
+    expect(text).toContain('kd_fleet_facts_ok 1');
+  });
+
   it('tells a worker without a valid token how to open it, and is served under a strict CSP', async () => {
     const r = await fetch(`${server.httpUrl}/ui/fleet`);
     expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -79,24 +79,28 @@ export class SqlFleetStore implements FleetStore {
         recent: { decodeErrors: 0, driverFailures: 0, devicesLost: 0 },
       });
     }
-    // The window's rows are found by `kiosk_events_by_received`; a decode-errors event carries how
-    // many errors it stands for in its body, so the few rows of the counted types are read whole.
-    // The clinic is compared as an expression so that no planner walks the primary key (clinic
-    // first) through a year of a clinic's events instead of the last day's by time.
+    // Counted from `kiosk_events_recent` alone (it holds each event's count): the last day's
+    // events, never their bodies, wherever a year of them lies in the file. The clinic is compared
+    // as an expression, and grouped in an order that is not the primary key's, so that no planner
+    // walks the primary key (clinic first) through every event instead.
     const ce = clinicCondition(access, "clinic_id || ''");
     const we = where([["clinic_id || '' = ?", query.clinicId]]);
     const types = Object.keys(COUNTED);
-    const events = await this.db.all<{ clinic_id: string; kiosk_id: string; type: string; body: string }>(
-      `SELECT clinic_id, kiosk_id, type, body FROM kiosk_events
-       WHERE received_at >= ? AND type IN (${types.map(() => '?').join(', ')})${we.sql}${ce.sql}`,
+    const counts = await this.db.all<{
+      clinic_id: string;
+      kiosk_id: string;
+      type: string;
+      n: number | string;
+    }>(
+      `SELECT clinic_id, kiosk_id, type, SUM(COALESCE(event_count, 1)) AS n FROM kiosk_events
+       WHERE received_at >= ? AND type IN (${types.map(() => '?').join(', ')})${we.sql}${ce.sql}
+       GROUP BY type, kiosk_id, clinic_id`,
       [query.recentSince, ...types, ...we.params, ...ce.params],
     );
-    for (const e of events) {
+    for (const e of counts) {
       const k = kiosks.get(`${e.clinic_id}/${e.kiosk_id}`);
       const field = COUNTED[e.type as KioskEvent['type']];
-      if (!k || !field) continue;
-      const count = e.type === 'decode-errors' ? ((JSON.parse(e.body) as KioskEvent).count ?? 1) : 1;
-      k.recent[field] += count;
+      if (k && field) k.recent[field] += Number(e.n);
     }
     return { kiosks: [...kiosks.values()], clinics: await this.clinicFacts(scope, params) };
   }

@@ -125,7 +125,7 @@ export class SqlKioskActivityStore implements KioskActivityStore {
       ]);
       if (!known) return 'unknown-kiosk';
       const inserted = await tx.run(
-        `INSERT INTO kiosk_events (clinic_id, kiosk_id, id, type, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO kiosk_events (clinic_id, kiosk_id, id, type, at, received_at, body, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
         [
           event.clinicId,
@@ -135,6 +135,7 @@ export class SqlKioskActivityStore implements KioskActivityStore {
           utc(event.at),
           receivedAt,
           JSON.stringify(event),
+          event.count ?? null,
         ],
       );
       if (inserted === 0) return 'duplicate';

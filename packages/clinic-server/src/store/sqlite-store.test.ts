@@ -167,6 +167,40 @@ describe('SQLite migrations', () => {
     }
   });
 
+  it("count a version 10 record's kiosk events in the fleet view from their kept bodies", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 10)) {
+      old.exec(m.sql);
+      old
+        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+        .run(m.version, m.name, new Date().toISOString());
+    }
+    const at = '2026-12-07T10:00:00.000Z';
+    old
+      .prepare(
+        "INSERT INTO kiosks (clinic_id, kiosk_id, registered_at, rotated_at) VALUES ('c-1', 'k-1', ?, ?)",
+      )
+      .run(at, at);
+    const insert = old.prepare(
+      "INSERT INTO kiosk_events (clinic_id, kiosk_id, id, type, at, received_at, body) VALUES ('c-1', 'k-1', ?, ?, ?, ?, ?)",
+    );
+    insert.run('e1', 'decode-errors', at, at, JSON.stringify({ type: 'decode-errors', count: 12 }));
+    // A message that says "count" is not a count.
+    insert.run('e2', 'device-lost', at, at, JSON.stringify({ type: 'device-lost', message: 'count me out' }));
+    old.close();
+    const store = openSqliteStore(path);
+    try {
+      const facts = await store.fleetFacts({ recentSince: '2026-12-07T00:00:00.000Z' }, EVERY_CLINIC);
+      expect(facts.kiosks[0]!.recent).toEqual({ decodeErrors: 12, driverFailures: 0, devicesLost: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuse a record newer than the server', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
     const db = new Database(path);

@@ -3,9 +3,13 @@ import { clinicAlerts, kioskAlerts } from './alerts.js';
 import type { ClinicFacts, FleetFacts, KioskFacts } from './facts.js';
 import type { FleetThresholds } from './thresholds.js';
 
+// Ids are ASCII (TopicSafeId): compared by code unit, which is many times cheaper than
+// localeCompare at 5,000 kiosks.
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const bySeverity = (a: FleetAlert, b: FleetAlert) =>
   (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1) ||
-  (a.kioskId ?? '').localeCompare(b.kioskId ?? '');
+  byId(a.kioskId ?? '', b.kioskId ?? '');
 
 function kioskView(k: KioskFacts, now: number): FleetKiosk {
   const box = k.status?.outbox;
@@ -64,9 +68,9 @@ export function fleetOverview(facts: FleetFacts, now: Date, t: FleetThresholds):
     c.openReferrals = f.openReferrals;
     c.alerts.push(...clinicAlerts(f, at, t));
   }
-  const list = [...clinics.values()].sort((a, b) => a.clinicId.localeCompare(b.clinicId));
+  const list = [...clinics.values()].sort((a, b) => byId(a.clinicId, b.clinicId));
   for (const c of list) {
-    c.kiosks.sort((a, b) => a.kioskId.localeCompare(b.kioskId));
+    c.kiosks.sort((a, b) => byId(a.kioskId, b.kioskId));
     c.alerts.sort(bySeverity);
   }
   return { at: now.toISOString(), clinics: list };

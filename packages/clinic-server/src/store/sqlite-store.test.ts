@@ -10,6 +10,22 @@ import { describeStoreContract, seedAuditBeforePatientColumn } from './contract.
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { applyWritePragmas, openSqliteStore } from './sqlite-store.js';
 
+/** A record file brought to `version` only, as an older server left it, open for seeding. */
+function recordAtVersion(version: number) {
+  const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+  const old = new Database(path);
+  old.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= version)) {
+    old.exec(m.sql);
+    old
+      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+      .run(m.version, m.name, new Date().toISOString());
+  }
+  return { path, old };
+}
+
 describeStoreContract('SQLite', async () => {
   const store = openSqliteStore(':memory:');
   return { store, done: () => store.close() };
@@ -146,17 +162,7 @@ describe('SQLite migrations', () => {
   });
 
   it('name the patient on the audit lines of a version 4 record', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
-    const old = new Database(path);
-    old.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 4)) {
-      old.exec(m.sql);
-      old
-        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
-        .run(m.version, m.name, new Date().toISOString());
-    }
+    const { path, old } = recordAtVersion(4);
     const seeded = await seedAuditBeforePatientColumn(async (sql, params) => old.prepare(sql).run(...params));
     old.close();
     const store = openSqliteStore(path);
@@ -168,17 +174,7 @@ describe('SQLite migrations', () => {
   });
 
   it("count a version 10 record's kiosk events in the fleet view from their kept bodies", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
-    const old = new Database(path);
-    old.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 10)) {
-      old.exec(m.sql);
-      old
-        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
-        .run(m.version, m.name, new Date().toISOString());
-    }
+    const { path, old } = recordAtVersion(10);
     const at = '2026-12-07T10:00:00.000Z';
     old
       .prepare(

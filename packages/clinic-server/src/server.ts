@@ -3,9 +3,11 @@ import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type ApiApp, type ApiOptions, buildApi } from './api/app.js';
 import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { EVERY_CLINIC } from './domain/access.js';
 import { parseKioskUsername } from './domain/acl.js';
 import type { DerivedOptions } from './domain/derived.js';
 import { ConfigError } from './errors.js';
+import { type FleetThresholds, fleetThresholds, registerFleetMetrics } from './fleet/index.js';
 import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
 import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -14,7 +16,7 @@ import { readBrokerCa } from './mqtt/broker-ca.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
-import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
+import type { ClinicStore, FleetStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
 import { describeTrouble } from './store/store-condition.js';
 
 export interface ClinicServerOptions {
@@ -66,6 +68,8 @@ export interface ClinicServerOptions {
   maxBatch?: number;
   /** Days a kiosk event is kept, counted from when the server received it (default 30). */
   kioskEventsKeepDays?: number;
+  /** When the fleet view's facts become alerts, in the API and in the metrics. */
+  fleetThresholds?: Partial<FleetThresholds>;
   log?: Logger;
 }
 
@@ -272,6 +276,7 @@ function apiOptions(parts: {
     ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     validateResponses: options.validateResponses ?? false,
+    ...(options.fleetThresholds !== undefined ? { fleetThresholds: options.fleetThresholds } : {}),
     screening: {
       ...options.screening,
       timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,
@@ -309,10 +314,22 @@ function apiOptions(parts: {
   };
 }
 
+/** The fleet gauges on /metrics, read from the record at scrape time with the API's thresholds. */
+function watchFleet(metrics: Metrics, store: FleetStore, given: Partial<FleetThresholds> | undefined): void {
+  registerFleetMetrics({
+    registry: metrics.registry,
+    now: () => new Date(),
+    thresholds: fleetThresholds(given),
+    facts: () =>
+      store.fleetFacts({ recentSince: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }, EVERY_CLINIC),
+  });
+}
+
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
   const metrics = new Metrics();
   const store: SqlClinicStore = await openStore(options.db);
+  watchFleet(metrics, store, options.fleetThresholds);
   let embedded: EmbeddedBroker | undefined;
   let client: MqttClient | undefined;
   let api: ApiApp | undefined;

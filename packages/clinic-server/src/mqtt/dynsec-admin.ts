@@ -7,7 +7,7 @@ import {
   DYNSEC_RESPONSE_TOPIC,
   type DynsecCommand,
   disableClientCommand,
-  setPasswordCommand,
+  rotateKioskCommands,
 } from '../domain/dynsec.js';
 import { ClinicError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +20,11 @@ export interface DynsecAdminOptions {
   log: Logger;
   /** How long one command waits for the broker's answer (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Log in again after a lost connection (default true, for the server). A one-shot command says
+   * false: an unreachable broker or a refused login is then an error at once, not a wait.
+   */
+  reconnect?: boolean;
 }
 
 interface Pending {
@@ -50,7 +55,7 @@ export class DynsecAdmin {
       clientId: `klinik-desa-dynsec-${randomBytes(6).toString('hex')}`,
       username: options.username,
       password: options.password,
-      reconnectPeriod: 1000,
+      reconnectPeriod: options.reconnect === false ? 0 : 1000,
       connectTimeout: 10_000,
     });
     client.on('error', (error) => options.log.error({ err: error }, 'MQTT dynamic-security login error'));
@@ -99,7 +104,7 @@ export class DynsecAdmin {
   async kioskCredentials(clinicId: string, kioskId: string, secret: string, rotated: boolean): Promise<void> {
     await this.send(
       rotated
-        ? [setPasswordCommand(kioskUsername(clinicId, kioskId), secret)]
+        ? rotateKioskCommands(kioskUsername(clinicId, kioskId), secret)
         : createKioskCommands(clinicId, kioskId, secret),
     );
   }

@@ -5,11 +5,11 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore } from '@klinik-desa/clinic-server';
 import { topics } from '@klinik-desa/protocol';
 import {
   AGENT_CLI,
   type ClinicOnMosquitto,
-  createAdminClient,
   createPtyPair,
   MOSQUITTO_ADMIN_USER,
   type PtyPair,
@@ -67,6 +67,7 @@ async function provision(
   count: number,
   out: string,
   extra: string[],
+  env: NodeJS.ProcessEnv = adminEnv(),
 ): Promise<Provisioned[]> {
   const proc = startTsProcess(
     'clinic-server kiosks provision',
@@ -86,7 +87,7 @@ async function provision(
       clinic.broker.url,
       ...extra,
     ],
-    { env: adminEnv() },
+    { env },
   );
   if ((await proc.exited) !== 0) throw new Error(`kiosks provision failed: ${proc.output()}`);
   return proc
@@ -130,7 +131,7 @@ async function connectFromYaml(path: string): Promise<MqttClient> {
   const config = readKioskYaml(path);
   const client = await connectAs(config.mqtt.username, config.mqtt.password);
   if (client instanceof Error) throw new Error(`${config.mqtt.username} was refused: ${client.message}`);
-  clients.set(config.kiosk.id, client);
+  clients.set(config.mqtt.username, client);
   return client;
 }
 
@@ -154,7 +155,7 @@ async function publishRound(kiosks: readonly Provisioned[]): Promise<string[]> {
     kiosks.map(async (k) => {
       const reading = weightReading(k.clinicId, k.kioskId);
       await clients
-        .get(k.kioskId)!
+        .get(k.mqttUsername)!
         .publishAsync(topics.readings(k.clinicId, k.kioskId), JSON.stringify(reading), {
           qos: 1,
         });
@@ -174,7 +175,8 @@ function writeScale(kg: number): void {
 
 describe('kiosks at scale: provision, rotate and revoke live on Mosquitto with dynamic security', () => {
   beforeAll(async () => {
-    createAdminClient(db); // the record exists before Mosquitto's file is written from it
+    // The record exists (empty) before Mosquitto's file is written from it.
+    await (await openStore(db)).close();
     clinic = await startClinicOnMosquitto(db, PASSWORDS);
     pty = await createPtyPair('scale', dir);
     const template = join(dir, 'template.yaml');
@@ -191,7 +193,8 @@ describe('kiosks at scale: provision, rotate and revoke live on Mosquitto with d
     const withTemplate = ['--template', template, '--api-url', clinic.server.httpUrl, '--new-clinic'];
     [fleet, clinicB] = await Promise.all([
       provision('clinic-a', FLEET, join(dir, 'clinic-a'), withTemplate),
-      provision('clinic-b', 1, join(dir, 'clinic-b'), withTemplate),
+      // Without the administrator's login: the record alone changes.
+      provision('clinic-b', 1, join(dir, 'clinic-b'), withTemplate, {}),
     ]);
   }, 60_000);
 
@@ -239,7 +242,7 @@ describe('kiosks at scale: provision, rotate and revoke live on Mosquitto with d
 
   it('revokes a kiosk while it publishes: closed at once, refused after, and the others keep delivering', async () => {
     const [victim, ...others] = fleet.slice(0, -1) as [Provisioned, ...Provisioned[]];
-    const victimClient = clients.get(victim.kioskId)!;
+    const victimClient = clients.get(victim.mqttUsername)!;
     let sentWhileOpen = 0;
     const flood = setInterval(() => {
       const reading = weightReading(victim.clinicId, victim.kioskId);
@@ -279,21 +282,30 @@ describe('kiosks at scale: provision, rotate and revoke live on Mosquitto with d
 
   it('rotates a kiosk: its old secret is refused and its connection closed, the new kiosk.yaml works', async () => {
     const kiosk = fleet[1]!;
-    const old = clients.get(kiosk.kioskId)!;
+    const old = clients.get(kiosk.mqttUsername)!;
     expect(old.connected).toBe(true);
+    // Clinic B's kiosk was made without the administrator: Mosquitto has it from its first rotation.
+    const madeOffline = clinicB[0]!;
+    expect(await connectAs(madeOffline.mqttUsername, madeOffline.secret)).toBeInstanceOf(Error);
     const out = join(dir, 'rotated');
-    const rotated = await kiosksCli([
-      'rotate',
-      '--clinic',
-      'clinic-a',
-      '--kiosk',
-      kiosk.kioskId,
-      '--out',
-      out,
-      '--broker-url',
-      clinic.broker.url,
+    const rotate = (clinicId: string, kioskId: string) =>
+      kiosksCli([
+        'rotate',
+        '--clinic',
+        clinicId,
+        '--kiosk',
+        kioskId,
+        '--out',
+        out,
+        '--broker-url',
+        clinic.broker.url,
+      ]);
+    const [rotated, rotatedB] = await Promise.all([
+      rotate('clinic-a', kiosk.kioskId),
+      rotate('clinic-b', madeOffline.kioskId),
     ]);
-    expect(rotated.code).toBe(0);
+    expect(rotated.code, rotated.output).toBe(0);
+    expect(rotatedB.code, rotatedB.output).toBe(0);
     await waitFor(() => !old.connected, {
       timeoutMs: 2000,
       what: 'the connection made with the old secret closed',
@@ -306,12 +318,16 @@ describe('kiosks at scale: provision, rotate and revoke live on Mosquitto with d
     await connectFromYaml(join(out, kiosk.kioskId, 'kiosk.yaml'));
     const [id] = await publishRound([kiosk]);
     await waitFor(() => storedIds('clinic-a').has(id!), { what: 'a reading sent with the new secret' });
+
+    const configB = join(out, madeOffline.kioskId, 'kiosk.yaml');
+    clinicB[0] = { ...madeOffline, secret: readKioskYaml(configB).mqtt.password, config: configB };
+    await connectFromYaml(configB);
   });
 
   it("keeps a kiosk of one clinic from publishing or reading as another clinic's kiosk", async () => {
     const b = clinicB[0]!;
     const a = fleet[2]!;
-    const client = await connectFromYaml(b.config);
+    const client = clients.get(b.mqttUsername)!;
     // Another clinic's topics: refused at subscribe (0x87), never delivered.
     expect(await grantedQos(client, topics.receipts(a.clinicId, a.kioskId))).toBeGreaterThanOrEqual(128);
     expect(await grantedQos(client, topics.readings(a.clinicId, a.kioskId))).toBeGreaterThanOrEqual(128);

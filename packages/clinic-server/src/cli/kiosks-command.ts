@@ -5,7 +5,7 @@ import { ClinicId, KioskId } from '@klinik-desa/protocol';
 import pino from 'pino';
 import { EVERY_CLINIC } from '../domain/access.js';
 import { kioskUsername } from '../domain/acl.js';
-import { createKioskCommands, disableClientCommand, rotateKioskCommands } from '../domain/dynsec.js';
+import { createKioskCommands, disableClientCommand, setPasswordCommand } from '../domain/dynsec.js';
 import {
   type KioskLogin,
   type KioskYamlOptions,
@@ -322,7 +322,7 @@ async function rotate(values: Values, db: string, clinicId: string, kioskId: str
     await store.audit([cliAudit('rotate', clinicId, kioskId, at)]);
     let refusals: string[] = [];
     if (admin) {
-      const [missing] = await admin.send(rotateKioskCommands(login.username, login.secret));
+      const [missing] = await admin.send([setPasswordCommand(login.username, login.secret)]);
       // A kiosk the broker never had (made without the administrator): made there now.
       const errors = missing ? await admin.send(createKioskCommands(clinicId, kioskId, login.secret)) : [];
       refusals = errors.filter((e) => e !== undefined).map((e) => `${login.username}: ${e}`);

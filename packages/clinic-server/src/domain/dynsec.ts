@@ -184,20 +184,9 @@ export function createKioskCommands(clinicId: string, kioskId: string, secret: s
   ];
 }
 
+/** A new secret; the plugin also closes the connections made with the old one (Mosquitto 2.0 and later). */
 export function setPasswordCommand(username: string, secret: string): DynsecCommand {
   return { command: 'setClientPassword', username, password: secret };
-}
-
-/**
- * A new secret, and the live connection made with the old one closed (disabled and enabled again,
- * as the plugin has no kick of its own): a rotation after a leak must not leave the leaker on.
- */
-export function rotateKioskCommands(username: string, secret: string): DynsecCommand[] {
-  return [
-    setPasswordCommand(username, secret),
-    disableClientCommand(username),
-    { command: 'enableClient', username },
-  ];
 }
 
 /** Refuses the client's logins from now on and kicks its live connection. */

@@ -7,7 +7,7 @@ import {
   DYNSEC_RESPONSE_TOPIC,
   type DynsecCommand,
   disableClientCommand,
-  rotateKioskCommands,
+  setPasswordCommand,
 } from '../domain/dynsec.js';
 import { ClinicError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -104,7 +104,7 @@ export class DynsecAdmin {
   async kioskCredentials(clinicId: string, kioskId: string, secret: string, rotated: boolean): Promise<void> {
     await this.send(
       rotated
-        ? rotateKioskCommands(kioskUsername(clinicId, kioskId), secret)
+        ? [setPasswordCommand(kioskUsername(clinicId, kioskId), secret)]
         : createKioskCommands(clinicId, kioskId, secret),
     );
   }

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { ClientRole, ClinicId, newUuidV7 } from '@klinik-desa/protocol';
 import { openApiYaml } from './api/openapi.js';
 import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './cli/backup-command.js';
+import { kiosksCommand } from './cli/kiosks-command.js';
+import { fail, parseIntOption } from './cli/usage.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
 import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
 import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
@@ -27,6 +29,7 @@ Commands:
   export             print every stored reading, one Reading JSON document per line
   mosquitto-config   write Mosquitto's dynamic-security file for the registered kiosks
   client             create, list or revoke API clients (the first administrator, a lost secret)
+  kiosks             provision N kiosks of a clinic (credentials and kiosk.yaml each), rotate, revoke
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
   backup             copy the clinic record into a file while the server runs
   restore            restore a backup into a new record and migrate it
@@ -106,23 +109,6 @@ revoke   ends a client's tokens and sign-ins: a leaked or lost administrator sec
 
 Prints the OpenAPI 3.1 document (YAML) of the clinic API, or writes it to <file>.`,
 };
-
-function fail(message: string): never {
-  throw new ConfigError('USAGE', message);
-}
-
-function parseIntOption(
-  name: string,
-  value: string | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    fail(`--${name} must be a whole number from ${min} to ${max}, not "${value}"`);
-  return n;
-}
 
 function readConfig(path: string | undefined): ServerConfigFile {
   if (!path) return {};
@@ -461,6 +447,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportReadings,
   'mosquitto-config': mosquittoConfig,
   client,
+  kiosks: kiosksCommand,
   openapi,
   backup: backupCommand,
   restore: restoreCommand,

@@ -184,6 +184,7 @@ export function createKioskCommands(clinicId: string, kioskId: string, secret: s
   ];
 }
 
+/** A new secret; the plugin also closes the connections made with the old one (Mosquitto 2.0 and later). */
 export function setPasswordCommand(username: string, secret: string): DynsecCommand {
   return { command: 'setClientPassword', username, password: secret };
 }

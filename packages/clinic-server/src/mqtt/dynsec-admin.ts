@@ -22,6 +22,11 @@ export interface DynsecAdminOptions {
   ca?: Buffer;
   /** How long one command waits for the broker's answer (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Log in again after a lost connection (default true, for the server). A one-shot command says
+   * false: an unreachable broker or a refused login is then an error at once, not a wait.
+   */
+  reconnect?: boolean;
 }
 
 interface Pending {
@@ -53,7 +58,7 @@ export class DynsecAdmin {
       username: options.username,
       password: options.password,
       ...(options.ca ? { ca: options.ca } : {}),
-      reconnectPeriod: 1000,
+      reconnectPeriod: options.reconnect === false ? 0 : 1000,
       connectTimeout: 10_000,
     });
     client.on('error', (error) => options.log.error({ err: error }, 'MQTT dynamic-security login error'));

@@ -743,12 +743,17 @@ export function describeStoreContract(
           message: 'kiosk clinic-1/kiosk-x is not registered with this clinic server',
         },
       ]);
+      expect(await store.clinicKnown('clinic-9')).toBe(false);
       const kiosk = await store.registerKiosk(
         { clinicId: 'clinic-9', kioskId: 'kiosk-9', name: 'Posyandu Melati' },
         'kiosk.clinic-9.kiosk-9',
         hashSecret('s1'),
         NOW,
       );
+      // A clinic is known to the record once anything names it: `kiosks provision` asks.
+      expect(await store.clinicKnown('clinic-9')).toBe(true);
+      expect(await store.clinicKnown('clinic-1')).toBe(true);
+      expect(await store.clinicKnown('clinic-nowhere')).toBe(false);
       expect(kiosk).toMatchObject({
         clinicId: 'clinic-9',
         kioskId: 'kiosk-9',

@@ -53,6 +53,8 @@ export interface KioskStore {
   kioskSecrets(): Promise<KioskSecret[]>;
   /** True when at least one kiosk is registered: from then on unknown kiosks are refused. */
   hasKiosks(): Promise<boolean>;
+  /** True when a kiosk, reading, practitioner or patient of the record names this clinic. */
+  clinicKnown(clinicId: string): Promise<boolean>;
 }
 
 export class SqlKioskStore implements KioskStore {
@@ -142,6 +144,18 @@ export class SqlKioskStore implements KioskStore {
         `SELECT id, clinic_id, kiosk_id, secret_hash FROM api_clients WHERE role = 'kiosk' AND revoked_at IS NULL ORDER BY id`,
       )
     ).map((r) => ({ clinicId: r.clinic_id, kioskId: r.kiosk_id, username: r.id, secretHash: r.secret_hash }));
+  }
+
+  async clinicKnown(clinicId: string) {
+    // Each EXISTS is answered from an index that starts with clinic_id.
+    const row = await this.db.get<{ known: number }>(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM kiosks WHERE clinic_id = ?)
+         OR EXISTS (SELECT 1 FROM readings WHERE clinic_id = ?)
+         OR EXISTS (SELECT 1 FROM practitioners WHERE clinic_id = ?)
+         OR EXISTS (SELECT 1 FROM patient_clinics WHERE clinic_id = ?) THEN 1 ELSE 0 END AS known`,
+      [clinicId, clinicId, clinicId, clinicId],
+    );
+    return Number(row?.known) === 1;
   }
 
   async hasKiosks() {

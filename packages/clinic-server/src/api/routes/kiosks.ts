@@ -126,7 +126,7 @@ export function registerKioskRoutes(
         operationId: 'kiosksRotateCredentials',
         summary: "Rotate a kiosk's credentials",
         description:
-          'The old secret stops working for the API at once (its tokens end) and for new MQTT logins at once (the embedded broker also closes a connection made with the old one; Mosquitto, told through `--mqtt-admin-user`, keeps it until the kiosk reconnects).',
+          'The old secret stops working for the API at once (its tokens end) and for new MQTT logins at once (a connection made with the old one is closed: by the embedded broker, and by Mosquitto when the server has `--mqtt-admin-user`).',
         security: security('kiosk.admin'),
         headers: IdempotencyHeader,
         params: KioskParams,

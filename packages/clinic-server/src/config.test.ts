@@ -103,4 +103,15 @@ describe('start options', () => {
       /c\.yaml: kioskEventsKeepDays: .*; fix: set it to the days a kiosk event is kept, from 1 to 3650/,
     );
   });
+
+  it('take how many months of readings PostgreSQL keeps from the config file, and name a wrong value with its fix', () => {
+    const file = parseConfigFile('db: postgres://db/clinic\nreadingsKeepMonths: 120\n', 'c.yaml');
+    expect(resolveStartOptions({}, {}, file).readingsKeepMonths).toBe(120);
+    expect(resolveStartOptions({}, {}, parseConfigFile('db: c.db\n', 'c.yaml'))).not.toHaveProperty(
+      'readingsKeepMonths',
+    );
+    expect(() => parseConfigFile('readingsKeepMonths: 0.5\n', 'c.yaml')).toThrow(
+      /c\.yaml: readingsKeepMonths: .*; fix: set it to the months of readings kept before the current one/,
+    );
+  });
 });

@@ -11,6 +11,7 @@ import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
+import { startPartitionUpkeep } from './partition-upkeep.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
@@ -60,6 +61,11 @@ export interface ClinicServerOptions {
   maxBatch?: number;
   /** Days a kiosk event is kept, counted from when the server received it (default 30). */
   kioskEventsKeepDays?: number;
+  /**
+   * PostgreSQL only: readings are kept for the current month and this many months before it (by
+   * the month their id was made), then their month's partition is dropped whole. Default: kept.
+   */
+  readingsKeepMonths?: number;
   log?: Logger;
 }
 
@@ -294,6 +300,12 @@ function apiOptions(parts: {
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
   const metrics = new Metrics();
+  if (options.readingsKeepMonths !== undefined && !isPostgresUrl(options.db)) {
+    throw new ConfigError(
+      'CONFIG',
+      'readingsKeepMonths drops whole monthly partitions, which only the PostgreSQL record has: remove it, or use a postgres:// db',
+    );
+  }
   const store: SqlClinicStore = await openStore(options.db);
   let embedded: EmbeddedBroker | undefined;
   let client: MqttClient | undefined;
@@ -363,11 +375,13 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
     }
 
-    stopPurging = startPurging(
+    const stopEventPurging = startPurging(
       store,
       log,
       options.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: options.kioskEventsKeepDays } : {},
     );
+    const stopPartitionUpkeep = startPartitionUpkeep(store, log, { keepMonths: options.readingsKeepMonths });
+    stopPurging = () => Promise.all([stopEventPurging(), stopPartitionUpkeep()]).then(() => undefined);
 
     const db = describeDb(options.db);
     log.info(

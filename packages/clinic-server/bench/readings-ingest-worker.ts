@@ -4,7 +4,8 @@
 //   node readings-ingest-worker.ts <postgres url> <store|bare> <worker> <workers> <readings> <batch>
 import { parseArgs } from 'node:util';
 import type { Reading } from '@klinik-desa/protocol';
-import { openPgExecutor, type SqlValue, valuesList } from '../src/store/sql.js';
+import { READING_COLUMNS, readingRow } from '../src/store/readings-store.js';
+import { openPgExecutor, valuesList } from '../src/store/sql.js';
 import { SqlClinicStore } from '../src/store/sql-store.js';
 import { BENCH_KIOSKS, benchReadings } from './support.js';
 
@@ -24,32 +25,15 @@ pool.on('error', (error) => {
   process.exit(1);
 });
 
-// The baseline: the same columns and values, one multi-row INSERT per batch, nothing else.
-const BARE_COLUMNS = 16;
+// The baseline: the same columns and values as the store's, one multi-row INSERT per batch, nothing else.
 async function bareInsert(readings: readonly Reading[]): Promise<void> {
   const at = new Date().toISOString();
-  const values: SqlValue[] = readings.flatMap((r) => [
-    r.id,
-    r.clinicId,
-    r.kioskId,
-    r.device.id,
-    r.kind,
-    r.sessionId ?? null,
-    r.patientId ?? null,
-    r.measuredAt,
-    r.receivedAt,
-    at,
-    JSON.stringify(r),
-    null,
-    'unassigned',
-    null,
-    r.measuredAt,
-    0,
-  ]);
+  const rows = readings.map((r) =>
+    readingRow(r, { screeningId: null, patientId: r.patientId ?? null, assignment: 'unassigned' }, at),
+  );
   await executor.run(
-    `INSERT INTO readings_bare (id, clinic_id, kiosk_id, device_id, kind, session_id, patient_id, measured_at, received_at, stored_at, body, screening_id, assignment, resolved_at, measured_utc, severity)
-     VALUES ${valuesList(readings.length, BARE_COLUMNS)}`,
-    values,
+    `INSERT INTO readings_bare (${READING_COLUMNS}) VALUES ${valuesList(rows.length, rows[0]!.length)}`,
+    rows.flat(),
   );
 }
 

@@ -1,4 +1,6 @@
+import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
+import { isPostgresUrl } from './store/open.js';
 import type { ReadingPartitionStore } from './store/readings-partitions.js';
 
 /** Once a day: months are made three ahead, so a missed turn or two costs nothing. */
@@ -37,4 +39,14 @@ export function startPartitionUpkeep(
     clearInterval(timer);
     await running;
   };
+}
+
+/** `readingsKeepMonths` names a PostgreSQL record's monthly partitions: a SQLite record has none. */
+export function refuseRetentionWithoutPartitions(db: string, keepMonths: number | undefined): void {
+  if (keepMonths !== undefined && !isPostgresUrl(db)) {
+    throw new ConfigError(
+      'CONFIG',
+      'readingsKeepMonths drops whole monthly partitions, which only the PostgreSQL record has: remove it, or use a postgres:// db',
+    );
+  }
 }

@@ -11,7 +11,7 @@ import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
-import { startPartitionUpkeep } from './partition-upkeep.js';
+import { refuseRetentionWithoutPartitions, startPartitionUpkeep } from './partition-upkeep.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
@@ -297,15 +297,25 @@ function apiOptions(parts: {
   };
 }
 
+/** Purging and readings partition upkeep, both on their schedules; the function stops both. */
+function startUpkeep(
+  store: SqlClinicStore,
+  log: Logger,
+  options: Pick<ClinicServerOptions, 'kioskEventsKeepDays' | 'readingsKeepMonths'>,
+): () => Promise<void> {
+  const stopPurging = startPurging(
+    store,
+    log,
+    options.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: options.kioskEventsKeepDays } : {},
+  );
+  const stopPartitionUpkeep = startPartitionUpkeep(store, log, { keepMonths: options.readingsKeepMonths });
+  return () => Promise.all([stopPurging(), stopPartitionUpkeep()]).then(() => undefined);
+}
+
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
   const metrics = new Metrics();
-  if (options.readingsKeepMonths !== undefined && !isPostgresUrl(options.db)) {
-    throw new ConfigError(
-      'CONFIG',
-      'readingsKeepMonths drops whole monthly partitions, which only the PostgreSQL record has: remove it, or use a postgres:// db',
-    );
-  }
+  refuseRetentionWithoutPartitions(options.db, options.readingsKeepMonths);
   const store: SqlClinicStore = await openStore(options.db);
   let embedded: EmbeddedBroker | undefined;
   let client: MqttClient | undefined;
@@ -375,13 +385,7 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
     }
 
-    const stopEventPurging = startPurging(
-      store,
-      log,
-      options.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: options.kioskEventsKeepDays } : {},
-    );
-    const stopPartitionUpkeep = startPartitionUpkeep(store, log, { keepMonths: options.readingsKeepMonths });
-    stopPurging = () => Promise.all([stopEventPurging(), stopPartitionUpkeep()]).then(() => undefined);
+    stopPurging = startUpkeep(store, log, options);
 
     const db = describeDb(options.db);
     log.info(

@@ -326,8 +326,8 @@ const STORE_PROBE = `
 // its text sorts by it. Partitioning by the id rather than by the clinic's receive time keeps
 // exactly-once as it was: the primary key on id is a legal unique key of a table partitioned by id,
 // so `ON CONFLICT (id) DO NOTHING` still refuses a resent reading, with no second table to write.
-// A lookup by id touches one partition, and a keyset page (`id > ? ORDER BY id`) reads the
-// partitions in order and stops early. What it costs: a kiosk back online after days writes into
+// A lookup by id touches one partition, and a keyset page (`id > ? ORDER BY id`) skips the months
+// before its cursor. What it costs: a kiosk back online after days writes into
 // that earlier month (made ahead and kept until retention drops it), and an id from a clock far
 // off lands in `readings_default`, which readings_month_partition() empties into a month's
 // partition when that month is made.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startPartitionUpkeep } from './partition-upkeep.js';
 import { startClinicServer } from './server.js';
 import { openPostgresStore } from './store/open.js';
-import { monthStart } from './store/readings-partitions.js';
+import { monthStart, partitionName as name } from './store/readings-partitions.js';
 
 describe('readings partition upkeep on a schedule', () => {
   it('makes the coming months at start, drops months past readingsKeepMonths, and logs both', async () => {
@@ -25,8 +25,6 @@ describe('readings partition upkeep on a schedule', () => {
       const created = lines.find((l) => l.created)?.created ?? [];
       const dropped = lines.find((l) => l.dropped)?.dropped ?? [];
       expect(created).toHaveLength(3);
-      const name = (d: Date) =>
-        `readings_${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
       expect(created[0]).toBe(name(monthStart(new Date(), 1)));
       expect(dropped).toEqual(Array.from({ length: 12 }, (_, i) => name(monthStart(new Date(), -24 + i))));
       expect(lines.find((l) => l.dropped)?.msg).toContain('readingsKeepMonths (12)');

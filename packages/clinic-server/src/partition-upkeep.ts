@@ -21,7 +21,12 @@ export function startPartitionUpkeep(
   const turn = () => {
     running = store
       .upkeepReadingPartitions(new Date(), { keepMonths: options.keepMonths })
-      .then(({ created, dropped }) => {
+      .then(({ created, dropped, deferred }) => {
+        if (deferred.length > 0)
+          log.warn(
+            { deferred },
+            `readings partitions left for the next turn, their table's lock held by a long read: ${deferred.join(', ')}`,
+          );
         if (created.length > 0) log.info({ created }, `made readings partitions ${created.join(', ')}`);
         // Each drop is also a line of the audit log, written in the same transaction.
         if (dropped.length > 0)

@@ -343,7 +343,9 @@ const POSTGRES_READINGS_PARTITIONED = `
         ('x' || substr(id, 1, 8) || substr(id, 10, 4))::bit(48)::bigint / 1000.0) AT TIME ZONE 'UTC')
     $fn$;
   -- Makes the month's partition unless it exists, taking over the rows the default partition held
-  -- for that month; returns its name. Callers hold readings_partition_lock (see readings-partitions.ts).
+  -- for that month; returns its name, or NULL when a lock was not had within lock_timeout (nothing
+  -- made; the error stays here, so the record is not reported in trouble for it). Callers hold an
+  -- advisory lock so that one server at a time makes partitions (see readings-partitions.ts).
   CREATE FUNCTION readings_month_partition(month_start timestamp) RETURNS text
     LANGUAGE plpgsql AS $fn$
     DECLARE
@@ -361,6 +363,18 @@ const POSTGRES_READINGS_PARTITIONED = `
         lo, hi, part);
       EXECUTE format('ALTER TABLE readings ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
       RETURN part;
+    EXCEPTION WHEN lock_not_available THEN
+      RETURN NULL;
+    END
+    $fn$;
+  -- Drops a month's partition whole; false when its lock was not had within lock_timeout.
+  CREATE FUNCTION readings_drop_month(part text) RETURNS boolean
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      EXECUTE format('DROP TABLE %I', part);
+      RETURN true;
+    EXCEPTION WHEN lock_not_available THEN
+      RETURN false;
     END
     $fn$;
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@klinik-desa/testkit';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bpReading } from '../testing/fixtures.js';
 import { openPostgresStore } from './open.js';
@@ -173,5 +174,34 @@ describe('PostgreSQL readings partitioned by month', () => {
       })),
     );
     expect((await store.upkeepReadingPartitions(NOW, { keepMonths: 11 })).dropped).toEqual([]);
+  });
+
+  it('gives up a drop that would queue ingest behind a long read, and drops the month on a later turn', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    await store.upkeepReadingPartitions(monthStart(NOW, -3), { monthsAhead: 6 });
+    const report = new pg.Client({ connectionString: db.url });
+    await report.connect();
+    cleanups.push(() => report.end());
+    // A report reading the readings in a long transaction holds its lock until it ends.
+    await report.query('BEGIN');
+    await report.query('SELECT count(*) FROM readings');
+    const waited = await store.upkeepReadingPartitions(NOW, { keepMonths: 1 });
+    expect(waited.dropped).toEqual([]);
+    // One wait a turn: the first month due (by name) is left, and the rest with it.
+    expect(waited.deferred).toHaveLength(1);
+    expect(waited.deferred[0]! < 'readings_2030m02').toBe(true);
+    // Giving up is not a store-wide failure: the record is not reported in trouble for it.
+    expect(await store.trouble()).toBeUndefined();
+    const { executor, pool } = openPgExecutor(db.url);
+    cleanups.push(() => pool.end());
+    const left = await executor.all<{ n: number }>(
+      "SELECT count(*) AS n FROM pg_class WHERE relname = 'readings_2029m12'",
+    );
+    expect(left).toEqual([{ n: 1 }]);
+    await report.query('COMMIT');
+    expect((await store.upkeepReadingPartitions(NOW, { keepMonths: 1 })).dropped).toContain(
+      'readings_2029m12',
+    );
   });
 });

@@ -128,3 +128,14 @@ export async function serverRate(url: string, readings: readonly Reading[]): Pro
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** Kiosks of the insert-worker benchmark (readings-partitioned.bench.ts), all of clinic-bench. */
+export const BENCH_KIOSKS = 40;
+
+/** `n` new readings of the kiosks that worker `worker` of `workers` takes (kiosk index modulo workers). */
+export function benchReadings(kiosks: number, n: number, worker: number, workers: number): Reading[] {
+  const perKiosk = Math.ceil((n * workers) / kiosks) + 1;
+  return makeReadings(kiosks, perKiosk)
+    .filter((r) => Number(r.kioskId.slice('kiosk-'.length)) % workers === worker)
+    .slice(0, n);
+}

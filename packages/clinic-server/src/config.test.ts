@@ -93,16 +93,19 @@ describe('start options', () => {
     );
   });
 
-  it('take how long kiosk events are kept from the config file, and name a wrong value with its fix', () => {
-    const file = parseConfigFile('db: c.db\nkioskEventsKeepDays: 7\n', 'c.yaml');
-    expect(resolveStartOptions({}, {}, file).kioskEventsKeepDays).toBe(7);
-    expect(resolveStartOptions({}, {}, parseConfigFile('db: c.db\n', 'c.yaml'))).not.toHaveProperty(
-      'kioskEventsKeepDays',
-    );
-    expect(() => parseConfigFile('kioskEventsKeepDays: 0\n', 'c.yaml')).toThrow(
-      /c\.yaml: kioskEventsKeepDays: .*; fix: set it to the days a kiosk event is kept, from 1 to 3650/,
-    );
-  });
+  it.each([
+    ['kioskEventsKeepDays', 7, 0, 'the days a kiosk event is kept, from 1 to 3650'],
+    ['readingsKeepMonths', 120, 0.5, 'the months of readings kept before the current one'],
+  ] as const)(
+    'take %s (how long records are kept) from the config file, and name a wrong value with its fix',
+    (key, good, bad, fix) => {
+      const file = parseConfigFile(`db: postgres://db/clinic\n${key}: ${good}\n`, 'c.yaml');
+      expect(resolveStartOptions({}, {}, file)[key]).toBe(good);
+      expect(resolveStartOptions({}, {}, parseConfigFile('db: c.db\n', 'c.yaml'))).not.toHaveProperty(key);
+      expect(() => parseConfigFile(`${key}: ${bad}\n`, 'c.yaml')).toThrow(`c.yaml: ${key}: `);
+      expect(() => parseConfigFile(`${key}: ${bad}\n`, 'c.yaml')).toThrow(`; fix: set it to ${fix}`);
+    },
+  );
 
   it("take the broker's CA file from the flag, the environment or the file, and only with an external broker", () => {
     const file = parseConfigFile(

@@ -24,6 +24,7 @@ export const ServerConfigFile = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
     requireRegisteredKiosks: z.boolean().optional(),
     kioskEventsKeepDays: z.number().int().min(1).max(3650).optional(),
+    readingsKeepMonths: z.number().int().min(1).max(1200).optional(),
     broker: z
       .object({
         url: z
@@ -112,6 +113,8 @@ const FIXES: Record<string, string> = {
   'satusehat.timeZone':
     'an IANA zone such as Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)',
   kioskEventsKeepDays: 'the days a kiosk event is kept, from 1 to 3650 (default 30)',
+  readingsKeepMonths:
+    'the months of readings kept before the current one, from 1 to 1200 (PostgreSQL only; default: every reading kept)',
   'screening.bmiTable':
     'ilp (the Asia-Pacific table of the ILP guideline, the default) or national (PGS 2014)',
 };
@@ -235,6 +238,7 @@ export function resolveStartOptions(
         }
       : {}),
     ...(file.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: file.kioskEventsKeepDays } : {}),
+    ...(file.readingsKeepMonths !== undefined ? { readingsKeepMonths: file.readingsKeepMonths } : {}),
     ...(file.http?.bodyLimitBytes !== undefined ? { bodyLimitBytes: file.http.bodyLimitBytes } : {}),
     ...(file.http?.validateResponses !== undefined ? { validateResponses: file.http.validateResponses } : {}),
     ...(file.http?.tokenLifetimeSeconds !== undefined

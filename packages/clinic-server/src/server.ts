@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { readBrokerCa } from './mqtt/broker-ca.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
+import { refuseRetentionWithoutPartitions, startPartitionUpkeep } from './partition-upkeep.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore, FleetStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
@@ -70,6 +71,11 @@ export interface ClinicServerOptions {
   kioskEventsKeepDays?: number;
   /** When the fleet view's facts become alerts, in the API and in the metrics. */
   fleetThresholds?: Partial<FleetThresholds>;
+  /**
+   * PostgreSQL only: readings are kept for the current month and this many months before it (by
+   * the month their id was made), then their month's partition is dropped whole. Default: kept.
+   */
+  readingsKeepMonths?: number;
   log?: Logger;
 }
 
@@ -325,9 +331,25 @@ function watchFleet(metrics: Metrics, store: FleetStore, given: Partial<FleetThr
   });
 }
 
+/** Purging and readings partition upkeep, both on their schedules; the function stops both. */
+function startUpkeep(
+  store: SqlClinicStore,
+  log: Logger,
+  options: Pick<ClinicServerOptions, 'kioskEventsKeepDays' | 'readingsKeepMonths'>,
+): () => Promise<void> {
+  const stopPurging = startPurging(
+    store,
+    log,
+    options.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: options.kioskEventsKeepDays } : {},
+  );
+  const stopPartitionUpkeep = startPartitionUpkeep(store, log, { keepMonths: options.readingsKeepMonths });
+  return () => Promise.all([stopPurging(), stopPartitionUpkeep()]).then(() => undefined);
+}
+
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
   const metrics = new Metrics();
+  refuseRetentionWithoutPartitions(options.db, options.readingsKeepMonths);
   const store: SqlClinicStore = await openStore(options.db);
   watchFleet(metrics, store, options.fleetThresholds);
   let embedded: EmbeddedBroker | undefined;
@@ -400,11 +422,7 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       log.info({ url: httpUrl }, `clinic API listening on ${httpUrl}`);
     }
 
-    stopPurging = startPurging(
-      store,
-      log,
-      options.kioskEventsKeepDays !== undefined ? { kioskEventsKeepDays: options.kioskEventsKeepDays } : {},
-    );
+    stopPurging = startUpkeep(store, log, options);
 
     const db = describeDb(options.db);
     log.info(

@@ -334,6 +334,92 @@ const FLEET_VIEW = (dialect: Dialect) => `
   DROP INDEX kiosk_events_by_received;
 `;
 
+// PostgreSQL only: the readings table, the one that grows by a row per reading (observations are
+// its values, not a table), partitioned by month of the reading id's time. The id is the kiosk's
+// UUIDv7, made when the reading was taken, so its first 48 bits are the measured time in ms and
+// its text sorts by it. Partitioning by the id rather than by the clinic's receive time keeps
+// exactly-once as it was: the primary key on id is a legal unique key of a table partitioned by id,
+// so `ON CONFLICT (id) DO NOTHING` still refuses a resent reading, with no second table to write.
+// A lookup by id touches one partition, and a keyset page (`id > ? ORDER BY id`) skips the months
+// before its cursor. What it costs: a kiosk back online after days writes into
+// that earlier month (made ahead and kept until retention drops it), and an id from a clock far
+// off lands in `readings_default`, which readings_month_partition() empties into a month's
+// partition when that month is made.
+const POSTGRES_READINGS_PARTITIONED = `
+  CREATE FUNCTION readings_id_bound(month_start timestamp) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT AS $fn$
+      SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-0000-0000-000000000000'
+      FROM (SELECT lpad(to_hex((extract(epoch FROM month_start) * 1000)::bigint), 12, '0') AS h) AS t
+    $fn$;
+  CREATE FUNCTION readings_id_month(id text) RETURNS timestamp
+    LANGUAGE sql IMMUTABLE STRICT AS $fn$
+      SELECT date_trunc('month', to_timestamp(
+        ('x' || substr(id, 1, 8) || substr(id, 10, 4))::bit(48)::bigint / 1000.0) AT TIME ZONE 'UTC')
+    $fn$;
+  -- Makes the month's partition unless it exists, taking over the rows the default partition held
+  -- for that month; returns its name, or NULL when a lock was not had within lock_timeout (nothing
+  -- made; the error stays here, so the record is not reported in trouble for it). Callers hold an
+  -- advisory lock so that one server at a time makes partitions (see readings-partitions.ts).
+  CREATE FUNCTION readings_month_partition(month_start timestamp) RETURNS text
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      m timestamp := date_trunc('month', month_start);
+      part text := 'readings_' || to_char(m, 'YYYY"m"MM');
+      lo text := readings_id_bound(m);
+      hi text := readings_id_bound(m + interval '1 month');
+    BEGIN
+      IF to_regclass(part) IS NOT NULL THEN
+        RETURN part;
+      END IF;
+      EXECUTE format('CREATE TABLE %I (LIKE readings INCLUDING DEFAULTS)', part);
+      EXECUTE format(
+        'WITH moved AS (DELETE FROM readings_default WHERE id >= %L AND id < %L RETURNING *) INSERT INTO %I SELECT * FROM moved',
+        lo, hi, part);
+      EXECUTE format('ALTER TABLE readings ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
+      RETURN part;
+    EXCEPTION WHEN lock_not_available THEN
+      RETURN NULL;
+    END
+    $fn$;
+  -- Drops a month's partition whole; false when its lock was not had within lock_timeout.
+  CREATE FUNCTION readings_drop_month(part text) RETURNS boolean
+    LANGUAGE plpgsql AS $fn$
+    BEGIN
+      EXECUTE format('DROP TABLE %I', part);
+      RETURN true;
+    EXCEPTION WHEN lock_not_available THEN
+      RETURN false;
+    END
+    $fn$;
+
+  DROP INDEX readings_by_kiosk, readings_by_session, readings_unassigned, readings_by_screening, readings_by_patient;
+  ALTER TABLE readings RENAME TO readings_unpartitioned;
+  ALTER TABLE readings_unpartitioned RENAME CONSTRAINT readings_pkey TO readings_unpartitioned_pkey;
+  CREATE TABLE readings (LIKE readings_unpartitioned INCLUDING DEFAULTS, PRIMARY KEY (id)) PARTITION BY RANGE (id);
+  CREATE TABLE readings_default PARTITION OF readings DEFAULT;
+  DO $do$
+  DECLARE m timestamp;
+  BEGIN
+    FOR m IN SELECT DISTINCT readings_id_month(id) FROM readings_unpartitioned LOOP
+      -- A month from a clock decades off gets no partition of its own: its rows stay in the default.
+      IF m >= timestamp '2020-01-01' AND m < (now() AT TIME ZONE 'UTC') + interval '1 year' THEN
+        PERFORM readings_month_partition(m);
+      END IF;
+    END LOOP;
+    PERFORM readings_month_partition(date_trunc('month', now() AT TIME ZONE 'UTC'));
+  END
+  $do$;
+  INSERT INTO readings SELECT * FROM readings_unpartitioned;
+  DROP TABLE readings_unpartitioned;
+  CREATE INDEX readings_by_kiosk ON readings (clinic_id, kiosk_id, id);
+  CREATE INDEX readings_by_clinic ON readings (clinic_id, id);
+  CREATE INDEX readings_by_session ON readings (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX readings_unassigned ON readings (id) WHERE assignment = 'unassigned';
+  CREATE INDEX readings_by_screening ON readings (screening_id, id) WHERE screening_id IS NOT NULL;
+  CREATE INDEX readings_by_patient ON readings (patient_id, id) WHERE patient_id IS NOT NULL;
+  ANALYZE readings;
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -359,6 +445,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 9, name: 'store probe', sql: STORE_PROBE },
   { version: 10, name: 'fleet view: kiosk clock skew, event counts', sql: FLEET_VIEW('postgres') },
+  { version: 11, name: 'readings partitioned by month', sql: POSTGRES_READINGS_PARTITIONED },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -14,7 +14,34 @@ import {
 import type { KioskRegistry } from './kiosks-store.js';
 import { insertMany } from './query.js';
 import type { IngestOptions, IngestOutcome, InsertOutcome } from './records.js';
-import { chunk, placeholders, type SqlExecutor } from './sql.js';
+import { chunk, placeholders, type SqlExecutor, type SqlValue } from './sql.js';
+
+/** The columns of a stored reading, in the order of `readingRow`. */
+export const READING_COLUMNS =
+  'id, clinic_id, kiosk_id, device_id, kind, session_id, patient_id, measured_at, received_at, stored_at, body, screening_id, assignment, resolved_at, measured_utc, severity';
+
+/** A reading's row of the readings table, bound as `b` says and stored at `storedAt`. */
+export function readingRow(r: Reading, b: Binding, storedAt: string): SqlValue[] {
+  return [
+    r.id,
+    r.clinicId,
+    r.kioskId,
+    r.device.id,
+    r.kind,
+    r.sessionId ?? null,
+    // The patient the record files it under: the screening's when bound, else the kiosk's id.
+    b.patientId,
+    r.measuredAt,
+    r.receivedAt,
+    storedAt,
+    JSON.stringify(r),
+    b.screeningId,
+    b.assignment,
+    b.assignment === 'assigned' ? storedAt : null,
+    utc(r.measuredAt),
+    severityRank(worstSeverity(r.flags)),
+  ];
+}
 
 /** Readings as kiosks send them (MQTT ingest), kept whole and idempotently by id. */
 export interface ReadingStore {
@@ -81,27 +108,9 @@ export class SqlReadingStore implements ReadingStore {
       const all = kept.sort((x, y) => (x.r.id < y.r.id ? -1 : 1));
       const stored = await insertMany(
         tx,
-        'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, session_id, patient_id, measured_at, received_at, stored_at, body, screening_id, assignment, resolved_at, measured_utc, severity)',
+        `INSERT INTO readings (${READING_COLUMNS})`,
         'ON CONFLICT (id) DO NOTHING',
-        all.map(({ r, b }) => [
-          r.id,
-          r.clinicId,
-          r.kioskId,
-          r.device.id,
-          r.kind,
-          r.sessionId ?? null,
-          // The patient the record files it under: the screening's when bound, else the kiosk's id.
-          b.patientId,
-          r.measuredAt,
-          r.receivedAt,
-          storedAt,
-          JSON.stringify(r),
-          b.screeningId,
-          b.assignment,
-          b.assignment === 'assigned' ? storedAt : null,
-          utc(r.measuredAt),
-          severityRank(worstSeverity(r.flags)),
-        ]),
+        all.map(({ r, b }) => readingRow(r, b, storedAt)),
       );
       const fresh = all.filter(({ r }) => stored.has(r.id));
       for (const { r } of all)

@@ -10,6 +10,7 @@ import { migrationsFor } from './migrations.js';
 import { SqlObservationStore } from './observations-store.js';
 import { SqlPatientStore } from './patients-store.js';
 import { SqlPractitionerStore } from './practitioners-store.js';
+import { SqlReadingPartitionStore } from './readings-partitions.js';
 import { SqlReadingStore } from './readings-store.js';
 import { SqlReferralStore } from './referrals-store.js';
 import { SqlScreeningStore } from './screenings-store.js';
@@ -43,6 +44,7 @@ export class SqlClinicStore {
     const screenings = new SqlScreeningStore(db);
     adopt(this, [
       new SqlReadingStore(db, registry),
+      new SqlReadingPartitionStore(db),
       patients,
       practitioners,
       screenings,

@@ -8,6 +8,7 @@ import type { KioskStore } from './kiosks-store.js';
 import type { ObservationStore } from './observations-store.js';
 import type { PatientStore } from './patients-store.js';
 import type { PractitionerStore } from './practitioners-store.js';
+import type { ReadingPartitionStore } from './readings-partitions.js';
 import type { ReadingStore } from './readings-store.js';
 import type { ReferralStore } from './referrals-store.js';
 import type { ScreeningStore } from './screenings-store.js';
@@ -27,6 +28,7 @@ export type {
   ObservationStore,
   PatientStore,
   PractitionerStore,
+  ReadingPartitionStore,
   ReadingStore,
   ReferralStore,
   ScreeningStore,
@@ -57,6 +59,7 @@ export interface RecordUpkeep {
  */
 export interface ClinicStore
   extends ReadingStore,
+    ReadingPartitionStore,
     PatientStore,
     PractitionerStore,
     ScreeningStore,

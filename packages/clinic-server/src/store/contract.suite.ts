@@ -5,6 +5,7 @@ import { hashSecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
 import { kioskActivityContract } from './kiosk-activity.suite.js';
+import { reportContract } from './report.suite.js';
 import { isUniqueViolation, type SqlClinicStore } from './sql-store.js';
 
 const NOW = '2026-11-23T03:00:00.000Z';
@@ -976,6 +977,7 @@ export function describeStoreContract(
     });
 
     kioskActivityContract(() => store);
+    reportContract(() => store);
   });
 }
 

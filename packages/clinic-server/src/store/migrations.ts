@@ -320,6 +320,11 @@ const STORE_PROBE = `
   CREATE TABLE store_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);
 `;
 
+// The quarterly report reads a clinic's screenings of three months; without this it read them all.
+const SCREENINGS_BY_CLINIC_OPENED = `
+  CREATE INDEX screenings_by_clinic_opened ON screenings (clinic_id, opened_at);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -331,6 +336,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 9, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 10, name: 'store probe', sql: STORE_PROBE },
+  { version: 11, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -343,6 +349,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 8, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 9, name: 'store probe', sql: STORE_PROBE },
+  { version: 10, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -11,6 +11,7 @@ import { SqlPatientStore } from './patients-store.js';
 import { SqlPractitionerStore } from './practitioners-store.js';
 import { SqlReadingStore } from './readings-store.js';
 import { SqlReferralStore } from './referrals-store.js';
+import { SqlReportStore } from './report-store.js';
 import { SqlScreeningStore } from './screenings-store.js';
 import type { Dialect, SqlExecutor } from './sql.js';
 import type { ClinicStore } from './store.js';
@@ -54,6 +55,7 @@ export class SqlClinicStore {
       new SqlIdempotencyStore(db),
       new SqlForwardingStore(db, { screenings, patients, practitioners }),
       new SqlAuditStore(db),
+      new SqlReportStore(db),
     ]);
   }
 

@@ -9,6 +9,7 @@ import type { PatientStore } from './patients-store.js';
 import type { PractitionerStore } from './practitioners-store.js';
 import type { ReadingStore } from './readings-store.js';
 import type { ReferralStore } from './referrals-store.js';
+import type { ReportStore } from './report-store.js';
 import type { ScreeningStore } from './screenings-store.js';
 import type { Dialect } from './sql.js';
 import type { StoreTrouble } from './store-condition.js';
@@ -27,6 +28,7 @@ export type {
   PractitionerStore,
   ReadingStore,
   ReferralStore,
+  ReportStore,
   ScreeningStore,
   UnassignedReadingStore,
 };
@@ -67,4 +69,5 @@ export interface ClinicStore
     IdempotencyStore,
     ForwardingStore,
     AuditStore,
+    ReportStore,
     RecordUpkeep {}

@@ -18,6 +18,7 @@ import {
   Patient,
   PractitionerPage,
   PractitionerRecord,
+  QuarterlyReport,
   Referral,
   Screening,
   ScreeningDetail,
@@ -54,6 +55,7 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   KioskCredentials,
   KioskPresence,
   KioskEventRecordPage: Page(KioskEventRecord, 'KioskEventRecord'),
+  QuarterlyReport,
 };
 
 function validate(schema: SchemaName, body: unknown): ValidationResult {

@@ -1,3 +1,5 @@
+export { csvField, reportCsv } from './csv.js';
+export { escapeHtml, type PageLinks, reportPage } from './page.js';
 export { parseQuarter, type Quarter, quarterOf } from './quarter.js';
 export {
   AGE_BANDS,

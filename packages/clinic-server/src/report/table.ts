@@ -89,8 +89,9 @@ export function shownTable(
     return shown(values[index]!, status[index]!);
   };
   return {
-    rows: [...table.rows],
-    columns: [...table.columns],
+    // Labels only: the row and column definitions may carry more (an age band's lower bound).
+    rows: table.rows.map(({ key, label }) => ({ key, label })),
+    columns: table.columns.map(({ key, label }) => ({ key, label })),
     cells: range(r).map((i) => range(c).map((j) => at(i, j))),
     rowTotals: table.rowTotals ? range(r).map((i) => at(i, c)) : null,
     columnTotals: table.columnTotals ? range(c).map((j) => at(r, j)) : null,

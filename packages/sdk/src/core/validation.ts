@@ -12,6 +12,7 @@ import type {
   Page,
   Patient,
   PractitionerRecord,
+  QuarterlyReport,
   Referral,
   Screening,
   ScreeningDetail,
@@ -50,6 +51,7 @@ export interface ResponseTypes {
   KioskCredentials: KioskCredentials;
   KioskPresence: KioskPresence;
   KioskEventRecordPage: Page<KioskEventRecord>;
+  QuarterlyReport: QuarterlyReport;
 }
 
 export type SchemaName = keyof ResponseTypes;

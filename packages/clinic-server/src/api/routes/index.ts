@@ -11,6 +11,7 @@ import { registerPatientRoutes } from './patients.js';
 import { registerPractitionerRoutes } from './practitioners.js';
 import { registerReadingRoutes } from './readings.js';
 import { registerReferralRoutes } from './referrals.js';
+import { registerReportRoutes } from './reports.js';
 import { registerScreeningRoutes } from './screenings.js';
 import { routeContext } from './shared.js';
 
@@ -34,4 +35,10 @@ export function registerRoutes(
   registerAuditRoutes(app, ctx, { store, auditTrail: options.auditTrail });
   registerKioskRoutes(app, ctx, options);
   registerKioskActivityRoutes(app, ctx, { store });
+  registerReportRoutes(app, ctx, {
+    store,
+    now: options.now,
+    timeZone: options.screening?.timeZone,
+    villages: options.report?.villages,
+  });
 }

@@ -26,6 +26,11 @@ const BP_VALUES = [
   { name: 'systolic', code: '8480-6', value: 190, unit: 'mm[Hg]' },
   { name: 'diastolic', code: '8462-4', value: 125, unit: 'mm[Hg]' },
 ];
+// The quarter now on the server's wall clock (Asia/Jakarta, +07:00, its default zone).
+const QUARTER = (() => {
+  const local = new Date(Date.now() + 7 * 3_600_000);
+  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
+})();
 let serial = 9000;
 const nik = () => `320101120580${String(serial++).padStart(4, '0')}`;
 
@@ -125,6 +130,10 @@ function attacks(b: Ids): Record<string, Call[]> {
     'GET /audit-events': [
       { path: `/audit-events?patientId=${b.patient}` },
       { path: '/audit-events?limit=500', mayAnswer: true },
+    ],
+    'GET /reports/quarterly': [
+      { path: `/reports/quarterly?quarter=${QUARTER}&clinicId=${B}` },
+      { path: `/reports/quarterly?quarter=${QUARTER}`, mayAnswer: true },
     ],
     'POST /kiosks': [{ path: '/kiosks', body: { clinicId: B, kioskId: 'rogue' } }],
     'GET /kiosks': [{ path: `/kiosks?clinicId=${B}` }, { path: '/kiosks', mayAnswer: true }],

@@ -4,19 +4,11 @@
 // B's data. The same request by B's own administrator must reach the resource (not 401/403/404), so
 // a refusal is the clinic rule at work and not a request the test got wrong. Real processes: the
 // clinic server with its embedded broker and SQLite, kiosk B publishing over MQTT.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type KioskCredentials, topics } from '@klinik-desa/protocol';
-import {
-  ApiTestClient,
-  type ClinicServerProcess,
-  createAdminClient,
-  startClinicServerProcess,
-  waitFor,
-} from '@klinik-desa/testkit';
+import { ApiTestClient, type ClinicServerProcess, waitFor } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClinicProcess } from '../src/clinic-process.js';
 import { weightReading } from '../src/weight-reading.js';
 
 const A = 'clinic-a';
@@ -166,17 +158,9 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
   let document: { paths: Record<string, Record<string, { security?: unknown[] }>> };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-scope-'));
-    const db = join(dir, 'clinic.db');
-    const national = createAdminClient(db);
-    server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
-    const [, brokerUrl] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
-    const root = await new ApiTestClient(server.httpUrl, national.clientId, national.clientSecret).signIn();
-    const made = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const r = await root.request<T>(method, path, body);
-      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    };
+    const clinic = await startClinicProcess('kd-clinic-scope-');
+    const { brokerUrl, made } = clinic;
+    server = clinic.server;
     const signIn = (c: { clientId: string; clientSecret: string }) =>
       new ApiTestClient(server.httpUrl, c.clientId, c.clientSecret).signIn();
     const client = (role: string, clinic: string) =>
@@ -235,7 +219,7 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
     const partner = await client('partner', B);
 
     // A reading B's kiosk measured before any screening was open: unassigned.
-    const mq = await mqtt.connectAsync(brokerUrl!, {
+    const mq = await mqtt.connectAsync(brokerUrl, {
       protocolVersion: 4,
       clientId: kiosk.mqttUsername,
       username: kiosk.mqttUsername,

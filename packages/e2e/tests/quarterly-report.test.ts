@@ -3,20 +3,12 @@
 // a kiosk over MQTT, and the page read as the puskesmas's partner sees it, signed in with the API's
 // Bearer token. It shows the counts the API gives, "<5" and "x" where suppressed, and prints on A4
 // without its navigation.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
-import {
-  ApiTestClient,
-  type ClinicServerProcess,
-  createAdminClient,
-  startClinicServerProcess,
-  waitFor,
-} from '@klinik-desa/testkit';
+import { ApiTestClient, type ClinicServerProcess, waitFor } from '@klinik-desa/testkit';
 import mqtt from 'mqtt';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClinicProcess } from '../src/clinic-process.js';
 import { launchChromium } from '../src/kiosk-browser.js';
 
 const CLINIC = 'klinik-sukamaju';
@@ -54,17 +46,9 @@ describe('the quarterly report page in Chromium', () => {
   let token: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kd-quarterly-'));
-    const db = join(dir, 'clinic.db');
-    const national = createAdminClient(db);
-    server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
-    const [, brokerUrl] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
-    const root = await new ApiTestClient(server.httpUrl, national.clientId, national.clientSecret).signIn();
-    const made = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const r = await root.request<T>(method, path, body);
-      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    };
+    const clinic = await startClinicProcess('kd-quarterly-');
+    const { brokerUrl, made } = clinic;
+    server = clinic.server;
     const kiosk = await made<KioskCredentials>('POST', '/kiosks', { clinicId: CLINIC, kioskId: 'kiosk-1' });
     // Six women of 40–59 and one man of 18–29, screened this month.
     const screenings: string[] = [];
@@ -91,7 +75,7 @@ describe('the quarterly report page in Chromium', () => {
       bloodPressure(screenings[1]!, 145),
       bloodPressure(screenings[2]!, 118),
     ];
-    const mq = await mqtt.connectAsync(brokerUrl!, {
+    const mq = await mqtt.connectAsync(brokerUrl, {
       protocolVersion: 4,
       clientId: kiosk.mqttUsername,
       username: kiosk.mqttUsername,

@@ -1,14 +1,12 @@
 import { ApiError, KioskCredentials, Patient, QuarterlyReport, Screening } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../metrics.js';
 import { quarterOf } from '../../report/index.js';
 import type { SqlClinicStore } from '../../store/sql-store.js';
 import { openSqliteStore } from '../../store/sqlite-store.js';
-import { signedInClient, signIn } from '../../testing/api-sign-in.js';
+import { buildTestApi, signedInClient, signIn } from '../../testing/api-sign-in.js';
 import { bpReading } from '../../testing/fixtures.js';
-import { type ApiApp, buildApi } from '../app.js';
+import type { ApiApp } from '../app.js';
 import { ReferralPage } from './shared.js';
 
 const WIB = zoneSpec({ timeZone: 'Asia/Jakarta' });
@@ -17,13 +15,7 @@ let app: ApiApp;
 
 beforeEach(async () => {
   store = openSqliteStore(':memory:');
-  app = await buildApi({
-    store,
-    log: pino({ level: 'silent' }),
-    metrics: new Metrics(),
-    readiness: async () => ({ store: 'ok', broker: 'ok' }),
-    rateLimit: false,
-    validateResponses: true,
+  app = await buildTestApi(store, {
     screening: { timeZone: 'Asia/Jakarta' },
     report: { villages: { 'clinic-a': 'Sukamaju', 'clinic-b': 'Sukamaju' } },
   });

@@ -3,12 +3,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type KioskCredentials, type Reading, topics } from '@klinik-desa/protocol';
 import {
   ApiTestClient,
   type ClinicServerProcess,
   createAdminClient,
   startClinicServerProcess,
+  waitFor,
 } from '@klinik-desa/testkit';
+import mqtt from 'mqtt';
 
 export interface ClinicProcess {
   server: ClinicServerProcess;
@@ -35,4 +38,35 @@ export async function startClinicProcess(folderPrefix: string): Promise<ClinicPr
       return r.body;
     },
   };
+}
+
+/**
+ * Publishes `readings` as the kiosk of `credentials` does (its own MQTT login, QoS 1) and waits for
+ * the clinic's receipt of each.
+ */
+export async function publishAsKiosk(
+  brokerUrl: string,
+  credentials: KioskCredentials,
+  readings: readonly Reading[],
+): Promise<void> {
+  const { clinicId, kioskId } = credentials;
+  const mq = await mqtt.connectAsync(brokerUrl, {
+    protocolVersion: 4,
+    clientId: credentials.mqttUsername,
+    username: credentials.mqttUsername,
+    password: credentials.mqttPassword,
+    reconnectPeriod: 0,
+  });
+  try {
+    const receipts: string[] = [];
+    mq.on('message', (_t, p) => receipts.push(p.toString()));
+    await mq.subscribeAsync(topics.receipts(clinicId, kioskId), { qos: 1 });
+    for (const r of readings)
+      await mq.publishAsync(topics.readings(clinicId, kioskId), JSON.stringify(r), { qos: 1 });
+    await waitFor(() => readings.every((r) => receipts.some((x) => x.includes(r.id))), {
+      what: `receipts of ${clinicId}/${kioskId}'s readings`,
+    });
+  } finally {
+    await mq.endAsync();
+  }
 }

@@ -4,11 +4,10 @@
 // B's data. The same request by B's own administrator must reach the resource (not 401/403/404), so
 // a refusal is the clinic rule at work and not a request the test got wrong. Real processes: the
 // clinic server with its embedded broker and SQLite, kiosk B publishing over MQTT.
-import { type KioskCredentials, topics } from '@klinik-desa/protocol';
-import { ApiTestClient, type ClinicServerProcess, waitFor } from '@klinik-desa/testkit';
-import mqtt from 'mqtt';
+import type { KioskCredentials } from '@klinik-desa/protocol';
+import { ApiTestClient, type ClinicServerProcess } from '@klinik-desa/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClinicProcess } from '../src/clinic-process.js';
+import { publishAsKiosk, startClinicProcess } from '../src/clinic-process.js';
 import { weightReading } from '../src/weight-reading.js';
 
 const A = 'clinic-a';
@@ -219,20 +218,8 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
     const partner = await client('partner', B);
 
     // A reading B's kiosk measured before any screening was open: unassigned.
-    const mq = await mqtt.connectAsync(brokerUrl, {
-      protocolVersion: 4,
-      clientId: kiosk.mqttUsername,
-      username: kiosk.mqttUsername,
-      password: kiosk.mqttPassword,
-      reconnectPeriod: 0,
-    });
     const stray = weightReading(B, 'kiosk-b');
-    const receipts: string[] = [];
-    mq.on('message', (_t, p) => receipts.push(p.toString()));
-    await mq.subscribeAsync(topics.receipts(B, 'kiosk-b'), { qos: 1 });
-    await mq.publishAsync(topics.readings(B, 'kiosk-b'), JSON.stringify(stray), { qos: 1 });
-    await waitFor(() => receipts.some((r) => r.includes(stray.id)), { what: "kiosk B's receipt" });
-    await mq.endAsync();
+    await publishAsKiosk(brokerUrl, kiosk, [stray]);
 
     b = {
       patient: patient.id,

@@ -3,13 +3,13 @@
 // a kiosk over MQTT, and the page read as the puskesmas's partner sees it, signed in with the API's
 // Bearer token. It shows the counts the API gives, "<5" and "x" where suppressed, and prints on A4
 // without its navigation.
-import { type KioskCredentials, newUuidV7, type Reading, topics } from '@klinik-desa/protocol';
-import { ApiTestClient, type ClinicServerProcess, waitFor } from '@klinik-desa/testkit';
-import mqtt from 'mqtt';
+import type { KioskCredentials, Reading } from '@klinik-desa/protocol';
+import { ApiTestClient, type ClinicServerProcess } from '@klinik-desa/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClinicProcess } from '../src/clinic-process.js';
+import { publishAsKiosk, startClinicProcess } from '../src/clinic-process.js';
 import { launchChromium } from '../src/kiosk-browser.js';
+import { bloodPressureReading } from '../src/weight-reading.js';
 
 const CLINIC = 'klinik-sukamaju';
 // The quarter and month now on the server's wall clock (Asia/Jakarta, +07:00, its default zone).
@@ -17,22 +17,12 @@ const LOCAL = new Date(Date.now() + 7 * 3_600_000);
 const QUARTER = `${LOCAL.getUTCFullYear()}-Q${Math.floor(LOCAL.getUTCMonth() / 3) + 1}`;
 const MONTH = LOCAL.toISOString().slice(0, 7);
 
+/** A kiosk's blood pressure in `screeningId`; 140 mmHg and over flagged grade 1 (a referral). */
 function bloodPressure(screeningId: string, systolic: number): Reading {
-  const at = new Date().toISOString();
+  const base = bloodPressureReading(CLINIC, 'kiosk-1', { sessionId: screeningId });
   return {
-    id: newUuidV7(),
-    clinicId: CLINIC,
-    kioskId: 'kiosk-1',
-    sessionId: screeningId,
-    device: { id: 'bp-1', protocol: 'gatt-2a35' },
-    kind: 'blood-pressure',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [
-      { name: 'systolic', code: '8480-6', value: systolic, unit: 'mm[Hg]' },
-      { name: 'diastolic', code: '8462-4', value: 85, unit: 'mm[Hg]' },
-    ],
+    ...base,
+    values: base.values.map((v) => (v.name === 'systolic' ? { ...v, value: systolic } : { ...v, value: 85 })),
     flags:
       systolic >= 140
         ? [{ code: 'bp.grade-1', severity: 'refer', value: 'systolic', rules: 'ilp-2025.2' }]
@@ -75,22 +65,7 @@ describe('the quarterly report page in Chromium', () => {
       bloodPressure(screenings[1]!, 145),
       bloodPressure(screenings[2]!, 118),
     ];
-    const mq = await mqtt.connectAsync(brokerUrl, {
-      protocolVersion: 4,
-      clientId: kiosk.mqttUsername,
-      username: kiosk.mqttUsername,
-      password: kiosk.mqttPassword,
-      reconnectPeriod: 0,
-    });
-    const receipts: string[] = [];
-    mq.on('message', (_t, p) => receipts.push(p.toString()));
-    await mq.subscribeAsync(topics.receipts(CLINIC, 'kiosk-1'), { qos: 1 });
-    for (const r of readings)
-      await mq.publishAsync(topics.readings(CLINIC, 'kiosk-1'), JSON.stringify(r), { qos: 1 });
-    await waitFor(() => readings.every((r) => receipts.some((x) => x.includes(r.id))), {
-      what: 'receipts of the readings',
-    });
-    await mq.endAsync();
+    await publishAsKiosk(brokerUrl, kiosk, readings);
 
     const partner = await made<{ clientId: string; clientSecret: string }>('POST', '/clients', {
       name: 'Puskesmas Sukamaju',

@@ -76,6 +76,14 @@ describe('start options', () => {
     ).toThrow(/c\.yaml: http\.corsOrigins\.1: not a web origin .*; fix: .*no path or trailing slash/);
   });
 
+  it('take the villages of the quarterly report from the config file, and name an empty one with its fix', () => {
+    const file = parseConfigFile('db: c.db\nreport: { villages: { klinik-1: Sukamaju } }\n', 'c.yaml');
+    expect(resolveStartOptions({}, {}, file).report).toEqual({ villages: { 'klinik-1': 'Sukamaju' } });
+    expect(() => parseConfigFile('report: { villages: { klinik-1: "" } }\n', 'c.yaml')).toThrow(
+      /c\.yaml: report\.villages\.klinik-1: .*; fix: set it to \{ "<clinic id>": "<village name>" \}/,
+    );
+  });
+
   it('take the BMI table of the screening from the config file, and name a wrong one with its fix', () => {
     const file = parseConfigFile(
       'db: c.db\nscreening: { bmiTable: national, timeZone: Asia/Makassar }\n',

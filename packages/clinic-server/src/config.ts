@@ -72,6 +72,12 @@ export const ServerConfigFile = z
       })
       .strict()
       .optional(),
+    report: z
+      .object({
+        villages: z.record(z.string().min(1), z.string().trim().min(1).max(100)).optional(),
+      })
+      .strict()
+      .optional(),
     satusehat: z
       .object({
         environment: z.enum(['sandbox', 'production']).optional(),
@@ -106,6 +112,7 @@ const FIXES: Record<string, string> = {
   'http.port': 'a port number, 0 for a free one, or false for no API',
   'http.corsOrigins':
     'the origins of the web pages that call the API, e.g. ["https://dashboard.example.id"]: scheme, host and port, no path or trailing slash',
+  'report.villages': '{ "<clinic id>": "<village name>" }, e.g. { "klinik-1": "Sukamaju" }',
   'satusehat.organizationId': 'the organization id of your SATUSEHAT client credentials',
   'satusehat.location': '{ id: <SATUSEHAT Location id>, display: <room name> }',
   'screening.timeZone':
@@ -134,7 +141,11 @@ export function parseConfigFile(text: string, path: string): ServerConfigFile {
     const lines = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
       // An item of a list shares its list's fix: http.corsOrigins.1 → http.corsOrigins.
-      const fix = FIXES[key] ?? FIXES[key.replace(/\.\d+(?=\.|$)/g, '')];
+      // A village of report.villages shares the map's fix: report.villages.klinik-1 → report.villages.
+      const fix =
+        FIXES[key] ??
+        FIXES[key.replace(/\.\d+(?=\.|$)/g, '')] ??
+        (key.startsWith('report.villages.') ? FIXES['report.villages'] : undefined);
       return `${path}: ${key || '(root)'}: ${issue.message}${fix ? `; fix: set it to ${fix}` : ''}`;
     });
     throw new ConfigError('CONFIG', lines.join('\n'));
@@ -248,6 +259,7 @@ export function resolveStartOptions(
     ...(file.http?.corsOrigins !== undefined ? { corsOrigins: file.http.corsOrigins } : {}),
     ...(satusehat ? { satusehat } : {}),
     ...(file.screening ? { screening: file.screening } : {}),
+    ...(file.report ? { report: file.report } : {}),
     ...(file.logLevel !== undefined ? { logLevel: file.logLevel } : {}),
   };
 }

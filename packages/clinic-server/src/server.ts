@@ -58,6 +58,8 @@ export interface ClinicServerOptions {
   satusehat?: ForwarderConfig;
   /** How the BMI and mean blood pressure computed on finishing a screening are classified. */
   screening?: DerivedOptions;
+  /** The quarterly report: the village of each clinic id, for the village sections. */
+  report?: { villages?: Readonly<Record<string, string>> | undefined };
   tokenLifetimeSeconds?: number;
   rateLimit?: { burst: number; perSecond: number } | false;
   /** Web origins whose pages may call the API from a browser (CORS); default none. */
@@ -283,6 +285,7 @@ function apiOptions(parts: {
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     validateResponses: options.validateResponses ?? false,
     ...(options.fleetThresholds !== undefined ? { fleetThresholds: options.fleetThresholds } : {}),
+    ...(options.report ? { report: options.report } : {}),
     screening: {
       ...options.screening,
       timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,

@@ -3,4 +3,4 @@ export { storedReadingIds } from './stored-readings.js';
 export { grantedQos } from './suback.js';
 export { startTestClinic, type TestClinic } from './test-clinic.js';
 export { mountSmallDisk, type SmallDisk } from './tmpfs.js';
-export { weightReading } from './weight-reading.js';
+export { bloodPressureReading, weightReading } from './weight-reading.js';

@@ -16,6 +16,7 @@ import {
 import Database from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bloodPressureReading } from '../src/weight-reading.js';
 
 const ORG = '10000004';
 let broker: MosquittoBroker;
@@ -26,23 +27,10 @@ const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-ingest-'));
 const db = join(dir, 'clinic.db');
 
 function reading(clinicId: string, kioskId: string, extra: Partial<Reading> = {}): Reading {
-  const at = new Date().toISOString();
-  return {
-    id: newUuidV7(),
-    clinicId,
-    kioskId,
-    device: { id: 'bp-1', protocol: 'gatt-2a35' },
-    kind: 'blood-pressure',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [
-      { name: 'systolic', code: '8480-6', value: 184, unit: 'mm[Hg]' },
-      { name: 'diastolic', code: '8462-4', value: 112, unit: 'mm[Hg]' },
-    ],
+  return bloodPressureReading(clinicId, kioskId, {
     flags: [{ code: 'bp.grade-3', severity: 'urgent', value: 'systolic' }],
     ...extra,
-  };
+  });
 }
 
 /** A kiosk as the broker sees it: publishes readings, collects its receipts. */

@@ -4,19 +4,10 @@
 // B's data. The same request by B's own administrator must reach the resource (not 401/403/404), so
 // a refusal is the clinic rule at work and not a request the test got wrong. Real processes: the
 // clinic server with its embedded broker and SQLite, kiosk B publishing over MQTT.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type KioskCredentials, topics } from '@klinik-desa/protocol';
-import {
-  ApiTestClient,
-  type ClinicServerProcess,
-  createAdminClient,
-  startClinicServerProcess,
-  waitFor,
-} from '@klinik-desa/testkit';
-import mqtt from 'mqtt';
+import type { KioskCredentials } from '@klinik-desa/protocol';
+import { ApiTestClient, type ClinicServerProcess } from '@klinik-desa/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishAsKiosk, startClinicProcess } from '../src/clinic-process.js';
 import { weightReading } from '../src/weight-reading.js';
 
 const A = 'clinic-a';
@@ -26,6 +17,11 @@ const BP_VALUES = [
   { name: 'systolic', code: '8480-6', value: 190, unit: 'mm[Hg]' },
   { name: 'diastolic', code: '8462-4', value: 125, unit: 'mm[Hg]' },
 ];
+// The quarter now on the server's wall clock (Asia/Jakarta, +07:00, its default zone).
+const QUARTER = (() => {
+  const local = new Date(Date.now() + 7 * 3_600_000);
+  return `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
+})();
 let serial = 9000;
 const nik = () => `320101120580${String(serial++).padStart(4, '0')}`;
 
@@ -126,6 +122,10 @@ function attacks(b: Ids): Record<string, Call[]> {
       { path: `/audit-events?patientId=${b.patient}` },
       { path: '/audit-events?limit=500', mayAnswer: true },
     ],
+    'GET /reports/quarterly': [
+      { path: `/reports/quarterly?quarter=${QUARTER}&clinicId=${B}` },
+      { path: `/reports/quarterly?quarter=${QUARTER}`, mayAnswer: true },
+    ],
     'POST /kiosks': [{ path: '/kiosks', body: { clinicId: B, kioskId: 'rogue' } }],
     'GET /kiosks': [{ path: `/kiosks?clinicId=${B}` }, { path: '/kiosks', mayAnswer: true }],
     'GET /kiosks/{clinicId}/{kioskId}': [{ path: `/kiosks/${B}/kiosk-b` }],
@@ -158,17 +158,9 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
   let document: { paths: Record<string, Record<string, { security?: unknown[] }>> };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kd-clinic-scope-'));
-    const db = join(dir, 'clinic.db');
-    const national = createAdminClient(db);
-    server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
-    const [, brokerUrl] = await server.process.waitForLine(/listening on (mqtt:\/\/127\.0\.0\.1:\d+)/);
-    const root = await new ApiTestClient(server.httpUrl, national.clientId, national.clientSecret).signIn();
-    const made = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const r = await root.request<T>(method, path, body);
-      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    };
+    const clinic = await startClinicProcess('kd-clinic-scope-');
+    const { brokerUrl, made } = clinic;
+    server = clinic.server;
     const signIn = (c: { clientId: string; clientSecret: string }) =>
       new ApiTestClient(server.httpUrl, c.clientId, c.clientSecret).signIn();
     const client = (role: string, clinic: string) =>
@@ -227,20 +219,8 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
     const partner = await client('partner', B);
 
     // A reading B's kiosk measured before any screening was open: unassigned.
-    const mq = await mqtt.connectAsync(brokerUrl!, {
-      protocolVersion: 4,
-      clientId: kiosk.mqttUsername,
-      username: kiosk.mqttUsername,
-      password: kiosk.mqttPassword,
-      reconnectPeriod: 0,
-    });
     const stray = weightReading(B, 'kiosk-b');
-    const receipts: string[] = [];
-    mq.on('message', (_t, p) => receipts.push(p.toString()));
-    await mq.subscribeAsync(topics.receipts(B, 'kiosk-b'), { qos: 1 });
-    await mq.publishAsync(topics.readings(B, 'kiosk-b'), JSON.stringify(stray), { qos: 1 });
-    await waitFor(() => receipts.some((r) => r.includes(stray.id)), { what: "kiosk B's receipt" });
-    await mq.endAsync();
+    await publishAsKiosk(brokerUrl, kiosk, [stray]);
 
     b = {
       patient: patient.id,

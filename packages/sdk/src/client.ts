@@ -25,6 +25,7 @@ import { Observations } from './resources/observations.js';
 import { Patients } from './resources/patients.js';
 import { Practitioners } from './resources/practitioners.js';
 import { Referrals } from './resources/referrals.js';
+import { Reports } from './resources/reports.js';
 import { Screenings } from './resources/screenings.js';
 import { UnassignedReadings } from './resources/unassigned-readings.js';
 
@@ -127,6 +128,7 @@ export class ClinicClient implements RequestSender {
   readonly fleet: Fleet = new Fleet(this);
   readonly clients: Clients = new Clients(this);
   readonly auditEvents: AuditEvents = new AuditEvents(this);
+  readonly reports: Reports = new Reports(this);
 
   // Private fields (not `private`): invisible to console.log, JSON.stringify and Object.keys.
   readonly #clientSecret: string;

@@ -28,6 +28,7 @@ export { Observations } from './resources/observations.js';
 export { Patients } from './resources/patients.js';
 export { Practitioners } from './resources/practitioners.js';
 export { Referrals } from './resources/referrals.js';
+export { Reports } from './resources/reports.js';
 export { APIResource } from './resources/resource.js';
 export { Screenings } from './resources/screenings.js';
 export { UnassignedReadings } from './resources/unassigned-readings.js';

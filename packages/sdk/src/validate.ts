@@ -19,6 +19,7 @@ import {
   Patient,
   PractitionerPage,
   PractitionerRecord,
+  QuarterlyReport,
   Referral,
   Screening,
   ScreeningDetail,
@@ -56,6 +57,7 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   KioskPresence,
   KioskEventRecordPage: Page(KioskEventRecord, 'KioskEventRecord'),
   FleetOverview,
+  QuarterlyReport,
 };
 
 function validate(schema: SchemaName, body: unknown): ValidationResult {

@@ -28,6 +28,8 @@ export interface ApiOptions {
   onKioskCredentials?: (clinicId: string, kioskId: string, secret: string, rotated: boolean) => Promise<void>;
   /** How the BMI and the mean blood pressure computed on finishing are classified. */
   screening?: DerivedOptions;
+  /** The quarterly report: the village of each clinic id (clinics not named have none). */
+  report?: { villages?: Readonly<Record<string, string>> | undefined };
   tokenLifetimeSeconds?: number;
   /**
    * Check every response against its schema before sending it (default true). Tests keep it on;

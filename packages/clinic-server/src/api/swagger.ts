@@ -23,6 +23,7 @@ const SCOPES: Record<Scope, string> = {
   'client.admin': 'create API clients',
   'fhir.read': 'read the SATUSEHAT Bundle of a screening',
   'audit.read': "read the audit log and a patient's access log",
+  'report.read': 'read the quarterly report: counts per clinic and village, small counts suppressed',
 };
 
 /** The tags the routes use, in the order a reader meets them; a route with another tag fails the lint test. */
@@ -62,6 +63,10 @@ const TAGS = [
     description: 'Referrals made from refer and urgent flags, for the clinic to follow up.',
   },
   { name: 'audit', description: 'The audit log: who read or changed which record, and when.' },
+  {
+    name: 'reports',
+    description: "Counts for the puskesmas's quarterly cross-sector meeting, small counts suppressed.",
+  },
   {
     name: 'kiosks',
     description: 'Screening kiosks: register, read their last status, rotate their credentials.',

@@ -6,6 +6,7 @@ import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
 import { fleetContract } from './fleet.suite.js';
 import { kioskActivityContract } from './kiosk-activity.suite.js';
+import { reportContract } from './report.suite.js';
 import { isUniqueViolation, type SqlClinicStore } from './sql-store.js';
 
 const NOW = '2026-11-23T03:00:00.000Z';
@@ -983,6 +984,7 @@ export function describeStoreContract(
 
     kioskActivityContract(() => store);
     fleetContract(() => store);
+    reportContract(() => store);
   });
 }
 

@@ -420,6 +420,11 @@ const POSTGRES_READINGS_PARTITIONED = `
   ANALYZE readings;
 `;
 
+// The quarterly report reads a clinic's screenings of three months; without this it read them all.
+const SCREENINGS_BY_CLINIC_OPENED = `
+  CREATE INDEX screenings_by_clinic_opened ON screenings (clinic_id, opened_at);
+`;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'readings', sql: READINGS_V1(true) },
   { version: 2, name: 'clinic record and API', sql: CLINIC_V2('sqlite') },
@@ -432,6 +437,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 10, name: 'store probe', sql: STORE_PROBE },
   { version: 11, name: 'fleet view: kiosk clock skew, event counts', sql: FLEET_VIEW('sqlite') },
+  { version: 12, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -446,6 +452,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'store probe', sql: STORE_PROBE },
   { version: 10, name: 'fleet view: kiosk clock skew, event counts', sql: FLEET_VIEW('postgres') },
   { version: 11, name: 'readings partitioned by month', sql: POSTGRES_READINGS_PARTITIONED },
+  { version: 12, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -13,6 +13,7 @@ import { SqlPractitionerStore } from './practitioners-store.js';
 import { SqlReadingPartitionStore } from './readings-partitions.js';
 import { SqlReadingStore } from './readings-store.js';
 import { SqlReferralStore } from './referrals-store.js';
+import { SqlReportStore } from './report-store.js';
 import { SqlScreeningStore } from './screenings-store.js';
 import type { Dialect, SqlExecutor } from './sql.js';
 import type { ClinicStore } from './store.js';
@@ -58,6 +59,7 @@ export class SqlClinicStore {
       new SqlIdempotencyStore(db),
       new SqlForwardingStore(db, { screenings, patients, practitioners }),
       new SqlAuditStore(db),
+      new SqlReportStore(db),
     ]);
   }
 

@@ -11,6 +11,7 @@ import type { PractitionerStore } from './practitioners-store.js';
 import type { ReadingPartitionStore } from './readings-partitions.js';
 import type { ReadingStore } from './readings-store.js';
 import type { ReferralStore } from './referrals-store.js';
+import type { ReportStore } from './report-store.js';
 import type { ScreeningStore } from './screenings-store.js';
 import type { Dialect } from './sql.js';
 import type { StoreTrouble } from './store-condition.js';
@@ -31,6 +32,7 @@ export type {
   ReadingPartitionStore,
   ReadingStore,
   ReferralStore,
+  ReportStore,
   ScreeningStore,
   UnassignedReadingStore,
 };
@@ -73,4 +75,5 @@ export interface ClinicStore
     IdempotencyStore,
     ForwardingStore,
     AuditStore,
+    ReportStore,
     RecordUpkeep {}

@@ -1,8 +1,10 @@
 import { TokenResponse } from '@klinik-desa/protocol';
+import pino from 'pino';
 import { expect } from 'vitest';
-import type { ApiApp } from '../api/app.js';
+import { type ApiApp, type ApiOptions, buildApi } from '../api/app.js';
 import { EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
+import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 
 /** Signs a client in at an API built in the test (`client_credentials`, injected): its bearer token. */
@@ -42,4 +44,20 @@ export async function signedInClient(
     createdAt: new Date().toISOString(),
   });
   return signIn(app, id, `${id}-secret`);
+}
+
+/**
+ * The API over `store` as the route tests build it: silent log, no rate limits, every answer
+ * checked against its schema; `overrides` for what a test sets itself.
+ */
+export function buildTestApi(store: SqlClinicStore, overrides: Partial<ApiOptions> = {}): Promise<ApiApp> {
+  return buildApi({
+    store,
+    log: pino({ level: 'silent' }),
+    metrics: new Metrics(),
+    readiness: async () => ({ store: 'ok', broker: 'ok' }),
+    rateLimit: false,
+    validateResponses: true,
+    ...overrides,
+  });
 }

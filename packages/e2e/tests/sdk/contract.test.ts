@@ -15,7 +15,7 @@ import {
 } from '@klinik-desa/sdk';
 import { ClinicClient as LiteClinicClient } from '@klinik-desa/sdk/lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestClinic, type TestClinic } from '../../src/index.js';
+import { bloodPressureReading, startTestClinic, type TestClinic } from '../../src/index.js';
 
 const CLINIC = 'kdmp-3201-001';
 const URGENT: Flag = { code: 'bp.grade-3', severity: 'urgent', value: 'systolic', rules: 'ilp-2024.1' };
@@ -29,23 +29,7 @@ let kiosk: ClinicClient;
 const nik = (n: number) => `320101570890${String(n).padStart(4, '0')}`;
 
 function reading(kioskId: string, overrides: Partial<Reading> = {}): Reading {
-  const at = new Date().toISOString();
-  return {
-    id: newUuidV7(),
-    clinicId: CLINIC,
-    kioskId,
-    device: { id: 'bp-1', protocol: 'gatt-2a35' },
-    kind: 'blood-pressure',
-    measuredAt: at,
-    receivedAt: at,
-    timeSource: 'kiosk',
-    values: [
-      { name: 'systolic', code: '8480-6', value: 184, unit: 'mm[Hg]' },
-      { name: 'diastolic', code: '8462-4', value: 112, unit: 'mm[Hg]' },
-    ],
-    flags: [],
-    ...overrides,
-  };
+  return bloodPressureReading(CLINIC, kioskId, overrides);
 }
 
 async function ingest(...readings: Reading[]) {

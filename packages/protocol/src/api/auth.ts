@@ -24,6 +24,7 @@ export const Scope = z.enum([
   'client.admin',
   'fhir.read',
   'audit.read',
+  'report.read',
 ]);
 export type Scope = z.infer<typeof Scope>;
 
@@ -56,6 +57,8 @@ export const ROLE_SCOPES: Readonly<Record<ClientRole, readonly Scope[]>> = {
     'practitioner.read',
     'practitioner.write',
     'fhir.read',
+    // Counts only, suppressed: what a puskesmas partner brings to the cross-sector meeting.
+    'report.read',
   ],
   admin: Scope.options,
 };

@@ -9,4 +9,5 @@ export * from './nik.js';
 export * from './patient.js';
 export * from './practitioner.js';
 export * from './referral.js';
+export * from './report.js';
 export * from './screening.js';

@@ -18,6 +18,7 @@ import type {
   PractitionerCreate,
   PractitionerListQuery,
   PractitionerUpdate,
+  QuarterlyReportQuery,
   ReadingAssign,
   ReadingDiscard,
   ReferralAcknowledge,
@@ -55,10 +56,13 @@ export type {
   Patient,
   Practitioner,
   PractitionerRecord,
+  QuarterlyReport,
   ReadingKind,
   ReadingValue,
   Referral,
   ReferralStatus,
+  ReportCount,
+  ReportTable,
   Scope,
   Screening,
   ScreeningDetail,
@@ -111,6 +115,11 @@ export type PractitionerListParams = Omit<z.input<typeof PractitionerListQuery>,
   /** `true`: those still working at the clinic; `false`: those who have left. Both when left out. */
   active?: boolean | undefined;
 } & PageParams;
+/**
+ * `quarter` (`2026-Q4`, a quarter that has begun) and, optionally, one of your clinics. `format`
+ * is the document's; the SDK reads JSON only (`csv` is an InvalidArgumentError).
+ */
+export type ReportQuarterlyParams = z.input<typeof QuarterlyReportQuery>;
 export type KioskCreateParams = z.input<typeof KioskCreate>;
 export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;
 /** By event `type`, and `since` (the kiosk's time of the event at or after). */

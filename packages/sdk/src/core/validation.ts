@@ -13,6 +13,7 @@ import type {
   Page,
   Patient,
   PractitionerRecord,
+  QuarterlyReport,
   Referral,
   Screening,
   ScreeningDetail,
@@ -52,6 +53,7 @@ export interface ResponseTypes {
   KioskPresence: KioskPresence;
   KioskEventRecordPage: Page<KioskEventRecord>;
   FleetOverview: FleetOverview;
+  QuarterlyReport: QuarterlyReport;
 }
 
 export type SchemaName = keyof ResponseTypes;

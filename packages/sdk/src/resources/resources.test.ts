@@ -125,6 +125,16 @@ const auditEvent = {
   requestId: 'req-1',
 };
 
+const quarterlyReport = {
+  quarter: '2026-Q4',
+  months: ['2026-10', '2026-11', '2026-12'],
+  from: '2026-09-30T17:00:00.000Z',
+  to: '2026-12-31T17:00:00.000Z',
+  smallestShown: 5,
+  clinics: [],
+  villages: [],
+};
+
 describe('resources', () => {
   it.each([
     {
@@ -418,6 +428,16 @@ describe('resources', () => {
       },
       result: [auditEvent],
     },
+    {
+      name: 'reports.quarterly',
+      call: (c: ClinicClient) => c.reports.quarterly({ quarter: '2026-Q4', clinicId: 'kdmp-3201-001' }),
+      answer: quarterlyReport,
+      expected: {
+        method: 'GET',
+        path: '/reports/quarterly',
+        query: '?quarter=2026-Q4&clinicId=kdmp-3201-001',
+      },
+    },
   ])('$name', async ({ call, answer, expected, result }) => {
     tokenEndpoint();
     const seen = recordAll(answer);
@@ -429,5 +449,17 @@ describe('resources', () => {
     // Every POST but the search changes the record, so it carries an idempotency key.
     expect(request!.idempotencyKey).toBe(request!.method === 'POST' && request!.path !== '/patients/search');
     if (request!.body !== undefined) expect(request!.contentType).toBe('application/json');
+  });
+});
+
+describe('reports.quarterly', () => {
+  it('refuses format csv before sending, pointing to the CSV URL', async () => {
+    tokenEndpoint();
+    const seen = recordAll(quarterlyReport);
+    await expect(client().reports.quarterly({ quarter: '2026-Q4', format: 'csv' })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      message: expect.stringContaining('format=csv'),
+    });
+    expect(seen).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { registerPatientRoutes } from './patients.js';
 import { registerPractitionerRoutes } from './practitioners.js';
 import { registerReadingRoutes } from './readings.js';
 import { registerReferralRoutes } from './referrals.js';
+import { registerReportRoutes } from './reports.js';
 import { registerScreeningRoutes } from './screenings.js';
 import { routeContext } from './shared.js';
 
@@ -43,4 +44,10 @@ export function registerRoutes(
     thresholds: fleetThresholds(options.fleetThresholds),
   });
   registerFleetPage(app);
+  registerReportRoutes(app, ctx, {
+    store,
+    now: options.now,
+    timeZone: options.screening?.timeZone,
+    villages: options.report?.villages,
+  });
 }

@@ -9,6 +9,7 @@ import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';
 import { MANUAL, ManualReadingError } from './manual.js';
+import { MultiPacketJoiner } from './multi-packet.js';
 import { SpotCheckDetector } from './spot-check.js';
 import { WeighingDetector } from './weighing.js';
 
@@ -39,6 +40,8 @@ export interface ReadingPipelineOptions {
   disk?: { readonly writable: boolean };
   /** Readings of streaming devices held in memory at most while they cannot be written (500). */
   holdMax?: number;
+  /** How long the first packet of a two-packet measurement waits for its second (5000 ms). */
+  packetWaitMs?: number;
 }
 
 /** A reading the outbox took, with the device it came from. */
@@ -88,6 +91,12 @@ export interface PipelineDevice {
   mode: 'stream' | 'dialogue';
 }
 
+const INCOMPLETE = {
+  code: 'INCOMPLETE_MEASUREMENT',
+  message:
+    'the scale sent the first packet of a two-packet measurement and not the second: nothing was kept, measure again',
+};
+
 /** A record from a meter's memory older or newer than this is someone else's measurement. */
 const BIND_WITHIN_MS = 15 * 60_000;
 /** A scale's last weighing counts as the one still on it after a restart for this long. */
@@ -115,6 +124,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   /** Streaming devices' readings waiting for space, oldest first: written before anything newer. */
   private held: ToKeep[] = [];
   private droppedTotal = 0;
+  private readonly packetWaitMs: number;
 
   constructor(options: ReadingPipelineOptions) {
     super();
@@ -127,6 +137,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     this.topic = topics.readings(options.kiosk.clinicId, options.kiosk.kioskId);
     this.disk = options.disk ?? { writable: true };
     this.holdMax = options.holdMax ?? 500;
+    this.packetWaitMs = options.packetWaitMs ?? 5000;
   }
 
   /** Readings held in memory now, and dropped since start, for want of disk space. */
@@ -136,11 +147,27 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
 
   forDevice(device: PipelineDevice): DeviceReadings {
     const settle = device.mode === 'stream' ? this.settler(device.id) : (m: DeviceMeasurement) => m;
+    const packets = new MultiPacketJoiner();
+    let packetWait: NodeJS.Timeout | undefined;
+    const lone = () => this.emit('refused', { deviceId: device.id, ...INCOMPLETE });
     return {
       accept: (measurements, receivedAt, durable) => {
         for (const m of measurements) {
-          const settled = settle(m);
+          const { whole, lone: first } = packets.accept(m);
+          if (first) lone();
+          const settled = whole && settle(whole);
           if (settled) this.take(settled, device.id, device.protocol, receivedAt, durable);
+        }
+        // A first packet whose second does not come soon is reported, never kept as half a reading.
+        if (!packets.holding()) {
+          clearTimeout(packetWait);
+          packetWait = undefined;
+        } else if (packetWait === undefined) {
+          packetWait = setTimeout(() => {
+            packetWait = undefined;
+            for (const _ of packets.expire()) lone();
+          }, this.packetWaitMs);
+          packetWait.unref();
         }
         // The device is about to be told these were received: keep them on disk first.
         if (durable) this.flush();

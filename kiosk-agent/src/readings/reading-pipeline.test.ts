@@ -133,4 +133,25 @@ describe('ReadingPipeline with a kiosk clock years behind', () => {
     });
     expect(after?.flags.map((f) => f.code)).not.toContain('time.device-clock-future');
   });
+
+  it('settles a continuous oximeter behind a gateway per device and shows the values on their way live', () => {
+    const { readings, kept } = pipeline();
+    const live: DeviceMeasurement[] = [];
+    readings.on('live', ({ measurement }) => live.push(measurement));
+    const gateway = readings.forDevice({ id: 'gateway-1', protocol: 'ble-gateway', mode: 'dialogue' });
+    const plx = (spo2: number, deviceAddress: string): DeviceMeasurement => ({
+      kind: 'pulse-oximetry',
+      spo2: { value: spo2, unit: '%' },
+      pulseRate: { value: 72, unit: '/min' },
+      extra: { continuous: true, deviceAddress },
+    });
+    const a = 'A0:11:22:33:44:06';
+    const b = 'A0:11:22:33:44:07';
+    for (let i = 0; i < 6; i++) gateway.accept([plx(97, a), plx(95, b)], new Date(), true);
+    expect(kept.map((k) => [k.reading.device.address, k.reading.values[0]?.value])).toEqual([
+      [a, 97],
+      [b, 95],
+    ]);
+    expect(live).toHaveLength(8);
+  });
 });

@@ -10,6 +10,7 @@ import { buildReading, type ReadingContext, type ReadingResult } from './build-r
 import { dedupeKey } from './dedupe.js';
 import { MANUAL, ManualReadingError } from './manual.js';
 import { MultiPacketJoiner } from './multi-packet.js';
+import { PlxStreamSettler } from './plx-stream.js';
 import { SpotCheckDetector } from './spot-check.js';
 import { WeighingDetector } from './weighing.js';
 
@@ -68,6 +69,11 @@ export interface ReadingPipelineEvents {
    * written once it can, or, past `holdMax`, dropped. Counts are the totals now.
    */
   held: [held: { reading: Reading; deviceId: string; dropped: boolean; held: number; droppedTotal: number }];
+  /**
+   * A value on its way to a reading (an oximeter settling, a cuff inflating): shown to the health
+   * worker as it comes, never kept or published.
+   */
+  live: [live: { deviceId: string; measurement: DeviceMeasurement }];
 }
 
 /** What waits to be written; `refusable` ones can be refused (the device asks again, the page says so). */
@@ -146,7 +152,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   }
 
   forDevice(device: PipelineDevice): DeviceReadings {
-    const settle = device.mode === 'stream' ? this.settler(device.id) : (m: DeviceMeasurement) => m;
+    const settle = device.mode === 'stream' ? this.settler(device.id) : this.gatewaySettler(device.id);
     const packets = new MultiPacketJoiner();
     let packetWait: NodeJS.Timeout | undefined;
     const lone = () => this.emit('refused', { deviceId: device.id, ...INCOMPLETE });
@@ -246,6 +252,27 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       else this.emit('duplicate', { deviceId, dedupeKey: key });
     });
     this.emit('kept', kept);
+  }
+
+  /**
+   * The settling step of the streaming devices behind a dialogue (continuous pulse oximeters behind
+   * the BLE gateway), one per device address, made when first needed. Values on their way are
+   * shown live, never kept.
+   */
+  private gatewaySettler(deviceId: string) {
+    const oximeters = new Map<string, PlxStreamSettler>();
+    return (m: DeviceMeasurement): DeviceMeasurement | undefined => {
+      if (m.kind !== 'pulse-oximetry' || m.extra?.['continuous'] !== true) return m;
+      const address = String(m.extra['deviceAddress'] ?? '');
+      let oximeter = oximeters.get(address);
+      if (!oximeter) {
+        oximeter = new PlxStreamSettler();
+        oximeters.set(address, oximeter);
+      }
+      const { settled, settling } = oximeter.accept(m);
+      if (settling) this.emit('live', { deviceId, measurement: settling });
+      return settled;
+    };
   }
 
   /** The detectors of one streaming device, made when first needed. */

@@ -2,6 +2,7 @@ import type { DeviceMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../outbox/memory-outbox.js';
 import { ScreeningState } from '../screening/screening-state.js';
+import type { LiveReading } from './live.js';
 import { type KeptReading, ReadingPipeline, type RefusedMeasurement } from './reading-pipeline.js';
 
 const KIOSK = {
@@ -136,8 +137,8 @@ describe('ReadingPipeline with a kiosk clock years behind', () => {
 
   it('settles a continuous oximeter behind a gateway per device and shows the values on their way live', () => {
     const { readings, kept } = pipeline();
-    const live: DeviceMeasurement[] = [];
-    readings.on('live', ({ measurement }) => live.push(measurement));
+    const live: LiveReading[] = [];
+    readings.on('live', (value) => live.push(value));
     const gateway = readings.forDevice({ id: 'gateway-1', protocol: 'ble-gateway', mode: 'dialogue' });
     const plx = (spo2: number, deviceAddress: string): DeviceMeasurement => ({
       kind: 'pulse-oximetry',
@@ -153,5 +154,14 @@ describe('ReadingPipeline with a kiosk clock years behind', () => {
       [b, 95],
     ]);
     expect(live).toHaveLength(8);
+    expect(live[0]).toEqual({
+      deviceId: 'gateway-1',
+      deviceAddress: a,
+      kind: 'pulse-oximetry',
+      values: [
+        { name: 'spo2', value: 97, unit: '%' },
+        { name: 'pulseRate', value: 72, unit: '/min' },
+      ],
+    });
   });
 });

@@ -8,6 +8,7 @@ import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';
+import { type LiveReading, liveFromMeasurement } from './live.js';
 import { MANUAL, ManualReadingError } from './manual.js';
 import { MultiPacketJoiner } from './multi-packet.js';
 import { PlxStreamSettler } from './plx-stream.js';
@@ -73,7 +74,7 @@ export interface ReadingPipelineEvents {
    * A value on its way to a reading (an oximeter settling, a cuff inflating): shown to the health
    * worker as it comes, never kept or published.
    */
-  live: [live: { deviceId: string; measurement: DeviceMeasurement }];
+  live: [live: LiveReading];
 }
 
 /** What waits to be written; `refusable` ones can be refused (the device asks again, the page says so). */
@@ -270,7 +271,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
         oximeters.set(address, oximeter);
       }
       const { settled, settling } = oximeter.accept(m);
-      if (settling) this.emit('live', { deviceId, measurement: settling });
+      if (settling) this.emit('live', liveFromMeasurement(deviceId, settling));
       return settled;
     };
   }

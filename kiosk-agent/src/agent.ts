@@ -24,7 +24,6 @@ import { Publisher } from './publish/publisher.js';
 import { publisherSettings } from './publish/publisher-settings.js';
 import {
   type KeptReading,
-  liveFromDialogue,
   ReadingPipeline,
   type RecentReading,
   type RefusedMeasurement,
@@ -294,10 +293,7 @@ export class Agent implements AgentView {
       driver,
       {
         onMeasurements: (_, measurements, at, { durable }) => readings.accept(measurements, at, durable),
-        onLive: (_, values) => {
-          for (const live of liveFromDialogue(device.id, values))
-            this.events.emit('update', { type: 'live', ...live });
-        },
+        onLive: (_, values) => readings.live(values),
         onDecodeError: (_, error) => {
           this.decodeErrors.add(device.id, error.code);
           this.statusChanged();

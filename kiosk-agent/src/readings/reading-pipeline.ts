@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { LiveValue } from '@klinik-desa/devices';
 import { DeviceMeasurement, type Reading, topics } from '@klinik-desa/protocol';
 import { type RuleOptions, wallClockMs } from '@klinik-desa/screening';
 import { KioskClock } from '../clock/kiosk-clock.js';
@@ -8,7 +9,7 @@ import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';
-import { type LiveReading, liveFromMeasurement } from './live.js';
+import { type LiveReading, liveFromDialogue, liveFromMeasurement } from './live.js';
 import { MANUAL, ManualReadingError } from './manual.js';
 import { MultiPacketJoiner } from './multi-packet.js';
 import { PlxStreamSettler } from './plx-stream.js';
@@ -89,6 +90,8 @@ interface ToKeep {
 export interface DeviceReadings {
   /** With `durable`, the readings are on disk when this returns (the device is about to be told). */
   accept(measurements: readonly DeviceMeasurement[], receivedAt: Date, durable: boolean): void;
+  /** Values a dialogue reports on the way to a measurement (a cuff inflating): shown, never kept. */
+  live(values: readonly LiveValue[]): void;
 }
 
 /** A device as the pipeline needs to know it: streaming devices are settled before they count. */
@@ -178,6 +181,9 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
         }
         // The device is about to be told these were received: keep them on disk first.
         if (durable) this.flush();
+      },
+      live: (values) => {
+        for (const live of liveFromDialogue(device.id, values)) this.emit('live', live);
       },
     };
   }

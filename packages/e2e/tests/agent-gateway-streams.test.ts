@@ -6,6 +6,7 @@ import type {
 } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
 import { Stack, stackPerTest } from '../src/stack.js';
 
 const SCALE = 'A0:11:22:33:44:05';
@@ -19,22 +20,11 @@ const packet = (fields: Partial<BodyCompositionMeasurement>, bodyFat = 24.3): Bo
   extra: { multiplePacket: true },
 });
 
-/** The kiosk's gateway, with the one BLE device it connects to. */
-const gatewayYaml = (address: string) => (s: Stack) =>
-  [
-    '  - id: gateway-1',
-    '    protocol: ble-gateway',
-    `    port: "${s.pty.agentPath}"`,
-    '    dialogue:',
-    '      devices:',
-    `        - { address: "${address}" }`,
-  ].join('\n');
-
 describe('a two-packet body-composition measurement through the gateway', () => {
   const track = stackPerTest();
 
   it('becomes one reading with the fields of both packets; a first packet alone is reported, not kept', async () => {
-    const stack = track(new Stack({ mqttVersion: 5, deviceYaml: gatewayYaml(SCALE) }));
+    const stack = track(new Stack({ mqttVersion: 5, deviceYaml: gatewayYaml([SCALE]) }));
     await stack.start();
     const sim = createGatewaySimulator({
       devices: [
@@ -81,7 +71,7 @@ describe('a continuous pulse oximeter through the gateway', () => {
   const track = stackPerTest();
 
   it('keeps one settled value per finger and honours what the PLX status says of each value', async () => {
-    const stack = track(new Stack({ mqttVersion: 5, deviceYaml: gatewayYaml(OXIMETER) }));
+    const stack = track(new Stack({ mqttVersion: 5, deviceYaml: gatewayYaml([OXIMETER]) }));
     await stack.start();
     const fingers = [
       // First finger: early estimates and an ongoing measurement never count; a questionable value

@@ -2,6 +2,7 @@ import { createGatewaySimulator } from '@klinik-desa/devices/simulate';
 import type { BloodPressureMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
 import {
   fhirObservations,
   meterTimeNow,
@@ -44,16 +45,7 @@ describe('BLE health devices through the BLE-to-serial gateway', () => {
   it('takes a BP monitor reading and a glucometer memory over RACP, and never asks for a delete', async () => {
     stack = new Stack({
       mqttVersion: 5,
-      deviceYaml: (s) =>
-        [
-          `  - id: gateway-1`,
-          '    protocol: ble-gateway',
-          `    port: "${s.pty.agentPath}"`,
-          '    dialogue:',
-          '      devices:',
-          `        - { address: "${BP_MONITOR}" }`,
-          `        - { address: "${GLUCOMETER}", records: all }`,
-        ].join('\n'),
+      deviceYaml: gatewayYaml([BP_MONITOR, { address: GLUCOMETER, records: 'all' }]),
     });
     await stack.start();
     const sim = createGatewaySimulator({
@@ -88,16 +80,12 @@ describe('two glucometers behind one gateway', () => {
   const fake = satusehatFakePerFile();
 
   it("keeps both meters' records when their sequence numbers overlap, each named by its address up to FHIR", async () => {
-    const { stack, clinic } = satusehatStack(fake(), (s) =>
-      [
-        '  - id: gateway-1',
-        '    protocol: ble-gateway',
-        `    port: "${s.pty.agentPath}"`,
-        '    dialogue:',
-        '      devices:',
-        `        - { address: "${GLUCOMETER}", records: all }`,
-        `        - { address: "${SECOND_METER}", records: all }`,
-      ].join('\n'),
+    const { stack, clinic } = satusehatStack(
+      fake(),
+      gatewayYaml([
+        { address: GLUCOMETER, records: 'all' },
+        { address: SECOND_METER, records: 'all' },
+      ]),
     );
     await track(stack).start();
     const sessionId = await openScreening(stack, clinic().patient.id);

@@ -11,6 +11,7 @@ import {
 import { ANNUNCIATION_CONSEQUENCES, triageCodes } from '@klinik-desa/screening';
 import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
 import {
   type FhirObservation,
   fhirObservations,
@@ -102,17 +103,9 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
   const track = stackPerTest();
 
   it('keeps the promise of the consequence table for every member the GATT decoders say', async () => {
-    const { stack, clinic } = satusehatStack(fake(), (s) =>
-      [
-        '  - id: gateway-1',
-        '    protocol: ble-gateway',
-        `    port: "${s.pty.agentPath}"`,
-        '    dialogue:',
-        '      devices:',
-        `        - { address: "${MONITOR}" }`,
-        `        - { address: "${GLUCOMETER}", records: all }`,
-        `        - { address: "${OXIMETER}" }`,
-      ].join('\n'),
+    const { stack, clinic } = satusehatStack(
+      fake(),
+      gatewayYaml([MONITOR, { address: GLUCOMETER, records: 'all' }, OXIMETER]),
     );
     await track(stack).start();
     const sessionId = await openScreening(stack, clinic().patient.id);

@@ -2,6 +2,7 @@ import { createGatewaySimulator } from '@klinik-desa/devices/simulate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
 import { launchChromium, openKioskPage, scriptErrors, unlockPage } from '../src/kiosk-browser.js';
 import { Stack, stackPerTest } from '../src/stack.js';
 
@@ -22,15 +23,7 @@ describe('live values on the kiosk page', () => {
     const stack = track(
       new Stack({
         mqttVersion: 5,
-        deviceYaml: (s) =>
-          [
-            '  - id: gateway-1',
-            '    protocol: ble-gateway',
-            `    port: "${s.pty.agentPath}"`,
-            '    dialogue:',
-            '      devices:',
-            `        - { address: "${MONITOR}" }`,
-          ].join('\n'),
+        deviceYaml: gatewayYaml([MONITOR]),
       }),
     );
     await stack.start();

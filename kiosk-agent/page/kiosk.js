@@ -4,6 +4,7 @@
 
 import { diskAlerts } from './disk-banner.js';
 import { $, el } from './dom.js';
+import { clearLive, forgetLive, liveLines, setLive } from './live.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
 import { showTakeHome, wireTakeHome } from './take-home.js';
@@ -88,6 +89,7 @@ function renderStatus() {
   if (status.outboxDetail?.rejected > 0) {
     alerts.push(el('p', { class: 'alert' }, t.rejectedCount(status.outboxDetail.rejected)));
   }
+  alerts.push(...liveLines());
   for (const [device, message] of state.remeasure) {
     alerts.push(
       el(
@@ -502,6 +504,7 @@ function connect() {
     const data = JSON.parse(event.data);
     state.readings.set(data.reading.id, { state: data.state, reading: data.reading });
     state.remeasure.delete(data.reading.device.id);
+    clearLive(data.reading.device);
     render();
   });
   events.addEventListener('received', (event) => {
@@ -520,6 +523,10 @@ function connect() {
     }
     renderReadings();
   });
+  events.addEventListener('live', (event) => {
+    setLive(JSON.parse(event.data));
+    renderStatus();
+  });
   events.addEventListener('measurement-rejected', (event) => {
     const data = JSON.parse(event.data);
     state.remeasure.set(data.deviceId, data.message);
@@ -533,6 +540,7 @@ function forget() {
   stream = undefined;
   Object.assign(state, { status: undefined, screening: null, agentDown: false });
   for (const map of [state.patients, state.readings, state.remeasure]) map.clear();
+  forgetLive();
   for (const id of ['found', 'readings', 'earlier-list', 'alerts', 'summary', 'take-home-sheet'])
     $(id).replaceChildren();
   for (const id of ['patient-name', 'patient-facts', 'session-note', 'no-readings']) $(id).textContent = '';

@@ -64,6 +64,8 @@ export const TEXT = {
     agentDown:
       'AGEN KIOSK TIDAK MENJAWAB: hasil alat tidak dibaca sekarang. Jangan ukur dulu; nyalakan ulang kiosk atau hubungi petugas TI.',
     remeasure: (device, message) => `${device}: hasil tidak dipakai, ukur ulang. (${message})`,
+    live: (device, values) => `${device}: sedang mengukur… ${values}`,
+    liveName: { cuffPressure: 'tekanan manset', spo2: 'SpO₂', pulseRate: 'denyut nadi' },
     urgent: 'SEGERA',
     dismiss: 'Tutup',
     state: {
@@ -185,6 +187,8 @@ export const TEXT = {
     agentDown:
       "THE KIOSK AGENT IS NOT ANSWERING: device results are not being read now. Do not measure yet; restart the kiosk or call the cooperative's IT contact.",
     remeasure: (device, message) => `${device}: result not used, measure again. (${message})`,
+    live: (device, values) => `${device}: measuring… ${values}`,
+    liveName: { cuffPressure: 'cuff pressure', spo2: 'SpO₂', pulseRate: 'pulse' },
     urgent: 'URGENT',
     dismiss: 'Close',
     state: {

@@ -145,6 +145,7 @@ export class Agent implements AgentView {
     this.readings.on('held', (held) => this.disk?.held(held));
     this.readings.on('kept', (kept) => this.onKept(kept));
     this.readings.on('refused', (refused) => this.onRefused(refused));
+    this.readings.on('live', (live) => this.events.emit('update', { type: 'live', ...live }));
     this.readings.on('duplicate', ({ deviceId, dedupeKey }) =>
       log.debug({ device: deviceId, key: dedupeKey }, 'a record the device sent before: not kept twice'),
     );
@@ -292,6 +293,7 @@ export class Agent implements AgentView {
       driver,
       {
         onMeasurements: (_, measurements, at, { durable }) => readings.accept(measurements, at, durable),
+        onLive: (_, values) => readings.live(values),
         onDecodeError: (_, error) => {
           this.decodeErrors.add(device.id, error.code);
           this.statusChanged();

@@ -7,6 +7,7 @@ import {
   type Dialogue,
   type DialogueStep,
   isDecodeError,
+  type LiveValue,
   type SerialSettings,
   toBytes,
 } from '@klinik-desa/devices';
@@ -34,6 +35,8 @@ export interface DeviceEvents {
     options: { durable: boolean },
   ): void;
   onDecodeError?(device: DeviceConfig, error: DecodeError): void;
+  /** Values on their way to a measurement (a cuff inflating): to show, never to keep. */
+  onLive?(device: DeviceConfig, values: LiveValue[]): void;
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
   /** A vendor driver misbehaved on a frame (counted in the status too); `failed` once the device is marked failed. */
   onDriverFailure?(device: DeviceConfig, failure: DriverFailure, failed: boolean): void;
@@ -284,6 +287,7 @@ export class DeviceConnection {
           return askAgainLater(error);
         }
       }
+      if (step.live?.length) this.events.onLive?.(this.config, step.live);
       for (const error of step.errors) this.onError(error);
       for (const event of step.events)
         this.log.info(

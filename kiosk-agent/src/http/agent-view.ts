@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Reading } from '@klinik-desa/protocol';
-import type { RecentReading } from '../readings/index.js';
+import type { LiveReading, RecentReading } from '../readings/index.js';
 import type {
   ClosedScreening,
   OpenScreening,
@@ -20,7 +20,8 @@ export type AgentUpdate =
   | { type: 'rejected'; id: string; code: string; message: string }
   | { type: 'measurement-rejected'; deviceId: string; code: string; message: string }
   | { type: 'status'; status: LocalStatus }
-  | { type: 'session'; session: OpenScreening | null };
+  | { type: 'session'; session: OpenScreening | null }
+  | ({ type: 'live' } & LiveReading);
 
 /** What `resendRejected` put back in the outbox's queue. */
 export interface ResendOutcome {

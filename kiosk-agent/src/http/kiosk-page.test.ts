@@ -23,6 +23,7 @@ describe('the kiosk page files', () => {
       '/reading-item.js',
       '/take-home.js',
       '/disk-banner.js',
+      '/live.js',
       '/kiosk.css',
     ]);
     expect(page.get('/')?.type).toBe('text/html; charset=utf-8');
@@ -35,6 +36,7 @@ describe('the kiosk page files', () => {
       '/reading-item.js',
       '/take-home.js',
       '/disk-banner.js',
+      '/live.js',
     ])
       expect(page.get('/')?.body.toString()).toContain(`<link rel="modulepreload" href="${module}" />`);
   });

@@ -1,6 +1,7 @@
 // From a decoded measurement to a reading kept in the outbox: the pipeline and its parts.
 export { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 export { dedupeKey } from './dedupe.js';
+export { type LiveReading, liveFromDialogue, liveFromMeasurement } from './live.js';
 export { MANUAL, ManualReadingError } from './manual.js';
 export {
   type DeviceReadings,

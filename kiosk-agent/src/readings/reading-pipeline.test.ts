@@ -2,6 +2,7 @@ import type { DeviceMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../outbox/memory-outbox.js';
 import { ScreeningState } from '../screening/screening-state.js';
+import type { LiveReading } from './live.js';
 import { type KeptReading, ReadingPipeline, type RefusedMeasurement } from './reading-pipeline.js';
 
 const KIOSK = {
@@ -132,5 +133,35 @@ describe('ReadingPipeline with a kiosk clock years behind', () => {
       clock: { source: 'device', trusted: true, offsetMs: real - wall },
     });
     expect(after?.flags.map((f) => f.code)).not.toContain('time.device-clock-future');
+  });
+
+  it('settles a continuous oximeter behind a gateway per device and shows the values on their way live', () => {
+    const { readings, kept } = pipeline();
+    const live: LiveReading[] = [];
+    readings.on('live', (value) => live.push(value));
+    const gateway = readings.forDevice({ id: 'gateway-1', protocol: 'ble-gateway', mode: 'dialogue' });
+    const plx = (spo2: number, deviceAddress: string): DeviceMeasurement => ({
+      kind: 'pulse-oximetry',
+      spo2: { value: spo2, unit: '%' },
+      pulseRate: { value: 72, unit: '/min' },
+      extra: { continuous: true, deviceAddress },
+    });
+    const a = 'A0:11:22:33:44:06';
+    const b = 'A0:11:22:33:44:07';
+    for (let i = 0; i < 6; i++) gateway.accept([plx(97, a), plx(95, b)], new Date(), true);
+    expect(kept.map((k) => [k.reading.device.address, k.reading.values[0]?.value])).toEqual([
+      [a, 97],
+      [b, 95],
+    ]);
+    expect(live).toHaveLength(8);
+    expect(live[0]).toEqual({
+      deviceId: 'gateway-1',
+      deviceAddress: a,
+      kind: 'pulse-oximetry',
+      values: [
+        { name: 'spo2', value: 97, unit: '%' },
+        { name: 'pulseRate', value: 72, unit: '/min' },
+      ],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { LiveValue } from '@klinik-desa/devices';
 import { DeviceMeasurement, type Reading, topics } from '@klinik-desa/protocol';
 import { type RuleOptions, wallClockMs } from '@klinik-desa/screening';
 import { KioskClock } from '../clock/kiosk-clock.js';
@@ -8,7 +9,10 @@ import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';
+import { type LiveReading, liveFromDialogue, liveFromMeasurement } from './live.js';
 import { MANUAL, ManualReadingError } from './manual.js';
+import { MultiPacketJoiner } from './multi-packet.js';
+import { PlxStreamSettler } from './plx-stream.js';
 import { SpotCheckDetector } from './spot-check.js';
 import { WeighingDetector } from './weighing.js';
 
@@ -39,6 +43,8 @@ export interface ReadingPipelineOptions {
   disk?: { readonly writable: boolean };
   /** Readings of streaming devices held in memory at most while they cannot be written (500). */
   holdMax?: number;
+  /** How long the first packet of a two-packet measurement waits for its second (5000 ms). */
+  packetWaitMs?: number;
 }
 
 /** A reading the outbox took, with the device it came from. */
@@ -65,6 +71,11 @@ export interface ReadingPipelineEvents {
    * written once it can, or, past `holdMax`, dropped. Counts are the totals now.
    */
   held: [held: { reading: Reading; deviceId: string; dropped: boolean; held: number; droppedTotal: number }];
+  /**
+   * A value on its way to a reading (an oximeter settling, a cuff inflating): shown to the health
+   * worker as it comes, never kept or published.
+   */
+  live: [live: LiveReading];
 }
 
 /** What waits to be written; `refusable` ones can be refused (the device asks again, the page says so). */
@@ -79,6 +90,8 @@ interface ToKeep {
 export interface DeviceReadings {
   /** With `durable`, the readings are on disk when this returns (the device is about to be told). */
   accept(measurements: readonly DeviceMeasurement[], receivedAt: Date, durable: boolean): void;
+  /** Values a dialogue reports on the way to a measurement (a cuff inflating): shown, never kept. */
+  live(values: readonly LiveValue[]): void;
 }
 
 /** A device as the pipeline needs to know it: streaming devices are settled before they count. */
@@ -87,6 +100,12 @@ export interface PipelineDevice {
   protocol: string;
   mode: 'stream' | 'dialogue';
 }
+
+const INCOMPLETE = {
+  code: 'INCOMPLETE_MEASUREMENT',
+  message:
+    'the scale sent the first packet of a two-packet measurement and not the second: nothing was kept, measure again',
+};
 
 /** A record from a meter's memory older or newer than this is someone else's measurement. */
 const BIND_WITHIN_MS = 15 * 60_000;
@@ -115,6 +134,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   /** Streaming devices' readings waiting for space, oldest first: written before anything newer. */
   private held: ToKeep[] = [];
   private droppedTotal = 0;
+  private readonly packetWaitMs: number;
 
   constructor(options: ReadingPipelineOptions) {
     super();
@@ -127,6 +147,7 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     this.topic = topics.readings(options.kiosk.clinicId, options.kiosk.kioskId);
     this.disk = options.disk ?? { writable: true };
     this.holdMax = options.holdMax ?? 500;
+    this.packetWaitMs = options.packetWaitMs ?? 5000;
   }
 
   /** Readings held in memory now, and dropped since start, for want of disk space. */
@@ -135,15 +156,34 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   }
 
   forDevice(device: PipelineDevice): DeviceReadings {
-    const settle = device.mode === 'stream' ? this.settler(device.id) : (m: DeviceMeasurement) => m;
+    const settle = device.mode === 'stream' ? this.settler(device.id) : this.gatewaySettler(device.id);
+    const packets = new MultiPacketJoiner();
+    let packetWait: NodeJS.Timeout | undefined;
+    const lone = () => this.emit('refused', { deviceId: device.id, ...INCOMPLETE });
     return {
       accept: (measurements, receivedAt, durable) => {
         for (const m of measurements) {
-          const settled = settle(m);
+          const { whole, lone: first } = packets.accept(m);
+          if (first) lone();
+          const settled = whole && settle(whole);
           if (settled) this.take(settled, device.id, device.protocol, receivedAt, durable);
+        }
+        // A first packet whose second does not come soon is reported, never kept as half a reading.
+        if (!packets.holding()) {
+          clearTimeout(packetWait);
+          packetWait = undefined;
+        } else if (packetWait === undefined) {
+          packetWait = setTimeout(() => {
+            packetWait = undefined;
+            for (const _ of packets.expire()) lone();
+          }, this.packetWaitMs);
+          packetWait.unref();
         }
         // The device is about to be told these were received: keep them on disk first.
         if (durable) this.flush();
+      },
+      live: (values) => {
+        for (const live of liveFromDialogue(device.id, values)) this.emit('live', live);
       },
     };
   }
@@ -219,6 +259,27 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       else this.emit('duplicate', { deviceId, dedupeKey: key });
     });
     this.emit('kept', kept);
+  }
+
+  /**
+   * The settling step of the streaming devices behind a dialogue (continuous pulse oximeters behind
+   * the BLE gateway), one per device address, made when first needed. Values on their way are
+   * shown live, never kept.
+   */
+  private gatewaySettler(deviceId: string) {
+    const oximeters = new Map<string, PlxStreamSettler>();
+    return (m: DeviceMeasurement): DeviceMeasurement | undefined => {
+      if (m.kind !== 'pulse-oximetry' || m.extra?.['continuous'] !== true) return m;
+      const address = String(m.extra['deviceAddress'] ?? '');
+      let oximeter = oximeters.get(address);
+      if (!oximeter) {
+        oximeter = new PlxStreamSettler();
+        oximeters.set(address, oximeter);
+      }
+      const { settled, settling } = oximeter.accept(m);
+      if (settling) this.emit('live', liveFromMeasurement(deviceId, settling));
+      return settled;
+    };
   }
 
   /** The detectors of one streaming device, made when first needed. */

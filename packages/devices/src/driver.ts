@@ -1,5 +1,5 @@
 import type { Transform } from 'node:stream';
-import type { DeviceMeasurement, MeasurementKind } from '@klinik-desa/protocol';
+import type { DeviceMeasurement, DeviceValue, MeasurementKind } from '@klinik-desa/protocol';
 import type { DecodeError } from './errors.js';
 
 /** How the bytes of a device are cut into frames before decoding. */
@@ -76,10 +76,26 @@ export interface DialogueStep {
   errors: DecodeError[];
   /** Things worth a log line or a status field: a meter identified itself, a BLE device connected. */
   events: DialogueEvent[];
+  /**
+   * Values on their way to a measurement, shown to the health worker as they come and never kept:
+   * a cuff's pressure while it inflates. Absent when there are none.
+   */
+  live?: LiveValue[];
   /** The exchange is over; the port may be closed or a new dialogue started. */
   done: boolean;
   /** Call `onTimeout()` if no frame arrives within this many milliseconds. Absent: wait as long as it takes. */
   timeoutMs?: number;
+}
+
+/** A value a device reports before its measurement is done (GATT 0x2A36 intermediate cuff pressure). */
+export interface LiveValue {
+  /** The measurement it leads to. */
+  kind: MeasurementKind;
+  /** camelCase, stable: `cuffPressure`. */
+  name: string;
+  value: DeviceValue;
+  /** The device behind a gateway that reported it. */
+  deviceAddress?: string;
 }
 
 export interface DialogueEvent {

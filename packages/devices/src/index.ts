@@ -7,6 +7,7 @@ export type {
   FramerOptions,
   FrameSplitter,
   Framing,
+  LiveValue,
   ProtocolInfo,
   SerialSettings,
 } from './driver.js';

@@ -94,6 +94,7 @@ export interface FhirObservation {
   valueQuantity?: { value: number; comparator?: string; code: string };
   dataAbsentReason?: { coding: { code: string }[] };
   interpretation?: { coding: { system: string; code: string; display: string }[] }[];
+  device?: { reference: string; display?: string };
 }
 
 /** The Observations of a screening's FHIR Bundle, as the clinic API builds it. */

@@ -2,10 +2,20 @@ import { createGatewaySimulator } from '@klinik-desa/devices/simulate';
 import type { BloodPressureMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
-import { Stack } from '../src/stack.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
+import {
+  fhirObservations,
+  meterTimeNow,
+  openScreening,
+  type SatusehatClinic,
+  satusehatFakePerFile,
+  satusehatStack,
+} from '../src/satusehat-stack.js';
+import { Stack, stackPerTest } from '../src/stack.js';
 
 const BP_MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';
+const SECOND_METER = 'A0:11:22:33:44:03';
 
 const bp: BloodPressureMeasurement = {
   kind: 'blood-pressure',
@@ -35,16 +45,7 @@ describe('BLE health devices through the BLE-to-serial gateway', () => {
   it('takes a BP monitor reading and a glucometer memory over RACP, and never asks for a delete', async () => {
     stack = new Stack({
       mqttVersion: 5,
-      deviceYaml: (s) =>
-        [
-          `  - id: gateway-1`,
-          '    protocol: ble-gateway',
-          `    port: "${s.pty.agentPath}"`,
-          '    dialogue:',
-          '      devices:',
-          `        - { address: "${BP_MONITOR}" }`,
-          `        - { address: "${GLUCOMETER}", records: all }`,
-        ].join('\n'),
+      deviceYaml: gatewayYaml([BP_MONITOR, { address: GLUCOMETER, records: 'all' }]),
     });
     await stack.start();
     const sim = createGatewaySimulator({
@@ -73,3 +74,69 @@ describe('BLE health devices through the BLE-to-serial gateway', () => {
     expect(sim.refusedRacpRequests).toEqual([]);
   });
 });
+
+describe('two glucometers behind one gateway', () => {
+  const track = stackPerTest();
+  const fake = satusehatFakePerFile();
+
+  it("keeps both meters' records when their sequence numbers overlap, each named by its address up to FHIR", async () => {
+    const { stack, clinic } = satusehatStack(
+      fake(),
+      gatewayYaml([
+        { address: GLUCOMETER, records: 'all' },
+        { address: SECOND_METER, records: 'all' },
+      ]),
+    );
+    await track(stack).start();
+    const sessionId = await openScreening(stack, clinic().patient.id);
+    const now = meterTimeNow();
+    const sim = createGatewaySimulator({
+      devices: [
+        {
+          address: GLUCOMETER,
+          name: 'Contour Plus One',
+          glucoseRecords: [record(1, 96, now), record(2, 101, now)],
+        },
+        {
+          address: SECOND_METER,
+          name: 'Accu-Chek Guide',
+          glucoseRecords: [record(1, 143, now), record(2, 155, now)],
+        },
+      ],
+    });
+    const meters = playDevice(stack.pty.devicePath, sim, sim.boot());
+    try {
+      await bothMetersArrive(stack, sessionId, clinic().admin);
+    } finally {
+      await meters.stop();
+    }
+  }, 90_000);
+});
+
+async function bothMetersArrive(stack: Stack, sessionId: string, admin: SatusehatClinic['admin']) {
+  const records = await stack.waitForRecords(4, 40_000);
+  await stack.waitForEmptyOutbox();
+  const seen = records
+    .map((r) => [
+      r.device.address,
+      r.device.sequenceNumber,
+      r.values.find((v) => v.name === 'glucose')?.value,
+    ])
+    .sort((a, b) => String(a).localeCompare(String(b)));
+  expect(seen).toEqual([
+    [GLUCOMETER, 1, 96],
+    [GLUCOMETER, 2, 101],
+    [SECOND_METER, 1, 143],
+    [SECOND_METER, 2, 155],
+  ]);
+  expect(records.every((r) => r.device.id === 'gateway-1' && r.sessionId === sessionId)).toBe(true);
+
+  const observations = await fhirObservations(admin, sessionId);
+  const deviceOf = (id: string) =>
+    observations.find((o) => o.identifier.some((i) => i.value === `${id}.glucose`))?.device;
+  for (const reading of records) {
+    expect(deviceOf(reading.id)?.display).toBe(`${reading.device.address} via gateway-1`);
+  }
+  const references = new Set(records.map((r) => deviceOf(r.id)?.reference));
+  expect(references.size).toBe(2);
+}

@@ -5,6 +5,7 @@ import { TEST_PAGE_PIN, waitFor } from '@klinik-desa/testkit';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
 import {
   fhirObservations,
   meterTimeNow,
@@ -127,15 +128,7 @@ describe('what a BP monitor says behind the BLE gateway, and a frame with reserv
     const stack = track(
       new Stack({
         mqttVersion: 5,
-        deviceYaml: (s) =>
-          [
-            '  - id: gateway-1',
-            '    protocol: ble-gateway',
-            `    port: "${s.pty.agentPath}"`,
-            '    dialogue:',
-            '      devices:',
-            `        - { address: "${MONITOR}" }`,
-          ].join('\n'),
+        deviceYaml: gatewayYaml([MONITOR]),
       }),
     );
     await stack.start();

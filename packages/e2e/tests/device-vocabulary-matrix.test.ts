@@ -11,6 +11,7 @@ import {
 import { ANNUNCIATION_CONSEQUENCES, triageCodes } from '@klinik-desa/screening';
 import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
+import { gatewayYaml } from '../src/gateway-yaml.js';
 import {
   type FhirObservation,
   fhirObservations,
@@ -24,6 +25,8 @@ import { stackPerTest } from '../src/stack.js';
 const MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';
 const OXIMETER = 'A0:11:22:33:44:03';
+/** A fingertip oximeter that streams continuous values (0x2A5F): the agent settles them. */
+const STREAMING_OXIMETER = 'A0:11:22:33:44:04';
 
 /** The members a characteristic says, read from where the vocabulary says each one comes from. */
 const saidBy = (prefix: string) =>
@@ -98,21 +101,90 @@ function promiseKept(
   return broken;
 }
 
+/** The PLX statuses that decide what becomes of a continuous value, and the finger (its SpO2) that says each. */
+const STREAM_MEMBERS = [
+  ['measurement-ongoing', 91],
+  ['early-estimated-data', 92],
+  ['questionable-measurement-detected', 93],
+  ['invalid-measurement-detected', 94],
+] as const satisfies readonly (readonly [DeviceAnnunciation, number])[];
+/** Statuses of values that are not final: shown while settling, never a record. */
+const NOT_FINAL = new Set<DeviceAnnunciation>(['measurement-ongoing', 'early-estimated-data']);
+
+/** One finger per member: six values that agree, each carrying the member, then the finger out. */
+function streamedFingers(): PulseOximetryMeasurement[] {
+  return STREAM_MEMBERS.flatMap(([member, spo2]) => [
+    ...Array.from(
+      { length: 6 },
+      (): PulseOximetryMeasurement => ({
+        kind: 'pulse-oximetry',
+        spo2: { value: spo2, unit: '%' },
+        pulseRate: { value: 72, unit: '/min' },
+        annunciations: [member],
+        extra: { continuous: true },
+      }),
+    ),
+    {
+      kind: 'pulse-oximetry',
+      spo2: { value: null, unit: '%', missing: 'nan' },
+      extra: { continuous: true },
+    } satisfies PulseOximetryMeasurement,
+  ]);
+}
+
+/** The streamed oximeter's rows: values not final leave no record; the others keep the table's promise. */
+function streamRows(records: Reading[], observations: FhirObservation[]) {
+  return STREAM_MEMBERS.map(([member]) => {
+    const reading = records.find(
+      (r) => r.device.address === STREAMING_OXIMETER && r.annunciations?.includes(member),
+    );
+    const fhir = observations.find((o) => o.identifier.some((id) => id.value === `${reading?.id}.spo2`));
+    const misses = NOT_FINAL.has(member)
+      ? reading
+        ? ['a record of a value that was not final']
+        : []
+      : reading
+        ? promiseKept(member, reading, fhir)
+        : ['no record'];
+    return { member, reading, fhir, misses };
+  });
+}
+
+/** One printed row: what the decoder said, what the table promises, and what the record and FHIR hold. */
+function matrixRow(
+  decoder: string,
+  member: DeviceAnnunciation,
+  consequence: string,
+  reading: Reading | undefined,
+  fhir: FhirObservation | undefined,
+  misses: readonly string[],
+): string[] {
+  const value = reading?.values.find((v) => v.name === PRIMARY[reading.kind]);
+  return [
+    decoder,
+    member,
+    consequence,
+    value ? `${value.comparator ?? ''}${value.value ?? `absent (${value.absentReason})`}` : '-',
+    reading?.flags
+      .map((f) => f.code)
+      .filter((c) => !TRIAGE.has(c))
+      .join(' ') ?? '-',
+    !fhir
+      ? '-'
+      : fhir.valueQuantity
+        ? `${fhir.valueQuantity.comparator ?? ''}${fhir.valueQuantity.value}`
+        : `dataAbsentReason ${fhir.dataAbsentReason?.coding[0]?.code ?? '-'}`,
+    misses.length === 0 ? 'ok' : `BROKEN: ${misses.join(', ')}`,
+  ];
+}
+
 describe('the device vocabulary from device to record (BLE gateway on a pty, real agent, Mosquitto, clinic)', () => {
   const track = stackPerTest();
 
   it('keeps the promise of the consequence table for every member the GATT decoders say', async () => {
-    const { stack, clinic } = satusehatStack(fake(), (s) =>
-      [
-        '  - id: gateway-1',
-        '    protocol: ble-gateway',
-        `    port: "${s.pty.agentPath}"`,
-        '    dialogue:',
-        '      devices:',
-        `        - { address: "${MONITOR}" }`,
-        `        - { address: "${GLUCOMETER}", records: all }`,
-        `        - { address: "${OXIMETER}" }`,
-      ].join('\n'),
+    const { stack, clinic } = satusehatStack(
+      fake(),
+      gatewayYaml([MONITOR, { address: GLUCOMETER, records: 'all' }, OXIMETER, STREAMING_OXIMETER]),
     );
     await track(stack).start();
     const sessionId = await openScreening(stack, clinic().patient.id);
@@ -155,11 +227,13 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
         { address: MONITOR, name: 'UA-651BLE', measurements: bp },
         { address: GLUCOMETER, name: 'Contour Plus One', glucoseRecords: glucose },
         { address: OXIMETER, name: 'Nonin 3230', measurements: plx },
+        { address: STREAMING_OXIMETER, name: 'PO3M', measurements: streamedFingers() },
       ],
     });
     const gateway = playDevice(stack.pty.devicePath, sim, sim.boot());
     try {
-      const total = bp.length + glucose.length + plx.length;
+      const streamed = STREAM_MEMBERS.filter(([m]) => !NOT_FINAL.has(m)).length;
+      const total = bp.length + glucose.length + plx.length + streamed;
       const records = await stack.waitForRecords(total, 60_000);
       await stack.waitForEmptyOutbox();
       const observations = await fhirObservations(clinic().admin, sessionId);
@@ -172,7 +246,12 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
         ...PLX_MEMBERS.map((m) => ['gatt-2a5e', m] as const),
       ];
       for (const [decoder, member] of cases) {
-        const reading = records.find((r) => r.annunciations?.[0] === member && r.sessionId === sessionId);
+        const reading = records.find(
+          (r) =>
+            r.annunciations?.[0] === member &&
+            r.sessionId === sessionId &&
+            r.device.address !== STREAMING_OXIMETER,
+        );
         const name = reading ? PRIMARY[reading.kind] : undefined;
         const fhir = observations.find((o) =>
           o.identifier.some(
@@ -180,22 +259,13 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
           ),
         );
         const misses = reading ? promiseKept(member, reading, fhir) : ['no record'];
-        const value = reading?.values.find((v) => v.name === name);
-        rows.push([
-          decoder,
-          member,
-          ANNUNCIATION_CONSEQUENCES[member].kind,
-          value ? `${value.comparator ?? ''}${value.value ?? `absent (${value.absentReason})`}` : '-',
-          reading?.flags
-            .map((f) => f.code)
-            .filter((c) => !TRIAGE.has(c))
-            .join(' ') ?? '-',
-          fhir?.valueQuantity
-            ? `${fhir.valueQuantity.comparator ?? ''}${fhir.valueQuantity.value}`
-            : `dataAbsentReason ${fhir?.dataAbsentReason?.coding[0]?.code ?? '-'}`,
-          misses.length === 0 ? 'ok' : `BROKEN: ${misses.join(', ')}`,
-        ]);
+        rows.push(matrixRow(decoder, member, ANNUNCIATION_CONSEQUENCES[member].kind, reading, fhir, misses));
         for (const miss of misses) broken.push(`${decoder} ${member}: ${miss}`);
+      }
+      for (const { member, reading, fhir, misses } of streamRows(records, observations)) {
+        const consequence = NOT_FINAL.has(member) ? 'not final' : ANNUNCIATION_CONSEQUENCES[member].kind;
+        rows.push(matrixRow('gatt-2a5f', member, consequence, reading, fhir, misses));
+        for (const miss of misses) broken.push(`gatt-2a5f ${member}: ${miss}`);
       }
       const head = ['decoder', 'member', 'consequence', 'record value', 'flags', 'FHIR', 'promise'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

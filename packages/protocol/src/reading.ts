@@ -86,6 +86,15 @@ export const ReadingKind = z.enum([
 ]);
 export type ReadingKind = z.infer<typeof ReadingKind>;
 
+/** A Bluetooth address or a gateway's stable id for the device behind it. */
+export const DeviceAddress = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/,
+    'use a Bluetooth address such as A0:11:22:33:44:02 or an id of letters, digits, ":", ".", "_" or "-" (at most 64)',
+  );
+export type DeviceAddress = z.infer<typeof DeviceAddress>;
+
 export const ReadingDevice = z
   .object({
     id: DeviceId,
@@ -94,6 +103,12 @@ export const ReadingDevice = z
     sequenceNumber: z.number().int().nonnegative().optional(),
     /** The device's own clock as it reported the measurement (no zone). */
     time: LocalDateTime.optional(),
+    /**
+     * Which device behind a gateway took it: its Bluetooth address (`AA:BB:CC:DD:EE:FF`), or the
+     * gateway's stable id for it. `id` names the gateway, which serves several devices; without
+     * this, two glucometers behind one gateway are one device to the record.
+     */
+    address: DeviceAddress.optional(),
   })
   .strict();
 export type ReadingDevice = z.infer<typeof ReadingDevice>;

@@ -1,13 +1,14 @@
-import type {
-  DataAbsentReason,
-  DeviceMeasurement,
-  DeviceValue,
-  Flag,
-  GlucoseMeasurement,
-  MeasurementKind,
-  MissingReason,
-  Reading,
-  ReadingValue,
+import {
+  type DataAbsentReason,
+  DeviceAddress,
+  type DeviceMeasurement,
+  type DeviceValue,
+  type Flag,
+  type GlucoseMeasurement,
+  type MeasurementKind,
+  type MissingReason,
+  type Reading,
+  type ReadingValue,
 } from '@klinik-desa/protocol';
 import {
   type AnnunciationEffects,
@@ -65,8 +66,11 @@ export type NormalizedReading = Omit<
   Reading,
   'id' | 'clinicId' | 'kioskId' | 'device' | 'sessionId' | 'patientId'
 > & {
-  /** The device's own record number and clock, as reported. */
-  device: { sequenceNumber?: number; time?: string };
+  /**
+   * The device's own record number and clock, as reported, and the address of the device behind a
+   * gateway (the decoder's `extra.deviceAddress`).
+   */
+  device: { sequenceNumber?: number; time?: string; address?: string };
 };
 
 export type NormalizeResult =
@@ -427,6 +431,9 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
     };
     if (measurement.sequenceNumber !== undefined) reading.device.sequenceNumber = measurement.sequenceNumber;
     if (measurement.deviceTime !== undefined) reading.device.time = measurement.deviceTime;
+    const address = measurement.extra?.['deviceAddress'];
+    if (typeof address === 'string' && DeviceAddress.safeParse(address).success)
+      reading.device.address = address;
     if (measurement.kind === 'glucose' && glucose) {
       reading.context = {
         glucose: glucose.context,

@@ -151,13 +151,21 @@ export function encodeBodyComposition(measurement: DeviceMeasurement, protocol =
 
 /**
  * Joins the two packets of a multiple-packet measurement (bit 12): each packet carries its own flags
- * and fields; the second adds what did not fit the first.
+ * and fields; the second adds what did not fit the first. The `multiplePacket` mark goes; other
+ * extras (the gateway's `deviceAddress`) stay.
  */
 export function mergeBodyCompositionPackets(
   first: BodyCompositionMeasurement,
   second: BodyCompositionMeasurement,
 ): BodyCompositionMeasurement {
-  const { extra: _first, ...a } = first;
-  const { extra: _second, ...b } = second;
-  return { ...a, ...b, bodyFat: a.bodyFat.value !== null ? a.bodyFat : b.bodyFat };
+  const { extra: firstExtra, ...a } = first;
+  const { extra: secondExtra, ...b } = second;
+  const merged: BodyCompositionMeasurement = {
+    ...a,
+    ...b,
+    bodyFat: a.bodyFat.value !== null ? a.bodyFat : b.bodyFat,
+  };
+  const { multiplePacket: _, ...extra } = { ...firstExtra, ...secondExtra };
+  if (Object.keys(extra).length > 0) merged.extra = extra;
+  return merged;
 }

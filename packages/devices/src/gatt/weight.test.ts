@@ -83,4 +83,11 @@ describe('Body Composition Measurement 0x2A9C', () => {
       weight: { value: 141.64, unit: 'kg' },
     });
   });
+
+  it('keeps the address of the device behind a gateway when it joins the packets', () => {
+    const extra = { multiplePacket: true, deviceAddress: 'A0:11:22:33:44:05' };
+    const first = { ...decodeBodyComposition(fromHex('0810f3006419')), extra };
+    const second = { ...decodeBodyComposition(fromHex('0014f300a86e')), extra };
+    expect(mergeBodyCompositionPackets(first, second).extra).toEqual({ deviceAddress: 'A0:11:22:33:44:05' });
+  });
 });

@@ -1,6 +1,7 @@
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { toBytes } from '../bytes.js';
 import { EncodeError, isDecodeError } from '../errors.js';
+import { encodeBloodPressure } from '../gatt/blood-pressure.js';
 import { GATT_MEASUREMENT_SOURCES } from '../gatt/characteristics.js';
 import { encodeGlucoseContext, encodeGlucoseMeasurement } from '../gatt/glucose.js';
 import { decodeRacp, racpNumberOfRecordsResponse, racpResponseCode } from '../gatt/racp.js';
@@ -62,6 +63,18 @@ export interface SimulatedBleDevice {
   measurements?: readonly DeviceMeasurement[];
   /** A glucose meter's memory, handed over on a RACP request; records with a meal get a 0x2A34 context. */
   glucoseRecords?: readonly GlucoseMeasurement[];
+  /** A BP monitor's cuff pressures (mmHg) while it inflates, notified on 0x2A36 before its measurements. */
+  cuffPressures?: readonly number[];
+}
+
+/** The 0x2A36 notification of a cuff pressure: a BP measurement whose other pressures are NaN. */
+function cuffLine(address: string, mmHg: number): Uint8Array {
+  const nan = { value: null, unit: 'mm[Hg]', missing: 'nan' } as const;
+  const payload = encodeBloodPressure(
+    { kind: 'blood-pressure', systolic: { value: mmHg, unit: 'mm[Hg]' }, diastolic: nan },
+    'gatt-2a36',
+  );
+  return out({ type: 'notification', address, service: '1810', characteristic: '2a36', payload });
 }
 
 /**
@@ -202,6 +215,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
           out({ type: 'state', address: command.address, state: 'connecting' }),
           out({ type: 'state', address: command.address, state: 'connected' }),
         ];
+        for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(command.address, mmHg));
         for (const measurement of device.measurements ?? []) {
           lines.push(
             encode({

@@ -13,11 +13,11 @@ import { FhirMappingError, ScreeningOptionError } from '../errors.js';
 import { KLINIK_DESA_NAMESPACE, uuidV5 } from '../hash.js';
 import { fhirUtc, toInstant, type ZoneSpec, zoneSpec } from '../time.js';
 import { isValueName, LOINC_DISPLAY, VALUES } from '../values.js';
+import { deviceKey, deviceResource } from './device.js';
 import type {
   BundleEntry,
   CodeableConcept,
   Coding,
-  DeviceResource,
   EncounterResource,
   EncounterStatus,
   FhirBundleOptions,
@@ -26,7 +26,6 @@ import type {
   ObservationResource,
   Quantity,
   Reference,
-  ScreeningDevice,
   ScreeningForFhir,
   TransactionBundle,
 } from './types.js';
@@ -111,10 +110,6 @@ function entry<R extends BundleEntry['resource']>(resource: R, identifier: Ident
       ifNoneExist: `identifier=${identifier.system}|${identifier.value}`,
     },
   };
-}
-
-function deviceKey(kioskId: string, deviceId: string): string {
-  return `${kioskId}/${deviceId}`;
 }
 
 function checkId(path: string, value: string): void {
@@ -209,35 +204,6 @@ function encounterResource(s: ScreeningForFhir, zone: ZoneSpec, system: string):
   };
 }
 
-function deviceResource(
-  s: ScreeningForFhir,
-  reading: Reading,
-  info: ScreeningDevice | undefined,
-  system: string,
-): { resource: DeviceResource; identifier: Identifier } {
-  const identifier = { system, value: `${reading.clinicId}.${reading.kioskId}.${reading.device.id}` };
-  const name = [info?.vendor, info?.model].filter(Boolean).join(' ');
-  // Built in the order the FHIR spec lists Device's elements, so the golden files read naturally.
-  const resource: DeviceResource = {
-    resourceType: 'Device',
-    identifier: [identifier],
-    status: 'active',
-    ...(info?.vendor ? { manufacturer: info.vendor } : {}),
-    ...(info?.serialNumber ? { serialNumber: info.serialNumber } : {}),
-    deviceName: [
-      ...(info?.model ? [{ name, type: 'model-name' as const }] : []),
-      { name: reading.device.id, type: 'user-friendly-name' },
-    ],
-    ...(info?.model ? { modelNumber: info.model } : {}),
-    owner: { reference: `Organization/${s.organizationId}` },
-    location: { reference: `Location/${s.location.id}`, display: s.location.display },
-    note: [
-      { text: `klinik-desa driver ${info?.protocol ?? reading.device.protocol}, kiosk ${reading.kioskId}` },
-    ],
-  };
-  return { resource, identifier };
-}
-
 function loincCoding(code: string): Coding {
   const coding: Coding = { system: LOINC_SYSTEM, code };
   const display = LOINC_DISPLAY[code];
@@ -317,7 +283,7 @@ function observationBase(
     issued: fhirUtc(received > measured ? received : measured),
     performer: ctx.performer,
   };
-  const device = ctx.deviceRefs.get(deviceKey(reading.kioskId, reading.device.id));
+  const device = ctx.deviceRefs.get(deviceKey(reading));
   if (device) resource.device = device;
   return { resource, identifier };
 }
@@ -480,15 +446,15 @@ function buildBundle(s: ScreeningForFhir, profile: Profile, options: FhirBundleO
   const deviceRefs = new Map<string, Reference>();
   for (const reading of readings) {
     if (NO_DEVICE_PROTOCOLS.has(reading.device.protocol)) continue;
-    const key = deviceKey(reading.kioskId, reading.device.id);
+    const key = deviceKey(reading);
     if (deviceRefs.has(key)) continue;
     const info =
       s.devices?.find((d) => d.id === reading.device.id && d.kioskId === reading.kioskId) ??
       s.devices?.find((d) => d.id === reading.device.id && d.kioskId === undefined);
-    const { resource, identifier } = deviceResource(s, reading, info, systems.device);
+    const { resource, identifier, reference } = deviceResource(s, reading, info, systems.device);
     const e = entry(resource, identifier);
     deviceEntries.push(e);
-    deviceRefs.set(key, { reference: e.fullUrl });
+    deviceRefs.set(key, { reference: e.fullUrl, ...reference });
   }
 
   const ctx: Context = {

@@ -18,6 +18,8 @@ export interface Reference {
 }
 
 export interface Identifier {
+  /** What kind of identifier it is, e.g. a Bluetooth address (Continua `BTMAC`). */
+  type?: CodeableConcept;
   system: string;
   value: string;
 }

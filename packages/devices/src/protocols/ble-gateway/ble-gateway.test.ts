@@ -267,4 +267,34 @@ describe('docs/gateway-protocol.md', () => {
       else expect(() => parseGatewayMessage(text)).not.toThrow();
     }
   });
+
+  it('hands a cuff’s pressures while it inflates on as live values, never as readings', () => {
+    const gateway = createGatewaySimulator({
+      devices: [{ address: MONITOR, cuffPressures: [40, 95, 160], measurements: [bp] }],
+    });
+    const dialogue = createGatewayDialogue({ devices: [{ address: MONITOR }] });
+    const splitter = createLineSplitter({ delimiter: '\n' });
+    const live: unknown[] = [];
+    const measurements: unknown[] = [];
+    let step = dialogue.start();
+    for (let i = 0; i < 10 && step.write.length > 0; i++) {
+      const answers = step.write.flatMap((bytes) => gateway.onBytes(bytes));
+      step = { ...step, write: [] };
+      for (const frame of answers.flatMap((a) => splitter.push(a))) {
+        const next = dialogue.onFrame(frame);
+        live.push(...(next.live ?? []));
+        measurements.push(...next.measurements);
+        step = { ...next, write: [...step.write, ...next.write] };
+      }
+    }
+    expect(live).toEqual(
+      [40, 95, 160].map((value) => ({
+        kind: 'blood-pressure',
+        name: 'cuffPressure',
+        value: { value, unit: 'mm[Hg]' },
+        deviceAddress: MONITOR,
+      })),
+    );
+    expect(measurements).toEqual([{ ...bp, extra: { deviceAddress: MONITOR } }]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import type { DialogueEvent, DialogueStep } from '../../driver.js';
 import { DecodeError } from '../../errors.js';
+import { decodeIntermediateCuffPressure } from '../../gatt/blood-pressure.js';
 import { decodeCharacteristic, isMeasurementCharacteristic, shortUuid } from '../../gatt/characteristics.js';
 import {
   applyGlucoseContext,
@@ -122,7 +123,12 @@ export function onNotification(
 ): void {
   const short = shortUuid(message.characteristic);
   if (short === '2a18') onGlucoseMeasurement(message, device, result);
-  else if (short === '2a34') onGlucoseContext(message, device, result);
+  else if (short === '2a36') {
+    // The cuff's pressure while it inflates: shown live, never a blood-pressure reading.
+    const cuff = decodeIntermediateCuffPressure(message.payload);
+    const live = { kind: 'blood-pressure' as const, name: 'cuffPressure', value: cuff.cuffPressure };
+    result.live = [...(result.live ?? []), { ...live, deviceAddress: message.address }];
+  } else if (short === '2a34') onGlucoseContext(message, device, result);
   else if (short === '2a52') onRacp(message, device, result);
   else if (isMeasurementCharacteristic(message.characteristic)) {
     const value = decodeCharacteristic(message.characteristic, message.payload);

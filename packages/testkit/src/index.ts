@@ -28,6 +28,7 @@ export {
   startProcess,
   startTsProcess,
 } from './processes.js';
+export { type RabbitNode, RabbitUnavailableError, startRabbit } from './rabbitmq.js';
 export { createPtyPair, type PtyPair, socatAvailable } from './pty.js';
 export {
   type FakePractitioner,

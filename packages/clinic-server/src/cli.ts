@@ -48,6 +48,11 @@ Options:
   --username <u>           broker user name (password from MQTT_PASSWORD)
   --mqtt-admin-user <u>    Mosquitto dynamic-security administrator on --broker (password from
                            MQTT_ADMIN_PASSWORD): a revoked kiosk is disconnected at once
+  --transport <mqtt|rabbitmq>
+                           rabbitmq: kiosks speak MQTT to RabbitMQ's MQTT plugin and this
+                           server consumes its quorum queue over AMQP (the national tier)
+  --amqp-url <url>         RabbitMQ for --transport rabbitmq: amqp://user@host:5672/vhost
+                           (also AMQP_URL; the password from AMQP_PASSWORD)
   --require-registered-kiosks
                            refuse readings of unregistered kiosks even before any is registered
                            (--broker only: the embedded broker lets no unregistered kiosk connect)
@@ -55,7 +60,7 @@ Options:
   -h, --help               this help
 
 Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD,
-MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
+MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, AMQP_URL, AMQP_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
 the config file.`,
   export: `Usage: clinic-server export --db <sqlite path | postgres URL>
 
@@ -144,6 +149,8 @@ async function start(argv: string[]): Promise<number> {
       'shared-group': { type: 'string' },
       username: { type: 'string' },
       'mqtt-admin-user': { type: 'string' },
+      transport: { type: 'string' },
+      'amqp-url': { type: 'string' },
       'require-registered-kiosks': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -158,6 +165,9 @@ async function start(argv: string[]): Promise<number> {
   if (values.broker && !/^(mqtts?|wss?|tcp|tls):\/\//.test(values.broker)) {
     fail(`--broker must be a URL such as mqtt://127.0.0.1:1883, not "${values.broker}"`);
   }
+  if (values.transport !== undefined && values.transport !== 'mqtt' && values.transport !== 'rabbitmq') {
+    fail(`--transport must be mqtt or rabbitmq, not "${values.transport}"`);
+  }
   const brokerPort = parseIntOption('broker-port', values['broker-port'], 0, 65535);
   const version = parseIntOption('mqtt-version', values['mqtt-version'], 4, 5);
   const port = parseIntOption('port', values.port, 0, 65535);
@@ -171,6 +181,8 @@ async function start(argv: string[]): Promise<number> {
       sharedGroup: values['shared-group'],
       username: values.username,
       mqttAdminUser: values['mqtt-admin-user'],
+      transport: values.transport as 'mqtt' | 'rabbitmq' | undefined,
+      amqpUrl: values['amqp-url'],
       port,
       host: values.host,
       requireRegisteredKiosks: values['require-registered-kiosks'],

@@ -28,8 +28,8 @@ export {
   startProcess,
   startTsProcess,
 } from './processes.js';
-export { type RabbitNode, RabbitUnavailableError, startRabbit } from './rabbitmq.js';
 export { createPtyPair, type PtyPair, socatAvailable } from './pty.js';
+export { type RabbitNode, RabbitUnavailableError, startRabbit } from './rabbitmq.js';
 export {
   type FakePractitioner,
   type SatusehatFake,

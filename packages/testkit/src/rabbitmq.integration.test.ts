@@ -20,7 +20,11 @@ describe('startRabbit', () => {
     await ch.bindQueue('kd-probe', 'amq.topic', 'probe.#');
     await rabbit.ctl(['add_user', 'dev', 'pw']);
     await rabbit.ctl(['set_permissions', '-p', '/', 'dev', '.*', '.*', '.*']);
-    const client = await mqtt.connectAsync(rabbit.mqttUrl, { username: 'dev', password: 'pw', clientId: 'dev' });
+    const client = await mqtt.connectAsync(rabbit.mqttUrl, {
+      username: 'dev',
+      password: 'pw',
+      clientId: 'dev',
+    });
     await client.publishAsync('probe/a', 'hello', { qos: 1 });
     await client.endAsync();
     await conn.close();
@@ -29,8 +33,8 @@ describe('startRabbit', () => {
     const again = await amqp.connect(rabbit.amqpUrl);
     const ch2 = await again.createChannel();
     const got = await ch2.get('kd-probe');
-    expect(got && got.content.toString()).toBe('hello');
-    expect(got && got.fields.routingKey).toBe('probe.a');
+    expect(got ? got.content.toString() : undefined).toBe('hello');
+    expect(got ? got.fields.routingKey : undefined).toBe('probe.a');
     await again.close();
   }, 180_000);
 });

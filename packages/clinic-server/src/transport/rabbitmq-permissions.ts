@@ -11,7 +11,7 @@ import { DEFAULT_TOPOLOGY, MQTT_EXCHANGE, routingKeyOf } from './topology.js';
  * and events routing keys and bind only its own receipts key. Pure: the commands are run by the
  * operator (`clinic-server rabbitmq-config` prints them) or by a test.
  */
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** The permission commands of one kiosk (the user itself is added with its secret, see below). */
 export function kioskPermissionCommands(clinicId: string, kioskId: string, vhost = '/'): string[][] {
@@ -19,9 +19,9 @@ export function kioskPermissionCommands(clinicId: string, kioskId: string, vhost
   topicFor('readings', clinicId, kioskId);
   const user = kioskUsername(clinicId, kioskId);
   // The plugin keeps a session's subscriptions in mqtt-subscription-<client id>qos0/qos1.
-  const ownQueue = `mqtt-subscription-${escape(user)}qos[01]`;
-  const prefix = escape(routingKeyOf(`${TOPIC_ROOT}/${clinicId}/${kioskId}`));
-  const exchange = escape(MQTT_EXCHANGE);
+  const ownQueue = `mqtt-subscription-${escapeRegExp(user)}qos[01]`;
+  const prefix = escapeRegExp(routingKeyOf(`${TOPIC_ROOT}/${clinicId}/${kioskId}`));
+  const exchange = escapeRegExp(MQTT_EXCHANGE);
   return [
     [
       'set_permissions',
@@ -46,9 +46,9 @@ export function kioskPermissionCommands(clinicId: string, kioskId: string, vhost
 
 /** The ingest user's permissions: its queues and exchanges, receipts (and status clears) out. */
 export function ingestPermissionCommands(user: string, vhost = '/'): string[][] {
-  const ours = `${escape(DEFAULT_TOPOLOGY.queue.split('.')[0] as string)}\\..*`;
-  const exchange = escape(MQTT_EXCHANGE);
-  const root = escape(routingKeyOf(TOPIC_ROOT));
+  const ours = `${escapeRegExp(DEFAULT_TOPOLOGY.queue.split('.')[0] as string)}\\..*`;
+  const exchange = escapeRegExp(MQTT_EXCHANGE);
+  const root = escapeRegExp(routingKeyOf(TOPIC_ROOT));
   return [
     ['set_permissions', '-p', vhost, user, `^${ours}$`, `^(${ours}|${exchange})$`, `^(${ours}|${exchange})$`],
     [

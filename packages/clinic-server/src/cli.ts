@@ -14,6 +14,7 @@ import { createLogger } from './logger.js';
 import { startClinicServer } from './server.js';
 import { openStore } from './store/open.js';
 import type { AuditStore, ClientStore, KioskStore, ReadingStore, RecordUpkeep } from './store/store.js';
+import { rabbitmqScript } from './transport/index.js';
 
 /** Each command asks for the parts of the record it uses, and closes it when done. */
 type Closable = Pick<RecordUpkeep, 'close'>;
@@ -25,6 +26,7 @@ Commands:
   start              run the clinic server: clinic API, MQTT ingest, SATUSEHAT forwarder
   export             print every stored reading, one Reading JSON document per line
   mosquitto-config   write Mosquitto's dynamic-security file for the registered kiosks
+  rabbitmq-config    write the rabbitmqctl commands giving the registered kiosks their permissions
   client             create, list or revoke API clients (the first administrator, a lost secret)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
 
@@ -65,6 +67,15 @@ the config file.`,
   export: `Usage: clinic-server export --db <sqlite path | postgres URL>
 
 Prints every stored reading as one JSON document per line, oldest first.`,
+  'rabbitmq-config': `Usage: clinic-server rabbitmq-config --db <path|url> [--out <file>] [--ingest-user <u>] [--vhost <v>]
+
+Writes (or prints) a shell script of rabbitmqctl commands for the national tier (RABBITMQCTL
+overrides the command, e.g. "rabbitmqctl -n rabbit@host"): the ingest user's permissions (its
+queues, receipts out), each registered kiosk's own topics only (kiosk.<clinicId>.<kioskId> may
+publish its readings, status and events and read its receipts), and deletes the kiosk users the
+record no longer holds (revoked). Kiosk users are added with their secrets when provisioned
+(rabbitmqctl add_user): the record keeps only hashes RabbitMQ cannot use. Run it again after
+registering or revoking kiosks.`,
   'mosquitto-config': `Usage: clinic-server mosquitto-config --db <path|url> --out <dir> [options]
 
 Writes <dir>/dynamic-security.json, the starting state of Mosquitto's dynamic security plugin, and
@@ -459,10 +470,45 @@ async function openapi(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function rabbitmqConfig(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      out: { type: 'string' },
+      'ingest-user': { type: 'string' },
+      vhost: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP['rabbitmq-config']);
+    return 0;
+  }
+  if (!values.db) fail('--db <sqlite path | postgres URL> is required');
+  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(values.db, { readonly: true });
+  try {
+    const kiosks = await store.kioskSecrets();
+    const script = rabbitmqScript(kiosks, values['ingest-user'] ?? 'klinik-desa-ingest', values.vhost ?? '/');
+    if (!values.out) process.stdout.write(script);
+    else {
+      writeFileDurably(values.out, script);
+      console.log(
+        `wrote ${values.out} for ${kiosks.length} kiosk(s): run it where rabbitmqctl reaches the cluster`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start,
   export: exportReadings,
   'mosquitto-config': mosquittoConfig,
+  'rabbitmq-config': rabbitmqConfig,
   client,
   openapi,
 };

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ingestPermissionCommands, kioskPermissionCommands } from './rabbitmq-permissions.js';
+import { ingestPermissionCommands, kioskPermissionCommands, rabbitmqScript } from './rabbitmq-permissions.js';
 import { routingKeyOf, topicOf } from './topology.js';
 
 describe('RabbitMQ permissions', () => {
@@ -32,5 +36,37 @@ describe('RabbitMQ permissions', () => {
   it('maps MQTT topics to routing keys and back as the MQTT plugin does', () => {
     expect(routingKeyOf('klinik-desa/v1/c/k/readings')).toBe('klinik-desa.v1.c.k.readings');
     expect(topicOf('klinik-desa.v1.c.k.receipts')).toBe('klinik-desa/v1/c/k/receipts');
+  });
+});
+
+describe('rabbitmq-config script', () => {
+  it('sets the permissions of registered kiosks that have a user, and deletes the users of revoked ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-rabbitmq-config-'));
+    try {
+      const log = join(dir, 'calls');
+      // A stand-in rabbitmqctl that knows three kiosk users and records every call.
+      const fake = join(dir, 'rabbitmqctl');
+      writeFileSync(
+        fake,
+        `#!/bin/sh\necho "$*" >> ${log}\n[ "$2" = list_users ] && printf 'kd-admin\\t[]\\nkiosk.c.k1\\t[]\\nkiosk.c.gone\\t[]\\n'\nexit 0\n`,
+      );
+      chmodSync(fake, 0o755);
+      const script = join(dir, 'rabbitmq.sh');
+      writeFileSync(
+        script,
+        rabbitmqScript([{ username: 'kiosk.c.k1' }, { username: 'kiosk.c.k2' }], 'ingest'),
+      );
+      const run = spawnSync('sh', [script], { env: { ...process.env, RABBITMQCTL: fake }, encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain('kiosk.c.k2: no RabbitMQ user yet');
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      expect(calls.filter((c) => c.startsWith('set_topic_permissions')).map((c) => c.split(' ')[3])).toEqual([
+        'ingest',
+        'kiosk.c.k1',
+      ]);
+      expect(calls.filter((c) => c.startsWith('delete_user'))).toEqual(['delete_user kiosk.c.gone']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -103,4 +103,23 @@ describe('start options', () => {
       /c\.yaml: kioskEventsKeepDays: .*; fix: set it to the days a kiosk event is kept, from 1 to 3650/,
     );
   });
+
+  it('take the RabbitMQ transport with its password from the environment, and name what is missing', () => {
+    const file = parseConfigFile(
+      'db: x.db\nbroker: { transport: rabbitmq, amqpUrl: "amqp://ingest@mq1:5672", amqpPrefetch: 100 }\n',
+      'c.yaml',
+    );
+    expect(resolveStartOptions({}, { AMQP_PASSWORD: 'p@ss' }, file)).toMatchObject({
+      transport: 'rabbitmq',
+      amqpUrl: 'amqp://ingest:p%40ss@mq1:5672',
+      amqpPrefetch: 100,
+    });
+    expect(() => resolveStartOptions({ db: 'x.db', transport: 'rabbitmq' }, {}, {})).toThrow(/--amqp-url/);
+    expect(() =>
+      resolveStartOptions({ db: 'x.db', transport: 'rabbitmq', amqpUrl: 'mqtt://x' }, {}, {}),
+    ).toThrow(/amqp:\/\/ or amqps:\/\//);
+    expect(() => parseConfigFile('broker: { amqpUrl: "http://x" }\n', 'c.yaml')).toThrow(
+      /broker.amqpUrl.*fix: set it to the RabbitMQ address/,
+    );
+  });
 });

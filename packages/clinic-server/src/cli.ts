@@ -235,6 +235,19 @@ async function exportReadings(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Opens the record read-only for the registered, not revoked kiosks, and closes it. */
+async function withRegisteredKiosks(
+  db: string,
+  use: (kiosks: Awaited<ReturnType<KioskStore['kioskSecrets']>>) => void,
+): Promise<void> {
+  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(db, { readonly: true });
+  try {
+    use(await store.kioskSecrets());
+  } finally {
+    await store.close();
+  }
+}
+
 async function mosquittoConfig(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -268,12 +281,11 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       fail(`${flag}: use 1-64 letters, digits, ".", "_" or "-", not starting with "kiosk."`);
   }
   if (ingestUser === adminUser) fail('--ingest-user and --admin-user must differ');
-  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(values.db, { readonly: true });
-  try {
-    const kiosks = await store.kioskSecrets();
-    mkdirSync(values.out, { recursive: true });
-    const json = join(values.out, 'dynamic-security.json');
-    const conf = join(values.out, 'mosquitto.conf');
+  const out = values.out;
+  await withRegisteredKiosks(values.db, (kiosks) => {
+    mkdirSync(out, { recursive: true });
+    const json = join(out, 'dynamic-security.json');
+    const conf = join(out, 'mosquitto.conf');
     const state = dynsecFile({
       ingest: { username: ingestUser, secretHash: hashSecret(password) },
       admin: { username: adminUser, secretHash: hashSecret(adminPassword) },
@@ -285,9 +297,7 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       `wrote ${json} and ${conf} for ${kiosks.length} kiosk(s), the ingest user ${ingestUser} and the administrator ${adminUser}`,
     );
     console.log('start (or restart) Mosquitto with these lines in its configuration');
-  } finally {
-    await store.close();
-  }
+  });
   return 0;
 }
 
@@ -487,9 +497,7 @@ async function rabbitmqConfig(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.db) fail('--db <sqlite path | postgres URL> is required');
-  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(values.db, { readonly: true });
-  try {
-    const kiosks = await store.kioskSecrets();
+  await withRegisteredKiosks(values.db, (kiosks) => {
     const script = rabbitmqScript(kiosks, values['ingest-user'] ?? 'klinik-desa-ingest', values.vhost ?? '/');
     if (!values.out) process.stdout.write(script);
     else {
@@ -498,9 +506,7 @@ async function rabbitmqConfig(argv: string[]): Promise<number> {
         `wrote ${values.out} for ${kiosks.length} kiosk(s): run it where rabbitmqctl reaches the cluster`,
       );
     }
-  } finally {
-    await store.close();
-  }
+  });
   return 0;
 }
 

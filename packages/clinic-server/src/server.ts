@@ -93,13 +93,17 @@ export interface ClinicServer {
 
 /** The database as it may be logged: a PostgreSQL URL without its password. */
 export function describeDb(db: string): string {
-  if (!isPostgresUrl(db)) return db;
+  return isPostgresUrl(db) ? withoutPassword(db, 'postgres') : db;
+}
+
+/** A URL as it may be logged: its password, if any, replaced by `***`. */
+function withoutPassword(text: string, scheme: string): string {
   try {
-    const url = new URL(db);
+    const url = new URL(text);
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return 'postgres://(unparsable URL)';
+    return `${scheme}://(unparsable URL)`;
   }
 }
 
@@ -306,7 +310,7 @@ async function connectBroker(
       ...(options.amqpQueue ? { topology: { queue: options.amqpQueue } } : {}),
       ...(options.amqpPrefetch !== undefined ? { prefetch: options.amqpPrefetch } : {}),
     });
-    const brokerUrl = describeAmqpUrl(options.amqpUrl);
+    const brokerUrl = withoutPassword(options.amqpUrl, 'amqp');
     return { transport, brokerUrl, embedded: undefined, dynsec: undefined, stopSweep: undefined };
   }
   let embedded: EmbeddedBroker | undefined;
@@ -351,17 +355,6 @@ async function connectBroker(
     await dynsec?.close().catch(() => undefined);
     await embedded?.close();
     throw error;
-  }
-}
-
-/** An AMQP URL as it may be logged: without its password. */
-function describeAmqpUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'amqp://(unparsable URL)';
   }
 }
 

@@ -10,7 +10,12 @@ import {
   routingKeyOf,
   topicOf,
 } from './topology.js';
-import type { IngestTransport, MessageHandler, Settle } from './transport.js';
+import {
+  BrokerUnavailableError,
+  type IngestTransport,
+  type MessageHandler,
+  type Settle,
+} from './transport.js';
 
 export interface AmqpTransportOptions {
   /** amqp://user:password@host:5672/vhost */
@@ -100,8 +105,9 @@ export class AmqpTransport implements IngestTransport {
     });
   }
 
+  /** Tries again with a capped, jittered backoff, so that many workers do not retry in step. */
   private async reconnect(): Promise<void> {
-    while (!this.closed) {
+    for (let attempt = 0; !this.closed; attempt++) {
       try {
         const link = await this.open();
         if (this.closed) {
@@ -113,8 +119,12 @@ export class AmqpTransport implements IngestTransport {
         this.options.log.info('AMQP connected again');
         return;
       } catch (error) {
-        this.options.log.warn({ err: error }, 'AMQP reconnect failed: trying again in 1 s');
-        await new Promise((r) => setTimeout(r, 1000));
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)) * (0.8 + Math.random() * 0.4);
+        this.options.log.warn(
+          { err: error },
+          `AMQP reconnect failed: trying again in ${Math.round(delay)} ms`,
+        );
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   }
@@ -221,7 +231,9 @@ export class AmqpTransport implements IngestTransport {
         // The plugin delivers at the lower of this and the subscription's QoS: at least once.
         { persistent: true, headers: { 'x-mqtt-publish-qos': 1 } },
         (error: unknown) =>
-          error ? reject(new Error(`the broker refused the receipts for ${topic}`)) : resolve(),
+          error
+            ? reject(new BrokerUnavailableError(`the broker did not confirm the receipts for ${topic}`))
+            : resolve(),
       );
     });
   }
@@ -248,7 +260,8 @@ export class AmqpTransport implements IngestTransport {
   }
 
   private need(): Link {
-    if (!this.link) throw new Error('the AMQP broker is not connected');
+    if (!this.link)
+      throw new BrokerUnavailableError('the AMQP broker is not connected; it is being reconnected');
     return this.link;
   }
 }

@@ -11,4 +11,9 @@ export {
   routingKeyOf,
   topicOf,
 } from './topology.js';
-export type { IngestTransport, MessageHandler, Settle } from './transport.js';
+export {
+  BrokerUnavailableError,
+  type IngestTransport,
+  type MessageHandler,
+  type Settle,
+} from './transport.js';

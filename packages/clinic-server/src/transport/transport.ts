@@ -27,3 +27,9 @@ export interface IngestTransport {
   connected(): boolean;
   close(): Promise<void>;
 }
+
+/** The broker cannot take a publish now (not connected, or it refused): the kiosk sends again. */
+export class BrokerUnavailableError extends Error {
+  readonly code = 'BROKER_UNAVAILABLE';
+  override readonly name = 'BrokerUnavailableError';
+}

@@ -84,5 +84,14 @@ export function describeIngestContract(name: string, open: () => Promise<Contrac
       expect(await send(JSON.stringify(next), 1)).toEqual([{ readingId: next.id, status: 'stored' }]);
       expect(ingest.stats.stored).toBe(stored + 1);
     });
+
+    it('counts an unreadable kiosk status by its code and goes on', async () => {
+      await client.publishAsync(topics.status('clinic-1', 'kiosk-1'), 'not a status', { qos: 1 });
+      for (let i = 0; !ingest.reports.stats.statuses['INVALID_JSON'] && i < 500; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(ingest.reports.stats.statuses).toMatchObject({ INVALID_JSON: 1 });
+      const next = bpReading();
+      expect(await send(JSON.stringify(next), 1)).toEqual([{ readingId: next.id, status: 'stored' }]);
+    });
   });
 }

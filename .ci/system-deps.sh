@@ -4,7 +4,7 @@
 # Debian package is checked with it; the arm64 cross compiler and qemu-user build and run the arm64
 # package, unless KD_TEST_DEB_ARM64=0),
 # cmake and libcmocka-dev (the BLE gateway core's C tests, built with CTest),
-# mosquitto (the MQTT broker tests stop and restart), rabbitmq-server (the national tier's broker) and PostgreSQL (the clinic record's second
+# prometheus (promtool checks the alert rules), mosquitto (the MQTT broker tests stop and restart), rabbitmq-server (the national tier's broker) and PostgreSQL (the clinic record's second
 # store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
 # Debian/Ubuntu it installs and starts what is missing; otherwise it names what to do and stops.
 set -euo pipefail
@@ -37,6 +37,11 @@ command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -f /usr/include/cmocka.h ] || missing+=(libcmocka-dev)
+# The restore drill backs PostgreSQL up with pg_dump; the TLS tests make certificates with openssl.
+command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The Prometheus alert rules of deploy/prometheus are checked and unit-tested with promtool.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # The kiosk-clock test fakes the agent's wall clock with libfaketime.
 ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
 

@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'send again the readings the clinic rejected with given codes (UNSTORABLE)',
     load: async () => (await import('./commands/resend.js')).resendCommand,
   },
+  'new-driver': {
+    summary: 'create a device driver package: decoder, simulator, tests that pass',
+    load: async () => (await import('./commands/new-driver.js')).newDriverCommand,
+  },
   simulate: {
     summary: 'play a device on a serial port or TCP port (tests, demos)',
     load: async () => (await import('./commands/simulate.js')).simulateCommand,

@@ -1,6 +1,7 @@
 export { Agent } from './agent.js';
 export { Backoff } from './backoff.js';
 export {
+  brokerCa,
   brokerPassword,
   ConfigError,
   type DeviceConfig,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getDriver } from '@klinik-desa/devices';
 import { type Command, UsageError } from '../cli-support.js';
-import { brokerPassword, ConfigError, loadConfig } from '../config/config.js';
+import { brokerCa, brokerPassword, ConfigError, loadConfig } from '../config/config.js';
 import { findUsbPort } from '../devices/ports.js';
 import { loadCommandDrivers } from '../drivers/load-drivers.js';
 
@@ -57,11 +57,13 @@ export const checkConfigCommand: Command = async (argv, io) => {
       notes.push(`devices.${i} (${d.id}): ${d.port} does not exist now (unplugged?)`);
     }
   });
-  try {
-    brokerPassword(config);
-  } catch (error) {
-    if (error instanceof ConfigError) problems.push(error.message);
-    else throw error;
+  for (const read of [brokerPassword, brokerCa]) {
+    try {
+      read(config);
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(error.message);
+      else throw error;
+    }
   }
   if (config.http.page.pinHash === undefined)
     notes.push(

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from './config.js';
+import { brokerCa, ConfigError, loadConfig, parseConfig } from './config.js';
 
 const good = {
   kiosk: { id: 'kiosk-1', clinicId: 'clinic-1' },
@@ -77,5 +77,21 @@ describe('kiosk config', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/cannot read the config file .*ENOENT/);
     writeFileSync(join(dir, 'bad.yaml'), 'kiosk: [unclosed\n');
     expect(() => loadConfig(join(dir, 'bad.yaml'))).toThrow(/is not valid YAML/);
+  });
+
+  it("reads the broker's CA from mqtt.caFile beside the config, and names a missing or wrong file", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-ca-'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(join(dir, 'broker-ca.pem'), pem);
+    const config = parseConfig({ ...good, mqtt: { ...good.mqtt, caFile: 'broker-ca.pem' } }, dir);
+    expect(config.mqtt.caFile).toBe(join(dir, 'broker-ca.pem'));
+    expect(brokerCa(config)?.toString('utf8')).toBe(pem);
+    expect(brokerCa(parseConfig(good, dir))).toBeUndefined();
+
+    const missing = parseConfig({ ...good, mqtt: { ...good.mqtt, caFile: 'gone.pem' } }, dir);
+    expect(() => brokerCa(missing)).toThrow(/mqtt\.caFile: cannot read .*gone\.pem \(ENOENT\); fix:/);
+    writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\n');
+    const key = parseConfig({ ...good, mqtt: { ...good.mqtt, caFile: 'key.pem' } }, dir);
+    expect(() => brokerCa(key)).toThrow(/holds no PEM certificate/);
   });
 });

@@ -113,6 +113,8 @@ export const KioskConfig = z
         username: z.string().optional(),
         password: z.string().optional(),
         passwordFile: z.string().optional(),
+        /** The CA certificate (PEM) that signed an mqtts:// broker's certificate; the system's CAs without it. */
+        caFile: z.string().min(1).optional(),
         /** A published reading without a receipt after this long is sent again. */
         receiptTimeoutSeconds: z.number().positive().default(30),
         /** Messages published and not yet acknowledged by the broker, at most. */
@@ -291,6 +293,7 @@ export function parseConfig(raw: unknown, baseDir = process.cwd()): KioskConfig 
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   config.outbox.path = config.outbox.path === ':memory:' ? ':memory:' : abs(config.outbox.path);
   if (config.mqtt.passwordFile) config.mqtt.passwordFile = abs(config.mqtt.passwordFile);
+  if (config.mqtt.caFile) config.mqtt.caFile = abs(config.mqtt.caFile);
   if (config.clinicApi?.clientSecretFile)
     config.clinicApi.clientSecretFile = abs(config.clinicApi.clientSecretFile);
   return config;
@@ -312,6 +315,28 @@ export function loadConfig(path: string): KioskConfig {
     throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   return parseConfig(raw, dirname(resolve(path)));
+}
+
+/**
+ * The broker's CA certificate (`mqtt.caFile`), read at start so that a wrong path is named at
+ * once instead of showing as a TLS error on every reconnect.
+ */
+export function brokerCa(config: KioskConfig): Buffer | undefined {
+  if (config.mqtt.caFile === undefined) return undefined;
+  let pem: Buffer;
+  try {
+    pem = readFileSync(config.mqtt.caFile);
+  } catch (error) {
+    throw new ConfigError(
+      `mqtt.caFile: cannot read ${config.mqtt.caFile} (${(error as NodeJS.ErrnoException).code}); fix: copy the CA certificate (PEM) of the clinic's broker there or correct the path`,
+    );
+  }
+  if (!pem.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(
+      `mqtt.caFile: ${config.mqtt.caFile} holds no PEM certificate; fix: give the CA certificate ("-----BEGIN CERTIFICATE-----"), not a key`,
+    );
+  }
+  return pem;
 }
 
 /** The broker password: from the config, or from a file (the safer place: mode 0600, not in git). */

@@ -1,4 +1,4 @@
-import { brokerPassword, type KioskConfig } from '../config/config.js';
+import { brokerCa, brokerPassword, type KioskConfig } from '../config/config.js';
 import type { PublisherOptions } from './publisher.js';
 
 /** The publisher's broker, identity and pacing, as kiosk.yaml gives them. */
@@ -12,6 +12,7 @@ export function publisherSettings(
   | 'kioskId'
   | 'username'
   | 'password'
+  | 'ca'
   | 'maxInFlight'
   | 'maxBatch'
   | 'receiptTimeoutMs'
@@ -19,6 +20,7 @@ export function publisherSettings(
   | 'reconnectMaxMs'
 > {
   const password = brokerPassword(config);
+  const ca = brokerCa(config);
   return {
     url: config.mqtt.url,
     protocolVersion: config.mqtt.protocolVersion,
@@ -26,6 +28,7 @@ export function publisherSettings(
     kioskId: config.kiosk.id,
     ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
     ...(password !== undefined ? { password } : {}),
+    ...(ca !== undefined ? { ca } : {}),
     maxInFlight: config.mqtt.maxInFlight,
     maxBatch: config.mqtt.maxBatch,
     receiptTimeoutMs: config.mqtt.receiptTimeoutSeconds * 1000,

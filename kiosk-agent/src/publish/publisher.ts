@@ -18,6 +18,8 @@ export interface PublisherOptions {
   kioskId: string;
   username?: string;
   password?: string;
+  /** The CA certificate (PEM) an mqtts:// broker's certificate is checked against. */
+  ca?: Buffer;
   outbox: Outbox;
   log: Logger;
   /** Messages without their PUBACK at most. */
@@ -192,7 +194,7 @@ export class Publisher {
   }
 
   private clientOptions(): IClientOptions {
-    const { clinicId, kioskId, protocolVersion, username, password } = this.options;
+    const { clinicId, kioskId, protocolVersion, username, password, ca } = this.options;
     const offline: KioskStatus = { state: 'offline', clinicId, kioskId, at: new Date().toISOString() };
     return {
       protocolVersion,
@@ -216,6 +218,7 @@ export class Publisher {
       },
       ...(username !== undefined ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
+      ...(ca !== undefined ? { ca } : {}),
     };
   }
 

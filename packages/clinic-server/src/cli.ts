@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClientRole, ClinicId, newUuidV7 } from '@klinik-desa/protocol';
 import { openApiYaml } from './api/openapi.js';
+import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './cli/backup-command.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
 import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
 import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
@@ -29,6 +30,8 @@ Commands:
   rabbitmq-config    write the rabbitmqctl commands giving the registered kiosks their permissions
   client             create, list or revoke API clients (the first administrator, a lost secret)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
+  backup             copy the clinic record into a file while the server runs
+  restore            restore a backup into a new record and migrate it
 
 Run \`clinic-server <command> --help\` for the options of one command.`,
   start: `Usage: clinic-server start --db <sqlite path | postgres URL> [options]
@@ -48,6 +51,8 @@ Options:
   --client-id <id>         persistent MQTT session id (default klinik-desa-ingest-<hostname>)
   --shared-group <name>    MQTT 5 shared subscription group, for several ingest processes
   --username <u>           broker user name (password from MQTT_PASSWORD)
+  --broker-ca <file>       the CA certificate (PEM) that signed an mqtts:// broker's certificate
+                           (also MQTT_CA_FILE; default: the system's CAs)
   --mqtt-admin-user <u>    Mosquitto dynamic-security administrator on --broker (password from
                            MQTT_ADMIN_PASSWORD): a revoked kiosk is disconnected at once
   --transport <mqtt|rabbitmq>
@@ -61,7 +66,7 @@ Options:
   --log-level <level>      trace|debug|info|warn|error (default info)
   -h, --help               this help
 
-Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD,
+Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE,
 MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, AMQP_URL, AMQP_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
 the config file.`,
   export: `Usage: clinic-server export --db <sqlite path | postgres URL>
@@ -111,6 +116,8 @@ list     prints every client, one JSON document per line (never a secret).
 revoke   ends a client's tokens and sign-ins: a leaked or lost administrator secret, which the
          API cannot revoke with the administrator's own token. Server processes running on this
          record stop accepting its tokens within 30 s. Written to the audit log as system.cli.`,
+  backup: BACKUP_HELP,
+  restore: RESTORE_HELP,
   openapi: `Usage: clinic-server openapi [--out <file>]
 
 Prints the OpenAPI 3.1 document (YAML) of the clinic API, or writes it to <file>.`,
@@ -162,6 +169,7 @@ async function start(argv: string[]): Promise<number> {
       'mqtt-admin-user': { type: 'string' },
       transport: { type: 'string' },
       'amqp-url': { type: 'string' },
+      'broker-ca': { type: 'string' },
       'require-registered-kiosks': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -194,6 +202,7 @@ async function start(argv: string[]): Promise<number> {
       mqttAdminUser: values['mqtt-admin-user'],
       transport: values.transport as 'mqtt' | 'rabbitmq' | undefined,
       amqpUrl: values['amqp-url'],
+      brokerCa: values['broker-ca'],
       port,
       host: values.host,
       requireRegisteredKiosks: values['require-registered-kiosks'],
@@ -517,6 +526,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'rabbitmq-config': rabbitmqConfig,
   client,
   openapi,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -122,4 +122,19 @@ describe('start options', () => {
       /broker.amqpUrl.*fix: set it to the RabbitMQ address/,
     );
   });
+
+  it("take the broker's CA file from the flag, the environment or the file, and only with an external broker", () => {
+    const file = parseConfigFile(
+      'db: c.db\nbroker: { url: "mqtts://mqtt.example.id:8883", caFile: /etc/kd/file-ca.pem }\n',
+      'c.yaml',
+    );
+    expect(resolveStartOptions({}, {}, file).brokerCaFile).toBe('/etc/kd/file-ca.pem');
+    expect(resolveStartOptions({}, { MQTT_CA_FILE: '/env-ca.pem' }, file).brokerCaFile).toBe('/env-ca.pem');
+    expect(
+      resolveStartOptions({ brokerCa: '/flag-ca.pem' }, { MQTT_CA_FILE: '/env-ca.pem' }, file).brokerCaFile,
+    ).toBe('/flag-ca.pem');
+    expect(() => resolveStartOptions({ db: 'x', brokerCa: '/ca.pem' }, {}, {})).toThrow(
+      /--broker-ca names the CA of an external broker: give --broker mqtts:/,
+    );
+  });
 });

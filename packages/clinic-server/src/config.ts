@@ -38,6 +38,8 @@ export const ServerConfigFile = z
           .regex(/^[A-Za-z0-9_-]+$/)
           .optional(),
         username: z.string().optional(),
+        /** The CA certificate (PEM) that signed the broker's TLS certificate, for an mqtts:// URL. */
+        caFile: z.string().min(1).optional(),
         /** Mosquitto dynamic-security administrator (password from MQTT_ADMIN_PASSWORD). */
         adminUsername: z.string().min(1).optional(),
         /** `rabbitmq`: consume RabbitMQ's quorum queue over AMQP (the national tier). */
@@ -160,6 +162,7 @@ export interface StartFlags {
   mqttAdminUser?: string | undefined;
   transport?: 'mqtt' | 'rabbitmq' | undefined;
   amqpUrl?: string | undefined;
+  brokerCa?: string | undefined;
   port?: number | undefined;
   host?: string | undefined;
   requireRegisteredKiosks?: boolean | undefined;
@@ -233,6 +236,13 @@ export function resolveStartOptions(
   const brokerPort = flags.brokerPort ?? file.broker?.port;
   const adminUser = flags.mqttAdminUser ?? env['MQTT_ADMIN_USERNAME'] ?? file.broker?.adminUsername;
   const adminPassword = env['MQTT_ADMIN_PASSWORD'];
+  const brokerCaFile = flags.brokerCa ?? env['MQTT_CA_FILE'] ?? file.broker?.caFile;
+  if (brokerCaFile !== undefined && brokerUrl === undefined) {
+    throw new ConfigError(
+      'USAGE',
+      '--broker-ca names the CA of an external broker: give --broker mqtts://host:8883 too (the embedded broker has no TLS)',
+    );
+  }
   if (adminUser !== undefined && (!adminPassword || brokerUrl === undefined)) {
     throw new ConfigError(
       'USAGE',
@@ -263,6 +273,7 @@ export function resolveStartOptions(
     ...(clientId !== undefined ? { clientId } : {}),
     ...(sharedGroup !== undefined ? { sharedGroup } : {}),
     ...(username !== undefined ? { username } : {}),
+    ...(brokerCaFile !== undefined ? { brokerCaFile } : {}),
     ...(env['MQTT_PASSWORD'] !== undefined ? { password: env['MQTT_PASSWORD'] } : {}),
     ...(adminUser !== undefined && adminPassword
       ? { mqttAdmin: { username: adminUser, password: adminPassword } }

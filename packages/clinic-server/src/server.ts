@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { type ApiApp, type ApiOptions, buildApi } from './api/app.js';
 import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { EVERY_CLINIC } from './domain/access.js';
 import { parseKioskUsername } from './domain/acl.js';
 import type { DerivedOptions } from './domain/derived.js';
 import { ConfigError } from './errors.js';
+import { type FleetThresholds, fleetThresholds, registerFleetMetrics } from './fleet/index.js';
 import { Forwarder, type ForwarderConfig } from './forwarder/forwarder.js';
 import { Ingest } from './ingest/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { readBrokerCa } from './mqtt/broker-ca.js';
 import { DynsecAdmin } from './mqtt/dynsec-admin.js';
 import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
-import type { ClinicStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
+import type { ClinicStore, FleetStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
 import { describeTrouble } from './store/store-condition.js';
 import {
   AmqpTransport,
@@ -31,6 +34,11 @@ export interface ClinicServerOptions {
   protocolVersion?: 4 | 5;
   username?: string;
   password?: string;
+  /**
+   * The CA certificate file (PEM) the external broker's TLS certificate is checked against, for
+   * an mqtts:// broker signed by the operator's own CA. Without it, the system's CAs.
+   */
+  brokerCaFile?: string;
   /**
    * The administrator login of Mosquitto's dynamic security plugin on the external broker: with
    * it, a revoked kiosk's live connection is closed at once (`disableClient`).
@@ -75,6 +83,8 @@ export interface ClinicServerOptions {
   maxBatch?: number;
   /** Days a kiosk event is kept, counted from when the server received it (default 30). */
   kioskEventsKeepDays?: number;
+  /** When the fleet view's facts become alerts, in the API and in the metrics. */
+  fleetThresholds?: Partial<FleetThresholds>;
   log?: Logger;
 }
 
@@ -219,6 +229,18 @@ export function startPurging(
   };
 }
 
+/** The ingest's login on an external broker: the operator's user, password and CA, as given. */
+function externalLogin(
+  options: Pick<ClinicServerOptions, 'username' | 'password'>,
+  ca: Buffer | undefined,
+): { username?: string; password?: string; ca?: Buffer } {
+  return {
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(ca ? { ca } : {}),
+  };
+}
+
 /** The clinic API as the server runs it: told of kiosk credentials and revocations, and of finished screenings. */
 function apiOptions(parts: {
   options: ClinicServerOptions;
@@ -242,6 +264,7 @@ function apiOptions(parts: {
     ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     validateResponses: options.validateResponses ?? false,
+    ...(options.fleetThresholds !== undefined ? { fleetThresholds: options.fleetThresholds } : {}),
     screening: {
       ...options.screening,
       timeZone: options.screening?.timeZone ?? options.satusehat?.timeZone,
@@ -336,17 +359,19 @@ async function connectBroker(
     }
     const brokerUrl = options.brokerUrl ?? (embedded as EmbeddedBroker).url;
     const protocolVersion = embedded ? 4 : (options.protocolVersion ?? 5);
+    const ca = options.brokerCaFile !== undefined ? readBrokerCa(options.brokerCaFile) : undefined;
     if (options.brokerUrl && options.mqttAdmin) {
-      dynsec = await DynsecAdmin.connect({ url: brokerUrl, protocolVersion, log, ...options.mqttAdmin });
+      dynsec = await DynsecAdmin.connect({
+        url: brokerUrl,
+        protocolVersion,
+        log,
+        ...options.mqttAdmin,
+        ...(ca ? { ca } : {}),
+      });
       stopSweep = sweepRevokedKiosks(store, dynsec, log);
       log.info('dynamic security: revoked kiosks are disconnected from the broker');
     }
-    const credentials = embedded
-      ? ingestAccount
-      : {
-          ...(options.username !== undefined ? { username: options.username } : {}),
-          ...(options.password !== undefined ? { password: options.password } : {}),
-        };
+    const credentials = embedded ? ingestAccount : externalLogin(options, ca);
     const client = await connectIngestClient(brokerUrl, protocolVersion, credentials, options.clientId, log);
     const transport = new MqttTransport(client, log, options.sharedGroup);
     return { transport, brokerUrl, embedded, dynsec, stopSweep };
@@ -358,10 +383,22 @@ async function connectBroker(
   }
 }
 
+/** The fleet gauges on /metrics, read from the record at scrape time with the API's thresholds. */
+function watchFleet(metrics: Metrics, store: FleetStore, given: Partial<FleetThresholds> | undefined): void {
+  registerFleetMetrics({
+    registry: metrics.registry,
+    now: () => new Date(),
+    thresholds: fleetThresholds(given),
+    facts: () =>
+      store.fleetFacts({ recentSince: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }, EVERY_CLINIC),
+  });
+}
+
 export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
   const log = options.log ?? createLogger();
   const metrics = new Metrics();
   const store: SqlClinicStore = await openStore(options.db);
+  watchFleet(metrics, store, options.fleetThresholds);
   let embedded: EmbeddedBroker | undefined;
   let transport: IngestTransport | undefined;
   let api: ApiApp | undefined;

@@ -1,5 +1,5 @@
 import type { KioskCredentials, Patient } from '@klinik-desa/protocol';
-import { ApiTestClient, createAdminClient } from '@klinik-desa/testkit';
+import { ApiTestClient, createAdminClient, startClinicServerProcess } from '@klinik-desa/testkit';
 import type { Stack } from './stack.js';
 
 /**
@@ -22,6 +22,32 @@ export async function signInAndRegisterKiosk(
   });
   if (registered.status !== 201) throw new Error(`kiosk-1 was not registered: ${registered.status}`);
   return { admin, kiosk: registered.body };
+}
+
+/**
+ * Registers kiosks of `clinicId` in the record `db` through the API of a server started for that
+ * on its embedded broker, as an operator does before writing Mosquitto's configuration; the server
+ * is stopped again. Returns each kiosk's credentials, in order.
+ */
+export async function registerKiosksInRecord(
+  db: string,
+  clinicId: string,
+  kioskIds: readonly string[],
+): Promise<KioskCredentials[]> {
+  const creds = createAdminClient(db);
+  const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
+  try {
+    const api = await new ApiTestClient(server.httpUrl, creds.clientId, creds.clientSecret).signIn();
+    const kiosks: KioskCredentials[] = [];
+    for (const kioskId of kioskIds) {
+      const r = await api.request<KioskCredentials>('POST', '/kiosks', { clinicId, kioskId });
+      if (r.status !== 201) throw new Error(`${kioskId} was not registered: ${r.status}`);
+      kiosks.push(r.body);
+    }
+    return kiosks;
+  } finally {
+    await server.stop();
+  }
 }
 
 /** The kiosk config's `clinicApi` line for a kiosk's credentials. */

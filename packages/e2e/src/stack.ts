@@ -12,6 +12,7 @@ import {
   startMosquitto,
   startTsProcess,
   TEST_PAGE_PIN_HASH,
+  type TlsFiles,
   unlockKioskPage,
   waitFor,
 } from '@klinik-desa/testkit';
@@ -46,6 +47,11 @@ export interface StackOptions {
   outboxDir?: string;
   /** Extra keys of the kiosk config's `outbox:` line, e.g. `disk: { reserveMb: 1 }`. */
   outboxYaml?: string;
+  /**
+   * A TLS-only broker with these files: the server trusts the CA through --broker-ca, the agent
+   * through mqtt.caFile, both on mqtts://.
+   */
+  tls?: TlsFiles;
 }
 
 /**
@@ -72,9 +78,10 @@ export class Stack {
   }
 
   async start(): Promise<this> {
-    this.broker = await startMosquitto(
-      this.options.brokerConfig ? { extraConfig: this.options.brokerConfig } : {},
-    );
+    this.broker = await startMosquitto({
+      ...(this.options.brokerConfig ? { extraConfig: this.options.brokerConfig } : {}),
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
+    });
     this.pty = await createPtyPair('scale', this.dir);
     await this.startServer();
     await this.options.beforeAgent?.(this);
@@ -101,6 +108,7 @@ export class Stack {
         `ingest-${this.broker.port}`,
         '--port',
         port,
+        ...(this.options.tls ? ['--broker-ca', this.options.tls.caFile] : []),
         ...this.clinicConfigArgs(),
       ],
       { env: this.options.clinicConfig?.env ?? {} },
@@ -123,7 +131,7 @@ export class Stack {
       config,
       [
         'kiosk: { id: kiosk-1, clinicId: clinic-1 }',
-        `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5} }`,
+        `mqtt: { url: "${this.broker.url}", protocolVersion: ${this.options.mqttVersion}, reconnectMinMs: 100, reconnectMaxMs: 1000, receiptTimeoutSeconds: ${this.options.receiptTimeoutSeconds ?? 5}${this.options.tls ? `, caFile: "${this.options.tls.caFile}"` : ''} }`,
         `outbox: { path: "${this.outboxDb}"${this.options.outboxCapacity ? `, capacity: ${this.options.outboxCapacity}` : ''}${this.options.outboxYaml ? `, ${this.options.outboxYaml}` : ''} }`,
         `http: { port: ${this.options.httpPort ?? 0}, page: { pinHash: "${TEST_PAGE_PIN_HASH}", lockAfterMinutes: ${this.options.pageLockAfterMinutes ?? 3} } }`,
         'devices:',

@@ -13,6 +13,7 @@ import {
 } from '@klinik-desa/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerKiosksInRecord } from '../src/clinic-kiosk.js';
 import { storedReadingIds } from '../src/stored-readings.js';
 import { grantedQos } from '../src/suback.js';
 import { weightReading } from '../src/weight-reading.js';
@@ -26,20 +27,10 @@ let kioskB: KioskCredentials;
 let onMosquitto: ClinicOnMosquitto | undefined;
 
 beforeAll(async () => {
-  // Register two kiosks through the API of a server on its embedded broker, as an operator would.
-  const admin = createAdminClient(db);
-  const server = await startClinicServerProcess('clinic-server', ['--db', db, '--broker-port', '0']);
-  try {
-    const api = await new ApiTestClient(server.httpUrl, admin.clientId, admin.clientSecret).signIn();
-    kioskA = (
-      await api.request<KioskCredentials>('POST', '/kiosks', { clinicId: 'clinic-1', kioskId: 'kiosk-a' })
-    ).body;
-    kioskB = (
-      await api.request<KioskCredentials>('POST', '/kiosks', { clinicId: 'clinic-1', kioskId: 'kiosk-b' })
-    ).body;
-  } finally {
-    await server.stop();
-  }
+  [kioskA, kioskB] = (await registerKiosksInRecord(db, 'clinic-1', ['kiosk-a', 'kiosk-b'])) as [
+    KioskCredentials,
+    KioskCredentials,
+  ];
 });
 
 afterAll(async () => {

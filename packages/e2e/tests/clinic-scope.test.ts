@@ -135,6 +135,7 @@ function attacks(b: Ids): Record<string, Call[]> {
       { path: `/kiosks/${B}/kiosk-b/events?type=device-lost` },
     ],
     'POST /kiosks/{clinicId}/{kioskId}/rotate': [{ path: `/kiosks/${B}/kiosk-b/rotate` }],
+    'GET /fleet': [{ path: `/fleet?clinicId=${B}` }, { path: '/fleet', mayAnswer: true }],
   };
 }
 

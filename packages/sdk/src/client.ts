@@ -19,6 +19,7 @@ import { TokenCache } from './internal/token.js';
 import { randomUuid } from './internal/uuid.js';
 import { AuditEvents } from './resources/audit-events.js';
 import { Clients } from './resources/clients.js';
+import { Fleet } from './resources/fleet.js';
 import { Kiosks } from './resources/kiosks.js';
 import { Observations } from './resources/observations.js';
 import { Patients } from './resources/patients.js';
@@ -123,6 +124,7 @@ export class ClinicClient implements RequestSender {
   readonly referrals: Referrals = new Referrals(this);
   readonly practitioners: Practitioners = new Practitioners(this);
   readonly kiosks: Kiosks = new Kiosks(this);
+  readonly fleet: Fleet = new Fleet(this);
   readonly clients: Clients = new Clients(this);
   readonly auditEvents: AuditEvents = new AuditEvents(this);
 

@@ -22,6 +22,7 @@ export type {
 } from './core/validation.js';
 export { AuditEvents } from './resources/audit-events.js';
 export { Clients } from './resources/clients.js';
+export { Fleet } from './resources/fleet.js';
 export { Kiosks } from './resources/kiosks.js';
 export { Observations } from './resources/observations.js';
 export { Patients } from './resources/patients.js';

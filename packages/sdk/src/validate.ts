@@ -8,6 +8,7 @@ import {
   ApiClientCredentials,
   AuditEvent,
   FhirBundle,
+  FleetOverview,
   Kiosk,
   KioskCredentials,
   KioskEventRecord,
@@ -54,6 +55,7 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   KioskCredentials,
   KioskPresence,
   KioskEventRecordPage: Page(KioskEventRecord, 'KioskEventRecord'),
+  FleetOverview,
 };
 
 function validate(schema: SchemaName, body: unknown): ValidationResult {

@@ -7,7 +7,7 @@ import {
   clinicServerCli,
   startClinicServerProcess,
 } from './clinic.js';
-import { type MosquittoBroker, startMosquitto } from './mosquitto.js';
+import { type MosquittoBroker, type MosquittoOptions, startMosquitto } from './mosquitto.js';
 
 /** The broker users `clinic-server mosquitto-config` writes unless told other names. */
 export const MOSQUITTO_INGEST_USER = 'klinik-desa-ingest';
@@ -50,9 +50,13 @@ export interface ClinicOnMosquitto {
 export async function startClinicOnMosquitto(
   db: string,
   passwords: MosquittoPasswords,
+  options: Pick<MosquittoOptions, 'tls'> = {},
 ): Promise<ClinicOnMosquitto> {
   const out = mkdtempSync(join(tmpdir(), 'kd-mosquitto-config-'));
-  const broker = await startMosquitto({ dynamicSecurity: writeMosquittoConfig(db, out, passwords) });
+  const broker = await startMosquitto({
+    dynamicSecurity: writeMosquittoConfig(db, out, passwords),
+    ...options,
+  });
   // Pinned per broker, so a test can try to take it; the server's default names the host.
   const ingestClientId = `ingest-${broker.port}`;
   let server: ClinicServerProcess;
@@ -70,6 +74,7 @@ export async function startClinicOnMosquitto(
         ingestClientId,
         '--mqtt-admin-user',
         MOSQUITTO_ADMIN_USER,
+        ...(options.tls ? ['--broker-ca', options.tls.caFile] : []),
       ],
       { MQTT_PASSWORD: passwords.ingest, MQTT_ADMIN_PASSWORD: passwords.admin },
     );

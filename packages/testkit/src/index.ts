@@ -37,3 +37,4 @@ export {
   type StoredResource,
   startSatusehatFake,
 } from './satusehat-fake.js';
+export { makeTlsFiles, type TlsFiles } from './tls-certificates.js';

@@ -17,6 +17,11 @@ export interface MosquittoOptions {
    * dynamic security plugin with it and refuses anonymous clients.
    */
   dynamicSecurity?: string;
+  /**
+   * Makes the one listener TLS only (PEM files: the CA, the broker's certificate and its key); the
+   * broker's `url` is then mqtts://. No plain listener is left.
+   */
+  tls?: { caFile: string; certFile: string; keyFile: string };
 }
 
 export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
@@ -70,6 +75,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   chmodSync(dir, 0o700);
   const lines = [
     `listener ${port} 127.0.0.1`,
+    ...(options.tls
+      ? [`cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`]
+      : []),
     'persistence true',
     `persistence_location ${dir}/`,
     'autosave_interval 1',
@@ -104,7 +112,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   let log = '';
   const broker: MosquittoBroker = {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     dir,
     output: () => log + (proc?.output() ?? ''),
     pid: () => proc?.child.pid,

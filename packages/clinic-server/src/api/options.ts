@@ -2,6 +2,7 @@ import type { FhirBundle } from '@klinik-desa/protocol';
 import type { Logger } from 'pino';
 import type { DerivedOptions } from '../domain/derived.js';
 import type { RateLimit } from '../domain/rate-limit.js';
+import type { FleetThresholds } from '../fleet/index.js';
 import type { Metrics } from '../metrics.js';
 import type { ClinicStore } from '../store/store.js';
 import type { TokenLimits } from './tokens.js';
@@ -55,5 +56,7 @@ export interface ApiOptions {
    * Default none: browsers then allow only pages served from the API's own origin.
    */
   corsOrigins?: readonly string[];
+  /** When the fleet view's facts become alerts (defaults in `DEFAULT_FLEET_THRESHOLDS`). */
+  fleetThresholds?: Partial<FleetThresholds>;
   now?: () => Date;
 }

@@ -18,6 +18,8 @@ export interface DynsecAdminOptions {
   password: string;
   protocolVersion: 4 | 5;
   log: Logger;
+  /** The CA (PEM) of an mqtts:// broker's certificate; the system's CAs without it. */
+  ca?: Buffer;
   /** How long one command waits for the broker's answer (default 10 s). */
   timeoutMs?: number;
 }
@@ -50,6 +52,7 @@ export class DynsecAdmin {
       clientId: `klinik-desa-dynsec-${randomBytes(6).toString('hex')}`,
       username: options.username,
       password: options.password,
+      ...(options.ca ? { ca: options.ca } : {}),
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
     });

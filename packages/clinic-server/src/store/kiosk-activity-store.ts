@@ -78,6 +78,8 @@ export class SqlKioskActivityStore implements KioskActivityStore {
     const at = utc(status.at);
     const startedAt = status.startedAt === undefined ? null : utc(status.startedAt);
     const online = status.state === 'online';
+    // The clock skew is taken from online statuses only: a last will carries the time its
+    // connection was made. A status held in the broker reads as a kiosk running behind.
     // The SET side reads the row as it was. `status_at` never goes back, so a late copy of an
     // older status cannot undo the will; `last_seen_at` moves only for what the kiosk sent itself.
     const changed = await this.db.run(
@@ -87,7 +89,8 @@ export class SqlKioskActivityStore implements KioskActivityStore {
          state = ?,
          state_since = CASE WHEN state = ? THEN state_since ELSE ? END,
          status_started_at = COALESCE(?, status_started_at),
-         last_seen_at = CASE WHEN ? = 1 THEN ? ELSE last_seen_at END
+         last_seen_at = CASE WHEN ? = 1 THEN ? ELSE last_seen_at END,
+         clock_skew_ms = CASE WHEN ? = 1 THEN ? ELSE clock_skew_ms END
        WHERE clinic_id = ? AND kiosk_id = ? AND (
          status_at IS NULL OR status_at < ?
          OR (? = 'offline' AND state = 'online' AND status_started_at IS NOT NULL AND status_started_at <= ?)
@@ -102,6 +105,8 @@ export class SqlKioskActivityStore implements KioskActivityStore {
         startedAt,
         online ? 1 : 0,
         receivedAt,
+        online ? 1 : 0,
+        Date.parse(at) - Date.parse(receivedAt),
         status.clinicId,
         status.kioskId,
         at,
@@ -120,7 +125,7 @@ export class SqlKioskActivityStore implements KioskActivityStore {
       ]);
       if (!known) return 'unknown-kiosk';
       const inserted = await tx.run(
-        `INSERT INTO kiosk_events (clinic_id, kiosk_id, id, type, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO kiosk_events (clinic_id, kiosk_id, id, type, at, received_at, body, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
         [
           event.clinicId,
@@ -130,6 +135,7 @@ export class SqlKioskActivityStore implements KioskActivityStore {
           utc(event.at),
           receivedAt,
           JSON.stringify(event),
+          event.count ?? null,
         ],
       );
       if (inserted === 0) return 'duplicate';

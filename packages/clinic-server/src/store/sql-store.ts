@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { SqlAuditStore } from './audit-store.js';
 import { SqlClientStore } from './clients-store.js';
+import { SqlFleetStore } from './fleet-store.js';
 import { SqlForwardingStore } from './forwarding-store.js';
 import { SqlIdempotencyStore } from './idempotency-store.js';
 import { SqlKioskActivityStore } from './kiosk-activity-store.js';
@@ -50,6 +51,7 @@ export class SqlClinicStore {
       new SqlReferralStore(db),
       new SqlKioskStore(db, registry),
       new SqlKioskActivityStore(db),
+      new SqlFleetStore(db),
       new SqlClientStore(db),
       new SqlIdempotencyStore(db),
       new SqlForwardingStore(db, { screenings, patients, practitioners }),

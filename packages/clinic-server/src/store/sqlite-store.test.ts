@@ -6,9 +6,26 @@ import { describe, expect, it } from 'vitest';
 import { EVERY_CLINIC } from '../domain/access.js';
 import { ConfigError } from '../errors.js';
 import { bpReading } from '../testing/fixtures.js';
+import { writeVersion1Record } from '../testing/old-records.js';
 import { describeStoreContract, seedAuditBeforePatientColumn } from './contract.suite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { applyWritePragmas, openSqliteStore } from './sqlite-store.js';
+
+/** A record file brought to `version` only, as an older server left it, open for seeding. */
+function recordAtVersion(version: number) {
+  const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
+  const old = new Database(path);
+  old.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= version)) {
+    old.exec(m.sql);
+    old
+      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+      .run(m.version, m.name, new Date().toISOString());
+  }
+  return { path, old };
+}
 
 describeStoreContract('SQLite', async () => {
   const store = openSqliteStore(':memory:');
@@ -32,29 +49,8 @@ describe('SQLite durability', () => {
 describe('SQLite migrations', () => {
   it('bring a foundation (version 1) record forward, keeping its readings as unassigned', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
-    const old = new Database(path);
-    old.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    old.exec(SQLITE_MIGRATIONS[0]!.sql);
-    old.prepare('INSERT INTO schema_migrations VALUES (1, ?, ?)').run('readings', new Date().toISOString());
     const r = bpReading({ measuredAt: '2026-11-23T09:00:00+07:00' });
-    old
-      .prepare(
-        'INSERT INTO readings (id, clinic_id, kiosk_id, device_id, kind, measured_at, received_at, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        r.id,
-        r.clinicId,
-        r.kioskId,
-        r.device.id,
-        r.kind,
-        r.measuredAt,
-        r.receivedAt,
-        r.receivedAt,
-        JSON.stringify(r),
-      );
-    old.close();
+    writeVersion1Record(path, [r]);
 
     const store = openSqliteStore(path);
     try {
@@ -146,22 +142,36 @@ describe('SQLite migrations', () => {
   });
 
   it('name the patient on the audit lines of a version 4 record', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'kd-migrate-')), 'clinic.db');
-    const old = new Database(path);
-    old.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 4)) {
-      old.exec(m.sql);
-      old
-        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
-        .run(m.version, m.name, new Date().toISOString());
-    }
+    const { path, old } = recordAtVersion(4);
     const seeded = await seedAuditBeforePatientColumn(async (sql, params) => old.prepare(sql).run(...params));
     old.close();
     const store = openSqliteStore(path);
     try {
       await seeded.check(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("count a version 10 record's kiosk events in the fleet view from their kept bodies", async () => {
+    const { path, old } = recordAtVersion(10);
+    const at = '2026-12-07T10:00:00.000Z';
+    old
+      .prepare(
+        "INSERT INTO kiosks (clinic_id, kiosk_id, registered_at, rotated_at) VALUES ('c-1', 'k-1', ?, ?)",
+      )
+      .run(at, at);
+    const insert = old.prepare(
+      "INSERT INTO kiosk_events (clinic_id, kiosk_id, id, type, at, received_at, body) VALUES ('c-1', 'k-1', ?, ?, ?, ?, ?)",
+    );
+    insert.run('e1', 'decode-errors', at, at, JSON.stringify({ type: 'decode-errors', count: 12 }));
+    // A message that says "count" is not a count.
+    insert.run('e2', 'device-lost', at, at, JSON.stringify({ type: 'device-lost', message: 'count me out' }));
+    old.close();
+    const store = openSqliteStore(path);
+    try {
+      const facts = await store.fleetFacts({ recentSince: '2026-12-07T00:00:00.000Z' }, EVERY_CLINIC);
+      expect(facts.kiosks[0]!.recent).toEqual({ decodeErrors: 12, driverFailures: 0, devicesLost: 1 });
     } finally {
       await store.close();
     }

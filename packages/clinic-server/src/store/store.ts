@@ -1,5 +1,6 @@
 import type { AuditStore } from './audit-store.js';
 import type { ClientStore } from './clients-store.js';
+import type { FleetStore } from './fleet-store.js';
 import type { ForwardingStore } from './forwarding-store.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import type { KioskActivityStore } from './kiosk-activity-store.js';
@@ -18,6 +19,7 @@ export type * from './records.js';
 export type {
   AuditStore,
   ClientStore,
+  FleetStore,
   ForwardingStore,
   IdempotencyStore,
   KioskActivityStore,
@@ -63,6 +65,7 @@ export interface ClinicStore
     ReferralStore,
     KioskStore,
     KioskActivityStore,
+    FleetStore,
     ClientStore,
     IdempotencyStore,
     ForwardingStore,

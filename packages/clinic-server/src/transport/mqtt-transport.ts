@@ -58,7 +58,7 @@ export class MqttTransport implements IngestTransport {
 export async function connectIngestClient(
   brokerUrl: string,
   protocolVersion: 4 | 5,
-  credentials: { username?: string; password?: string },
+  credentials: { username?: string; password?: string; ca?: Buffer },
   clientId: string | undefined,
   log: Logger,
 ): Promise<MqttClient> {

@@ -1,6 +1,7 @@
 export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './fleet.js';
 export * from './kiosk.js';
 export * from './kiosk-activity.js';
 export * from './names.js';

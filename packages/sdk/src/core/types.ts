@@ -6,6 +6,7 @@ import type {
   ApiClientCreate,
   ApiClientListQuery,
   AuditEventListQuery,
+  FleetQuery,
   KioskCreate,
   KioskEventListQuery,
   KioskListQuery,
@@ -36,6 +37,10 @@ export type {
   ClientRole,
   FhirBundle,
   Flag,
+  FleetAlert,
+  FleetClinic,
+  FleetKiosk,
+  FleetOverview,
   Forwarding,
   ForwardingStatus,
   Kiosk,
@@ -110,3 +115,5 @@ export type KioskCreateParams = z.input<typeof KioskCreate>;
 export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;
 /** By event `type`, and `since` (the kiosk's time of the event at or after). */
 export type KioskEventListParams = z.input<typeof KioskEventListQuery> & PageParams;
+/** The fleet of one clinic of the caller's, or (without) of all of them. */
+export type FleetParams = z.input<typeof FleetQuery>;

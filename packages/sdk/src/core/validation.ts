@@ -3,6 +3,7 @@ import type {
   ApiClientCredentials,
   AuditEvent,
   FhirBundle,
+  FleetOverview,
   Kiosk,
   KioskCredentials,
   KioskEventRecord,
@@ -50,6 +51,7 @@ export interface ResponseTypes {
   KioskCredentials: KioskCredentials;
   KioskPresence: KioskPresence;
   KioskEventRecordPage: Page<KioskEventRecord>;
+  FleetOverview: FleetOverview;
 }
 
 export type SchemaName = keyof ResponseTypes;

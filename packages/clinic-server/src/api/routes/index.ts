@@ -1,9 +1,12 @@
+import { fleetThresholds } from '../../fleet/index.js';
 import type { AuditTrail } from '../audit.js';
 import type { ApiApp } from '../fastify.js';
 import type { ApiOptions } from '../options.js';
 import type { TokenService } from '../tokens.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerClientRoutes } from './clients.js';
+import { registerFleetRoutes } from './fleet.js';
+import { registerFleetPage } from './fleet-page.js';
 import { registerKioskActivityRoutes } from './kiosk-activity.js';
 import { registerKioskRoutes } from './kiosks.js';
 import { registerObservationRoutes } from './observations.js';
@@ -34,4 +37,10 @@ export function registerRoutes(
   registerAuditRoutes(app, ctx, { store, auditTrail: options.auditTrail });
   registerKioskRoutes(app, ctx, options);
   registerKioskActivityRoutes(app, ctx, { store });
+  registerFleetRoutes(app, ctx, {
+    store,
+    now: options.now,
+    thresholds: fleetThresholds(options.fleetThresholds),
+  });
+  registerFleetPage(app);
 }

@@ -1,31 +1,21 @@
-import { ApiError, KioskCredentials, type KioskEvent, KioskPresence, newUuidV7 } from '@klinik-desa/protocol';
-import pino from 'pino';
+import { KioskCredentials, type KioskEvent, KioskPresence, newUuidV7 } from '@klinik-desa/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../metrics.js';
 import type { SqlClinicStore } from '../../store/sql-store.js';
-import { openSqliteStore } from '../../store/sqlite-store.js';
+import { expectApiError as expectError, routeTestApi } from '../../testing/api-app.js';
 import { signedInClient, signIn } from '../../testing/api-sign-in.js';
-import { type ApiApp, buildApi } from '../app.js';
+import type { ApiApp } from '../app.js';
 import { KioskEventPage } from './kiosk-activity.js';
 
 let store: SqlClinicStore;
 let app: ApiApp;
+let close: () => Promise<void>;
 
 beforeEach(async () => {
-  store = openSqliteStore(':memory:');
-  app = await buildApi({
-    store,
-    log: pino({ level: 'silent' }),
-    metrics: new Metrics(),
-    readiness: async () => ({ store: 'ok', broker: 'ok' }),
-    rateLimit: false,
-    validateResponses: true,
-  });
+  ({ store, app, close } = await routeTestApi());
 });
 
 afterEach(async () => {
-  await app.close();
-  await store.close();
+  await close();
 });
 
 const token = (clientId: string, secret: string, scope?: string) => signIn(app, clientId, secret, scope);
@@ -34,11 +24,6 @@ const client = (role: 'admin' | 'partner', id: string, clinics: string[] | '*') 
 
 const get = (bearer: string, url: string) =>
   app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
-
-function expectError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
-  expect(r.statusCode, JSON.stringify(r.json())).toBe(status);
-  expect(ApiError.parse(r.json()).code).toBe(code);
-}
 
 async function registerKiosk(admin: string, clinicId: string, kioskId: string) {
   const r = await app.inject({

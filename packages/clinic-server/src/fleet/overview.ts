@@ -1,0 +1,77 @@
+import type { FleetAlert, FleetClinic, FleetKiosk, FleetOverview } from '@klinik-desa/protocol';
+import { clinicAlerts, kioskAlerts } from './alerts.js';
+import type { ClinicFacts, FleetFacts, KioskFacts } from './facts.js';
+import type { FleetThresholds } from './thresholds.js';
+
+// Ids are ASCII (TopicSafeId): compared by code unit, which is many times cheaper than
+// localeCompare at 5,000 kiosks.
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const bySeverity = (a: FleetAlert, b: FleetAlert) =>
+  (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1) ||
+  byId(a.kioskId ?? '', b.kioskId ?? '');
+
+function kioskView(k: KioskFacts, now: number): FleetKiosk {
+  const box = k.status?.outbox;
+  const oldestAt = box && box.depth > 0 ? (box.oldestAt ?? null) : null;
+  return {
+    kioskId: k.kioskId,
+    name: k.name,
+    state: k.state,
+    lastSeenAt: k.lastSeenAt,
+    outboxBacklog: box ? box.depth : null,
+    outboxNearlyFull: box?.nearlyFull ?? false,
+    oldestUnconfirmedAt: oldestAt,
+    oldestUnconfirmedAgeSeconds: oldestAt === null ? null : Math.round((now - Date.parse(oldestAt)) / 1000),
+    clockSkewSeconds: k.clockSkewMs === null ? null : Math.round(k.clockSkewMs / 1000),
+    devices: (k.status?.devices ?? []).map((d) => ({
+      id: d.id,
+      protocol: d.protocol,
+      state: d.state,
+      errors: Object.values(d.errors).reduce((n, e) => n + e, 0),
+    })),
+    last24h: { ...k.recent },
+  };
+}
+
+/**
+ * The fleet as the page and the API show it, at `now`: every clinic of the facts (those with
+ * kiosks, and those with only failures or referrals), its kiosks in id order, its alerts critical first.
+ */
+export function fleetOverview(facts: FleetFacts, now: Date, t: FleetThresholds): FleetOverview {
+  const at = now.getTime();
+  const clinics = new Map<string, FleetClinic>();
+  const clinicOf = (clinicId: string) => {
+    let c = clinics.get(clinicId);
+    if (!c) {
+      c = {
+        clinicId,
+        kiosks: [],
+        kiosksOnline: 0,
+        satusehatFailures: [],
+        openReferrals: { count: 0, oldestAt: null },
+        alerts: [],
+      };
+      clinics.set(clinicId, c);
+    }
+    return c;
+  };
+  for (const k of facts.kiosks) {
+    const c = clinicOf(k.clinicId);
+    c.kiosks.push(kioskView(k, at));
+    if (k.state === 'online') c.kiosksOnline += 1;
+    c.alerts.push(...kioskAlerts(k, at, t));
+  }
+  for (const f of facts.clinics satisfies ClinicFacts[]) {
+    const c = clinicOf(f.clinicId);
+    c.satusehatFailures = f.satusehatFailures;
+    c.openReferrals = f.openReferrals;
+    c.alerts.push(...clinicAlerts(f, at, t));
+  }
+  const list = [...clinics.values()].sort((a, b) => byId(a.clinicId, b.clinicId));
+  for (const c of list) {
+    c.kiosks.sort((a, b) => byId(a.kioskId, b.kioskId));
+    c.alerts.sort(bySeverity);
+  }
+  return { at: now.toISOString(), clinics: list };
+}

@@ -4,7 +4,7 @@
 # Debian package is checked with it; the arm64 cross compiler and qemu-user build and run the arm64
 # package, unless KD_TEST_DEB_ARM64=0),
 # cmake and libcmocka-dev (the BLE gateway core's C tests, built with CTest),
-# prometheus (promtool checks the alert rules), mosquitto (the MQTT broker tests stop and restart) and PostgreSQL (the clinic record's second
+# prometheus (promtool checks the alert rules), mosquitto (the MQTT broker tests stop and restart), rabbitmq-server (the national tier's broker) and PostgreSQL (the clinic record's second
 # store, at 127.0.0.1:5432 with trust auth for the user postgres on loopback). As root on
 # Debian/Ubuntu it installs and starts what is missing; otherwise it names what to do and stops.
 set -euo pipefail
@@ -23,6 +23,8 @@ apt_install() {
 missing=()
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then missing+=(mosquitto); fi
+# The RabbitMQ tests start a node of their own on free ports (the service need not run).
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && ! command -v rabbitmq-server >/dev/null 2>&1; then missing+=(rabbitmq-server); fi
 # The SDK's browser test drives Debian's Chromium (playwright cannot download its own here).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v lintian >/dev/null 2>&1 || missing+=(lintian)

@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { startClinicServer } from './server.js';
 import { openStore } from './store/open.js';
 import type { AuditStore, ClientStore, KioskStore, ReadingStore, RecordUpkeep } from './store/store.js';
+import { rabbitmqScript } from './transport/index.js';
 
 /** Each command asks for the parts of the record it uses, and closes it when done. */
 type Closable = Pick<RecordUpkeep, 'close'>;
@@ -28,6 +29,7 @@ Commands:
   start              run the clinic server: clinic API, MQTT ingest, SATUSEHAT forwarder
   export             print every stored reading, one Reading JSON document per line
   mosquitto-config   write Mosquitto's dynamic-security file for the registered kiosks
+  rabbitmq-config    write the rabbitmqctl commands giving the registered kiosks their permissions
   client             create, list or revoke API clients (the first administrator, a lost secret)
   kiosks             provision N kiosks of a clinic (credentials and kiosk.yaml each), rotate, revoke
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
@@ -56,6 +58,11 @@ Options:
                            (also MQTT_CA_FILE; default: the system's CAs)
   --mqtt-admin-user <u>    Mosquitto dynamic-security administrator on --broker (password from
                            MQTT_ADMIN_PASSWORD): a revoked kiosk is disconnected at once
+  --transport <mqtt|rabbitmq>
+                           rabbitmq: kiosks speak MQTT to RabbitMQ's MQTT plugin and this
+                           server consumes its quorum queue over AMQP (the national tier)
+  --amqp-url <url>         RabbitMQ for --transport rabbitmq: amqp://user@host:5672/vhost
+                           (also AMQP_URL; the password from AMQP_PASSWORD)
   --require-registered-kiosks
                            refuse readings of unregistered kiosks even before any is registered
                            (--broker only: the embedded broker lets no unregistered kiosk connect)
@@ -63,11 +70,20 @@ Options:
   -h, --help               this help
 
 Environment: DATABASE_URL, CLINIC_SERVER_PORT, MQTT_URL, MQTT_USERNAME, MQTT_PASSWORD, MQTT_CA_FILE,
-MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
+MQTT_ADMIN_USERNAME, MQTT_ADMIN_PASSWORD, AMQP_URL, AMQP_PASSWORD, SATUSEHAT_CLIENT_ID, SATUSEHAT_CLIENT_SECRET. Flags win over the environment, which wins over
 the config file.`,
   export: `Usage: clinic-server export --db <sqlite path | postgres URL>
 
 Prints every stored reading as one JSON document per line, oldest first.`,
+  'rabbitmq-config': `Usage: clinic-server rabbitmq-config --db <path|url> [--out <file>] [--ingest-user <u>] [--vhost <v>]
+
+Writes (or prints) a shell script of rabbitmqctl commands for the national tier (RABBITMQCTL
+overrides the command, e.g. "rabbitmqctl -n rabbit@host"): the ingest user's permissions (its
+queues, receipts out), each registered kiosk's own topics only (kiosk.<clinicId>.<kioskId> may
+publish its readings, status and events and read its receipts), and deletes the kiosk users the
+record no longer holds (revoked). Kiosk users are added with their secrets when provisioned
+(rabbitmqctl add_user): the record keeps only hashes RabbitMQ cannot use. Run it again after
+registering or revoking kiosks.`,
   'mosquitto-config': `Usage: clinic-server mosquitto-config --db <path|url> --out <dir> [options]
 
 Writes <dir>/dynamic-security.json, the starting state of Mosquitto's dynamic security plugin, and
@@ -137,6 +153,8 @@ async function start(argv: string[]): Promise<number> {
       'shared-group': { type: 'string' },
       username: { type: 'string' },
       'mqtt-admin-user': { type: 'string' },
+      transport: { type: 'string' },
+      'amqp-url': { type: 'string' },
       'broker-ca': { type: 'string' },
       'require-registered-kiosks': { type: 'boolean' },
       'log-level': { type: 'string' },
@@ -152,6 +170,9 @@ async function start(argv: string[]): Promise<number> {
   if (values.broker && !/^(mqtts?|wss?|tcp|tls):\/\//.test(values.broker)) {
     fail(`--broker must be a URL such as mqtt://127.0.0.1:1883, not "${values.broker}"`);
   }
+  if (values.transport !== undefined && values.transport !== 'mqtt' && values.transport !== 'rabbitmq') {
+    fail(`--transport must be mqtt or rabbitmq, not "${values.transport}"`);
+  }
   const brokerPort = parseIntOption('broker-port', values['broker-port'], 0, 65535);
   const version = parseIntOption('mqtt-version', values['mqtt-version'], 4, 5);
   const port = parseIntOption('port', values.port, 0, 65535);
@@ -165,6 +186,8 @@ async function start(argv: string[]): Promise<number> {
       sharedGroup: values['shared-group'],
       username: values.username,
       mqttAdminUser: values['mqtt-admin-user'],
+      transport: values.transport as 'mqtt' | 'rabbitmq' | undefined,
+      amqpUrl: values['amqp-url'],
       brokerCa: values['broker-ca'],
       port,
       host: values.host,
@@ -207,6 +230,19 @@ async function exportReadings(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Opens the record read-only for the registered, not revoked kiosks, and closes it. */
+async function withRegisteredKiosks(
+  db: string,
+  use: (kiosks: Awaited<ReturnType<KioskStore['kioskSecrets']>>) => void,
+): Promise<void> {
+  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(db, { readonly: true });
+  try {
+    use(await store.kioskSecrets());
+  } finally {
+    await store.close();
+  }
+}
+
 async function mosquittoConfig(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -240,12 +276,11 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       fail(`${flag}: use 1-64 letters, digits, ".", "_" or "-", not starting with "kiosk."`);
   }
   if (ingestUser === adminUser) fail('--ingest-user and --admin-user must differ');
-  const store: Pick<KioskStore, 'kioskSecrets'> & Closable = await openStore(values.db, { readonly: true });
-  try {
-    const kiosks = await store.kioskSecrets();
-    mkdirSync(values.out, { recursive: true });
-    const json = join(values.out, 'dynamic-security.json');
-    const conf = join(values.out, 'mosquitto.conf');
+  const out = values.out;
+  await withRegisteredKiosks(values.db, (kiosks) => {
+    mkdirSync(out, { recursive: true });
+    const json = join(out, 'dynamic-security.json');
+    const conf = join(out, 'mosquitto.conf');
     const state = dynsecFile({
       ingest: { username: ingestUser, secretHash: hashSecret(password) },
       admin: { username: adminUser, secretHash: hashSecret(adminPassword) },
@@ -257,9 +292,7 @@ async function mosquittoConfig(argv: string[]): Promise<number> {
       `wrote ${json} and ${conf} for ${kiosks.length} kiosk(s), the ingest user ${ingestUser} and the administrator ${adminUser}`,
     );
     console.log('start (or restart) Mosquitto with these lines in its configuration');
-  } finally {
-    await store.close();
-  }
+  });
   return 0;
 }
 
@@ -442,10 +475,41 @@ async function openapi(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function rabbitmqConfig(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      out: { type: 'string' },
+      'ingest-user': { type: 'string' },
+      vhost: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP['rabbitmq-config']);
+    return 0;
+  }
+  if (!values.db) fail('--db <sqlite path | postgres URL> is required');
+  await withRegisteredKiosks(values.db, (kiosks) => {
+    const script = rabbitmqScript(kiosks, values['ingest-user'] ?? 'klinik-desa-ingest', values.vhost ?? '/');
+    if (!values.out) process.stdout.write(script);
+    else {
+      writeFileDurably(values.out, script);
+      console.log(
+        `wrote ${values.out} for ${kiosks.length} kiosk(s): run it where rabbitmqctl reaches the cluster`,
+      );
+    }
+  });
+  return 0;
+}
+
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start,
   export: exportReadings,
   'mosquitto-config': mosquittoConfig,
+  'rabbitmq-config': rabbitmqConfig,
   client,
   kiosks: kiosksCommand,
   openapi,

@@ -115,6 +115,25 @@ describe('start options', () => {
     },
   );
 
+  it('take the RabbitMQ transport with its password from the environment, and name what is missing', () => {
+    const file = parseConfigFile(
+      'db: x.db\nbroker: { transport: rabbitmq, amqpUrl: "amqp://ingest@mq1:5672", amqpPrefetch: 100 }\n',
+      'c.yaml',
+    );
+    expect(resolveStartOptions({}, { AMQP_PASSWORD: 'p@ss' }, file)).toMatchObject({
+      transport: 'rabbitmq',
+      amqpUrl: 'amqp://ingest:p%40ss@mq1:5672',
+      amqpPrefetch: 100,
+    });
+    expect(() => resolveStartOptions({ db: 'x.db', transport: 'rabbitmq' }, {}, {})).toThrow(/--amqp-url/);
+    expect(() =>
+      resolveStartOptions({ db: 'x.db', transport: 'rabbitmq', amqpUrl: 'mqtt://x' }, {}, {}),
+    ).toThrow(/amqp:\/\/ or amqps:\/\//);
+    expect(() => parseConfigFile('broker: { amqpUrl: "http://x" }\n', 'c.yaml')).toThrow(
+      /broker.amqpUrl.*fix: set it to the RabbitMQ address/,
+    );
+  });
+
   it("take the broker's CA file from the flag, the environment or the file, and only with an external broker", () => {
     const file = parseConfigFile(
       'db: c.db\nbroker: { url: "mqtts://mqtt.example.id:8883", caFile: /etc/kd/file-ca.pem }\n',

@@ -43,6 +43,15 @@ export const ServerConfigFile = z
         caFile: z.string().min(1).optional(),
         /** Mosquitto dynamic-security administrator (password from MQTT_ADMIN_PASSWORD). */
         adminUsername: z.string().min(1).optional(),
+        /** `rabbitmq`: consume RabbitMQ's quorum queue over AMQP (the national tier). */
+        transport: z.enum(['mqtt', 'rabbitmq']).optional(),
+        /** amqp://user@host:5672/vhost (password from AMQP_PASSWORD, or in AMQP_URL). */
+        amqpUrl: z
+          .string()
+          .regex(/^amqps?:\/\//, 'use a URL such as amqp://klinik-desa-ingest@127.0.0.1:5672')
+          .optional(),
+        amqpQueue: z.string().min(1).max(255).optional(),
+        amqpPrefetch: z.number().int().min(1).max(65535).optional(),
       })
       .strict()
       .optional(),
@@ -109,6 +118,8 @@ const FIXES: Record<string, string> = {
   db: 'a SQLite file path or a postgres:// URL',
   'broker.url': 'the broker address, e.g. mqtt://127.0.0.1:1883',
   'broker.version': '4 or 5',
+  'broker.transport': 'mqtt (the default) or rabbitmq',
+  'broker.amqpUrl': 'the RabbitMQ address, e.g. amqp://klinik-desa-ingest@127.0.0.1:5672',
   'http.port': 'a port number, 0 for a free one, or false for no API',
   'http.corsOrigins':
     'the origins of the web pages that call the API, e.g. ["https://dashboard.example.id"]: scheme, host and port, no path or trailing slash',
@@ -163,10 +174,49 @@ export interface StartFlags {
   sharedGroup?: string | undefined;
   username?: string | undefined;
   mqttAdminUser?: string | undefined;
+  transport?: 'mqtt' | 'rabbitmq' | undefined;
+  amqpUrl?: string | undefined;
   brokerCa?: string | undefined;
   port?: number | undefined;
   host?: string | undefined;
   requireRegisteredKiosks?: boolean | undefined;
+}
+
+/**
+ * The RabbitMQ transport's options. The password comes from AMQP_PASSWORD (or AMQP_URL), never
+ * from a flag or the config file.
+ */
+function resolveAmqp(
+  flags: StartFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  file: ServerConfigFile,
+): Pick<ClinicServerOptions, 'transport' | 'amqpUrl' | 'amqpQueue' | 'amqpPrefetch'> {
+  const transport = flags.transport ?? file.broker?.transport;
+  if (transport !== 'rabbitmq') return transport ? { transport } : {};
+  const raw = flags.amqpUrl ?? env['AMQP_URL'] ?? file.broker?.amqpUrl;
+  if (!raw) {
+    throw new ConfigError(
+      'USAGE',
+      '--transport rabbitmq needs the broker address: --amqp-url amqp://user@host:5672 (or AMQP_URL, or broker.amqpUrl), with the password in AMQP_PASSWORD',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('USAGE', `the AMQP URL "${raw}" is not a URL: use amqp://user@host:5672`);
+  }
+  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
+    throw new ConfigError('USAGE', `the AMQP URL must start with amqp:// or amqps://, not ${url.protocol}//`);
+  }
+  const password = env['AMQP_PASSWORD'];
+  if (password !== undefined && !url.password) url.password = encodeURIComponent(password);
+  return {
+    transport,
+    amqpUrl: url.toString(),
+    ...(file.broker?.amqpQueue !== undefined ? { amqpQueue: file.broker.amqpQueue } : {}),
+    ...(file.broker?.amqpPrefetch !== undefined ? { amqpPrefetch: file.broker.amqpPrefetch } : {}),
+  };
 }
 
 /**
@@ -214,6 +264,7 @@ export function resolveStartOptions(
     );
   }
   const host = flags.host ?? file.http?.host;
+  const amqp = resolveAmqp(flags, env, file);
   const s = file.satusehat;
   let satusehat: ClinicServerOptions['satusehat'];
   if (s) {
@@ -241,6 +292,7 @@ export function resolveStartOptions(
     ...(adminUser !== undefined && adminPassword
       ? { mqttAdmin: { username: adminUser, password: adminPassword } }
       : {}),
+    ...amqp,
     ...(port !== undefined ? { httpPort: port } : {}),
     ...(host !== undefined ? { httpHost: host } : {}),
     ...((flags.requireRegisteredKiosks ?? file.requireRegisteredKiosks) !== undefined

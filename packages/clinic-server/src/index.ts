@@ -49,3 +49,12 @@ export type {
   PageRequest,
   TokenRecord,
 } from './store/store.js';
+export {
+  AmqpTransport,
+  DEFAULT_TOPOLOGY,
+  type IngestTransport,
+  ingestPermissionCommands,
+  kioskPermissionCommands,
+  MqttTransport,
+  REASON_HEADER,
+} from './transport/index.js';

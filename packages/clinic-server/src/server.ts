@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import mqtt, { type MqttClient } from 'mqtt';
 import { type ApiApp, type ApiOptions, buildApi } from './api/app.js';
 import { type BrokerAuth, type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { EVERY_CLINIC } from './domain/access.js';
@@ -19,6 +17,12 @@ import { isPostgresUrl, openStore } from './store/open.js';
 import type { SqlClinicStore } from './store/sql-store.js';
 import type { ClinicStore, FleetStore, KioskActivityStore, KioskStore, RecordUpkeep } from './store/store.js';
 import { describeTrouble } from './store/store-condition.js';
+import {
+  AmqpTransport,
+  connectIngestClient,
+  type IngestTransport,
+  MqttTransport,
+} from './transport/index.js';
 
 export interface ClinicServerOptions {
   /** The clinic record: a SQLite file path, or a postgres:// URL. */
@@ -41,6 +45,17 @@ export interface ClinicServerOptions {
    * it, a revoked kiosk's live connection is closed at once (`disableClient`).
    */
   mqttAdmin?: { username: string; password: string };
+  /**
+   * `mqtt` (default: the embedded broker or `brokerUrl`) or `rabbitmq`: kiosks speak MQTT to
+   * RabbitMQ's MQTT plugin and the server consumes a quorum queue over AMQP at `amqpUrl`.
+   */
+  transport?: 'mqtt' | 'rabbitmq';
+  /** amqp://user:password@host:5672/vhost, with `transport: 'rabbitmq'`. */
+  amqpUrl?: string;
+  /** The quorum queue the ingest workers share (default klinik-desa.ingest). */
+  amqpQueue?: string;
+  /** Unacknowledged deliveries one worker holds at most (default 2000). */
+  amqpPrefetch?: number;
   /** Persistent-session client id; several ingest processes need different ones. */
   clientId?: string;
   /** Shared-subscription group (MQTT 5 brokers) so several processes split the readings. */
@@ -96,13 +111,17 @@ export interface ClinicServer {
 
 /** The database as it may be logged: a PostgreSQL URL without its password. */
 export function describeDb(db: string): string {
-  if (!isPostgresUrl(db)) return db;
+  return isPostgresUrl(db) ? withoutPassword(db, 'postgres') : db;
+}
+
+/** A URL as it may be logged: its password, if any, replaced by `***`. */
+function withoutPassword(text: string, scheme: string): string {
   try {
-    const url = new URL(db);
+    const url = new URL(text);
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return 'postgres://(unparsable URL)';
+    return `${scheme}://(unparsable URL)`;
   }
 }
 
@@ -230,44 +249,13 @@ function externalLogin(
   };
 }
 
-/**
- * The server's own MQTT connection, with a persistent session so that readings sent while it was
- * away wait for it at the broker.
- */
-async function connectIngestClient(
-  brokerUrl: string,
-  protocolVersion: 4 | 5,
-  credentials: { username?: string; password?: string; ca?: Buffer },
-  clientId: string | undefined,
-  log: Logger,
-): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(brokerUrl, {
-    protocolVersion,
-    clientId: clientId ?? `klinik-desa-ingest-${hostname()}`,
-    clean: false,
-    ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 24 * 3600 } } : {}),
-    reconnectPeriod: 1000,
-    connectTimeout: 10_000,
-    ...credentials,
-  });
-  // Nagle's algorithm would hold each receipt for the broker's delayed ACK (about 40 ms); every
-  // reconnect brings a new socket, so it is turned off on each.
-  const noDelay = () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-  noDelay();
-  client.on('connect', noDelay);
-  client.on('error', (error) => log.error({ err: error }, 'MQTT error'));
-  client.on('offline', () => log.warn('MQTT broker unreachable; readings wait in the kiosks'));
-  client.on('connect', () => log.info('MQTT connected again'));
-  return client;
-}
-
 /** The clinic API as the server runs it: told of kiosk credentials and revocations, and of finished screenings. */
 function apiOptions(parts: {
   options: ClinicServerOptions;
   store: ClinicStore;
   log: Logger;
   metrics: Metrics;
-  connected: MqttClient;
+  connected: IngestTransport;
   forwarder: Forwarder | undefined;
   dynsec: DynsecAdmin | undefined;
   embedded: EmbeddedBroker | undefined;
@@ -317,21 +305,19 @@ function apiOptions(parts: {
       } catch (error) {
         checks['store'] = `unreachable (${(error as Error).message})`;
       }
-      checks['broker'] = connected.connected ? 'ok' : 'not connected';
+      checks['broker'] = connected.connected() ? 'ok' : 'not connected';
       return checks;
     },
   };
 }
 
-/** The fleet gauges on /metrics, read from the record at scrape time with the API's thresholds. */
-function watchFleet(metrics: Metrics, store: FleetStore, given: Partial<FleetThresholds> | undefined): void {
-  registerFleetMetrics({
-    registry: metrics.registry,
-    now: () => new Date(),
-    thresholds: fleetThresholds(given),
-    facts: () =>
-      store.fleetFacts({ recentSince: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }, EVERY_CLINIC),
-  });
+/** What the ingest listens to, and what comes with it on an MQTT broker. */
+interface BrokerLink {
+  transport: IngestTransport;
+  brokerUrl: string;
+  embedded: EmbeddedBroker | undefined;
+  dynsec: DynsecAdmin | undefined;
+  stopSweep: (() => void) | undefined;
 }
 
 /** Purging and readings partition upkeep, both on their schedules; the function stops both. */
@@ -349,24 +335,37 @@ function startUpkeep(
   return () => Promise.all([stopPurging(), stopPartitionUpkeep()]).then(() => undefined);
 }
 
-export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
-  const log = options.log ?? createLogger();
-  const metrics = new Metrics();
-  refuseRetentionWithoutPartitions(options.db, options.readingsKeepMonths);
-  const store: SqlClinicStore = await openStore(options.db);
-  watchFleet(metrics, store, options.fleetThresholds);
+/**
+ * Opens the transport the options choose: RabbitMQ over AMQP, an external MQTT broker (with
+ * Mosquitto's dynamic security when `mqttAdmin` is given), or the embedded broker.
+ */
+async function connectBroker(
+  options: ClinicServerOptions,
+  store: SqlClinicStore,
+  log: Logger,
+): Promise<BrokerLink> {
+  if (options.transport === 'rabbitmq') {
+    if (!options.amqpUrl) {
+      throw new ConfigError(
+        'USAGE',
+        'the rabbitmq transport needs --amqp-url amqp://user@host:5672 (or AMQP_URL)',
+      );
+    }
+    const transport = await AmqpTransport.connect({
+      url: options.amqpUrl,
+      log,
+      ...(options.amqpQueue ? { topology: { queue: options.amqpQueue } } : {}),
+      ...(options.amqpPrefetch !== undefined ? { prefetch: options.amqpPrefetch } : {}),
+    });
+    const brokerUrl = withoutPassword(options.amqpUrl, 'amqp');
+    return { transport, brokerUrl, embedded: undefined, dynsec: undefined, stopSweep: undefined };
+  }
   let embedded: EmbeddedBroker | undefined;
-  let client: MqttClient | undefined;
-  let api: ApiApp | undefined;
-  let forwarder: Forwarder | undefined;
-  let ingest: Ingest | undefined;
   let dynsec: DynsecAdmin | undefined;
   let stopSweep: (() => void) | undefined;
-  let stopPurging: (() => Promise<void>) | undefined;
+  // The server's own account on the embedded broker: made up per run, never leaves the process.
+  const ingestAccount = { username: 'klinik-desa-ingest', password: randomBytes(24).toString('base64url') };
   try {
-    const requireRegistered = options.requireRegisteredKiosks ?? false;
-    // The server's own account on the embedded broker: made up per run, never leaves the process.
-    const ingestAccount = { username: 'klinik-desa-ingest', password: randomBytes(24).toString('base64url') };
     if (!options.brokerUrl) {
       embedded = await embed(
         options.brokerPort,
@@ -397,16 +396,56 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       log.info('dynamic security: revoked kiosks are disconnected from the broker');
     }
     const credentials = embedded ? ingestAccount : externalLogin(options, ca);
-    client = await connectIngestClient(brokerUrl, protocolVersion, credentials, options.clientId, log);
-    const connected = client;
+    const client = await connectIngestClient(brokerUrl, protocolVersion, credentials, options.clientId, log);
+    const transport = new MqttTransport(client, log, options.sharedGroup);
+    return { transport, brokerUrl, embedded, dynsec, stopSweep };
+  } catch (error) {
+    stopSweep?.();
+    await dynsec?.close().catch(() => undefined);
+    await embedded?.close();
+    throw error;
+  }
+}
+
+/** The fleet gauges on /metrics, read from the record at scrape time with the API's thresholds. */
+function watchFleet(metrics: Metrics, store: FleetStore, given: Partial<FleetThresholds> | undefined): void {
+  registerFleetMetrics({
+    registry: metrics.registry,
+    now: () => new Date(),
+    thresholds: fleetThresholds(given),
+    facts: () =>
+      store.fleetFacts({ recentSince: new Date(Date.now() - 24 * 3600 * 1000).toISOString() }, EVERY_CLINIC),
+  });
+}
+
+export async function startClinicServer(options: ClinicServerOptions): Promise<ClinicServer> {
+  const log = options.log ?? createLogger();
+  const metrics = new Metrics();
+  refuseRetentionWithoutPartitions(options.db, options.readingsKeepMonths);
+  const store: SqlClinicStore = await openStore(options.db);
+  watchFleet(metrics, store, options.fleetThresholds);
+  let embedded: EmbeddedBroker | undefined;
+  let transport: IngestTransport | undefined;
+  let api: ApiApp | undefined;
+  let forwarder: Forwarder | undefined;
+  let ingest: Ingest | undefined;
+  let dynsec: DynsecAdmin | undefined;
+  let stopSweep: (() => void) | undefined;
+  let stopPurging: (() => Promise<void>) | undefined;
+  try {
+    const requireRegistered = options.requireRegisteredKiosks ?? false;
+    const broker = await connectBroker(options, store, log);
+    ({ embedded, dynsec, stopSweep } = broker);
+    const { brokerUrl } = broker;
+    const connected = broker.transport;
+    transport = connected;
     ingest = new Ingest({
-      client: connected,
+      transport: connected,
       store,
       log,
       metrics,
       requireRegisteredKiosks: requireRegistered,
       ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
-      ...(options.sharedGroup ? { sharedGroup: options.sharedGroup } : {}),
     });
     await ingest.start();
 
@@ -449,7 +488,7 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
         await running.stop();
         stopSweep?.();
         await dynsec?.close();
-        await connected.endAsync();
+        await connected.close();
         await embedded?.close();
         await store.close();
       },
@@ -461,7 +500,7 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
     await ingest?.stop().catch(() => undefined);
     stopSweep?.();
     await dynsec?.close().catch(() => undefined);
-    await client?.endAsync(true).catch(() => undefined);
+    await transport?.close().catch(() => undefined);
     await embedded?.close();
     await store.close();
     throw error;

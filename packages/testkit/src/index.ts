@@ -29,6 +29,7 @@ export {
   startTsProcess,
 } from './processes.js';
 export { createPtyPair, type PtyPair, socatAvailable } from './pty.js';
+export { type RabbitNode, RabbitUnavailableError, startRabbit } from './rabbitmq.js';
 export {
   type FakePractitioner,
   type SatusehatFake,

@@ -1,27 +1,24 @@
-import {
-  parseTopic,
-  type Reading,
-  type Receipt,
-  type ReceiptMessage,
-  subscriptionFor,
-  topics,
-} from '@klinik-desa/protocol';
+import { parseTopic, type Reading, type Receipt, type ReceiptMessage, topics } from '@klinik-desa/protocol';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { IngestOutcome, KioskActivityStore, ReadingStore, RecordUpkeep } from '../store/store.js';
 import { StoreUnavailableError } from '../store/store-unavailable.js';
+import { MqttTransport } from '../transport/mqtt-transport.js';
+import type { IngestTransport, Settle } from '../transport/transport.js';
 import { KioskReports } from './kiosk-reports.js';
 import { type Checked, createMessageChecker } from './validation.js';
 
 export interface IngestOptions {
-  client: MqttClient;
+  /** The broker connection: an MQTT client (wrapped in an MqttTransport), or a transport. */
+  client?: MqttClient;
+  transport?: IngestTransport;
   /** What ingest asks of the record: to keep readings, kiosk statuses and events, and whether it answers. */
   store: Pick<ReadingStore, 'ingestReadings'> &
     Pick<KioskActivityStore, 'recordKioskStatus' | 'recordKioskEvent'> &
     Pick<RecordUpkeep, 'dialect'>;
   log: Logger;
-  /** MQTT 5 shared-subscription group; several servers with the same group split the load. */
+  /** MQTT 5 shared-subscription group (with `client`); several servers with the same group split the load. */
   sharedGroup?: string;
   /** Readings committed in one transaction at most (a batch message is split if need be). */
   maxBatch?: number;
@@ -54,10 +51,43 @@ function isTransient(error: unknown): boolean {
   return error.reason === '40P01' || error.reason === '40001' || error.reason === '55P03';
 }
 
+/**
+ * A message that must be settled with its broker: acknowledged once every reading of it is
+ * committed and answered, handed out again if any could not be, dead-lettered if none was valid.
+ */
+interface Tracked {
+  settle: Settle;
+  left: number;
+  failed: boolean;
+  /** Why no reading of it could be kept, when none could: the dead-letter reason. */
+  bad: { code: string; message: string } | undefined;
+}
+
 /** One reading of a message, checked on arrival, waiting for its batch. */
 interface Pending {
   topic: string;
   checked: Checked;
+  message?: Tracked;
+}
+
+/** Settles each message whose last reading this batch held. */
+function settleBatch(batch: Pending[], failed: boolean): void {
+  for (const { message } of batch) {
+    if (!message) continue;
+    message.left--;
+    if (failed) message.failed = true;
+    if (message.left > 0) continue;
+    if (message.failed) message.settle.retry();
+    else if (message.bad) message.settle.deadLetter(message.bad);
+    else message.settle.ack();
+  }
+}
+
+/** The dead-letter reason of a message none of whose readings passed the checks. */
+function badInput(checked: Checked[]): { code: string; message: string } | undefined {
+  const first = checked[0];
+  if (!first || first.ok || checked.some((c) => c.ok)) return undefined;
+  return { code: first.receipt.code ?? 'REJECTED', message: first.receipt.message ?? 'rejected' };
 }
 
 /**
@@ -65,11 +95,12 @@ interface Pending {
  * transaction, then answered with one receipt message per kiosk: batching is what lets one process
  * keep up with thousands of kiosks, and a receipt is only sent once its reading is committed.
  *
- * The broker gets its PUBACK when mqtt.js has handed the message over, before the commit: mqtt.js
+ * Over MQTT, the broker gets its PUBACK when mqtt.js has handed the message over, before the commit: mqtt.js
  * handles incoming packets one at a time and would not deliver the next before the PUBACK, so
  * holding it back would make every batch a batch of one. Nothing is lost by this: a kiosk keeps a
  * reading until its *receipt* (sent after the commit) and sends it again otherwise, and the record
- * stores each reading id once.
+ * stores each reading id once. Over AMQP (RabbitMQ), each message is acknowledged only once its
+ * readings are committed (see `Settle`): the broker itself keeps what a killed worker had in hand.
  */
 export class Ingest {
   readonly stats: IngestStats = { received: 0, stored: 0, duplicate: 0, rejected: {}, deferred: 0 };
@@ -82,19 +113,28 @@ export class Ingest {
   private readonly receiptsInFlight = new Set<Promise<unknown>>();
   /** Statuses and events of the kiosks: checked and kept apart from the readings. */
   readonly reports: KioskReports;
-  private readonly onMessage = (topic: string, payload: Buffer) => {
-    if (topic.endsWith('/status')) {
-      this.reports.onStatus(topic, payload);
-      return;
-    }
-    if (topic.endsWith('/events')) {
-      this.reports.onEvent(topic, payload);
+  readonly transport: IngestTransport;
+  private readonly onMessage = (topic: string, payload: Buffer, settle?: Settle) => {
+    const report = topic.endsWith('/status')
+      ? this.reports.onStatus(topic, payload)
+      : topic.endsWith('/events')
+        ? this.reports.onEvent(topic, payload)
+        : undefined;
+    if (report) {
+      if (settle) void report.then((refusal) => (refusal ? settle.deadLetter(refusal) : settle.ack()));
       return;
     }
     // A message holds one reading or a batch of them: the queue, the batches and the counts are
     // in readings, so a kiosk catching up in batches of 50 is not committed 2000 messages at once.
-    for (const checked of this.check(topic, payload)) {
-      this.queue.push({ topic, checked });
+    const checks = this.check(topic, payload);
+    const message: Tracked | undefined = settle && {
+      settle,
+      left: checks.length,
+      failed: false,
+      bad: badInput(checks),
+    };
+    for (const checked of checks) {
+      this.queue.push(message ? { topic, checked, message } : { topic, checked });
       this.stats.received++;
     }
     this.options.metrics?.ingestQueue.set(this.queue.length);
@@ -104,8 +144,16 @@ export class Ingest {
   constructor(private readonly options: IngestOptions) {
     this.maxBatch = options.maxBatch ?? 2000;
     this.maxConcurrent = options.maxConcurrentBatches ?? (options.store.dialect === 'postgres' ? 3 : 1);
+    const transport =
+      options.transport ??
+      (options.client && new MqttTransport(options.client, options.log, options.sharedGroup));
+    if (!transport) throw new Error('Ingest needs a client or a transport');
+    this.transport = transport;
     this.reports = new KioskReports({
-      client: options.client,
+      client: {
+        publish: (topic, payload, opts, callback) =>
+          transport.publish(topic, payload, { retain: opts.retain }).then(() => callback(), callback),
+      },
       store: options.store,
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -113,19 +161,7 @@ export class Ingest {
   }
 
   async start(): Promise<void> {
-    const { client, sharedGroup } = this.options;
-    client.on('message', this.onMessage);
-    const filter = subscriptionFor('readings', sharedGroup ? { sharedGroup } : {});
-    const filters = [filter];
-    if (this.options.kioskReports ?? true) {
-      const group = sharedGroup ? { sharedGroup } : {};
-      filters.push(subscriptionFor('status', group), subscriptionFor('events', group));
-    }
-    const granted = await client.subscribeAsync(filters, { qos: 1 });
-    const refused = granted.filter((g) => g.qos > 2).map((g) => g.topic);
-    if (refused.includes(filter)) throw new Error(`the broker refused the subscription to ${filter}`);
-    if (refused.length > 0) this.options.log.warn({ refused }, `the broker refused ${refused.join(', ')}`);
-    this.options.log.info({ filter }, `ingest subscribed to ${filter}`);
+    await this.transport.start(this.onMessage, { reports: this.options.kioskReports ?? true });
   }
 
   /** Waits until everything received so far is committed and answered. */
@@ -139,7 +175,7 @@ export class Ingest {
   }
 
   async stop(): Promise<void> {
-    this.options.client.off('message', this.onMessage);
+    await this.transport.pause();
     await this.drain();
   }
 
@@ -166,8 +202,10 @@ export class Ingest {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     const timer = this.options.metrics?.ingestCommitSeconds.startTimer();
+    let failed = true;
     try {
       await this.processBatch(batch);
+      failed = false;
     } catch (error) {
       if (error instanceof StoreUnavailableError) {
         this.stats.deferred += batch.length;
@@ -186,6 +224,7 @@ export class Ingest {
       );
     } finally {
       timer?.();
+      settleBatch(batch, failed);
     }
   }
 
@@ -237,7 +276,7 @@ export class Ingest {
   }
 
   private async processBatch(batch: Pending[]): Promise<void> {
-    const { log, client, metrics } = this.options;
+    const { log, metrics } = this.options;
     // Keyed by the readings topic they answer; each kiosk's receipts topic is worked out once.
     const receiptsByTopic = new Map<string, Receipt[]>();
     const answer = (topic: string, receipt: Receipt) => {
@@ -288,7 +327,7 @@ export class Ingest {
       if (!address) continue;
       const topic = topics.receipts(address.clinicId, address.kioskId);
       const message: ReceiptMessage = { receipts, at };
-      const sent = client.publishAsync(topic, JSON.stringify(message), { qos: 1 }).catch((error: unknown) => {
+      const sent = this.transport.publish(topic, JSON.stringify(message)).catch((error: unknown) => {
         log.warn({ err: error, topic }, 'could not publish receipts; the kiosk will send its readings again');
       });
       this.receiptsInFlight.add(sent);

@@ -1,5 +1,4 @@
 import { KioskEvent, KioskStatus, parseTopic, type z } from '@klinik-desa/protocol';
-import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { KioskActivityStore } from '../store/store.js';
@@ -7,8 +6,18 @@ import type { KioskActivityStore } from '../store/store.js';
 /** The largest status or event payload read; a real status of eight devices is under 4 kB. */
 export const KIOSK_REPORT_BYTES_MAX = 32 * 1024;
 
+/** Where a malformed status is cleared (an MqttClient fits). */
+export interface ReportsPublisher {
+  publish(
+    topic: string,
+    payload: Buffer,
+    options: { qos: 1; retain: boolean },
+    callback: (error?: Error) => void,
+  ): unknown;
+}
+
 export interface KioskReportsOptions {
-  client: MqttClient;
+  client: ReportsPublisher;
   store: Pick<KioskActivityStore, 'recordKioskStatus' | 'recordKioskEvent'>;
   log: Logger;
   metrics?: Metrics;
@@ -23,7 +32,7 @@ export interface KioskReportStats {
 }
 
 /** Why a report was refused: a stable code and words for the log. */
-interface Refusal {
+export interface Refusal {
   code: 'TOO_LARGE' | 'INVALID_JSON' | 'SCHEMA' | 'WRONG_TOPIC';
   message: string;
 }
@@ -87,8 +96,8 @@ export class KioskReports {
    * cleared, retained or not: only the kiosk itself may publish on its status topic (the ACL), so
    * nothing but its own garbage is lost. The empty message comes back to us and is ignored.
    */
-  onStatus(topic: string, payload: Buffer): void {
-    if (payload.length === 0) return;
+  onStatus(topic: string, payload: Buffer): Promise<Refusal | undefined> {
+    if (payload.length === 0) return Promise.resolve(undefined);
     const parsed = parseReport(KioskStatus, topic, payload);
     if (!parsed.ok) {
       this.count('statuses', parsed.refusal.code);
@@ -99,9 +108,9 @@ export class KioskReports {
       this.options.client.publish(topic, Buffer.alloc(0), { qos: 1, retain: true }, (error) => {
         if (error) this.options.log.error({ err: error, topic }, 'could not clear a kiosk status');
       });
-      return;
+      return Promise.resolve(parsed.refusal);
     }
-    this.track(
+    return this.track(
       this.options.store
         .recordKioskStatus(parsed.value, this.now().toISOString())
         .then((kept) => this.count('statuses', kept ? 'kept' : 'ignored')),
@@ -110,7 +119,7 @@ export class KioskReports {
     );
   }
 
-  onEvent(topic: string, payload: Buffer): void {
+  onEvent(topic: string, payload: Buffer): Promise<Refusal | undefined> {
     const parsed = parseReport(KioskEvent, topic, payload);
     if (!parsed.ok) {
       this.count('events', parsed.refusal.code);
@@ -118,10 +127,10 @@ export class KioskReports {
         { topic, code: parsed.refusal.code },
         `refused a kiosk event: ${parsed.refusal.message}`,
       );
-      return;
+      return Promise.resolve(parsed.refusal);
     }
     const event = parsed.value;
-    this.track(
+    return this.track(
       this.options.store.recordKioskEvent(event, this.now().toISOString()).then((outcome) => {
         this.count('events', outcome === 'unknown-kiosk' ? 'UNKNOWN_KIOSK' : outcome);
         if (outcome === 'unknown-kiosk') {
@@ -143,7 +152,8 @@ export class KioskReports {
     this.options.metrics?.kioskReports.inc({ kind: kind === 'statuses' ? 'status' : 'event', outcome });
   }
 
-  private track(write: Promise<unknown>, topic: string, failure: string): void {
+  /** Resolves once the write is over, kept or failed: a report is never a reason to stop. */
+  private track(write: Promise<unknown>, topic: string, failure: string): Promise<undefined> {
     // A report the record could not take is lost: the next status replaces it, and events are the
     // kiosk's notes to the operator, whose totals its status carries anyway.
     const running = write.catch((error: unknown) => {
@@ -151,5 +161,6 @@ export class KioskReports {
     });
     this.writes.add(running);
     void running.finally(() => this.writes.delete(running));
+    return running.then(() => undefined);
   }
 }

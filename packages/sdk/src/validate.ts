@@ -4,9 +4,11 @@
 
 import type { z } from '@klinik-desa/protocol';
 import {
+  Account,
   ApiClient,
   ApiClientCredentials,
   AuditEvent,
+  Clinic,
   FhirBundle,
   Kiosk,
   KioskCredentials,
@@ -18,6 +20,7 @@ import {
   Patient,
   PractitionerPage,
   PractitionerRecord,
+  Puskesmas,
   Referral,
   Screening,
   ScreeningDetail,
@@ -54,6 +57,12 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   KioskCredentials,
   KioskPresence,
   KioskEventRecordPage: Page(KioskEventRecord, 'KioskEventRecord'),
+  Clinic,
+  ClinicPage: Page(Clinic, 'Clinic'),
+  Puskesmas,
+  PuskesmasPage: Page(Puskesmas, 'Puskesmas'),
+  Account,
+  AccountPage: Page(Account, 'Account'),
 };
 
 function validate(schema: SchemaName, body: unknown): ValidationResult {

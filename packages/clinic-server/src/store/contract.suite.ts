@@ -4,6 +4,7 @@ import { type ClinicAccess, EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
+import { clinicsAndAccountsContract } from './accounts.suite.js';
 import { kioskActivityContract } from './kiosk-activity.suite.js';
 import { isUniqueViolation, type SqlClinicStore } from './sql-store.js';
 
@@ -976,6 +977,7 @@ export function describeStoreContract(
     });
 
     kioskActivityContract(() => store);
+    clinicsAndAccountsContract(() => store);
   });
 }
 

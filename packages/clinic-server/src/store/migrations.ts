@@ -1,3 +1,4 @@
+import { CLINICS_AND_ACCOUNTS } from './migrations-accounts.js';
 import type { Dialect } from './sql.js';
 
 /**
@@ -331,6 +332,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 9, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 10, name: 'store probe', sql: STORE_PROBE },
+  { version: 11, name: 'clinics, puskesmas, accounts and sessions', sql: CLINICS_AND_ACCOUNTS },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -343,6 +345,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'idempotency answers sealed, purge indexes', sql: IDEMPOTENCY_SEALED },
   { version: 8, name: 'kiosk events and presence', sql: KIOSK_ACTIVITY },
   { version: 9, name: 'store probe', sql: STORE_PROBE },
+  { version: 10, name: 'clinics, puskesmas, accounts and sessions', sql: CLINICS_AND_ACCOUNTS },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

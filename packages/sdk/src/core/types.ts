@@ -3,9 +3,13 @@
 // such as `flags` of a manual reading, is optional here. Type-only imports: nothing of zod or of
 // the schemas reaches the SDK's JavaScript.
 import type {
+  AccountCreate,
   ApiClientCreate,
   ApiClientListQuery,
   AuditEventListQuery,
+  ClinicCreate,
+  ClinicListQuery,
+  ClinicUpdate,
   KioskCreate,
   KioskEventListQuery,
   KioskListQuery,
@@ -17,6 +21,8 @@ import type {
   PractitionerCreate,
   PractitionerListQuery,
   PractitionerUpdate,
+  PuskesmasCreate,
+  PuskesmasUpdate,
   ReadingAssign,
   ReadingDiscard,
   ReferralAcknowledge,
@@ -29,11 +35,15 @@ import type {
 } from '@klinik-desa/protocol';
 
 export type {
+  Account,
+  AccountRole,
   ApiClient,
   ApiClientCredentials,
   ApiErrorCode,
   AuditEvent,
   ClientRole,
+  Clinic,
+  ClinicGrant,
   FhirBundle,
   Flag,
   Forwarding,
@@ -50,6 +60,7 @@ export type {
   Patient,
   Practitioner,
   PractitionerRecord,
+  Puskesmas,
   ReadingKind,
   ReadingValue,
   Referral,
@@ -110,3 +121,11 @@ export type KioskCreateParams = z.input<typeof KioskCreate>;
 export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;
 /** By event `type`, and `since` (the kiosk's time of the event at or after). */
 export type KioskEventListParams = z.input<typeof KioskEventListQuery> & PageParams;
+export type ClinicCreateParams = z.input<typeof ClinicCreate>;
+export type ClinicUpdateParams = z.input<typeof ClinicUpdate>;
+/** By the puskesmas that supervises them. */
+export type ClinicListParams = z.input<typeof ClinicListQuery> & PageParams;
+export type PuskesmasCreateParams = z.input<typeof PuskesmasCreate>;
+export type PuskesmasUpdateParams = z.input<typeof PuskesmasUpdate>;
+/** A person's account: username, display name, role, the clinics or puskesmas it acts for, and a password. */
+export type AccountCreateParams = z.input<typeof AccountCreate>;

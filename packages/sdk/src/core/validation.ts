@@ -1,7 +1,9 @@
 import type {
+  Account,
   ApiClient,
   ApiClientCredentials,
   AuditEvent,
+  Clinic,
   FhirBundle,
   Kiosk,
   KioskCredentials,
@@ -12,6 +14,7 @@ import type {
   Page,
   Patient,
   PractitionerRecord,
+  Puskesmas,
   Referral,
   Screening,
   ScreeningDetail,
@@ -50,6 +53,12 @@ export interface ResponseTypes {
   KioskCredentials: KioskCredentials;
   KioskPresence: KioskPresence;
   KioskEventRecordPage: Page<KioskEventRecord>;
+  Clinic: Clinic;
+  ClinicPage: Page<Clinic>;
+  Puskesmas: Puskesmas;
+  PuskesmasPage: Page<Puskesmas>;
+  Account: Account;
+  AccountPage: Page<Account>;
 }
 
 export type SchemaName = keyof ResponseTypes;

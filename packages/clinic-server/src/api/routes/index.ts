@@ -1,9 +1,12 @@
 import type { AuditTrail } from '../audit.js';
 import type { ApiApp } from '../fastify.js';
 import type { ApiOptions } from '../options.js';
+import type { SessionService } from '../sessions.js';
 import type { TokenService } from '../tokens.js';
+import { registerAccountRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerClientRoutes } from './clients.js';
+import { registerClinicRoutes } from './clinics.js';
 import { registerKioskActivityRoutes } from './kiosk-activity.js';
 import { registerKioskRoutes } from './kiosks.js';
 import { registerObservationRoutes } from './observations.js';
@@ -20,7 +23,12 @@ import { routeContext } from './shared.js';
  */
 export function registerRoutes(
   app: ApiApp,
-  options: ApiOptions & { now: () => Date; tokens: TokenService; auditTrail: AuditTrail },
+  options: ApiOptions & {
+    now: () => Date;
+    tokens: TokenService;
+    sessions: SessionService;
+    auditTrail: AuditTrail;
+  },
 ): void {
   const { store } = options;
   const ctx = routeContext(options);
@@ -34,4 +42,6 @@ export function registerRoutes(
   registerAuditRoutes(app, ctx, { store, auditTrail: options.auditTrail });
   registerKioskRoutes(app, ctx, options);
   registerKioskActivityRoutes(app, ctx, { store });
+  registerClinicRoutes(app, ctx, { store });
+  registerAccountRoutes(app, ctx, options);
 }

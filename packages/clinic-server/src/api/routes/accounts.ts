@@ -41,29 +41,15 @@ function setSessionCookie(
   );
 }
 
-/** People's accounts (administrators make them), signing in and out, and the sign-in page. */
+/** People's accounts: administrators make and list them. */
 export function registerAccountRoutes(
   app: ApiApp,
   ctx: RouteContext,
-  options: { store: AccountStore; sessions: SessionService; auditTrail: AuditTrail; now: () => Date },
+  options: { store: AccountStore },
 ): void {
-  const { store, sessions, now } = options;
+  const { store } = options;
   const { at, audit, access } = ctx;
   const tags = ['accounts'];
-  // Sign-in lines name the account; there is no client yet to name.
-  const auditAccount = (request: FastifyRequest, action: string, username: string) =>
-    options.auditTrail.record(
-      {
-        clientId: `account.${username}`,
-        action,
-        resourceType: 'session',
-        resourceId: null,
-        patientId: null,
-        clinicId: null,
-        requestId: String(request.id),
-      },
-      at(),
-    );
 
   app.post(
     '/accounts',
@@ -116,6 +102,31 @@ export function registerAccountRoutes(
     },
     async (request) => store.listAccounts(request.query, access(request)),
   );
+}
+
+/** Signing in and out, and the sign-in page. */
+export function registerSessionRoutes(
+  app: ApiApp,
+  ctx: RouteContext,
+  options: { sessions: SessionService; auditTrail: AuditTrail; now: () => Date },
+): void {
+  const { sessions, now } = options;
+  const { at } = ctx;
+  const tags = ['accounts'];
+  // Sign-in lines name the account; there is no client yet to name.
+  const auditAccount = (request: FastifyRequest, action: string, username: string) =>
+    options.auditTrail.record(
+      {
+        clientId: `account.${username}`,
+        action,
+        resourceType: 'session',
+        resourceId: null,
+        patientId: null,
+        clinicId: null,
+        requestId: String(request.id),
+      },
+      at(),
+    );
 
   app.post(
     '/sign-in',

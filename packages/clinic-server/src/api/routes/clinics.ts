@@ -42,7 +42,7 @@ function everyClinicOnly(access: ClinicAccess, what: string): void {
   }
 }
 
-/** Clinics and the puskesmas as records: create, list, get, update. */
+/** Clinics as records: create, list, get, update. */
 export function registerClinicRoutes(
   app: ApiApp,
   ctx: RouteContext,
@@ -150,6 +150,17 @@ export function registerClinicRoutes(
       return clinic;
     },
   );
+}
+
+/** The puskesmas: create (every-clinic administrators), list, get, rename or give its clinics. */
+export function registerPuskesmasRoutes(
+  app: ApiApp,
+  ctx: RouteContext,
+  options: { store: ClinicRegistryStore },
+): void {
+  const { store } = options;
+  const { at, audit, access } = ctx;
+  const tags = ['clinics'];
 
   app.post(
     '/puskesmas',

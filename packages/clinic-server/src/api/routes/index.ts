@@ -3,10 +3,10 @@ import type { ApiApp } from '../fastify.js';
 import type { ApiOptions } from '../options.js';
 import type { SessionService } from '../sessions.js';
 import type { TokenService } from '../tokens.js';
-import { registerAccountRoutes } from './accounts.js';
+import { registerAccountRoutes, registerSessionRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerClientRoutes } from './clients.js';
-import { registerClinicRoutes } from './clinics.js';
+import { registerClinicRoutes, registerPuskesmasRoutes } from './clinics.js';
 import { registerKioskActivityRoutes } from './kiosk-activity.js';
 import { registerKioskRoutes } from './kiosks.js';
 import { registerObservationRoutes } from './observations.js';
@@ -43,5 +43,7 @@ export function registerRoutes(
   registerKioskRoutes(app, ctx, options);
   registerKioskActivityRoutes(app, ctx, { store });
   registerClinicRoutes(app, ctx, { store });
-  registerAccountRoutes(app, ctx, options);
+  registerPuskesmasRoutes(app, ctx, { store });
+  registerAccountRoutes(app, ctx, { store });
+  registerSessionRoutes(app, ctx, options);
 }

@@ -81,7 +81,7 @@ describe('the sign-in page in Chromium', () => {
     expect(await page.title()).toBe('Masuk - Klinik Desa');
     await fill(page, 'bidan.cibadak', PASSWORD);
     await page.waitForURL(`${server.httpUrl}/kiosks`);
-    const kiosks = JSON.parse((await page.locator('body').innerText()).trim()) as {
+    const kiosks = JSON.parse(((await page.locator('body').textContent()) ?? '').trim()) as {
       data: { clinicId: string; kioskId: string }[];
     };
     expect(kiosks.data.map((k) => k.kioskId).sort()).toEqual(['kiosk-of-clinic-a1', 'kiosk-of-clinic-a2']);
@@ -114,8 +114,11 @@ describe('the sign-in page in Chromium', () => {
         document.getElementById('pesan')!.textContent = '';
       });
       await fill(page, 'bidan.cibadak', password);
-      await expect.poll(() => message.innerText()).toMatch(/salah|Terlalu/);
-      return message.innerText();
+      // The page's answer is there once the server answered (a scrypt hash: not instant on a busy machine).
+      await page.waitForFunction(() =>
+        /salah|Terlalu/.test(document.getElementById('pesan')?.textContent ?? ''),
+      );
+      return (await message.textContent()) ?? '';
     };
     // Wrong passwords until the server says wait: the first `failures` of them are only "wrong".
     let wrong = 0;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClientRole, ClinicId, newUuidV7 } from '@klinik-desa/protocol';
 import { openApiYaml } from './api/openapi.js';
+import { accountCommand, clinicCommand, puskesmasCommand } from './cli-records.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
 import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
 import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
@@ -26,6 +27,9 @@ Commands:
   export             print every stored reading, one Reading JSON document per line
   mosquitto-config   write Mosquitto's dynamic-security file for the registered kiosks
   client             create, list or revoke API clients (the first administrator, a lost secret)
+  clinic             register or list clinics (name, village, SATUSEHAT organization and location)
+  puskesmas          register or list the puskesmas and the clinics each supervises
+  account            make a person's account (the first operator, puskesmas staff)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
 
 Run \`clinic-server <command> --help\` for the options of one command.`,
@@ -452,6 +456,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportReadings,
   'mosquitto-config': mosquittoConfig,
   client,
+  clinic: clinicCommand,
+  puskesmas: puskesmasCommand,
+  account: accountCommand,
   openapi,
 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, Clinic, Patient, Puskesmas, Screening, SignInResponse } from '@klinik-desa/protocol';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -13,6 +13,9 @@ import { type ApiApp, type ApiOptions, buildApi } from './app.js';
 
 // Clinics and the puskesmas as records, scopes that reach a puskesmas's clinics, and people's
 // accounts with their sessions, over the API as a caller meets it.
+
+// Every sign-in costs a real scrypt hash (about 0.1 s, several times that on a busy machine).
+vi.setConfig({ testTimeout: 30_000 });
 
 let store: SqlClinicStore;
 let app: ApiApp;
@@ -341,7 +344,7 @@ describe("people's accounts and sessions", () => {
   it('answers a forged session and an expired one with 401 saying to sign in again', async () => {
     const root = await everyClinicAdmin();
     const forged = expectError(
-      await call('kds_bm90LWEtcmVhbC1zZXNzaW9u', 'GET', '/screenings'),
+      await call('kds.bm90LWEtcmVhbC1zZXNzaW9u', 'GET', '/screenings'),
       401,
       'UNAUTHENTICATED',
     );

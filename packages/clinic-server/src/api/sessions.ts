@@ -7,8 +7,11 @@ import { type AccountStore, toAccount } from '../store/accounts-store.js';
 import type { TokenRecord } from '../store/store.js';
 import { sha256 } from './tokens.js';
 
-/** Every session token starts so: a request's 401 can then say "sign in again" rather than "get a token". */
-export const SESSION_PREFIX = 'kds_';
+/**
+ * Every session token starts so: a request's 401 can then say "sign in again" rather than "get a
+ * token". The dot is not in base64url, so no API token (32 random bytes in base64url) starts so.
+ */
+export const SESSION_PREFIX = 'kds.';
 export const SESSION_COOKIE = 'kd_session';
 
 export interface SessionLifetimes {

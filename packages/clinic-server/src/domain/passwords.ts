@@ -52,12 +52,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /**
  * A hash of a password nobody has, verified when the username is unknown: a sign-in then takes as
- * long as with a wrong password, so timing does not tell which usernames exist.
+ * long as with a wrong password, so timing does not tell which usernames exist. Made once.
  */
-export const hashOfNoPassword = (() => {
-  let hash: Promise<string> | undefined;
-  return (cost = PASSWORD_COST) => {
-    hash ??= hashPassword(randomBytes(32).toString('base64'), cost);
-    return hash;
-  };
-})();
+let noPassword: Promise<string> | undefined;
+export function hashOfNoPassword(): Promise<string> {
+  noPassword ??= hashPassword(randomBytes(32).toString('base64'));
+  return noPassword;
+}

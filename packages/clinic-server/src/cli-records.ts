@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AccountCreate, ClinicCreate, PuskesmasCreate } from '@klinik-desa/protocol';
+import { AccountCreate, ClinicCreate, type Page, PuskesmasCreate } from '@klinik-desa/protocol';
 import { accessOf, EVERY_CLINIC } from './domain/access.js';
 import { hashPassword } from './domain/passwords.js';
 import { ConfigError } from './errors.js';
@@ -79,6 +79,17 @@ function subcommand(argv: string[], help: string, known: string[]): [string, str
   return [sub, rest];
 }
 
+/** Every page of a list, one JSON document a line. */
+async function printAll(page: (cursor: string | undefined) => Promise<Page<unknown>>): Promise<number> {
+  let cursor: string | undefined;
+  do {
+    const { data, nextCursor } = await page(cursor);
+    for (const item of data) process.stdout.write(`${JSON.stringify(item)}\n`);
+    cursor = nextCursor ?? undefined;
+  } while (cursor);
+  return 0;
+}
+
 export async function clinicCommand(argv: string[]): Promise<number> {
   const chosen = subcommand(argv, RECORD_HELP.clinic, ['create', 'list']);
   if (!chosen) return argv.length === 0 ? 2 : 0;
@@ -99,12 +110,7 @@ export async function clinicCommand(argv: string[]): Promise<number> {
   const store: ClinicRegistryStore & AuditStore & Closable = await openStore(values.db);
   try {
     if (chosen[0] === 'list') {
-      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-        const page = await store.listClinics({}, { limit: 500, cursor }, EVERY_CLINIC);
-        for (const c of page.data) process.stdout.write(`${JSON.stringify(c)}\n`);
-        cursor = page.nextCursor ?? undefined;
-      }
-      return 0;
+      return printAll((cursor) => store.listClinics({}, { limit: 500, cursor }, EVERY_CLINIC));
     }
     if ((values['location-id'] === undefined) !== (values['location-name'] === undefined)) {
       usage('give the location as both --location-id and --location-name, or neither');
@@ -154,12 +160,7 @@ export async function puskesmasCommand(argv: string[]): Promise<number> {
   const store: ClinicRegistryStore & AuditStore & Closable = await openStore(values.db);
   try {
     if (chosen[0] === 'list') {
-      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-        const page = await store.listPuskesmas({ limit: 500, cursor }, EVERY_CLINIC);
-        for (const p of page.data) process.stdout.write(`${JSON.stringify(p)}\n`);
-        cursor = page.nextCursor ?? undefined;
-      }
-      return 0;
+      return printAll((cursor) => store.listPuskesmas({ limit: 500, cursor }, EVERY_CLINIC));
     }
     const input = parsed(
       PuskesmasCreate,

@@ -1,15 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiError, Clinic, Patient, Puskesmas, Screening, SignInResponse } from '@klinik-desa/protocol';
-import pino from 'pino';
+import { type ApiError, Clinic, Patient, Puskesmas, Screening, SignInResponse } from '@klinik-desa/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { signedInClient } from '../testing/api-sign-in.js';
+import { buildTestApi, callApi, expectApiError, signedInClient } from '../testing/api-sign-in.js';
 import { bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
-import { type ApiApp, type ApiOptions, buildApi } from './app.js';
+import type { ApiApp, ApiOptions } from './app.js';
 
 // Clinics and the puskesmas as records, scopes that reach a puskesmas's clinics, and people's
 // accounts with their sessions, over the API as a caller meets it.
@@ -22,15 +20,7 @@ let app: ApiApp;
 let clock: number;
 
 async function build(overrides: Partial<ApiOptions> = {}) {
-  app = await buildApi({
-    store,
-    log: pino({ level: 'silent' }),
-    metrics: new Metrics(),
-    readiness: async () => ({ store: 'ok', broker: 'ok' }),
-    rateLimit: false,
-    now: () => new Date(clock),
-    ...overrides,
-  });
+  app = await buildTestApi(store, { now: () => new Date(clock), ...overrides });
   return app;
 }
 
@@ -45,27 +35,14 @@ afterEach(async () => {
   await store.close();
 });
 
-function call(
+const call = (
   bearer: string | undefined,
   method: 'GET' | 'POST' | 'PATCH',
   url: string,
   payload?: unknown,
-  headers = {},
-) {
-  return app.inject({
-    method,
-    url,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-}
-
-function expectError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
-  expect(r.statusCode, JSON.stringify(r.json())).toBe(status);
-  const body = ApiError.parse(r.json());
-  expect(body.code).toBe(code);
-  return body;
-}
+  headers: Record<string, string> = {},
+) => callApi(app, bearer, method, url, payload, headers);
+const expectError = expectApiError;
 
 const everyClinicAdmin = () => signedInClient(app, store, 'admin', 'admin.root', '*');
 

@@ -1,8 +1,10 @@
-import { TokenResponse } from '@klinik-desa/protocol';
+import { ApiError, TokenResponse } from '@klinik-desa/protocol';
+import pino from 'pino';
 import { expect } from 'vitest';
-import type { ApiApp } from '../api/app.js';
+import { type ApiApp, type ApiOptions, buildApi } from '../api/app.js';
 import { EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
+import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 
 /** Signs a client in at an API built in the test (`client_credentials`, injected): its bearer token. */
@@ -42,4 +44,42 @@ export async function signedInClient(
     createdAt: new Date().toISOString(),
   });
   return signIn(app, id, `${id}-secret`);
+}
+
+/** The API over `store` as the API tests build it: silent, with request limits off unless given. */
+export function buildTestApi(store: SqlClinicStore, overrides: Partial<ApiOptions> = {}): Promise<ApiApp> {
+  return buildApi({
+    store,
+    log: pino({ level: 'silent' }),
+    metrics: new Metrics(),
+    readiness: async () => ({ store: 'ok', broker: 'ok' }),
+    rateLimit: false,
+    ...overrides,
+  });
+}
+
+/** One request to an API built in the test, as `bearer` (none: unauthenticated). */
+export function callApi(
+  app: ApiApp,
+  bearer: string | undefined,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method,
+    url,
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** An error answer in the ApiError shape with this status and code, and a request id: its body. */
+export function expectApiError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
+  expect(r.statusCode, JSON.stringify(r.json())).toBe(status);
+  const body = ApiError.parse(r.json());
+  expect(body.code).toBe(code);
+  expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  return body;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DateTime } from '../time.js';
-import { ClinicGrant, type Scope } from './auth.js';
+import { ClinicGrant, ROLE_SCOPES, type Scope } from './auth.js';
 import { displayName } from './names.js';
 
 /** What a person does: the role bounds the scopes of their sessions (ACCOUNT_ROLE_SCOPES). */
@@ -36,18 +36,10 @@ export const ACCOUNT_ROLE_SCOPES: Readonly<Record<AccountRole, readonly Scope[]>
     'kiosk.read',
     'clinic.read',
   ],
+  // A partner app's work, done by a person at the clinic: with triage and the kiosks, without the FHIR Bundle.
   'clinic-staff': [
-    'patient.read',
-    'patient.write',
-    'screening.read',
-    'screening.write',
-    'observation.read',
-    'observation.write',
+    ...ROLE_SCOPES.partner.filter((scope) => scope !== 'fhir.read'),
     'reading.triage',
-    'referral.read',
-    'referral.write',
-    'practitioner.read',
-    'practitioner.write',
     'kiosk.read',
     'clinic.read',
   ],

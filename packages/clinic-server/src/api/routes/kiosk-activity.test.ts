@@ -1,11 +1,9 @@
 import { ApiError, KioskCredentials, type KioskEvent, KioskPresence, newUuidV7 } from '@klinik-desa/protocol';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../../metrics.js';
 import type { SqlClinicStore } from '../../store/sql-store.js';
 import { openSqliteStore } from '../../store/sqlite-store.js';
-import { signedInClient, signIn } from '../../testing/api-sign-in.js';
-import { type ApiApp, buildApi } from '../app.js';
+import { buildTestApi, signedInClient, signIn } from '../../testing/api-sign-in.js';
+import type { ApiApp } from '../app.js';
 import { KioskEventPage } from './kiosk-activity.js';
 
 let store: SqlClinicStore;
@@ -13,14 +11,7 @@ let app: ApiApp;
 
 beforeEach(async () => {
   store = openSqliteStore(':memory:');
-  app = await buildApi({
-    store,
-    log: pino({ level: 'silent' }),
-    metrics: new Metrics(),
-    readiness: async () => ({ store: 'ok', broker: 'ok' }),
-    rateLimit: false,
-    validateResponses: true,
-  });
+  app = await buildTestApi(store, { validateResponses: true });
 });
 
 afterEach(async () => {

@@ -7,6 +7,7 @@ import { openApiYaml } from './api/openapi.js';
 import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './cli/backup-command.js';
 import { kiosksCommand } from './cli/kiosks-command.js';
 import { fail, parseIntOption } from './cli/usage.js';
+import { accountCommand, clinicCommand, puskesmasCommand } from './cli-records.js';
 import { parseConfigFile, resolveStartOptions, type ServerConfigFile } from './config.js';
 import { accessOf, type ClinicAccess, EVERY_CLINIC, grantOf } from './domain/access.js';
 import { DYNSEC_PLUGIN_PATH, dynsecConfSnippet, dynsecFile } from './domain/dynsec.js';
@@ -32,6 +33,9 @@ Commands:
   rabbitmq-config    write the rabbitmqctl commands giving the registered kiosks their permissions
   client             create, list or revoke API clients (the first administrator, a lost secret)
   kiosks             provision N kiosks of a clinic (credentials and kiosk.yaml each), rotate, revoke
+  clinic             register or list clinics (name, village, SATUSEHAT organization and location)
+  puskesmas          register or list the puskesmas and the clinics each supervises
+  account            make a person's account (the first operator, puskesmas staff)
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
   backup             copy the clinic record into a file while the server runs
   restore            restore a backup into a new record and migrate it
@@ -512,6 +516,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'rabbitmq-config': rabbitmqConfig,
   client,
   kiosks: kiosksCommand,
+  clinic: clinicCommand,
+  puskesmas: puskesmasCommand,
+  account: accountCommand,
   openapi,
   backup: backupCommand,
   restore: restoreCommand,

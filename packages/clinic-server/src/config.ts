@@ -71,6 +71,24 @@ export const ServerConfigFile = z
         corsOrigins: z
           .array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, 'not a web origin (scheme://host[:port])'))
           .optional(),
+        /** People's sessions: seconds unused before one ends, and at most. */
+        sessions: z
+          .object({
+            idleSeconds: z.number().int().min(60).optional(),
+            absoluteSeconds: z.number().int().min(60).optional(),
+          })
+          .strict()
+          .optional(),
+        /** Wrong passwords allowed before a sign-in waits, and the window they refill over. */
+        signInLimits: z
+          .object({
+            failures: z.number().int().min(1).optional(),
+            windowSeconds: z.number().int().min(1).optional(),
+            addressFailures: z.number().int().min(1).optional(),
+            accountFailures: z.number().int().min(1).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -309,9 +327,18 @@ export function resolveStartOptions(
       : {}),
     ...(file.http?.rateLimit !== undefined ? { rateLimit: file.http.rateLimit } : {}),
     ...(file.http?.corsOrigins !== undefined ? { corsOrigins: file.http.corsOrigins } : {}),
+    ...(file.http?.sessions !== undefined ? { sessionLifetimes: defined(file.http.sessions) } : {}),
+    ...(file.http?.signInLimits !== undefined ? { signInLimits: defined(file.http.signInLimits) } : {}),
     ...(satusehat ? { satusehat } : {}),
     ...(file.screening ? { screening: file.screening } : {}),
     ...(file.report ? { report: file.report } : {}),
     ...(file.logLevel !== undefined ? { logLevel: file.logLevel } : {}),
+  };
+}
+
+/** The fields of a config section that are set: a key left out of the file stays out of the options. */
+function defined<T extends object>(section: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }

@@ -79,6 +79,10 @@ export interface ClinicServerOptions {
   rateLimit?: { burst: number; perSecond: number } | false;
   /** Web origins whose pages may call the API from a browser (CORS); default none. */
   corsOrigins?: readonly string[];
+  /** People's sessions: how long unused, and at most (default 30 minutes and 12 hours). */
+  sessionLifetimes?: ApiOptions['sessionLifetimes'];
+  /** Wrong passwords before a sign-in waits (default 5 per username and address per 15 minutes). */
+  signInLimits?: ApiOptions['signInLimits'];
   bodyLimitBytes?: number;
   /** Check each API response against its schema before sending (default false; tests turn it on). */
   validateResponses?: boolean;
@@ -270,6 +274,8 @@ function apiOptions(parts: {
       : {}),
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     ...(options.corsOrigins !== undefined ? { corsOrigins: options.corsOrigins } : {}),
+    ...(options.sessionLifetimes !== undefined ? { sessionLifetimes: options.sessionLifetimes } : {}),
+    ...(options.signInLimits !== undefined ? { signInLimits: options.signInLimits } : {}),
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     validateResponses: options.validateResponses ?? false,
     ...(options.fleetThresholds !== undefined ? { fleetThresholds: options.fleetThresholds } : {}),

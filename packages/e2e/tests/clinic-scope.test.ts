@@ -12,6 +12,9 @@ import { weightReading } from '../src/weight-reading.js';
 
 const A = 'clinic-a';
 const B = 'clinic-b';
+const PA = 'pkm-a';
+const PB = 'pkm-b';
+const STAFF_B = 'staff-of-b';
 const URGENT = { code: 'bp.grade-3', severity: 'urgent', value: 'systolic', rules: 'ilp-2024.1' };
 const BP_VALUES = [
   { name: 'systolic', code: '8480-6', value: 190, unit: 'mm[Hg]' },
@@ -43,6 +46,11 @@ interface Call {
   body?: unknown;
   /** A list or search naming no foreign id: it may answer, without B's data. */
   mayAnswer?: boolean;
+  /**
+   * An operation only an administrator of every clinic may do (a puskesmas's clinics decide what
+   * everyone scoped to it reaches): the control request is made by that administrator instead.
+   */
+  controlByEveryClinicAdmin?: boolean;
 }
 
 /**
@@ -130,6 +138,41 @@ function attacks(b: Ids): Record<string, Call[]> {
     'GET /kiosks': [{ path: `/kiosks?clinicId=${B}` }, { path: '/kiosks', mayAnswer: true }],
     'GET /kiosks/{clinicId}/{kioskId}': [{ path: `/kiosks/${B}/kiosk-b` }],
     'GET /kiosks/{clinicId}/{kioskId}/status': [{ path: `/kiosks/${B}/kiosk-b/status` }],
+    'POST /clinics': [{ path: '/clinics', body: { id: B, name: 'Rogue Clinic' } }],
+    'GET /clinics': [
+      { path: `/clinics?puskesmasId=${PB}`, mayAnswer: true },
+      { path: '/clinics', mayAnswer: true },
+    ],
+    'GET /clinics/{id}': [{ path: `/clinics/${B}` }],
+    'PATCH /clinics/{id}': [
+      { path: `/clinics/${B}`, body: { name: 'Klinik Desa B' } },
+      { path: `/clinics/${B}`, body: { puskesmasId: PA }, controlByEveryClinicAdmin: true },
+    ],
+    'POST /puskesmas': [
+      {
+        path: '/puskesmas',
+        body: { id: PB, name: 'Rogue', clinicIds: [B] },
+        controlByEveryClinicAdmin: true,
+      },
+    ],
+    'GET /puskesmas': [{ path: '/puskesmas', mayAnswer: true }],
+    'GET /puskesmas/{id}': [{ path: `/puskesmas/${PB}` }],
+    'PATCH /puskesmas/{id}': [
+      { path: `/puskesmas/${PB}`, body: { name: 'Rogue' }, controlByEveryClinicAdmin: true },
+    ],
+    'POST /accounts': [
+      {
+        path: '/accounts',
+        body: {
+          username: 'rogue',
+          displayName: 'Rogue',
+          role: 'clinic-staff',
+          clinics: [B],
+          password: 'a-long-rogue-password',
+        },
+      },
+    ],
+    'GET /accounts': [{ path: '/accounts', mayAnswer: true }],
     'GET /kiosks/{clinicId}/{kioskId}/events': [
       { path: `/kiosks/${B}/kiosk-b/events` },
       { path: `/kiosks/${B}/kiosk-b/events?type=device-lost` },
@@ -148,11 +191,14 @@ const LAST = [
   'POST /kiosks/{clinicId}/{kioskId}/rotate',
   'POST /clients/{id}/revoke',
   'POST /screenings/{id}/finish',
+  // Moves clinic B under puskesmas A: last, as the puskesmas A callers reach B from then on.
+  'PATCH /clinics/{id}',
 ];
 
 describe("clinic scope: no caller of clinic A reaches clinic B's record", () => {
   let server: ClinicServerProcess;
   let ownerB: ApiTestClient;
+  let root: ApiTestClient;
   let callers: Record<string, ApiTestClient>;
   let b: Ids;
   let document: { paths: Record<string, Record<string, { security?: unknown[] }>> };
@@ -161,6 +207,7 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
     const clinic = await startClinicProcess('kd-clinic-scope-');
     const { brokerUrl, made } = clinic;
     server = clinic.server;
+    root = clinic.root;
     const signIn = (c: { clientId: string; clientSecret: string }) =>
       new ApiTestClient(server.httpUrl, c.clientId, c.clientSecret).signIn();
     const client = (role: string, clinic: string) =>
@@ -171,10 +218,36 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
       });
     ownerB = await signIn(await client('admin', B));
     const kioskA = await made<KioskCredentials>('POST', '/kiosks', { clinicId: A, kioskId: 'kiosk-a' });
+    await made('POST', '/clinics', { id: A, name: 'Klinik Desa A', village: 'Desa A' });
+    await made('POST', '/clinics', { id: B, name: 'Klinik Desa B', village: 'Desa B' });
+    await made('POST', '/puskesmas', { id: PA, name: 'Puskesmas A', clinicIds: [A] });
+    await made('POST', '/puskesmas', { id: PB, name: 'Puskesmas B', clinicIds: [B] });
+    const password = 'kata-sandi-puskesmas-a';
+    await made('POST', '/accounts', {
+      username: 'staff-of-a',
+      displayName: 'Staf Puskesmas A',
+      role: 'puskesmas-staff',
+      clinics: { puskesmasId: PA },
+      password,
+    });
+    await made('POST', '/accounts', {
+      username: STAFF_B,
+      displayName: 'Staf Puskesmas B',
+      role: 'puskesmas-staff',
+      clinics: { puskesmasId: PB },
+      password: 'kata-sandi-puskesmas-b',
+    });
+    const puskesmasPartner = await made<{ clientId: string; clientSecret: string }>('POST', '/clients', {
+      name: 'partner of puskesmas A',
+      role: 'partner',
+      clinics: { puskesmasId: PA },
+    });
     callers = {
       'kiosk A': await signIn(kioskA),
       'partner A': await signIn(await client('partner', A)),
       'admin A': await signIn(await client('admin', A)),
+      'partner of pkm A': await signIn(puskesmasPartner),
+      'staff of pkm A': await ApiTestClient.signInPerson(server.httpUrl, 'staff-of-a', password),
     };
 
     // Clinic B's record, made by B's own administrator and B's kiosk.
@@ -264,6 +337,8 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
       b.finished,
       b.unassigned,
       b.referral,
+      PB,
+      STAFF_B,
     ];
     const rows: string[][] = [];
     const failures: string[] = [];
@@ -285,7 +360,11 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
             );
           }
         }
-        const control = await ownerB.request(method, call.path, call.body);
+        const control = await (call.controlByEveryClinicAdmin ? root : ownerB).request(
+          method,
+          call.path,
+          call.body,
+        );
         row.push(String(control.status));
         if ([401, 403, 404].includes(control.status)) {
           failures.push(
@@ -295,7 +374,7 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
         rows.push(row);
       }
     }
-    const header = ['operation with B ids', ...Object.keys(callers), "B's admin"];
+    const header = ['operation with B ids', ...Object.keys(callers), "B's admin (or every clinic's)"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
     console.log([line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n'));

@@ -17,8 +17,10 @@ import { backoffMs, MAX_RETRY_AFTER_MS } from './internal/backoff.js';
 import { sleep } from './internal/sleep.js';
 import { TokenCache } from './internal/token.js';
 import { randomUuid } from './internal/uuid.js';
+import { Accounts } from './resources/accounts.js';
 import { AuditEvents } from './resources/audit-events.js';
 import { Clients } from './resources/clients.js';
+import { Clinics, PuskesmasResource } from './resources/clinics.js';
 import { Fleet } from './resources/fleet.js';
 import { Kiosks } from './resources/kiosks.js';
 import { Observations } from './resources/observations.js';
@@ -129,6 +131,9 @@ export class ClinicClient implements RequestSender {
   readonly clients: Clients = new Clients(this);
   readonly auditEvents: AuditEvents = new AuditEvents(this);
   readonly reports: Reports = new Reports(this);
+  readonly clinics: Clinics = new Clinics(this);
+  readonly puskesmas: PuskesmasResource = new PuskesmasResource(this);
+  readonly accounts: Accounts = new Accounts(this);
 
   // Private fields (not `private`): invisible to console.log, JSON.stringify and Object.keys.
   readonly #clientSecret: string;

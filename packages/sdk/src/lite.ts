@@ -20,8 +20,10 @@ export type {
   SchemaName,
   ValidationResult,
 } from './core/validation.js';
+export { Accounts } from './resources/accounts.js';
 export { AuditEvents } from './resources/audit-events.js';
 export { Clients } from './resources/clients.js';
+export { Clinics, PuskesmasResource } from './resources/clinics.js';
 export { Fleet } from './resources/fleet.js';
 export { Kiosks } from './resources/kiosks.js';
 export { Observations } from './resources/observations.js';

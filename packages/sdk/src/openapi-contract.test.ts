@@ -21,6 +21,8 @@ const sdkConfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 /** The operations the SDK has no method for, and why. */
 const NOT_SDK_METHODS: Record<string, string> = {
   tokenCreate: 'the client asks for its own tokens (internal/token.ts), so callers never do',
+  signIn: "a person signs in on the clinic server's own sign-in page; the SDK signs in as an API client",
+  signOut: "a person signs out on the clinic server's own pages; the SDK's client has no session",
 };
 
 type Document = {

@@ -4,9 +4,11 @@
 
 import type { z } from '@klinik-desa/protocol';
 import {
+  Account,
   ApiClient,
   ApiClientCredentials,
   AuditEvent,
+  Clinic,
   FhirBundle,
   FleetOverview,
   Kiosk,
@@ -19,6 +21,7 @@ import {
   Patient,
   PractitionerPage,
   PractitionerRecord,
+  Puskesmas,
   QuarterlyReport,
   Referral,
   Screening,
@@ -58,6 +61,12 @@ const SCHEMAS: { [K in SchemaName]: z.ZodType<ResponseTypes[K]> } = {
   KioskEventRecordPage: Page(KioskEventRecord, 'KioskEventRecord'),
   FleetOverview,
   QuarterlyReport,
+  Clinic,
+  ClinicPage: Page(Clinic, 'Clinic'),
+  Puskesmas,
+  PuskesmasPage: Page(Puskesmas, 'Puskesmas'),
+  Account,
+  AccountPage: Page(Account, 'Account'),
 };
 
 function validate(schema: SchemaName, body: unknown): ValidationResult {

@@ -81,6 +81,22 @@ export class ApiTestClient {
     return this;
   }
 
+  /**
+   * Signs a person in (POST /sign-in) instead of the client: the session then serves as the bearer
+   * token of every request, as it does for the fleet pages.
+   */
+  static async signInPerson(baseUrl: string, username: string, password: string): Promise<ApiTestClient> {
+    const r = await fetch(`${baseUrl}/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (!r.ok) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
+    const client = new ApiTestClient(baseUrl, `account.${username}`, '');
+    client.token = ((await r.json()) as { sessionToken: string }).sessionToken;
+    return client;
+  }
+
   /** The bearer token `signIn` got, for callers that make their own requests (benchmarks' baselines). */
   get accessToken(): string {
     if (this.token === undefined) throw new Error('ApiTestClient: signIn() first');

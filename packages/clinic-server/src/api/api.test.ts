@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ApiError,
   KioskCredentials,
   Patient,
   PractitionerRecord,
@@ -12,28 +11,19 @@ import {
   TokenResponse,
 } from '@klinik-desa/protocol';
 import { triage } from '@klinik-desa/screening';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Metrics } from '../metrics.js';
 import type { SqlClinicStore } from '../store/sql-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { signedInClient, signIn } from '../testing/api-sign-in.js';
+import { buildTestApi, callApi, expectApiError, signedInClient, signIn } from '../testing/api-sign-in.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
-import { type ApiApp, type ApiOptions, buildApi } from './app.js';
+import type { ApiApp, ApiOptions } from './app.js';
 import { openApiYaml } from './openapi.js';
 
 let store: SqlClinicStore;
 let app: ApiApp;
 
 async function build(overrides: Partial<ApiOptions> = {}) {
-  app = await buildApi({
-    store,
-    log: pino({ level: 'silent' }),
-    metrics: new Metrics(),
-    readiness: async () => ({ store: 'ok', broker: 'ok' }),
-    rateLimit: false,
-    ...overrides,
-  });
+  app = await buildTestApi(store, overrides);
   return app;
 }
 
@@ -55,21 +45,10 @@ function call(
   payload?: unknown,
   headers = {},
 ) {
-  return app.inject({
-    method,
-    url,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
+  return callApi(app, bearer, method, url, payload, headers);
 }
 
-function expectError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
-  expect(r.statusCode).toBe(status);
-  const body = ApiError.parse(r.json());
-  expect(body.code).toBe(code);
-  expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
-  return body;
-}
+const expectError = expectApiError;
 
 const newPatient = (n: number) => ({
   nik: nik(n),

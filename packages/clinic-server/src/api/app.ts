@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { RateLimiter } from '../domain/rate-limit.js';
+import { DEFAULT_SIGN_IN_LIMITS } from '../domain/sign-in-limit.js';
 import { ClinicError } from '../errors.js';
 import { describeTrouble } from '../store/store-condition.js';
 import { AuditTrail } from './audit.js';
@@ -11,6 +12,7 @@ import { type ApiApp, createFastify } from './fastify.js';
 import { registerIdempotency } from './idempotency.js';
 import type { ApiOptions } from './options.js';
 import { registerRoutes } from './routes/index.js';
+import { DEFAULT_SESSION_LIFETIMES, SessionService } from './sessions.js';
 import { type RequestLimits, registerRequestLog, registerSignIn } from './sign-in.js';
 import { registerSwagger } from './swagger.js';
 import { tidyOpenApi } from './tidy-openapi.js';
@@ -32,6 +34,12 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
     options.tokenLimits === false ? false : { ...DEFAULT_TOKEN_LIMITS, ...options.tokenLimits },
   );
 
+  const sessions = new SessionService(
+    store,
+    { ...DEFAULT_SESSION_LIFETIMES, ...options.sessionLifetimes },
+    options.signInLimits === false ? false : { ...DEFAULT_SIGN_IN_LIMITS, ...options.signInLimits },
+  );
+
   const app = createFastify(options);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(
@@ -45,7 +53,14 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
 
   registerCors(app, options.corsOrigins ?? []);
   const startedAt = new WeakMap<FastifyRequest, bigint>();
-  registerSignIn(app, { tokens, limits: requestLimits(options), now, startedAt });
+  registerSignIn(app, {
+    tokens,
+    sessions,
+    clinicsOfPuskesmas: (id) => store.clinicsOfPuskesmas(id),
+    limits: requestLimits(options),
+    now,
+    startedAt,
+  });
   registerIdempotency(app, store, now);
   registerRequestLog(app, metrics, startedAt);
   registerErrorHandler(app);
@@ -53,7 +68,7 @@ export async function buildApi(options: ApiOptions): Promise<ApiApp> {
 
   const auditTrail = new AuditTrail(store, options.log);
   app.addHook('onClose', async () => auditTrail.close());
-  registerRoutes(app, { ...options, now, tokens, auditTrail });
+  registerRoutes(app, { ...options, now, tokens, sessions, auditTrail });
   registerOperationalRoutes(app, options);
   return app;
 }

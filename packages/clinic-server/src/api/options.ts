@@ -2,9 +2,11 @@ import type { FhirBundle } from '@klinik-desa/protocol';
 import type { Logger } from 'pino';
 import type { DerivedOptions } from '../domain/derived.js';
 import type { RateLimit } from '../domain/rate-limit.js';
+import type { SignInLimits } from '../domain/sign-in-limit.js';
 import type { FleetThresholds } from '../fleet/index.js';
 import type { Metrics } from '../metrics.js';
 import type { ClinicStore } from '../store/store.js';
+import type { SessionLifetimes } from './sessions.js';
 import type { TokenLimits } from './tokens.js';
 
 /** Builds the SATUSEHAT Bundle of a finished screening (the screening package's mapping). */
@@ -53,6 +55,10 @@ export interface ApiOptions {
   lookupRateLimit?: RateLimit;
   /** Tokens per client: issued a minute, alive at once, wrong secrets a minute; `false` turns them off. */
   tokenLimits?: Partial<TokenLimits> | false;
+  /** How long people's sessions last unused, and at most (default 30 minutes and 12 hours). */
+  sessionLifetimes?: Partial<SessionLifetimes>;
+  /** Wrong passwords allowed before a sign-in waits (default 5 per username and address per 15 minutes); `false` turns them off. */
+  signInLimits?: Partial<SignInLimits> | false;
   /**
    * Web origins (e.g. `https://dashboard.example.id`) whose pages may call the API from a browser.
    * Default none: browsers then allow only pages served from the API's own origin.

@@ -1,8 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import { resolveAccess } from '../domain/access.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import type { Metrics } from '../metrics.js';
 import { sendError } from './errors.js';
 import type { ApiApp } from './fastify.js';
+import { SESSION_PREFIX, type SessionService, sessionCookie } from './sessions.js';
 import type { TokenService } from './tokens.js';
 
 /** The request buckets: per verified client, per source address, and for patient look-ups. */
@@ -14,18 +16,28 @@ export interface RequestLimits {
 
 /**
  * Every request: its start time (for the request metrics), its id header, its rate limits, and
- * for a route with a scope, the caller's token verified and its scope checked (`request.auth`).
+ * for a route with a scope, the caller's token or a person's session verified and its scope
+ * checked (`request.auth`). A session comes as a Bearer token or in the `kd_session` cookie; a
+ * puskesmas grant is resolved here, at each request, to the clinics the puskesmas has now.
  */
 export function registerSignIn(
   app: ApiApp,
   options: {
     tokens: TokenService;
+    sessions: SessionService;
+    clinicsOfPuskesmas: (puskesmasId: string) => Promise<string[]>;
     limits: RequestLimits | undefined;
     now: () => Date;
     startedAt: WeakMap<FastifyRequest, bigint>;
   },
 ): void {
-  const { tokens, limits, now, startedAt } = options;
+  const { tokens, sessions, limits, now, startedAt } = options;
+  const verify = async (token: string) => {
+    const record = token.startsWith(SESSION_PREFIX)
+      ? await sessions.verify(token, now())
+      : await tokens.verify(token, now());
+    return record && { ...record, access: await resolveAccess(record.access, options.clinicsOfPuskesmas) };
+  };
   app.addHook('onRequest', async (request, reply) => {
     startedAt.set(request, process.hrtime.bigint());
     reply.header('x-request-id', String(request.id));
@@ -46,8 +58,8 @@ export function registerSignIn(
     }
     // The token is verified even from an address out of requests: kiosks behind one router share
     // an address, and one process there making up tokens must not lock the others out.
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-    const record = token ? await tokens.verify(token, now()) : undefined;
+    const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : sessionCookie(request.headers.cookie);
+    const record = token ? await verify(token) : undefined;
     if (!record) {
       const wait = limits?.address.take(address, now().getTime()) ?? 0;
       if (wait > 0) return limited(wait, 'requests without a valid token from this address');
@@ -58,7 +70,7 @@ export function registerSignIn(
         request,
         reply,
         'UNAUTHENTICATED',
-        'send an access token: Authorization: Bearer <token> (from POST /oauth2/token)',
+        'send an access token: Authorization: Bearer <token> (from POST /oauth2/token), or sign in (POST /sign-in, or the page /masuk)',
       );
     }
     if (!record) {
@@ -67,7 +79,9 @@ export function registerSignIn(
         request,
         reply,
         'UNAUTHENTICATED',
-        'the access token is unknown or has expired: get a new one',
+        token.startsWith(SESSION_PREFIX)
+          ? 'the session is unknown, signed out or has expired: sign in again (POST /sign-in, or the page /masuk)'
+          : 'the access token is unknown or has expired: get a new one',
       );
     }
     const client = `c:${record.clientId}`;
@@ -75,7 +89,8 @@ export function registerSignIn(
     if (wait > 0) return limited(wait, 'requests from this client');
     if (!record.scopes.includes(scope)) {
       reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
-      return sendError(request, reply, 'FORBIDDEN', `this token lacks the scope ${scope}`, {
+      const who = token.startsWith(SESSION_PREFIX) ? `a ${record.role} account` : 'this token';
+      return sendError(request, reply, 'FORBIDDEN', `${who} lacks the scope ${scope}`, {
         details: { scope },
       });
     }

@@ -24,6 +24,8 @@ const SCOPES: Record<Scope, string> = {
   'fhir.read': 'read the SATUSEHAT Bundle of a screening',
   'audit.read': "read the audit log and a patient's access log",
   'report.read': 'read the quarterly report: counts per clinic and village, small counts suppressed',
+  'clinic.read': 'read clinics and the puskesmas that supervise them',
+  'clinic.admin': 'register and change clinics and the puskesmas',
 };
 
 /** The tags the routes use, in the order a reader meets them; a route with another tag fails the lint test. */
@@ -70,6 +72,16 @@ const TAGS = [
   {
     name: 'kiosks',
     description: 'Screening kiosks: register, read their last status, rotate their credentials.',
+  },
+  {
+    name: 'clinics',
+    description:
+      'Clinics as records (name, village, SATUSEHAT organization and location) and the puskesmas that supervise them.',
+  },
+  {
+    name: 'accounts',
+    description:
+      "People's accounts: made by an administrator; a person signs in for a session (a cookie, or a Bearer token) that every route accepts.",
   },
 ];
 

@@ -9,17 +9,41 @@ import { ClinicError } from '../errors.js';
  */
 export type ClinicAccess =
   | { readonly all: true }
-  | { readonly all: false; readonly clinicIds: readonly string[] };
+  | {
+      readonly all: false;
+      readonly clinicIds: readonly string[];
+      /**
+       * Granted a puskesmas: `clinicIds` are the clinics it supervised when the request was checked
+       * (resolveAccess), none before. Unresolved, such an access reaches nothing.
+       */
+      readonly puskesmasId?: string;
+    };
 
 /** The server's own work: ingest, the forwarder, the CLI run by the operator on the server. */
 export const EVERY_CLINIC: ClinicAccess = { all: true };
 
 export function accessOf(grant: ClinicGrant): ClinicAccess {
-  return grant === '*' ? EVERY_CLINIC : { all: false, clinicIds: [...new Set(grant)] };
+  if (grant === '*') return EVERY_CLINIC;
+  if (!Array.isArray(grant)) return { all: false, clinicIds: [], puskesmasId: grant.puskesmasId };
+  return { all: false, clinicIds: [...new Set(grant)] };
 }
 
 export function grantOf(access: ClinicAccess): ClinicGrant | [] {
-  return access.all ? '*' : [...access.clinicIds];
+  if (access.all) return '*';
+  if (access.puskesmasId !== undefined) return { puskesmasId: access.puskesmasId };
+  return [...access.clinicIds];
+}
+
+/**
+ * A puskesmas grant made concrete: the clinics the puskesmas supervises now, asked of the record at
+ * each request, so a clinic put under the puskesmas later is reached without a new token.
+ */
+export async function resolveAccess(
+  access: ClinicAccess,
+  clinicsOf: (puskesmasId: string) => Promise<readonly string[]>,
+): Promise<ClinicAccess> {
+  if (access.all || access.puskesmasId === undefined) return access;
+  return { all: false, clinicIds: await clinicsOf(access.puskesmasId), puskesmasId: access.puskesmasId };
 }
 
 export function canActFor(access: ClinicAccess, clinicId: string): boolean {
@@ -30,6 +54,9 @@ export function canActFor(access: ClinicAccess, clinicId: string): boolean {
 export function covers(outer: ClinicAccess, inner: ClinicAccess): boolean {
   if (outer.all) return true;
   if (inner.all) return false;
+  // A puskesmas grant reaches whatever clinics the puskesmas gets later: only its own puskesmas
+  // (or every clinic) covers it, never a list that happens to match today.
+  if (inner.puskesmasId !== undefined) return outer.puskesmasId === inner.puskesmasId;
   return inner.clinicIds.every((c) => outer.clinicIds.includes(c));
 }
 
@@ -80,7 +107,9 @@ export function checkGrant(caller: ClinicAccess, granted: ClinicAccess): void {
       'FORBIDDEN',
       granted.all
         ? 'only an administrator of every clinic may grant every clinic ("*")'
-        : `these credentials may not grant clinic(s) ${granted.clinicIds.filter((c) => !caller.all && !caller.clinicIds.includes(c)).join(', ')}: grant only your own clinics`,
+        : granted.puskesmasId !== undefined
+          ? `only an administrator of every clinic, or of puskesmas ${granted.puskesmasId}, may grant that puskesmas`
+          : `these credentials may not grant clinic(s) ${granted.clinicIds.filter((c) => !caller.all && !caller.clinicIds.includes(c)).join(', ')}: grant only your own clinics`,
     );
   }
 }

@@ -51,8 +51,9 @@ export function screeningForFhir(
       ihsNumber: practitioner.ihsNumber,
       ...(practitioner.name !== undefined ? { display: practitioner.name } : {}),
     },
-    organizationId: config.organizationId,
-    location: config.location,
+    // A clinic registered with its own SATUSEHAT ids is sent under them; the rest under the server's.
+    organizationId: source.clinic.organizationId ?? config.organizationId,
+    location: source.clinic.location ?? config.location,
     readings,
     ...(config.timeZone !== undefined ? { timeZone: config.timeZone } : {}),
   };

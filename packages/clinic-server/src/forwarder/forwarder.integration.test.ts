@@ -145,6 +145,54 @@ describe('the SATUSEHAT forwarder against a strict SATUSEHAT-like endpoint', () 
     expect(obs?.resource['encounter']).toEqual({ reference: `Encounter/${encounters[0]!.id}` });
   });
 
+  it("sends a registered clinic's screenings under its own organization and location, others under the server's", async () => {
+    // SATUSEHAT ties an organization to its client credentials: this fake's second client is the
+    // clinic's own organization, while the server's configured organization stays ORG.
+    const own = await startSatusehatFake({
+      clients: { 'kd-clinic': { secret: 's2', organizationId: '10000099' } },
+    });
+    try {
+      await store.createClinic(
+        {
+          id: 'clinic-1',
+          name: 'Klinik Desa Cibadak',
+          organizationId: '10000099',
+          location: { id: 'c1a2b3c4-0000-4000-8000-000000000001', display: 'Ruang Cek Kesehatan Cibadak' },
+        },
+        new Date().toISOString(),
+      );
+      const { screening } = await finishedScreening(40);
+      start({ clientId: 'kd-clinic', clientSecret: 's2' }, own);
+      await settled(screening.id, 'sent');
+      const encounter = own
+        .resources('Encounter')
+        .find((e) => (e.resource['identifier'] as { value: string }[]).some((i) => i.value === screening.id));
+      expect(encounter?.resource['serviceProvider']).toEqual({ reference: 'Organization/10000099' });
+      expect(encounter?.resource['location']).toEqual([
+        {
+          location: {
+            reference: 'Location/c1a2b3c4-0000-4000-8000-000000000001',
+            display: 'Ruang Cek Kesehatan Cibadak',
+          },
+        },
+      ]);
+      // Without its own ids the clinic's screenings go under the server's: here refused, as they
+      // are not this client's organization.
+      await store.updateClinic(
+        'clinic-1',
+        { organizationId: null, location: null },
+        new Date().toISOString(),
+      );
+      const { screening: other } = await finishedScreening(41);
+      const failed = await settled(other.id, 'failed');
+      expect(JSON.stringify(failed.forwarding)).toContain(`encounter/${ORG} is not of organization 10000099`);
+    } finally {
+      await forwarder?.stop();
+      forwarder = undefined;
+      await own.close();
+    }
+  });
+
   it("sends the visit's mean blood pressure pointing at the stored measurements it came from", async () => {
     const screening = await openScreening(30);
     const measured = [bpReading({ sessionId: screening.id }), bpReading({ sessionId: screening.id })];

@@ -2,6 +2,7 @@ import type { ApiClient, ApiClientListQuery, ClinicGrant, Page, Scope } from '@k
 import { accessOf, type ClinicAccess, grantOf } from '../domain/access.js';
 import { decodeCursor, pageOf } from '../domain/cursor.js';
 import { ClinicError, notFound } from '../errors.js';
+import { grantCondition } from './grant-condition.js';
 import { where } from './query.js';
 import type { ApiClientRecord, PageRequest, TokenRecord } from './records.js';
 import type { SqlExecutor } from './sql.js';
@@ -92,16 +93,7 @@ export class SqlClientStore implements ClientStore {
   async listClients(query: ApiClientListQuery, page: PageRequest, access: ClinicAccess) {
     const after = decodeCursor(page.cursor) ?? '';
     const w = where([['role = ?', query.role]]);
-    // Clinic ids are letters, digits, '-' and '_': `"id"` in the JSON list matches that id only.
-    const mine = access.all
-      ? { sql: '', params: [] }
-      : access.clinicIds.length === 0
-        ? { sql: ' AND 1 = 0', params: [] }
-        : {
-            sql: ` AND (${access.clinicIds.map(() => "clinics LIKE ? ESCAPE '\\'").join(' OR ')})`,
-            // `_` is a LIKE wildcard and may be in a clinic id: escaped, it matches only itself.
-            params: access.clinicIds.map((id) => `%"${id.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`),
-          };
+    const mine = grantCondition(access, 'clinics');
     const rows = await this.db.all<ClientRow>(
       `SELECT * FROM api_clients WHERE id > ?${w.sql}${mine.sql} ORDER BY id LIMIT ?`,
       [after, ...w.params, ...mine.params, page.limit + 1],

@@ -4,6 +4,7 @@ import { type ClinicAccess, EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
 import { ClinicError } from '../errors.js';
 import { ATTENTION, bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
+import { clinicsAndAccountsContract } from './accounts.suite.js';
 import { fleetContract } from './fleet.suite.js';
 import { kioskActivityContract } from './kiosk-activity.suite.js';
 import { reportContract } from './report.suite.js';
@@ -985,6 +986,7 @@ export function describeStoreContract(
     kioskActivityContract(() => store);
     fleetContract(() => store);
     reportContract(() => store);
+    clinicsAndAccountsContract(() => store);
   });
 }
 

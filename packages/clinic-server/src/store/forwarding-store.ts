@@ -100,6 +100,25 @@ export class SqlForwardingStore implements ForwardingStore {
         [id],
       )
     ).map((r) => JSON.parse(r.body) as Reading);
-    return { screening, patient, practitioner, readings };
+    const clinic = await this.db.get<{
+      organization_id: string | null;
+      location_id: string | null;
+      location_display: string | null;
+    }>('SELECT organization_id, location_id, location_display FROM clinics WHERE id = ?', [
+      screening.clinicId,
+    ]);
+    return {
+      screening,
+      patient,
+      practitioner,
+      readings,
+      clinic: {
+        organizationId: clinic?.organization_id ?? null,
+        location:
+          clinic?.location_id && clinic.location_display
+            ? { id: clinic.location_id, display: clinic.location_display }
+            : null,
+      },
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { CLINICS_AND_ACCOUNTS } from './migrations-accounts.js';
 import type { Dialect } from './sql.js';
 
 /**
@@ -438,6 +439,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'store probe', sql: STORE_PROBE },
   { version: 11, name: 'fleet view: kiosk clock skew, event counts', sql: FLEET_VIEW('sqlite') },
   { version: 12, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
+  { version: 13, name: 'clinics, puskesmas, accounts and sessions', sql: CLINICS_AND_ACCOUNTS },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -453,6 +455,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'fleet view: kiosk clock skew, event counts', sql: FLEET_VIEW('postgres') },
   { version: 11, name: 'readings partitioned by month', sql: POSTGRES_READINGS_PARTITIONED },
   { version: 12, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
+  { version: 13, name: 'clinics, puskesmas, accounts and sessions', sql: CLINICS_AND_ACCOUNTS },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

@@ -1,4 +1,5 @@
 import type {
+  AccountRole,
   ClientRole,
   Patient,
   PractitionerRecord,
@@ -50,9 +51,10 @@ export interface ApiClientRecord {
   revokedAt?: string | null;
 }
 
+/** Who a request comes from: an API client's token, or a person's session (`clientId` `account.<username>`). */
 export interface TokenRecord {
   clientId: string;
-  role: ClientRole;
+  role: ClientRole | AccountRole;
   scopes: Scope[];
   expiresAt: string;
   clinicId: string | null;
@@ -95,6 +97,8 @@ export interface FhirSource {
   /** The registered health worker the screening names by `practitionerId`; null when none. */
   practitioner: PractitionerRecord | null;
   readings: Reading[];
+  /** The screening's clinic's own SATUSEHAT organization and location; null where it has none. */
+  clinic: { organizationId: string | null; location: { id: string; display: string } | null };
 }
 
 export interface AuditEntry {

@@ -1,6 +1,8 @@
 import { ConfigError } from '../errors.js';
+import { SqlAccountStore } from './accounts-store.js';
 import { SqlAuditStore } from './audit-store.js';
 import { SqlClientStore } from './clients-store.js';
+import { SqlClinicRegistryStore } from './clinics-store.js';
 import { SqlFleetStore } from './fleet-store.js';
 import { SqlForwardingStore } from './forwarding-store.js';
 import { SqlIdempotencyStore } from './idempotency-store.js';
@@ -56,6 +58,8 @@ export class SqlClinicStore {
       new SqlKioskActivityStore(db),
       new SqlFleetStore(db),
       new SqlClientStore(db),
+      new SqlClinicRegistryStore(db),
+      new SqlAccountStore(db),
       new SqlIdempotencyStore(db),
       new SqlForwardingStore(db, { screenings, patients, practitioners }),
       new SqlAuditStore(db),
@@ -98,9 +102,10 @@ export class SqlClinicStore {
     });
   }
 
-  /** Deletes expired tokens and idempotency keys older than `idempotencyBefore`. */
+  /** Deletes expired tokens and sessions, and idempotency keys older than `idempotencyBefore`. */
   async purge(now: string, idempotencyBefore: string) {
     await this.db.run('DELETE FROM access_tokens WHERE expires_at <= ?', [now]);
+    await this.db.run('DELETE FROM sessions WHERE expires_at <= ? OR idle_expires_at <= ?', [now, now]);
     await this.db.run('DELETE FROM idempotency_keys WHERE created_at < ?', [idempotencyBefore]);
   }
 

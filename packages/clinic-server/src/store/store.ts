@@ -1,5 +1,7 @@
+import type { AccountStore } from './accounts-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { ClientStore } from './clients-store.js';
+import type { ClinicRegistryStore } from './clinics-store.js';
 import type { FleetStore } from './fleet-store.js';
 import type { ForwardingStore } from './forwarding-store.js';
 import type { IdempotencyStore } from './idempotency-store.js';
@@ -17,10 +19,13 @@ import type { Dialect } from './sql.js';
 import type { StoreTrouble } from './store-condition.js';
 import type { UnassignedReadingStore } from './unassigned-store.js';
 
+export type { AccountRecord, SessionRecord } from './accounts-store.js';
 export type * from './records.js';
 export type {
+  AccountStore,
   AuditStore,
   ClientStore,
+  ClinicRegistryStore,
   FleetStore,
   ForwardingStore,
   IdempotencyStore,
@@ -40,7 +45,7 @@ export type {
 /** Upkeep of the record as a whole: what no single part owns. */
 export interface RecordUpkeep {
   readonly dialect: Dialect;
-  /** Deletes expired tokens and idempotency keys older than `idempotencyBefore`. */
+  /** Deletes expired tokens and sessions, and idempotency keys older than `idempotencyBefore`. */
   purge(now: string, idempotencyBefore: string): Promise<void>;
   ping(): Promise<void>;
   /**
@@ -72,6 +77,8 @@ export interface ClinicStore
     KioskActivityStore,
     FleetStore,
     ClientStore,
+    ClinicRegistryStore,
+    AccountStore,
     IdempotencyStore,
     ForwardingStore,
     AuditStore,

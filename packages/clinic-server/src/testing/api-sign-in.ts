@@ -1,4 +1,4 @@
-import { TokenResponse } from '@klinik-desa/protocol';
+import { ApiError, TokenResponse } from '@klinik-desa/protocol';
 import pino from 'pino';
 import { expect } from 'vitest';
 import { type ApiApp, type ApiOptions, buildApi } from '../api/app.js';
@@ -60,4 +60,30 @@ export function buildTestApi(store: SqlClinicStore, overrides: Partial<ApiOption
     validateResponses: true,
     ...overrides,
   });
+}
+
+/** One request to an API built in the test, as `bearer` (none: unauthenticated). */
+export function callApi(
+  app: ApiApp,
+  bearer: string | undefined,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method,
+    url,
+    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** An error answer in the ApiError shape with this status and code, and a request id: its body. */
+export function expectApiError(r: { statusCode: number; json(): unknown }, status: number, code: string) {
+  expect(r.statusCode, JSON.stringify(r.json())).toBe(status);
+  const body = ApiError.parse(r.json());
+  expect(body.code).toBe(code);
+  expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  return body;
 }

@@ -25,6 +25,8 @@ export const Scope = z.enum([
   'fhir.read',
   'audit.read',
   'report.read',
+  'clinic.read',
+  'clinic.admin',
 ]);
 export type Scope = z.infer<typeof Scope>;
 
@@ -106,8 +108,10 @@ export type TokenError = z.infer<typeof TokenError>;
  * national operator). Given explicitly when the client is made; a kiosk's is its own clinic.
  */
 export const ClinicGrant = z
-  .union([z.literal('*'), z.array(ClinicId).min(1).max(1000)])
-  .describe('The clinics a client may act for: clinic ids, or "*" for every clinic.')
+  .union([z.literal('*'), z.array(ClinicId).min(1).max(1000), z.object({ puskesmasId: ClinicId }).strict()])
+  .describe(
+    'The clinics a client may act for: clinic ids, "*" for every clinic, or {"puskesmasId": …} for the clinics a puskesmas supervises (as they are at each request).',
+  )
   .meta({ id: 'ClinicGrant' });
 export type ClinicGrant = z.infer<typeof ClinicGrant>;
 
@@ -146,7 +150,7 @@ export const ApiClient = z
     clinicId: z.string().nullable(),
     kioskId: z.string().nullable(),
     /** The clinics it may act for (a kiosk: its own); empty for a client made before grants, until given some. */
-    clinics: z.union([z.literal('*'), z.array(z.string())]),
+    clinics: z.union([z.literal('*'), z.array(z.string()), z.object({ puskesmasId: z.string() }).strict()]),
     createdAt: DateTime,
     /** When it was revoked: from then on it gets no token and its tokens are refused. */
     revokedAt: DateTime.nullable(),

@@ -1,5 +1,7 @@
+export * from './accounts.js';
 export * from './audit.js';
 export * from './auth.js';
+export * from './clinics.js';
 export * from './common.js';
 export * from './fleet.js';
 export * from './kiosk.js';

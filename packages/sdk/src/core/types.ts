@@ -3,9 +3,13 @@
 // such as `flags` of a manual reading, is optional here. Type-only imports: nothing of zod or of
 // the schemas reaches the SDK's JavaScript.
 import type {
+  AccountCreate,
   ApiClientCreate,
   ApiClientListQuery,
   AuditEventListQuery,
+  ClinicCreate,
+  ClinicListQuery,
+  ClinicUpdate,
   FleetQuery,
   KioskCreate,
   KioskEventListQuery,
@@ -18,6 +22,8 @@ import type {
   PractitionerCreate,
   PractitionerListQuery,
   PractitionerUpdate,
+  PuskesmasCreate,
+  PuskesmasUpdate,
   QuarterlyReportQuery,
   ReadingAssign,
   ReadingDiscard,
@@ -31,11 +37,15 @@ import type {
 } from '@klinik-desa/protocol';
 
 export type {
+  Account,
+  AccountRole,
   ApiClient,
   ApiClientCredentials,
   ApiErrorCode,
   AuditEvent,
   ClientRole,
+  Clinic,
+  ClinicGrant,
   FhirBundle,
   Flag,
   FleetAlert,
@@ -56,6 +66,7 @@ export type {
   Patient,
   Practitioner,
   PractitionerRecord,
+  Puskesmas,
   QuarterlyReport,
   ReadingKind,
   ReadingValue,
@@ -126,3 +137,11 @@ export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;
 export type KioskEventListParams = z.input<typeof KioskEventListQuery> & PageParams;
 /** The fleet of one clinic of the caller's, or (without) of all of them. */
 export type FleetParams = z.input<typeof FleetQuery>;
+export type ClinicCreateParams = z.input<typeof ClinicCreate>;
+export type ClinicUpdateParams = z.input<typeof ClinicUpdate>;
+/** By the puskesmas that supervises them. */
+export type ClinicListParams = z.input<typeof ClinicListQuery> & PageParams;
+export type PuskesmasCreateParams = z.input<typeof PuskesmasCreate>;
+export type PuskesmasUpdateParams = z.input<typeof PuskesmasUpdate>;
+/** A person's account: username, display name, role, the clinics or puskesmas it acts for, and a password. */
+export type AccountCreateParams = z.input<typeof AccountCreate>;

@@ -1,7 +1,9 @@
 import type {
+  Account,
   ApiClient,
   ApiClientCredentials,
   AuditEvent,
+  Clinic,
   FhirBundle,
   FleetOverview,
   Kiosk,
@@ -13,6 +15,7 @@ import type {
   Page,
   Patient,
   PractitionerRecord,
+  Puskesmas,
   QuarterlyReport,
   Referral,
   Screening,
@@ -54,6 +57,12 @@ export interface ResponseTypes {
   KioskEventRecordPage: Page<KioskEventRecord>;
   FleetOverview: FleetOverview;
   QuarterlyReport: QuarterlyReport;
+  Clinic: Clinic;
+  ClinicPage: Page<Clinic>;
+  Puskesmas: Puskesmas;
+  PuskesmasPage: Page<Puskesmas>;
+  Account: Account;
+  AccountPage: Page<Account>;
 }
 
 export type SchemaName = keyof ResponseTypes;

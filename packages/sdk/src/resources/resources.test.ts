@@ -56,6 +56,31 @@ function recordAll(answer: object, status = 200): Seen[] {
   return seen;
 }
 
+const clinic = {
+  id: 'kdmp-3201-001',
+  name: 'Klinik Desa Cibadak',
+  village: 'Cibadak',
+  organizationId: '100012345',
+  location: null,
+  puskesmasId: 'pkm-cibadak',
+  createdAt: '2026-12-07T02:00:00.000Z',
+  updatedAt: '2026-12-07T02:00:00.000Z',
+};
+const puskesmas = {
+  id: 'pkm-cibadak',
+  name: 'Puskesmas Cibadak',
+  clinicIds: ['kdmp-3201-001'],
+  createdAt: '2026-12-07T02:00:00.000Z',
+  updatedAt: '2026-12-07T02:00:00.000Z',
+};
+const account = {
+  username: 'bidan.sari',
+  displayName: 'Bidan Sari',
+  role: 'puskesmas-staff',
+  clinics: { puskesmasId: 'pkm-cibadak' },
+  createdAt: '2026-12-07T02:00:00.000Z',
+};
+
 const client = () => new ClinicClient({ baseUrl: BASE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 const credentials = {
   clinicId: 'kdmp-3201-001',
@@ -437,6 +462,95 @@ describe('resources', () => {
         path: '/reports/quarterly',
         query: '?quarter=2026-Q4&clinicId=kdmp-3201-001',
       },
+    },
+    {
+      name: 'clinics.create',
+      call: (c: ClinicClient) => c.clinics.create({ id: 'kdmp-3201-001', name: 'Klinik Desa Cibadak' }),
+      answer: clinic,
+      expected: {
+        method: 'POST',
+        path: '/clinics',
+        body: { id: 'kdmp-3201-001', name: 'Klinik Desa Cibadak' },
+      },
+    },
+    {
+      name: 'clinics.list',
+      call: (c: ClinicClient) => c.clinics.list({ puskesmasId: 'pkm-cibadak' }).toArray(),
+      answer: { data: [clinic], nextCursor: null },
+      expected: { method: 'GET', path: '/clinics', query: '?puskesmasId=pkm-cibadak' },
+      result: [clinic],
+    },
+    {
+      name: 'clinics.retrieve',
+      call: (c: ClinicClient) => c.clinics.retrieve('kdmp-3201-001'),
+      answer: clinic,
+      expected: { method: 'GET', path: '/clinics/kdmp-3201-001' },
+    },
+    {
+      name: 'clinics.update',
+      call: (c: ClinicClient) => c.clinics.update('kdmp-3201-001', { location: null }),
+      answer: clinic,
+      expected: { method: 'PATCH', path: '/clinics/kdmp-3201-001', body: { location: null } },
+    },
+    {
+      name: 'puskesmas.create',
+      call: (c: ClinicClient) =>
+        c.puskesmas.create({ id: 'pkm-cibadak', name: 'Puskesmas Cibadak', clinicIds: ['kdmp-3201-001'] }),
+      answer: puskesmas,
+      expected: {
+        method: 'POST',
+        path: '/puskesmas',
+        body: { id: 'pkm-cibadak', name: 'Puskesmas Cibadak', clinicIds: ['kdmp-3201-001'] },
+      },
+    },
+    {
+      name: 'puskesmas.list',
+      call: (c: ClinicClient) => c.puskesmas.list().toArray(),
+      answer: { data: [puskesmas], nextCursor: null },
+      expected: { method: 'GET', path: '/puskesmas' },
+      result: [puskesmas],
+    },
+    {
+      name: 'puskesmas.retrieve',
+      call: (c: ClinicClient) => c.puskesmas.retrieve('pkm-cibadak'),
+      answer: puskesmas,
+      expected: { method: 'GET', path: '/puskesmas/pkm-cibadak' },
+    },
+    {
+      name: 'puskesmas.update',
+      call: (c: ClinicClient) => c.puskesmas.update('pkm-cibadak', { clinicIds: [] }),
+      answer: { ...puskesmas, clinicIds: [] },
+      expected: { method: 'PATCH', path: '/puskesmas/pkm-cibadak', body: { clinicIds: [] } },
+    },
+    {
+      name: 'accounts.create',
+      call: (c: ClinicClient) =>
+        c.accounts.create({
+          username: 'bidan.sari',
+          displayName: 'Bidan Sari',
+          role: 'puskesmas-staff',
+          clinics: { puskesmasId: 'pkm-cibadak' },
+          password: 'sandi-yang-panjang',
+        }),
+      answer: account,
+      expected: {
+        method: 'POST',
+        path: '/accounts',
+        body: {
+          username: 'bidan.sari',
+          displayName: 'Bidan Sari',
+          role: 'puskesmas-staff',
+          clinics: { puskesmasId: 'pkm-cibadak' },
+          password: 'sandi-yang-panjang',
+        },
+      },
+    },
+    {
+      name: 'accounts.list',
+      call: (c: ClinicClient) => c.accounts.list({ limit: 10 }).toArray(),
+      answer: { data: [account], nextCursor: null },
+      expected: { method: 'GET', path: '/accounts', query: '?limit=10' },
+      result: [account],
     },
   ])('$name', async ({ call, answer, expected, result }) => {
     tokenEndpoint();

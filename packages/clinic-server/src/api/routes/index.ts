@@ -2,9 +2,12 @@ import { fleetThresholds } from '../../fleet/index.js';
 import type { AuditTrail } from '../audit.js';
 import type { ApiApp } from '../fastify.js';
 import type { ApiOptions } from '../options.js';
+import type { SessionService } from '../sessions.js';
 import type { TokenService } from '../tokens.js';
+import { registerAccountRoutes, registerSessionRoutes } from './accounts.js';
 import { registerAuditRoutes } from './audit.js';
 import { registerClientRoutes } from './clients.js';
+import { registerClinicRoutes, registerPuskesmasRoutes } from './clinics.js';
 import { registerFleetRoutes } from './fleet.js';
 import { registerFleetPage } from './fleet-page.js';
 import { registerKioskActivityRoutes } from './kiosk-activity.js';
@@ -24,7 +27,12 @@ import { routeContext } from './shared.js';
  */
 export function registerRoutes(
   app: ApiApp,
-  options: ApiOptions & { now: () => Date; tokens: TokenService; auditTrail: AuditTrail },
+  options: ApiOptions & {
+    now: () => Date;
+    tokens: TokenService;
+    sessions: SessionService;
+    auditTrail: AuditTrail;
+  },
 ): void {
   const { store } = options;
   const ctx = routeContext(options);
@@ -50,4 +58,8 @@ export function registerRoutes(
     timeZone: options.screening?.timeZone,
     villages: options.report?.villages,
   });
+  registerClinicRoutes(app, ctx, { store });
+  registerPuskesmasRoutes(app, ctx, { store });
+  registerAccountRoutes(app, ctx, { store });
+  registerSessionRoutes(app, ctx, options);
 }

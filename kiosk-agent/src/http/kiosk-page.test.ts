@@ -24,6 +24,7 @@ describe('the kiosk page files', () => {
       '/take-home.js',
       '/disk-banner.js',
       '/kiosk.css',
+      '/messages.js',
     ]);
     expect(page.get('/')?.type).toBe('text/html; charset=utf-8');
     expect(page.get('/')?.body.toString()).toContain('<script type="module" src="/kiosk.js">');
@@ -35,6 +36,7 @@ describe('the kiosk page files', () => {
       '/reading-item.js',
       '/take-home.js',
       '/disk-banner.js',
+      '/messages.js',
     ])
       expect(page.get('/')?.body.toString()).toContain(`<link rel="modulepreload" href="${module}" />`);
   });

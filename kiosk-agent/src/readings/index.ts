@@ -1,7 +1,7 @@
 // From a decoded measurement to a reading kept in the outbox: the pipeline and its parts.
 export { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 export { dedupeKey } from './dedupe.js';
-export { MANUAL, ManualReadingError } from './manual.js';
+export { MANUAL, ManualReadingError, type RejectionDetails, rejectionDetails } from './manual.js';
 export {
   type DeviceReadings,
   type KeptReading,

@@ -8,7 +8,7 @@ import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';
-import { MANUAL, ManualReadingError } from './manual.js';
+import { MANUAL, ManualReadingError, type RejectionDetails, rejectionDetails } from './manual.js';
 import { SpotCheckDetector } from './spot-check.js';
 import { WeighingDetector } from './weighing.js';
 
@@ -52,6 +52,8 @@ export interface RefusedMeasurement {
   deviceId: string;
   code: string;
   message: string;
+  /** For the kiosk page's words: the value and the number refused. */
+  details: RejectionDetails;
 }
 
 export interface ReadingPipelineEvents {
@@ -158,7 +160,13 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     const parsed = DeviceMeasurement.safeParse(input);
     if (!parsed.success) throw new ManualReadingError(400, 'BAD_MEASUREMENT', firstIssue(parsed.error));
     const result = this.build(parsed.data, MANUAL.id, MANUAL.protocol, this.now(), true);
-    if (!result.ok) throw new ManualReadingError(422, result.error.code, result.error.message);
+    if (!result.ok)
+      throw new ManualReadingError(
+        422,
+        result.error.code,
+        result.error.message,
+        rejectionDetails(result.error),
+      );
     this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id, refusable: true });
     this.flush();
     return result.reading;
@@ -249,7 +257,12 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     if (!result.ok) {
       // An impossible value or a control-solution test: not a patient reading, never sent as a
       // clinical fact; the worker is told to measure again.
-      this.emit('refused', { deviceId, code: result.error.code, message: result.error.message });
+      this.emit('refused', {
+        deviceId,
+        code: result.error.code,
+        message: result.error.message,
+        details: rejectionDetails(result.error),
+      });
       return;
     }
     const key = dedupeKey(deviceId, m);

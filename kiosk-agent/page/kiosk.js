@@ -518,7 +518,7 @@ function connect() {
     const entry = state.readings.get(data.id);
     if (entry) {
       entry.state = 'rejected';
-      entry.rejected = { code: data.code, message: data.message };
+      entry.rejected = { code: data.code };
     }
     renderReadings();
   });

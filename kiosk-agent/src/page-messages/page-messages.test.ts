@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ERROR_CODES } from '@klinik-desa/protocol';
@@ -68,12 +68,34 @@ describe('the kiosk page messages', () => {
     expect(module.UNKNOWN_MESSAGE).toEqual(UNKNOWN_MESSAGE);
   });
 
+  it("are what the page shows: no page script reads an answer's English `message`", () => {
+    const page = join(dirname(fileURLToPath(import.meta.url)), '../../page');
+    const reads: string[] = [];
+    for (const file of readdirSync(page).filter((f) => f.endsWith('.js'))) {
+      const lines = readFileSync(join(page, file), 'utf8').split('\n');
+      // A flag's `message` is in both languages (`message[lang]`); an answer's is English.
+      lines.forEach((line, i) => {
+        if (/\.message\b(?!\?\.\[)/.test(line)) reads.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(reads).toEqual([]);
+  });
+
   it('are listed, as they are, in docs/deployment.md', () => {
     const docs = readFileSync(
       join(dirname(fileURLToPath(import.meta.url)), '../../../docs/deployment.md'),
       'utf8',
     );
     // Stale: run node --conditions=@klinik-desa/source --import tsx kiosk-agent/src/page-messages/write-doc.ts
-    expect(docs).toContain(messagesMarkdown());
+    // Cells compared without their padding: the formatter lines the table's columns up.
+    const cells = (markdown: string) =>
+      markdown
+        .split('\n')
+        .filter((line) => line.startsWith('|'))
+        .map((line) => line.replace(/ *\| */g, '|').replace(/-{3,}/g, '---'));
+    const table = cells(messagesMarkdown());
+    const committed = cells(docs);
+    const at = committed.indexOf(table[0] as string);
+    expect(committed.slice(at, at + table.length)).toEqual(table);
   });
 });

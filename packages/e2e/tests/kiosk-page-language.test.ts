@@ -34,6 +34,9 @@ describe('the kiosk page in the worker language', () => {
     await track(stack).start();
     const { admin, practitioners } = clinic();
     const page = await openKioskPage(browser, await stack.apiUrl());
+    // A wrong PIN on the lock, by its code too.
+    for (const key of ['9', '0', '9', 'open']) await page.locator(`#pin-pad [data-key="${key}"]`).click();
+    await eventually(() => text(page.getByTestId('lock-message'))).toBe('PIN salah.');
     await unlockPage(page);
     await eventually(() => text(page.getByTestId('link'))).toBe('Terhubung ke klinik');
     const message = page.getByTestId('find-message');
@@ -97,6 +100,17 @@ describe('the kiosk page in the worker language', () => {
     await eventually(() => text(message)).toBe(
       'The health worker chosen is not active at the clinic. Choose your name again.',
     );
+    // A code the page's table does not know yet: a sentence in the page's language that names it,
+    // never the English message beside it.
+    // (A string, so the test runner leaves its import() alone.)
+    const unknown = await page.evaluate(`import('/texts.js').then(({ messageFor }) => [
+      messageFor({ code: 'SOMETHING_NEW', message: 'something new happened' }),
+      messageFor({ code: 'SOMETHING_NEW' }, 'id'),
+    ])`);
+    expect(unknown).toEqual([
+      "Something went wrong (code SOMETHING_NEW). Call the cooperative's IT contact if it happens again.",
+      'Terjadi kesalahan (kode SOMETHING_NEW). Hubungi petugas TI koperasi jika terjadi lagi.',
+    ]);
     expect(scriptErrors(page)).toEqual([]);
   });
 });

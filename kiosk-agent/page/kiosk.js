@@ -8,7 +8,7 @@ import { clearLive, forgetLive, liveLines, setLive } from './live.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
 import { showTakeHome, wireTakeHome } from './take-home.js';
-import { clock, dates, lang, numbers, t } from './texts.js';
+import { clock, dates, lang, messageFor, numbers, t } from './texts.js';
 
 async function api(method, path, body) {
   const response = await fetch(path, {
@@ -17,6 +17,9 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
+  // A 429's wait, for the words "try again in {seconds} seconds".
+  if (!response.ok && response.headers.has('retry-after'))
+    data.retryAfter = response.headers.get('retry-after');
   // The agent ended the page session (idle, or restarted): lock, as the page's own timer would.
   if (response.status === 401 && data.code === 'PAGE_LOCKED') lockNow();
   return { ok: response.ok, status: response.status, data };
@@ -247,10 +250,9 @@ function message(text, kind = '') {
   node.className = kind;
 }
 
+/** A refusal in the page's language, by its code: never the English sentence that came with it. */
 function errorText(result) {
-  if (result.data.code === 'CLINIC_UNREACHABLE') return t.unreachable;
-  if (result.data.code === 'NO_CLINIC_API') return t.noClinicApi;
-  return result.data.message ?? `HTTP ${result.status}`;
+  return messageFor({ status: `HTTP ${result.status}`, ...result.data });
 }
 
 function showPatients(cards) {
@@ -398,7 +400,7 @@ async function saveTyped(form) {
   const kind = form.getAttribute('data-kind');
   const field = kind === 'height' ? 'height' : 'waistCircumference';
   const result = await api('POST', '/readings/manual', { kind, [field]: { value, unit: 'cm' } });
-  if (!result.ok) return say(result.data.message ?? `HTTP ${result.status}`, 'error');
+  if (!result.ok) return say(errorText(result), 'error');
   input.value = '';
   say(t.saved);
 }
@@ -519,7 +521,7 @@ function connect() {
     const entry = state.readings.get(data.id);
     if (entry) {
       entry.state = 'rejected';
-      entry.rejected = { code: data.code, message: data.message };
+      entry.rejected = { code: data.code };
     }
     renderReadings();
   });
@@ -529,7 +531,7 @@ function connect() {
   });
   events.addEventListener('measurement-rejected', (event) => {
     const data = JSON.parse(event.data);
-    state.remeasure.set(data.deviceId, data.message);
+    state.remeasure.set(data.deviceId, messageFor(data));
     renderStatus();
   });
 }

@@ -3,7 +3,8 @@
 // the "Kunci" button; it opens with the health worker's PIN. The agent keeps the session (an
 // HttpOnly cookie no script reads) and answers nothing about patients without it.
 
-const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'id';
+import { lang, messageFor } from './texts.js';
+
 const TEXT = {
   id: {
     title: 'Halaman terkunci',
@@ -11,9 +12,6 @@ const TEXT = {
     open: 'Buka',
     erase: 'Hapus',
     lock: 'Kunci',
-    wrong: 'PIN salah.',
-    paused: (s) => `Terlalu banyak PIN salah. Coba lagi dalam ${s} detik.`,
-    notSet: 'PIN belum diatur di kiosk ini. Jalankan: kiosk-agent set-pin --config kiosk.yaml',
     noAgent: 'Agen kiosk tidak menjawab. Coba lagi sebentar lagi.',
     digits: 'PIN yang sudah diketik',
   },
@@ -23,9 +21,6 @@ const TEXT = {
     open: 'Open',
     erase: 'Erase',
     lock: 'Lock',
-    wrong: 'Wrong PIN.',
-    paused: (s) => `Too many wrong PINs. Try again in ${s} seconds.`,
-    notSet: 'No PIN is set on this kiosk. Run: kiosk-agent set-pin --config kiosk.yaml',
     noAgent: 'The kiosk agent is not answering. Try again in a moment.',
     digits: 'PIN typed so far',
   },
@@ -117,9 +112,11 @@ async function unlock() {
   }).catch(() => undefined);
   if (!response) return say(TEXT.noAgent);
   const data = await response.json().catch(() => ({}));
-  if (response.status === 429) return say(TEXT.paused(response.headers.get('retry-after') ?? '30'));
-  if (data.code === 'PAGE_PIN_NOT_SET') return say(TEXT.notSet);
-  if (!response.ok) return say(TEXT.wrong);
+  // A wrong PIN, a pause after too many, no PIN set: said by the code, from the message table.
+  if (!response.ok) {
+    const retryAfter = response.headers.get('retry-after') ?? undefined;
+    return say(messageFor({ status: `HTTP ${response.status}`, ...data, retryAfter }));
+  }
   say('');
   lockAfterMs = data.lockAfterSeconds * 1000;
   locked = false;

@@ -1,7 +1,7 @@
 // One reading as the health worker sees it: its values, flags in the page's language and where
 // it is on its way to the clinic. Pure rendering: no state, no requests.
 import { el } from './dom.js';
-import { clock, lang, PAGE_FORMATS, t } from './texts.js';
+import { clock, lang, messageFor, PAGE_FORMATS, t } from './texts.js';
 
 export function worstSeverity(reading) {
   const order = ['normal', 'attention', 'refer', 'urgent'];
@@ -83,7 +83,7 @@ export function readingItem(reading) {
       'div',
       { class: `delivery ${reading.state}`, 'data-testid': 'delivery' },
       t.state[reading.state] ?? reading.state,
-      reading.rejected ? `: ${reading.rejected.message}` : '',
+      reading.rejected ? `: ${messageFor(reading.rejected)}` : '',
     ),
   );
 }

@@ -1,5 +1,8 @@
 // The kiosk page's words in Indonesian and English, and how it writes numbers, times and units.
-// One table, so a translator edits one file and every screen stays in the same language.
+// One table, so a translator edits one file and every screen stays in the same language. What the
+// agent and the clinic answer is said by its code from the agent's message table (/messages.js).
+
+import { MESSAGES, UNKNOWN_MESSAGE } from './messages.js';
 
 export const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'id';
 export const TEXT = {
@@ -35,10 +38,6 @@ export const TEXT = {
     foundMany: (n) => `${n} pasien ditemukan: pilih yang benar.`,
     registered: 'Terdaftar. Periksa datanya, lalu mulai pemeriksaan.',
     exists: 'NIK ini sudah terdaftar:',
-    unreachable:
-      'Klinik tidak dapat dihubungi. Tetap ukur: hasil disimpan di kiosk dan ditetapkan ke pasien oleh klinik nanti.',
-    noClinicApi:
-      'Kiosk ini tidak terhubung ke data pasien klinik. Hasil disimpan tanpa nama dan ditetapkan oleh klinik.',
     onServer: 'Pemeriksaan tercatat di klinik.',
     openQueued:
       'Klinik tidak dapat dihubungi: pemeriksaan dibuka di kiosk dan tercatat di klinik, dengan semua hasilnya, saat jaringan kembali.',
@@ -158,10 +157,6 @@ export const TEXT = {
     foundMany: (n) => `${n} patients found: choose the right one.`,
     registered: 'Registered. Check the details, then start the check.',
     exists: 'This NIK is already registered:',
-    unreachable:
-      'The clinic cannot be reached. Measure anyway: the results are kept on the kiosk and the clinic assigns them to the patient later.',
-    noClinicApi:
-      "This kiosk is not connected to the clinic's patient records. Results are kept without a name and the clinic assigns them.",
     onServer: 'The check is recorded at the clinic.',
     openQueued:
       'The clinic cannot be reached: the check is open on this kiosk and reaches the clinic, with all its results, when the network is back.',
@@ -281,6 +276,37 @@ export function formatsFor(language) {
 export const PAGE_FORMATS = formatsFor(lang);
 export const { numbers, clock, dates } = PAGE_FORMATS;
 export const UNIT = PAGE_FORMATS.units;
+
+/**
+ * What an answer of the agent means, in the page's language: the words for its `details.problem`
+ * (a BAD_PATIENT's field) or else its `code`. The English `message` beside them is for logs and is
+ * never shown; a code the table lacks gets the generic sentence naming it.
+ */
+export function messageFor(answer, language = lang) {
+  const details = answer?.details ?? {};
+  const code = [details.problem, answer?.code].find(
+    (c) => typeof c === 'string' && Object.hasOwn(MESSAGES, c),
+  );
+  if (code === undefined)
+    return fill(UNKNOWN_MESSAGE[language], { code: String(answer?.code ?? answer?.status ?? '?') });
+  const formats = formatsFor(language);
+  const measured = details.measured;
+  return fill(MESSAGES[code][language], {
+    value: details.label?.[language] ?? details.value ?? '',
+    measured:
+      measured && typeof measured.value === 'number'
+        ? `${formats.numbers.format(measured.value)} ${formats.units[measured.unit] ?? measured.unit}`
+        : '',
+    seconds: answer?.retryAfter ?? '',
+  });
+}
+
+function fill(text, params) {
+  return text
+    .replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ''))
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
 
 /**
  * The take-home summary's own words, in Bahasa Indonesia only: it goes home with the patient,

@@ -376,10 +376,10 @@ export class Agent implements AgentView {
   }
 
   /** Counted, shown on the kiosk page so the worker measures again, never sent as a clinical fact. */
-  private onRefused({ deviceId, code, message }: RefusedMeasurement): void {
+  private onRefused({ deviceId, code, message, details }: RefusedMeasurement): void {
     this.board.measurementRefused(deviceId, code);
     this.log.warn({ device: deviceId, code }, `measurement not taken: ${message}`);
-    this.events.emit('update', { type: 'measurement-rejected', deviceId, code, message });
+    this.events.emit('update', { type: 'measurement-rejected', deviceId, code, message, details });
     this.statusChanged();
   }
 

@@ -21,7 +21,7 @@ describe('the agent errors', () => {
       [new MqttRefusedError('MQTT_VERSION', 'speaks 3.1.1'), 'MQTT_VERSION', false],
       [new ManualReadingError(422, 'IMPLAUSIBLE', 'too heavy'), 'IMPLAUSIBLE', false],
       [new LocalApiError(404, 'NOT_FOUND', 'no route'), 'NOT_FOUND', false],
-      [new LocalApiError(429, 'TOO_MANY_LOOKUPS', 'wait'), 'TOO_MANY_LOOKUPS', true],
+      [new LocalApiError(429, 'LOOKUP_RATE', 'wait'), 'LOOKUP_RATE', true],
       [new ClinicRequestError(409, 'PATIENT_EXISTS', 'exists'), 'PATIENT_EXISTS', false],
       [new ClinicRequestError(503, 'CLINIC_UNREACHABLE', 'down'), 'CLINIC_UNREACHABLE', true],
     ];

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Reading } from '@klinik-desa/protocol';
-import type { LiveReading, RecentReading } from '../readings/index.js';
+import type { LiveReading, RecentReading, RejectionDetails } from '../readings/index.js';
 import type {
   ClosedScreening,
   OpenScreening,
@@ -18,7 +18,13 @@ export type AgentUpdate =
   | { type: 'reading'; state: 'queued'; reading: Reading }
   | { type: 'received'; ids: readonly string[] }
   | { type: 'rejected'; id: string; code: string; message: string }
-  | { type: 'measurement-rejected'; deviceId: string; code: string; message: string }
+  | {
+      type: 'measurement-rejected';
+      deviceId: string;
+      code: string;
+      message: string;
+      details: RejectionDetails;
+    }
   | { type: 'status'; status: LocalStatus }
   | { type: 'session'; session: OpenScreening | null }
   | ({ type: 'live' } & LiveReading);

@@ -25,6 +25,7 @@ describe('the kiosk page files', () => {
       '/disk-banner.js',
       '/live.js',
       '/kiosk.css',
+      '/messages.js',
     ]);
     expect(page.get('/')?.type).toBe('text/html; charset=utf-8');
     expect(page.get('/')?.body.toString()).toContain('<script type="module" src="/kiosk.js">');
@@ -37,6 +38,7 @@ describe('the kiosk page files', () => {
       '/take-home.js',
       '/disk-banner.js',
       '/live.js',
+      '/messages.js',
     ])
       expect(page.get('/')?.body.toString()).toContain(`<link rel="modulepreload" href="${module}" />`);
   });

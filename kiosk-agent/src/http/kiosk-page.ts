@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { messagesScript } from '../page-messages/index.js';
 
 /** The kiosk page's files, as the local API serves them: path → content type and bytes. */
 export type PageFiles = ReadonlyMap<string, { type: string; body: Buffer }>;
@@ -32,12 +33,18 @@ export function pageFolder(from = dirname(fileURLToPath(import.meta.url))): stri
   throw new Error(`the kiosk page's files (page/index.html) are missing above ${from}: reinstall the agent`);
 }
 
-/** Read once at start: a few kB, and a kiosk must not touch the disk per page load. */
+/**
+ * Read once at start: a few kB, and a kiosk must not touch the disk per page load. `/messages.js`
+ * is made from the agent's message table (src/page-messages), so the page and the agent's codes
+ * cannot drift apart.
+ */
 export function loadPage(folder = pageFolder()): PageFiles {
-  return new Map(
+  const files = new Map(
     Object.entries(FILES).map(([path, [file, type]]) => [
       path,
       { type, body: readFileSync(join(folder, file)) },
     ]),
   );
+  files.set('/messages.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(messagesScript()) });
+  return files;
 }

@@ -222,7 +222,7 @@ function sendFailure(res: ServerResponse, error: unknown, log: Logger): void {
   if (error instanceof LocalApiError) {
     send(res, error.status, { code: error.code, message: error.message }, { ...error.headers });
   } else if (error instanceof ManualReadingError) {
-    send(res, error.status, { code: error.code, message: error.message });
+    send(res, error.status, { code: error.code, message: error.message, details: error.details });
   } else if (error instanceof ClinicRequestError) {
     send(res, error.status, {
       code: error.code,

@@ -2,7 +2,7 @@
 export { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 export { dedupeKey } from './dedupe.js';
 export { type LiveReading, liveFromDialogue, liveFromMeasurement } from './live.js';
-export { MANUAL, ManualReadingError } from './manual.js';
+export { MANUAL, ManualReadingError, type RejectionDetails, rejectionDetails } from './manual.js';
 export {
   type DeviceReadings,
   type KeptReading,

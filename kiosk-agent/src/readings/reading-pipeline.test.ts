@@ -56,6 +56,12 @@ describe('ReadingPipeline', () => {
       .forDevice({ id: 'scale-1', protocol: 'ad-scale', mode: 'dialogue' })
       .accept([weight(0)], new Date(), true);
     expect(refused).toEqual([expect.objectContaining({ deviceId: 'scale-1', code: 'IMPLAUSIBLE' })]);
+    // The page says it in its own language: the value's name in both, and the number refused.
+    expect(refused[0]?.details).toEqual({
+      value: 'weight',
+      label: { id: 'Berat badan', en: 'Body weight' },
+      measured: { value: 0, unit: 'kg' },
+    });
     expect(() => readings.addManual({ kind: 'weight' })).toThrow(
       expect.objectContaining({ code: 'BAD_MEASUREMENT', status: 400 }),
     );

@@ -10,7 +10,7 @@ import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
 import { dedupeKey } from './dedupe.js';
 import { type LiveReading, liveFromDialogue, liveFromMeasurement } from './live.js';
-import { MANUAL, ManualReadingError } from './manual.js';
+import { MANUAL, ManualReadingError, type RejectionDetails, rejectionDetails } from './manual.js';
 import { MultiPacketJoiner } from './multi-packet.js';
 import { PlxStreamSettler } from './plx-stream.js';
 import { SpotCheckDetector } from './spot-check.js';
@@ -58,6 +58,8 @@ export interface RefusedMeasurement {
   deviceId: string;
   code: string;
   message: string;
+  /** For the kiosk page's words: the value and the number refused. */
+  details: RejectionDetails;
 }
 
 export interface ReadingPipelineEvents {
@@ -103,6 +105,7 @@ export interface PipelineDevice {
 
 const INCOMPLETE = {
   code: 'INCOMPLETE_MEASUREMENT',
+  details: {},
   message:
     'the scale sent the first packet of a two-packet measurement and not the second: nothing was kept, measure again',
 };
@@ -198,7 +201,13 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     const parsed = DeviceMeasurement.safeParse(input);
     if (!parsed.success) throw new ManualReadingError(400, 'BAD_MEASUREMENT', firstIssue(parsed.error));
     const result = this.build(parsed.data, MANUAL.id, MANUAL.protocol, this.now(), true);
-    if (!result.ok) throw new ManualReadingError(422, result.error.code, result.error.message);
+    if (!result.ok)
+      throw new ManualReadingError(
+        422,
+        result.error.code,
+        result.error.message,
+        rejectionDetails(result.error),
+      );
     this.toKeep.push({ reading: result.reading, deviceId: MANUAL.id, refusable: true });
     this.flush();
     return result.reading;
@@ -310,7 +319,12 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
     if (!result.ok) {
       // An impossible value or a control-solution test: not a patient reading, never sent as a
       // clinical fact; the worker is told to measure again.
-      this.emit('refused', { deviceId, code: result.error.code, message: result.error.message });
+      this.emit('refused', {
+        deviceId,
+        code: result.error.code,
+        message: result.error.message,
+        details: rejectionDetails(result.error),
+      });
       return;
     }
     const key = dedupeKey(deviceId, m);

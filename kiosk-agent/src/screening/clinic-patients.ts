@@ -1,8 +1,9 @@
-import { PatientCreate, PatientSearch } from '@klinik-desa/protocol';
+import { nikProblemCode, PatientCreate, PatientSearch, PersonName } from '@klinik-desa/protocol';
 import { ageInYears, type ZoneSpec } from '@klinik-desa/screening';
 import type { ClinicClient, Patient } from '@klinik-desa/sdk/lite';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import type { PatientFormProblem } from '../page-messages/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { askClinic, ClinicRequestError } from './clinic-client.js';
 
@@ -68,5 +69,30 @@ export class ClinicPatients {
 function checked<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new ClinicRequestError(400, 'BAD_PATIENT', firstIssue(parsed.error));
+  const field = String(parsed.error.issues[0]?.path[0] ?? '');
+  const problem = formProblem(field, value as Record<string, unknown>);
+  throw new ClinicRequestError(400, 'BAD_PATIENT', firstIssue(parsed.error), {
+    field,
+    ...(problem ? { problem } : {}),
+  });
+}
+
+/**
+ * The code of what is wrong in the field the worker typed, for the page's own words: a NIK's by
+ * the protocol's NIK check, a name too short to search by apart from one no KTP could carry.
+ */
+function formProblem(field: string, body: Record<string, unknown>): PatientFormProblem | undefined {
+  const typed = body[field];
+  switch (field) {
+    case 'nik':
+      return typeof typed === 'string' ? nikProblemCode(typed) : 'NIK_NOT_16_DIGITS';
+    case 'name':
+      return PersonName.safeParse(typed).success ? 'SEARCH_NAME_TOO_SHORT' : 'NAME_INVALID';
+    case 'birthDate':
+      return 'BIRTH_DATE_INVALID';
+    case 'sex':
+      return 'SEX_INVALID';
+    default:
+      return undefined;
+  }
 }

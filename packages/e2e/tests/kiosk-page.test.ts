@@ -115,7 +115,9 @@ describe('the kiosk page', () => {
     const heightForm = page.getByTestId('typed-height');
     await heightForm.getByLabel('Height (cm)').fill('15.85');
     await heightForm.getByRole('button', { name: 'Save' }).click();
-    await eventually(() => text(page.getByTestId('typed-message'))).toMatch(/outside the possible range/);
+    await eventually(() => text(page.getByTestId('typed-message'))).toMatch(
+      /^Body height 15\.85 cm cannot be a person's measurement/,
+    );
     await heightForm.getByLabel('Height (cm)').fill('158.5');
     await heightForm.getByRole('button', { name: 'Save' }).click();
     await eventually(() => text(page.getByTestId('typed-message'))).toBe('Saved.');

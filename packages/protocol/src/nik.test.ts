@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Nik } from './api/nik.js';
-import { nikProblem } from './nik.js';
+import { NIK_PROBLEMS, nikProblem, nikProblemCode } from './nik.js';
 
 // NIK-shaped strings: mostly 16 digits with parts near their limits, some of other lengths.
 const digits = (n: number) =>
@@ -41,5 +41,20 @@ describe('NIK check', () => {
     expect(nikProblem('3201015708900002')).toBeUndefined();
     expect(nikProblem('3201011708900002')).toBeUndefined();
     expect(nikProblem('3201017708900002')).toMatch(/birth date/);
+  });
+
+  it('names every problem by its own code, one NIK each', () => {
+    const examples = {
+      NIK_NOT_16_DIGITS: '320101570890000',
+      NIK_PROVINCE: '1001015708900002',
+      NIK_REGENCY: '3200015708900002',
+      NIK_DISTRICT: '3201005708900002',
+      NIK_BIRTH_DATE: '3201013208900002',
+      NIK_SERIAL: '3201015708900000',
+    } satisfies Record<keyof typeof NIK_PROBLEMS, string>;
+    for (const [code, nik] of Object.entries(examples)) {
+      expect(nikProblemCode(nik)).toBe(code);
+      expect(nikProblem(nik)).toBe(NIK_PROBLEMS[code as keyof typeof NIK_PROBLEMS]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { nikProblem } from '../nik.js';
+import { NIK_PROBLEMS, type NikProblemCode, nikProblem, nikProblemCode } from '../nik.js';
 
-export { nikProblem };
+export { NIK_PROBLEMS, type NikProblemCode, nikProblem, nikProblemCode };
 
 export const Nik = z
   .string()

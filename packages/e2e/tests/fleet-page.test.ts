@@ -169,7 +169,7 @@ describe('the fleet page', () => {
     const problem = page.getByTestId('problem');
     await problem.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await problem.textContent()).toContain(
-      'Tidak dapat masuk: token tidak ada, salah atau kedaluwarsa.',
+      'Tidak dapat masuk: sesi atau token tidak ada, salah atau kedaluwarsa. Masuk lagi di /masuk?next=/ui/fleet',
     );
     expect(await page.getByTestId('alert').count()).toBe(0);
     await page.close();

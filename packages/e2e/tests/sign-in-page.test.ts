@@ -95,6 +95,20 @@ describe('the sign-in page in Chromium', () => {
     await context.close();
   });
 
+  it("opens the fleet page with the session: its puskesmas's clinics, not another's", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.httpUrl}/masuk?next=/ui/fleet`);
+    await fill(page, 'bidan.cibadak', PASSWORD);
+    await page.waitForURL(`${server.httpUrl}/ui/fleet`);
+    const clinics = page.getByTestId('clinic');
+    await clinics.first().waitFor({ timeout: 20_000 });
+    const shown = await clinics.evaluateAll((sections) => sections.map((s) => s.getAttribute('data-clinic')));
+    expect(shown.sort()).toEqual(['clinic-a1', 'clinic-a2']);
+    expect(await page.getByTestId('problem').isHidden()).toBe(true);
+    await context.close();
+  });
+
   it('goes to / rather than to another site named in next', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

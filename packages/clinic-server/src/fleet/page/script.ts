@@ -34,8 +34,8 @@ export const FLEET_JS = `'use strict';
     ago: { id: ' lalu', en: ' ago' },
     never: { id: 'belum pernah', en: 'never' },
     unauthorized: {
-      id: 'Tidak dapat masuk: token tidak ada, salah atau kedaluwarsa. Buka halaman ini dengan token API: /ui/fleet#token=TOKEN_ANDA',
-      en: 'Not signed in: the token is missing, wrong or expired. Open this page with an API token: /ui/fleet#token=YOUR_TOKEN',
+      id: 'Tidak dapat masuk: sesi atau token tidak ada, salah atau kedaluwarsa. Masuk lagi di /masuk?next=/ui/fleet, atau buka halaman ini dengan token API: /ui/fleet#token=TOKEN_ANDA',
+      en: 'Not signed in: the session or token is missing, wrong or expired. Sign in again at /masuk?next=/ui/fleet, or open this page with an API token: /ui/fleet#token=YOUR_TOKEN',
     },
     forbidden: {
       id: 'Kredensial ini tidak boleh melihat armada (perlu cakupan kiosk.read).',

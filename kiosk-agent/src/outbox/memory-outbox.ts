@@ -30,6 +30,10 @@ export class MemoryOutbox implements Outbox {
 
   add(entry: NewOutboxEntry): boolean {
     if (this.rows.has(entry.id)) return false;
+    if (entry.formerKeys?.some((former) => this.seen.has(former))) {
+      if (entry.dedupeKey !== undefined) this.seen.set(entry.dedupeKey, this.now());
+      return false;
+    }
     if (entry.dedupeKey !== undefined) {
       if (this.seen.has(entry.dedupeKey)) return false;
       this.seen.set(entry.dedupeKey, this.now());

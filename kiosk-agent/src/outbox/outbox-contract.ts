@@ -81,6 +81,17 @@ export function outboxContract(name: string, make: OutboxFactory): void {
       expect(o.stats().total).toBe(2);
     });
 
+    it('takes a record kept under a former key (an earlier agent version) as seen, and its new key from then on', () => {
+      const o = outbox();
+      expect(o.add(entry(newUuidV7(), 'gateway-1#seq:7'))).toBe(true);
+      const again = { ...entry(newUuidV7(), 'gateway-1@A0:11#seq:7'), formerKeys: ['gateway-1#seq:7'] };
+      expect(o.add(again)).toBe(false);
+      expect(o.add(entry(newUuidV7(), 'gateway-1@A0:11#seq:7'))).toBe(false);
+      // Another meter's record with a sequence number the earlier agent never saw is new.
+      const other = { ...entry(newUuidV7(), 'gateway-1@A0:12#seq:8'), formerKeys: ['gateway-1#seq:8'] };
+      expect(o.add(other)).toBe(true);
+    });
+
     it('keeps rejected readings, visible, without sending them again', () => {
       const o = outbox();
       const [a, b] = [entry(), entry()];

@@ -54,6 +54,11 @@ export interface NewOutboxEntry {
   topic: string;
   payload: string;
   dedupeKey?: string;
+  /**
+   * Keys an earlier agent version remembered the same record under: seen under any of them, it is
+   * not new (and is remembered under `dedupeKey` from then on).
+   */
+  formerKeys?: readonly string[];
 }
 
 /** Another agent process holds the outbox: it can be opened once that one has stopped. */

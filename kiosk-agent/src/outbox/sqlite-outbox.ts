@@ -116,6 +116,7 @@ export class SqliteOutbox implements Outbox {
         remember: this.db.prepare(
           'INSERT INTO seen (dedupe_key, reading_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
         ),
+        seenKey: this.db.prepare('SELECT 1 FROM seen WHERE dedupe_key = ?'),
         add: this.db.prepare(
           "INSERT INTO outbox (id, kind, dedupe_key, topic, payload, state, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?) ON CONFLICT (id) DO NOTHING",
         ),
@@ -217,6 +218,10 @@ export class SqliteOutbox implements Outbox {
       list.map((entry) => {
         const key = entry.dedupeKey ?? null;
         const kind = entry.kind ?? 'reading';
+        if (entry.formerKeys?.some((former) => this.stmts.seenKey.get(former) !== undefined)) {
+          if (key !== null) this.stmts.remember.run(key, entry.id, now);
+          return false;
+        }
         // Remembering the key is also the check: a key seen before changes nothing.
         if (key !== null && this.stmts.remember.run(key, entry.id, now).changes === 0) return false;
         const result = this.stmts.add.run(entry.id, kind, key, entry.topic, entry.payload, now);

@@ -1,6 +1,6 @@
 import type { GlucoseMeasurement } from '@klinik-desa/protocol';
 import { describe, expect, it } from 'vitest';
-import { dedupeKey } from './dedupe.js';
+import { dedupeKey, formerDedupeKeys } from './dedupe.js';
 
 const record = (sequenceNumber: number, deviceAddress?: string): GlucoseMeasurement => ({
   kind: 'glucose',
@@ -32,5 +32,10 @@ describe('dedupeKey', () => {
     expect(dedupeKey('gateway-1', timed)).toBe(
       'gateway-1@A0:11:22:33:44:02#t:2026-11-22T07:10#concentration=96mg/dL',
     );
+  });
+
+  it("names the key an agent before device addresses kept the same record under, and none for a cable's device", () => {
+    expect(formerDedupeKeys('gateway-1', record(7, 'A0:11:22:33:44:02'))).toEqual(['gateway-1#seq:7']);
+    expect(formerDedupeKeys('glucometer-1', record(7))).toEqual([]);
   });
 });

@@ -9,7 +9,22 @@ import type { DeviceMeasurement } from '@klinik-desa/protocol';
  */
 export function dedupeKey(deviceId: string, m: DeviceMeasurement): string | undefined {
   const address = m.extra?.['deviceAddress'];
-  const device = typeof address === 'string' ? `${deviceId}@${address.toUpperCase()}` : deviceId;
+  return keyOf(typeof address === 'string' ? `${deviceId}@${address.toUpperCase()}` : deviceId, m);
+}
+
+/**
+ * The key an agent before device addresses remembered the same record under (the gateway's id
+ * alone). An outbox kept by such an agent knows the meters' records by it: without this, every
+ * glucometer behind a gateway would hand its whole memory over as new once after the upgrade.
+ * A meter whose record an earlier agent already dropped as another meter's duplicate stays dropped.
+ */
+export function formerDedupeKeys(deviceId: string, m: DeviceMeasurement): string[] {
+  if (typeof m.extra?.['deviceAddress'] !== 'string') return [];
+  const former = keyOf(deviceId, m);
+  return former === undefined ? [] : [former];
+}
+
+function keyOf(device: string, m: DeviceMeasurement): string | undefined {
   if (m.sequenceNumber !== undefined) return `${device}#seq:${m.sequenceNumber}`;
   if (m.deviceTime === undefined) return undefined;
   const values = Object.entries(m)

@@ -8,7 +8,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { OpenScreening } from '../screening/index.js';
 import { firstIssue } from '../zod-issue.js';
 import { buildReading, type ReadingContext, type ReadingResult } from './build-reading.js';
-import { dedupeKey } from './dedupe.js';
+import { dedupeKey, formerDedupeKeys } from './dedupe.js';
 import { type LiveReading, liveFromDialogue, liveFromMeasurement } from './live.js';
 import { MANUAL, ManualReadingError, type RejectionDetails, rejectionDetails } from './manual.js';
 import { MultiPacketJoiner } from './multi-packet.js';
@@ -85,6 +85,7 @@ interface ToKeep {
   reading: Reading;
   deviceId: string;
   key?: string;
+  formerKeys?: readonly string[];
   refusable: boolean;
 }
 
@@ -255,11 +256,12 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
   /** Writes the batch in one transaction and tells who listens; throws `OutboxFullError`. */
   private keep(batch: readonly ToKeep[]): void {
     const added = this.outbox.addMany(
-      batch.map(({ reading, key }) => ({
+      batch.map(({ reading, key, formerKeys }) => ({
         id: reading.id,
         topic: this.topic,
         payload: JSON.stringify(reading),
         ...(key !== undefined ? { dedupeKey: key } : {}),
+        ...(formerKeys && formerKeys.length > 0 ? { formerKeys } : {}),
       })),
     );
     const kept: KeptReading[] = [];
@@ -328,7 +330,12 @@ export class ReadingPipeline extends EventEmitter<ReadingPipelineEvents> {
       return;
     }
     const key = dedupeKey(deviceId, m);
-    this.toKeep.push({ reading: result.reading, deviceId, refusable, ...(key !== undefined ? { key } : {}) });
+    this.toKeep.push({
+      reading: result.reading,
+      deviceId,
+      refusable,
+      ...(key !== undefined ? { key, formerKeys: formerDedupeKeys(deviceId, m) } : {}),
+    });
     // Frames that arrive together (a burst, a meter's memory dump) are kept in one transaction:
     // one disk flush for all of them, before any of them is shown or sent.
     this.keepSoon ??= setImmediate(() => this.flush());

@@ -95,7 +95,7 @@ describe('the sign-in page in Chromium', () => {
     await context.close();
   });
 
-  it("opens the fleet page with the session: its puskesmas's clinics, not another's", async () => {
+  it("opens the fleet page and the quarterly report with the session: its puskesmas's clinics, not another's", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.httpUrl}/masuk?next=/ui/fleet`);
@@ -106,6 +106,15 @@ describe('the sign-in page in Chromium', () => {
     const shown = await clinics.evaluateAll((sections) => sections.map((s) => s.getAttribute('data-clinic')));
     expect(shown.sort()).toEqual(['clinic-a1', 'clinic-a2']);
     expect(await page.getByTestId('problem').isHidden()).toBe(true);
+
+    // The quarterly report with the same session: its clinics' sections, not another puskesmas's.
+    const quarter = `${new Date().getUTCFullYear()}-Q${Math.floor(new Date().getUTCMonth() / 3) + 1}`;
+    const report = await page.goto(`${server.httpUrl}/laporan/triwulan?quarter=${quarter}`);
+    expect(report?.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toContain('Laporan Triwulan');
+    const sections = await page.locator('h2').allTextContents();
+    expect(sections.join(' ')).toContain('Klinik clinic-a1');
+    expect(sections.join(' ')).not.toContain('clinic-b1');
     await context.close();
   });
 

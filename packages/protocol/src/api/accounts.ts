@@ -25,6 +25,7 @@ export const ACCOUNT_ROLE_SCOPES: Readonly<Record<AccountRole, readonly Scope[]>
     'audit.read',
     'clinic.read',
     'clinic.admin',
+    'report.read',
   ],
   'puskesmas-staff': [
     'patient.read',
@@ -35,6 +36,8 @@ export const ACCOUNT_ROLE_SCOPES: Readonly<Record<AccountRole, readonly Scope[]>
     'practitioner.read',
     'kiosk.read',
     'clinic.read',
+    // The quarterly counts the puskesmas brings to its cross-sector meeting.
+    'report.read',
   ],
   // A partner app's work, done by a person at the clinic: with triage and the kiosks, without the FHIR Bundle.
   'clinic-staff': [

@@ -14,7 +14,11 @@ await channel.consume(DEFAULT_TOPOLOGY.queue, (message) => {
   received++;
   if (received === Number(expected)) {
     console.log(`received ${received}`);
-    void connection.close().then(() => process.exit(0));
+    // The channel's close waits for the acknowledgements written before it.
+    void channel
+      .close()
+      .then(() => connection.close())
+      .then(() => process.exit(0));
   }
 });
 console.log('consuming');

@@ -109,6 +109,8 @@ export class NationalFleet {
   readonly latencies: number[] = [];
   answered = 0;
   sent = 0;
+  /** The reading ids of the last burst run. */
+  phaseIds: string[] = [];
 
   constructor(
     private readonly rabbit: RabbitNode,
@@ -123,7 +125,9 @@ export class NationalFleet {
 
   async connect(indices: readonly number[]): Promise<void> {
     await inBatches(indices, 50, async (k) => {
-      const client = await connectKiosk(this.rabbit, CLINIC, NationalFleet.kioskId(k), (id) => this.answer(id));
+      const client = await connectKiosk(this.rabbit, CLINIC, NationalFleet.kioskId(k), (id) =>
+        this.answer(id),
+      );
       this.clients.set(k, client);
     });
   }

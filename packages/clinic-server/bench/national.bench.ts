@@ -127,7 +127,8 @@ async function latencyAtRate(fleet: NationalFleet): Promise<{ lag: number; p50: 
   const events: { at: number; k: number; reading: ReturnType<typeof check>[number] }[] = [];
   for (let c = 0; c < checks; c++) {
     const k = c % fleet.size;
-    check(`kiosk-${k}`).forEach((reading, i) => events.push({ at: (c * 8000) / RATE + i * 300, k, reading }));
+    for (const [i, reading] of check(`kiosk-${k}`).entries())
+      events.push({ at: (c * 8000) / RATE + i * 300, k, reading });
   }
   events.sort((a, b) => a.at - b.at);
   const started = performance.now();

@@ -22,6 +22,7 @@ import {
   type TestDatabase,
 } from '@klinik-desa/testkit';
 import { ingestPermissionCommands } from '../src/transport/index.js';
+import { DEFAULT_TOPOLOGY } from '../src/transport/topology.js';
 import { idleConnectionBytes, startupWithRetained } from './national-brokers.js';
 import { check, importUsers, NationalFleet } from './national-kiosks.js';
 import { fmt, HERE, ratio, until } from './support.js';
@@ -97,10 +98,35 @@ async function burstRun(fleet: NationalFleet, done: (n: number) => Promise<void>
   return n / ((performance.now() - started) / 1000);
 }
 
-async function committedRate(fleet: NationalFleet, workers: ClinicServerProcess[]): Promise<number> {
+/** Messages in the ingest queue (ready and unacknowledged). */
+async function queueDepth(rabbit: RabbitNode): Promise<number> {
+  const out = await rabbit.ctl(['list_queues', 'name', 'messages', '--no-table-headers', '--quiet']);
+  const line = out.split('\n').find((l) => l.startsWith(`${DEFAULT_TOPOLOGY.queue}\t`));
+  return Number(line?.split('\t')[1] ?? 0);
+}
+
+const left: number[] = [];
+
+/**
+ * Stops the workers once every reading has its receipt. What is then still in the queue was
+ * committed and answered but its acknowledgement never reached the broker: counted into `left`,
+ * then purged, so that the next run starts from an empty queue.
+ */
+async function stopWorkers(rabbit: RabbitNode, workers: ClinicServerProcess[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.stop()));
+  const depth = await queueDepth(rabbit);
+  left.push(depth);
+  if (depth > 0) await rabbit.ctl(['purge_queue', DEFAULT_TOPOLOGY.queue]);
+}
+
+async function committedRate(
+  rabbit: RabbitNode,
+  fleet: NationalFleet,
+  workers: ClinicServerProcess[],
+): Promise<number> {
   fleet.resetTimings();
   const rate = await burstRun(fleet, (n) => until(() => fleet.answered >= n, 300_000, `${n} receipts`));
-  await Promise.all(workers.map((w) => w.stop()));
+  await stopWorkers(rabbit, workers);
   return rate;
 }
 
@@ -161,12 +187,12 @@ try {
     { name: INGEST.name, password: INGEST.password, commands: ingestPermissionCommands(INGEST.name) },
   ]);
   await fleet.connect(Array.from({ length: K }, (_, k) => k));
-  const one = await committedRate(fleet, [await startWorker(rabbit, db, 'worker-1')]);
+  const one = await committedRate(rabbit, fleet, [await startWorker(rabbit, db, 'worker-1')]);
   const perRun = fleet.sent;
   const bare = await bareRate(rabbit, fleet);
   const afterBare = fleet.sent;
   const bareIds = fleet.phaseIds;
-  const two = await committedRate(fleet, [
+  const two = await committedRate(rabbit, fleet, [
     await startWorker(rabbit, db, 'worker-2a'),
     await startWorker(rabbit, db, 'worker-2b'),
   ]);
@@ -174,7 +200,7 @@ try {
   const workers = [await startWorker(rabbit, db, 'worker-la'), await startWorker(rabbit, db, 'worker-lb')];
   const sentBefore = fleet.sent;
   const latency = await latencyAtRate(fleet);
-  await Promise.all(workers.map((w) => w.stop()));
+  await stopWorkers(rabbit, workers);
   const [rows] = await queryDatabase<{ n: number; ids: number }>(
     db.url,
     'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM readings',
@@ -206,6 +232,9 @@ try {
   const once = rows?.n === expected && rows.ids === expected;
   console.log(
     `  exactly once: ${fmt(rows?.n ?? 0)} rows, ${fmt(rows?.ids ?? 0)} distinct ids, ${fmt(expected)} readings sent to workers: ${once ? 'equal' : 'NOT EQUAL'}; rows of the bare consumer's readings: ${leak?.n ?? 0}`,
+  );
+  console.log(
+    `  left in the queue when the workers stopped (committed, answered, acknowledgement not yet at the broker; purged): ${left.map(fmt).join(', ')} after the 1-worker, 2-worker and latency runs`,
   );
   await fleet.close();
   if (!once) process.exitCode = 1;

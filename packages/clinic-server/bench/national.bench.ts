@@ -108,9 +108,9 @@ async function queueDepth(rabbit: RabbitNode): Promise<number> {
 const left: number[] = [];
 
 /**
- * Stops the workers once every reading has its receipt. What is then still in the queue was
- * committed and answered but its acknowledgement never reached the broker: counted into `left`,
- * then purged, so that the next run starts from an empty queue.
+ * Stops the workers once every reading has its receipt. Whatever is then still in the queue
+ * (deliveries answered but, it seems, not yet acknowledged when the worker stopped) is counted into
+ * `left` and purged, so that the next run, the bare consumer's above all, takes only its own.
  */
 async function stopWorkers(rabbit: RabbitNode, workers: ClinicServerProcess[]): Promise<void> {
   await Promise.all(workers.map((w) => w.stop()));
@@ -234,7 +234,7 @@ try {
     `  exactly once: ${fmt(rows?.n ?? 0)} rows, ${fmt(rows?.ids ?? 0)} distinct ids, ${fmt(expected)} readings sent to workers: ${once ? 'equal' : 'NOT EQUAL'}; rows of the bare consumer's readings: ${leak?.n ?? 0}`,
   );
   console.log(
-    `  left in the queue when the workers stopped (committed, answered, acknowledgement not yet at the broker; purged): ${left.map(fmt).join(', ')} after the 1-worker, 2-worker and latency runs`,
+    `  left in the queue when the workers stopped though every reading had its receipt (purged): ${left.map(fmt).join(', ')} after the 1-worker, 2-worker and latency runs`,
   );
   await fleet.close();
   if (!once) process.exitCode = 1;

@@ -8,20 +8,25 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const USAGE = `Usage: pnpm bench [--list] [<filter>]
+const USAGE = `Usage: pnpm bench [--list] [<filter>] [-- <options of the benchmark>]
 
 Runs every bench/*.bench.ts file of the packages, one after another, each printing its figures
 beside a baseline measured in the same run. With <filter>, only the files whose path contains it
-(e.g. \`pnpm bench clinic-server\`).
+(e.g. \`pnpm bench clinic-server\`). Everything after \`--\` goes to each benchmark file run
+(e.g. \`pnpm bench national -- --kiosks 50 --idle 500\`).
 
 Options:
   --list        name the benchmark files (those the filter selects) and run none
   -h, --help    this help`;
 
 /** `--help` and a bad option end here: no benchmark starts (they take minutes and both cores). */
-function benchOptions(): { filter: string | undefined; list: boolean } {
+function benchOptions(): { filter: string | undefined; list: boolean; rest: string[] } {
+  const argv = process.argv.slice(2);
+  const cut = argv.indexOf('--');
+  const rest = cut < 0 ? [] : argv.slice(cut + 1);
   try {
     const { values, positionals } = parseArgs({
+      args: cut < 0 ? argv : argv.slice(0, cut),
       strict: true,
       allowPositionals: true,
       options: { list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -31,7 +36,7 @@ function benchOptions(): { filter: string | undefined; list: boolean } {
       process.exit(0);
     }
     if (positionals.length > 1) throw new Error(`Expected one filter, got ${positionals.length}`);
-    return { filter: positionals[0], list: values.list === true };
+    return { filter: positionals[0], list: values.list === true, rest };
   } catch (error) {
     // parseArgs says what was wrong in its first sentence ("Unknown option '--foo'").
     const what = (error as Error).message.split('. ')[0];
@@ -41,7 +46,7 @@ function benchOptions(): { filter: string | undefined; list: boolean } {
 }
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const { filter, list } = benchOptions();
+const { filter, list, rest } = benchOptions();
 const homes = [
   ...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)),
   join(root, 'kiosk-agent'),
@@ -74,7 +79,7 @@ for (const file of files) {
   console.log(`\n== ${relative(root, file)}`);
   const run = spawnSync(
     process.execPath,
-    ['--conditions=@klinik-desa/source', '--import', 'tsx', '--expose-gc', file],
+    ['--conditions=@klinik-desa/source', '--import', 'tsx', '--expose-gc', file, ...rest],
     {
       cwd: root,
       stdio: 'inherit',

@@ -21,9 +21,20 @@ function eventually<T>(read: () => Promise<T>, timeout = 20_000) {
 }
 const text = (l: Locator) => l.first().textContent({ timeout: 500 });
 
+/**
+ * Types a NIK and searches, as a worker does: the kiosk allows a few searches a minute, and when
+ * it says to wait (in either language) the worker waits the seconds it names and searches again.
+ */
 async function findByNik(page: Page, label: string, button: string, nik: string): Promise<void> {
   await page.getByLabel(label).fill(nik);
-  await page.getByRole('button', { name: button }).first().click();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.getByRole('button', { name: button }).first().click();
+    await new Promise((r) => setTimeout(r, 300));
+    const said = (await page.getByTestId('find-message').textContent()) ?? '';
+    const wait = /(?:Tunggu|Wait) (\d+) (?:detik|seconds)/.exec(said);
+    if (!wait) return;
+    await new Promise((r) => setTimeout(r, (Number(wait[1]) + 1) * 1000));
+  }
 }
 
 describe('the kiosk page in the worker language', () => {

@@ -169,13 +169,16 @@ describe('the restore drill', () => {
     );
     await drill(source.url, target.url, async () => {
       // PostgreSQL has no integrity_check; amcheck (in the server package) walks every index of
-      // the readings table and throws on a damaged page or an entry out of order.
+      // the readings table's monthly partitions and throws on a damaged page or an entry out of
+      // order (a partitioned table's own index is only a template: its partitions hold the entries).
       await queryDatabase(target.url, 'CREATE EXTENSION IF NOT EXISTS amcheck');
       const checked = await queryDatabase<{ index: string }>(
         target.url,
         `SELECT c.relname AS index, bt_index_check(c.oid, true)
            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-          WHERE i.indrelid = 'readings'::regclass AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')`,
+          WHERE i.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'readings'::regclass
+                               UNION SELECT 'readings'::regclass)
+            AND c.relkind = 'i' AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')`,
       );
       return {
         rows: await queryDatabase<StoredRow>(target.url, 'SELECT id, body FROM readings'),

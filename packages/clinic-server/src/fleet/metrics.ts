@@ -109,7 +109,9 @@ function fill(g: Gauges, view: FleetOverview): void {
 export function registerFleetMetrics(options: FleetMetricsOptions): void {
   const { registry } = options;
   const reuseMs = options.reuseMs ?? 5000;
-  let last: { at: number; done: Promise<void> } | undefined;
+  // One read serves every gauge of a scrape (their collects start together, while it runs) and
+  // the scrapes within reuseMs after it ends; a clock tick is not a scrape's boundary.
+  let last: { endedAt?: number; done: Promise<void> } | undefined;
   const collect = () => refresh();
   const gauges = Object.fromEntries(
     Object.entries(GAUGES).map(([key, [name, help, labelNames]]) => [
@@ -139,8 +141,14 @@ export function registerFleetMetrics(options: FleetMetricsOptions): void {
   }
 
   function refresh(): Promise<void> {
-    const at = Date.now();
-    if (!last || at - last.at > reuseMs) last = { at, done: read() };
-    return last.done;
+    const running = last !== undefined && last.endedAt === undefined;
+    if (!running && (last?.endedAt === undefined || Date.now() - last.endedAt >= reuseMs)) {
+      const entry: { endedAt?: number; done: Promise<void> } = { done: Promise.resolve() };
+      entry.done = read().finally(() => {
+        entry.endedAt = Date.now();
+      });
+      last = entry;
+    }
+    return (last as { done: Promise<void> }).done;
   }
 }

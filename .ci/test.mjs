@@ -202,8 +202,8 @@ failures.push(...gatewayCore.failures);
 
 // ── The same tests on the current LTS Node (see .ci/current-node.mjs for why in a mirrored copy),
 // but for these: the slowest end-to-end tests of what other programs do (a RabbitMQ node, npm
-// installing a vendor's package, Chromium pages, pg_dump, Mosquitto's TLS and dynamic security at
-// scale). Their Node side runs in the other tests too; running them twice would take the whole
+// installing a vendor's package, Chromium pages, pg_dump, Mosquitto's TLS, ACLs and dynamic
+// security, a full tmpfs disk, a broker restarted). Their Node side runs in the other tests too; running them twice would take the whole
 // run past 40 minutes on a 2-core machine. The first pass runs every one of them.
 const SECOND_PASS_LEFT_OUT = [
   'packages/e2e/tests/clinic-rabbitmq.test.ts',
@@ -218,6 +218,12 @@ const SECOND_PASS_LEFT_OUT = [
   'packages/e2e/tests/mosquitto-tls.test.ts',
   'packages/e2e/tests/kiosks-at-scale.test.ts',
   'packages/e2e/tests/clinic-setup-cli.test.ts',
+  'packages/e2e/tests/clinic-disk-full.test.ts',
+  'packages/e2e/tests/agent-disk-full.test.ts',
+  'packages/e2e/tests/clinic-acl.test.ts',
+  'packages/e2e/tests/mqtt-attacks.test.ts',
+  'packages/e2e/tests/security-secrets.test.ts',
+  'packages/e2e/tests/broker-restart.test.ts',
 ];
 const current = installCurrentNode(root);
 if (current.error) check(`Node ${CURRENT_NODE_MAJOR}: ${current.error}`, false);

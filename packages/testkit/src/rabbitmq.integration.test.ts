@@ -30,11 +30,20 @@ describe('startRabbit', () => {
     await conn.close();
     await rabbit.kill();
     await rabbit.start();
-    const again = await amqp.connect(rabbit.amqpUrl);
-    const ch2 = await again.createChannel();
-    const got = await ch2.get('kd-probe');
+    // A quorum queue answers only once its Raft member has a leader again: until then a get times
+    // out and the broker closes the connection, so ask again on a fresh one, as a worker would.
+    let got: amqp.GetMessage | false = false;
+    for (let attempt = 0; attempt < 20 && !got; attempt++) {
+      const again = await amqp.connect(rabbit.amqpUrl);
+      again.on('error', () => undefined);
+      try {
+        got = await (await again.createChannel()).get('kd-probe');
+        await again.close();
+      } catch {
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
     expect(got ? got.content.toString() : undefined).toBe('hello');
     expect(got ? got.fields.routingKey : undefined).toBe('probe.a');
-    await again.close();
   }, 180_000);
 });

@@ -235,6 +235,24 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
       case 'write':
         return answerWrite(command, devices.get(command.address), connected, refusedRacpRequests);
+      case 'subscribe':
+        if (!registered.has(command.address))
+          return [
+            out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
+          ];
+        return [ok];
+      case 'read':
+        // The simulated devices expose no readable characteristics (no Device Information service).
+        if (!connected.has(command.address))
+          return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: 'not connected' })];
+        return [
+          out({
+            type: 'error',
+            id: command.id,
+            code: 'NOT_FOUND',
+            message: `${command.service}/${command.characteristic} not on the device`,
+          }),
+        ];
     }
   };
 

@@ -36,6 +36,14 @@ export type GatewayMessage =
       characteristic: string;
       payload: Uint8Array;
     }
+  | {
+      /** The value a `READ` asked for, sent before that READ's OK. */
+      type: 'value';
+      address: string;
+      service: string;
+      characteristic: string;
+      payload: Uint8Array;
+    }
   | { type: 'ok'; id: number }
   | { type: 'error'; id: number | null; code: string; message: string };
 
@@ -53,7 +61,11 @@ export type GatewayCommand =
       characteristic: string;
       payload: Uint8Array;
     }
-  | { type: 'disconnect'; id: number; address: string };
+  | { type: 'disconnect'; id: number; address: string }
+  /** Adds a characteristic (a vendor's, typically) to what the gateway subscribes to on every connection. */
+  | { type: 'subscribe'; id: number; address: string; service: string; characteristic: string }
+  /** Reads a characteristic once: the gateway answers VAL, then OK. */
+  | { type: 'read'; id: number; address: string; service: string; characteristic: string };
 
 const CRC_TABLE = Uint16Array.from({ length: 256 }, (_, byte) => {
   let crc = byte << 8;
@@ -211,6 +223,15 @@ export function parseGatewayMessage(frame: Uint8Array | string): GatewayMessage 
         characteristic: uuid(fields[3]),
         payload: hexPayload(fields[4]),
       };
+    case 'VAL':
+      expectFields(fields, 5, 5, type);
+      return {
+        type: 'value',
+        address: address(fields[1]),
+        service: uuid(fields[2]),
+        characteristic: uuid(fields[3]),
+        payload: hexPayload(fields[4]),
+      };
     case 'OK':
       expectFields(fields, 2, 2, type);
       return { type: 'ok', id: integer(fields[1], 'id', 0, 65535) };
@@ -263,6 +284,16 @@ export function parseGatewayCommand(frame: Uint8Array | string): GatewayCommand 
     case 'DISCONNECT':
       expectFields(fields, 3, 3, type);
       return { type: 'disconnect', id: id(), address: address(fields[2]) };
+    case 'SUBSCRIBE':
+    case 'READ':
+      expectFields(fields, 5, 5, type);
+      return {
+        type: type === 'SUBSCRIBE' ? 'subscribe' : 'read',
+        id: id(),
+        address: address(fields[2]),
+        service: uuid(fields[3]),
+        characteristic: uuid(fields[4]),
+      };
     default:
       throw new DecodeError('UNSUPPORTED', ID, `unknown command ${JSON.stringify(type)}`);
   }
@@ -303,8 +334,9 @@ export function encodeGatewayMessage(message: GatewayMessage): string {
       ]);
     case 'notification':
     case 'indication':
+    case 'value':
       return line([
-        message.type === 'notification' ? 'NTF' : 'IND',
+        { notification: 'NTF', indication: 'IND', value: 'VAL' }[message.type],
         message.address,
         message.service.toUpperCase(),
         message.characteristic.toUpperCase(),
@@ -343,5 +375,14 @@ export function encodeGatewayCommand(command: GatewayCommand): string {
       ]);
     case 'disconnect':
       return line(['DISCONNECT', command.id, command.address]);
+    case 'subscribe':
+    case 'read':
+      return line([
+        command.type.toUpperCase(),
+        command.id,
+        command.address,
+        command.service.toUpperCase(),
+        command.characteristic.toUpperCase(),
+      ]);
   }
 }

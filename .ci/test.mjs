@@ -9,7 +9,7 @@
 //   6. C tests of the BLE gateway core  every CTest test counted (.ci/ctest.mjs; main run only)
 //   7. the same on Node 24              1 check for its install, then every test counted, tagged
 //                                       [Node 24] when it fails (.ci/current-node.mjs says how),
-//                                       except SECOND_PASS_LEFT_OUT (below)
+//                                       end-to-end only SECOND_PASS_END_TO_END (below)
 //   8. nothing left running             counted as 1 check: every process this run started has ended
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -200,30 +200,36 @@ results.passed += gatewayCore.passed;
 results.failed += gatewayCore.failed;
 failures.push(...gatewayCore.failures);
 
-// ── The same tests on the current LTS Node (see .ci/current-node.mjs for why in a mirrored copy),
-// but for these: the slowest end-to-end tests of what other programs do (a RabbitMQ node, npm
-// installing a vendor's package, Chromium pages, pg_dump, Mosquitto's TLS, ACLs and dynamic
-// security, a full tmpfs disk, a broker restarted). Their Node side runs in the other tests too; running them twice would take the whole
-// run past 40 minutes on a 2-core machine. The first pass runs every one of them.
+// ── The same tests on the current LTS Node (see .ci/current-node.mjs for why in a mirrored copy):
+// every unit and integration test, but of the end-to-end tests (packages/e2e/tests) only those
+// where the Node version is what is tested: the agent and the clinic server as processes with their
+// native addons (serial ports, SQLite), worker threads for vendor drivers, the packages as a user
+// installs them, the SDK. The others test what other programs do (RabbitMQ, Mosquitto's ACLs and
+// TLS, Chromium pages, npm, pg_dump, a full disk, the C gateway) and run once, in the first pass;
+// running them twice would take the whole run past 40 minutes on a 2-core machine.
+const SECOND_PASS_END_TO_END = [
+  'agent-clinic-api.test.ts',
+  'agent-damaged-files.test.ts',
+  'agent-gateway.test.ts',
+  'agent-session.test.ts',
+  'clinic-ingest.test.ts',
+  'cli.test.ts',
+  'demo.test.ts',
+  'entry-points.test.ts',
+  'kiosk-events.test.ts',
+  'packages-as-installed.test.ts',
+  'scale-to-record.test.ts',
+  'vendor-drivers.test.ts',
+  'sdk/contract.test.ts',
+  'sdk/runtime-flow.test.ts',
+];
+const endToEndDir = join(root, 'packages/e2e/tests');
 const SECOND_PASS_LEFT_OUT = [
-  'packages/e2e/tests/clinic-rabbitmq.test.ts',
-  'packages/e2e/tests/driver-guide.test.ts',
-  'packages/e2e/tests/kiosk-page.test.ts',
-  'packages/e2e/tests/kiosk-page-language.test.ts',
-  'packages/e2e/tests/kiosk-page-screens.test.ts',
-  'packages/e2e/tests/sign-in-page.test.ts',
-  'packages/e2e/tests/fleet-page.test.ts',
-  'packages/e2e/tests/quarterly-report.test.ts',
-  'packages/e2e/tests/restore-drill.test.ts',
-  'packages/e2e/tests/mosquitto-tls.test.ts',
-  'packages/e2e/tests/kiosks-at-scale.test.ts',
-  'packages/e2e/tests/clinic-setup-cli.test.ts',
-  'packages/e2e/tests/clinic-disk-full.test.ts',
-  'packages/e2e/tests/agent-disk-full.test.ts',
-  'packages/e2e/tests/clinic-acl.test.ts',
-  'packages/e2e/tests/mqtt-attacks.test.ts',
-  'packages/e2e/tests/security-secrets.test.ts',
-  'packages/e2e/tests/broker-restart.test.ts',
+  ...readdirSync(endToEndDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts') && !SECOND_PASS_END_TO_END.includes(file))
+    .map((file) => `packages/e2e/tests/${file}`),
+  'packages/testkit/src/rabbitmq.integration.test.ts',
+  'packages/clinic-server/src/transport/ingest-contract.integration.test.ts',
 ];
 const current = installCurrentNode(root);
 if (current.error) check(`Node ${CURRENT_NODE_MAJOR}: ${current.error}`, false);

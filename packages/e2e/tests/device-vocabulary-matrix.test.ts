@@ -21,13 +21,7 @@ import {
   satusehatStack,
 } from '../src/satusehat-stack.js';
 import { stackPerTest } from '../src/stack.js';
-import {
-  MATRIX_HEAD,
-  matrixRow,
-  matrixTable,
-  observationOf,
-  promiseKept,
-} from '../src/vocabulary-matrix.js';
+import { MATRIX_HEAD, matrixRow, matrixTable, observationOf, promiseKept } from '../src/vocabulary-matrix.js';
 
 const MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';

@@ -30,13 +30,7 @@ import {
   satusehatStack,
 } from '../src/satusehat-stack.js';
 import { type Stack, stackPerTest, weighing } from '../src/stack.js';
-import {
-  MATRIX_HEAD,
-  matrixRow,
-  matrixTable,
-  observationOf,
-  promiseKept,
-} from '../src/vocabulary-matrix.js';
+import { MATRIX_HEAD, matrixRow, matrixTable, observationOf, promiseKept } from '../src/vocabulary-matrix.js';
 
 const fake = satusehatFakePerFile();
 
@@ -241,7 +235,10 @@ describe('the serial decoders from device to record (socat ptys, real agent, Mos
     const contour = playDevice(
       stack.port('contour').devicePath,
       createContourMeterSimulator(
-        [contourResult(1, 600, 'result-above-device-range'), contourResult(2, 20, 'result-below-device-range')],
+        [
+          contourResult(1, 600, 'result-above-device-range'),
+          contourResult(2, 20, 'result-below-device-range'),
+        ],
         { corruptFirstSending: [2] },
       ),
     );
@@ -287,7 +284,14 @@ describe('the serial decoders from device to record (socat ptys, real agent, Mos
           ...(reading && reading.sessionId !== sessionId ? ['bound to the screening'] : []),
         ];
         rows.push(
-          matrixRow(row.decoder, row.member, ANNUNCIATION_CONSEQUENCES[row.member].kind, reading, fhir, misses),
+          matrixRow(
+            row.decoder,
+            row.member,
+            ANNUNCIATION_CONSEQUENCES[row.member].kind,
+            reading,
+            fhir,
+            misses,
+          ),
         );
         for (const miss of misses) broken.push(`${row.decoder} ${row.member}: ${miss}`);
       }
@@ -320,35 +324,40 @@ function settlingRows(
   const fingers = of('oximeter-1');
   const tanita = of('tanita-1')[0];
   const tanitaFhir = observationOf(tanita, observations);
-  const rows: { decoder: string; member: string; consequence: string; reading?: Reading; misses: string[] }[] =
-    [
-      {
-        decoder: 'ad-scale',
-        member: 'unstable (US lines)',
-        consequence: 'settling: no record',
-        reading: of('scale-1')[0],
-        misses: [
-          ...(unstable.length > 0 ? ['a record of an unstable line'] : []),
-          ...(weights[0] === 62.45 && weights[2] === 70.1 ? [] : [`the stable weighings (got ${weights})`]),
-        ],
-      },
-      {
-        decoder: 'contec-cms50d-plus',
-        member: 'finger-out (SpO2 127)',
-        consequence: 'ends the finger: no record',
-        misses: fingers.length === OXIMETER_MEMBERS.length ? [] : [`${fingers.length} fingers stored`],
-      },
-      {
-        decoder: 'tanita',
-        member: '(emits no member)',
-        consequence: 'as measured',
-        ...(tanita ? { reading: tanita } : {}),
-        misses: [
-          ...(tanita?.values.find((v) => v.name === 'bodyFat')?.value === 27.5 ? [] : ['the good record']),
-          ...(tanitaFhir?.valueQuantity?.value === 27.5 ? [] : ['its FHIR Observation']),
-        ],
-      },
-    ];
+  const rows: {
+    decoder: string;
+    member: string;
+    consequence: string;
+    reading?: Reading | undefined;
+    misses: string[];
+  }[] = [
+    {
+      decoder: 'ad-scale',
+      member: 'unstable (US lines)',
+      consequence: 'settling: no record',
+      reading: of('scale-1')[0],
+      misses: [
+        ...(unstable.length > 0 ? ['a record of an unstable line'] : []),
+        ...(weights[0] === 62.45 && weights[2] === 70.1 ? [] : [`the stable weighings (got ${weights})`]),
+      ],
+    },
+    {
+      decoder: 'contec-cms50d-plus',
+      member: 'finger-out (SpO2 127)',
+      consequence: 'ends the finger: no record',
+      misses: fingers.length === OXIMETER_MEMBERS.length ? [] : [`${fingers.length} fingers stored`],
+    },
+    {
+      decoder: 'tanita',
+      member: '(emits no member)',
+      consequence: 'as measured',
+      ...(tanita ? { reading: tanita } : {}),
+      misses: [
+        ...(tanita?.values.find((v) => v.name === 'bodyFat')?.value === 27.5 ? [] : ['the good record']),
+        ...(tanitaFhir?.valueQuantity?.value === 27.5 ? [] : ['its FHIR Observation']),
+      ],
+    },
+  ];
   return rows.map((r) => ({
     row: matrixRow(
       r.decoder,
@@ -391,7 +400,9 @@ async function badInputCounted(stack: Stack, records: readonly Reading[]): Promi
   const metrics = await (await fetch(`${api}/metrics`)).text();
   const table = expected.map(([id, code, what]) => {
     const n = status.devices.find((d) => d.id === id)?.errors[code] ?? 0;
-    const inMetrics = new RegExp(`kd_device_errors_total\\{[^}]*device="${id}"[^}]*code="${code}"[^}]*\\} ${n}`);
+    const inMetrics = new RegExp(
+      `kd_device_errors_total\\{[^}]*device="${id}"[^}]*code="${code}"[^}]*\\} ${n}`,
+    );
     return [id, what, code, String(n), inMetrics.test(metrics) ? 'yes' : 'NO'];
   });
   console.log(matrixTable('serial bad input', ['device', 'input', 'error', 'counted', 'in metrics'], table));

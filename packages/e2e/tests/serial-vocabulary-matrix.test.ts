@@ -231,7 +231,7 @@ describe('the serial decoders from device to record (socat ptys, real agent, Mos
       annunciations: [said],
     });
     // The meters answer the agent's wake-up, already waiting on their cables; the second Contour
-    // frame's first sending has a wrong checksum.
+    // frame's first sending has a wrong checksum, and so has the first line of the first OneTouch dump.
     const contour = playDevice(
       stack.port('contour').devicePath,
       createContourMeterSimulator(
@@ -244,7 +244,7 @@ describe('the serial decoders from device to record (socat ptys, real agent, Mos
     );
     const onetouch = playDevice(
       stack.port('onetouch').devicePath,
-      createOneTouchMeterSimulator(oneTouchReadings()),
+      createOneTouchMeterSimulator(oneTouchReadings(), { corruptFirstDumpLine: 0 }),
     );
     try {
       // The scale: a weighing (its unstable lines are the settling, never a record), an overload,
@@ -267,7 +267,7 @@ describe('the serial decoders from device to record (socat ptys, real agent, Mos
       stack.writeTo('vendor', 'CMP 300/90\r\nODD 140/90\r\nBP  121/79\r\n');
 
       // 3 scale (62.45, overload, 70.1) + 2 Contour + 1 OneTouch + 4 fingers + 1 Tanita + 1 cuff.
-      const records = await stack.waitForRecords(12, 30_000).catch((error: Error) => {
+      const records = await stack.waitForRecords(12, 45_000).catch((error: Error) => {
         const have = stack.records().map((r) => `${r.device.id} ${JSON.stringify(r.values[0])}`);
         throw new Error(`${error.message}: ${have.join('; ')}\n${stack.agent.output().slice(-4000)}`);
       });
@@ -376,6 +376,7 @@ async function badInputCounted(stack: Stack, records: readonly Reading[]): Promi
   const expected: [device: string, code: string, what: string][] = [
     ['scale-1', 'BAD_FORMAT', 'an A&D line with an unknown header'],
     ['contour-1', 'BAD_CHECKSUM', 'a Contour frame with a wrong checksum (NAKed, sent again)'],
+    ['onetouch-1', 'BAD_CHECKSUM', 'a OneTouch dump line with a wrong checksum (the dump asked again)'],
     ['oximeter-1', 'BAD_FORMAT', 'a CMS50D+ packet cut short by a sync byte'],
     ['tanita-1', 'BAD_CHECKSUM', 'a Tanita record changed after its checksum'],
     ['tanita-1', 'UNSUPPORTED', 'a Tanita record in pounds and inches'],

@@ -37,18 +37,30 @@ describe('WeighingDetector', () => {
     expect(d.accept(st(72))).toBeDefined();
   });
 
-  it('never takes an empty platform, an overload or an unstable value', () => {
+  it('never takes an empty platform or an unstable value', () => {
     const d = new WeighingDetector();
     expect(d.accept(st(0))).toBeUndefined();
     expect(d.accept(st(0.4))).toBeUndefined();
     expect(d.accept(us(60))).toBeUndefined();
-    expect(
-      d.accept({
-        kind: 'weight',
-        weight: { value: null, unit: 'kg', missing: 'out-of-range' },
-        annunciations: ['overload'],
-      }),
-    ).toBeUndefined();
+  });
+
+  it('passes the first overload line of a load (the scale says it is beyond its capacity) and holds its repeats', () => {
+    const d = new WeighingDetector();
+    const ol: WeightMeasurement = {
+      kind: 'weight',
+      weight: { value: null, unit: 'kg', missing: 'out-of-range' },
+      annunciations: ['overload'],
+    };
+    expect(d.accept(us(150))).toBeUndefined();
+    expect(d.accept(ol)).toBe(ol);
+    expect(d.accept(ol)).toBeUndefined();
+    // Unsteady lines while still overloaded are the same load: no second overload reading.
+    expect(d.accept(us(190))).toBeUndefined();
+    expect(d.accept(ol)).toBeUndefined();
+    // A stable value ends the overload: the scale can weigh again, and overload again later.
+    expect(d.accept(st(0))).toBeUndefined();
+    expect(d.accept(ol)).toBe(ol);
+    expect(d.accept(st(80))).toEqual(st(80));
   });
 
   it('compares loads in kilograms whatever the scale unit', () => {

@@ -12,10 +12,14 @@ const KG: Record<string, number> = { kg: 1, g: 0.001, '[lb_av]': 0.45359237, '[o
 /**
  * One weighing, one reading. A scale in stream mode repeats its stable line for as long as the
  * person stands on it; this passes the first stable value of each weighing and holds back the
- * repeats. Unstable or overload lines and an empty platform end the weighing. Pure: no clock.
+ * repeats. Unstable lines and an empty platform end the weighing. An overload is the scale's limit,
+ * not a weight: its first line passes (the reading says the load is beyond the scale, as the
+ * consequence table promises) and its repeats are held back until the scale shows a stable value
+ * again. Pure: no clock.
  */
 export class WeighingDetector {
   private current: number | undefined;
+  private overloaded = false;
 
   constructor(
     private readonly options: WeighingOptions = { minLoadKg: 1, changeKg: 0.5 },
@@ -25,14 +29,21 @@ export class WeighingDetector {
     this.current = current;
   }
 
-  /** Returns the measurement when it starts a new weighing, otherwise `undefined`. */
+  /** Returns the measurement when it starts a new weighing or an overload, otherwise `undefined`. */
   accept(m: WeightMeasurement): WeightMeasurement | undefined {
     const notes = m.annunciations ?? [];
     const value = m.weight.value;
-    if (value === null || notes.includes('unstable') || notes.includes('overload')) {
+    if (notes.includes('overload')) {
+      this.current = undefined;
+      if (this.overloaded) return undefined;
+      this.overloaded = true;
+      return m;
+    }
+    if (value === null || notes.includes('unstable')) {
       this.current = undefined;
       return undefined;
     }
+    this.overloaded = false;
     const kg = value * (KG[m.weight.unit] ?? 1);
     if (kg < this.options.minLoadKg) {
       this.current = undefined;

@@ -33,12 +33,14 @@ export interface SatusehatClinic {
 export function satusehatStack(
   fake: SatusehatFake,
   deviceYaml: StackOptions['deviceYaml'],
+  more: Pick<StackOptions, 'serialPorts' | 'extraYaml'> = {},
 ): { stack: Stack; clinic: () => SatusehatClinic } {
   const clinic: Partial<SatusehatClinic> = {};
   let kiosk: KioskCredentials | undefined;
   const stack = new Stack({
     mqttVersion: 5,
     ...(deviceYaml ? { deviceYaml } : {}),
+    ...(more.serialPorts ? { serialPorts: more.serialPorts } : {}),
     clinicConfig: {
       yaml: [
         'satusehat:',
@@ -65,7 +67,7 @@ export function satusehatStack(
       if (created.status !== 201) throw new Error(`the test patient was not created: ${created.status}`);
       clinic.patient = created.body;
     },
-    extraYaml: (s) => [clinicApiYaml(s, kiosk)],
+    extraYaml: (s) => [clinicApiYaml(s, kiosk), ...(more.extraYaml?.(s) ?? [])],
   });
   return { stack, clinic: () => clinic as SatusehatClinic };
 }

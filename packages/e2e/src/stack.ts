@@ -52,6 +52,8 @@ export interface StackOptions {
    * through mqtt.caFile, both on mqtts://.
    */
   tls?: TlsFiles;
+  /** More serial cables, one socat pty pair each, by name: `port(name)` gives its paths. */
+  serialPorts?: readonly string[];
 }
 
 /**
@@ -66,6 +68,7 @@ export class Stack {
   agent!: RunningProcess;
   pty!: PtyPair;
   private deviceFd: number | undefined;
+  private readonly ports = new Map<string, { pty: PtyPair; fd?: number }>();
   /** The clinic server's API, e.g. http://127.0.0.1:41234. */
   clinicApiUrl = '';
 
@@ -83,6 +86,8 @@ export class Stack {
       ...(this.options.tls ? { tls: this.options.tls } : {}),
     });
     this.pty = await createPtyPair('scale', this.dir);
+    for (const name of this.options.serialPorts ?? [])
+      this.ports.set(name, { pty: await createPtyPair(name, this.dir) });
     await this.startServer();
     await this.options.beforeAgent?.(this);
     this.startAgent();
@@ -171,6 +176,24 @@ export class Stack {
     writeSync(this.deviceFd, typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }
 
+  /** One of the `serialPorts` cables. */
+  port(name: string): PtyPair {
+    return this.namedPort(name).pty;
+  }
+
+  /** Writes raw bytes into the device end of one of the `serialPorts` cables. */
+  writeTo(name: string, data: string | Uint8Array): void {
+    const port = this.namedPort(name);
+    port.fd ??= openSync(port.pty.devicePath, 'w');
+    writeSync(port.fd, typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  private namedPort(name: string): { pty: PtyPair; fd?: number } {
+    const port = this.ports.get(name);
+    if (!port) throw new Error(`no serial port ${name}: name it in the stack's serialPorts`);
+    return port;
+  }
+
   records(): Reading[] {
     try {
       const db = new Database(this.clinicDb, { readonly: true, fileMustExist: true });
@@ -207,8 +230,10 @@ export class Stack {
 
   async stop(): Promise<void> {
     if (this.deviceFd !== undefined) closeSync(this.deviceFd);
+    for (const { fd } of this.ports.values()) if (fd !== undefined) closeSync(fd);
     await Promise.allSettled([this.agent?.stop(), this.server?.stop()]);
     await this.pty?.close();
+    await Promise.allSettled([...this.ports.values()].map(({ pty }) => pty.close()));
     await this.broker?.stop();
   }
 }

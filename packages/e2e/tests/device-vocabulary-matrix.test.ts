@@ -8,7 +8,7 @@ import {
   type PulseOximetryMeasurement,
   type Reading,
 } from '@klinik-desa/protocol';
-import { ANNUNCIATION_CONSEQUENCES, triageCodes } from '@klinik-desa/screening';
+import { ANNUNCIATION_CONSEQUENCES } from '@klinik-desa/screening';
 import { describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
 import { gatewayYaml } from '../src/gateway-yaml.js';
@@ -21,6 +21,7 @@ import {
   satusehatStack,
 } from '../src/satusehat-stack.js';
 import { stackPerTest } from '../src/stack.js';
+import { MATRIX_HEAD, matrixRow, matrixTable, observationOf, promiseKept } from '../src/vocabulary-matrix.js';
 
 const MONITOR = 'A0:11:22:33:44:01';
 const GLUCOMETER = 'A0:11:22:33:44:02';
@@ -36,70 +37,6 @@ const GLUCOSE_MEMBERS = saidBy('GATT 0x2A18 sensor status');
 const PLX_MEMBERS = [...saidBy('GATT PLX'), ...saidBy('GATT 0x2A5E')];
 
 const fake = satusehatFakePerFile();
-
-/** The triage categories (bp.normal...), left out of the printed flags: the rows are about the device. */
-const TRIAGE = triageCodes();
-
-/** The value each row judges by: the primary value of its reading. */
-const PRIMARY: Record<string, string> = {
-  'blood-pressure': 'systolic',
-  glucose: 'glucose',
-  'pulse-oximetry': 'spo2',
-};
-
-/** What the consequence table promises for the member, checked on the record and its FHIR Observation. */
-function promiseKept(
-  member: DeviceAnnunciation,
-  reading: Reading,
-  fhir: FhirObservation | undefined,
-): string[] {
-  const consequence = ANNUNCIATION_CONSEQUENCES[member];
-  const value = reading.values.find((v) => v.name === PRIMARY[reading.kind]);
-  const codes = reading.flags.map((f) => f.code);
-  const broken: string[] = [];
-  const need = (ok: boolean, what: string) => {
-    if (!ok) broken.push(what);
-  };
-  need(reading.annunciations?.includes(member) === true, 'the record keeps the annunciation');
-  need(fhir !== undefined, 'an Observation in the FHIR Bundle');
-  switch (consequence.kind) {
-    case 'remeasure':
-      need(codes.includes('device.remeasure'), 'device.remeasure');
-      need(value?.value !== null && fhir?.valueQuantity !== undefined, 'the value kept and sent');
-      break;
-    case 'withhold':
-      need(codes.includes('device.value-withheld'), 'device.value-withheld');
-      need(value?.value === null && value.absentReason === 'error', 'the value withheld');
-      need(fhir?.dataAbsentReason?.coding[0]?.code === 'error', 'FHIR dataAbsentReason error');
-      break;
-    case 'show':
-      need(codes.includes('device.notice'), 'device.notice');
-      need(fhir?.valueQuantity !== undefined, 'the value sent');
-      break;
-    case 'irregular-pulse':
-      need(codes.includes('bp.irregular-pulse'), 'bp.irregular-pulse');
-      break;
-    case 'clock':
-      need(reading.timeSource === 'kiosk', 'the kiosk time used');
-      break;
-    case 'beyond-range': {
-      const comparator = member === 'result-above-device-range' ? '>' : '<';
-      need(value?.comparator === comparator, `the limit kept with ${comparator}`);
-      need(
-        codes.some((c) => c.endsWith('-device-range')),
-        'the urgent range flag',
-      );
-      need(fhir?.valueQuantity?.comparator === comparator, 'FHIR valueQuantity.comparator');
-      need(fhir?.interpretation?.[0]?.coding[0]?.code === comparator, 'FHIR interpretation');
-      break;
-    }
-    case 'none':
-      need(!codes.some((c) => c.startsWith('device.')), 'no device flag');
-      need(fhir?.valueQuantity !== undefined, 'the value sent');
-      break;
-  }
-  return broken;
-}
 
 /** The PLX statuses that decide what becomes of a continuous value, and the finger (its SpO2) that says each. */
 const STREAM_MEMBERS = [
@@ -148,34 +85,6 @@ function streamRows(records: Reading[], observations: FhirObservation[]) {
         : ['no record'];
     return { member, reading, fhir, misses };
   });
-}
-
-/** One printed row: what the decoder said, what the table promises, and what the record and FHIR hold. */
-function matrixRow(
-  decoder: string,
-  member: DeviceAnnunciation,
-  consequence: string,
-  reading: Reading | undefined,
-  fhir: FhirObservation | undefined,
-  misses: readonly string[],
-): string[] {
-  const value = reading?.values.find((v) => v.name === PRIMARY[reading.kind]);
-  return [
-    decoder,
-    member,
-    consequence,
-    value ? `${value.comparator ?? ''}${value.value ?? `absent (${value.absentReason})`}` : '-',
-    reading?.flags
-      .map((f) => f.code)
-      .filter((c) => !TRIAGE.has(c))
-      .join(' ') ?? '-',
-    !fhir
-      ? '-'
-      : fhir.valueQuantity
-        ? `${fhir.valueQuantity.comparator ?? ''}${fhir.valueQuantity.value}`
-        : `dataAbsentReason ${fhir.dataAbsentReason?.coding[0]?.code ?? '-'}`,
-    misses.length === 0 ? 'ok' : `BROKEN: ${misses.join(', ')}`,
-  ];
 }
 
 describe('the device vocabulary from device to record (BLE gateway on a pty, real agent, Mosquitto, clinic)', () => {
@@ -252,12 +161,7 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
             r.sessionId === sessionId &&
             r.device.address !== STREAMING_OXIMETER,
         );
-        const name = reading ? PRIMARY[reading.kind] : undefined;
-        const fhir = observations.find((o) =>
-          o.identifier.some(
-            (id) => id.value === `${reading?.id}.${name}` || id.value === `${reading?.id}.bloodPressure`,
-          ),
-        );
+        const fhir = observationOf(reading, observations);
         const misses = reading ? promiseKept(member, reading, fhir) : ['no record'];
         rows.push(matrixRow(decoder, member, ANNUNCIATION_CONSEQUENCES[member].kind, reading, fhir, misses));
         for (const miss of misses) broken.push(`${decoder} ${member}: ${miss}`);
@@ -267,18 +171,7 @@ describe('the device vocabulary from device to record (BLE gateway on a pty, rea
         rows.push(matrixRow('gatt-2a5f', member, consequence, reading, fhir, misses));
         for (const miss of misses) broken.push(`gatt-2a5f ${member}: ${miss}`);
       }
-      const head = ['decoder', 'member', 'consequence', 'record value', 'flags', 'FHIR', 'promise'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-      const line = (cells: readonly string[]) =>
-        `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-      console.log(
-        [
-          'device-to-record matrix:',
-          line(head),
-          line(widths.map((w) => '-'.repeat(w))),
-          ...rows.map(line),
-        ].join('\n'),
-      );
+      console.log(matrixTable('device-to-record matrix', MATRIX_HEAD, rows));
       expect(broken).toEqual([]);
     } finally {
       await gateway.stop();

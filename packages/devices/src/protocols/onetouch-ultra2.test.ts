@@ -86,6 +86,8 @@ describe('OneTouch dialogue', () => {
     const transcript = runDialogue(createOneTouchDialogue(), meter, createLineSplitter());
     expect(transcript.measurements).toEqual(readings);
     expect(transcript.events.map((e) => e.type)).toContain('dump-retry');
+    // The damaged line is reported (counted in the device's status), and read right the second time.
+    expect(transcript.errors.map((e) => e.code)).toEqual(['BAD_CHECKSUM']);
     expect(meter.commands).toEqual(['DMP', 'DMP']);
     expect(meter.commands).not.toContain('DMZ');
   });

@@ -214,8 +214,11 @@ export function createOneTouchDialogue(options: OneTouchDialogueOptions = {}): D
   };
   const dumpComplete = (): DialogueStep => {
     if (lineErrors.length > 0 && attempt < attempts) {
+      // The damaged lines are reported though the dump is asked again: a cable that garbles lines is
+      // counted in the device's status even when the retry reads every record.
       return requestDump({
         events: [{ type: 'dump-retry', detail: { badLines: lineErrors.length, attempt } }],
+        errors: lineErrors,
       });
     }
     return finish({ events: [{ type: 'records-transferred', detail: { count: readings.length } }] });

@@ -178,17 +178,25 @@ static int on_mtu(uint16_t conn_handle, const struct ble_gatt_error *error, uint
 
 static void on_connect(uint8_t slot, int status, uint16_t conn_handle) {
   if (connecting_slot == slot) connecting_slot = -1;
+  gw_esp_slot *s = &gw_esp_slots[slot];
   char reason[24];
-  if (status != 0) {
+  if (status == 0 && s->hang_up) {
+    /* The link came up just as the attempt was cancelled: end it, its disconnect event reports it down. */
+    s->hang_up = false;
+    s->linked = true;
+    s->conn_handle = conn_handle;
+    if (ble_gap_terminate(conn_handle, BLE_ERR_REM_USER_CONN_TERM) != 0) gw_esp_report_link_down(slot, "cancelled");
+  } else if (status != 0) {
+    s->hang_up = false;
     reason_text(reason, sizeof reason, status);
     gw_esp_report_link_down(slot, reason);
   } else {
-    gw_esp_slot *s = &gw_esp_slots[slot];
     s->linked = true;
     s->conn_handle = conn_handle;
     s->deferred = 0;
     /* A larger MTU first, so a long measurement arrives in one notification; the link is up either way. */
-    if (ble_gattc_exchange_mtu(conn_handle, on_mtu, (void *)(uintptr_t)slot) != 0) on_mtu(conn_handle, NULL, 0, (void *)(uintptr_t)slot);
+    void *arg = (void *)(uintptr_t)slot;
+    if (ble_gattc_exchange_mtu(conn_handle, on_mtu, arg) != 0) on_mtu(conn_handle, NULL, 0, arg);
   }
   listen();
 }
@@ -246,7 +254,10 @@ static void radio_disconnect(void *context, uint8_t slot) {
   gw_esp_slot *s = &gw_esp_slots[slot];
   if (s->linked && ble_gap_terminate(s->conn_handle, BLE_ERR_REM_USER_CONN_TERM) == 0) return;
   /* The cancelled attempt reports its end as a connect event with an error. */
-  if (connecting_slot == slot && ble_gap_conn_cancel() == 0) return;
+  if (connecting_slot == slot && ble_gap_conn_cancel() == 0) {
+    s->hang_up = true;
+    return;
+  }
   gw_esp_report_link_down(slot, "disconnected");
 }
 

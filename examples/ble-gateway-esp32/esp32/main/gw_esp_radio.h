@@ -52,6 +52,7 @@ enum {
 /* One core slot's link. */
 typedef struct {
   bool linked;
+  bool hang_up; /* the core asked to disconnect while the link was being made */
   uint16_t conn_handle;
   gw_esp_service services[GW_ESP_MAX_SERVICES];
   uint8_t service_count;

@@ -136,14 +136,50 @@ void gw_esp_gatt_discover(uint8_t slot) {
 }
 
 static int on_cccd_written(uint16_t conn_handle, const struct ble_gatt_error *error, struct ble_gatt_attr *attr,
+                           void *arg);
+
+static int write_cccd(gw_esp_slot *s, uint8_t slot) {
+  /* CCCD bits: 0x0001 notifications, 0x0002 indications (little-endian). */
+  const uint8_t cccd[2] = {s->indicate ? 0x02 : 0x01, 0x00};
+  return ble_gattc_write_flat(s->conn_handle, s->cccd_handle, cccd, sizeof cccd, on_cccd_written, slot_arg(slot));
+}
+
+static void subscribe_failed(gw_esp_slot *s, uint8_t slot, int status) {
+  ESP_LOGW(TAG, "slot %u: no CCCD written (status %d)", slot, status);
+  s->subscribing = -1;
+  gw_esp_report(slot, GW_ESP_DEFER_SUBSCRIBE_FAILED, 0);
+}
+
+static bool wants_encryption(int status) {
+  return status == BLE_HS_ATT_ERR(BLE_ATT_ERR_INSUFFICIENT_AUTHEN) ||
+         status == BLE_HS_ATT_ERR(BLE_ATT_ERR_INSUFFICIENT_ENC);
+}
+
+static int on_cccd_written(uint16_t conn_handle, const struct ble_gatt_error *error, struct ble_gatt_attr *attr,
                            void *arg) {
   (void)attr;
   uint8_t slot = arg_slot(arg);
   gw_esp_slot *s = live_slot(conn_handle, slot);
   if (s == NULL || s->subscribing < 0) return 0;
+  /* A device that wants an encrypted link (many BP monitors): pair ("Just Works", bonded), once per link. */
+  if (wants_encryption(error->status) && !s->pairing) {
+    s->pairing = true;
+    if (ble_gap_security_initiate(conn_handle) == 0) return 0;
+  }
+  if (error->status != 0) {
+    subscribe_failed(s, slot, error->status);
+    return 0;
+  }
   s->subscribing = -1;
-  gw_esp_report(slot, error->status == 0 ? GW_ESP_DEFER_SUBSCRIBED : GW_ESP_DEFER_SUBSCRIBE_FAILED, 0);
+  gw_esp_report(slot, GW_ESP_DEFER_SUBSCRIBED, 0);
   return 0;
+}
+
+void gw_esp_gatt_encrypted(uint8_t slot, bool ok) {
+  gw_esp_slot *s = &gw_esp_slots[slot];
+  if (!s->pairing || s->subscribing < 0) return;
+  int rc = ok ? write_cccd(s, slot) : BLE_HS_EAUTHEN;
+  if (rc != 0) subscribe_failed(s, slot, rc);
 }
 
 static int on_descriptor(uint16_t conn_handle, const struct ble_gatt_error *error, uint16_t chr_val_handle,
@@ -159,14 +195,10 @@ static int on_descriptor(uint16_t conn_handle, const struct ble_gatt_error *erro
   }
   int rc = error->status;
   if (rc == BLE_HS_EDONE && s->cccd_handle != 0) {
-    /* CCCD bits: 0x0001 notifications, 0x0002 indications (little-endian). */
-    const uint8_t cccd[2] = {s->indicate ? 0x02 : 0x01, 0x00};
-    rc = ble_gattc_write_flat(conn_handle, s->cccd_handle, cccd, sizeof cccd, on_cccd_written, arg);
+    rc = write_cccd(s, slot);
     if (rc == 0) return 0;
   }
-  ESP_LOGW(TAG, "slot %u: no CCCD written (status %d)", slot, rc);
-  s->subscribing = -1;
-  gw_esp_report(slot, GW_ESP_DEFER_SUBSCRIBE_FAILED, 0);
+  subscribe_failed(s, slot, rc);
   return 0;
 }
 

@@ -16,6 +16,8 @@
 #include "nvs_flash.h"
 
 static const char *TAG = "gw_main";
+/* NimBLE's bond store in NVS; ESP-IDF declares it in no public header. */
+void ble_store_config_init(void);
 #define TICK_MS 20
 
 static gw_gateway gateway;
@@ -95,6 +97,15 @@ void app_main(void) {
   gw_gateway_init(&gateway, gateway_id, firmware, gw_esp_radio_init(&gateway));
   ble_hs_cfg.sync_cb = on_sync;
   ble_hs_cfg.reset_cb = on_reset;
+  /* Pairing when a device asks for it: no display or keys on the gateway ("Just Works"), bonded, so
+   * the device's next connection is encrypted at once. */
+  ble_hs_cfg.sm_io_cap = BLE_SM_IO_CAP_NO_IO;
+  ble_hs_cfg.sm_bonding = 1;
+  ble_hs_cfg.sm_sc = 1;
+  ble_hs_cfg.sm_our_key_dist = BLE_SM_PAIR_KEY_DIST_ENC | BLE_SM_PAIR_KEY_DIST_ID;
+  ble_hs_cfg.sm_their_key_dist = BLE_SM_PAIR_KEY_DIST_ENC | BLE_SM_PAIR_KEY_DIST_ID;
+  ble_hs_cfg.store_status_cb = ble_store_util_status_rr;
+  ble_store_config_init();
   ble_npl_event_init(&readable, on_readable, NULL);
   ble_npl_callout_init(&tick, nimble_port_get_dflt_eventq(), on_tick, NULL);
   ble_npl_callout_reset(&tick, ble_npl_time_ms_to_ticks32(TICK_MS));

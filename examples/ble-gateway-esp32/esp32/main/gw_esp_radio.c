@@ -194,6 +194,7 @@ static void on_connect(uint8_t slot, int status, uint16_t conn_handle) {
     s->linked = true;
     s->conn_handle = conn_handle;
     s->deferred = 0;
+    s->pairing = false;
     /* A larger MTU first, so a long measurement arrives in one notification; the link is up either way. */
     void *arg = (void *)(uintptr_t)slot;
     if (ble_gattc_exchange_mtu(conn_handle, on_mtu, arg) != 0) on_mtu(conn_handle, NULL, 0, arg);
@@ -219,6 +220,18 @@ static int on_gap_event(struct ble_gap_event *event, void *arg) {
     if (slot >= 0) gw_esp_report_link_down((uint8_t)slot, reason);
     listen();
     break;
+  }
+  case BLE_GAP_EVENT_ENC_CHANGE: {
+    int slot = gw_esp_slot_of(event->enc_change.conn_handle);
+    if (slot >= 0) gw_esp_gatt_encrypted((uint8_t)slot, event->enc_change.status == 0);
+    break;
+  }
+  case BLE_GAP_EVENT_REPEAT_PAIRING: {
+    /* The device lost its bond with the gateway (reset, new batteries): forget ours and pair again. */
+    struct ble_gap_conn_desc link;
+    if (ble_gap_conn_find(event->repeat_pairing.conn_handle, &link) == 0)
+      ble_store_util_delete_peer(&link.peer_id_addr);
+    return BLE_GAP_REPEAT_PAIRING_RETRY;
   }
   case BLE_GAP_EVENT_NOTIFY_RX:
     gw_esp_gatt_value(event->notify_rx.conn_handle, event->notify_rx.attr_handle, event->notify_rx.indication,

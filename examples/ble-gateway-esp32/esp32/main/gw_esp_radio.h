@@ -62,6 +62,7 @@ typedef struct {
   int8_t subscribing; /* the characteristic whose CCCD is being found and written, or -1 */
   uint16_t cccd_handle;
   bool indicate;
+  bool pairing; /* a CCCD write was refused for want of encryption: paired once, then written again */
   uint8_t deferred;      /* GW_ESP_DEFER_* */
   uint8_t deferred_att;  /* the ATT error of a deferred write or read */
   char down_reason[24];  /* the text of a deferred link-down */
@@ -95,6 +96,8 @@ void gw_esp_gatt_subscribe(uint8_t slot, const gw_uuid *service, const gw_uuid *
 bool gw_esp_gatt_write(uint8_t slot, const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
                        size_t length);
 bool gw_esp_gatt_read(uint8_t slot, const gw_uuid *service, const gw_uuid *characteristic);
+/* The link's encryption changed (BLE_GAP_EVENT_ENC_CHANGE): a CCCD write waiting for it goes on. */
+void gw_esp_gatt_encrypted(uint8_t slot, bool ok);
 /* A notification or indication NimBLE received (BLE_GAP_EVENT_NOTIFY_RX). */
 void gw_esp_gatt_value(uint16_t conn_handle, uint16_t attr_handle, bool indication, const struct os_mbuf *om);
 

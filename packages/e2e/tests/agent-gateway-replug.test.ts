@@ -113,5 +113,5 @@ describe('the BLE gateway unplugged and plugged in again mid-run', () => {
     expect(racpRequests(second, GLUCOMETER)[0]).toBe('0103011300');
     expect(first.stderr() + second.stderr()).toBe('');
     expect(second.process.exitCode).toBeNull();
-  }, 40_000);
+  }, 60_000);
 });

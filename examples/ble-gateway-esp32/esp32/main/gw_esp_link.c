@@ -11,6 +11,7 @@
 #include "driver/usb_serial_jtag.h"
 #else
 #include "driver/uart.h"
+#include "soc/uart_pins.h"
 #define LINK_UART UART_NUM_0
 #endif
 
@@ -40,6 +41,9 @@ static void driver_start(void) {
   };
   ESP_ERROR_CHECK(uart_driver_install(LINK_UART, 1024, 1024, 0, NULL, 0));
   ESP_ERROR_CHECK(uart_param_config(LINK_UART, &config));
+  /* UART0's own pins, wired to the board's USB-serial chip: with the console moved to UART1,
+   * nothing else routes them. */
+  ESP_ERROR_CHECK(uart_set_pin(LINK_UART, U0TXD_GPIO_NUM, U0RXD_GPIO_NUM, UART_PIN_NO_CHANGE, UART_PIN_NO_CHANGE));
 #endif
 }
 

@@ -92,6 +92,7 @@ void gw_esp_report(uint8_t slot, uint8_t outcome, uint8_t att_error) {
 void gw_esp_report_link_down(uint8_t slot, const char *reason) {
   gw_esp_slot *s = &gw_esp_slots[slot];
   s->linked = false;
+  s->hang_up = false;
   s->subscribing = -1;
   if (core_depth == 0) {
     hand_over(slot, GW_ESP_DEFER_LINK_DOWN, 0, reason);

@@ -194,7 +194,6 @@ static void on_connect(uint8_t slot, int status, uint16_t conn_handle) {
   } else {
     s->linked = true;
     s->conn_handle = conn_handle;
-    s->deferred = 0;
     s->pairing = false;
     /* A larger MTU first, so a long measurement arrives in one notification; the link is up either way. */
     void *arg = (void *)(uintptr_t)slot;

@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import { getDriver } from '@klinik-desa/devices';
-import { createContourMeterSimulator } from '@klinik-desa/devices/simulate';
+import { createContourMeterSimulator, createGatewaySimulator } from '@klinik-desa/devices/simulate';
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
 import { waitFor } from '@klinik-desa/testkit';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +84,85 @@ describe('a dialogue device whose records cannot be kept', () => {
       cable.switchOn(memory);
       await waitFor(() => kept.length >= 3, { timeoutMs: 10_000, what: 'the memory read again' });
       expect(kept).toEqual([1, 2, 3]);
+    } finally {
+      await connection.stop();
+    }
+  });
+});
+
+describe('a BLE gateway unplugged and plugged in again', () => {
+  const METER = 'A4:C1:38:00:00:01';
+
+  /** Each open of the port is a freshly booted gateway whose meter holds `memory`. */
+  function gatewayCables() {
+    const racp: string[] = [];
+    let memory: GlucoseMeasurement[] = [];
+    let port: Duplex | undefined;
+    return {
+      racp,
+      load(records: GlucoseMeasurement[]) {
+        memory = records;
+      },
+      unplug() {
+        port?.destroy();
+      },
+      open: async () => {
+        const gateway = createGatewaySimulator({ devices: [{ address: METER, glucoseRecords: memory }] });
+        const cable: Duplex = new Duplex({
+          read() {},
+          write(chunk: Buffer, _encoding, done) {
+            const before = gateway.commands.length;
+            const out = gateway.onBytes(chunk);
+            for (const command of gateway.commands.slice(before))
+              if (command.type === 'write') racp.push(Buffer.from(command.payload).toString('hex'));
+            for (const bytes of out) setImmediate(() => cable.push(Buffer.from(bytes)));
+            done();
+          },
+        });
+        port = cable;
+        return cable;
+      },
+    };
+  }
+
+  it('asks the meter behind it only for newer records, but again for those it could not keep', async () => {
+    const cables = gatewayCables();
+    const kept: number[] = [];
+    let full = true;
+    const connection = new DeviceConnection(
+      {
+        id: 'gateway-1',
+        protocol: 'ble-gateway',
+        port: 'tcp://gateway.invalid:1',
+        dialogue: { devices: [{ address: METER, records: 'all' }] },
+      },
+      getDriver('ble-gateway'),
+      {
+        onMeasurements: (_, measurements) => {
+          if (full) throw new OutboxFullError('the disk is full');
+          for (const m of measurements) kept.push((m as GlucoseMeasurement).sequenceNumber as number);
+        },
+      },
+      createLogger('silent'),
+      { openPort: cables.open, askAgainAfterMs: 60_000 },
+    );
+    cables.load([glucose(1, 104), glucose(2, 212)]);
+    connection.start();
+    try {
+      // The records could not be kept: the next gateway is asked for all of them again.
+      await waitFor(() => connection.status.errors['NOT_KEPT'] === 1, { what: 'a refusal' });
+      full = false;
+      cables.unplug();
+      await waitFor(() => kept.length >= 2, { timeoutMs: 10_000, what: 'the memory after the first replug' });
+      // Kept this time: after the next replug only the record taken meanwhile is asked for.
+      cables.load([glucose(1, 104), glucose(2, 212), glucose(3, 89)]);
+      cables.unplug();
+      await waitFor(() => kept.length >= 3, {
+        timeoutMs: 10_000,
+        what: 'the new record after the second replug',
+      });
+      expect(kept).toEqual([1, 2, 3]);
+      expect(cables.racp).toEqual(['0101', '0101', '0103010300']);
     } finally {
       await connection.stop();
     }

@@ -69,6 +69,8 @@ export class DeviceConnection {
   private decoding: Promise<void> = Promise.resolve();
   private readonly failures: FailureWindow | undefined;
   private failed = false;
+  /** The latest `remember` of this device's dialogues, handed to the next one (DialogueStep.remember). */
+  private remembered: unknown;
 
   constructor(
     readonly config: DeviceConfig,
@@ -231,7 +233,9 @@ export class DeviceConnection {
       const framer = createFramerFor(driver, { onDiscard });
       port.pipe(framer);
       const create = driver.createDialogue.bind(driver);
-      return this.runDialogue(port, framer, () => create(this.config.dialogue ?? {}));
+      // What an earlier dialogue asked to remember outlives the port: a gateway unplugged and
+      // plugged in again is not asked for the records it already handed over.
+      return this.runDialogue(port, framer, () => create(this.config.dialogue ?? {}, this.remembered));
     }
     // Line protocols get serialport's readline parser with its cap (the devices package's LineFramer):
     // the framer the conformance suite tests, an overlong line dropped and counted, never decoded in halves.
@@ -287,6 +291,8 @@ export class DeviceConnection {
           return askAgainLater(error);
         }
       }
+      // Only now that its records are kept: a refused step's records are asked for again.
+      if (step.remember !== undefined) this.remembered = step.remember;
       if (step.live?.length) this.events.onLive?.(this.config, step.live);
       for (const error of step.errors) this.onError(error);
       for (const event of step.events)

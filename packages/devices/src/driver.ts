@@ -85,6 +85,13 @@ export interface DialogueStep {
   done: boolean;
   /** Call `onTimeout()` if no frame arrives within this many milliseconds. Absent: wait as long as it takes. */
   timeoutMs?: number;
+  /**
+   * What a later dialogue with the same device must know (the BLE gateway's last glucose record
+   * handed on per meter). The agent keeps it only once this step's measurements are kept, and hands
+   * the latest to `createDialogue` when the port is opened again: a gateway unplugged and plugged
+   * back in is not asked for records already taken. Absent: nothing new to remember.
+   */
+  remember?: unknown;
 }
 
 /** A value a device reports before its measurement is done (GATT 0x2A36 intermediate cuff pressure). */
@@ -128,7 +135,7 @@ export interface DeviceDriver extends ProtocolInfo {
   /** The same framing without streams (optional): what `createFramer` wraps. */
   createSplitter?(options?: FramerOptions): FrameSplitter;
   /** Required when `mode` is `dialogue`. Options are the driver's own (documented with the driver). */
-  createDialogue?(options?: Record<string, unknown>): Dialogue;
+  createDialogue?(options?: Record<string, unknown>, remembered?: unknown): Dialogue;
 }
 
 export function emptyStep(): DialogueStep {

@@ -1,3 +1,4 @@
+export { type HostGateway, hostMeter, racpRequests, startHostGateway } from './host-gateway.js';
 export { Stack, type StackOptions, weighing } from './stack.js';
 export { storedReadingIds } from './stored-readings.js';
 export { grantedQos } from './suback.js';

@@ -14,6 +14,8 @@ export interface DialogueTranscript {
   done: boolean;
   /** Times the host was told that its `timeoutMs` had passed. */
   timeouts: number;
+  /** The last `remember` of a step: what the agent would hand a later dialogue on the same port. */
+  remembered?: unknown;
 }
 
 /**
@@ -48,6 +50,7 @@ export function runDialogue(
     transcript.written.push(...step.write);
     toDevice.push(...step.write);
     transcript.done = step.done;
+    if (step.remember !== undefined) transcript.remembered = step.remember;
     return step;
   };
   let last = absorb(dialogue.start());

@@ -213,6 +213,43 @@ describe('gateway dialogue', () => {
     expect(toHex((racpWrite[0] as { payload: Uint8Array }).payload)).toBe('0103010400');
   });
 
+  it('does not ask a meter again for the records an earlier dialogue on the port handed on (a replugged gateway)', () => {
+    const devices = [{ address: METER, records: 'all' as const }];
+    const first = runDialogue(
+      createGatewayDialogue({ devices }),
+      simulator(),
+      createLineSplitter({ delimiter: '\n' }),
+    );
+    expect(first.measurements).toHaveLength(3);
+    expect(first.remembered).toEqual({ handedOn: { [METER]: 3 } });
+    // The gateway is unplugged and plugged in again: a new port, a new dialogue, a freshly booted gateway.
+    const gateway = simulator();
+    const second = runDialogue(
+      createGatewayDialogue({ devices }, first.remembered),
+      gateway,
+      createLineSplitter({ delimiter: '\n' }),
+    );
+    const racp = second.written.map((w) => parseGatewayCommand(w)).filter((c) => c.type === 'write');
+    expect(racp.map((c) => toHex((c as { payload: Uint8Array }).payload))).toEqual(['0103010400']);
+    expect(second.measurements).toEqual([]);
+    expect(second.remembered).toBeUndefined();
+  });
+
+  it('remembers only records handed on, and ignores a remembered value that is no sequence number', () => {
+    const devices = [{ address: METER, records: 'all' as const }];
+    const run = (remembered: unknown) =>
+      runDialogue(
+        createGatewayDialogue({ devices }, remembered),
+        simulator(),
+        createLineSplitter({ delimiter: '\n' }),
+      );
+    expect(run({ handedOn: { [METER]: 70_000 } }).measurements).toHaveLength(3);
+    expect(run({ handedOn: { [METER]: '2' } }).measurements).toHaveLength(3);
+    expect(
+      run({ handedOn: { [METER]: 1 } }).measurements.map((m) => (m as GlucoseMeasurement).sequenceNumber),
+    ).toEqual([2, 3]);
+  });
+
   it('connects once when the boot HELLO and the answer to PING arrive together', () => {
     const gateway = simulator();
     const dialogue = createGatewayDialogue({ devices: [{ address: MONITOR }] });

@@ -29,8 +29,27 @@ export interface GatewayDialogueOptions {
   pingAttempts?: number;
 }
 
+/**
+ * What a later dialogue on the same port must know: per meter address, the highest glucose record
+ * handed on. Kept by the agent across port reopens (DialogueStep.remember).
+ */
+export interface GatewayMemory {
+  handedOn: Record<string, number>;
+}
+
+function checkedMemory(remembered: unknown): GatewayMemory {
+  const handedOn: Record<string, number> = {};
+  const given = (remembered as Partial<GatewayMemory> | undefined)?.handedOn;
+  if (given && typeof given === 'object') {
+    for (const [address, sequence] of Object.entries(given))
+      if (Number.isInteger(sequence) && sequence >= 0 && sequence <= 0xffff) handedOn[address] = sequence;
+  }
+  return { handedOn };
+}
+
 /** Everything one dialogue with a gateway remembers between frames. */
 interface Conversation {
+  readonly memory: GatewayMemory;
   readonly devices: Map<string, DeviceState>;
   readonly helloTimeoutMs: number;
   readonly pingAttempts: number;
@@ -193,6 +212,22 @@ function onMessage(c: Conversation, message: GatewayMessage, result: DialogueSte
   }
 }
 
+/**
+ * Records handed on in this step raise the meter's remembered sequence. Only handed-on ones: a
+ * record still waiting for its context is not taken yet.
+ */
+function rememberHandedOn(c: Conversation, result: DialogueStep): void {
+  let changed = false;
+  for (const m of result.measurements) {
+    const address = m.extra?.['deviceAddress'];
+    if (m.kind !== 'glucose' || m.sequenceNumber === undefined || typeof address !== 'string') continue;
+    if ((c.memory.handedOn[address] ?? -1) >= m.sequenceNumber) continue;
+    c.memory.handedOn[address] = m.sequenceNumber;
+    changed = true;
+  }
+  if (changed) result.remember = { handedOn: { ...c.memory.handedOn } } satisfies GatewayMemory;
+}
+
 function onFrame(c: Conversation, frame: Uint8Array): DialogueStep {
   const result = newStep(c);
   if (c.done || frame[0] !== 0x24) return result;
@@ -202,6 +237,7 @@ function onFrame(c: Conversation, frame: Uint8Array): DialogueStep {
     if (!isDecodeError(error)) throw error;
     result.errors.push(error);
   }
+  rememberHandedOn(c, result);
   return result;
 }
 
@@ -228,11 +264,19 @@ function onTimeout(c: Conversation): DialogueStep {
  * (again after each HELLO, since a rebooted gateway forgets), asks glucose meters for their records
  * over RACP when they connect (then only for records newer than the last one seen), joins glucose
  * records with their context, and turns notifications into measurements tagged with
- * `extra.deviceAddress`. It never ends by itself once the gateway has answered.
+ * `extra.deviceAddress`. It never ends by itself once the gateway has answered. `remembered` is the
+ * last `remember` of an earlier dialogue on this port: the records it handed on are not asked again.
  */
-export function createGatewayDialogue(options: GatewayDialogueOptions): Dialogue {
+export function createGatewayDialogue(options: GatewayDialogueOptions, remembered?: unknown): Dialogue {
+  const memory = checkedMemory(remembered);
+  const devices = checkedDevices(options);
+  for (const [address, device] of devices) {
+    const handedOn = memory.handedOn[address];
+    if (handedOn !== undefined) device.highestSequence = handedOn;
+  }
   const c: Conversation = {
-    devices: checkedDevices(options),
+    memory,
+    devices,
     helloTimeoutMs: options.helloTimeoutMs ?? 5_000,
     pingAttempts: options.pingAttempts ?? 3,
     pending: new Map(),

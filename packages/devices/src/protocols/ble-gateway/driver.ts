@@ -39,6 +39,6 @@ export const bleGateway: DeviceDriver = {
   framing: { type: 'line', delimiter: '\n', maxFrameBytes: GATEWAY_MAX_LINE_BYTES },
   confidence: 'confirmed',
   decode,
-  createDialogue: (options?: Record<string, unknown>) =>
-    createGatewayDialogue((options ?? { devices: [] }) as unknown as GatewayDialogueOptions),
+  createDialogue: (options?: Record<string, unknown>, remembered?: unknown) =>
+    createGatewayDialogue((options ?? { devices: [] }) as unknown as GatewayDialogueOptions, remembered),
 };

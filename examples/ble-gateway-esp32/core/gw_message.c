@@ -57,16 +57,28 @@ size_t gw_format_state(char *buffer, size_t capacity, const gw_address *address,
   return gw_line_end(&w);
 }
 
-size_t gw_format_value(char *buffer, size_t capacity, bool indication, const gw_address *address,
-                       const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
-                       size_t length) {
+static size_t format_value_line(char *buffer, size_t capacity, const char *type, const gw_address *address,
+                                const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
+                                size_t length) {
   gw_line_writer w;
-  gw_line_begin(&w, buffer, capacity, indication ? "IND" : "NTF");
+  gw_line_begin(&w, buffer, capacity, type);
   gw_line_field_address(&w, address);
   gw_line_field_uuid(&w, service);
   gw_line_field_uuid(&w, characteristic);
   gw_line_field_hex(&w, value, length);
   return gw_line_end(&w);
+}
+
+size_t gw_format_value(char *buffer, size_t capacity, bool indication, const gw_address *address,
+                       const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
+                       size_t length) {
+  return format_value_line(buffer, capacity, indication ? "IND" : "NTF", address, service, characteristic, value,
+                           length);
+}
+
+size_t gw_format_val(char *buffer, size_t capacity, const gw_address *address, const gw_uuid *service,
+                     const gw_uuid *characteristic, const uint8_t *value, size_t length) {
+  return format_value_line(buffer, capacity, "VAL", address, service, characteristic, value, length);
 }
 
 size_t gw_format_ok(char *buffer, size_t capacity, uint16_t id) {

@@ -10,13 +10,18 @@ static int find_service(const gw_characteristic_table *table, const gw_uuid *ser
   return -1;
 }
 
-/* The slot for a new characteristic: a free one, or, for one to keep, the last one not kept. */
+/* The slot for a new characteristic: a free one, or, for one to keep, the last one: the last entry
+ * not kept makes room and those after it move up, so the table stays in the order found. */
 static int free_slot(gw_characteristic_table *table, uint8_t properties) {
   if (table->characteristic_count < GW_MAX_CHARACTERISTICS) return table->characteristic_count++;
   table->incomplete = true;
   if ((properties & GW_KEEP) == 0) return -1;
-  for (int i = GW_MAX_CHARACTERISTICS - 1; i >= 0; i--)
-    if ((table->characteristics[i].properties & GW_KEEP) == 0) return i;
+  for (int i = GW_MAX_CHARACTERISTICS - 1; i >= 0; i--) {
+    if ((table->characteristics[i].properties & GW_KEEP) != 0) continue;
+    memmove(&table->characteristics[i], &table->characteristics[i + 1],
+            (size_t)(GW_MAX_CHARACTERISTICS - 1 - i) * sizeof table->characteristics[0]);
+    return GW_MAX_CHARACTERISTICS - 1;
+  }
   return -1;
 }
 

@@ -26,6 +26,7 @@ gw_add_cmocka_test(command_test)
 gw_add_cmocka_test(message_test)
 gw_add_cmocka_test(parser_fuzz_test)
 gw_add_cmocka_test(gateway_test)
+gw_add_cmocka_test(subscribe_read_test)
 
 # The cross-language vectors, turned into a C header at build time (never committed, never stale).
 find_program(NODE node)

@@ -275,6 +275,15 @@ static void therm_measure(int index, bool on_its_own) {
   schedule(EV_LINK_DOWN, index, LINGER_MS);
 }
 
+/* Once connected (STATE connected was just sent), a device with something to send sends it, a
+ * KD-Therm as if its button was pressed. */
+static void start_sending(int index) {
+  sim_device *device = &sim_devices[index];
+  if (core->devices[device->slot].phase != GW_PHASE_CONNECTED || device->done || device->next_value > 0) return;
+  if (device->kind == SIM_READING) schedule(EV_SEND_READING, index, 20);
+  if (device->kind == SIM_THERM) schedule(EV_THERM_MEASURE, index, THERM_MEASURE_MS);
+}
+
 static void run_event(const sim_event *event) {
   if (event->kind == EV_SCAN_DONE) {
     scanning = false;
@@ -286,14 +295,13 @@ static void run_event(const sim_event *event) {
   uint8_t slot = (uint8_t)device->slot;
   switch (event->kind) {
     case EV_LINK_UP: gw_on_link_up(core, slot); break;
-    case EV_DISCOVER: discover_device(event->device); break;
+    case EV_DISCOVER:
+      discover_device(event->device);
+      start_sending(event->device); /* with nothing to subscribe to, it is connected already */
+      break;
     case EV_SUBSCRIBED:
       gw_on_subscribed(core, slot, true);
-      /* Connected now (STATE connected was just sent): a device with something to send sends it,
-       * a KD-Therm as if its button was pressed. */
-      if (core->devices[slot].phase != GW_PHASE_CONNECTED || device->done || device->next_value > 0) break;
-      if (device->kind == SIM_READING) schedule(EV_SEND_READING, event->device, 20);
-      if (device->kind == SIM_THERM) schedule(EV_THERM_MEASURE, event->device, THERM_MEASURE_MS);
+      start_sending(event->device);
       break;
     case EV_SEND_READING: send_reading(event->device); break;
     case EV_THERM_MEASURE: therm_measure(event->device, event->value.length == 0); break;

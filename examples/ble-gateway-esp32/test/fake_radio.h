@@ -74,7 +74,7 @@ static void fake_disconnect(void *context, uint8_t slot) {
   record("disconnect", slot);
 }
 
-static gw_radio fake_radio_new(void) {
+static inline gw_radio fake_radio_new(void) {
   memset(&radio, 0, sizeof radio);
   gw_radio r = {.context = NULL,
                 .start_scan = fake_start_scan,

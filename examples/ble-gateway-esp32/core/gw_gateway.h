@@ -106,8 +106,5 @@ void gw_gateway_send_state(gw_gateway *gateway, uint8_t slot, int state, const c
 void gw_gateway_send_err(gw_gateway *gateway, int32_t id, gw_error_code code, const char *message);
 /* Ends the device's waiting READ or WRITE, if any, with this error. */
 void gw_gateway_end_operation(gw_gateway *gateway, uint8_t slot, gw_error_code code, const char *message);
-/* "<address> <service>/<characteristic><tail>", for ERR messages about one characteristic. */
-const char *gw_describe_characteristic(char *out, size_t capacity, const gw_address *address,
-                                       const gw_uuid *service, const gw_uuid *characteristic, const char *tail);
 
 #endif

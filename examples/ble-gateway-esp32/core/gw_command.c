@@ -170,6 +170,10 @@ static gw_parse_result parse_fields(const field *fields, size_t count, gw_comman
     command->type = GW_CMD_WRITE, min = max = 6;
   } else if (field_is(type, "DISCONNECT")) {
     command->type = GW_CMD_DISCONNECT, min = max = 3;
+  } else if (field_is(type, "SUBSCRIBE")) {
+    command->type = GW_CMD_SUBSCRIBE, min = max = 5;
+  } else if (field_is(type, "READ")) {
+    command->type = GW_CMD_READ, min = max = 5;
   } else {
     return BAD("unknown command");
   }
@@ -181,8 +185,7 @@ static gw_parse_result parse_fields(const field *fields, size_t count, gw_comman
       return BAD("seconds is not an integer 1-300");
     command->scan_seconds = (uint16_t)seconds;
   }
-  if (command->type == GW_CMD_CONNECT || command->type == GW_CMD_WRITE ||
-      command->type == GW_CMD_DISCONNECT) {
+  if (command->type != GW_CMD_PING && command->type != GW_CMD_STATUS && command->type != GW_CMD_SCAN) {
     if (!gw_parse_address(fields[2].text, fields[2].length, &command->address))
       return BAD("bad device address");
   }
@@ -192,10 +195,12 @@ static gw_parse_result parse_fields(const field *fields, size_t count, gw_comman
     else if (field_is(&fields[3], "random")) command->address_type = GW_ADDRESS_RANDOM;
     else return BAD("address type is neither public nor random");
   }
-  if (command->type == GW_CMD_WRITE) {
+  if (command->type == GW_CMD_WRITE || command->type == GW_CMD_SUBSCRIBE || command->type == GW_CMD_READ) {
     if (!gw_parse_uuid(fields[3].text, fields[3].length, &command->service)) return BAD("bad service UUID");
     if (!gw_parse_uuid(fields[4].text, fields[4].length, &command->characteristic))
       return BAD("bad characteristic UUID");
+  }
+  if (command->type == GW_CMD_WRITE) {
     size_t bytes = 0;
     if (!gw_parse_hex(fields[5].text, fields[5].length, command->payload, GW_MAX_PAYLOAD_BYTES, &bytes))
       return BAD("payload is not hex of at most 512 bytes");

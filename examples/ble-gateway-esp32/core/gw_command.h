@@ -15,17 +15,19 @@ typedef enum {
   GW_CMD_CONNECT,
   GW_CMD_WRITE,
   GW_CMD_DISCONNECT,
+  GW_CMD_SUBSCRIBE,
+  GW_CMD_READ,
 } gw_command_type;
 
 typedef struct {
   gw_command_type type;
   uint16_t id;
   uint16_t scan_seconds;           /* SCAN: 1-300 */
-  gw_address address;              /* CONNECT, WRITE, DISCONNECT */
+  gw_address address;              /* CONNECT, WRITE, DISCONNECT, SUBSCRIBE, READ */
   bool has_address_type;           /* CONNECT: the optional fourth field was given */
   gw_address_type address_type;
-  gw_uuid service;                 /* WRITE */
-  gw_uuid characteristic;          /* WRITE */
+  gw_uuid service;                 /* WRITE, SUBSCRIBE, READ */
+  gw_uuid characteristic;          /* WRITE, SUBSCRIBE, READ */
   uint16_t payload_length;         /* WRITE: 0-GW_MAX_PAYLOAD_BYTES */
   uint8_t payload[GW_MAX_PAYLOAD_BYTES];
 } gw_command;

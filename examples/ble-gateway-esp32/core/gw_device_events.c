@@ -46,21 +46,95 @@ void gw_on_link_up(gw_gateway *gateway, uint8_t slot) {
   gw_device *device = device_in(gateway, slot, GW_PHASE_CONNECTING);
   if (device == NULL) return;
   device->phase = GW_PHASE_DISCOVERING;
+  gw_table_clear(&device->table);
   device->subscription_count = 0;
   device->subscribed = 0;
   gateway->radio.discover(gateway->radio.context, slot);
 }
 
+static bool is_extra(const gw_device *device, const gw_uuid *service, const gw_uuid *characteristic) {
+  for (uint8_t i = 0; i < device->extra_count; i++) {
+    if (gw_uuid_equal(&device->extras[i].service, service) &&
+        gw_uuid_equal(&device->extras[i].characteristic, characteristic))
+      return true;
+  }
+  return false;
+}
+
 void gw_on_characteristic(gw_gateway *gateway, uint8_t slot, const gw_uuid *service, const gw_uuid *characteristic,
                           bool can_notify, bool can_indicate) {
   gw_device *device = device_in(gateway, slot, GW_PHASE_DISCOVERING);
-  if (device == NULL || (!can_notify && !can_indicate) || !gw_is_health_service(service)) return;
-  if (device->subscription_count == GW_MAX_SUBSCRIPTIONS) return;
-  gw_subscription *subscription = &device->subscriptions[device->subscription_count++];
-  subscription->service = *service;
-  subscription->characteristic = *characteristic;
+  if (device == NULL) return;
+  uint8_t properties = (uint8_t)((can_notify ? GW_CAN_NOTIFY : 0u) | (can_indicate ? GW_CAN_INDICATE : 0u));
+  bool wanted = gw_is_health_service(service) || is_extra(device, service, characteristic);
+  if (properties != 0 && wanted) properties |= GW_KEEP;
+  gw_table_add(&device->table, service, characteristic, properties);
+}
+
+/* Appends the table entry to the subscription list unless it is there; false if the list is full. */
+static bool add_subscription(gw_device *device, uint8_t index) {
+  for (uint8_t i = 0; i < device->subscription_count; i++)
+    if (device->subscriptions[i] == index) return true;
+  if (device->subscription_count == GW_MAX_SUBSCRIPTIONS) return false;
+  device->subscriptions[device->subscription_count++] = index;
+  return true;
+}
+
+static void report_missing(gw_gateway *gateway, const gw_device *device, const gw_characteristic_name *name,
+                           const char *why) {
+  char message[128];
+  gw_gateway_send_err(gateway, GW_NO_ID, GW_ERR_NOT_FOUND,
+                      gw_describe_characteristic(message, sizeof message, &device->address, &name->service,
+                                                 &name->characteristic, why));
+}
+
+/* Adds an extra subscription's characteristic to the list, or says why it cannot be. */
+static void take_up_extra(gw_gateway *gateway, gw_device *device, const gw_characteristic_name *extra) {
+  int index = gw_table_find(&device->table, &extra->service, &extra->characteristic);
+  if (index < 0) {
+    report_missing(gateway, device, extra, " not on the device");
+    return;
+  }
+  if ((device->table.characteristics[index].properties & (GW_CAN_NOTIFY | GW_CAN_INDICATE)) == 0) {
+    report_missing(gateway, device, extra, " can neither notify nor indicate");
+    return;
+  }
+  add_subscription(device, (uint8_t)index);
+}
+
+/* The health characteristics in the order found, then the agent's extras in the order it sent them. */
+static void choose_subscriptions(gw_gateway *gateway, gw_device *device) {
+  const gw_characteristic_table *table = &device->table;
+  uint8_t health = 0;
+  for (uint8_t i = 0; i < table->characteristic_count && health < GW_MAX_HEALTH_SUBSCRIPTIONS; i++) {
+    const gw_known_characteristic *entry = &table->characteristics[i];
+    if ((entry->properties & (GW_CAN_NOTIFY | GW_CAN_INDICATE)) == 0) continue;
+    if (!gw_is_health_service(&table->services[entry->service])) continue;
+    add_subscription(device, i);
+    health++;
+  }
+  for (uint8_t i = 0; i < device->extra_count; i++) take_up_extra(gateway, device, &device->extras[i]);
+}
+
+static void write_subscription(gw_gateway *gateway, uint8_t slot, uint8_t position) {
+  gw_device *device = &gateway->devices[slot];
+  uint8_t index = device->subscriptions[position];
+  const gw_known_characteristic *entry = &device->table.characteristics[index];
   /* Indications are confirmed at the ATT layer: a reading cannot be lost between device and gateway. */
-  subscription->indicate = can_indicate;
+  gateway->radio.subscribe(gateway->radio.context, slot, gw_table_service_of(&device->table, index), &entry->uuid,
+                           (entry->properties & GW_CAN_INDICATE) != 0);
+}
+
+void gw_device_extra_added(gw_gateway *gateway, uint8_t slot, const gw_characteristic_name *extra) {
+  gw_device *device = &gateway->devices[slot];
+  /* Before discovery ends, choose_subscriptions takes it up with the rest. */
+  if (device->phase != GW_PHASE_SUBSCRIBING && device->phase != GW_PHASE_CONNECTED) return;
+  uint8_t before = device->subscription_count;
+  take_up_extra(gateway, device, extra);
+  bool idle = device->subscribed == before;
+  /* While subscribing, subscribe_next reaches it; once connected, nothing else is being written. */
+  if (device->phase == GW_PHASE_CONNECTED && idle && device->subscription_count > before)
+    write_subscription(gateway, slot, before);
 }
 
 /* `linked`: the link is still up and must be dropped. */
@@ -82,8 +156,7 @@ static void subscribe_next(gw_gateway *gateway, uint8_t slot) {
     gw_gateway_send_state(gateway, slot, GW_STATE_CONNECTED, NULL);
     return;
   }
-  const gw_subscription *next = &device->subscriptions[device->subscribed];
-  gateway->radio.subscribe(gateway->radio.context, slot, &next->service, &next->characteristic, next->indicate);
+  write_subscription(gateway, slot, device->subscribed);
 }
 
 void gw_on_discovery_done(gw_gateway *gateway, uint8_t slot, bool ok) {
@@ -94,10 +167,32 @@ void gw_on_discovery_done(gw_gateway *gateway, uint8_t slot, bool ok) {
     return;
   }
   device->phase = GW_PHASE_SUBSCRIBING;
+  choose_subscriptions(gateway, device);
   subscribe_next(gateway, slot);
 }
 
+/* A subscription SUBSCRIBE asked for while connected: a refusal is reported, the link stays. */
+static void live_subscribed(gw_gateway *gateway, uint8_t slot, bool ok) {
+  gw_device *device = &gateway->devices[slot];
+  if (device->subscribed == device->subscription_count) return;
+  if (!ok) {
+    uint8_t index = device->subscriptions[device->subscribed];
+    char message[128];
+    gw_gateway_send_err(gateway, GW_NO_ID, GW_ERR_GATT_ERROR,
+                        gw_describe_characteristic(message, sizeof message, &device->address,
+                                                   gw_table_service_of(&device->table, index),
+                                                   &device->table.characteristics[index].uuid,
+                                                   " subscription refused"));
+  }
+  device->subscribed++;
+  if (device->subscribed < device->subscription_count) write_subscription(gateway, slot, device->subscribed);
+}
+
 void gw_on_subscribed(gw_gateway *gateway, uint8_t slot, bool ok) {
+  if (slot < GW_MAX_DEVICES && gateway->devices[slot].phase == GW_PHASE_CONNECTED) {
+    live_subscribed(gateway, slot, ok);
+    return;
+  }
   gw_device *device = device_in(gateway, slot, GW_PHASE_SUBSCRIBING);
   if (device == NULL) return;
   if (!ok) {
@@ -116,11 +211,7 @@ void gw_on_link_down(gw_gateway *gateway, uint8_t slot, const char *reason) {
     return;
   }
   if (device->phase < GW_PHASE_CONNECTING) return;
-  if (device->write_id != GW_NO_ID) {
-    gw_gateway_send(gateway, gw_format_err(gateway->line, sizeof gateway->line, device->write_id,
-                                           GW_ERR_NOT_CONNECTED, "the device disconnected"));
-    device->write_id = GW_NO_ID;
-  }
+  gw_gateway_end_operation(gateway, slot, GW_ERR_NOT_CONNECTED, "the device disconnected");
   if (device->phase == GW_PHASE_CONNECTED) {
     /* A health device hangs up once it has handed its reading over: that is no failure. */
     gw_gateway_send_state(gateway, slot, GW_STATE_DISCONNECTED, reason);
@@ -141,18 +232,41 @@ void gw_on_value(gw_gateway *gateway, uint8_t slot, const gw_uuid *service, cons
                                            service, characteristic, value, length));
 }
 
-void gw_on_write_done(gw_gateway *gateway, uint8_t slot, uint8_t att_error) {
-  if (slot >= GW_MAX_DEVICES || gateway->devices[slot].write_id == GW_NO_ID) return;
+/* Ends the waiting operation of this kind: OK on success, else GATT_ERROR with the ATT code. */
+static gw_device *answered(gw_gateway *gateway, uint8_t slot, gw_operation_kind kind, uint8_t att_error) {
+  if (slot >= GW_MAX_DEVICES || gateway->devices[slot].operation != kind) return NULL;
   gw_device *device = &gateway->devices[slot];
-  if (att_error == 0) {
-    gw_gateway_send(gateway, gw_format_ok(gateway->line, sizeof gateway->line, (uint16_t)device->write_id));
-  } else {
+  if (att_error != 0) {
     static const char HEX[] = "0123456789ABCDEF";
     char message[] = "ATT error 0x00";
     message[12] = HEX[att_error >> 4];
     message[13] = HEX[att_error & 0x0F];
-    gw_gateway_send(gateway, gw_format_err(gateway->line, sizeof gateway->line, device->write_id,
-                                           GW_ERR_GATT_ERROR, message));
+    gw_gateway_end_operation(gateway, slot, GW_ERR_GATT_ERROR, message);
+    return NULL;
   }
-  device->write_id = GW_NO_ID;
+  return device;
+}
+
+static void finish(gw_gateway *gateway, gw_device *device) {
+  gw_gateway_send(gateway, gw_format_ok(gateway->line, sizeof gateway->line, (uint16_t)device->operation_id));
+  device->operation = GW_OP_NONE;
+  device->operation_id = GW_NO_ID;
+}
+
+void gw_on_write_done(gw_gateway *gateway, uint8_t slot, uint8_t att_error) {
+  gw_device *device = answered(gateway, slot, GW_OP_WRITE, att_error);
+  if (device != NULL) finish(gateway, device);
+}
+
+void gw_on_read_done(gw_gateway *gateway, uint8_t slot, uint8_t att_error, const uint8_t *value, size_t length) {
+  gw_device *device = answered(gateway, slot, GW_OP_READ, att_error);
+  if (device == NULL) return;
+  if (length > GW_MAX_PAYLOAD_BYTES) {
+    gw_gateway_end_operation(gateway, slot, GW_ERR_GATT_ERROR, "value longer than 512 bytes");
+    return;
+  }
+  const gw_characteristic_name *target = &device->operation_target;
+  gw_gateway_send(gateway, gw_format_val(gateway->line, sizeof gateway->line, &device->address, &target->service,
+                                         &target->characteristic, value, length));
+  finish(gateway, device);
 }

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "gw_device_events.h"
 #include "gw_message.h"
 
 void gw_gateway_send(gw_gateway *gateway, size_t length) {
@@ -17,8 +18,16 @@ static void send_ok(gw_gateway *gateway, uint16_t id) {
   gw_gateway_send(gateway, gw_format_ok(gateway->line, sizeof gateway->line, id));
 }
 
-static void send_err(gw_gateway *gateway, int32_t id, gw_error_code code, const char *message) {
+void gw_gateway_send_err(gw_gateway *gateway, int32_t id, gw_error_code code, const char *message) {
   gw_gateway_send(gateway, gw_format_err(gateway->line, sizeof gateway->line, id, code, message));
+}
+
+void gw_gateway_end_operation(gw_gateway *gateway, uint8_t slot, gw_error_code code, const char *message) {
+  gw_device *device = &gateway->devices[slot];
+  if (device->operation == GW_OP_NONE) return;
+  gw_gateway_send_err(gateway, device->operation_id, code, message);
+  device->operation = GW_OP_NONE;
+  device->operation_id = GW_NO_ID;
 }
 
 static void send_hello(gw_gateway *gateway) {
@@ -33,7 +42,7 @@ void gw_gateway_init(gw_gateway *gateway, const char *gateway_id, const char *fi
   gateway->scan_id = GW_NO_ID;
   gw_line_reader_init(&gateway->reader);
   gw_tx_queue_init(&gateway->tx);
-  for (size_t i = 0; i < GW_MAX_DEVICES; i++) gateway->devices[i].write_id = GW_NO_ID;
+  for (size_t i = 0; i < GW_MAX_DEVICES; i++) gateway->devices[i].operation_id = GW_NO_ID;
   send_hello(gateway);
 }
 
@@ -70,7 +79,7 @@ static void handle_connect(gw_gateway *gateway, const gw_command *command) {
   for (slot = 0; slot < GW_MAX_DEVICES && gateway->devices[slot].phase != GW_PHASE_FREE; slot++) {
   }
   if (slot == GW_MAX_DEVICES) {
-    send_err(gateway, command->id, GW_ERR_TOO_MANY, "no room for another device");
+    gw_gateway_send_err(gateway, command->id, GW_ERR_TOO_MANY, "no room for another device");
     return;
   }
   gw_device *device = &gateway->devices[slot];
@@ -80,19 +89,18 @@ static void handle_connect(gw_gateway *gateway, const gw_command *command) {
   device->address_type = command->has_address_type ? command->address_type : GW_ADDRESS_PUBLIC;
   device->retry_at_ms = gateway->now_ms;
   device->backoff_ms = GW_BACKOFF_FIRST_MS;
-  device->write_id = GW_NO_ID;
+  device->operation_id = GW_NO_ID;
   send_ok(gateway, command->id);
 }
 
 static void handle_disconnect(gw_gateway *gateway, const gw_command *command) {
   int slot = find_device(gateway, &command->address);
   if (slot < 0) {
-    send_err(gateway, command->id, GW_ERR_NOT_FOUND, "device not registered");
+    gw_gateway_send_err(gateway, command->id, GW_ERR_NOT_FOUND, "device not registered");
     return;
   }
   gw_device *device = &gateway->devices[slot];
-  if (device->write_id != GW_NO_ID) send_err(gateway, device->write_id, GW_ERR_NOT_CONNECTED, "disconnected");
-  device->write_id = GW_NO_ID;
+  gw_gateway_end_operation(gateway, (uint8_t)slot, GW_ERR_NOT_CONNECTED, "disconnected");
   bool linked = device->phase >= GW_PHASE_CONNECTING;
   if (linked) gateway->radio.disconnect(gateway->radio.context, (uint8_t)slot);
   send_ok(gateway, command->id);
@@ -101,24 +109,82 @@ static void handle_disconnect(gw_gateway *gateway, const gw_command *command) {
   device->phase = linked ? GW_PHASE_CLOSING : GW_PHASE_FREE;
 }
 
-static void handle_write(gw_gateway *gateway, const gw_command *command) {
+/* The device a READ or WRITE goes to, or -1 once the refusal is sent. Checked in this order: the
+ * device is connected, it has the characteristic, nothing else waits for its answer. */
+static int operation_slot(gw_gateway *gateway, const gw_command *command) {
   int slot = find_device(gateway, &command->address);
   if (slot < 0 || gateway->devices[slot].phase != GW_PHASE_CONNECTED) {
-    send_err(gateway, command->id, GW_ERR_NOT_CONNECTED, "device not connected");
+    gw_gateway_send_err(gateway, command->id, GW_ERR_NOT_CONNECTED, "device not connected");
+    return -1;
+  }
+  gw_device *device = &gateway->devices[slot];
+  if (gw_table_lacks(&device->table, &command->service, &command->characteristic)) {
+    char message[128];
+    gw_gateway_send_err(gateway, command->id, GW_ERR_NOT_FOUND,
+             gw_describe_characteristic(message, sizeof message, &device->address, &command->service,
+                                        &command->characteristic, " not on the device"));
+    return -1;
+  }
+  if (device->operation != GW_OP_NONE) {
+    gw_gateway_send_err(gateway, command->id, GW_ERR_BUSY, "a read or write to this device is running");
+    return -1;
+  }
+  return slot;
+}
+
+static void start_operation(gw_gateway *gateway, const gw_command *command, uint8_t slot, gw_operation_kind kind) {
+  gw_device *device = &gateway->devices[slot];
+  device->operation = kind;
+  device->operation_id = command->id;
+  device->operation_deadline_ms = gateway->now_ms + GW_OPERATION_TIMEOUT_MS;
+  device->operation_target.service = command->service;
+  device->operation_target.characteristic = command->characteristic;
+}
+
+static void handle_write(gw_gateway *gateway, const gw_command *command) {
+  int slot = operation_slot(gateway, command);
+  if (slot < 0) return;
+  if (!gateway->radio.write(gateway->radio.context, (uint8_t)slot, &command->service, &command->characteristic,
+                            command->payload, command->payload_length)) {
+    gw_gateway_send_err(gateway, command->id, GW_ERR_GATT_ERROR, "the write could not start");
+    return;
+  }
+  start_operation(gateway, command, (uint8_t)slot, GW_OP_WRITE);
+}
+
+static void handle_read(gw_gateway *gateway, const gw_command *command) {
+  int slot = operation_slot(gateway, command);
+  if (slot < 0) return;
+  if (!gateway->radio.read(gateway->radio.context, (uint8_t)slot, &command->service, &command->characteristic)) {
+    gw_gateway_send_err(gateway, command->id, GW_ERR_GATT_ERROR, "the read could not start");
+    return;
+  }
+  start_operation(gateway, command, (uint8_t)slot, GW_OP_READ);
+}
+
+static void handle_subscribe(gw_gateway *gateway, const gw_command *command) {
+  int slot = find_device(gateway, &command->address);
+  if (slot < 0) {
+    gw_gateway_send_err(gateway, command->id, GW_ERR_NOT_FOUND, "device not registered");
     return;
   }
   gw_device *device = &gateway->devices[slot];
-  if (device->write_id != GW_NO_ID) {
-    send_err(gateway, command->id, GW_ERR_BUSY, "a write to this device is running");
+  for (uint8_t i = 0; i < device->extra_count; i++) {
+    if (gw_uuid_equal(&device->extras[i].service, &command->service) &&
+        gw_uuid_equal(&device->extras[i].characteristic, &command->characteristic)) {
+      send_ok(gateway, command->id); /* the same subscription again changes nothing */
+      return;
+    }
+  }
+  if (device->extra_count == GW_MAX_EXTRA_SUBSCRIPTIONS) {
+    gw_gateway_send_err(gateway, command->id, GW_ERR_TOO_MANY, "4 extra subscriptions per device at most");
     return;
   }
-  if (!gateway->radio.write(gateway->radio.context, (uint8_t)slot, &command->service, &command->characteristic,
-                            command->payload, command->payload_length)) {
-    send_err(gateway, command->id, GW_ERR_GATT_ERROR, "the write could not start");
-    return;
-  }
-  device->write_id = command->id;
-  device->write_deadline_ms = gateway->now_ms + GW_WRITE_TIMEOUT_MS;
+  gw_characteristic_name *extra = &device->extras[device->extra_count++];
+  extra->service = command->service;
+  extra->characteristic = command->characteristic;
+  send_ok(gateway, command->id);
+  gw_device_extra_added(gateway, (uint8_t)slot, extra);
 }
 
 static void handle(gw_gateway *gateway, const gw_command *command) {
@@ -132,14 +198,16 @@ static void handle(gw_gateway *gateway, const gw_command *command) {
       send_ok(gateway, command->id);
       break;
     case GW_CMD_SCAN:
-      if (gateway->scan_id != GW_NO_ID) send_err(gateway, command->id, GW_ERR_BUSY, "a scan is running");
+      if (gateway->scan_id != GW_NO_ID) gw_gateway_send_err(gateway, command->id, GW_ERR_BUSY, "a scan is running");
       else if (!gateway->radio.start_scan(gateway->radio.context, command->scan_seconds))
-        send_err(gateway, command->id, GW_ERR_BUSY, "the radio could not start a scan");
+        gw_gateway_send_err(gateway, command->id, GW_ERR_BUSY, "the radio could not start a scan");
       else gateway->scan_id = command->id;
       break;
     case GW_CMD_CONNECT: handle_connect(gateway, command); break;
     case GW_CMD_DISCONNECT: handle_disconnect(gateway, command); break;
     case GW_CMD_WRITE: handle_write(gateway, command); break;
+    case GW_CMD_READ: handle_read(gateway, command); break;
+    case GW_CMD_SUBSCRIBE: handle_subscribe(gateway, command); break;
   }
 }
 
@@ -147,12 +215,12 @@ void gw_gateway_receive(gw_gateway *gateway, const uint8_t *bytes, size_t length
   for (size_t i = 0; i < length; i++) {
     gw_read_result read = gw_line_reader_push(&gateway->reader, bytes[i]);
     if (read == GW_READ_TOO_LONG) {
-      send_err(gateway, GW_NO_ID, GW_ERR_TOO_LONG, "line longer than 1200 bytes");
+      gw_gateway_send_err(gateway, GW_NO_ID, GW_ERR_TOO_LONG, "line longer than 1200 bytes");
     } else if (read == GW_READ_LINE) {
       gw_parse_error error;
       gw_parse_result result = gw_parse_command(gateway->reader.line, gateway->reader.length, &gateway->command, &error);
       if (result == GW_PARSE_OK) handle(gateway, &gateway->command);
-      else if (result == GW_PARSE_ERROR) send_err(gateway, error.id, error.code, error.message);
+      else if (result == GW_PARSE_ERROR) gw_gateway_send_err(gateway, error.id, error.code, error.message);
     }
   }
 }
@@ -162,9 +230,10 @@ void gw_gateway_tick(gw_gateway *gateway, uint32_t now_ms) {
   for (size_t i = 0; i < GW_MAX_DEVICES; i++) {
     gw_device *device = &gateway->devices[i];
     /* Signed difference: right across the wrap of the millisecond counter. */
-    if (device->write_id != GW_NO_ID && (int32_t)(now_ms - device->write_deadline_ms) >= 0) {
-      send_err(gateway, device->write_id, GW_ERR_TIMEOUT, "the device did not answer the write");
-      device->write_id = GW_NO_ID;
+    if (device->operation != GW_OP_NONE && (int32_t)(now_ms - device->operation_deadline_ms) >= 0) {
+      gw_gateway_end_operation(gateway, (uint8_t)i, GW_ERR_TIMEOUT,
+                               device->operation == GW_OP_READ ? "the device did not answer the read"
+                                                               : "the device did not answer the write");
     }
   }
 }

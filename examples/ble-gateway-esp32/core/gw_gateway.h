@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gw_characteristics.h"
 #include "gw_command.h"
 #include "gw_line_reader.h"
 #include "gw_protocol.h"
@@ -17,9 +18,13 @@
 #ifndef GW_MAX_DEVICES
 #define GW_MAX_DEVICES 4
 #endif
-/* Notify or indicate characteristics kept per device: the glucose service has three. */
-#define GW_MAX_SUBSCRIPTIONS 8
-#define GW_WRITE_TIMEOUT_MS 10000u
+/* Notify or indicate characteristics of the health services kept per device (glucose has three),
+ * and the extra ones the agent names with SUBSCRIBE (a vendor's, typically). */
+#define GW_MAX_HEALTH_SUBSCRIPTIONS 8
+#define GW_MAX_EXTRA_SUBSCRIPTIONS 4
+#define GW_MAX_SUBSCRIPTIONS (GW_MAX_HEALTH_SUBSCRIPTIONS + GW_MAX_EXTRA_SUBSCRIPTIONS)
+/* How long a READ or WRITE waits for the device's answer. */
+#define GW_OPERATION_TIMEOUT_MS 10000u
 /* Reconnect backoff after a failed or lost connection: doubles from the first to the cap, and
  * starts again from the first once a connection succeeds. */
 #define GW_BACKOFF_FIRST_MS 1000u
@@ -35,23 +40,25 @@ typedef enum {
   GW_PHASE_CLOSING,     /* forgotten by DISCONNECT; the slot is free once the link is down */
 } gw_device_phase;
 
-typedef struct {
-  gw_uuid service;
-  gw_uuid characteristic;
-  bool indicate;
-} gw_subscription;
+/* The one READ or WRITE a device may have waiting for its answer. */
+typedef enum { GW_OP_NONE = 0, GW_OP_WRITE, GW_OP_READ } gw_operation_kind;
 
 typedef struct {
   gw_device_phase phase;
   gw_address address;
   gw_address_type address_type;
-  gw_subscription subscriptions[GW_MAX_SUBSCRIPTIONS];
+  gw_characteristic_name extras[GW_MAX_EXTRA_SUBSCRIPTIONS]; /* SUBSCRIBE's, kept until DISCONNECT */
+  uint8_t extra_count;
+  gw_characteristic_table table; /* this connection's discovery */
+  uint8_t subscriptions[GW_MAX_SUBSCRIPTIONS]; /* indices into table, in the order they are written */
   uint8_t subscription_count;
-  uint8_t subscribed;
+  uint8_t subscribed; /* confirmed (or, once connected, answered) so far */
   uint32_t retry_at_ms;
   uint32_t backoff_ms;
-  int32_t write_id; /* the WRITE waiting for the device's answer, or GW_NO_ID */
-  uint32_t write_deadline_ms;
+  gw_operation_kind operation;
+  int32_t operation_id; /* the command waiting for the device's answer, or GW_NO_ID */
+  uint32_t operation_deadline_ms;
+  gw_characteristic_name operation_target; /* a READ's, for its VAL line */
 } gw_device;
 
 /* What the core asks of the radio. `slot` names the device (0..GW_MAX_DEVICES-1) in every call
@@ -66,6 +73,8 @@ typedef struct {
   /* Write with response; false: it could not start. */
   bool (*write)(void *context, uint8_t slot, const gw_uuid *service, const gw_uuid *characteristic,
                 const uint8_t *value, size_t length);
+  /* Read a characteristic's value; false: it could not start. */
+  bool (*read)(void *context, uint8_t slot, const gw_uuid *service, const gw_uuid *characteristic);
   void (*disconnect)(void *context, uint8_t slot);
 } gw_radio;
 
@@ -86,7 +95,7 @@ typedef struct {
 void gw_gateway_init(gw_gateway *gateway, const char *gateway_id, const char *firmware, gw_radio radio);
 /* Bytes from the agent. */
 void gw_gateway_receive(gw_gateway *gateway, const uint8_t *bytes, size_t length);
-/* The binding's monotonic milliseconds (wrapping is fine): times out writes. */
+/* The binding's monotonic milliseconds (wrapping is fine): times out reads and writes. */
 void gw_gateway_tick(gw_gateway *gateway, uint32_t now_ms);
 /* Bytes for the UART, up to `capacity`. */
 size_t gw_gateway_take_output(gw_gateway *gateway, uint8_t *out, size_t capacity);
@@ -94,5 +103,8 @@ size_t gw_gateway_take_output(gw_gateway *gateway, uint8_t *out, size_t capacity
 /* Queues one line built in gateway->line (used by the event handlers too). */
 void gw_gateway_send(gw_gateway *gateway, size_t length);
 void gw_gateway_send_state(gw_gateway *gateway, uint8_t slot, int state, const char *reason);
+void gw_gateway_send_err(gw_gateway *gateway, int32_t id, gw_error_code code, const char *message);
+/* Ends the device's waiting READ or WRITE, if any, with this error. */
+void gw_gateway_end_operation(gw_gateway *gateway, uint8_t slot, gw_error_code code, const char *message);
 
 #endif

@@ -1,5 +1,7 @@
 #include "gw_message.h"
 
+#include <string.h>
+
 #include "gw_line_writer.h"
 
 static const char *const STATE_WORDS[] = {
@@ -57,16 +59,28 @@ size_t gw_format_state(char *buffer, size_t capacity, const gw_address *address,
   return gw_line_end(&w);
 }
 
-size_t gw_format_value(char *buffer, size_t capacity, bool indication, const gw_address *address,
-                       const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
-                       size_t length) {
+static size_t format_value_line(char *buffer, size_t capacity, const char *type, const gw_address *address,
+                                const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
+                                size_t length) {
   gw_line_writer w;
-  gw_line_begin(&w, buffer, capacity, indication ? "IND" : "NTF");
+  gw_line_begin(&w, buffer, capacity, type);
   gw_line_field_address(&w, address);
   gw_line_field_uuid(&w, service);
   gw_line_field_uuid(&w, characteristic);
   gw_line_field_hex(&w, value, length);
   return gw_line_end(&w);
+}
+
+size_t gw_format_value(char *buffer, size_t capacity, bool indication, const gw_address *address,
+                       const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
+                       size_t length) {
+  return format_value_line(buffer, capacity, indication ? "IND" : "NTF", address, service, characteristic, value,
+                           length);
+}
+
+size_t gw_format_val(char *buffer, size_t capacity, const gw_address *address, const gw_uuid *service,
+                     const gw_uuid *characteristic, const uint8_t *value, size_t length) {
+  return format_value_line(buffer, capacity, "VAL", address, service, characteristic, value, length);
 }
 
 size_t gw_format_ok(char *buffer, size_t capacity, uint16_t id) {
@@ -86,4 +100,47 @@ size_t gw_format_err(char *buffer, size_t capacity, int32_t id, gw_error_code co
   gw_line_field_word(&w, name);
   gw_line_field_text(&w, message);
   return gw_line_end(&w);
+}
+
+static size_t put_hex(char *out, const uint8_t *bytes, size_t count, char separator) {
+  static const char HEX[] = "0123456789ABCDEF";
+  size_t at = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (i > 0 && separator != 0) out[at++] = separator;
+    out[at++] = HEX[bytes[i] >> 4];
+    out[at++] = HEX[bytes[i] & 0x0F];
+  }
+  return at;
+}
+
+static size_t put_uuid(char *out, const gw_uuid *uuid) {
+  if (uuid->length != 16) return put_hex(out, uuid->bytes, uuid->length, 0);
+  size_t at = 0;
+  static const uint8_t GROUPS[5] = {4, 2, 2, 2, 6};
+  const uint8_t *bytes = uuid->bytes;
+  for (size_t g = 0; g < 5; bytes += GROUPS[g], g++) {
+    if (g > 0) out[at++] = '-';
+    at += put_hex(out + at, bytes, GROUPS[g], 0);
+  }
+  return at;
+}
+
+const char *gw_describe_characteristic(char *out, size_t capacity, const gw_address *address,
+                                       const gw_uuid *service, const gw_uuid *characteristic, const char *tail) {
+  /* 17 + 1 + 36 + 1 + 36 characters at most before the tail. */
+  char text[96];
+  size_t at = put_hex(text, address->bytes, GW_ADDRESS_BYTES, ':');
+  text[at++] = ' ';
+  at += put_uuid(text + at, service);
+  text[at++] = '/';
+  at += put_uuid(text + at, characteristic);
+  text[at] = '\0';
+  size_t tail_length = strlen(tail);
+  if (capacity == 0) return out;
+  size_t head = at < capacity - 1 ? at : capacity - 1;
+  memcpy(out, text, head);
+  size_t rest = tail_length < capacity - 1 - head ? tail_length : capacity - 1 - head;
+  memcpy(out + head, tail, rest);
+  out[head + rest] = '\0';
+  return out;
 }

@@ -36,8 +36,15 @@ size_t gw_format_state(char *buffer, size_t capacity, const gw_address *address,
 size_t gw_format_value(char *buffer, size_t capacity, bool indication, const gw_address *address,
                        const gw_uuid *service, const gw_uuid *characteristic, const uint8_t *value,
                        size_t length);
+/* VAL: the value a READ got, sent before that READ's OK. */
+size_t gw_format_val(char *buffer, size_t capacity, const gw_address *address, const gw_uuid *service,
+                     const gw_uuid *characteristic, const uint8_t *value, size_t length);
 size_t gw_format_ok(char *buffer, size_t capacity, uint16_t id);
 /* `id` GW_NO_ID writes `-`. */
 size_t gw_format_err(char *buffer, size_t capacity, int32_t id, gw_error_code code, const char *message);
+/* "<address> <service>/<characteristic><tail>" into `out` (cut to fit), for the text of an ERR
+ * about one characteristic: "A4:C1:38:00:00:05 180A/2A29 not on the device". */
+const char *gw_describe_characteristic(char *out, size_t capacity, const gw_address *address,
+                                       const gw_uuid *service, const gw_uuid *characteristic, const char *tail);
 
 #endif

@@ -2,10 +2,18 @@
  * USB-serial adapter), with simulated BLE devices in place of the radio. What it sends the agent is
  * exactly what the chip would: every line is built by the same core.
  *
- *   gw_host <serial-path> [reading:ADDR,SERVICE,CHAR,ind|ntf,HEX]... [meter:ADDR] [record:ADDR,HEX]...
+ *   gw_host <serial-path> [device argument]...
  *
- * Everything the agent sends is copied to stdout, so a test can see which commands arrived.
- */
+ *   reading:ADDR,SERVICE,CHAR,ind|ntf,HEX   a device that sends HEX once connected (repeat: more values)
+ *   meter:ADDR  record:ADDR,HEX             a glucose meter and its stored records (RACP)
+ *   vendor-therm:ADDR,CENTI_C[,CENTI_C...][,ear][,battery=N]
+ *                                           a KD-Therm V1 vendor thermometer (128-bit service)
+ *   info:ADDR,MANUFACTURER,MODEL,SERIAL,FIRMWARE
+ *                                           Device Information (0x180A) of a device; an empty field
+ *                                           is a characteristic it lacks
+ *   clock:ADDR,YYYY-MM-DDTHH:MM:SS          Current Time Service (0x1805) with the clock at this time
+ *
+ * Everything the agent sends is copied to stdout, so a test can see which commands arrived. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -62,15 +70,24 @@ static int write_all(int fd, const uint8_t *bytes, size_t length) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: gw_host <serial-path> [reading:ADDR,SERVICE,CHAR,ind|ntf,HEX] [meter:ADDR] [record:ADDR,HEX]...\n");
+    fprintf(stderr,
+            "usage: gw_host <serial-path> [reading:ADDR,SERVICE,CHAR,ind|ntf,HEX] [meter:ADDR] [record:ADDR,HEX]\n"
+            "       [vendor-therm:ADDR,CENTI_C[,CENTI_C...][,ear][,battery=N]]\n"
+            "       [info:ADDR,MANUFACTURER,MODEL,SERIAL,FIRMWARE] [clock:ADDR,YYYY-MM-DDTHH:MM:SS]...\n");
     return 2;
   }
   sim_radio_init(&gateway);
+  sim_devices_clear();
   for (int i = 2; i < argc; i++) {
-    if (!sim_radio_add(argv[i])) {
-      fprintf(stderr, "gw_host: cannot read device %s\n", argv[i]);
+    if (!sim_devices_add(argv[i])) {
+      fprintf(stderr, "gw_host: cannot read device %s (see the usage in host/gw_host.c)\n", argv[i]);
       return 2;
     }
+  }
+  char why[160];
+  if (!sim_devices_check(why, sizeof why)) {
+    fprintf(stderr, "gw_host: %s\n", why);
+    return 2;
   }
   int fd = open_serial(argv[1]);
   if (fd < 0) {

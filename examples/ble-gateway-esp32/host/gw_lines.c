@@ -26,21 +26,24 @@ static void print_address(const gw_address *address) {
 }
 
 static void print_command(const gw_command *c) {
-  static const char *const TYPES[] = {"ping", "status", "scan", "connect", "write", "disconnect"};
+  static const char *const TYPES[] = {"ping", "status", "scan", "connect", "write", "disconnect", "subscribe", "read"};
   printf("{\"type\":\"%s\",\"id\":%u", TYPES[c->type], c->id);
   if (c->type == GW_CMD_SCAN) printf(",\"seconds\":%u", c->scan_seconds);
-  if (c->type == GW_CMD_CONNECT || c->type == GW_CMD_WRITE || c->type == GW_CMD_DISCONNECT) {
+  if (c->type != GW_CMD_PING && c->type != GW_CMD_STATUS && c->type != GW_CMD_SCAN) {
     printf(",\"address\":");
     print_address(&c->address);
   }
   if (c->type == GW_CMD_CONNECT && c->has_address_type)
     printf(",\"addressType\":\"%s\"", c->address_type == GW_ADDRESS_RANDOM ? "random" : "public");
-  if (c->type == GW_CMD_WRITE) {
+  if (c->type == GW_CMD_WRITE || c->type == GW_CMD_SUBSCRIBE || c->type == GW_CMD_READ) {
     printf(",\"service\":\"");
     print_uuid(&c->service);
     printf("\",\"characteristic\":\"");
     print_uuid(&c->characteristic);
-    printf("\",\"payload\":\"");
+    putchar('"');
+  }
+  if (c->type == GW_CMD_WRITE) {
+    printf(",\"payload\":\"");
     for (size_t i = 0; i < c->payload_length; i++) printf("%02x", c->payload[i]);
     putchar('"');
   }
@@ -177,15 +180,18 @@ static size_t emit_one(char *line, size_t capacity) {
       size_t length = below(8) == 0 ? below(GW_MAX_PAYLOAD_BYTES + 1) : below(24);
       for (size_t i = 0; i < length; i++) value[i] = (uint8_t)below(256);
       gw_uuid service = random_uuid(), characteristic = random_uuid();
-      bool indication = below(2) == 0;
-      printf("{\"type\":\"%s\",\"address\":", indication ? "indication" : "notification");
+      /* NTF, IND, or a READ's VAL: the same fields. */
+      uint32_t kind = below(3);
+      static const char *const KINDS[] = {"notification", "indication", "value"};
+      printf("{\"type\":\"%s\",\"address\":", KINDS[kind]);
       print_address(&address);
       printf(",\"service\":"), print_uuid_json(&service);
       printf(",\"characteristic\":"), print_uuid_json(&characteristic);
       printf(",\"payload\":\"");
       for (size_t i = 0; i < length; i++) printf("%02x", value[i]);
       printf("\"}");
-      return gw_format_value(line, capacity, indication, &address, &service, &characteristic, value, length);
+      if (kind == 2) return gw_format_val(line, capacity, &address, &service, &characteristic, value, length);
+      return gw_format_value(line, capacity, kind == 1, &address, &service, &characteristic, value, length);
     }
     case 6: {
       uint16_t id = (uint16_t)below(65536);

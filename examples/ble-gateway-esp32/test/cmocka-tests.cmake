@@ -25,7 +25,12 @@ gw_add_cmocka_test(line_reader_test)
 gw_add_cmocka_test(command_test)
 gw_add_cmocka_test(message_test)
 gw_add_cmocka_test(parser_fuzz_test)
+gw_add_cmocka_test(gateway_fuzz_test)
 gw_add_cmocka_test(gateway_test)
+gw_add_cmocka_test(characteristics_test)
+gw_add_cmocka_test(subscribe_read_test)
+gw_add_cmocka_test(host_radio_test ${CMAKE_CURRENT_SOURCE_DIR}/host/sim_radio.c ${CMAKE_CURRENT_SOURCE_DIR}/host/sim_devices.c)
+target_include_directories(host_radio_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/host)
 
 # The cross-language vectors, turned into a C header at build time (never committed, never stale).
 find_program(NODE node)

@@ -15,6 +15,7 @@ typedef struct {
   size_t call_count;
   bool refuse_scan;
   bool refuse_write;
+  bool refuse_read;
 } fake_radio;
 
 static fake_radio radio;
@@ -50,14 +51,39 @@ static bool fake_write(void *context, uint8_t slot, const gw_uuid *service, cons
   record("write", slot);
   return !radio.refuse_write;
 }
+static void put_uuid_text(char *out, size_t capacity, const gw_uuid *uuid) {
+  size_t at = 0;
+  for (size_t i = 0; i < uuid->length && at + 3 < capacity; i++) {
+    if (uuid->length == 16 && (i == 4 || i == 6 || i == 8 || i == 10)) out[at++] = '-';
+    at += (size_t)snprintf(out + at, capacity - at, "%02X", uuid->bytes[i]);
+  }
+  out[at] = '\0';
+}
+static bool fake_read(void *context, uint8_t slot, const gw_uuid *service, const gw_uuid *characteristic) {
+  (void)context;
+  char s[40], c[40], call[48];
+  put_uuid_text(s, sizeof s, service);
+  put_uuid_text(c, sizeof c, characteristic);
+  /* Short UUIDs only in the call text: "read 180A/2A24 0". */
+  snprintf(call, sizeof call, "read %.4s/%.4s", s, c);
+  record(call, slot);
+  return !radio.refuse_read;
+}
 static void fake_disconnect(void *context, uint8_t slot) {
   (void)context;
   record("disconnect", slot);
 }
 
-static gw_radio fake_radio_new(void) {
+static inline gw_radio fake_radio_new(void) {
   memset(&radio, 0, sizeof radio);
-  gw_radio r = {NULL, fake_start_scan, fake_connect, fake_discover, fake_subscribe, fake_write, fake_disconnect};
+  gw_radio r = {.context = NULL,
+                .start_scan = fake_start_scan,
+                .connect = fake_connect,
+                .discover = fake_discover,
+                .subscribe = fake_subscribe,
+                .write = fake_write,
+                .read = fake_read,
+                .disconnect = fake_disconnect};
   return r;
 }
 

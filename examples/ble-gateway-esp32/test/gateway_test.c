@@ -103,7 +103,7 @@ static void relays_the_racp_write_and_the_meters_answer(void **state) {
   send_command(&gateway, "WRITE,3," METER_TEXT ",1808,2A52,0101");
   assert_string_equal(drain(&gateway), "");
   send_command(&gateway, "WRITE,4," METER_TEXT ",1808,2A52,0101");
-  assert_string_equal(drain(&gateway), "ERR,4,BUSY,a write to this device is running");
+  assert_string_equal(drain(&gateway), "ERR,4,BUSY,a read or write to this device is running");
   gw_on_write_done(&gateway, 0, 0);
   gw_uuid glucose = gw_uuid16(0x1808), racp = gw_uuid16(0x2A52);
   const uint8_t done[] = {0x06, 0x00, 0x01, 0x01};
@@ -122,9 +122,9 @@ static void answers_failed_and_unanswered_writes(void **state) {
   assert_string_equal(drain(&gateway), "ERR,3,GATT_ERROR,ATT error 0x03");
   gw_gateway_tick(&gateway, 100);
   send_command(&gateway, "WRITE,4," METER_TEXT ",1808,2A52,0101");
-  gw_gateway_tick(&gateway, 100 + GW_WRITE_TIMEOUT_MS - 1);
+  gw_gateway_tick(&gateway, 100 + GW_OPERATION_TIMEOUT_MS - 1);
   assert_string_equal(drain(&gateway), "");
-  gw_gateway_tick(&gateway, 100 + GW_WRITE_TIMEOUT_MS);
+  gw_gateway_tick(&gateway, 100 + GW_OPERATION_TIMEOUT_MS);
   gw_on_write_done(&gateway, 0, 0);
   assert_string_equal(drain(&gateway), "ERR,4,TIMEOUT,the device did not answer the write");
   radio.refuse_write = true;

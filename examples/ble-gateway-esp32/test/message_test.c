@@ -109,6 +109,31 @@ static void writes_nothing_when_the_line_does_not_fit(void **state) {
   assert_int_equal(gw_format_hello(line, sizeof line, "id", name), 0);
 }
 
+static void describes_a_characteristic_and_cuts_the_text_to_fit(void **state) {
+  (void)state;
+  const gw_address address = {{0xA4, 0xC1, 0x38, 0x00, 0x00, 0x05}};
+  gw_uuid service, characteristic = gw_uuid16(0x2A29);
+  assert_true(gw_parse_uuid("7b3a0001-5c1e-4d2b-9f00-4b4450000001", 36, &service));
+  char text[128];
+  assert_string_equal(gw_describe_characteristic(text, sizeof text, &address, &service, &characteristic, " not on the device"),
+                      "A4:C1:38:00:00:05 7B3A0001-5C1E-4D2B-9F00-4B4450000001/2A29 not on the device");
+  char small[21];
+  memset(small, 'x', sizeof small);
+  assert_string_equal(gw_describe_characteristic(small, sizeof small, &address, &service, &characteristic, "!"),
+                      "A4:C1:38:00:00:05 7B");
+}
+
+static void writes_val_as_it_writes_ntf(void **state) {
+  (void)state;
+  const gw_address address = {{0xA4, 0xC1, 0x38, 0x00, 0x00, 0x01}};
+  gw_uuid service = gw_uuid16(0x180A), characteristic = gw_uuid16(0x2A24);
+  char val[GW_MAX_LINE_BYTES];
+  size_t length = gw_format_val(val, sizeof val, &address, &service, &characteristic, (const uint8_t *)"KD-BP10", 7);
+  /* The shared vector val-dis-model. */
+  assert_int_equal(length, strlen("$VAL,A4:C1:38:00:00:01,180A,2A24,4B442D42503130*9D3D\r\n"));
+  assert_memory_equal(val, "$VAL,A4:C1:38:00:00:01,180A,2A24,4B442D42503130*9D3D\r\n", length);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       GW_TEST(writes_the_documented_hello),
@@ -121,6 +146,8 @@ int main(void) {
       GW_TEST(keeps_rssi_within_the_agreed_range),
       GW_TEST(fits_the_largest_att_value_with_vendor_uuids),
       GW_TEST(writes_nothing_when_the_line_does_not_fit),
+      GW_TEST(describes_a_characteristic_and_cuts_the_text_to_fit),
+      GW_TEST(writes_val_as_it_writes_ntf),
   };
   return GW_RUN_TESTS(tests);
 }

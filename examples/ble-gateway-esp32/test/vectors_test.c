@@ -41,7 +41,7 @@ static void expect_arg(const gw_vector *vector, size_t index, const char *actual
 }
 
 static void expect_command_meaning(const gw_vector *vector, const gw_command *command) {
-  static const char *const TYPES[] = {"ping", "status", "scan", "connect", "write", "disconnect"};
+  static const char *const TYPES[] = {"ping", "status", "scan", "connect", "write", "disconnect", "subscribe", "read"};
   char buffer[3][40];
   if (strcmp(TYPES[command->type], vector->type) != 0) {
     print_error("vector %s: parsed as %s, expected %s\n", vector->id, TYPES[command->type], vector->type);
@@ -71,6 +71,12 @@ static void expect_command_meaning(const gw_vector *vector, const gw_command *co
     }
     case GW_CMD_DISCONNECT:
       expect_arg(vector, 1, address_text(&command->address, buffer[1]));
+      break;
+    case GW_CMD_SUBSCRIBE:
+    case GW_CMD_READ:
+      expect_arg(vector, 1, address_text(&command->address, buffer[1]));
+      expect_arg(vector, 2, uuid_text(&command->service, buffer[2]));
+      expect_arg(vector, 3, uuid_text(&command->characteristic, buffer[0]));
       break;
     default:
       break;
@@ -171,13 +177,14 @@ static size_t write_message(const gw_vector *v) {
     gw_address address = parse_address(a[0]);
     return gw_format_state(text, sizeof text, &address, state, a[2]);
   }
-  if (strcmp(type, "notification") == 0 || strcmp(type, "indication") == 0) {
+  if (strcmp(type, "notification") == 0 || strcmp(type, "indication") == 0 || strcmp(type, "value") == 0) {
     static uint8_t value[GW_MAX_PAYLOAD_BYTES];
     size_t length = 0;
     assert_true(gw_parse_hex(a[3], strlen(a[3]), value, sizeof value, &length));
     gw_address address = parse_address(a[0]);
     gw_uuid service = parse_uuid(a[1]);
     gw_uuid characteristic = parse_uuid(a[2]);
+    if (type[0] == 'v') return gw_format_val(text, sizeof text, &address, &service, &characteristic, value, length);
     return gw_format_value(text, sizeof text, type[0] == 'i', &address, &service, &characteristic, value, length);
   }
   if (strcmp(type, "ok") == 0) return gw_format_ok(text, sizeof text, (uint16_t)atoi(a[0]));

@@ -1,4 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
+import {
+  encodeGatewayCommand,
+  type GatewayCommand,
+  type GatewayMessage,
+  parseGatewayMessage,
+} from '@klinik-desa/devices';
+import { createPtyPair } from '@klinik-desa/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewayCore, type GatewayCoreBuild } from '../src/gateway-core-build.js';
 import { Stack } from '../src/stack.js';
@@ -166,4 +174,138 @@ describe('BLE health devices through the firmware core on the host', () => {
     expect(racpRequests(second)[0]).toBe('0103011300');
     expect(first.stderr() + second.stderr()).toBe('');
   }, 90_000);
+});
+
+/** The agent's end of a pty, spoken to with the agent's own codec: commands out, parsed lines in. */
+function agentLink(path: string) {
+  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
+  const messages: GatewayMessage[] = [];
+  let pending = '';
+  const buffer = Buffer.alloc(4096);
+  const pump = () => {
+    for (;;) {
+      let n = 0;
+      try {
+        n = readSync(fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      }
+      if (n <= 0) return;
+      pending += buffer.subarray(0, n).toString('latin1');
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+        const line = pending.slice(0, end + 1);
+        pending = pending.slice(end + 1);
+        if (line.startsWith('$')) messages.push(parseGatewayMessage(line));
+      }
+    }
+  };
+  return {
+    messages,
+    send: (command: GatewayCommand) => writeSync(fd, encodeGatewayCommand(command)),
+    /** Waits for a message, and returns the first that matches. */
+    async next<T extends GatewayMessage>(
+      match: (m: GatewayMessage) => m is T,
+      timeoutMs = 5_000,
+    ): Promise<T> {
+      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+        pump();
+        const found = messages.find(match);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`no such gateway line within ${timeoutMs} ms; got ${JSON.stringify(messages)}`);
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+const THERM = 'A0:11:22:33:44:05';
+const THERM_SERVICE = '7b3a0001-5c1e-4d2b-9f00-4b4450000001';
+const THERM_MEASUREMENT = '7b3a0002-5c1e-4d2b-9f00-4b4450000001';
+// bp-basic-mmhg with its time-stamp flag and a time stamp (2025-12-08 10:00:00) the device's clock rewrites.
+const STAMPED_BP_VALUE = '02780050005d00e9070c080a0000';
+
+describe('the host gateway on a pty, spoken to with the agent codec', () => {
+  it('scans, subscribes to a vendor thermometer, reads Device Information and sets a device clock', async () => {
+    const pty = await createPtyPair('gw-host');
+    const gateway = startHostGateway(pty.devicePath, [
+      `vendor-therm:${THERM},3652`,
+      `info:${THERM},Klinik Desa,KD-Therm V1,T-0001,`,
+      ...[1, 2, 3].map(() => `reading:${BP_MONITOR},1810,2A35,ind,${STAMPED_BP_VALUE}`),
+      `clock:${BP_MONITOR},2020-01-01T00:00:00`,
+    ]);
+    const link = agentLink(pty.agentPath);
+    try {
+      const is =
+        <K extends GatewayMessage['type']>(type: K, test: (m: GatewayMessage & { type: K }) => boolean) =>
+        (m: GatewayMessage): m is GatewayMessage & { type: K } =>
+          m.type === type && test(m as GatewayMessage & { type: K });
+      link.send({ type: 'scan', id: 1, seconds: 1 });
+      link.send({ type: 'scan', id: 2, seconds: 2 });
+      expect((await link.next(is('error', (m) => m.id === 2))).code).toBe('BUSY');
+      const therm = await link.next(is('advertisement', (m) => m.address === THERM));
+      expect(therm).toMatchObject({ name: 'KD-Therm V1', services: [THERM_SERVICE] });
+      expect(therm.rssi).toBeLessThan(0);
+      await link.next(is('advertisement', (m) => m.address === BP_MONITOR && m.services[0] === '1810'));
+      await link.next(is('ok', (m) => m.id === 1));
+
+      const connected = (address: string) =>
+        is('state', (m) => m.address === address && m.state === 'connected');
+      link.send({ type: 'connect', id: 3, address: THERM });
+      link.send({
+        type: 'subscribe',
+        id: 4,
+        address: THERM,
+        service: THERM_SERVICE,
+        characteristic: THERM_MEASUREMENT,
+      });
+      await link.next(is('ok', (m) => m.id === 4));
+      await link.next(connected(THERM));
+      link.send({ type: 'read', id: 5, address: THERM, service: '180a', characteristic: '2a24' });
+      const model = await link.next(is('value', (m) => m.characteristic === '2a24'));
+      expect(Buffer.from(model.payload).toString()).toBe('KD-Therm V1');
+      await link.next(is('ok', (m) => m.id === 5));
+      link.send({ type: 'read', id: 6, address: THERM, service: '180a', characteristic: '2a26' });
+      expect((await link.next(is('error', (m) => m.id === 6))).code).toBe('NOT_FOUND');
+      const frame = await link.next(is('notification', (m) => m.characteristic === THERM_MEASUREMENT));
+      // 0xA5, forehead, 36.52 °C, sequence 1, battery 90, XOR of the seven bytes before.
+      const bytes = [0xa5, 0x00, 0x44, 0x0e, 0x01, 0x00, 90];
+      expect([...frame.payload]).toEqual([...bytes, bytes.reduce((a, b) => a ^ b)]);
+
+      link.send({ type: 'connect', id: 7, address: BP_MONITOR });
+      await link.next(connected(BP_MONITOR));
+      // The device's clock is wrong (it started at 2020-01-01 00:00:00)...
+      link.send({ type: 'read', id: 9, address: BP_MONITOR, service: '1805', characteristic: '2a2b' });
+      const before = await link.next(is('value', (m) => m.address === BP_MONITOR));
+      expect(Buffer.from(before.payload).toString('hex').slice(0, 8)).toBe('e4070101');
+      // ...until the agent sets it: 2026-12-08 09:30:00, a Tuesday, "manual time update": what the agent writes from its clock.
+      const time = Buffer.from([0xea, 0x07, 12, 8, 9, 30, 0, 2, 0, 1]);
+      link.send({
+        type: 'write',
+        id: 8,
+        address: BP_MONITOR,
+        service: '1805',
+        characteristic: '2a2b',
+        payload: time,
+      });
+      await link.next(is('ok', (m) => m.id === 8));
+      await link.next(is('state', (m) => m.address === BP_MONITOR && m.state === 'disconnected'));
+      const readings = link.messages.filter(
+        (m): m is GatewayMessage & { type: 'indication' } =>
+          m.type === 'indication' && m.address === BP_MONITOR,
+      );
+      expect(readings).toHaveLength(3);
+      // The last reading went out with the clock just set.
+      expect(
+        Buffer.from(readings[2]?.payload ?? [])
+          .toString('hex')
+          .slice(14),
+      ).toBe('ea070c08091e00');
+      expect(gateway.stderr()).toBe('');
+    } finally {
+      link.close();
+      await gateway.stop();
+      await pty.close();
+    }
+  }, 30_000);
 });

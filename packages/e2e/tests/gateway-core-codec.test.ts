@@ -74,7 +74,7 @@ describe('the firmware core and the agent codec agree', () => {
       next(2) === 0 ? hex(2) : `${hex(4)}-${hex(2)}-${hex(2)}-${hex(2)}-${hex(6)}`.replace(/^../, 'f0');
     const command = (): GatewayCommand => {
       const id = next(65536);
-      switch (next(6)) {
+      switch (next(8)) {
         case 0:
           return { type: 'ping', id };
         case 1:
@@ -94,14 +94,22 @@ describe('the firmware core and the agent codec agree', () => {
             characteristic: uuid(),
             payload: Buffer.from(hex(next(8) === 0 ? next(200) : next(20)), 'hex'),
           };
-        default:
+        case 5:
           return { type: 'disconnect', id, address: address() };
+        default:
+          return {
+            type: next(2) === 0 ? 'subscribe' : 'read',
+            id,
+            address: address(),
+            service: uuid(),
+            characteristic: uuid(),
+          };
       }
     };
     // Damage the body, then frame it again with a correct CRC, so the fields are what differs.
     // Whitespace and "x" stay out: the agent codec forgives " 2A52" and "0x2A52" in UUIDs, which no
     // gateway is asked to read (the page allows four hex digits or the 36-character form).
-    const ALPHABET = `,,,,-:0123456789ABCDEFabcdefPINGSTAUCOWRDpublicrandom%*$\u0080\u00ff`;
+    const ALPHABET = `,,,,-:0123456789ABCDEFabcdefPINGSTAUCOWRDBpublicrandom%*$\u0080\u00ff`;
     const damage = (line: string): string => {
       const body = line.slice(1, line.lastIndexOf('*')).split('');
       for (let m = 1 + next(3); m > 0 && body.length > 0; m--) {

@@ -245,7 +245,12 @@ function absent(reason: DataAbsentReason | undefined): CodeableConcept {
 }
 
 /** Point-of-care blood tests from a strip meter: laboratory results, never vital signs. */
-const LABORATORY_VALUES: ReadonlySet<string> = new Set(['glucose', 'totalCholesterol', 'uricAcid', 'haemoglobin']);
+const LABORATORY_VALUES: ReadonlySet<string> = new Set([
+  'glucose',
+  'totalCholesterol',
+  'uricAcid',
+  'haemoglobin',
+]);
 
 function category(value: ReadingValue): CodeableConcept[] {
   const lab = LABORATORY_VALUES.has(value.name);

@@ -387,10 +387,16 @@ async function startScreening(card, glucoseContext) {
   setScreening(result.data);
 }
 
-/** Height and waist are measured with a stadiometer and a tape: the worker types them in. */
+/**
+ * Height and waist are measured with a stadiometer and a tape, and a strip meter without a cable
+ * shows cholesterol, uric acid or haemoglobin on its screen: the worker types them in. A meter's
+ * HI or LO is typed as its limit with `>` or `<` (">400"), and kept as that limit, never a number.
+ */
 async function saveTyped(form) {
   const input = form.querySelector('input');
-  const text = input.value.trim().replace(',', '.');
+  const typed = /^([<>])?\s*(.*)$/.exec(input.value.trim().replace(',', '.'));
+  const comparator = form.hasAttribute('data-limits') ? typed?.[1] : undefined;
+  const text = comparator || !typed?.[1] ? (typed?.[2] ?? '') : '';
   const value = Number(text);
   const say = (line, kind = '') => {
     $('typed-message').textContent = line;
@@ -398,8 +404,10 @@ async function saveTyped(form) {
   };
   if (text === '' || !Number.isFinite(value)) return say(t.notANumber, 'error');
   const kind = form.getAttribute('data-kind');
-  const field = kind === 'height' ? 'height' : 'waistCircumference';
-  const result = await api('POST', '/readings/manual', { kind, [field]: { value, unit: 'cm' } });
+  const field = form.getAttribute('data-field');
+  const unit = form.getAttribute('data-unit');
+  const measured = { value, unit, ...(comparator ? { comparator } : {}) };
+  const result = await api('POST', '/readings/manual', { kind, [field]: measured });
   if (!result.ok) return say(errorText(result), 'error');
   input.value = '';
   say(t.saved);

@@ -16,6 +16,9 @@ export const MEASUREMENT_KINDS: readonly MeasurementKind[] = [
   'pulse-oximetry',
   'height',
   'waist',
+  'cholesterol',
+  'uric-acid',
+  'haemoglobin',
 ];
 
 const TRANSPORTS = ['serial', 'ble-gateway'];

@@ -25,7 +25,7 @@ function bloodPressure(screeningId: string, systolic: number): Reading {
     values: base.values.map((v) => (v.name === 'systolic' ? { ...v, value: systolic } : { ...v, value: 85 })),
     flags:
       systolic >= 140
-        ? [{ code: 'bp.grade-1', severity: 'refer', value: 'systolic', rules: 'ilp-2025.2' }]
+        ? [{ code: 'bp.grade-1', severity: 'refer', value: 'systolic', rules: 'ilp-2025.3' }]
         : [],
   };
 }

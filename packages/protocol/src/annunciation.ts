@@ -24,9 +24,9 @@ export const DEVICE_ANNUNCIATIONS = {
   'strip-insertion-error': 'GATT 0x2A18 sensor status bit 3 (strip insertion error)',
   'strip-type-incorrect': 'GATT 0x2A18 sensor status bit 4 (strip type incorrect)',
   'result-above-device-range':
-    'GATT 0x2A18 sensor status bit 5 (result higher than the device can process); Contour marker `>`',
+    'GATT 0x2A18 sensor status bit 5 (result higher than the device can process); Contour marker `>`; OneTouch Ultra 2 record above 600 mg/dL (HI)',
   'result-below-device-range':
-    'GATT 0x2A18 sensor status bit 6 (result lower than the device can process); Contour marker `<`',
+    'GATT 0x2A18 sensor status bit 6 (result lower than the device can process); Contour marker `<`; OneTouch Ultra 2 record below 20 mg/dL (LO)',
   'temperature-too-high': 'GATT 0x2A18 sensor status bit 7 (sensor temperature too high)',
   'temperature-too-low': 'GATT 0x2A18 sensor status bit 8 (sensor temperature too low)',
   'read-interrupted': 'GATT 0x2A18 sensor status bit 9 (sensor read interrupted, strip pulled too soon)',

@@ -20,6 +20,9 @@ export const LOINC = {
   glucoseBlood: '2339-0',
   glucoseMolarBlood: '15074-8',
   bodyFat: '41982-0',
+  cholesterolTotal: '2093-3',
+  uricAcid: '3084-1',
+  haemoglobin: '718-7',
 } as const;
 export type LoincCode = (typeof LOINC)[keyof typeof LOINC];
 

@@ -170,6 +170,23 @@ export const WaistMeasurement = z
   .strict();
 
 /**
+ * The point-of-care blood tests of the free health check (CKG) beside glucose, from single or
+ * multi-parameter strip meters (EasyTouch GCU/GCHb, Autocheck, Benecheck): one kind per test, as
+ * a multi-parameter meter stores one record per strip.
+ */
+export const CholesterolMeasurement = z
+  .object({ kind: z.literal('cholesterol'), totalCholesterol: DeviceValue, ...common })
+  .strict();
+
+export const UricAcidMeasurement = z
+  .object({ kind: z.literal('uric-acid'), uricAcid: DeviceValue, ...common })
+  .strict();
+
+export const HaemoglobinMeasurement = z
+  .object({ kind: z.literal('haemoglobin'), haemoglobin: DeviceValue, ...common })
+  .strict();
+
+/**
  * What a device decoder returns: the numbers exactly as the device gave them, in its units, before
  * any normalization, plausibility or triage. The screening package turns this into `Reading` values.
  */
@@ -182,6 +199,9 @@ export const DeviceMeasurement = z.discriminatedUnion('kind', [
   PulseOximetryMeasurement,
   HeightMeasurement,
   WaistMeasurement,
+  CholesterolMeasurement,
+  UricAcidMeasurement,
+  HaemoglobinMeasurement,
 ]);
 export type DeviceMeasurement = z.infer<typeof DeviceMeasurement>;
 export type MeasurementKind = DeviceMeasurement['kind'];
@@ -193,4 +213,7 @@ export type TemperatureMeasurement = z.infer<typeof TemperatureMeasurement>;
 export type PulseOximetryMeasurement = z.infer<typeof PulseOximetryMeasurement>;
 export type HeightMeasurement = z.infer<typeof HeightMeasurement>;
 export type WaistMeasurement = z.infer<typeof WaistMeasurement>;
+export type CholesterolMeasurement = z.infer<typeof CholesterolMeasurement>;
+export type UricAcidMeasurement = z.infer<typeof UricAcidMeasurement>;
+export type HaemoglobinMeasurement = z.infer<typeof HaemoglobinMeasurement>;
 export const MEASUREMENT_KINDS = DeviceMeasurement.options.map((o) => o.shape.kind.value);

@@ -83,6 +83,9 @@ export const ReadingKind = z.enum([
   'height',
   'waist',
   'bmi',
+  'cholesterol',
+  'uric-acid',
+  'haemoglobin',
 ]);
 export type ReadingKind = z.infer<typeof ReadingKind>;
 

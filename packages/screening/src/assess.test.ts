@@ -195,7 +195,7 @@ describe('assessScreening', () => {
   it('classifies the visit from the mean BP and the derived BMI, with the worst severity first to act on', () => {
     const a = assessScreening(visit(), { sex: 'male', ageYears: 58 });
     expect(a.worst).toBe('urgent');
-    expect(a.rules).toBe('ilp-2025.2');
+    expect(a.rules).toBe('ilp-2025.3');
     expect(a.bloodPressure?.systolic).toBe(189);
     expect(a.bmi).toBe(25.5);
     expect(codes(a.flags)).toEqual([
@@ -282,7 +282,7 @@ describe('assessScreening', () => {
 
   it('has no flags and a normal outcome for an empty visit', () => {
     expect(assessScreening([], { sex: 'male' })).toEqual({
-      rules: 'ilp-2025.2',
+      rules: 'ilp-2025.3',
       worst: 'normal',
       flags: [],
       derived: [],

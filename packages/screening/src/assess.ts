@@ -103,6 +103,11 @@ export function assessScreening(readings: readonly Reading[], options: AssessOpt
       ),
     );
   }
+  for (const name of ['totalCholesterol', 'uricAcid', 'haemoglobin'] as const) {
+    const latest = latestWith(readings, name);
+    if (latest)
+      flags.push(...triage({ [name]: numberOf(latest, name)! }, { ...rules, ...patient, sex: options.sex }));
+  }
   const temperature = latestWith(readings, 'bodyTemperature');
   if (temperature)
     flags.push(...triage({ bodyTemperature: numberOf(temperature, 'bodyTemperature')! }, rules));

@@ -67,6 +67,12 @@ function measurementWith(name: ValueName, x: number): DeviceMeasurement {
       return { kind: 'pulse-oximetry', spo2: v(x) };
     case 'waistCircumference':
       return { kind: 'waist', waistCircumference: v(x) };
+    case 'totalCholesterol':
+      return { kind: 'cholesterol', totalCholesterol: v(x) };
+    case 'uricAcid':
+      return { kind: 'uric-acid', uricAcid: v(x) };
+    case 'haemoglobin':
+      return { kind: 'haemoglobin', haemoglobin: v(x) };
   }
 }
 
@@ -667,10 +673,26 @@ describe('any decoded measurement', () => {
       },
       { requiredKeys: ['kind', 'waistCircumference'] },
     ),
+    fc.record(
+      {
+        kind: fc.constant('cholesterol' as const),
+        totalCholesterol: deviceValue('totalCholesterol'),
+        ...common,
+      },
+      { requiredKeys: ['kind', 'totalCholesterol'] },
+    ),
+    fc.record(
+      { kind: fc.constant('uric-acid' as const), uricAcid: deviceValue('uricAcid'), ...common },
+      { requiredKeys: ['kind', 'uricAcid'] },
+    ),
+    fc.record(
+      { kind: fc.constant('haemoglobin' as const), haemoglobin: deviceValue('haemoglobin'), ...common },
+      { requiredKeys: ['kind', 'haemoglobin'] },
+    ),
   ) as fc.Arbitrary<DeviceMeasurement>;
 
   it('covers every measurement kind', () => {
-    expect(MEASUREMENT_KINDS.length).toBe(8);
+    expect(MEASUREMENT_KINDS.length).toBe(11);
   });
 
   it('becomes a valid Reading or a typed rejection, never an exception or a number from nothing', () => {

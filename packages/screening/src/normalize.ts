@@ -121,6 +121,9 @@ const FIELDS: Readonly<Record<MeasurementKind, readonly FieldMap[]>> = {
   ],
   height: [{ field: 'height', name: 'height', primary: true }],
   waist: [{ field: 'waistCircumference', name: 'waistCircumference', primary: true }],
+  cholesterol: [{ field: 'totalCholesterol', name: 'totalCholesterol', primary: true }],
+  'uric-acid': [{ field: 'uricAcid', name: 'uricAcid', primary: true }],
+  haemoglobin: [{ field: 'haemoglobin', name: 'haemoglobin', primary: true }],
 };
 
 class Rejection {
@@ -163,7 +166,7 @@ function convertValue(
       original: { value: null, unit: device.unit },
     };
   }
-  const value = roundHalfUp(convertUnit(device.value, device.unit, def.unit), def.decimals);
+  const value = roundHalfUp(convertUnit(device.value, device.unit, def.unit, name), def.decimals);
   if (withheld) {
     // The device said this number is not the patient's: kept as it said it, never used.
     return {

@@ -25,7 +25,14 @@ export type ThresholdGroupId =
   | 'waist-male'
   | 'waist-female'
   | 'temperature'
-  | 'spo2';
+  | 'spo2'
+  | 'cholesterol-total'
+  | 'uric-acid-men'
+  | 'uric-acid-women'
+  | 'haemoglobin-men'
+  | 'haemoglobin-women'
+  | 'haemoglobin-12-14'
+  | 'haemoglobin-5-11';
 
 export interface ThresholdGroup {
   id: ThresholdGroupId;
@@ -134,6 +141,21 @@ export const SOURCES = {
   'general-spo2': {
     citation: 'General practice, not ILP: SpO2 < 95 % needs attention; < 90 % is an urgent referral.',
   },
+  'p2ptm-cholesterol': {
+    citation:
+      'Kementerian Kesehatan RI, Direktorat Pencegahan dan Pengendalian Penyakit Tidak Menular (P2PTM), adult total cholesterol: < 200 mg/dL normal, 200–239 mg/dL borderline high, ≥ 240 mg/dL high (the NCEP ATP III categories).',
+    note: 'Seen as P2PTM publishes it for the public; the Juknis CKG 2025 text itself was not available to check. A strip meter result is a screening, not a lipid profile: a high result is confirmed at the puskesmas.',
+  },
+  'general-uric-acid': {
+    citation:
+      'No Kemenkes threshold found. General practice: hyperuricaemia is serum urate ≥ 7.0 mg/dL in men and ≥ 6.0 mg/dL in women (the common laboratory cut-offs, near urate’s solubility limit of 6.8 mg/dL).',
+    note: 'A raised uric acid without symptoms is not gout and not a reason to treat: education on diet, and the puskesmas when there are joint complaints.',
+  },
+  'kemenkes-anaemia-who': {
+    citation:
+      'Kementerian Kesehatan RI, Pedoman Pencegahan dan Penanggulangan Anemia pada Remaja Putri dan Wanita Usia Subur (2018), using WHO, Haemoglobin concentrations for the diagnosis of anaemia and assessment of severity (WHO/NMH/NHD/MNM/11.1, 2011).',
+    note: 'WHO 2011 cut-offs at sea level, without smoking adjustment. Pregnancy lowers the cut-off to 11.0 g/dL; the kiosk does not know pregnancy, so a pregnant woman is judged by the non-pregnant row (more often flagged, never less). Under 5 years is not classified.',
+  },
 } as const satisfies Record<string, Source>;
 export type SourceKey = keyof typeof SOURCES;
 
@@ -209,11 +231,77 @@ const GROUPS: readonly ThresholdGroup[] = [
     kind: 'partition',
     appliesWhen: 'Every pulse oximeter reading.',
   },
+  {
+    id: 'cholesterol-total',
+    title: { id: 'Kolesterol total', en: 'Total cholesterol' },
+    values: ['totalCholesterol'],
+    kind: 'partition',
+    appliesWhen: 'Adults (18 years and over), a point-of-care meter result.',
+  },
+  {
+    id: 'uric-acid-men',
+    title: { id: 'Asam urat, laki-laki', en: 'Uric acid, men' },
+    values: ['uricAcid'],
+    kind: 'partition',
+    appliesWhen: 'Adult men.',
+  },
+  {
+    id: 'uric-acid-women',
+    title: { id: 'Asam urat, perempuan', en: 'Uric acid, women' },
+    values: ['uricAcid'],
+    kind: 'partition',
+    appliesWhen: 'Adult women.',
+  },
+  {
+    id: 'haemoglobin-men',
+    title: { id: 'Hemoglobin, laki-laki ≥ 15 tahun', en: 'Haemoglobin, men 15 years and over' },
+    values: ['haemoglobin'],
+    kind: 'partition',
+    appliesWhen: 'Men aged 15 and over (or of unknown age).',
+  },
+  {
+    id: 'haemoglobin-women',
+    title: { id: 'Hemoglobin, perempuan ≥ 15 tahun', en: 'Haemoglobin, women 15 years and over' },
+    values: ['haemoglobin'],
+    kind: 'partition',
+    appliesWhen: 'Women aged 15 and over (or of unknown age), not known to be pregnant.',
+  },
+  {
+    id: 'haemoglobin-12-14',
+    title: { id: 'Hemoglobin, anak 12–14 tahun', en: 'Haemoglobin, children 12–14 years' },
+    values: ['haemoglobin'],
+    kind: 'partition',
+    appliesWhen: 'Girls and boys aged 12 to 14.',
+  },
+  {
+    id: 'haemoglobin-5-11',
+    title: { id: 'Hemoglobin, anak 5–11 tahun', en: 'Haemoglobin, children 5–11 years' },
+    values: ['haemoglobin'],
+    kind: 'partition',
+    appliesWhen: 'Girls and boys aged 5 to 11.',
+  },
 ];
 
 const REFER_HT: Text = {
   id: 'Rujuk ke Puskesmas untuk penegakan diagnosis hipertensi oleh dokter.',
   en: 'Refer to the puskesmas for a doctor to confirm hypertension.',
+};
+
+const URIC_ACID_HIGH: Text = {
+  id: 'Asam urat tinggi. Edukasi: kurangi jeroan, daging merah, makanan laut dan minuman manis, cukup minum air; ke Puskesmas bila ada nyeri sendi.',
+  en: 'High uric acid. Advise less offal, red meat, seafood and sweet drinks, and enough water; to the puskesmas if joints hurt.',
+};
+const ANAEMIA_MILD: Text = {
+  id: 'Anemia ringan. Edukasi makanan kaya zat besi dan tablet tambah darah sesuai program; periksa ulang.',
+  en: 'Mild anaemia. Advise iron-rich food and iron tablets as the programme gives them; re-check.',
+};
+const ANAEMIA_MODERATE: Text = {
+  id: 'Anemia sedang. Rujuk ke Puskesmas untuk pemeriksaan dan pengobatan.',
+  en: 'Moderate anaemia. Refer to the puskesmas for examination and treatment.',
+};
+const ANAEMIA_SEVERE: Text = {
+  id: 'Anemia berat. Rujuk SEGERA ke Puskesmas hari ini; tanyakan sesak, pusing berat, jantung berdebar.',
+  en: 'Severe anaemia. Refer to the puskesmas URGENTLY, today; ask about breathlessness, severe dizziness, palpitations.',
 };
 
 const ROWS: readonly ThresholdRow[] = [
@@ -690,6 +778,271 @@ const ROWS: readonly ThresholdRow[] = [
     asPrinted: '≥ 95',
     sources: ['general-spo2'],
   },
+
+  // Total cholesterol (point-of-care meter).
+  {
+    code: 'cholesterol.normal',
+    group: 'cholesterol-total',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { totalCholesterol: { lt: 200 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Kolesterol total normal.', en: 'Total cholesterol is normal.' },
+    asPrinted: '< 200',
+    sources: ['p2ptm-cholesterol'],
+  },
+  {
+    code: 'cholesterol.borderline-high',
+    group: 'cholesterol-total',
+    label: { id: 'Batas tinggi', en: 'Borderline high' },
+    when: { totalCholesterol: { gte: 200, lt: 240 } },
+    match: 'all',
+    severity: 'attention',
+    message: {
+      id: 'Kolesterol total batas tinggi. Edukasi gizi seimbang, kurangi lemak jenuh, aktivitas fisik; periksa ulang.',
+      en: 'Borderline high total cholesterol. Advise a balanced diet low in saturated fat and physical activity; re-check.',
+    },
+    asPrinted: '200–239',
+    sources: ['p2ptm-cholesterol'],
+  },
+  {
+    code: 'cholesterol.high',
+    group: 'cholesterol-total',
+    label: { id: 'Tinggi', en: 'High' },
+    when: { totalCholesterol: { gte: 240 } },
+    match: 'all',
+    severity: 'refer',
+    message: {
+      id: 'Kolesterol total tinggi. Rujuk ke Puskesmas untuk pemeriksaan profil lipid dan penilaian risiko.',
+      en: 'High total cholesterol. Refer to the puskesmas for a lipid profile and a risk assessment.',
+    },
+    asPrinted: '≥ 240',
+    sources: ['p2ptm-cholesterol'],
+  },
+
+  // Uric acid (point-of-care meter).
+  {
+    code: 'uric-acid.men.normal',
+    group: 'uric-acid-men',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { uricAcid: { lt: 7 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Asam urat normal.', en: 'Uric acid is normal.' },
+    asPrinted: '< 7.0',
+    sources: ['general-uric-acid'],
+  },
+  {
+    code: 'uric-acid.men.high',
+    group: 'uric-acid-men',
+    label: { id: 'Tinggi (hiperurisemia)', en: 'High (hyperuricaemia)' },
+    when: { uricAcid: { gte: 7 } },
+    match: 'all',
+    severity: 'attention',
+    message: URIC_ACID_HIGH,
+    asPrinted: '≥ 7.0',
+    sources: ['general-uric-acid'],
+  },
+  {
+    code: 'uric-acid.women.normal',
+    group: 'uric-acid-women',
+    label: { id: 'Normal', en: 'Normal' },
+    when: { uricAcid: { lt: 6 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Asam urat normal.', en: 'Uric acid is normal.' },
+    asPrinted: '< 6.0',
+    sources: ['general-uric-acid'],
+  },
+  {
+    code: 'uric-acid.women.high',
+    group: 'uric-acid-women',
+    label: { id: 'Tinggi (hiperurisemia)', en: 'High (hyperuricaemia)' },
+    when: { uricAcid: { gte: 6 } },
+    match: 'all',
+    severity: 'attention',
+    message: URIC_ACID_HIGH,
+    asPrinted: '≥ 6.0',
+    sources: ['general-uric-acid'],
+  },
+
+  // Haemoglobin: WHO 2011 anaemia cut-offs as Kemenkes uses them.
+  {
+    code: 'haemoglobin.men.normal',
+    group: 'haemoglobin-men',
+    label: { id: 'Tidak anemia', en: 'No anaemia' },
+    when: { haemoglobin: { gte: 13 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Hemoglobin normal (tidak anemia).', en: 'Haemoglobin is normal (no anaemia).' },
+    asPrinted: '≥ 13',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.men.mild',
+    group: 'haemoglobin-men',
+    label: { id: 'Anemia ringan', en: 'Mild anaemia' },
+    when: { haemoglobin: { gte: 11, lt: 13 } },
+    match: 'all',
+    severity: 'attention',
+    message: ANAEMIA_MILD,
+    asPrinted: '11–12.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.men.moderate',
+    group: 'haemoglobin-men',
+    label: { id: 'Anemia sedang', en: 'Moderate anaemia' },
+    when: { haemoglobin: { gte: 8, lt: 11 } },
+    match: 'all',
+    severity: 'refer',
+    message: ANAEMIA_MODERATE,
+    asPrinted: '8.0–10.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.men.severe',
+    group: 'haemoglobin-men',
+    label: { id: 'Anemia berat', en: 'Severe anaemia' },
+    when: { haemoglobin: { lt: 8 } },
+    match: 'all',
+    severity: 'urgent',
+    message: ANAEMIA_SEVERE,
+    asPrinted: '< 8.0',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.women.normal',
+    group: 'haemoglobin-women',
+    label: { id: 'Tidak anemia', en: 'No anaemia' },
+    when: { haemoglobin: { gte: 12 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Hemoglobin normal (tidak anemia).', en: 'Haemoglobin is normal (no anaemia).' },
+    asPrinted: '≥ 12',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.women.mild',
+    group: 'haemoglobin-women',
+    label: { id: 'Anemia ringan', en: 'Mild anaemia' },
+    when: { haemoglobin: { gte: 11, lt: 12 } },
+    match: 'all',
+    severity: 'attention',
+    message: ANAEMIA_MILD,
+    asPrinted: '11–11.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.women.moderate',
+    group: 'haemoglobin-women',
+    label: { id: 'Anemia sedang', en: 'Moderate anaemia' },
+    when: { haemoglobin: { gte: 8, lt: 11 } },
+    match: 'all',
+    severity: 'refer',
+    message: ANAEMIA_MODERATE,
+    asPrinted: '8.0–10.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.women.severe',
+    group: 'haemoglobin-women',
+    label: { id: 'Anemia berat', en: 'Severe anaemia' },
+    when: { haemoglobin: { lt: 8 } },
+    match: 'all',
+    severity: 'urgent',
+    message: ANAEMIA_SEVERE,
+    asPrinted: '< 8.0',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.12-14.normal',
+    group: 'haemoglobin-12-14',
+    label: { id: 'Tidak anemia', en: 'No anaemia' },
+    when: { haemoglobin: { gte: 12 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Hemoglobin normal (tidak anemia).', en: 'Haemoglobin is normal (no anaemia).' },
+    asPrinted: '≥ 12',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.12-14.mild',
+    group: 'haemoglobin-12-14',
+    label: { id: 'Anemia ringan', en: 'Mild anaemia' },
+    when: { haemoglobin: { gte: 11, lt: 12 } },
+    match: 'all',
+    severity: 'attention',
+    message: ANAEMIA_MILD,
+    asPrinted: '11–11.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.12-14.moderate',
+    group: 'haemoglobin-12-14',
+    label: { id: 'Anemia sedang', en: 'Moderate anaemia' },
+    when: { haemoglobin: { gte: 8, lt: 11 } },
+    match: 'all',
+    severity: 'refer',
+    message: ANAEMIA_MODERATE,
+    asPrinted: '8.0–10.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.12-14.severe',
+    group: 'haemoglobin-12-14',
+    label: { id: 'Anemia berat', en: 'Severe anaemia' },
+    when: { haemoglobin: { lt: 8 } },
+    match: 'all',
+    severity: 'urgent',
+    message: ANAEMIA_SEVERE,
+    asPrinted: '< 8.0',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.5-11.normal',
+    group: 'haemoglobin-5-11',
+    label: { id: 'Tidak anemia', en: 'No anaemia' },
+    when: { haemoglobin: { gte: 11.5 } },
+    match: 'all',
+    severity: 'normal',
+    message: { id: 'Hemoglobin normal (tidak anemia).', en: 'Haemoglobin is normal (no anaemia).' },
+    asPrinted: '≥ 11.5',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.5-11.mild',
+    group: 'haemoglobin-5-11',
+    label: { id: 'Anemia ringan', en: 'Mild anaemia' },
+    when: { haemoglobin: { gte: 11, lt: 11.5 } },
+    match: 'all',
+    severity: 'attention',
+    message: ANAEMIA_MILD,
+    asPrinted: '11–11.4',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.5-11.moderate',
+    group: 'haemoglobin-5-11',
+    label: { id: 'Anemia sedang', en: 'Moderate anaemia' },
+    when: { haemoglobin: { gte: 8, lt: 11 } },
+    match: 'all',
+    severity: 'refer',
+    message: ANAEMIA_MODERATE,
+    asPrinted: '8.0–10.9',
+    sources: ['kemenkes-anaemia-who'],
+  },
+  {
+    code: 'haemoglobin.5-11.severe',
+    group: 'haemoglobin-5-11',
+    label: { id: 'Anemia berat', en: 'Severe anaemia' },
+    when: { haemoglobin: { lt: 8 } },
+    match: 'all',
+    severity: 'urgent',
+    message: ANAEMIA_SEVERE,
+    asPrinted: '< 8.0',
+    sources: ['kemenkes-anaemia-who'],
+  },
 ];
 
 /**
@@ -770,6 +1123,24 @@ const PLAUSIBILITY: readonly PlausibilityRow[] = [
     expected: { gte: 50, lte: 180 },
     why: 'Tape measurements outside 50–180 cm are usually a unit mistake.',
   },
+  {
+    value: 'totalCholesterol',
+    possible: { gte: 50, lte: 1000 },
+    expected: { gte: 100, lte: 500 },
+    why: 'Strip meters read about 100–400 mg/dL; outside that they show LO/HI rather than a number.',
+  },
+  {
+    value: 'uricAcid',
+    possible: { gte: 0.5, lte: 30 },
+    expected: { gte: 2, lte: 20 },
+    why: 'Strip meters read about 3–20 mg/dL; below 2 mg/dL is nearly always a strip or unit mistake.',
+  },
+  {
+    value: 'haemoglobin',
+    possible: { gte: 2, lte: 30 },
+    expected: { gte: 5, lte: 22 },
+    why: 'Haemoglobin meters read about 5–26 g/dL; a walking patient below 5 or above 22 g/dL is a sampling error until measured again.',
+  },
 ];
 
 /**
@@ -802,6 +1173,30 @@ const DEVICE_LIMITS: readonly DeviceLimitRow[] = [
     why: 'A thermometer’s HI or LO is nearly always a misplaced probe or a hot or cold room: measure again, with another thermometer if it repeats.',
     sources: [],
   },
+  {
+    value: 'totalCholesterol',
+    above: { gte: 240, lte: 1000 },
+    below: { gte: 50, lte: 200 },
+    flags: { above: 'cholesterol.above-device-range', below: 'device.beyond-range' },
+    why: 'A meter’s HI (typically 400 mg/dL) lies at or above "high" (240 mg/dL): the result beyond is high for certain. A LO says only that the strip read too little: measure again.',
+    sources: ['p2ptm-cholesterol'],
+  },
+  {
+    value: 'uricAcid',
+    above: { gte: 7, lte: 30 },
+    below: { gte: 0.5, lte: 6 },
+    flags: { above: 'uric-acid.above-device-range', below: 'device.beyond-range' },
+    why: 'A meter’s HI (typically 20 mg/dL) lies above both sexes’ cut-off: the result beyond is high for certain. A LO: measure again.',
+    sources: ['general-uric-acid'],
+  },
+  {
+    value: 'haemoglobin',
+    above: { gte: 13, lte: 30 },
+    below: { gte: 2, lte: 8 },
+    flags: { above: 'device.beyond-range', below: 'haemoglobin.below-device-range' },
+    why: 'A meter’s LO (typically 5–7 g/dL) lies below every group’s severe-anaemia cut-off (8 g/dL): the result beyond is severe anaemia for certain. A HI: measure again.',
+    sources: ['kemenkes-anaemia-who'],
+  },
 ];
 
 const OTHER_FLAGS: readonly FlagDefinition[] = [
@@ -824,13 +1219,41 @@ const OTHER_FLAGS: readonly FlagDefinition[] = [
     raisedWhen: 'A glucometer reports a result below its range (LO, `<`), with or without its limit.',
   },
   {
+    code: 'cholesterol.above-device-range',
+    severity: 'refer',
+    message: {
+      id: 'Kolesterol total di atas batas ukur alat ({detail}): tinggi. Rujuk ke Puskesmas untuk pemeriksaan profil lipid.',
+      en: 'Total cholesterol above the meter’s range ({detail}): high. Refer to the puskesmas for a lipid profile.',
+    },
+    raisedWhen: 'A cholesterol meter reports a result above its range (HI, `>`).',
+  },
+  {
+    code: 'uric-acid.above-device-range',
+    severity: 'attention',
+    message: {
+      id: 'Asam urat di atas batas ukur alat ({detail}): tinggi. Edukasi diet; ke Puskesmas bila ada nyeri sendi.',
+      en: 'Uric acid above the meter’s range ({detail}): high. Advise on diet; to the puskesmas if joints hurt.',
+    },
+    raisedWhen: 'A uric acid meter reports a result above its range (HI, `>`).',
+  },
+  {
+    code: 'haemoglobin.below-device-range',
+    severity: 'urgent',
+    message: {
+      id: 'Hemoglobin di bawah batas ukur alat ({detail}): anemia berat. Rujuk SEGERA ke Puskesmas hari ini.',
+      en: 'Haemoglobin below the meter’s range ({detail}): severe anaemia. Refer to the puskesmas URGENTLY, today.',
+    },
+    raisedWhen: 'A haemoglobin meter reports a result below its range (LO, `<`).',
+  },
+  {
     code: 'device.beyond-range',
     severity: 'attention',
     message: {
       id: '{value} di luar batas ukur alat ({detail}). Ukur ulang; bila berulang, pakai alat lain.',
       en: '{value} is beyond the device’s range ({detail}). Measure again; if it repeats, use another device.',
     },
-    raisedWhen: 'A scale or thermometer reports its limit (`>` / `<`) instead of a value.',
+    raisedWhen:
+      'A scale or thermometer reports its limit (`>` / `<`) instead of a value, or a cholesterol, uric acid or haemoglobin meter a limit that says nothing certain (cholesterol or uric acid LO, haemoglobin HI).',
   },
   {
     code: 'device.value-withheld',
@@ -960,7 +1383,7 @@ export interface ThresholdTable {
  * docs/screening.md (`write-docs`): a test fails while the page and this table disagree.
  */
 export const THRESHOLDS: ThresholdTable = {
-  version: 'ilp-2025.2',
+  version: 'ilp-2025.3',
   sources: SOURCES,
   groups: GROUPS,
   rows: ROWS,

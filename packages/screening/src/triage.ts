@@ -59,8 +59,25 @@ export interface TriageOptions extends RuleOptions {
   glucoseContext?: GlucoseContext;
   /** Needed for waist circumference; without it the waist is not classified. */
   sex?: Sex;
-  /** Under 18 the adult blood pressure, BMI and waist tables are not applied. */
+  /**
+   * Under 18 the adult blood pressure, BMI, waist, cholesterol and uric acid tables are not applied;
+   * haemoglobin has its own rows for 5–11 and 12–14 years.
+   */
   ageYears?: number;
+}
+
+/**
+ * The anaemia row set for the patient: WHO's cut-offs differ by age (5–11, 12–14) and, from 15, by
+ * sex. Unknown age counts as adult, as for the other tables; under 5, or a grown-up of unknown sex,
+ * is not classified.
+ */
+export function haemoglobinGroup(options: { sex?: Sex; ageYears?: number }): ThresholdGroupId | undefined {
+  const age = options.ageYears;
+  if (age !== undefined && age < 5) return undefined;
+  if (age !== undefined && age < 12) return 'haemoglobin-5-11';
+  if (age !== undefined && age < 15) return 'haemoglobin-12-14';
+  if (!options.sex) return undefined;
+  return options.sex === 'male' ? 'haemoglobin-men' : 'haemoglobin-women';
 }
 
 /**
@@ -83,7 +100,11 @@ export function triage(values: TriageValues, options: TriageOptions = {}): Flag[
   if (adult) {
     add(options.bmiTable === 'national' ? 'bmi-national' : 'bmi-ilp', 'bmi');
     if (options.sex) add(options.sex === 'male' ? 'waist-male' : 'waist-female', 'waistCircumference');
+    add('cholesterol-total', 'totalCholesterol');
+    if (options.sex) add(options.sex === 'male' ? 'uric-acid-men' : 'uric-acid-women', 'uricAcid');
   }
+  const haemoglobin = haemoglobinGroup(options);
+  if (haemoglobin) add(haemoglobin, 'haemoglobin');
   add('temperature', 'bodyTemperature');
   add('spo2', 'spo2');
   return flags;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ScreeningOptionError } from './errors.js';
 import { roundHalfUp } from './rounding.js';
 import { canConvert, convertUnit, UNIT_CONVERSIONS } from './units.js';
+import type { ValueName } from './values.js';
 
 describe('roundHalfUp', () => {
   it.each([
@@ -51,7 +52,7 @@ describe('roundHalfUp', () => {
 });
 
 describe('convertUnit', () => {
-  it.each<[number, Ucum, Ucum, number]>([
+  it.each<[number, Ucum, Ucum, number, ValueName?]>([
     [16, 'kPa', 'mm[Hg]', 120.00992],
     [24.8, 'kPa', 'mm[Hg]', 186.015376],
     [100, '[lb_av]', 'kg', 45.359237],
@@ -59,17 +60,34 @@ describe('convertUnit', () => {
     [55200, 'g', 'kg', 55.2],
     [60, '[in_i]', 'cm', 152.4],
     [1.68, 'm', 'cm', 168],
-    [7, 'mmol/L', 'mg/dL', 126.112],
-    [11.1, 'mmol/L', 'mg/dL', 199.9776],
+    [7, 'mmol/L', 'mg/dL', 126.112, 'glucose'],
+    [11.1, 'mmol/L', 'mg/dL', 199.9776, 'glucose'],
+    [5.17, 'mmol/L', 'mg/dL', 199.89805, 'totalCholesterol'],
+    [6.2, 'mmol/L', 'mg/dL', 239.723, 'totalCholesterol'],
+    [420, 'umol/L', 'mg/dL', 7.06062, 'uricAcid'],
+    [0.357, 'mmol/L', 'mg/dL', 6.001527, 'uricAcid'],
+    [125, 'g/L', 'g/dL', 12.5, 'haemoglobin'],
+    [7.45, 'mmol/L', 'g/dL', 12.00493, 'haemoglobin'],
     [98.6, '[degF]', 'Cel', 37],
     [99.5, '[degF]', 'Cel', 37.5],
     [212, '[degF]', 'Cel', 100],
     [120, 'mm[Hg]', 'kPa', 120 / 7.50062],
-    [126, 'mg/dL', 'mmol/L', 126 / 18.016],
+    [126, 'mg/dL', 'mmol/L', 126 / 18.016, 'glucose'],
+    [240, 'mg/dL', 'mmol/L', 240 / 38.665, 'totalCholesterol'],
     [37, 'Cel', '[degF]', 98.6],
     [70, 'kg', 'kg', 70],
-  ])('%s %s is %s %s', (value, from, to, expected) => {
-    expect(convertUnit(value, from, to)).toBeCloseTo(expected, 9);
+  ])('%s %s is %s %s (%s)', (value, from, to, expected, substance) => {
+    expect(convertUnit(value, from, to, substance)).toBeCloseTo(expected, 9);
+  });
+
+  it('asks which value a molar conversion is for, and uses that value’s molar mass', () => {
+    expect(() => convertUnit(5, 'mmol/L', 'mg/dL')).toThrow(/needs the value it converts/);
+    expect(() => convertUnit(5, 'mmol/L', 'mg/dL', 'weight')).toThrow(/for weight/);
+    expect(canConvert('mmol/L', 'g/dL', 'haemoglobin')).toBe(true);
+    expect(canConvert('mmol/L', 'g/dL', 'glucose')).toBe(false);
+    expect(convertUnit(5, 'mmol/L', 'mg/dL', 'glucose')).not.toBeCloseTo(
+      convertUnit(5, 'mmol/L', 'mg/dL', 'totalCholesterol'),
+    );
   });
 
   it('uses the exact defined factors', () => {
@@ -78,6 +96,7 @@ describe('convertUnit', () => {
     expect(factor('[in_i]')).toBe(2.54);
     expect(factor('kPa')).toBe(7.50062);
     expect(factor('mmol/L')).toBe(18.016);
+    expect(factor('g/L')).toBe(0.1);
   });
 
   it('refuses units that do not convert', () => {
@@ -89,7 +108,8 @@ describe('convertUnit', () => {
     for (const c of UNIT_CONVERSIONS) {
       fc.assert(
         fc.property(fc.double({ min: 0.001, max: 10000, noNaN: true }), (x) => {
-          const back = convertUnit(convertUnit(x, c.from, c.to), c.to, c.from);
+          const substance = c.substance?.[0];
+          const back = convertUnit(convertUnit(x, c.from, c.to, substance), c.to, c.from, substance);
           expect(Math.abs(back - x)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x)) * 10);
         }),
         { numRuns: 200 },

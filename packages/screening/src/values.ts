@@ -25,6 +25,9 @@ export const VALUE_NAMES = [
   'bodyTemperature',
   'spo2',
   'waistCircumference',
+  'totalCholesterol',
+  'uricAcid',
+  'haemoglobin',
 ] as const;
 export type ValueName = (typeof VALUE_NAMES)[number];
 
@@ -146,6 +149,30 @@ export const VALUES: Readonly<Record<ValueName, ValueDefinition>> = {
     accepts: ['cm', 'm', '[in_i]'],
     label: { id: 'Lingkar perut', en: 'Waist circumference' },
   },
+  totalCholesterol: {
+    name: 'totalCholesterol',
+    code: LOINC.cholesterolTotal,
+    unit: 'mg/dL',
+    decimals: 0,
+    accepts: ['mg/dL', 'mmol/L'],
+    label: { id: 'Kolesterol total', en: 'Total cholesterol' },
+  },
+  uricAcid: {
+    name: 'uricAcid',
+    code: LOINC.uricAcid,
+    unit: 'mg/dL',
+    decimals: 1,
+    accepts: ['mg/dL', 'umol/L', 'mmol/L'],
+    label: { id: 'Asam urat', en: 'Uric acid' },
+  },
+  haemoglobin: {
+    name: 'haemoglobin',
+    code: LOINC.haemoglobin,
+    unit: 'g/dL',
+    decimals: 1,
+    accepts: ['g/dL', 'g/L', 'mmol/L'],
+    label: { id: 'Hemoglobin', en: 'Haemoglobin' },
+  },
 };
 
 export function isValueName(name: string): name is ValueName {
@@ -191,4 +218,7 @@ export const LOINC_DISPLAY: Readonly<Record<string, string>> = {
   [LOINC.glucoseBlood]: 'Glucose [Mass/volume] in Blood',
   [LOINC.glucoseMolarBlood]: 'Glucose [Moles/volume] in Blood',
   [LOINC.bodyFat]: 'Percentage of body fat Measured',
+  [LOINC.cholesterolTotal]: 'Cholesterol [Mass/volume] in Serum or Plasma',
+  [LOINC.uricAcid]: 'Urate [Mass/volume] in Serum or Plasma',
+  [LOINC.haemoglobin]: 'Hemoglobin [Mass/volume] in Blood',
 };

@@ -30,8 +30,8 @@ describe('the CSV', () => {
   it('has a header and one line per printed count, sums named total', () => {
     const lines = reportCsv(report).trimEnd().split('\r\n');
     expect(lines[0]).toBe('quarter,level,clinic_id,village,table,row,column,count');
-    // 3 months × 10 columns + 3 row totals + 10 column totals + 1; flags 4 × 2 + 4; referrals 2 + 1.
-    expect(lines).toHaveLength(1 + 44 + 12 + 3);
+    // 3 months × 10 columns + 3 row totals + 10 column totals + 1; flags 6 × 2 + 6; referrals 2 + 1.
+    expect(lines).toHaveLength(1 + 44 + 18 + 3);
     expect(lines).toContain(
       `2026-Q4,clinic,k1,"'=HYPERLINK(""x"")<script>alert(1)</script>",screenings,2026-10,40-59|female,5`,
     );

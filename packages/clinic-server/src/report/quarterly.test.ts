@@ -46,6 +46,17 @@ describe('flagFamiliesOf', () => {
       ]),
     ).toEqual(new Set(['diabetes', 'central-obesity', 'obesity']));
   });
+
+  it('counts high cholesterol and anaemia of every age row, from a value or a meter limit', () => {
+    const one = (kind: string, code: string) => flagFamiliesOf([{ kind, derived: false, flagCodes: [code] }]);
+    expect(one('cholesterol', 'cholesterol.high')).toEqual(new Set(['high-cholesterol']));
+    expect(one('cholesterol', 'cholesterol.above-device-range')).toEqual(new Set(['high-cholesterol']));
+    expect(one('cholesterol', 'cholesterol.borderline-high')).toEqual(new Set());
+    expect(one('haemoglobin', 'haemoglobin.12-14.mild')).toEqual(new Set(['anaemia']));
+    expect(one('haemoglobin', 'haemoglobin.men.severe')).toEqual(new Set(['anaemia']));
+    expect(one('haemoglobin', 'haemoglobin.below-device-range')).toEqual(new Set(['anaemia']));
+    expect(one('haemoglobin', 'haemoglobin.women.normal')).toEqual(new Set());
+  });
 });
 
 function screening(
@@ -114,8 +125,10 @@ describe('quarterlyReport', () => {
       [0, '<5'],
       [0, 0],
       [0, 0],
+      [0, 0],
+      [0, 0],
     ]);
-    expect(k1.flags.rowTotals).toEqual(['<5', '<5', 0, 0]);
+    expect(k1.flags.rowTotals).toEqual(['<5', '<5', 0, 0, 0, 0]);
     // Referrals: 7 acknowledged, 1 open (small), so the 7 is hidden and the 8 made is shown.
     expect(k1.referrals.cells).toEqual([['x', '<5']]);
     expect(k1.referrals.rowTotals).toEqual([8]);

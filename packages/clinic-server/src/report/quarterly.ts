@@ -70,6 +70,18 @@ export const FLAG_FAMILIES: readonly (Label & { matches: (code: string) => boole
     label: 'Obesitas sentral',
     matches: (c) => /^waist\.(male|female)\.central-obesity$/.test(c),
   },
+  {
+    key: 'high-cholesterol',
+    label: 'Kolesterol tinggi',
+    matches: (c) => c === 'cholesterol.high' || c === 'cholesterol.above-device-range',
+  },
+  {
+    key: 'anaemia',
+    label: 'Anemia',
+    matches: (c) =>
+      /^haemoglobin\.(men|women|12-14|5-11)\.(mild|moderate|severe)$/.test(c) ||
+      c === 'haemoglobin.below-device-range',
+  },
 ];
 
 const REFERRAL_COLUMNS: readonly Label[] = [

@@ -65,6 +65,46 @@ describe('OneTouch Ultra 2 lines', () => {
     });
   });
 
+  it.each([
+    ['601', '>', 600, 'result-above-device-range'],
+    ['999', '>', 600, 'result-above-device-range'],
+    ['019', '<', 20, 'result-below-device-range'],
+    ['000', '<', 20, 'result-below-device-range'],
+  ] as const)(
+    'decodes a stored %s (HI or LO on the display) as %s %d, keeping the stored number',
+    (stored, comparator, limit, member) => {
+      const line = toBytes(`P "SAT","03/21/15","16:45:24   ","  ${stored} ","N","00", 00`);
+      let sum = 0;
+      for (const b of line) sum += b;
+      const result = decode(
+        'onetouch-ultra2',
+        `${toLatin1(line)} ${sum.toString(16).toUpperCase().padStart(4, '0')}\r\n`,
+      );
+      expect(result).toMatchObject({
+        ok: true,
+        measurement: {
+          concentration: { value: limit, unit: 'mg/dL', comparator },
+          annunciations: [member],
+          extra: { reportedValue: Number(stored) },
+        },
+      });
+    },
+  );
+
+  it('decodes the range’s own ends (20 and 600) as plain numbers', () => {
+    for (const stored of ['020', '600']) {
+      const line = toBytes(`P "SAT","03/21/15","16:45:24   ","  ${stored} ","N","00", 00`);
+      let sum = 0;
+      for (const b of line) sum += b;
+      const result = decode(
+        'onetouch-ultra2',
+        `${toLatin1(line)} ${sum.toString(16).toUpperCase().padStart(4, '0')}\r\n`,
+      );
+      expect(result).toMatchObject({ ok: true, measurement: { concentration: { value: Number(stored) } } });
+      if (result.ok) expect(result.measurement).not.toHaveProperty('annunciations');
+    }
+  });
+
   it('builds only read-only commands: DMZ (erase) cannot be sent', () => {
     expect(toLatin1(oneTouchCommand('DMP'))).toBe('\x11\rDMP\r');
     expect(() => oneTouchCommand('DMZ' as never)).toThrow(/never sent/);

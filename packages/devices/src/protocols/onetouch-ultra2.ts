@@ -16,6 +16,11 @@ export const ID = 'onetouch-ultra2';
  * The value field is control flag (`C` or space), space, three digits in mg/dL whatever the display
  * unit, parity flag (`?` or space). Meal N/B/A, comment 00–11.
  *
+ * The meter reads 20–600 mg/dL. A result it showed as HI is stored as a number above 600, LO as one
+ * below 20 (what LifeScan's document and the uploaders that read it go by): that number is not a
+ * measurement, so it becomes the limit with a comparator (`> 600`, `< 20`), as Contour's `>`/`<`,
+ * and the stored number is kept as `extra.reportedValue`.
+ *
  * `DMZ` erases the meter's memory: it cannot be built here.
  */
 export type OneTouchCommand = 'DM?' | 'DM@' | 'DMF' | 'DMSU?' | 'DMP';
@@ -54,6 +59,8 @@ const MEALS: Readonly<Record<string, MealContext | undefined>> = {
 };
 export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 export const PARITY_ERROR: DeviceAnnunciation = 'record-parity-error';
+/** The meter's measuring range: beyond it the display says HI or LO. */
+export const ONETOUCH_RANGE = { low: 20, high: 600 } as const;
 
 export type OneTouchLine =
   | { type: 'dump-header'; count: number; serialNumber: string; displayUnit: 'mg/dL' | 'mmol/L' }
@@ -125,6 +132,15 @@ function readingOf(match: RegExpExecArray): GlucoseMeasurement {
   if (commentName) extra['comment'] = commentName;
   if (parity === '?') {
     measurement.annunciations = [PARITY_ERROR];
+    extra['reportedValue'] = mgPerDl;
+  } else if (mgPerDl > ONETOUCH_RANGE.high || mgPerDl < ONETOUCH_RANGE.low) {
+    const high = mgPerDl > ONETOUCH_RANGE.high;
+    measurement.concentration = {
+      value: high ? ONETOUCH_RANGE.high : ONETOUCH_RANGE.low,
+      unit: 'mg/dL',
+      comparator: high ? '>' : '<',
+    };
+    measurement.annunciations = [high ? 'result-above-device-range' : 'result-below-device-range'];
     extra['reportedValue'] = mgPerDl;
   }
   if (Object.keys(extra).length > 0) measurement.extra = extra;

@@ -26,7 +26,15 @@ function encode(measurement: DeviceMeasurement): Uint8Array {
     throw new EncodeError('UNSUPPORTED_UNIT', ID, 'the meter stores mg/dL only');
   const parityError = measurement.annunciations?.includes(PARITY_ERROR) ?? false;
   const reported = measurement.extra?.['reportedValue'];
-  const value = parityError && typeof reported === 'number' ? reported : concentration.value;
+  // HI and LO are stored as a number beyond the range: the one the meter stored, else the next one.
+  const comparator = concentration.value !== null ? concentration.comparator : undefined;
+  const beyond =
+    comparator === undefined
+      ? undefined
+      : typeof reported === 'number'
+        ? reported
+        : (concentration.value ?? 0) + (comparator === '>' ? 1 : -1);
+  const value = parityError && typeof reported === 'number' ? reported : (beyond ?? concentration.value);
   if (value === null || !Number.isInteger(value) || value < 0 || value > 999) {
     throw new EncodeError('NOT_ENCODABLE', ID, 'a reading is a whole number of mg/dL, 0–999');
   }

@@ -212,7 +212,8 @@ const ONETOUCH_COMMENTS = ['not-enough-food', 'too-much-food', 'mild-exercise', 
 
 export const oneTouchMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
   .record({
-    value: fc.integer({ min: 20, max: 600 }),
+    // 1–19 and 601–999: results the meter showed as LO and HI.
+    value: fc.integer({ min: 1, max: 999 }),
     deviceTime: deviceTime(),
     meal: fc.option(fc.constantFrom('preprandial' as const, 'postprandial' as const), { nil: undefined }),
     control: fc.boolean(),
@@ -233,6 +234,10 @@ export const oneTouchMeasurement: fc.Arbitrary<GlucoseMeasurement> = fc
     if (comment) extra['comment'] = comment;
     if (parityError) {
       m.annunciations = ['record-parity-error'];
+      extra['reportedValue'] = mg;
+    } else if (mg > 600 || mg < 20) {
+      m.concentration = { value: mg > 600 ? 600 : 20, unit: 'mg/dL', comparator: mg > 600 ? '>' : '<' };
+      m.annunciations = [mg > 600 ? 'result-above-device-range' : 'result-below-device-range'];
       extra['reportedValue'] = mg;
     }
     if (Object.keys(extra).length > 0) m.extra = extra;

@@ -83,6 +83,18 @@ export async function framesOfStream(
 }
 
 /**
+ * Why a decoded measurement is not one the driver said it gives, or undefined when it is: the agent
+ * and the configuration check trust `kinds` (a kiosk page lists a device under what it measures).
+ */
+export function undeclaredKind(
+  driver: Pick<SimulatedDriver, 'id' | 'kinds'>,
+  measurement: Measurement,
+): string | undefined {
+  if (driver.kinds.includes(measurement.kind)) return undefined;
+  return `${driver.id} decoded a ${measurement.kind} measurement but declares kinds ${driver.kinds.join(', ')}: add ${measurement.kind} to kinds`;
+}
+
+/**
  * The checks every driver must pass, as vitest tests: its description is valid, its vectors decode
  * as stated, encode → decode gives back the measurement, random and mutated frames never throw
  * anything but `DecodeError` (and what does decode is a valid measurement), and its framer emits
@@ -102,10 +114,12 @@ export function describeDriverConformance(driver: SimulatedDriver, options: Conf
       expect(driverProblems(driver)).toEqual([]);
     });
 
-    it('encodes its examples and decodes them back', () => {
+    it('encodes its examples and decodes them back, each of a kind it declares', () => {
       for (const example of examples) {
         expect(DeviceMeasurement.safeParse(example).success, JSON.stringify(example)).toBe(true);
-        expect(driver.decode(driver.encode(example))).toEqual(example);
+        const decoded = driver.decode(driver.encode(example));
+        expect(decoded).toEqual(example);
+        expect(undeclaredKind(driver, decoded)).toBeUndefined();
       }
     });
 
@@ -131,7 +145,9 @@ export function describeDriverConformance(driver: SimulatedDriver, options: Conf
       it('round-trips encode → decode', () => {
         fc.assert(
           fc.property(measurements, (measurement) => {
-            expect(driver.decode(driver.encode(measurement))).toEqual(measurement);
+            const decoded = driver.decode(driver.encode(measurement));
+            expect(decoded).toEqual(measurement);
+            expect(undeclaredKind(driver, decoded)).toBeUndefined();
           }),
           { numRuns: options.roundTripRuns ?? 1_000 },
         );

@@ -19,6 +19,7 @@ export {
   framesOf,
   framesOfStream,
   splitAt,
+  undeclaredKind,
 } from './conformance.js';
 export { type DialogueTranscript, runDialogue, type SimulatedDevice } from './dialogue.js';
 export { type FuzzFrameOptions, fuzzFrameFromSeed, fuzzFrames } from './fuzz.js';

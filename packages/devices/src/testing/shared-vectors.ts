@@ -99,6 +99,12 @@ function primaryValue(m: DeviceMeasurement): DeviceValue {
       return m.height;
     case 'waist':
       return m.waistCircumference;
+    case 'cholesterol':
+      return m.totalCholesterol;
+    case 'uric-acid':
+      return m.uricAcid;
+    case 'haemoglobin':
+      return m.haemoglobin;
   }
 }
 
@@ -147,6 +153,11 @@ export function vectorMismatches(vector: SharedVector, result: DecodeResult): st
       case 'timestamp':
         check(key, m.deviceTime, expected);
         break;
+      case 'comparator': {
+        const value = primaryValue(m);
+        check(key, value.value === null ? undefined : value.comparator, expected);
+        break;
+      }
       case 'type':
         check(
           key,

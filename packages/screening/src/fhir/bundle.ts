@@ -244,9 +244,16 @@ function absent(reason: DataAbsentReason | undefined): CodeableConcept {
   return { coding: [{ system: DATA_ABSENT_REASON_SYSTEM, code, display: ABSENT_DISPLAY[code] }] };
 }
 
+/** Point-of-care blood tests from a strip meter: laboratory results, never vital signs. */
+const LABORATORY_VALUES: ReadonlySet<string> = new Set([
+  'glucose',
+  'totalCholesterol',
+  'uricAcid',
+  'haemoglobin',
+]);
+
 function category(value: ReadingValue): CodeableConcept[] {
-  // A meter glucose is a point-of-care laboratory test, not a vital sign.
-  const lab = value.name === 'glucose';
+  const lab = LABORATORY_VALUES.has(value.name);
   return [
     {
       coding: [
@@ -312,7 +319,7 @@ function valueObservation(reading: Reading, value: ReadingValue, ctx: Context): 
   );
   withValue(resource, value);
   if (value.derived) withDerivedFrom(resource, reading, sourceValueNames(value.name), ctx);
-  if (ctx.profile === 'hl7-vital-signs' && value.name !== 'glucose') {
+  if (ctx.profile === 'hl7-vital-signs' && !LABORATORY_VALUES.has(value.name)) {
     resource.meta = { profile: [HL7_VITAL_SIGNS_PROFILES[value.code] ?? HL7_VITAL_SIGNS_BASE_PROFILE] };
   }
   return entry(orderObservation(resource), identifier);

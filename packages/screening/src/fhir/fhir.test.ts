@@ -740,3 +740,50 @@ describe('a device limit (HI / LO)', () => {
     expect(glucose.interpretation).toBeUndefined();
   });
 });
+
+describe('the free health check’s point-of-care blood tests', () => {
+  const { example, readings } = BUILT[0]!;
+  const template = readings.find((r) => r.device.protocol !== 'derived')!;
+  const lab = (
+    kind: Reading['kind'],
+    name: string,
+    code: string,
+    value: number,
+    unit: 'mg/dL' | 'g/dL',
+    suffix: string,
+  ): Reading => ({
+    ...template,
+    id: `${template.id.slice(0, -2)}${suffix}`,
+    kind,
+    values: [{ name, code, value, unit, ...(suffix === 'c1' ? { comparator: '>' as const } : {}) }],
+    flags: [],
+  });
+  const added = [
+    lab('cholesterol', 'totalCholesterol', '2093-3', 400, 'mg/dL', 'c1'),
+    lab('uric-acid', 'uricAcid', '3084-1', 7.4, 'mg/dL', 'c2'),
+    lab('haemoglobin', 'haemoglobin', '718-7', 10.5, 'g/dL', 'c3'),
+  ];
+
+  it.each([toSatusehatBundle, toVitalSignsBundle])(
+    'sends each as a laboratory Observation with its LOINC code and UCUM unit (%o)',
+    (build) => {
+      const bundle = build({ ...example.fhir, readings: [...readings, ...added] });
+      const byCode = (code: string) =>
+        observations(bundle).find((o) => o.code.coding?.some((c) => c.system === LOINC && c.code === code));
+      for (const [code, value, unit, display] of [
+        ['2093-3', 400, 'mg/dL', 'Cholesterol [Mass/volume] in Serum or Plasma'],
+        ['3084-1', 7.4, 'mg/dL', 'Urate [Mass/volume] in Serum or Plasma'],
+        ['718-7', 10.5, 'g/dL', 'Hemoglobin [Mass/volume] in Blood'],
+      ] as const) {
+        const observation = byCode(code)!;
+        expect(observation.code.coding?.[0]?.display).toBe(display);
+        expect(observation.category[0]?.coding?.[0]?.code).toBe('laboratory');
+        expect(observation.valueQuantity).toMatchObject({ value, unit, system: UCUM, code: unit });
+        expect(observation.meta).toBeUndefined();
+        expect(schemaErrors('Observation', observation)).toEqual([]);
+      }
+      expect(byCode('2093-3')!.valueQuantity?.comparator).toBe('>');
+      expect(schemaErrors('Bundle', bundle)).toEqual([]);
+    },
+  );
+});

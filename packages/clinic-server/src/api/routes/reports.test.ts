@@ -114,7 +114,7 @@ describe('GET /reports/quarterly', () => {
     expect(a.screenings.columnTotals![col('40-59|female')]).toBe('x');
     expect(a.screenings.total).toBe(7);
     expect(a.flags.cells[0]).toEqual([0, '<5']);
-    expect(a.flags.rowTotals).toEqual(['<5', 0, 0, 0]);
+    expect(a.flags.rowTotals).toEqual(['<5', 0, 0, 0, 0, 0]);
     expect(a.referrals.cells).toEqual([['<5', '<5']]);
     expect(a.referrals.rowTotals).toEqual(['<5']);
     expect(r.body).not.toMatch(/Warga|1975|2000-01-01/);

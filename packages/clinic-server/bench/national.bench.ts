@@ -23,7 +23,7 @@ import {
 } from '@klinik-desa/testkit';
 import { ingestPermissionCommands } from '../src/transport/index.js';
 import { DEFAULT_TOPOLOGY } from '../src/transport/topology.js';
-import { idleConnectionBytes, startupWithRetained } from './national-brokers.js';
+import { idleConnectionBytes, KIOSK_LISTENER_CONFIG, startupWithRetained } from './national-brokers.js';
 import { check, importUsers, NationalFleet } from './national-kiosks.js';
 import { fmt, HERE, ratio, until } from './support.js';
 
@@ -178,7 +178,7 @@ async function latencyAtRate(fleet: NationalFleet): Promise<{ lag: number; p50: 
   return { lag, p50: at(0.5), p99: at(0.99) };
 }
 
-const rabbit = await startRabbit();
+const rabbit = await startRabbit({ config: KIOSK_LISTENER_CONFIG });
 const db = await createTestDatabase();
 const fleet = new NationalFleet(rabbit, K);
 try {

@@ -488,10 +488,12 @@ export async function startClinicServer(options: ClinicServerOptions): Promise<C
       forwarder,
       metrics,
       async close() {
+        // Consuming stops first, so that the batch in hand is the last one and the stop is prompt
+        // however long the API's open requests take to end.
+        await running.stop();
         await stopPurging?.();
         await api?.close();
         await forwarder?.stop();
-        await running.stop();
         stopSweep?.();
         await dynsec?.close();
         await connected.close();

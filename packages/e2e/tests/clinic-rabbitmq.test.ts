@@ -146,6 +146,56 @@ async function storedBy(worker: ClinicServerProcess): Promise<number> {
   return m ? Number(m[1]) : 0;
 }
 
+/** A message still in the ingest queue: the reading it holds and whether it was handed out before. */
+interface Waiting {
+  readingId: string;
+  redelivered: boolean;
+  deliveryCount: number;
+}
+
+/**
+ * Reads every message in the ingest queue without acknowledging it (closing the connection hands
+ * them all back), so a test sees what a stopped worker left behind: `expected` messages, or what
+ * came until none came for 5 s.
+ */
+async function waitingInQueue(expected: number): Promise<Waiting[]> {
+  const conn = await amqp.connect(rabbit.amqpUrl);
+  try {
+    const ch = await conn.createChannel();
+    // Without a prefetch a quorum queue hands a consumer 2,000 at most.
+    await ch.prefetch(Math.max(1, expected));
+    const seen: Waiting[] = [];
+    let last = Date.now();
+    await ch.consume(DEFAULT_TOPOLOGY.queue, (message) => {
+      if (!message) return;
+      last = Date.now();
+      const reading = JSON.parse(message.content.toString('utf8')) as Reading;
+      seen.push({
+        readingId: reading.id,
+        redelivered: message.fields.redelivered,
+        deliveryCount: Number(message.properties.headers?.['x-delivery-count'] ?? 0),
+      });
+    });
+    await waitFor(() => seen.length >= expected || Date.now() - last > 5000, {
+      what: `${expected} messages in the ingest queue`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    return seen;
+  } finally {
+    await conn.close();
+  }
+}
+
+async function committedIds(list: TestKiosk[]): Promise<Set<string>> {
+  const rows = await queryDatabase<{ id: string }>(
+    database.url,
+    'SELECT id::text AS id FROM readings WHERE kiosk_id = ANY($1)',
+    [list.map((k) => k.kioskId)],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 function expectEveryReadingAnswered(list: TestKiosk[]): void {
   for (const k of list) {
     const answered = new Set(k.receipts.map((r) => r.readingId));
@@ -271,6 +321,67 @@ describe('the RabbitMQ transport (quorum queue, AMQP ingest workers, MQTT kiosks
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(total);
     await startWorker('kill-second', 20);
+    await allAnswered(list, 120_000);
+    expectEveryReadingAnswered(list);
+    expect(await rowsOf(list)).toEqual({ n: total, ids: total });
+  }, 240_000);
+
+  it('settles its acknowledgements when stopped with SIGTERM mid-stream: nothing committed comes again', async () => {
+    // The earlier tests' kiosks sent some readings twice (a resend before its receipt): gone, so
+    // that the stopping worker's account below is of this test's readings alone.
+    await rabbit.ctl(['purge_queue', DEFAULT_TOPOLOGY.queue]).catch((error: Error) => {
+      if (!/not_found/.test(error.message)) throw error; // This test alone: no queue yet.
+    });
+    const first = await startWorker('term-first', 50);
+    const list = await Promise.all([0, 1, 2, 3].map((i) => kiosk(`term-${i}`, 400)));
+    const total = 1600;
+    // Paced as kiosks send (a check's readings, then the next), so the stop comes while they publish.
+    const publishing = Promise.all(
+      list.map(async (k) => {
+        for (let i = 0; i < k.readings.length; i += 25) {
+          await k.publish(k.readings.slice(i, i + 25));
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      }),
+    );
+    await waitFor(async () => (await storedBy(first)) >= 200, {
+      what: 'the first worker commits',
+      timeoutMs: 60_000,
+    });
+    // Exits by itself (0), not by the SIGKILL that follows a grace of 30 s.
+    expect(await first.process.stop(30_000)).toBe(0);
+    await publishing;
+    const committed = await committedIds(list);
+    expect(committed.size).toBeGreaterThan(0);
+    expect(committed.size).toBeLessThan(total);
+    // Every reading is either committed or waiting in the queue, never both, never neither.
+    const waiting = await waitingInQueue(total - committed.size);
+    const complaints = first.process
+      .output()
+      .split('\n')
+      .filter((l) => /"level":(40|50|60)|stopped/.test(l))
+      .join('\n');
+    expect(
+      waiting.filter((w) => committed.has(w.readingId)),
+      complaints,
+    ).toEqual([]);
+    expect(new Set(waiting.map((w) => w.readingId)).size).toBe(waiting.length);
+    expect(waiting.length + committed.size).toBe(total);
+    // What it held but had not committed it handed back: delivered again, uncommitted.
+    const again = waiting.filter((w) => w.redelivered);
+    // Its own account agrees: each committed delivery acknowledged, none of the others.
+    const [, acknowledged, handedBack] =
+      /AMQP ingest stopped: (\d+) deliveries acknowledged after their commit, (\d+) handed back/.exec(
+        first.process.output(),
+      ) ?? [];
+    expect(Number(acknowledged)).toBe(committed.size);
+    // A delivery still on its way when the consumer was cancelled comes back with the channel's
+    // close, uncommitted, beside those the worker handed back itself.
+    expect(Number(handedBack)).toBeLessThanOrEqual(again.length);
+    console.log(
+      `SIGTERM mid-stream: ${committed.size} committed and acknowledged, ${waiting.length} waiting, of which ${again.length} handed back (delivery counts ${[...new Set(again.map((w) => w.deliveryCount))].join(', ') || 'none'})`,
+    );
+    await startWorker('term-second', 500);
     await allAnswered(list, 120_000);
     expectEveryReadingAnswered(list);
     expect(await rowsOf(list)).toEqual({ n: total, ids: total });

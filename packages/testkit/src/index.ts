@@ -30,6 +30,7 @@ export {
 } from './processes.js';
 export { createPtyPair, type PtyPair, socatAvailable } from './pty.js';
 export { type RabbitNode, RabbitUnavailableError, startRabbit } from './rabbitmq.js';
+export { type RabbitCluster, startRabbitCluster } from './rabbitmq-cluster.js';
 export {
   type FakePractitioner,
   type SatusehatFake,

@@ -52,9 +52,10 @@ function rabbitBin(name: 'rabbitmq-server' | 'rabbitmqctl'): string {
 /**
  * Starts a RabbitMQ node on free loopback ports with its data, logs, plugins and configuration in
  * a directory of its own, and waits until it takes connections. A node that cannot start throws
- * RabbitUnavailableError with its log: a test never passes without its broker.
+ * RabbitUnavailableError with its log: a test never passes without its broker. `config` adds
+ * lines to the node's rabbitmq.conf.
  */
-export async function startRabbit(): Promise<RabbitNode> {
+export async function startRabbit(options: { config?: string[] } = {}): Promise<RabbitNode> {
   const server = rabbitBin('rabbitmq-server');
   const ctlBin = rabbitBin('rabbitmqctl');
   const dir = mkdtempSync(join(tmpdir(), 'kd-rabbit-'));
@@ -74,6 +75,8 @@ export async function startRabbit(): Promise<RabbitNode> {
       'loopback_users = none',
       // A test node on a shared machine must not stop publishers at the default disk watermark.
       'disk_free_limit.absolute = 50MB',
+      // Further `rabbitmq.conf` lines of the caller's (a bench's memory settings, say).
+      ...(options.config ?? []),
       '',
     ].join('\n'),
   );

@@ -56,7 +56,10 @@ export class AmqpTransport implements IngestTransport {
   private closed = false;
   private reconnecting: Promise<void> | undefined;
   private readonly topology: AmqpTopology;
-  private readonly retries = new Set<NodeJS.Timeout>();
+  /** Deliveries waiting out `retryDelayMs` before they are handed back, with how to hand each back now. */
+  private readonly retries = new Map<NodeJS.Timeout, () => void>();
+  /** Deliveries settled by this worker since it started: the stop's account in the log. */
+  readonly settled = { acknowledged: 0, handedBack: 0, deadLettered: 0 };
 
   private constructor(private readonly options: AmqpTransportOptions) {
     this.topology = { ...DEFAULT_TOPOLOGY, ...options.topology };
@@ -162,11 +165,12 @@ export class AmqpTransport implements IngestTransport {
     const settle: Settle = {
       ack: () => this.ack(link, message),
       retry: () => {
-        const timer = setTimeout(() => {
+        const handBack = () => {
           this.retries.delete(timer);
           this.nack(link, message);
-        }, this.options.retryDelayMs ?? 2000);
-        this.retries.add(timer);
+        };
+        const timer = setTimeout(handBack, this.options.retryDelayMs ?? 2000);
+        this.retries.set(timer, handBack);
       },
       deadLetter: (reason) => this.deadLetter(link, message, reason),
     };
@@ -177,10 +181,15 @@ export class AmqpTransport implements IngestTransport {
    * A delivery of a channel that has since closed cannot be settled: the broker has handed it out
    * again already, and the record stores each reading once.
    */
-  private ack(link: Link, message: ConsumeMessage): void {
+  private ack(
+    link: Link,
+    message: ConsumeMessage,
+    as: 'acknowledged' | 'deadLettered' = 'acknowledged',
+  ): void {
     if (this.link !== link) return;
     try {
       link.consume.ack(message);
+      this.settled[as]++;
     } catch (error) {
       this.options.log.debug({ err: error }, 'could not acknowledge a delivery of a closed channel');
     }
@@ -190,6 +199,7 @@ export class AmqpTransport implements IngestTransport {
     if (this.link !== link) return;
     try {
       link.consume.nack(message, false, true);
+      this.settled.handedBack++;
     } catch (error) {
       this.options.log.debug({ err: error }, 'could not hand back a delivery of a closed channel');
     }
@@ -212,7 +222,7 @@ export class AmqpTransport implements IngestTransport {
         message.fields.routingKey,
         message.content,
         { persistent: true, headers },
-        (error: unknown) => (error ? this.nack(link, message) : this.ack(link, message)),
+        (error: unknown) => (error ? this.nack(link, message) : this.ack(link, message, 'deadLettered')),
       );
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not dead-letter a message: handed back');
@@ -248,15 +258,37 @@ export class AmqpTransport implements IngestTransport {
     return this.link !== undefined;
   }
 
+  /**
+   * Stops as a worker should (the ingest has drained first, so every committed delivery is
+   * acknowledged): the deliveries still waiting out their retry delay are handed back now, then
+   * the consuming channel is closed before the connection. RabbitMQ settles a channel's acks and
+   * nacks before it answers the channel's close, so when this returns the broker holds nothing of
+   * ours as unacknowledged: what was committed will not be delivered again, and what was not goes
+   * to the next worker at once.
+   */
   async close(): Promise<void> {
     await this.pause();
+    for (const [timer, handBack] of this.retries) {
+      clearTimeout(timer);
+      handBack();
+    }
     this.closed = true;
-    // Deliveries waiting to be handed back go back with the connection's close.
-    for (const timer of this.retries) clearTimeout(timer);
-    this.retries.clear();
     const link = this.link;
     this.link = undefined;
-    await link?.model.close().catch(() => undefined);
+    if (!link) return;
+    const { acknowledged, handedBack, deadLettered } = this.settled;
+    try {
+      await link.consume.close();
+      await link.publish.close();
+    } catch (error) {
+      // The broker went away meanwhile: it hands our unacknowledged deliveries out again itself.
+      this.options.log.warn({ err: error }, 'AMQP channels closed by the broker before the stop');
+    }
+    await link.model.close().catch(() => undefined);
+    this.options.log.info(
+      { acknowledged, handedBack, deadLettered },
+      `AMQP ingest stopped: ${acknowledged} deliveries acknowledged after their commit, ${handedBack} handed back uncommitted, ${deadLettered} dead-lettered`,
+    );
   }
 
   private need(): Link {

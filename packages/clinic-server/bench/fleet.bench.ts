@@ -243,6 +243,8 @@ try {
     });
   };
   const pageSql = raw.prepare('SELECT * FROM kiosks ORDER BY clinic_id, kiosk_id LIMIT 501');
+  // The summary's baseline is the bare per-kiosk read of every clinic (what a summary made from
+  // the kiosks one by one would read), not the aggregate it does read.
   const everyBare = bareView(CLINICS);
   const pageOf10Bare = bareView(10);
   const kiosksBare = bareSql(() => pageSql.all());

@@ -28,8 +28,15 @@ list     prints every puskesmas with its clinics, one JSON document per line.`,
                                     --role <operator|puskesmas-staff|clinic-staff>
                                     (--clinic <clinic id> ... | --puskesmas <id> | --all-clinics)
 
-Makes a person's account; the password is read from ACCOUNT_PASSWORD (at least 12 characters, so it
-is never on the command line) and kept only as a scrypt hash. The person signs in at /masuk.`,
+       clinic-server account disable|enable --db <path|url> --username <u>
+       clinic-server account password --db <path|url> --username <u>
+
+create    makes a person's account; the password is read from ACCOUNT_PASSWORD (at least 12
+          characters, so it is never on the command line) and kept only as a scrypt hash. The
+          person signs in at /masuk.
+disable   the account cannot sign in, and its sessions are refused at once (401, saying so).
+enable    it can sign in again.
+password  sets the password from ACCOUNT_PASSWORD (a forgotten one); every session of it ends.`,
 };
 
 type Closable = Pick<RecordUpkeep, 'close'>;
@@ -177,8 +184,9 @@ export async function puskesmasCommand(argv: string[]): Promise<number> {
 }
 
 export async function accountCommand(argv: string[]): Promise<number> {
-  const chosen = subcommand(argv, RECORD_HELP.account, ['create']);
+  const chosen = subcommand(argv, RECORD_HELP.account, ['create', 'disable', 'enable', 'password']);
   if (!chosen) return argv.length === 0 ? 2 : 0;
+  if (chosen[0] !== 'create') return accountChange(chosen[0], chosen[1]);
   const { values } = parseArgs({
     args: chosen[1],
     strict: true,
@@ -228,6 +236,39 @@ export async function accountCommand(argv: string[]): Promise<number> {
     await store.audit([cliAudit('account', input.username)]);
     const { password: _, ...shown } = input;
     process.stdout.write(`${JSON.stringify({ ...shown, createdAt })}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `account disable|enable|password`: an operator's change to one account, audited. */
+async function accountChange(what: string, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { db: { type: 'string' }, username: { type: 'string' } },
+  });
+  if (!values.db) usage('--db <sqlite path | postgres URL> is required');
+  if (!values.username) usage('--username <u> is required: the account to change');
+  const password = process.env['ACCOUNT_PASSWORD'];
+  if (what === 'password' && (!password || password.length < 12)) {
+    usage('set ACCOUNT_PASSWORD to the new password (at least 12 characters)');
+  }
+  const store: AccountStore & AuditStore & Closable = await openStore(values.db);
+  try {
+    const at = new Date().toISOString();
+    const found =
+      what === 'password'
+        ? await store.setAccountPassword(values.username, await hashPassword(password as string), at)
+        : await store.setAccountDisabled(values.username, what === 'disable' ? at : null);
+    if (!found) usage(`no account ${values.username}: see the accounts with GET /accounts`);
+    await store.audit([
+      { ...cliAudit('account', values.username), action: `${what === 'password' ? 'set-password' : what}` },
+    ]);
+    process.stdout.write(
+      `${JSON.stringify({ username: values.username, [what === 'password' ? 'passwordSetAt' : `${what}dAt`]: at })}\n`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -35,7 +35,7 @@ Commands:
   kiosks             provision N kiosks of a clinic (credentials and kiosk.yaml each), rotate, revoke
   clinic             register or list clinics (name, village, SATUSEHAT organization and location)
   puskesmas          register or list the puskesmas and the clinics each supervises
-  account            make a person's account (the first operator, puskesmas staff)
+  account            make, disable, enable or re-password a person's account
   openapi            print (or write) the OpenAPI 3.1 document of the clinic API
   backup             copy the clinic record into a file while the server runs
   restore            restore a backup into a new record and migrate it

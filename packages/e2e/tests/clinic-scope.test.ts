@@ -51,6 +51,11 @@ interface Call {
    * everyone scoped to it reaches): the control request is made by that administrator instead.
    */
   controlByEveryClinicAdmin?: boolean;
+  /**
+   * An operation on the caller's own account alone (no id of B can be named): every attacker is
+   * refused, and there is no request of B's administrator to check it against.
+   */
+  ownAccountOnly?: boolean;
 }
 
 /**
@@ -173,6 +178,27 @@ function attacks(b: Ids): Record<string, Call[]> {
       },
     ],
     'GET /accounts': [{ path: '/accounts', mayAnswer: true }],
+    'POST /accounts/{username}/disable': [
+      { path: `/accounts/${STAFF_B}/disable`, controlByEveryClinicAdmin: true },
+    ],
+    'POST /accounts/{username}/enable': [
+      { path: `/accounts/${STAFF_B}/enable`, controlByEveryClinicAdmin: true },
+    ],
+    'PUT /accounts/{username}/password': [
+      {
+        path: `/accounts/${STAFF_B}/password`,
+        body: { password: 'a-long-rogue-password' },
+        controlByEveryClinicAdmin: true,
+      },
+    ],
+    // With B's staff's password: a session of A's staff is told its own old password is wrong.
+    'POST /account/password': [
+      {
+        path: '/account/password',
+        body: { oldPassword: 'kata-sandi-puskesmas-b', newPassword: 'a-long-rogue-password' },
+        ownAccountOnly: true,
+      },
+    ],
     'GET /kiosks/{clinicId}/{kioskId}/events': [
       { path: `/kiosks/${B}/kiosk-b/events` },
       { path: `/kiosks/${B}/kiosk-b/events?type=device-lost` },
@@ -359,6 +385,10 @@ describe("clinic scope: no caller of clinic A reaches clinic B's record", () => 
               `${name}: ${method} ${call.path} → ${r.status} ${leaked.join(', ')} ${text.slice(0, 200)}`,
             );
           }
+        }
+        if (call.ownAccountOnly) {
+          rows.push([...row, 'n/a']);
+          continue;
         }
         const control = await (call.controlByEveryClinicAdmin ? root : ownerB).request(
           method,

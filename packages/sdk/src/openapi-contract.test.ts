@@ -23,6 +23,9 @@ const NOT_SDK_METHODS: Record<string, string> = {
   tokenCreate: 'the client asks for its own tokens (internal/token.ts), so callers never do',
   signIn: "a person signs in on the clinic server's own sign-in page; the SDK signs in as an API client",
   signOut: "a person signs out on the clinic server's own pages; the SDK's client has no session",
+  ownPasswordChange: "a person changes their own password in a session; the SDK's client has no session",
+  accountsSetPassword:
+    'not in the SDK yet: a PUT answered 204 without a body, which its request core does not send (use the API or `clinic-server account password`)',
 };
 
 type Document = {

@@ -289,6 +289,7 @@ describe("people's accounts and sessions", () => {
       role: 'clinic-staff',
       clinics: ['clinic-1'],
       createdAt: new Date(clock).toISOString(),
+      disabledAt: null,
     });
     const cookie = String(r.headers['set-cookie']);
     expect(cookie).toBe(

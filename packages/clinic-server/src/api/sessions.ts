@@ -80,6 +80,10 @@ export class SessionService {
       this.limiter?.failed(key, address, nowMs);
       throw new ClinicError('UNAUTHENTICATED', 'wrong username or password');
     }
+    if (account.disabledAt) {
+      // Said only to whoever knows the password: a disabled account is no secret from its owner.
+      throw new ClinicError('UNAUTHENTICATED', disabledMessage(account.username));
+    }
     const token = `${SESSION_PREFIX}${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(nowMs + this.lifetimes.absoluteSeconds * 1000).toISOString();
     await this.store.saveSession(
@@ -101,6 +105,8 @@ export class SessionService {
     const hash = sha256(token);
     const session = await this.store.findSession(hash, now.toISOString());
     if (!session) return undefined;
+    if (session.account.disabledAt)
+      throw new ClinicError('UNAUTHENTICATED', disabledMessage(session.account.username));
     const nowMs = now.getTime();
     const idleEnd = Date.parse(session.idleExpiresAt);
     if (idleEnd - nowMs < (this.lifetimes.idleSeconds - 60) * 1000) {
@@ -125,6 +131,11 @@ export class SessionService {
   private idleEnd(nowMs: number): string {
     return new Date(nowMs + this.lifetimes.idleSeconds * 1000).toISOString();
   }
+}
+
+/** What a disabled account's sign-in and sessions are told. */
+export function disabledMessage(username: string): string {
+  return `account ${username} is disabled: its sessions have ended and it cannot sign in; ask an operator to enable it`;
 }
 
 /** The session token of a request's `Cookie` header, if it has one. */

@@ -77,17 +77,16 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
 function fill(g: Gauges, view: FleetOverview): void {
   for (const c of view.clinics) {
     const clinic = c.clinicId;
-    for (const state of ['online', 'offline', 'unknown'] as const) {
-      g.kiosks.set({ clinic, state }, c.kiosks.filter((k) => k.state === state).length);
-    }
-    g.backlog.set(
-      { clinic },
-      c.kiosks.reduce((n, k) => n + (k.outboxBacklog ?? 0), 0),
-    );
-    g.oldest.set({ clinic }, Math.max(0, ...c.kiosks.map((k) => k.oldestUnconfirmedAgeSeconds ?? 0)));
+    // The clinic's gauges are its figures as the summary gives them; the kiosks' are its kiosks.
+    const unknown = c.kioskCount - c.kiosksOnline - c.kiosksOffline;
+    g.kiosks.set({ clinic, state: 'online' }, c.kiosksOnline);
+    g.kiosks.set({ clinic, state: 'offline' }, c.kiosksOffline);
+    g.kiosks.set({ clinic, state: 'unknown' }, unknown);
+    g.backlog.set({ clinic }, c.outboxBacklog);
+    g.oldest.set({ clinic }, c.oldestUnconfirmedAgeSeconds ?? 0);
     for (const f of c.satusehatFailures) g.failed.set({ clinic, reason: f.reason }, f.count);
     g.referrals.set({ clinic }, c.openReferrals.count);
-    for (const a of c.alerts) g.alerts.inc({ clinic, code: a.code, severity: a.severity });
+    for (const a of c.alertCounts) g.alerts.set({ clinic, code: a.code, severity: a.severity }, a.count);
     for (const k of c.kiosks) {
       const labels = { clinic, kiosk: k.kioskId };
       if (k.lastSeenAt !== null) g.lastSeen.set(labels, seconds(k.lastSeenAt));

@@ -1,4 +1,10 @@
-import type { FleetAlert, FleetClinic, FleetKiosk, FleetOverview } from '@klinik-desa/protocol';
+import type {
+  FleetAlert,
+  FleetAlertCount,
+  FleetClinic,
+  FleetKiosk,
+  FleetOverview,
+} from '@klinik-desa/protocol';
 import { clinicAlerts, kioskAlerts } from './alerts.js';
 import type { ClinicFacts, FleetFacts, KioskFacts } from './facts.js';
 import type { FleetThresholds } from './thresholds.js';
@@ -34,11 +40,52 @@ function kioskView(k: KioskFacts, now: number): FleetKiosk {
   };
 }
 
+/** What a clinic's figures add up to, from its kiosks and its alerts. */
+function tally(c: FleetClinic, views: FleetKiosk[]): void {
+  c.kioskCount = views.length;
+  for (const k of views) {
+    if (k.state === 'online') c.kiosksOnline += 1;
+    else if (k.state === 'offline') c.kiosksOffline += 1;
+    c.outboxBacklog += k.outboxBacklog ?? 0;
+    const age = k.oldestUnconfirmedAgeSeconds;
+    if (age !== null && (c.oldestUnconfirmedAgeSeconds === null || age > c.oldestUnconfirmedAgeSeconds)) {
+      c.oldestUnconfirmedAgeSeconds = age;
+    }
+  }
+  c.alertCounts = countAlerts(c.alerts.map((a) => ({ code: a.code, severity: a.severity, count: 1 })));
+}
+
+/** Alert counts added up by code and severity, critical first, then by code. */
+export function countAlerts(parts: FleetAlertCount[]): FleetAlertCount[] {
+  const counts = new Map<string, FleetAlertCount>();
+  for (const a of parts) {
+    if (a.count === 0) continue;
+    const key = `${a.code} ${a.severity}`;
+    const n = counts.get(key);
+    if (n) n.count += a.count;
+    else counts.set(key, { ...a });
+  }
+  return [...counts.values()].sort(
+    (a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1) || byId(a.code, b.code),
+  );
+}
+
+export interface OverviewOptions {
+  /** The cursor of the page after this one, null on the last. */
+  nextCursor?: string | null | undefined;
+}
+
 /**
  * The fleet as the page and the API show it, at `now`: every clinic of the facts (those with
- * kiosks, and those with only failures or referrals), its kiosks in id order, its alerts critical first.
+ * kiosks, and those with only failures or referrals), its kiosks in id order, its alerts critical
+ * first, and what they add up to.
  */
-export function fleetOverview(facts: FleetFacts, now: Date, t: FleetThresholds): FleetOverview {
+export function fleetOverview(
+  facts: FleetFacts,
+  now: Date,
+  t: FleetThresholds,
+  options: OverviewOptions = {},
+): FleetOverview {
   const at = now.getTime();
   const clinics = new Map<string, FleetClinic>();
   const clinicOf = (clinicId: string) => {
@@ -47,7 +94,12 @@ export function fleetOverview(facts: FleetFacts, now: Date, t: FleetThresholds):
       c = {
         clinicId,
         kiosks: [],
+        kioskCount: 0,
         kiosksOnline: 0,
+        kiosksOffline: 0,
+        outboxBacklog: 0,
+        oldestUnconfirmedAgeSeconds: null,
+        alertCounts: [],
         satusehatFailures: [],
         openReferrals: { count: 0, oldestAt: null },
         alerts: [],
@@ -59,7 +111,6 @@ export function fleetOverview(facts: FleetFacts, now: Date, t: FleetThresholds):
   for (const k of facts.kiosks) {
     const c = clinicOf(k.clinicId);
     c.kiosks.push(kioskView(k, at));
-    if (k.state === 'online') c.kiosksOnline += 1;
     c.alerts.push(...kioskAlerts(k, at, t));
   }
   for (const f of facts.clinics satisfies ClinicFacts[]) {
@@ -72,6 +123,7 @@ export function fleetOverview(facts: FleetFacts, now: Date, t: FleetThresholds):
   for (const c of list) {
     c.kiosks.sort((a, b) => byId(a.kioskId, b.kioskId));
     c.alerts.sort(bySeverity);
+    tally(c, c.kiosks);
   }
-  return { at: now.toISOString(), clinics: list };
+  return { at: now.toISOString(), clinics: list, nextCursor: options.nextCursor ?? null };
 }

@@ -14,6 +14,8 @@ export interface AccountRecord {
   access: ClinicAccess;
   passwordHash: string;
   createdAt: string;
+  /** When it was disabled; null (or absent, for one being made) while it works. */
+  disabledAt?: string | null;
 }
 
 /** A live session, found by its token's hash, with its account. */
@@ -31,6 +33,7 @@ interface AccountRow {
   clinics: string;
   password_hash: string;
   created_at: string;
+  disabled_at: string | null;
 }
 
 const toAccountRecord = (r: AccountRow): AccountRecord => ({
@@ -40,6 +43,7 @@ const toAccountRecord = (r: AccountRow): AccountRecord => ({
   access: accessOf(JSON.parse(r.clinics) as ClinicGrant),
   passwordHash: r.password_hash,
   createdAt: r.created_at,
+  disabledAt: r.disabled_at,
 });
 
 /** What the API shows of an account: never the password's hash. */
@@ -49,6 +53,7 @@ export const toAccount = (a: AccountRecord): Account => ({
   role: a.role,
   clinics: grantOf(a.access),
   createdAt: a.createdAt,
+  disabledAt: a.disabledAt ?? null,
 });
 
 /** People's accounts and their sessions. */
@@ -70,6 +75,16 @@ export interface AccountStore {
   touchSession(tokenHash: string, idleExpiresAt: string): Promise<void>;
   /** Ends a session (signing out); ending one that is gone changes nothing. */
   endSession(tokenHash: string): Promise<void>;
+  /**
+   * Disables an account (`at`) or enables it again (null). Its sessions are kept, so that one sent
+   * again is told the account is disabled; they serve nothing while it is. False for no such account.
+   */
+  setAccountDisabled(username: string, at: string | null): Promise<boolean>;
+  /**
+   * Sets an account's password hash and ends its sessions, all but `keep` (the one of a person
+   * changing their own). False for no such account.
+   */
+  setAccountPassword(username: string, passwordHash: string, at: string, keep?: string): Promise<boolean>;
 }
 
 export class SqlAccountStore implements AccountStore {
@@ -143,6 +158,22 @@ export class SqlAccountStore implements AccountStore {
       idleExpiresAt,
       tokenHash,
     ]);
+  }
+
+  async setAccountDisabled(username: string, at: string | null) {
+    return (await this.db.run('UPDATE accounts SET disabled_at = ? WHERE username = ?', [at, username])) > 0;
+  }
+
+  async setAccountPassword(username: string, passwordHash: string, at: string, keep?: string) {
+    return this.db.transaction(async (tx) => {
+      const changed = await tx.run(
+        'UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE username = ?',
+        [passwordHash, at, username],
+      );
+      if (changed === 0) return false;
+      await tx.run('DELETE FROM sessions WHERE username = ? AND token_hash <> ?', [username, keep ?? '']);
+      return true;
+    });
   }
 
   async endSession(tokenHash: string) {

@@ -2,6 +2,7 @@ import { type KioskEvent, newUuidV7 } from '@klinik-desa/protocol';
 import { expect, it } from 'vitest';
 import { EVERY_CLINIC } from '../domain/access.js';
 import { hashSecret } from '../domain/secrets.js';
+import { DEFAULT_FLEET_THRESHOLDS, fleetOverview, fleetSummary, summaryCutoffs } from '../fleet/index.js';
 import { bpReading, nik, URGENT_BP } from '../testing/fixtures.js';
 import type { SqlClinicStore } from './sql-store.js';
 
@@ -129,5 +130,108 @@ export function fleetContract(store: () => SqlClinicStore) {
         openReferrals: { count: 1, oldestAt: open.data[0]!.createdAt },
       },
     ]);
+  });
+
+  it("counts in the summary what the full view's alerts add up to, and pages clinics in id order", async () => {
+    const s = store();
+    const now = new Date('2026-12-07T12:30:00.000Z');
+    const clinics = ['clinic-sum-a', 'clinic-sum-b', 'clinic-sum-c'];
+    const long = '2026-11-01T00:00:00.000Z';
+    for (const clinicId of clinics) {
+      for (const kioskId of ['k1', 'k2', 'k3', 'k4']) {
+        await s.registerKiosk(
+          { clinicId, kioskId, name: null },
+          `kiosk.${clinicId}.${kioskId}`,
+          hashSecret('s'),
+          long,
+        );
+      }
+    }
+    const device = (id: string, state: 'connected' | 'failed') => ({
+      id,
+      protocol: 'and-scale',
+      state,
+      errors: {},
+    });
+    const status = (clinicId: string, kioskId: string, at: string, extra: object) => ({
+      state: 'online' as const,
+      clinicId,
+      kioskId,
+      at,
+      ...extra,
+    });
+    // a: k1 silent with an old backlog and two failed devices; k2 nearly full, its clock 9 min ahead;
+    // k3 with a full disk and 21 decode errors in the window (15 of them in its first, partial
+    // hour); k4 never heard. b: k1 with 19 decode errors (under the threshold). c: nothing at all.
+    const [a, b] = clinics as [string, string];
+    // Events first: each moves its kiosk's last contact, the statuses after them too.
+    const errors = async (clinicId: string, kioskId: string, count: number, receivedAt: string) =>
+      s.recordKioskEvent(
+        {
+          id: newUuidV7(),
+          clinicId,
+          kioskId,
+          at: receivedAt,
+          type: 'decode-errors',
+          code: 'BAD_CHECKSUM',
+          count,
+        },
+        receivedAt,
+      );
+    await errors(a, 'k3', 40, '2026-12-06T12:10:00.000Z');
+    await errors(a, 'k3', 15, '2026-12-06T12:40:00.000Z');
+    await errors(a, 'k3', 6, '2026-12-07T09:00:00.000Z');
+    await errors(b, 'k1', 19, '2026-12-07T10:00:00.000Z');
+
+    await s.recordKioskStatus(
+      status(a, 'k1', '2026-12-07T09:00:00.000Z', {
+        outbox: { depth: 3, capacity: 100, oldestAt: '2026-12-05T09:00:00.000Z', nearlyFull: false },
+        devices: [device('d1', 'failed'), device('d2', 'failed'), device('d3', 'connected')],
+      }),
+      '2026-12-07T09:00:00.000Z',
+    );
+    await s.recordKioskStatus(
+      status(a, 'k2', '2026-12-07T12:29:00.000Z', {
+        outbox: { depth: 90, capacity: 100, oldestAt: '2026-12-07T12:00:00.000Z', nearlyFull: true },
+      }),
+      '2026-12-07T12:20:00.000Z',
+    );
+    await s.recordKioskStatus(
+      status(a, 'k3', '2026-12-07T12:20:00.000Z', {
+        disk: { state: 'full', freeBytes: 0, outboxBytes: 10, held: 0, dropped: 0 },
+      }),
+      '2026-12-07T12:20:00.000Z',
+    );
+    const t = DEFAULT_FLEET_THRESHOLDS;
+    const recentSince = new Date(now.getTime() - 86_400_000).toISOString();
+    const full = fleetOverview(await s.fleetFacts({ recentSince }, EVERY_CLINIC), now, t);
+    const summary = fleetSummary(
+      await s.fleetSummary({}, summaryCutoffs(now, t, 86_400_000), EVERY_CLINIC),
+      now,
+      t,
+      null,
+    );
+    const ours = (view: typeof full) => view.clinics.filter((c) => clinics.includes(c.clinicId));
+    const figures = (view: typeof full) => ours(view).map(({ kiosks: _, alerts: __, ...rest }) => rest);
+    expect(figures(summary)).toEqual(figures(full));
+    const [sa] = ours(full);
+    expect(sa!.alertCounts).toEqual([
+      { code: 'DEVICE_FAILED', severity: 'critical', count: 2 },
+      { code: 'DISK_FULL', severity: 'critical', count: 1 },
+      { code: 'KIOSK_SILENT', severity: 'critical', count: 1 },
+      { code: 'OUTBOX_BACKLOG_OLD', severity: 'critical', count: 1 },
+      { code: 'OUTBOX_NEARLY_FULL', severity: 'critical', count: 1 },
+      { code: 'CLOCK_SKEW', severity: 'warning', count: 1 },
+      { code: 'DEVICE_ERRORS', severity: 'warning', count: 1 },
+      { code: 'KIOSK_NEVER_HEARD', severity: 'warning', count: 1 },
+    ]);
+    expect(sa!.kiosks.find((k) => k.kioskId === 'k3')!.last24h.decodeErrors).toBe(21);
+    expect(ours(summary).every((c) => c.kiosks.length === 0)).toBe(true);
+
+    // Pages of clinic ids, in id order, held to the caller's clinics.
+    const mine = { all: false as const, clinicIds: clinics };
+    expect(await s.fleetClinicIds({ limit: 2 }, mine)).toEqual([a, b]);
+    expect(await s.fleetClinicIds({ after: b, limit: 2 }, mine)).toEqual([clinics[2]]);
+    expect(await s.fleetClinicIds({ limit: 5 }, { all: false, clinicIds: [b, 'clinic-none'] })).toEqual([b]);
   });
 }

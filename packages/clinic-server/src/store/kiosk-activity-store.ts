@@ -13,6 +13,13 @@ import { where } from './query.js';
 import type { PageRequest } from './records.js';
 import type { SqlExecutor } from './sql.js';
 
+/** The event types the fleet view counts, and their column in `kiosk_event_hours`. */
+export const HOUR_COLUMN: Partial<Record<KioskEvent['type'], string>> = {
+  'decode-errors': 'decode_errors',
+  'driver-failed': 'driver_failures',
+  'device-lost': 'devices_lost',
+};
+
 /** What became of a kiosk event handed to the record. */
 export type KioskEventOutcome = 'stored' | 'duplicate' | 'unknown-kiosk';
 
@@ -90,7 +97,8 @@ export class SqlKioskActivityStore implements KioskActivityStore {
          state_since = CASE WHEN state = ? THEN state_since ELSE ? END,
          status_started_at = COALESCE(?, status_started_at),
          last_seen_at = CASE WHEN ? = 1 THEN ? ELSE last_seen_at END,
-         clock_skew_ms = CASE WHEN ? = 1 THEN ? ELSE clock_skew_ms END
+         clock_skew_ms = CASE WHEN ? = 1 THEN ? ELSE clock_skew_ms END,
+         outbox_depth = ?, outbox_oldest_at = ?, outbox_nearly_full = ?, devices_failed = ?, disk_full = ?
        WHERE clinic_id = ? AND kiosk_id = ? AND (
          status_at IS NULL OR status_at < ?
          OR (? = 'offline' AND state = 'online' AND status_started_at IS NOT NULL AND status_started_at <= ?)
@@ -107,6 +115,12 @@ export class SqlKioskActivityStore implements KioskActivityStore {
         receivedAt,
         online ? 1 : 0,
         Date.parse(at) - Date.parse(receivedAt),
+        // The figures the fleet summary counts from, beside the status they came with.
+        status.outbox?.depth ?? null,
+        status.outbox?.oldestAt === undefined ? null : utc(status.outbox.oldestAt),
+        status.outbox?.nearlyFull ? 1 : 0,
+        (status.devices ?? []).filter((d) => d.state === 'failed').length,
+        status.disk?.state === 'full' ? 1 : 0,
         status.clinicId,
         status.kioskId,
         at,
@@ -139,6 +153,15 @@ export class SqlKioskActivityStore implements KioskActivityStore {
         ],
       );
       if (inserted === 0) return 'duplicate';
+      const counted = HOUR_COLUMN[event.type];
+      if (counted !== undefined) {
+        // The fleet view's hourly counts, kept with the event in one transaction so they never disagree.
+        await tx.run(
+          `INSERT INTO kiosk_event_hours (clinic_id, kiosk_id, hour, ${counted}) VALUES (?, ?, ?, ?)
+           ON CONFLICT (clinic_id, kiosk_id, hour) DO UPDATE SET ${counted} = kiosk_event_hours.${counted} + excluded.${counted}`,
+          [event.clinicId, event.kioskId, receivedAt.slice(0, 13), event.count ?? 1],
+        );
+      }
       await tx.run('UPDATE kiosks SET last_seen_at = ? WHERE clinic_id = ? AND kiosk_id = ?', [
         receivedAt,
         event.clinicId,
@@ -186,6 +209,8 @@ export class SqlKioskActivityStore implements KioskActivityStore {
   }
 
   async pruneKioskEvents(before: string) {
+    // An hour is dropped once all of it is before the cut, as its events are.
+    await this.db.run('DELETE FROM kiosk_event_hours WHERE hour < ?', [before.slice(0, 13)]);
     return this.db.run('DELETE FROM kiosk_events WHERE received_at < ?', [before]);
   }
 }

@@ -128,12 +128,23 @@ export class SqlKioskStore implements KioskStore {
   }
 
   async listKiosks(query: { clinicId?: string | undefined }, page: PageRequest, access: ClinicAccess) {
-    const after = decodeCursor(page.cursor) ?? '';
+    // The cursor is "clinic/kiosk" (neither id holds a '/'); the page walks the primary key in its
+    // own order from there and stops at the page's end, instead of sorting every kiosk per request.
+    const cursor = decodeCursor(page.cursor);
+    const cut = cursor === undefined ? -1 : cursor.indexOf('/');
+    if (cursor !== undefined && cut < 0) {
+      throw new ClinicError('VALIDATION', 'cursor: not a cursor of GET /kiosks; start again without one', {
+        field: 'cursor',
+      });
+    }
+    const after: string[] =
+      cursor === undefined ? [] : [cursor.slice(0, cut), cursor.slice(0, cut), cursor.slice(cut + 1)];
     const w = where([['clinic_id = ?', query.clinicId]]);
     const c = clinicCondition(access, 'clinic_id');
+    const from = cursor === undefined ? '' : ' AND (clinic_id > ? OR (clinic_id = ? AND kiosk_id > ?))';
     const rows = await this.db.all<KioskRow>(
-      `SELECT * FROM kiosks WHERE clinic_id || '/' || kiosk_id > ?${w.sql}${c.sql} ORDER BY clinic_id || '/' || kiosk_id LIMIT ?`,
-      [after, ...w.params, ...c.params, page.limit + 1],
+      `SELECT * FROM kiosks WHERE 1 = 1${from}${w.sql}${c.sql} ORDER BY clinic_id, kiosk_id LIMIT ?`,
+      [...after, ...w.params, ...c.params, page.limit + 1],
     );
     return pageOf(rows, page.limit, (r) => `${r.clinic_id}/${r.kiosk_id}`, toKiosk);
   }

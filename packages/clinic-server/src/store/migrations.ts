@@ -1,4 +1,5 @@
 import { CLINICS_AND_ACCOUNTS } from './migrations-accounts.js';
+import { FLEET_SUMMARY } from './migrations-fleet-summary.js';
 import type { Dialect } from './sql.js';
 
 /**
@@ -440,6 +441,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'fleet view: kiosk clock skew, event counts', sql: FLEET_VIEW('sqlite') },
   { version: 12, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
   { version: 13, name: 'clinics, puskesmas, accounts and sessions', sql: CLINICS_AND_ACCOUNTS },
+  { version: 14, name: 'fleet summary, accounts disabled', sql: FLEET_SUMMARY('sqlite') },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -456,6 +458,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'readings partitioned by month', sql: POSTGRES_READINGS_PARTITIONED },
   { version: 12, name: 'screenings by clinic and time', sql: SCREENINGS_BY_CLINIC_OPENED },
   { version: 13, name: 'clinics, puskesmas, accounts and sessions', sql: CLINICS_AND_ACCOUNTS },
+  { version: 14, name: 'fleet summary, accounts disabled', sql: FLEET_SUMMARY('postgres') },
 ];
 
 export function migrationsFor(dialect: Dialect): readonly Migration[] {

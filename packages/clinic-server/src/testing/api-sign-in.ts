@@ -66,7 +66,7 @@ export function buildTestApi(store: SqlClinicStore, overrides: Partial<ApiOption
 export function callApi(
   app: ApiApp,
   bearer: string | undefined,
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
   url: string,
   payload?: unknown,
   headers: Record<string, string> = {},

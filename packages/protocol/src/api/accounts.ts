@@ -77,10 +77,30 @@ export const Account = z
     role: AccountRole,
     clinics: z.union([z.literal('*'), z.array(z.string()), z.object({ puskesmasId: z.string() }).strict()]),
     createdAt: DateTime,
+    /** When an operator disabled it (it signs in no more, its sessions have ended); null while it works. */
+    disabledAt: DateTime.nullable(),
   })
   .strict()
   .meta({ id: 'Account' });
 export type Account = z.infer<typeof Account>;
+
+const NewPassword = z.string().min(12, 'use at least 12 characters').max(512);
+
+/** An operator sets a person's password; every session of the account ends. */
+export const AccountPasswordSet = z
+  .object({ password: NewPassword })
+  .strict()
+  .meta({ id: 'AccountPasswordSet' });
+export type AccountPasswordSet = z.infer<typeof AccountPasswordSet>;
+
+/** A person changes their own password with the one they have; their other sessions end. */
+export const OwnPasswordChange = z
+  .object({ oldPassword: z.string().min(1).max(512), newPassword: NewPassword })
+  .strict()
+  .meta({ id: 'OwnPasswordChange' });
+export type OwnPasswordChange = z.infer<typeof OwnPasswordChange>;
+
+export const AccountPathParams = z.object({ username: Username }).strict();
 
 export const SignInRequest = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(512) })

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ClinicId, DeviceId, KioskId } from '../ids.js';
 import { DeviceState } from '../status.js';
 import { DateTime } from '../time.js';
+import { Cursor } from './common.js';
 
 /** A text a worker reads, in Bahasa Indonesia first and in English. */
 export const BilingualText = z.object({ id: z.string(), en: z.string() }).strict();
@@ -78,18 +79,41 @@ export const FleetKiosk = z
   .strict();
 export type FleetKiosk = z.infer<typeof FleetKiosk>;
 
+/** How many alerts of one code and severity a clinic has. */
+export const FleetAlertCount = z
+  .object({
+    code: FleetAlertCode,
+    severity: z.enum(['critical', 'warning']),
+    count: z.number().int().positive(),
+  })
+  .strict();
+export type FleetAlertCount = z.infer<typeof FleetAlertCount>;
+
 export const FleetClinic = z
   .object({
     clinicId: ClinicId,
+    /** Its kiosks in id order; empty in a summary (`summary=true`), which counts them only. */
     kiosks: z.array(FleetKiosk),
+    /** Registered kiosks of the clinic, also in a summary. */
+    kioskCount: z.number().int().nonnegative(),
     kiosksOnline: z.number().int().nonnegative(),
+    kiosksOffline: z.number().int().nonnegative(),
+    /** Readings in all its kiosks' outboxes not yet confirmed, as they last reported. */
+    outboxBacklog: z.number().int().nonnegative(),
+    /** The oldest unconfirmed reading in any of its kiosks' outboxes, in seconds; null when none waits. */
+    oldestUnconfirmedAgeSeconds: z.number().nullable(),
+    /** Its alerts (the clinic's and its kiosks') counted by code and severity, also in a summary. */
+    alertCounts: z.array(FleetAlertCount),
     /** Screenings SATUSEHAT did not take and that are no longer retried, counted by reason. */
     satusehatFailures: z.array(z.object({ reason: z.string(), count: z.number().int().positive() }).strict()),
     /** Referrals no health worker has acknowledged yet. */
     openReferrals: z
       .object({ count: z.number().int().nonnegative(), oldestAt: DateTime.nullable() })
       .strict(),
-    /** The clinic's alerts and its kiosks', critical first. */
+    /**
+     * The clinic's alerts and its kiosks', critical first. A summary carries the clinic's own
+     * (SATUSEHAT, referrals) only; `alertCounts` counts all of them.
+     */
     alerts: z.array(FleetAlert),
   })
   .strict();
@@ -99,13 +123,31 @@ export const FleetOverview = z
   .object({
     /** When the server computed this view (its clock): ages and silences are counted to it. */
     at: DateTime,
+    /** The caller's clinics of this page, in id order. */
     clinics: z.array(FleetClinic),
+    /** Pass it back as `cursor` for the next page of clinics; null on the last. */
+    nextCursor: Cursor.nullable(),
   })
   .strict()
   .meta({ id: 'FleetOverview' });
 export type FleetOverview = z.infer<typeof FleetOverview>;
 
 export const FleetQuery = z
-  .object({ clinicId: ClinicId.optional().describe("Only this clinic (one of the caller's)") })
+  .object({
+    clinicId: ClinicId.optional().describe("Only this clinic (one of the caller's)"),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('Clinics per page (1-100, default 10); follow `nextCursor` for the rest'),
+    cursor: Cursor.optional().describe('`nextCursor` of the page before'),
+    summary: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe("`true`: each clinic's counts and its own alerts, without its kiosks or theirs"),
+  })
   .strict();
 export type FleetQuery = z.infer<typeof FleetQuery>;

@@ -135,8 +135,14 @@ export type KioskCreateParams = z.input<typeof KioskCreate>;
 export type KioskListParams = z.input<typeof KioskListQuery> & PageParams;
 /** By event `type`, and `since` (the kiosk's time of the event at or after). */
 export type KioskEventListParams = z.input<typeof KioskEventListQuery> & PageParams;
-/** The fleet of one clinic of the caller's, or (without) of all of them. */
-export type FleetParams = z.input<typeof FleetQuery>;
+/**
+ * The fleet of one clinic of the caller's, or (without) a page of all of them: `limit` clinics
+ * (default 10, at most 100), `cursor` from `nextCursor`; `summary: true` for each clinic's counts
+ * and its own alerts without its kiosks.
+ */
+export type FleetParams = Omit<z.input<typeof FleetQuery>, 'summary' | 'limit'> & {
+  summary?: boolean | undefined;
+} & PageParams;
 export type ClinicCreateParams = z.input<typeof ClinicCreate>;
 export type ClinicUpdateParams = z.input<typeof ClinicUpdate>;
 /** By the puskesmas that supervises them. */

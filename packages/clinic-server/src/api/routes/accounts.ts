@@ -1,6 +1,9 @@
 import {
   Account,
   AccountCreate,
+  AccountPasswordSet,
+  AccountPathParams,
+  OwnPasswordChange,
   Page,
   PageQuery,
   SignInRequest,
@@ -8,9 +11,10 @@ import {
 } from '@klinik-desa/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { accessOf, checkGrant } from '../../domain/access.js';
-import { hashPassword } from '../../domain/passwords.js';
-import { ClinicError } from '../../errors.js';
+import { accessOf, checkGrant, covers } from '../../domain/access.js';
+import { hashPassword, verifyPassword } from '../../domain/passwords.js';
+import { ClinicError, notFound } from '../../errors.js';
+import { toAccount } from '../../store/accounts-store.js';
 import type { AccountStore } from '../../store/store.js';
 import type { AuditTrail } from '../audit.js';
 import { sendError } from '../errors.js';
@@ -23,6 +27,7 @@ import {
   SignInLimitError,
   sessionCookie,
 } from '../sessions.js';
+import { sha256 } from '../tokens.js';
 import { COMMON_ERRORS, errorResponses, IdempotencyHeader, type RouteContext, security } from './shared.js';
 
 const AccountPage = Page(Account, 'Account');
@@ -81,7 +86,7 @@ export function registerAccountRoutes(
       await store.createAccount(record);
       await audit(request, 'create', 'account', record.username);
       const { passwordHash: _, access: __, ...shown } = record;
-      return reply.code(201).send({ ...shown, clinics: request.body.clinics });
+      return reply.code(201).send({ ...shown, clinics: request.body.clinics, disabledAt: null });
     },
   );
 
@@ -101,6 +106,129 @@ export function registerAccountRoutes(
       },
     },
     async (request) => store.listAccounts(request.query, access(request)),
+  );
+
+  registerAccountChanges(app, ctx, store);
+}
+
+/** The session token a request came with, from its Bearer header or its cookie. */
+function requestToken(request: FastifyRequest): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  return bearer ?? sessionCookie(request.headers.cookie);
+}
+
+/** An operator disables, enables and re-passwords accounts; a person changes their own password. */
+function registerAccountChanges(app: ApiApp, ctx: RouteContext, store: AccountStore): void {
+  const { at, audit, access } = ctx;
+  const tags = ['accounts'];
+  // Only an administrator of everything the account acts for may change it: an operator of one
+  // puskesmas cannot disable a national operator or another puskesmas's staff.
+  const target = async (request: FastifyRequest, username: string) => {
+    const account = await store.getAccount(username);
+    if (!account) throw notFound('account', username);
+    if (!covers(access(request), account.access)) {
+      throw new ClinicError(
+        'FORBIDDEN',
+        `account ${username} acts for clinics outside yours: only an administrator of all of them may change it`,
+      );
+    }
+    return account;
+  };
+  const forDisabling = (disable: boolean) => ({
+    config: { scope: 'client.admin' as const },
+    schema: {
+      tags,
+      operationId: disable ? 'accountsDisable' : 'accountsEnable',
+      summary: disable
+        ? "Disable a person's account: it cannot sign in and its sessions end at once"
+        : 'Enable a disabled account again (its old sessions stay ended once expired; the person signs in again)',
+      description: disable
+        ? 'A session of a disabled account is answered 401 saying the account is disabled. Only an administrator of every clinic the account acts for may disable it.'
+        : 'Only an administrator of every clinic the account acts for may enable it.',
+      security: security('client.admin'),
+      params: AccountPathParams,
+      response: { 200: Account, ...errorResponses(...COMMON_ERRORS, 404) },
+    },
+  });
+  for (const disable of [true, false]) {
+    app.post(
+      `/accounts/:username/${disable ? 'disable' : 'enable'}`,
+      forDisabling(disable),
+      async (request) => {
+        const account = await target(request, request.params.username);
+        const when = disable ? (account.disabledAt ?? at()) : null;
+        await store.setAccountDisabled(account.username, when);
+        await audit(request, disable ? 'disable' : 'enable', 'account', account.username);
+        return toAccount({ ...account, disabledAt: when });
+      },
+    );
+  }
+
+  app.put(
+    '/accounts/:username/password',
+    {
+      config: { scope: 'client.admin' },
+      schema: {
+        tags,
+        operationId: 'accountsSetPassword',
+        summary: "Set a person's password (a forgotten one): every session of the account ends",
+        description:
+          'The password is kept only as a scrypt hash. Only an administrator of every clinic the account acts for may set it.',
+        security: security('client.admin'),
+        params: AccountPathParams,
+        body: AccountPasswordSet,
+        response: { 204: z.null().describe('Set'), ...errorResponses(...COMMON_ERRORS, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const account = await target(request, request.params.username);
+      await store.setAccountPassword(account.username, await hashPassword(request.body.password), at());
+      await audit(request, 'set-password', 'account', account.username);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/account/password',
+    {
+      // Every role has clinic.read: the route is for any person signed in, and only for them.
+      config: { scope: 'clinic.read' },
+      schema: {
+        tags,
+        operationId: 'ownPasswordChange',
+        summary: 'Change your own password, with the one you have: your other sessions end',
+        description:
+          'For a person signed in (a session), not an API client. A wrong old password is 403 and changes nothing.',
+        security: security('clinic.read'),
+        body: OwnPasswordChange,
+        response: { 204: z.null().describe('Changed'), ...errorResponses(...COMMON_ERRORS, 422) },
+      },
+    },
+    async (request, reply) => {
+      const clientId = request.auth?.clientId ?? '';
+      const token = requestToken(request);
+      if (!clientId.startsWith('account.') || !token?.startsWith(SESSION_PREFIX)) {
+        throw new ClinicError(
+          'FORBIDDEN',
+          'only a person signed in changes their own password here; an API client is revoked (POST /clients/{id}/revoke) and made again',
+        );
+      }
+      const username = clientId.slice('account.'.length);
+      const account = await store.getAccount(username);
+      if (!account) throw notFound('account', username);
+      if (!(await verifyPassword(request.body.oldPassword, account.passwordHash))) {
+        await audit(request, 'change-password-refused', 'account', username);
+        throw new ClinicError('FORBIDDEN', 'the old password is wrong: nothing was changed');
+      }
+      await store.setAccountPassword(
+        username,
+        await hashPassword(request.body.newPassword),
+        at(),
+        sha256(token),
+      );
+      await audit(request, 'change-password', 'account', username);
+      return reply.code(204).send(null);
+    },
   );
 }
 
@@ -186,7 +314,11 @@ export function registerSessionRoutes(
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const token = bearer ?? sessionCookie(request.headers.cookie);
       if (token?.startsWith(SESSION_PREFIX)) {
-        const session = await sessions.verify(token, now());
+        // A disabled account's session is refused by verify; signing it out still ends it.
+        const session = await sessions.verify(token, now()).catch((error: unknown) => {
+          if (error instanceof ClinicError && error.code === 'UNAUTHENTICATED') return undefined;
+          throw error;
+        });
         await sessions.signOut(token);
         if (session) auditAccount(request, 'sign-out', session.clientId.slice('account.'.length));
       }

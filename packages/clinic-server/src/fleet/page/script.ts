@@ -1,5 +1,5 @@
 /**
- * The fleet page's script, served as is (no build step). It calls GET /fleet with the page's own
+ * The fleet page's script, served as is (no build step). It calls GET /fleet, page by page, with the page's own
  * cookies (`credentials: 'same-origin'`) and, when the page was opened with `#token=...`, that
  * token as a Bearer; the token is moved out of the address bar into this tab's session storage.
  * Text is set with `textContent` only: nothing from the API becomes markup.
@@ -149,20 +149,36 @@ export const FLEET_JS = `'use strict';
     document.querySelector('[data-testid=updated]').textContent = t('updated') + new Date(last.at).toLocaleTimeString(lang === 'id' ? 'id-ID' : 'en-GB');
   }
 
+  // The fleet comes a page of clinics at a time (each answer stays small however large the
+  // district); the page follows nextCursor to the last and shows them together.
+  function fetchPage(headers, cursor) {
+    var url = '/fleet?limit=10' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+    return fetch(url, { credentials: 'same-origin', headers: headers }).then(function (res) {
+      if (res.status === 401) { problem = { key: 'unauthorized' }; return null; }
+      if (res.status === 403) { problem = { key: 'forbidden' }; return null; }
+      if (!res.ok) {
+        return res.json().then(function (b) { problem = { key: 'failed', detail: res.status + ' ' + (b && b.message ? b.message : '') }; return null; },
+          function () { problem = { key: 'failed', detail: String(res.status) }; return null; });
+      }
+      return res.json();
+    });
+  }
+
   function load() {
     var headers = { accept: 'application/json' };
     var token = sessionStorage.getItem('kd-token');
     if (token) headers.authorization = 'Bearer ' + token;
-    return fetch('/fleet', { credentials: 'same-origin', headers: headers })
-      .then(function (res) {
-        if (res.status === 401) { problem = { key: 'unauthorized' }; return null; }
-        if (res.status === 403) { problem = { key: 'forbidden' }; return null; }
-        if (!res.ok) {
-          return res.json().then(function (b) { problem = { key: 'failed', detail: res.status + ' ' + (b && b.message ? b.message : '') }; return null; },
-            function () { problem = { key: 'failed', detail: String(res.status) }; return null; });
-        }
-        return res.json().then(function (body) { problem = null; last = body; });
-      })
+    var view = null;
+    function next(cursor) {
+      return fetchPage(headers, cursor).then(function (body) {
+        if (!body) { view = null; return; }
+        if (!view) view = { at: body.at, clinics: [] };
+        view.clinics = view.clinics.concat(body.clinics);
+        if (body.nextCursor) return next(body.nextCursor);
+      });
+    }
+    return next(null)
+      .then(function () { if (view) { problem = null; last = view; } })
       .catch(function (e) { problem = { key: 'failed', detail: e.message }; })
       .then(render);
   }

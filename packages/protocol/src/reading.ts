@@ -103,6 +103,17 @@ export const DeviceInfoText = z
   .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'printable characters only (no control characters)');
 export type DeviceInfoText = z.infer<typeof DeviceInfoText>;
 
+/**
+ * Where a driver puts what a device said of itself on a measurement's `extra` (beside
+ * `deviceAddress`), from which the reading's `device` takes it.
+ */
+export const DEVICE_INFO_EXTRA_KEYS = {
+  manufacturer: 'deviceManufacturer',
+  model: 'deviceModel',
+  serialNumber: 'deviceSerialNumber',
+  firmware: 'deviceFirmware',
+} as const;
+
 export const ReadingDevice = z
   .object({
     id: DeviceId,

@@ -1,4 +1,4 @@
-import type { DeviceMeasurement } from '@klinik-desa/protocol';
+import { DEVICE_INFO_EXTRA_KEYS, type DeviceMeasurement } from '@klinik-desa/protocol';
 import { DecodeError } from '../../errors.js';
 import { ID } from './lines.js';
 
@@ -22,12 +22,7 @@ export const IDENTITY_CHARACTERISTICS: readonly { characteristic: string; field:
 ];
 
 /** Where an identity rides on a measurement (beside `deviceAddress`) until it becomes the reading's `device`. */
-export const IDENTITY_EXTRA_KEYS: Readonly<Record<keyof DeviceIdentity, string>> = {
-  manufacturer: 'deviceManufacturer',
-  model: 'deviceModel',
-  serialNumber: 'deviceSerialNumber',
-  firmware: 'deviceFirmware',
-};
+export const IDENTITY_EXTRA_KEYS: Readonly<Record<keyof DeviceIdentity, string>> = DEVICE_INFO_EXTRA_KEYS;
 
 const MAX_TEXT = 64;
 

@@ -307,15 +307,29 @@ export class Agent implements AgentView {
           if (state === 'disconnected') this.event({ type: 'device-lost', deviceId: device.id });
           this.statusChanged();
         },
+        onStatusDetail: () => this.statusChanged(),
       },
       this.log,
       {
         system: this.config.system,
         openPort,
         askAgainAfterMs: this.config.outbox.disk.askAgainSeconds * 1000,
+        ...(device.protocol === 'ble-gateway' ? { dialogueOptions: this.gatewayDialogueOptions() } : {}),
       },
       contained,
     );
+  }
+
+  /**
+   * The gateway sets each device's clock from the kiosk's trusted time in the clinic's zone, and
+   * reads each device's identity once while the agent runs (one map for every dialogue on the port).
+   */
+  private gatewayDialogueOptions(): Record<string, unknown> {
+    return {
+      kioskTime: () => this.clock.now(),
+      timeZone: this.config.kiosk.timeZone,
+      identities: new Map(),
+    };
   }
 
   private makePublisher(

@@ -237,8 +237,28 @@ function renderDevices() {
           ? el('span', { class: 'note' }, ` · ${t.lastReading(clock.format(new Date(d.lastReadingAt)))}`)
           : undefined,
         errors > 0 ? el('span', { class: 'note' }, ` · ${t.deviceErrors(errors)}`) : undefined,
+        d.behind?.length ? el('ul', { class: 'behind' }, ...d.behind.map(behindItem)) : undefined,
       );
     }),
+  );
+}
+
+/** A device behind the gateway: which one (model, else address) and whether its clock was set. */
+function behindItem(b) {
+  const name = [b.manufacturer, b.model].filter(Boolean).join(' ') || b.address;
+  const clockText =
+    b.clock?.state === 'set'
+      ? t.clockSet(clock.format(new Date(b.clock.at)))
+      : b.clock?.state === 'unsupported'
+        ? t.clockUnsupported
+        : b.clock?.state === 'failed'
+          ? t.clockFailed
+          : undefined;
+  return el(
+    'li',
+    { 'data-testid': 'behind-device', 'data-address': b.address, 'data-clock': b.clock?.state ?? 'unknown' },
+    name,
+    clockText ? el('span', { class: 'note' }, ` · ${clockText}`) : undefined,
   );
 }
 

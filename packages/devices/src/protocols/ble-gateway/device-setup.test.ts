@@ -290,6 +290,37 @@ describe('after a device behind the gateway connects', () => {
   });
 });
 
+describe('a gateway older than READ', () => {
+  it('answers READ with BAD_COMMAND: no more reads, the reading goes on with its address, the clock is still set', () => {
+    const dialogue = createGatewayDialogue({ devices: [{ address: MONITOR }], kioskTime: () => KIOSK_MS });
+    const line = (m: GatewayMessage) => toBytes(encodeGatewayMessage(m));
+    dialogue.start();
+    dialogue.onFrame(line({ type: 'hello', protocolVersion: 1, gatewayId: 'g', firmware: 'f' }));
+    const read = parseGatewayCommand(
+      dialogue.onFrame(line({ type: 'state', address: MONITOR, state: 'connected' })).write[0]!,
+    );
+    const payload = Uint8Array.from([0x00, 0x80, 0x00, 0x54, 0x00, 0x63, 0x00]);
+    const indication = {
+      type: 'indication',
+      address: MONITOR,
+      service: '1810',
+      characteristic: '2a35',
+      payload,
+    };
+    expect(dialogue.onFrame(line(indication as GatewayMessage)).measurements).toEqual([]);
+    const refused = dialogue.onFrame(
+      line({ type: 'error', id: read.id, code: 'BAD_COMMAND', message: 'unknown command "READ"' }),
+    );
+    expect(refused.errors).toEqual([]);
+    expect(refused.measurements).toMatchObject([
+      { kind: 'blood-pressure', extra: { deviceAddress: MONITOR } },
+    ]);
+    expect(refused.write.map((w) => parseGatewayCommand(w))).toMatchObject([
+      { type: 'write', service: '1805', characteristic: '2a2b' },
+    ]);
+  });
+});
+
 describe('Current Time 0x2A2B', () => {
   it('writes the clinic zone’s wall clock with the day of week and "manual update"', () => {
     expect(toHex(encodeCurrentTime(KIOSK_MS, 'Asia/Jakarta'))).toBe('ea070c08081e0f020001');

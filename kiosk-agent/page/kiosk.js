@@ -2,6 +2,7 @@
 // agent's local API on this machine (the agent asks the clinic); everything on it is built with
 // textContent, never HTML strings, since names come from the clinic's records.
 
+import { deviceItems } from './device-list.js';
 import { diskAlerts } from './disk-banner.js';
 import { $, el } from './dom.js';
 import { clearLive, forgetLive, liveLines, setLive } from './live.js';
@@ -223,43 +224,7 @@ function renderReadings() {
 }
 
 function renderDevices() {
-  const devices = state.status?.devices ?? [];
-  $('devices').replaceChildren(
-    ...devices.map((d) => {
-      const errors = Object.values(d.errors ?? {}).reduce((sum, n) => sum + n, 0);
-      return el(
-        'li',
-        { class: `device ${d.state}`, 'data-testid': 'device', 'data-device': d.id, 'data-state': d.state },
-        el('strong', {}, d.id),
-        ' ',
-        el('span', { class: 'device-state' }, t.device[d.state] ?? d.state),
-        d.lastReadingAt
-          ? el('span', { class: 'note' }, ` · ${t.lastReading(clock.format(new Date(d.lastReadingAt)))}`)
-          : undefined,
-        errors > 0 ? el('span', { class: 'note' }, ` · ${t.deviceErrors(errors)}`) : undefined,
-        d.behind?.length ? el('ul', { class: 'behind' }, ...d.behind.map(behindItem)) : undefined,
-      );
-    }),
-  );
-}
-
-/** A device behind the gateway: which one (model, else address) and whether its clock was set. */
-function behindItem(b) {
-  const name = [b.manufacturer, b.model].filter(Boolean).join(' ') || b.address;
-  const clockText =
-    b.clock?.state === 'set'
-      ? t.clockSet(clock.format(new Date(b.clock.at)))
-      : b.clock?.state === 'unsupported'
-        ? t.clockUnsupported
-        : b.clock?.state === 'failed'
-          ? t.clockFailed
-          : undefined;
-  return el(
-    'li',
-    { 'data-testid': 'behind-device', 'data-address': b.address, 'data-clock': b.clock?.state ?? 'unknown' },
-    name,
-    clockText ? el('span', { class: 'note' }, ` · ${clockText}`) : undefined,
-  );
+  $('devices').replaceChildren(...deviceItems(state.status?.devices ?? []));
 }
 
 // ---------------------------------------------------------------- patients

@@ -11,7 +11,8 @@ import {
 const MAX_LISTED = 64;
 
 function entry(status: DeviceStatus, address: string): BehindGatewayStatus | undefined {
-  const list = (status.behind ??= []);
+  status.behind ??= [];
+  const list = status.behind;
   const found = list.find((d) => d.address === address);
   if (found) return found;
   if (list.length >= MAX_LISTED) return undefined;
@@ -68,4 +69,18 @@ export function describeBehindGateway(device: BehindGatewayStatus): string {
   const firmware = device.firmware ? `firmware ${device.firmware}` : undefined;
   const parts = [what || undefined, serial, firmware, describeDeviceClock(device)].filter(Boolean);
   return `${device.address}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/**
+ * What the agent adds to a gateway's dialogue options: it sets each device's clock from the kiosk's
+ * trusted time in the clinic's zone, and reads each device's identity once while the agent runs
+ * (one map for every dialogue on the port). Nothing for other protocols.
+ */
+export function gatewayDialogueOptions(
+  device: { protocol: string },
+  clock: { now(): number },
+  timeZone: string,
+): { dialogueOptions?: Record<string, unknown> } {
+  if (device.protocol !== 'ble-gateway') return {};
+  return { dialogueOptions: { kioskTime: () => clock.now(), timeZone, identities: new Map() } };
 }

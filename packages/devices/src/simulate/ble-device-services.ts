@@ -116,3 +116,37 @@ export class SimulatedDeviceClock {
     return { ...measurement, deviceTime: local };
   }
 }
+
+/** The gateway's answer to a second READ or WRITE while the device still owes the first. */
+export function busy(command: ReadCommand | WriteCommand): Uint8Array {
+  return out({
+    type: 'error',
+    id: command.id,
+    code: 'BUSY',
+    message: `${command.address} has an operation waiting`,
+  });
+}
+
+/**
+ * A connected device's answer to a READ or WRITE: NOT_FOUND for a characteristic discovery would
+ * not have found, else the read, the clock write, or (`racp`) the glucose meter's record request.
+ */
+export function answerOperation(
+  command: ReadCommand | WriteCommand,
+  device: SimulatedDeviceServices,
+  context: {
+    clock: SimulatedDeviceClock;
+    nowMs: number;
+    clockWrites: ClockWrite[];
+    racp: (command: WriteCommand) => Uint8Array[];
+  },
+): Uint8Array[] {
+  if (!hasCharacteristic(device, command.service, command.characteristic)) {
+    const where = `${command.service.toUpperCase()}/${command.characteristic.toUpperCase()}`;
+    return [out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: `${where} not on the device` })];
+  }
+  if (command.type === 'read') return answerRead(command, device);
+  if (command.characteristic === CURRENT_TIME)
+    return context.clock.write(command, context.nowMs, context.clockWrites);
+  return context.racp(command);
+}

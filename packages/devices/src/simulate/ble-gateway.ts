@@ -15,9 +15,9 @@ import {
   parseGatewayCommand,
 } from '../protocols/ble-gateway/index.js';
 import {
-  answerRead,
+  answerOperation,
+  busy,
   type ClockWrite,
-  hasCharacteristic,
   SimulatedDeviceClock,
   type SimulatedDeviceServices,
 } from './ble-device-services.js';
@@ -160,12 +160,7 @@ export interface GatewaySimulatorOptions {
   deferAnswers?: boolean;
 }
 
-/**
- * The gateway's side of the line protocol, for tests, demos and the agent's `simulate` command:
- * bytes from the agent in, lines to the agent out. It refuses (and records) any RACP request other
- * than reading or counting, so a test can prove the agent never asked a meter to delete its records.
- */
-export function createGatewaySimulator(options: GatewaySimulatorOptions): {
+export interface GatewaySimulator {
   onBytes(bytes: Uint8Array): Uint8Array[];
   /** The HELLO a freshly booted gateway sends. */
   boot(): Uint8Array[];
@@ -175,7 +170,33 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
   readonly refusedRacpRequests: readonly Uint8Array[];
   /** Every Current Time write a device took, in order. */
   readonly clockWrites: readonly ClockWrite[];
-} {
+}
+
+/** What a device sends as it connects: the cuff inflating, then its readings, stamped by its clock. */
+function connectionLines(
+  address: string,
+  device: SimulatedBleDevice,
+  clock: SimulatedDeviceClock,
+  nowMs: number,
+) {
+  const lines = [
+    out({ type: 'state', address, state: 'connecting' }),
+    out({ type: 'state', address, state: 'connected' }),
+  ];
+  for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(address, mmHg));
+  for (const measurement of device.measurements ?? []) {
+    const stamped = clock.stamp(measurement, nowMs);
+    lines.push(encode({ ...stamped, extra: { ...stamped.extra, deviceAddress: address } }));
+  }
+  return lines;
+}
+
+/**
+ * The gateway's side of the line protocol, for tests, demos and the agent's `simulate` command:
+ * bytes from the agent in, lines to the agent out. It refuses (and records) any RACP request other
+ * than reading or counting, so a test can prove the agent never asked a meter to delete its records.
+ */
+export function createGatewaySimulator(options: GatewaySimulatorOptions): GatewaySimulator {
   const devices = new Map(options.devices.map((d) => [d.address.toUpperCase(), d]));
   const connected = new Set<string>();
   // Registered with CONNECT: what STATUS counts as watched (the devices in range are not).
@@ -185,12 +206,9 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
   const commands: GatewayCommand[] = [];
   const refusedRacpRequests: Uint8Array[] = [];
   const clockWrites: ClockWrite[] = [];
-  const clocks = new Map<string, SimulatedDeviceClock>();
-  const clockOf = (address: string) => {
-    const clock = clocks.get(address) ?? new SimulatedDeviceClock();
-    clocks.set(address, clock);
-    return clock;
-  };
+  // Only simulated devices connect or take operations: each has its clock from the start.
+  const clocks = new Map([...devices.keys()].map((address) => [address, new SimulatedDeviceClock()]));
+  const clockOf = (address: string) => clocks.get(address) as SimulatedDeviceClock;
   // With deferAnswers: the answer each device owes, by address; a device owing one is busy.
   const owed = new Map<string, Uint8Array[]>();
   const splitLines = createCommandLineSplitter();
@@ -236,17 +254,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         const device = devices.get(command.address);
         if (!device) return [ok];
         connected.add(command.address);
-        const lines = [
-          ok,
-          out({ type: 'state', address: command.address, state: 'connecting' }),
-          out({ type: 'state', address: command.address, state: 'connected' }),
-        ];
-        for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(command.address, mmHg));
-        for (const measurement of device.measurements ?? []) {
-          const stamped = clockOf(command.address).stamp(measurement, now());
-          lines.push(encode({ ...stamped, extra: { ...stamped.extra, deviceAddress: command.address } }));
-        }
-        return lines;
+        return [ok, ...connectionLines(command.address, device, clockOf(command.address), now())];
       }
       case 'disconnect':
         if (!registered.delete(command.address))
@@ -273,32 +281,13 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
     const device = devices.get(command.address);
     if (!device || !connected.has(command.address))
       return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: command.address })];
-    if (owed.has(command.address))
-      return [
-        out({
-          type: 'error',
-          id: command.id,
-          code: 'BUSY',
-          message: `${command.address} has an operation waiting`,
-        }),
-      ];
-    let answer: Uint8Array[];
-    if (!hasCharacteristic(device, command.service, command.characteristic)) {
-      answer = [
-        out({
-          type: 'error',
-          id: command.id,
-          code: 'NOT_FOUND',
-          message: `${command.service.toUpperCase()}/${command.characteristic.toUpperCase()} not on the device`,
-        }),
-      ];
-    } else if (command.type === 'read') {
-      answer = answerRead(command, device);
-    } else if (command.characteristic === '2a2b') {
-      answer = clockOf(command.address).write(command, now(), clockWrites);
-    } else {
-      answer = answerWrite(command, device, connected, refusedRacpRequests);
-    }
+    if (owed.has(command.address)) return [busy(command)];
+    const answer = answerOperation(command, device, {
+      clock: clockOf(command.address),
+      nowMs: now(),
+      clockWrites,
+      racp: (write) => answerWrite(write, device, connected, refusedRacpRequests),
+    });
     if (!options.deferAnswers) return answer;
     owed.set(command.address, answer);
     return [];

@@ -9,7 +9,7 @@ import { clearLive, forgetLive, liveLines, setLive } from './live.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
 import { showTakeHome, wireTakeHome } from './take-home.js';
-import { clock, dates, lang, messageFor, numbers, t } from './texts.js';
+import { dates, lang, messageFor, numbers, t } from './texts.js';
 
 async function api(method, path, body) {
   const response = await fetch(path, {

@@ -2,13 +2,14 @@
 // agent's local API on this machine (the agent asks the clinic); everything on it is built with
 // textContent, never HTML strings, since names come from the clinic's records.
 
+import { deviceItems } from './device-list.js';
 import { diskAlerts } from './disk-banner.js';
 import { $, el } from './dom.js';
 import { clearLive, forgetLive, liveLines, setLive } from './live.js';
 import { isLocked, lockNow, startLock } from './lock.js';
 import { flagText, readingItem, readingValues, valueText } from './reading-item.js';
 import { showTakeHome, wireTakeHome } from './take-home.js';
-import { clock, dates, lang, messageFor, numbers, t } from './texts.js';
+import { dates, lang, messageFor, numbers, t } from './texts.js';
 
 async function api(method, path, body) {
   const response = await fetch(path, {
@@ -223,23 +224,7 @@ function renderReadings() {
 }
 
 function renderDevices() {
-  const devices = state.status?.devices ?? [];
-  $('devices').replaceChildren(
-    ...devices.map((d) => {
-      const errors = Object.values(d.errors ?? {}).reduce((sum, n) => sum + n, 0);
-      return el(
-        'li',
-        { class: `device ${d.state}`, 'data-testid': 'device', 'data-device': d.id, 'data-state': d.state },
-        el('strong', {}, d.id),
-        ' ',
-        el('span', { class: 'device-state' }, t.device[d.state] ?? d.state),
-        d.lastReadingAt
-          ? el('span', { class: 'note' }, ` · ${t.lastReading(clock.format(new Date(d.lastReadingAt)))}`)
-          : undefined,
-        errors > 0 ? el('span', { class: 'note' }, ` · ${t.deviceErrors(errors)}`) : undefined,
-      );
-    }),
-  );
+  $('devices').replaceChildren(...deviceItems(state.status?.devices ?? []));
 }
 
 // ---------------------------------------------------------------- patients

@@ -85,6 +85,9 @@ export const TEXT = {
     },
     lastReading: (t) => `hasil terakhir ${t}`,
     deviceErrors: (n) => `kesalahan: ${n}`,
+    clockSet: (t) => `jam alat diatur ${t}`,
+    clockUnsupported: 'jam alat tidak dapat diatur (tanpa Current Time Service)',
+    clockFailed: 'jam alat gagal diatur',
     kind: {
       'blood-pressure': 'Tekanan darah',
       glucose: 'Gula darah',
@@ -214,6 +217,9 @@ export const TEXT = {
     },
     lastReading: (t) => `last result ${t}`,
     deviceErrors: (n) => `errors: ${n}`,
+    clockSet: (t) => `clock set at ${t}`,
+    clockUnsupported: 'clock cannot be set (no Current Time Service)',
+    clockFailed: 'clock could not be set',
     kind: {
       'blood-pressure': 'Blood pressure',
       glucose: 'Blood glucose',

@@ -8,6 +8,7 @@ import { checkClock } from './clock/clock-check.js';
 import type { KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
 import type { DeviceConfig, KioskConfig } from './config/config.js';
+import { gatewayDialogueOptions } from './devices/behind-gateway.js';
 import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
@@ -41,6 +42,21 @@ import { AGENT_VERSION } from './version.js';
 
 /** How often decode errors are summed into one `decode-errors` event per device and code. */
 const DECODE_EVENT_EVERY_MS = 60_000;
+
+/** How a device's connection finds its port, waits after a refusal, and (a gateway) what its dialogue gets. */
+function connectionOptions(
+  config: KioskConfig,
+  device: DeviceConfig,
+  openPort: AgentParts['openPort'],
+  clock: KioskClock,
+): ConstructorParameters<typeof DeviceConnection>[4] {
+  return {
+    system: config.system,
+    openPort,
+    askAgainAfterMs: config.outbox.disk.askAgainSeconds * 1000,
+    ...gatewayDialogueOptions(device, clock, config.kiosk.timeZone),
+  };
+}
 
 /**
  * The daemon, where its parts are wired: devices → the reading pipeline (readings bound to the
@@ -307,13 +323,10 @@ export class Agent implements AgentView {
           if (state === 'disconnected') this.event({ type: 'device-lost', deviceId: device.id });
           this.statusChanged();
         },
+        onStatusDetail: () => this.statusChanged(),
       },
       this.log,
-      {
-        system: this.config.system,
-        openPort,
-        askAgainAfterMs: this.config.outbox.disk.askAgainSeconds * 1000,
-      },
+      connectionOptions(this.config, device, openPort, this.clock),
       contained,
     );
   }

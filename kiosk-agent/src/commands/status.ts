@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { KioskStatus } from '@klinik-desa/protocol';
 import type { Command } from '../cli-support.js';
+import { describeBehindGateway } from '../devices/behind-gateway.js';
 import { localApiAddress } from './local-api-address.js';
 
 const HELP = `Usage: kiosk-agent status (--config <kiosk.yaml> | --url <http://127.0.0.1:8710>) [--json]
@@ -66,6 +67,7 @@ export const statusCommand: Command = async (argv, io) => {
     io.stdout(
       `device ${d.id} (${d.protocol}) ${d.state}${d.port ? ` on ${d.port}` : ''}: ${d.readings ?? 0} readings${errors ? `; errors: ${errors}` : ''}`,
     );
+    for (const behind of d.behind ?? []) io.stdout(`  behind it: ${describeBehindGateway(behind)}`);
   }
   for (const w of status.warnings) io.stdout(`WARNING: ${w}`);
   return 0;

@@ -19,6 +19,7 @@ import { FailureWindow } from '../drivers/failure-window.js';
 import type { DriverFailure, FrameDecoder } from '../drivers/frame-decoder.js';
 import { AgentError, isAgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { noteBehindGateway } from './behind-gateway.js';
 import { type OpenPort, openPort } from './port.js';
 import { findUsbPort, type SystemPaths } from './ports.js';
 
@@ -40,6 +41,8 @@ export interface DeviceEvents {
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
   /** A vendor driver misbehaved on a frame (counted in the status too); `failed` once the device is marked failed. */
   onDriverFailure?(device: DeviceConfig, failure: DriverFailure, failed: boolean): void;
+  /** Something in `status` other than the state changed (a device behind a gateway had its clock set). */
+  onStatusDetail?(device: DeviceConfig): void;
 }
 
 /** A vendor driver's decode, contained: frames go to `decoder`, failures are held to the budget. */
@@ -88,6 +91,11 @@ export class DeviceConnection {
        * given the transfer up and starts afresh.
        */
       askAgainAfterMs?: number;
+      /**
+       * Options the agent adds to the configured ones for each new dialogue: what a pure dialogue
+       * cannot know itself (the kiosk's trusted time, its zone, what an earlier dialogue learnt).
+       */
+      dialogueOptions?: Record<string, unknown>;
     } = {},
     /** Set for a vendor's driver: its decode runs contained. Built-in drivers decode in this thread. */
     private readonly contained?: ContainedDecoding,
@@ -235,7 +243,8 @@ export class DeviceConnection {
       const create = driver.createDialogue.bind(driver);
       // What an earlier dialogue asked to remember outlives the port: a gateway unplugged and
       // plugged in again is not asked for the records it already handed over.
-      return this.runDialogue(port, framer, () => create(this.config.dialogue ?? {}, this.remembered));
+      const options = { ...this.config.dialogue, ...this.ports.dialogueOptions };
+      return this.runDialogue(port, framer, () => create(options, this.remembered));
     }
     // Line protocols get serialport's readline parser with its cap (the devices package's LineFramer):
     // the framer the conformance suite tests, an overlong line dropped and counted, never decoded in halves.
@@ -295,11 +304,15 @@ export class DeviceConnection {
       if (step.remember !== undefined) this.remembered = step.remember;
       if (step.live?.length) this.events.onLive?.(this.config, step.live);
       for (const error of step.errors) this.onError(error);
-      for (const event of step.events)
+      let detail = false;
+      for (const event of step.events) {
         this.log.info(
           { device: this.config.id, event: event.type, ...event.detail },
           `device event ${event.type}`,
         );
+        detail = noteBehindGateway(this.status, event) || detail;
+      }
+      if (detail) this.events.onStatusDetail?.(this.config);
       chain = chain.then(async () => {
         for (const bytes of step.write) {
           if (stopped) return;

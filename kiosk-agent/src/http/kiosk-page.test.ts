@@ -24,6 +24,7 @@ describe('the kiosk page files', () => {
       '/take-home.js',
       '/disk-banner.js',
       '/live.js',
+      '/device-list.js',
       '/kiosk.css',
       '/messages.js',
     ]);
@@ -38,6 +39,7 @@ describe('the kiosk page files', () => {
       '/take-home.js',
       '/disk-banner.js',
       '/live.js',
+      '/device-list.js',
       '/messages.js',
     ])
       expect(page.get('/')?.body.toString()).toContain(`<link rel="modulepreload" href="${module}" />`);

@@ -16,6 +16,7 @@ const FILES: Record<string, [file: string, type: string]> = {
   '/take-home.js': ['take-home.js', 'text/javascript; charset=utf-8'],
   '/disk-banner.js': ['disk-banner.js', 'text/javascript; charset=utf-8'],
   '/live.js': ['live.js', 'text/javascript; charset=utf-8'],
+  '/device-list.js': ['device-list.js', 'text/javascript; charset=utf-8'],
   '/kiosk.css': ['kiosk.css', 'text/css; charset=utf-8'],
 };
 

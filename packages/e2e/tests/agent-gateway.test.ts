@@ -1,5 +1,6 @@
 import { createGatewaySimulator } from '@klinik-desa/devices/simulate';
-import type { BloodPressureMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
+import type { BloodPressureMeasurement, DeviceStatus, GlucoseMeasurement } from '@klinik-desa/protocol';
+import { waitFor } from '@klinik-desa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { playDevice } from '../src/device-player.js';
 import { gatewayYaml } from '../src/gateway-yaml.js';
@@ -79,10 +80,11 @@ describe('two glucometers behind one gateway', () => {
   const track = stackPerTest();
   const fake = satusehatFakePerFile();
 
-  it("keeps both meters' records when their sequence numbers overlap, each named by its address up to FHIR", async () => {
+  it("keeps both meters' records when their sequence numbers overlap, each named by its address up to FHIR; a BP monitor's identity and clock", async () => {
     const { stack, clinic } = satusehatStack(
       fake(),
       gatewayYaml([
+        BP_MONITOR,
         { address: GLUCOMETER, records: 'all' },
         { address: SECOND_METER, records: 'all' },
       ]),
@@ -92,6 +94,14 @@ describe('two glucometers behind one gateway', () => {
     const now = meterTimeNow();
     const sim = createGatewaySimulator({
       devices: [
+        {
+          // A monitor with Device Information and a Current Time Service; the meters have neither.
+          address: BP_MONITOR,
+          name: 'UA-651BLE',
+          measurements: [bp],
+          information: MONITOR_IDENTITY,
+          currentTimeService: true,
+        },
         {
           address: GLUCOMETER,
           name: 'Contour Plus One',
@@ -107,15 +117,71 @@ describe('two glucometers behind one gateway', () => {
     const meters = playDevice(stack.pty.devicePath, sim, sim.boot());
     try {
       await bothMetersArrive(stack, sessionId, clinic().admin);
+      await monitorIdentifiedAndSet(stack, sessionId, clinic().admin, sim.clockWrites);
     } finally {
       await meters.stop();
     }
   }, 90_000);
 });
 
+const MONITOR_IDENTITY = {
+  manufacturer: 'A&D Medical',
+  model: 'UA-651BLE',
+  serialNumber: '5140300123',
+  firmware: '1.4.2',
+};
+
+/**
+ * The monitor's reading carries what it said of itself into the record and the FHIR Device; its
+ * clock was set to the kiosk's time in Jakarta; the status says so, and that the meters' cannot be.
+ */
+async function monitorIdentifiedAndSet(
+  stack: Stack,
+  sessionId: string,
+  admin: SatusehatClinic['admin'],
+  clockWrites: readonly { address: string; localTime: string }[],
+) {
+  const reading = stack.records().find((r) => r.kind === 'blood-pressure');
+  expect(reading?.device).toMatchObject({ address: BP_MONITOR, ...MONITOR_IDENTITY });
+  const bundle = await admin.request<{ entry: { fullUrl: string; resource: Record<string, unknown> }[] }>(
+    'GET',
+    `/screenings/${sessionId}/fhir`,
+  );
+  const observation = (await fhirObservations(admin, sessionId)).find((o) =>
+    o.identifier.some((i) => i.value.startsWith(`${reading?.id}.`)),
+  );
+  const device = bundle.body.entry.find((e) => e.fullUrl === observation?.device?.reference)?.resource;
+  expect(device).toMatchObject({
+    resourceType: 'Device',
+    manufacturer: 'A&D Medical',
+    modelNumber: 'UA-651BLE',
+    serialNumber: '5140300123',
+    version: [{ value: '1.4.2' }],
+  });
+
+  expect(clockWrites.map((w) => w.address)).toEqual([BP_MONITOR]);
+  const jakartaNow = Date.parse(`${meterTimeNow(true)}Z`);
+  expect(Math.abs(Date.parse(`${clockWrites[0]?.localTime}Z`) - jakartaNow)).toBeLessThan(60_000);
+
+  const status = await waitFor(
+    async () => {
+      const res = await fetch(new URL('/status', await stack.apiUrl()));
+      const body = (await res.json()) as { devices: DeviceStatus[] };
+      const behind = body.devices[0]?.behind ?? [];
+      return behind.length === 3 && behind.every((b) => b.clock) ? behind : undefined;
+    },
+    { timeoutMs: 10_000, what: 'the status of the three devices behind the gateway' },
+  );
+  const clockOf = (address: string) => status.find((b) => b.address === address)?.clock;
+  expect(clockOf(BP_MONITOR)).toMatchObject({ state: 'set', at: expect.any(String) });
+  expect(clockOf(GLUCOMETER)).toEqual({ state: 'unsupported' });
+  expect(clockOf(SECOND_METER)).toEqual({ state: 'unsupported' });
+}
+
 async function bothMetersArrive(stack: Stack, sessionId: string, admin: SatusehatClinic['admin']) {
-  const records = await stack.waitForRecords(4, 40_000);
+  const all = await stack.waitForRecords(5, 40_000);
   await stack.waitForEmptyOutbox();
+  const records = all.filter((r) => r.kind === 'glucose');
   const seen = records
     .map((r) => [
       r.device.address,

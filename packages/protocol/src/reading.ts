@@ -98,6 +98,25 @@ export const DeviceAddress = z
   );
 export type DeviceAddress = z.infer<typeof DeviceAddress>;
 
+/** A device's own word about itself (maker, model, serial, firmware): printable, at most 64 characters. */
+export const DeviceInfoText = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'printable characters only (no control characters)');
+export type DeviceInfoText = z.infer<typeof DeviceInfoText>;
+
+/**
+ * Where a driver puts what a device said of itself on a measurement's `extra` (beside
+ * `deviceAddress`), from which the reading's `device` takes it.
+ */
+export const DEVICE_INFO_EXTRA_KEYS = {
+  manufacturer: 'deviceManufacturer',
+  model: 'deviceModel',
+  serialNumber: 'deviceSerialNumber',
+  firmware: 'deviceFirmware',
+} as const;
+
 export const ReadingDevice = z
   .object({
     id: DeviceId,
@@ -112,6 +131,14 @@ export const ReadingDevice = z
      * this, two glucometers behind one gateway are one device to the record.
      */
     address: DeviceAddress.optional(),
+    /** What the device says of itself (Bluetooth Device Information service 0x2A29): its maker. */
+    manufacturer: DeviceInfoText.optional(),
+    /** Its model number (0x2A24). */
+    model: DeviceInfoText.optional(),
+    /** Its serial number (0x2A25). */
+    serialNumber: DeviceInfoText.optional(),
+    /** Its firmware revision (0x2A26). */
+    firmware: DeviceInfoText.optional(),
   })
   .strict();
 export type ReadingDevice = z.infer<typeof ReadingDevice>;

@@ -1,10 +1,38 @@
 import { z } from 'zod';
 import { ClinicId, DeviceId, KioskId } from './ids.js';
+import { DeviceAddress, DeviceInfoText } from './reading.js';
 import { DateTime } from './time.js';
 
 /** `failed`: its driver was refused at start or failed too often; it stays off until the agent restarts. */
 export const DeviceState = z.enum(['connecting', 'connected', 'disconnected', 'failed']);
 export type DeviceState = z.infer<typeof DeviceState>;
+
+/**
+ * A device's clock as the agent last left it: `set` at `at` (kiosk time) through its Current Time
+ * Service, `unsupported` (it has no Current Time Service: its clock cannot be set from here), or
+ * `failed` (it refused the time; `reason` says how).
+ */
+export const DeviceClockStatus = z
+  .object({
+    state: z.enum(['set', 'unsupported', 'failed']),
+    at: DateTime.optional(),
+    reason: z.string().max(200).optional(),
+  })
+  .strict();
+export type DeviceClockStatus = z.infer<typeof DeviceClockStatus>;
+
+/** One Bluetooth device behind a gateway: its address, what it said of itself, and its clock. */
+export const BehindGatewayStatus = z
+  .object({
+    address: DeviceAddress,
+    manufacturer: DeviceInfoText.optional(),
+    model: DeviceInfoText.optional(),
+    serialNumber: DeviceInfoText.optional(),
+    firmware: DeviceInfoText.optional(),
+    clock: DeviceClockStatus.optional(),
+  })
+  .strict();
+export type BehindGatewayStatus = z.infer<typeof BehindGatewayStatus>;
 
 export const DeviceStatus = z
   .object({
@@ -17,6 +45,8 @@ export const DeviceStatus = z
     readings: z.number().int().nonnegative().optional(),
     /** Decode and transport errors counted by their stable code. */
     errors: z.record(z.string(), z.number().int().nonnegative()),
+    /** The Bluetooth devices behind a gateway on this port, by address, as far as the agent knows them. */
+    behind: z.array(BehindGatewayStatus).max(64).optional(),
   })
   .strict();
 export type DeviceStatus = z.infer<typeof DeviceStatus>;

@@ -10,6 +10,7 @@ import {
   type Reading,
   type ReadingValue,
 } from '@klinik-desa/protocol';
+import { type DeviceInfo, deviceInfoOf } from './device-info.js';
 import {
   type AnnunciationEffects,
   annunciationEffects,
@@ -67,10 +68,11 @@ export type NormalizedReading = Omit<
   'id' | 'clinicId' | 'kioskId' | 'device' | 'sessionId' | 'patientId'
 > & {
   /**
-   * The device's own record number and clock, as reported, and the address of the device behind a
-   * gateway (the decoder's `extra.deviceAddress`).
+   * The device's own record number and clock, as reported, the address of the device behind a
+   * gateway (the decoder's `extra.deviceAddress`) and what it said of itself (maker, model, serial,
+   * firmware: `extra.deviceModel` and the like).
    */
-  device: { sequenceNumber?: number; time?: string; address?: string };
+  device: { sequenceNumber?: number; time?: string; address?: string } & DeviceInfo;
 };
 
 export type NormalizeResult =
@@ -437,6 +439,7 @@ export function normalize(measurement: DeviceMeasurement, ctx: NormalizeContext)
     const address = measurement.extra?.['deviceAddress'];
     if (typeof address === 'string' && DeviceAddress.safeParse(address).success)
       reading.device.address = address;
+    if (measurement.extra) Object.assign(reading.device, deviceInfoOf(measurement.extra));
     if (measurement.kind === 'glucose' && glucose) {
       reading.context = {
         glucose: glucose.context,

@@ -14,6 +14,13 @@ import {
   type GatewayMessage,
   parseGatewayCommand,
 } from '../protocols/ble-gateway/index.js';
+import {
+  answerOperation,
+  busy,
+  type ClockWrite,
+  SimulatedDeviceClock,
+  type SimulatedDeviceServices,
+} from './ble-device-services.js';
 import { createCommandLineSplitter } from './gateway-command-lines.js';
 import { measurementEncoderFor } from './gatt.js';
 import type { DeviceSimulation } from './simulation.js';
@@ -55,7 +62,7 @@ function encode(measurement: DeviceMeasurement): Uint8Array {
 /** The address of the BLE device a gateway simulated by `kiosk-agent simulate` carries. */
 export const SIMULATED_BLE_ADDRESS = 'A0:11:22:33:44:01';
 
-export interface SimulatedBleDevice {
+export interface SimulatedBleDevice extends SimulatedDeviceServices {
   /** `AA:BB:CC:DD:EE:FF`. */
   address: string;
   name?: string;
@@ -92,6 +99,7 @@ function answerWrite(
     return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: command.address })];
   }
   if (command.characteristic !== '2a52' || !device.glucoseRecords) {
+    // A characteristic the device has but does not let anyone write (a Device Information string).
     return [out({ type: 'error', id: command.id, code: 'GATT_ERROR', message: 'write not permitted' })];
   }
   let request: ReturnType<typeof decodeRacp>;
@@ -143,8 +151,44 @@ export interface GatewaySimulatorOptions {
   gatewayId?: string;
   firmware?: string;
   devices: readonly SimulatedBleDevice[];
-  /** Milliseconds of a monotonic clock, for STATUS's uptime. Default `performance.now()`. */
+  /** Milliseconds of a monotonic clock, for STATUS's uptime and the devices' clocks. Default `performance.now()`. */
   now?: () => number;
+  /**
+   * Hold each device's answer to a READ or WRITE until `settle()`, as a real device takes its time:
+   * meanwhile a second READ or WRITE to that device is answered BUSY, as the gateway does.
+   */
+  deferAnswers?: boolean;
+}
+
+export interface GatewaySimulator {
+  onBytes(bytes: Uint8Array): Uint8Array[];
+  /** The HELLO a freshly booted gateway sends. */
+  boot(): Uint8Array[];
+  /** With `deferAnswers`: the devices answer what they were asked, in the order asked. */
+  settle(): Uint8Array[];
+  readonly commands: readonly GatewayCommand[];
+  readonly refusedRacpRequests: readonly Uint8Array[];
+  /** Every Current Time write a device took, in order. */
+  readonly clockWrites: readonly ClockWrite[];
+}
+
+/** What a device sends as it connects: the cuff inflating, then its readings, stamped by its clock. */
+function connectionLines(
+  address: string,
+  device: SimulatedBleDevice,
+  clock: SimulatedDeviceClock,
+  nowMs: number,
+) {
+  const lines = [
+    out({ type: 'state', address, state: 'connecting' }),
+    out({ type: 'state', address, state: 'connected' }),
+  ];
+  for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(address, mmHg));
+  for (const measurement of device.measurements ?? []) {
+    const stamped = clock.stamp(measurement, nowMs);
+    lines.push(encode({ ...stamped, extra: { ...stamped.extra, deviceAddress: address } }));
+  }
+  return lines;
 }
 
 /**
@@ -152,13 +196,7 @@ export interface GatewaySimulatorOptions {
  * bytes from the agent in, lines to the agent out. It refuses (and records) any RACP request other
  * than reading or counting, so a test can prove the agent never asked a meter to delete its records.
  */
-export function createGatewaySimulator(options: GatewaySimulatorOptions): {
-  onBytes(bytes: Uint8Array): Uint8Array[];
-  /** The HELLO a freshly booted gateway sends. */
-  boot(): Uint8Array[];
-  readonly commands: readonly GatewayCommand[];
-  readonly refusedRacpRequests: readonly Uint8Array[];
-} {
+export function createGatewaySimulator(options: GatewaySimulatorOptions): GatewaySimulator {
   const devices = new Map(options.devices.map((d) => [d.address.toUpperCase(), d]));
   const connected = new Set<string>();
   // Registered with CONNECT: what STATUS counts as watched (the devices in range are not).
@@ -167,6 +205,12 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
   const bootedAt = now();
   const commands: GatewayCommand[] = [];
   const refusedRacpRequests: Uint8Array[] = [];
+  const clockWrites: ClockWrite[] = [];
+  // Only simulated devices connect or take operations: each has its clock from the start.
+  const clocks = new Map([...devices.keys()].map((address) => [address, new SimulatedDeviceClock()]));
+  const clockOf = (address: string) => clocks.get(address) as SimulatedDeviceClock;
+  // With deferAnswers: the answer each device owes, by address; a device owing one is busy.
+  const owed = new Map<string, Uint8Array[]>();
   const splitLines = createCommandLineSplitter();
   const hello = () =>
     out({
@@ -210,21 +254,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         const device = devices.get(command.address);
         if (!device) return [ok];
         connected.add(command.address);
-        const lines = [
-          ok,
-          out({ type: 'state', address: command.address, state: 'connecting' }),
-          out({ type: 'state', address: command.address, state: 'connected' }),
-        ];
-        for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(command.address, mmHg));
-        for (const measurement of device.measurements ?? []) {
-          lines.push(
-            encode({
-              ...measurement,
-              extra: { ...measurement.extra, deviceAddress: command.address },
-            }),
-          );
-        }
-        return lines;
+        return [ok, ...connectionLines(command.address, device, clockOf(command.address), now())];
       }
       case 'disconnect':
         if (!registered.delete(command.address))
@@ -232,33 +262,46 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
             out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
           ];
         connected.delete(command.address);
+        owed.delete(command.address);
         return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
       case 'write':
-        return answerWrite(command, devices.get(command.address), connected, refusedRacpRequests);
+      case 'read':
+        return operation(command);
       case 'subscribe':
         if (!registered.has(command.address))
           return [
             out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
           ];
         return [ok];
-      case 'read':
-        // The simulated devices expose no readable characteristics (no Device Information service).
-        if (!connected.has(command.address))
-          return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: 'not connected' })];
-        return [
-          out({
-            type: 'error',
-            id: command.id,
-            code: 'NOT_FOUND',
-            message: `${command.service}/${command.characteristic} not on the device`,
-          }),
-        ];
     }
+  };
+
+  /** A READ or WRITE to one device: one at a time per device, as the gateway allows. */
+  const operation = (command: Extract<GatewayCommand, { type: 'read' | 'write' }>): Uint8Array[] => {
+    const device = devices.get(command.address);
+    if (!device || !connected.has(command.address))
+      return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: command.address })];
+    if (owed.has(command.address)) return [busy(command)];
+    const answer = answerOperation(command, device, {
+      clock: clockOf(command.address),
+      nowMs: now(),
+      clockWrites,
+      racp: (write) => answerWrite(write, device, connected, refusedRacpRequests),
+    });
+    if (!options.deferAnswers) return answer;
+    owed.set(command.address, answer);
+    return [];
   };
 
   return {
     commands,
     refusedRacpRequests,
+    clockWrites,
+    settle() {
+      const lines = [...owed.values()].flat();
+      owed.clear();
+      return lines;
+    },
     boot: () => [hello()],
     onBytes(bytes) {
       const lines: Uint8Array[] = [];

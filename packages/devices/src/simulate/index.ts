@@ -13,6 +13,7 @@ export {
 export {
   bleGatewaySimulation,
   createGatewaySimulator,
+  type GatewaySimulator,
   type GatewaySimulatorOptions,
   SIMULATED_BLE_ADDRESS,
   SIMULATED_DEVICE_ADDRESS,

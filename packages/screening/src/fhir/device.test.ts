@@ -12,12 +12,17 @@ const METER_A = 'A0:11:22:33:44:02';
 const METER_B = 'a0:11:22:33:44:03';
 
 /** A glucometer record that came through the BLE gateway `gateway-1`, tagged as the gateway's decoder tags it. */
-function gatewayGlucose(address: string | undefined, mgdl: number, i: number) {
+function gatewayGlucose(
+  address: string | undefined,
+  mgdl: number,
+  i: number,
+  identity: Record<string, string> = {},
+) {
   const measurement: GlucoseMeasurement = {
     kind: 'glucose',
     concentration: { value: mgdl, unit: 'mg/dL' },
     sequenceNumber: 7,
-    ...(address === undefined ? {} : { extra: { deviceAddress: address } }),
+    ...(address === undefined ? {} : { extra: { deviceAddress: address, ...identity } }),
   };
   const result = normalize(measurement, { receivedAt: '2026-11-22T03:00:00Z' });
   if (!result.ok) throw result.error;
@@ -76,5 +81,63 @@ describe('devices behind a gateway in the FHIR Bundle', () => {
     const observation = bundle.entry.find((e) => e.resource.resourceType === 'Observation')
       ?.resource as ObservationResource;
     expect(observation.device).not.toHaveProperty('display');
+  });
+
+  it('carries what the device said of itself into the reading and its Device, over the port’s configuration', () => {
+    const identity = {
+      deviceManufacturer: 'Roche Diabetes Care',
+      deviceModel: 'Accu-Chek Guide',
+      deviceSerialNumber: '92301234567',
+      deviceFirmware: 'v2.1.0',
+    };
+    const reading = gatewayGlucose(METER_A, 96, 1, identity);
+    expect(reading.device).toEqual({
+      id: 'gateway-1',
+      protocol: 'ble-gateway',
+      sequenceNumber: 7,
+      address: METER_A,
+      manufacturer: 'Roche Diabetes Care',
+      model: 'Accu-Chek Guide',
+      serialNumber: '92301234567',
+      firmware: 'v2.1.0',
+    });
+    const devices = [
+      { id: 'gateway-1', protocol: 'ble-gateway', vendor: 'klinik-desa', model: 'ESP32 gateway' },
+    ];
+    const bundle = toSatusehatBundle({ ...example.fhir, devices, readings: [reading] });
+    const device = bundle.entry.find((e) => e.resource.resourceType === 'Device')?.resource as DeviceResource;
+    expect(device).toMatchObject({
+      manufacturer: 'Roche Diabetes Care',
+      serialNumber: '92301234567',
+      modelNumber: 'Accu-Chek Guide',
+      version: [
+        {
+          type: {
+            coding: [
+              { system: 'urn:iso:std:iso:11073:10101', code: '531976', display: 'MDC_ID_PROD_SPEC_FW' },
+            ],
+          },
+          value: 'v2.1.0',
+        },
+      ],
+    });
+    expect(device.deviceName).toContainEqual({
+      name: 'Roche Diabetes Care Accu-Chek Guide',
+      type: 'model-name',
+    });
+    // The identifiers stay the gateway's id plus the address: a device is the same Device before and after it was read.
+    expect(device.identifier.map((i) => i.value)).toEqual([
+      `${example.clinicId}.${example.kioskId}.gateway-1.${METER_A}`,
+      'A0-11-22-33-44-02',
+    ]);
+  });
+
+  it('leaves out identity text that is not printable or too long, and keeps the reading', () => {
+    const reading = gatewayGlucose(METER_A, 96, 1, {
+      deviceModel: 'BP\u0007',
+      deviceSerialNumber: 'x'.repeat(65),
+    });
+    expect(reading.device).not.toHaveProperty('model');
+    expect(reading.device).not.toHaveProperty('serialNumber');
   });
 });

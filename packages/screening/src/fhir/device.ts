@@ -4,6 +4,10 @@ import type { DeviceResource, Identifier, Reference, ScreeningDevice, ScreeningF
 /** HL7's identifier system for a Bluetooth device address written as EUI-48 (`00-E5-DE-AD-77-C3`). */
 export const BLUETOOTH_ADDRESS_SYSTEM = 'http://hl7.org/fhir/sid/eui-48/bluetooth';
 const CONTINUA_DEVICE_IDENTIFIERS = 'http://terminology.hl7.org/CodeSystem/ContinuaDeviceIdentifiers';
+/** The PHD guide's version type for a firmware revision: MDC_ID_PROD_SPEC_FW. */
+const FIRMWARE_REVISION = {
+  coding: [{ system: 'urn:iso:std:iso:11073:10101', code: '531976', display: 'MDC_ID_PROD_SPEC_FW' }],
+};
 const BLUETOOTH_ADDRESS = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 
 /**
@@ -43,20 +47,27 @@ export function deviceResource(
   const base = `${reading.clinicId}.${reading.kioskId}.${reading.device.id}`;
   const identifier = { system, value: address === undefined ? base : `${base}.${address}` };
   const bluetooth = address === undefined ? undefined : bluetoothIdentifier(address);
-  const name = [info?.vendor, info?.model].filter(Boolean).join(' ');
+  // What the device said of itself (its Device Information) wins over what the clinic configured
+  // for the port: behind a gateway, the port's entry describes the gateway's slot, not this device.
+  const manufacturer = reading.device.manufacturer ?? info?.vendor;
+  const model = reading.device.model ?? info?.model;
+  const serialNumber = reading.device.serialNumber ?? info?.serialNumber;
+  const firmware = reading.device.firmware;
+  const name = [manufacturer, model].filter(Boolean).join(' ');
   const via = address === undefined ? '' : `, device ${address} behind the gateway ${reading.device.id}`;
   // Built in the order the FHIR spec lists Device's elements, so the golden files read naturally.
   const resource: DeviceResource = {
     resourceType: 'Device',
     identifier: bluetooth ? [identifier, bluetooth] : [identifier],
     status: 'active',
-    ...(info?.vendor ? { manufacturer: info.vendor } : {}),
-    ...(info?.serialNumber ? { serialNumber: info.serialNumber } : {}),
+    ...(manufacturer ? { manufacturer } : {}),
+    ...(serialNumber ? { serialNumber } : {}),
     deviceName: [
-      ...(info?.model ? [{ name, type: 'model-name' as const }] : []),
+      ...(model ? [{ name, type: 'model-name' as const }] : []),
       { name: deviceDisplay(reading) ?? reading.device.id, type: 'user-friendly-name' },
     ],
-    ...(info?.model ? { modelNumber: info.model } : {}),
+    ...(model ? { modelNumber: model } : {}),
+    ...(firmware ? { version: [{ type: FIRMWARE_REVISION, value: firmware }] } : {}),
     owner: { reference: `Organization/${s.organizationId}` },
     location: { reference: `Location/${s.location.id}`, display: s.location.display },
     note: [

@@ -97,6 +97,7 @@ export interface DeviceResource {
   modelNumber?: string;
   serialNumber?: string;
   deviceName: { name: string; type: 'model-name' | 'user-friendly-name' }[];
+  version?: { type: CodeableConcept; value: string }[];
   owner: Reference;
   location: Reference;
   note?: { text: string }[];

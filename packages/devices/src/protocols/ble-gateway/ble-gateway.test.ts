@@ -190,7 +190,14 @@ describe('gateway dialogue', () => {
       { ...glucose(3, 101, 'fasting'), extra: { deviceAddress: METER } },
     ]);
     expect(transcript.events.map((e) => e.type)).toContain('records-transferred');
-    expect(gateway.commands.map((c) => c.type)).toEqual(['ping', 'connect', 'connect', 'write']);
+    // Each device's Device Information is read (four optional characteristics) before the RACP request.
+    expect(gateway.commands.filter((c) => c.type !== 'read').map((c) => c.type)).toEqual([
+      'ping',
+      'connect',
+      'connect',
+      'write',
+    ]);
+    expect(gateway.commands.filter((c) => c.type === 'read')).toHaveLength(8);
     expect(gateway.refusedRacpRequests).toEqual([]);
   });
 

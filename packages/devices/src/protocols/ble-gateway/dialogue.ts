@@ -2,7 +2,9 @@ import { toBytes } from '../../bytes.js';
 import type { Dialogue, DialogueEvent, DialogueStep } from '../../driver.js';
 import { emptyStep } from '../../driver.js';
 import { DecodeError, isDecodeError } from '../../errors.js';
-import { racpReportStoredRecords } from '../../gatt/racp.js';
+import { decodeRacp, racpReportStoredRecords } from '../../gatt/racp.js';
+import type { DeviceIdentity } from './device-identity.js';
+import { DeviceSetups } from './device-setup.js';
 import {
   ADDRESS,
   encodeGatewayCommand,
@@ -27,6 +29,20 @@ export interface GatewayDialogueOptions {
   helloTimeoutMs?: number;
   /** PINGs sent before giving up on a silent gateway. Default 3. */
   pingAttempts?: number;
+  /**
+   * The kiosk's trusted time (ms since 1970), handed in by the agent: each device with a Current
+   * Time Service has its clock set from it when it connects. Absent: no clock is set.
+   */
+  kioskTime?: () => number;
+  /** The clinic's IANA zone, whose wall clock the devices are set to. Default `Asia/Jakarta`. */
+  timeZone?: string;
+  /** A clock that never steps (ms) for how long readings wait for their device's identity. Default `performance.now()`. */
+  monotonic?: () => number;
+  /**
+   * Device identities already read, by address: the agent hands in one map for its whole run (a new
+   * dialogue after a refusal does not read them again). Default: one per dialogue.
+   */
+  identities?: Map<string, DeviceIdentity>;
 }
 
 /**
@@ -55,6 +71,8 @@ interface Conversation {
   readonly pingAttempts: number;
   /** Commands sent and not yet answered by OK or ERR, by id. */
   readonly pending: Map<number, { command: string; address?: string }>;
+  /** What each connected device is being asked, one operation at a time. */
+  readonly setups: DeviceSetups;
   nextId: number;
   helloSeen: boolean;
   pings: number;
@@ -161,19 +179,10 @@ function onState(
   if (!device) return;
   if (message.state === 'connected') {
     const selection = selectionFor(device);
-    if (!selection) return;
-    result.write.push(
-      send(c, {
-        type: 'write',
-        id: nextCommandId(c),
-        address: message.address,
-        service: '1808',
-        characteristic: '2a52',
-        payload: racpReportStoredRecords(selection),
-      }),
-    );
+    c.setups.onConnected(message.address, selection && racpReportStoredRecords(selection), result);
   } else if (message.state === 'disconnected' || message.state === 'failed') {
     flushHeld(device, message.address, result);
+    c.setups.onDisconnected(message.address, result);
   }
 }
 
@@ -183,10 +192,18 @@ function onMessage(c: Conversation, message: GatewayMessage, result: DialogueSte
       onHello(c, message, result);
       return;
     case 'ok':
+      c.setups.onAnswer(message, result);
       c.pending.delete(message.id);
       return;
     case 'error':
+      if (c.setups.onAnswer(message, result)) {
+        if (message.id !== null) c.pending.delete(message.id);
+        return;
+      }
       onGatewayError(c, message, result);
+      return;
+    case 'value':
+      c.setups.onValue(message, result);
       return;
     case 'state':
       onState(c, message, result);
@@ -194,6 +211,7 @@ function onMessage(c: Conversation, message: GatewayMessage, result: DialogueSte
     case 'notification':
     case 'indication':
       onNotification(message, c.devices.get(message.address), result);
+      if (isRacpResponse(message)) c.setups.onRecordsEnd(message.address, result);
       return;
     case 'advertisement':
       result.events.push(
@@ -228,6 +246,26 @@ function rememberHandedOn(c: Conversation, result: DialogueStep): void {
   if (changed) result.remember = { handedOn: { ...c.memory.handedOn } } satisfies GatewayMemory;
 }
 
+/** The RACP response that ends a record transfer (not the count of records). */
+function isRacpResponse(message: Extract<GatewayMessage, { type: 'notification' | 'indication' }>): boolean {
+  if (message.characteristic !== '2a52') return false;
+  try {
+    return decodeRacp(message.payload).type === 'response';
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return false;
+  }
+}
+
+/** Readings wait for their device's identity, or carry it; the step wakes the agent when a wait ends. */
+function finish(c: Conversation, result: DialogueStep): DialogueStep {
+  c.setups.route(result);
+  rememberHandedOn(c, result);
+  const hold = c.setups.timeoutMs();
+  if (hold !== undefined && c.helloSeen && !c.done) result.timeoutMs = hold;
+  return result;
+}
+
 function onFrame(c: Conversation, frame: Uint8Array): DialogueStep {
   const result = newStep(c);
   if (c.done || frame[0] !== 0x24) return result;
@@ -237,14 +275,17 @@ function onFrame(c: Conversation, frame: Uint8Array): DialogueStep {
     if (!isDecodeError(error)) throw error;
     result.errors.push(error);
   }
-  rememberHandedOn(c, result);
-  return result;
+  return finish(c, result);
 }
 
 /** No HELLO in time: PING again, and give up after the last attempt. */
 function onTimeout(c: Conversation): DialogueStep {
   const result = newStep(c);
-  if (c.helloSeen || c.done) return result;
+  if (c.done) return result;
+  if (c.helloSeen) {
+    c.setups.expire(result);
+    return finish(c, result);
+  }
   if (c.pings < c.pingAttempts) {
     c.pings++;
     result.write.push(send(c, { type: 'ping', id: nextCommandId(c) }));
@@ -264,10 +305,20 @@ function onTimeout(c: Conversation): DialogueStep {
  * (again after each HELLO, since a rebooted gateway forgets), asks glucose meters for their records
  * over RACP when they connect (then only for records newer than the last one seen), joins glucose
  * records with their context, and turns notifications into measurements tagged with
- * `extra.deviceAddress`. It never ends by itself once the gateway has answered. `remembered` is the
- * last `remember` of an earlier dialogue on this port: the records it handed on are not asked again.
+ * `extra.deviceAddress`. On each connection it first reads the device's identity (once per run) and
+ * afterwards sets its clock (`DeviceSetups`). It never ends by itself once the gateway has answered.
+ * `remembered` is the last `remember` of an earlier dialogue on this port: the records it handed on
+ * are not asked again.
  */
 export function createGatewayDialogue(options: GatewayDialogueOptions, remembered?: unknown): Dialogue {
+  const identities = options.identities ?? new Map<string, DeviceIdentity>();
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const timeZone = options.timeZone ?? 'Asia/Jakarta';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new RangeError(`timeZone ${JSON.stringify(timeZone)} is not an IANA zone such as Asia/Jakarta`);
+  }
   const memory = checkedMemory(remembered);
   const devices = checkedDevices(options);
   for (const [address, device] of devices) {
@@ -284,6 +335,15 @@ export function createGatewayDialogue(options: GatewayDialogueOptions, remembere
     helloSeen: false,
     pings: 0,
     done: false,
+    // The setups send through this conversation; they are only called once it exists.
+    setups: new DeviceSetups({
+      identities,
+      timeZone,
+      monotonic,
+      send: (command) => send(c, command),
+      nextId: () => nextCommandId(c),
+      ...(options.kioskTime ? { kioskTime: options.kioskTime } : {}),
+    }),
   };
   return {
     start() {

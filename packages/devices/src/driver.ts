@@ -1,5 +1,6 @@
 import type { Transform } from 'node:stream';
 import type { DeviceMeasurement, DeviceValue, MeasurementKind } from '@klinik-desa/protocol';
+import type { BluetoothProfile } from './bluetooth.js';
 import type { DecodeError } from './errors.js';
 
 /** How the bytes of a device are cut into frames before decoding. */
@@ -48,6 +49,11 @@ export interface ProtocolInfo {
   framing: Framing;
   /** `confirmed`: a vendor document or a widely used driver states it; `partial`: hobby code only. */
   confidence?: 'confirmed' | 'partial';
+  /**
+   * A device behind the BLE gateway that speaks its own GATT service: what the gateway must
+   * subscribe to and write for it (driver API 1.1). Its values go to `decode`, one value per call.
+   */
+  bluetooth?: BluetoothProfile;
 }
 
 /** Options every framer takes; each driver documents any of its own. */
@@ -85,6 +91,22 @@ export interface DialogueStep {
   done: boolean;
   /** Call `onTimeout()` if no frame arrives within this many milliseconds. Absent: wait as long as it takes. */
   timeoutMs?: number;
+  /**
+   * Values of a vendor's characteristics (a device whose driver declares `bluetooth`), for that
+   * driver's decode: the dialogue does not decode them itself. Absent when there are none.
+   */
+  vendorValues?: VendorValue[];
+}
+
+/** One value of a vendor characteristic, relayed by the gateway, for the driver named. */
+export interface VendorValue {
+  /** The driver's protocol id. */
+  driverId: string;
+  /** The device behind the gateway that sent it. */
+  deviceAddress: string;
+  service: string;
+  characteristic: string;
+  value: Uint8Array;
 }
 
 /** A value a device reports before its measurement is done (GATT 0x2A36 intermediate cuff pressure). */

@@ -1,3 +1,13 @@
+export {
+  type BluetoothCharacteristic,
+  type BluetoothProfile,
+  type BluetoothWrite,
+  bluetoothProblems,
+  type GatewaySubscriptions,
+  gatewaySubscriptionsOf,
+  MAX_BLUETOOTH_NOTIFICATIONS,
+  normalizeUuid,
+} from './bluetooth.js';
 export { ByteReader, ByteWriter, byteSum, concatBytes, fromHex, toBytes, toHex, toLatin1 } from './bytes.js';
 export type {
   DeviceDriver,
@@ -10,6 +20,7 @@ export type {
   LiveValue,
   ProtocolInfo,
   SerialSettings,
+  VendorValue,
 } from './driver.js';
 export { emptyStep } from './driver.js';
 export { DRIVER_API_VERSION, driverApiMismatch } from './driver-api.js';
@@ -125,6 +136,7 @@ export {
   type GatewayDevice,
   type GatewayDialogueOptions,
   type GatewayMessage,
+  type GatewayVendorDevice,
   parseGatewayCommand,
   parseGatewayMessage,
   type StoredRecords,

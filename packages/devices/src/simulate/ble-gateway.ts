@@ -17,6 +17,7 @@ import {
 import { createCommandLineSplitter } from './gateway-command-lines.js';
 import { measurementEncoderFor } from './gatt.js';
 import type { DeviceSimulation } from './simulation.js';
+import { type SimulatedVendorService, VendorDeviceState } from './vendor-device.js';
 
 const ID = 'ble-gateway';
 
@@ -65,6 +66,8 @@ export interface SimulatedBleDevice {
   glucoseRecords?: readonly GlucoseMeasurement[];
   /** A BP monitor's cuff pressures (mmHg) while it inflates, notified on 0x2A36 before its measurements. */
   cuffPressures?: readonly number[];
+  /** A device that speaks its own GATT service: it measures when the agent writes its command characteristic. */
+  vendor?: SimulatedVendorService;
 }
 
 /** The 0x2A36 notification of a cuff pressure: a BP measurement whose other pressures are NaN. */
@@ -166,6 +169,11 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
   const now = options.now ?? (() => performance.now());
   const bootedAt = now();
   const commands: GatewayCommand[] = [];
+  const vendors = new Map(
+    options.devices.flatMap((d) =>
+      d.vendor ? [[d.address.toUpperCase(), new VendorDeviceState(d.vendor)] as const] : [],
+    ),
+  );
   const refusedRacpRequests: Uint8Array[] = [];
   const splitLines = createCommandLineSplitter();
   const hello = () =>
@@ -213,6 +221,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
         const lines = [
           ok,
           out({ type: 'state', address: command.address, state: 'connecting' }),
+          ...(vendors.get(command.address)?.missing(command.address) ?? []),
           out({ type: 'state', address: command.address, state: 'connected' }),
         ];
         for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(command.address, mmHg));
@@ -232,14 +241,21 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
             out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
           ];
         connected.delete(command.address);
+        vendors.get(command.address)?.forget();
         return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
-      case 'write':
-        return answerWrite(command, devices.get(command.address), connected, refusedRacpRequests);
+      case 'write': {
+        const vendor = connected.has(command.address) ? vendors.get(command.address) : undefined;
+        return (
+          vendor?.write(command) ??
+          answerWrite(command, devices.get(command.address), connected, refusedRacpRequests)
+        );
+      }
       case 'subscribe':
         if (!registered.has(command.address))
           return [
             out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
           ];
+        vendors.get(command.address)?.subscribe(command.service, command.characteristic);
         return [ok];
       case 'read':
         // The simulated devices expose no readable characteristics (no Device Information service).

@@ -20,6 +20,14 @@ import {
   onNotification,
   selectionFor,
 } from './records.js';
+import {
+  type Issue,
+  routeVendorValue,
+  startVendorWrites,
+  stopVendorWrites,
+  subscribeVendor,
+  vendorAnswered,
+} from './vendor-subscriptions.js';
 
 export interface GatewayDialogueOptions {
   devices: readonly GatewayDevice[];
@@ -76,6 +84,15 @@ function send(c: Conversation, cmd: GatewayCommand): Uint8Array {
   return toBytes(encodeGatewayCommand(cmd));
 }
 
+/** Sends what a vendor device needs (its subscriptions, its writes), each with a fresh id. */
+function issuer(c: Conversation, result: DialogueStep): Issue {
+  return (command) => {
+    const id = nextCommandId(c);
+    result.write.push(send(c, { ...command, id }));
+    return id;
+  };
+}
+
 function newStep(c: Conversation): DialogueStep {
   const result = emptyStep();
   result.done = c.done;
@@ -115,6 +132,7 @@ function onHello(
     const connect: GatewayCommand = { type: 'connect', id: nextCommandId(c), address };
     if (device.config.addressType) connect.addressType = device.config.addressType;
     result.write.push(send(c, connect));
+    subscribeVendor(device, address, issuer(c, result));
   }
 }
 
@@ -125,6 +143,8 @@ function onGatewayError(
 ): void {
   const sent = message.id === null ? undefined : c.pending.get(message.id);
   if (message.id !== null) c.pending.delete(message.id);
+  if (sent?.address && message.id !== null)
+    vendorAnswered(c.devices.get(sent.address), sent.address, message.id, issuer(c, result));
   const what = sent ? `${sent.command}${sent.address ? ` ${sent.address}` : ''}` : 'gateway';
   result.errors.push(new DecodeError('DEVICE_ERROR', ID, `${what}: ${message.code} ${message.message}`));
 }
@@ -141,6 +161,7 @@ function onState(
   result.events.push(event(`device-${message.state}`, detail));
   if (!device) return;
   if (message.state === 'connected') {
+    startVendorWrites(device, message.address, issuer(c, result));
     const selection = selectionFor(device);
     if (!selection) return;
     result.write.push(
@@ -154,6 +175,7 @@ function onState(
       }),
     );
   } else if (message.state === 'disconnected' || message.state === 'failed') {
+    stopVendorWrites(device);
     flushHeld(device, message.address, result);
   }
 }
@@ -163,9 +185,13 @@ function onMessage(c: Conversation, message: GatewayMessage, result: DialogueSte
     case 'hello':
       onHello(c, message, result);
       return;
-    case 'ok':
+    case 'ok': {
+      const sent = c.pending.get(message.id);
       c.pending.delete(message.id);
+      if (sent?.address)
+        vendorAnswered(c.devices.get(sent.address), sent.address, message.id, issuer(c, result));
       return;
+    }
     case 'error':
       onGatewayError(c, message, result);
       return;
@@ -174,7 +200,8 @@ function onMessage(c: Conversation, message: GatewayMessage, result: DialogueSte
       return;
     case 'notification':
     case 'indication':
-      onNotification(message, c.devices.get(message.address), result);
+      if (!routeVendorValue(message, c.devices.get(message.address), result))
+        onNotification(message, c.devices.get(message.address), result);
       return;
     case 'advertisement':
       result.events.push(

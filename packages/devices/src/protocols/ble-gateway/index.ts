@@ -21,3 +21,4 @@ export {
   unescapeField,
 } from './lines.js';
 export type { GatewayDevice, StoredRecords } from './records.js';
+export type { GatewayVendorDevice } from './vendor-subscriptions.js';

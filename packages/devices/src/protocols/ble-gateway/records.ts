@@ -10,6 +10,7 @@ import {
 } from '../../gatt/glucose.js';
 import { decodeRacp, type RacpSelection } from '../../gatt/racp.js';
 import { type AddressType, type GatewayMessage, ID } from './lines.js';
+import type { GatewayVendorDevice, VendorWrites } from './vendor-subscriptions.js';
 
 /** Which stored records to ask a glucose meter for each time it connects. */
 export type StoredRecords = 'none' | 'all' | { fromSequence: number };
@@ -20,6 +21,10 @@ export interface GatewayDevice {
   addressType?: AddressType;
   /** Glucose meters keep records: ask for them over RACP on every connection. Default `none`. */
   records?: StoredRecords;
+  /** The driver package named in kiosk.yaml for a device that speaks its own Bluetooth (read by the agent). */
+  driver?: string;
+  /** Set by the agent from that driver's `bluetooth` declaration: subscribed and written on every connection. */
+  vendor?: GatewayVendorDevice;
 }
 
 /** What the dialogue remembers of one configured BLE device. */
@@ -29,6 +34,8 @@ export interface DeviceState {
   highestSequence?: number;
   /** Records whose 0x2A34 context was announced and has not arrived yet. */
   held: Map<number, GlucoseMeasurement>;
+  /** A vendor device's writes on this connection. */
+  vendorWrites?: VendorWrites;
 }
 
 export type GatewayNotification = Extract<GatewayMessage, { type: 'notification' | 'indication' }>;

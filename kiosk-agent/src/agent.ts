@@ -8,7 +8,11 @@ import { checkClock } from './clock/clock-check.js';
 import type { KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
 import type { DeviceConfig, KioskConfig } from './config/config.js';
-import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
+import {
+  type ContainedDecoding,
+  DeviceConnection,
+  type VendorDecoding,
+} from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
 import { planDeviceDriver } from './drivers/device-drivers.js';
@@ -155,7 +159,14 @@ export class Agent implements AgentView {
         log.error({ device: d.id }, plan?.refused ?? `device ${d.id} has no driver`);
         return new FailedDevice(d, 'DRIVER_REFUSED');
       }
-      return this.connection(d, plan.driver, openPort, plan.contained);
+      for (const problem of plan.vendor?.problems ?? []) log.error({ device: d.id }, problem);
+      return this.connection(
+        plan.vendor?.device ?? d,
+        plan.driver,
+        openPort,
+        plan.contained,
+        plan.vendor?.decoding,
+      );
     });
     this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
     this.disk = guard
@@ -286,14 +297,27 @@ export class Agent implements AgentView {
     driver: DeviceDriver,
     openPort: AgentParts['openPort'],
     contained: ContainedDecoding | undefined,
+    vendor?: VendorDecoding,
   ) {
     const readings = this.readings.forDevice({ id: device.id, protocol: device.protocol, mode: driver.mode });
+    // A vendor device's readings carry its driver's protocol id, one entrance per driver.
+    const vendorReadings = new Map<string, ReturnType<ReadingPipeline['forDevice']>>();
+    const vendorEntrance = (driverId: string) => {
+      let entrance = vendorReadings.get(driverId);
+      if (!entrance) {
+        entrance = this.readings.forDevice({ id: device.id, protocol: driverId, mode: 'dialogue' });
+        vendorReadings.set(driverId, entrance);
+      }
+      return entrance;
+    };
     return new DeviceConnection(
       device,
       driver,
       {
         onMeasurements: (_, measurements, at, { durable }) => readings.accept(measurements, at, durable),
         onLive: (_, values) => readings.live(values),
+        onVendorMeasurement: (_, driverId, measurement, at) =>
+          vendorEntrance(driverId).accept([measurement], at, false),
         onDecodeError: (_, error) => {
           this.decodeErrors.add(device.id, error.code);
           this.statusChanged();
@@ -315,6 +339,7 @@ export class Agent implements AgentView {
         askAgainAfterMs: this.config.outbox.disk.askAgainSeconds * 1000,
       },
       contained,
+      vendor,
     );
   }
 

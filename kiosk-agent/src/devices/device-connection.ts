@@ -21,6 +21,7 @@ import { AgentError, isAgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type OpenPort, openPort } from './port.js';
 import { findUsbPort, type SystemPaths } from './ports.js';
+import { VendorValueRouter } from './vendor-values.js';
 
 export interface DeviceEvents {
   /**
@@ -40,11 +41,24 @@ export interface DeviceEvents {
   onStateChange?(device: DeviceConfig, state: DeviceStatus['state']): void;
   /** A vendor driver misbehaved on a frame (counted in the status too); `failed` once the device is marked failed. */
   onDriverFailure?(device: DeviceConfig, failure: DriverFailure, failed: boolean): void;
+  /** A measurement of a vendor device behind the gateway, decoded by driver `driverId` (its protocol). */
+  onVendorMeasurement?(
+    device: DeviceConfig,
+    driverId: string,
+    measurement: DeviceMeasurement,
+    receivedAt: Date,
+  ): void;
 }
 
 /** A vendor driver's decode, contained: frames go to `decoder`, failures are held to the budget. */
 export interface ContainedDecoding {
   decoder: FrameDecoder;
+  budget: DriverBudget;
+}
+
+/** The drivers of vendor-Bluetooth devices behind a gateway, by protocol id, each contained. */
+export interface VendorDecoding {
+  decoders: ReadonlyMap<string, FrameDecoder>;
   budget: DriverBudget;
 }
 
@@ -69,6 +83,7 @@ export class DeviceConnection {
   private decoding: Promise<void> = Promise.resolve();
   private readonly failures: FailureWindow | undefined;
   private failed = false;
+  private readonly vendor: VendorValueRouter | undefined;
 
   constructor(
     readonly config: DeviceConfig,
@@ -89,7 +104,10 @@ export class DeviceConnection {
     } = {},
     /** Set for a vendor's driver: its decode runs contained. Built-in drivers decode in this thread. */
     private readonly contained?: ContainedDecoding,
+    /** Set for a gateway with vendor-Bluetooth devices behind it: their values go to their drivers. */
+    vendor?: VendorDecoding,
   ) {
+    if (vendor && vendor.decoders.size > 0) this.vendor = this.vendorRouter(vendor);
     if (contained)
       this.failures = new FailureWindow(contained.budget.maxFailures, contained.budget.failureWindowMs);
     this.status = {
@@ -117,7 +135,26 @@ export class DeviceConnection {
       await Promise.race([this.decoding, grace]);
       await this.contained.decoder.close();
     }
+    await this.vendor?.close();
     await this.decoding;
+  }
+
+  private vendorRouter({ decoders, budget }: VendorDecoding): VendorValueRouter {
+    return new VendorValueRouter(
+      decoders,
+      budget,
+      {
+        onMeasurement: (driverId, measurement, receivedAt) =>
+          this.events.onVendorMeasurement?.(this.config, driverId, measurement, receivedAt),
+        onDecodeError: (error) => this.onError(error),
+        onDriverFailure: (failure, deviceOff) => {
+          this.count(failure.code);
+          this.events.onDriverFailure?.(this.config, failure, deviceOff);
+        },
+      },
+      this.log,
+      this.config.id,
+    );
   }
 
   private settings(): SerialSettings {
@@ -288,6 +325,7 @@ export class DeviceConnection {
         }
       }
       if (step.live?.length) this.events.onLive?.(this.config, step.live);
+      if (step.vendorValues?.length) this.vendor?.accept(step.vendorValues);
       for (const error of step.errors) this.onError(error);
       for (const event of step.events)
         this.log.info(

@@ -1,13 +1,20 @@
 import { type DeviceDriver, getDriver, hasDriver } from '@klinik-desa/devices';
 import type { DeviceConfig } from '../config/config.js';
-import type { ContainedDecoding } from '../devices/device-connection.js';
+import type { ContainedDecoding, VendorDecoding } from '../devices/device-connection.js';
 import { DRIVER_BUDGET, type DriverBudget } from './driver-budget.js';
+import type { FrameDecoder } from './frame-decoder.js';
 import type { KioskDrivers } from './load-drivers.js';
+import { planVendorBluetooth } from './vendor-bluetooth.js';
 import { WorkerDecoder } from './worker-decoder.js';
 
 /** How one configured device will decode: its driver (contained when a vendor's), or why it cannot run. */
 export type DeviceDriverPlan =
-  | { readonly driver: DeviceDriver; readonly contained?: ContainedDecoding }
+  | {
+      readonly driver: DeviceDriver;
+      readonly contained?: ContainedDecoding;
+      /** A gateway with vendor-Bluetooth devices: its config with their subscriptions, their drivers. */
+      readonly vendor?: { device: DeviceConfig; decoding: VendorDecoding; problems: readonly string[] };
+    }
   | { readonly refused: string };
 
 /**
@@ -29,7 +36,7 @@ export function planDeviceDriver(
   }
   const driver = getDriver(device.protocol);
   const from = drivers.loaded.find((p) => p.drivers.includes(driver));
-  if (!from) return { driver };
+  if (!from) return { driver, ...vendorPlan(device, drivers, budget) };
   if (driver.mode !== 'stream' || driver.framing.type !== 'line') {
     // Their framers and dialogues are the driver's code too, and run per byte: not contained yet.
     return {
@@ -37,4 +44,19 @@ export function planDeviceDriver(
     };
   }
   return { driver, contained: { decoder: new WorkerDecoder(from.file, driver.id, budget), budget } };
+}
+
+/** The vendor-Bluetooth devices behind a gateway: each one's driver decodes in its own worker. */
+function vendorPlan(
+  device: DeviceConfig,
+  drivers: KioskDrivers,
+  budget: DriverBudget,
+): { vendor?: { device: DeviceConfig; decoding: VendorDecoding; problems: readonly string[] } } {
+  const plan = planVendorBluetooth(device, drivers, `device ${device.id}`);
+  if (plan.drivers.size === 0 && plan.problems.length === 0) return {};
+  const decoders = new Map<string, FrameDecoder>();
+  for (const [id, { from }] of plan.drivers) decoders.set(id, new WorkerDecoder(from.file, id, budget));
+  const withVendors: DeviceConfig = { ...device };
+  if (plan.dialogue) withVendors.dialogue = plan.dialogue;
+  return { vendor: { device: withVendors, decoding: { decoders, budget }, problems: plan.problems } };
 }

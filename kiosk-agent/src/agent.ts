@@ -1,21 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeviceDriver } from '@klinik-desa/devices';
 import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
 import { checkClock } from './clock/clock-check.js';
 import type { KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
 import type { DeviceConfig, KioskConfig } from './config/config.js';
-import {
-  type ContainedDecoding,
-  DeviceConnection,
-  type VendorDecoding,
-} from './devices/device-connection.js';
+import { DeviceConnection } from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
-import { planDeviceDriver } from './drivers/device-drivers.js';
+import { type DeviceDriverPlan, planDeviceDriver, vendorEntrances } from './drivers/device-drivers.js';
 import { DriverReports } from './drivers/driver-reports.js';
 import type { KioskDrivers } from './drivers/load-drivers.js';
 import type { DamagedFile } from './files/damaged-file.js';
@@ -159,14 +154,7 @@ export class Agent implements AgentView {
         log.error({ device: d.id }, plan?.refused ?? `device ${d.id} has no driver`);
         return new FailedDevice(d, 'DRIVER_REFUSED');
       }
-      for (const problem of plan.vendor?.problems ?? []) log.error({ device: d.id }, problem);
-      return this.connection(
-        plan.vendor?.device ?? d,
-        plan.driver,
-        openPort,
-        plan.contained,
-        plan.vendor?.decoding,
-      );
+      return this.connection(plan, openPort);
     });
     this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
     this.disk = guard
@@ -292,24 +280,10 @@ export class Agent implements AgentView {
   }
 
   /** One device on its port, its measurements going into the pipeline through its own entrance. */
-  private connection(
-    device: DeviceConfig,
-    driver: DeviceDriver,
-    openPort: AgentParts['openPort'],
-    contained: ContainedDecoding | undefined,
-    vendor?: VendorDecoding,
-  ) {
+  private connection(plan: Exclude<DeviceDriverPlan, { refused: string }>, openPort: AgentParts['openPort']) {
+    const { device, driver, contained, vendor } = plan;
     const readings = this.readings.forDevice({ id: device.id, protocol: device.protocol, mode: driver.mode });
-    // A vendor device's readings carry its driver's protocol id, one entrance per driver.
-    const vendorReadings = new Map<string, ReturnType<ReadingPipeline['forDevice']>>();
-    const vendorEntrance = (driverId: string) => {
-      let entrance = vendorReadings.get(driverId);
-      if (!entrance) {
-        entrance = this.readings.forDevice({ id: device.id, protocol: driverId, mode: 'dialogue' });
-        vendorReadings.set(driverId, entrance);
-      }
-      return entrance;
-    };
+    const vendorEntrance = vendorEntrances(this.readings, device.id);
     return new DeviceConnection(
       device,
       driver,

@@ -60,6 +60,8 @@ export interface ContainedDecoding {
 export interface VendorDecoding {
   decoders: ReadonlyMap<string, FrameDecoder>;
   budget: DriverBudget;
+  /** Devices behind the gateway whose driver cannot run (left out of its list): one line each, logged at start. */
+  problems: readonly string[];
 }
 
 /** The device is not plugged in (yet): the connection tries again until it is. */
@@ -107,6 +109,7 @@ export class DeviceConnection {
     /** Set for a gateway with vendor-Bluetooth devices behind it: their values go to their drivers. */
     vendor?: VendorDecoding,
   ) {
+    for (const problem of vendor?.problems ?? []) log.error({ device: config.id }, problem);
     if (vendor && vendor.decoders.size > 0) this.vendor = this.vendorRouter(vendor);
     if (contained)
       this.failures = new FailureWindow(contained.budget.maxFailures, contained.budget.failureWindowMs);

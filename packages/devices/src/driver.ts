@@ -1,6 +1,5 @@
 import type { Transform } from 'node:stream';
 import type { DeviceMeasurement, DeviceValue, MeasurementKind } from '@klinik-desa/protocol';
-import type { BluetoothProfile } from './bluetooth.js';
 import type { DecodeError } from './errors.js';
 
 /** How the bytes of a device are cut into frames before decoding. */
@@ -155,4 +154,36 @@ export interface DeviceDriver extends ProtocolInfo {
 
 export function emptyStep(): DialogueStep {
   return { write: [], measurements: [], errors: [], events: [], done: false };
+}
+
+/**
+ * What a driver for a device that speaks its own Bluetooth (a vendor GATT service rather than the
+ * standard health profiles) declares, so that the agent can ask the BLE gateway for it: the
+ * characteristics whose values carry its readings, and the writes the device needs to send them.
+ * Added in driver API 1.1 (optional: a serial driver has none).
+ */
+export interface BluetoothProfile {
+  /**
+   * The characteristics the gateway subscribes to (notify or indicate, whichever the device
+   * offers) on every connection. Every value of one of them is handed to the driver's `decode`, as
+   * the bytes the device sent. At most 4 (the gateway's limit per device).
+   */
+  readonly notifications: readonly BluetoothCharacteristic[];
+  /** Sent in this order after each connection, one at a time (each after the gateway's answer to the last). */
+  readonly writes?: readonly BluetoothWrite[];
+}
+
+export interface BluetoothCharacteristic {
+  /** A 16-bit (`"1809"`) or 128-bit (`"7b3a0001-5c1e-4d2b-9f00-4b4450000001"`) UUID. */
+  readonly service: string;
+  readonly characteristic: string;
+}
+
+export interface BluetoothWrite extends BluetoothCharacteristic {
+  /** When to send it. `connected`: once the gateway says the device is connected and subscribed. */
+  readonly when: 'connected';
+  /** The value to write, as hex (`"01"`): fixed bytes, known when the driver is loaded. */
+  readonly value: string;
+  /** What it asks of the device, in a few words, for the log: `start a measurement`. */
+  readonly purpose: string;
 }

@@ -1,7 +1,4 @@
 export {
-  type BluetoothCharacteristic,
-  type BluetoothProfile,
-  type BluetoothWrite,
   bluetoothProblems,
   type GatewaySubscriptions,
   gatewaySubscriptionsOf,
@@ -10,6 +7,9 @@ export {
 } from './bluetooth.js';
 export { ByteReader, ByteWriter, byteSum, concatBytes, fromHex, toBytes, toHex, toLatin1 } from './bytes.js';
 export type {
+  BluetoothCharacteristic,
+  BluetoothProfile,
+  BluetoothWrite,
   DeviceDriver,
   Dialogue,
   DialogueEvent,

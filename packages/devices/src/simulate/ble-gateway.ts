@@ -142,6 +142,34 @@ function answerWrite(
   return lines;
 }
 
+function advertisement(device: SimulatedBleDevice): Uint8Array {
+  return out({
+    type: 'advertisement',
+    address: device.address.toUpperCase(),
+    addressType: 'public',
+    rssi: -60,
+    name: device.name ?? 'sim',
+    services: device.glucoseRecords ? ['1808'] : [],
+  });
+}
+
+/** A device in range connects: its states, what discovery did not find, and what it sends at once. */
+function connectionLines(
+  address: string,
+  device: SimulatedBleDevice,
+  vendor: VendorDeviceState | undefined,
+): Uint8Array[] {
+  const lines = [
+    out({ type: 'state', address, state: 'connecting' }),
+    ...(vendor?.missing(address) ?? []),
+    out({ type: 'state', address, state: 'connected' }),
+  ];
+  for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(address, mmHg));
+  for (const measurement of device.measurements ?? [])
+    lines.push(encode({ ...measurement, extra: { ...measurement.extra, deviceAddress: address } }));
+  return lines;
+}
+
 export interface GatewaySimulatorOptions {
   gatewayId?: string;
   firmware?: string;
@@ -200,40 +228,13 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): {
           ok,
         ];
       case 'scan':
-        return [
-          ...[...devices.values()].map((d) =>
-            out({
-              type: 'advertisement',
-              address: d.address.toUpperCase(),
-              addressType: 'public',
-              rssi: -60,
-              name: d.name ?? 'sim',
-              services: d.glucoseRecords ? ['1808'] : [],
-            }),
-          ),
-          ok,
-        ];
+        return [...[...devices.values()].map(advertisement), ok];
       case 'connect': {
         registered.add(command.address);
         const device = devices.get(command.address);
         if (!device) return [ok];
         connected.add(command.address);
-        const lines = [
-          ok,
-          out({ type: 'state', address: command.address, state: 'connecting' }),
-          ...(vendors.get(command.address)?.missing(command.address) ?? []),
-          out({ type: 'state', address: command.address, state: 'connected' }),
-        ];
-        for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(command.address, mmHg));
-        for (const measurement of device.measurements ?? []) {
-          lines.push(
-            encode({
-              ...measurement,
-              extra: { ...measurement.extra, deviceAddress: command.address },
-            }),
-          );
-        }
-        return lines;
+        return [ok, ...connectionLines(command.address, device, vendors.get(command.address))];
       }
       case 'disconnect':
         if (!registered.delete(command.address))

@@ -20,5 +20,4 @@ export {
   splitGatewayLine,
   unescapeField,
 } from './lines.js';
-export type { GatewayDevice, StoredRecords } from './records.js';
-export type { GatewayVendorDevice } from './vendor-subscriptions.js';
+export type { GatewayDevice, GatewayVendorDevice, StoredRecords } from './records.js';

@@ -1,4 +1,5 @@
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
+import type { GatewaySubscriptions } from '../../bluetooth.js';
 import type { DialogueEvent, DialogueStep } from '../../driver.js';
 import { DecodeError } from '../../errors.js';
 import { decodeIntermediateCuffPressure } from '../../gatt/blood-pressure.js';
@@ -10,7 +11,21 @@ import {
 } from '../../gatt/glucose.js';
 import { decodeRacp, type RacpSelection } from '../../gatt/racp.js';
 import { type AddressType, type GatewayMessage, ID } from './lines.js';
-import type { GatewayVendorDevice, VendorWrites } from './vendor-subscriptions.js';
+
+/** A device behind the gateway whose driver speaks its own Bluetooth: what to subscribe and write. */
+export interface GatewayVendorDevice {
+  /** The driver's protocol id: its values are handed on for it (`DialogueStep.vendorValues`). */
+  driverId: string;
+  subscriptions: GatewaySubscriptions;
+}
+
+/** What the dialogue remembers of a vendor device's writes on the current connection. */
+export interface VendorWrites {
+  /** Writes still to send, in order. */
+  queue: GatewaySubscriptions['writes'][number][];
+  /** The write sent and not yet answered: one operation per device at a time. */
+  waitingFor?: number;
+}
 
 /** Which stored records to ask a glucose meter for each time it connects. */
 export type StoredRecords = 'none' | 'all' | { fromSequence: number };

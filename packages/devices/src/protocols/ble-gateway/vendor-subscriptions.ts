@@ -1,26 +1,10 @@
-import type { GatewaySubscriptions } from '../../bluetooth.js';
 import type { DialogueStep } from '../../driver.js';
 import type { GatewayCommand } from './lines.js';
 import type { DeviceState, GatewayNotification } from './records.js';
 
-/** A device behind the gateway whose driver speaks its own Bluetooth: what to subscribe and write. */
-export interface GatewayVendorDevice {
-  /** The driver's protocol id: its values are handed on for it (`DialogueStep.vendorValues`). */
-  driverId: string;
-  subscriptions: GatewaySubscriptions;
-}
-
 type NewCommand<T extends GatewayCommand['type']> = Omit<Extract<GatewayCommand, { type: T }>, 'id'>;
 /** Sends a command with a fresh id (remembered as pending by the dialogue) and gives the id. */
 export type Issue = (command: NewCommand<'subscribe'> | NewCommand<'write'>) => number;
-
-/** What the dialogue remembers of a vendor device's writes on the current connection. */
-export interface VendorWrites {
-  /** Writes still to send, in order. */
-  queue: GatewaySubscriptions['writes'][number][];
-  /** The write sent and not yet answered: one operation per device at a time. */
-  waitingFor?: number;
-}
 
 /** Right after each CONNECT: the gateway forgets subscriptions with the registration, so they go again. */
 export function subscribeVendor(device: DeviceState, address: string, issue: Issue): void {

@@ -224,6 +224,7 @@ const SECOND_PASS_LEFT_OUT = [
   'packages/e2e/tests/mqtt-attacks.test.ts',
   'packages/e2e/tests/security-secrets.test.ts',
   'packages/e2e/tests/broker-restart.test.ts',
+  'packages/e2e/tests/vendor-ble-driver.test.ts',
 ];
 const current = installCurrentNode(root);
 if (current.error) check(`Node ${CURRENT_NODE_MAJOR}: ${current.error}`, false);

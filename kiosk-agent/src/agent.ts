@@ -6,7 +6,7 @@ import { zoneSpec } from '@klinik-desa/screening';
 import { checkClock } from './clock/clock-check.js';
 import type { KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
-import type { DeviceConfig, KioskConfig } from './config/config.js';
+import type { KioskConfig } from './config/config.js';
 import { DeviceConnection } from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';

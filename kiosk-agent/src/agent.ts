@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeviceDriver } from '@klinik-desa/devices';
 import { type KioskEvent, type KioskStatus, newUuidV7, type Reading } from '@klinik-desa/protocol';
 import { zoneSpec } from '@klinik-desa/screening';
 import { checkClock } from './clock/clock-check.js';
@@ -12,7 +11,7 @@ import { gatewayDialogueOptions } from './devices/behind-gateway.js';
 import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
-import { planDeviceDriver } from './drivers/device-drivers.js';
+import { type DeviceDriverPlan, planDeviceDriver, vendorEntrances } from './drivers/device-drivers.js';
 import { DriverReports } from './drivers/driver-reports.js';
 import type { KioskDrivers } from './drivers/load-drivers.js';
 import type { DamagedFile } from './files/damaged-file.js';
@@ -171,7 +170,7 @@ export class Agent implements AgentView {
         log.error({ device: d.id }, plan?.refused ?? `device ${d.id} has no driver`);
         return new FailedDevice(d, 'DRIVER_REFUSED');
       }
-      return this.connection(d, plan.driver, openPort, plan.contained);
+      return this.connection(plan, openPort);
     });
     this.publisher = this.makePublisher(connectMqtt, (entry) => late.payloadFor(entry));
     this.disk = guard
@@ -297,19 +296,18 @@ export class Agent implements AgentView {
   }
 
   /** One device on its port, its measurements going into the pipeline through its own entrance. */
-  private connection(
-    device: DeviceConfig,
-    driver: DeviceDriver,
-    openPort: AgentParts['openPort'],
-    contained: ContainedDecoding | undefined,
-  ) {
+  private connection(plan: Exclude<DeviceDriverPlan, { refused: string }>, openPort: AgentParts['openPort']) {
+    const { device, driver, contained, vendor } = plan;
     const readings = this.readings.forDevice({ id: device.id, protocol: device.protocol, mode: driver.mode });
+    const vendorEntrance = vendorEntrances(this.readings, device.id);
     return new DeviceConnection(
       device,
       driver,
       {
         onMeasurements: (_, measurements, at, { durable }) => readings.accept(measurements, at, durable),
         onLive: (_, values) => readings.live(values),
+        onVendorMeasurement: (_, driverId, measurement, at) =>
+          vendorEntrance(driverId).accept([measurement], at, false),
         onDecodeError: (_, error) => {
           this.decodeErrors.add(device.id, error.code);
           this.statusChanged();
@@ -328,6 +326,7 @@ export class Agent implements AgentView {
       this.log,
       connectionOptions(this.config, device, openPort, this.clock),
       contained,
+      vendor,
     );
   }
 

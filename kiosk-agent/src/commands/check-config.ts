@@ -5,6 +5,7 @@ import { type Command, UsageError } from '../cli-support.js';
 import { brokerCa, brokerPassword, ConfigError, loadConfig } from '../config/config.js';
 import { findUsbPort } from '../devices/ports.js';
 import { loadCommandDrivers } from '../drivers/load-drivers.js';
+import { planVendorBluetooth } from '../drivers/vendor-bluetooth.js';
 
 const HELP = `Usage: kiosk-agent check-config --config <kiosk.yaml>
 
@@ -48,6 +49,8 @@ export const checkConfigCommand: Command = async (argv, io) => {
         `devices.${i}.protocol: unknown protocol "${d.protocol}"${refused}; fix: use one from \`kiosk-agent protocols --config ${values.config}\``,
       );
     }
+    // A device behind the gateway naming its vendor-Bluetooth driver: loaded, and speaking Bluetooth.
+    problems.push(...planVendorBluetooth(d, drivers, `devices.${i}`).problems);
     if (d.usb) {
       if (!findUsbPort(d.usb, config.system))
         notes.push(

@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import { noteBehindGateway } from './behind-gateway.js';
 import { type OpenPort, openPort } from './port.js';
 import { findUsbPort, type SystemPaths } from './ports.js';
+import { VendorValueRouter } from './vendor-values.js';
 
 export interface DeviceEvents {
   /**
@@ -43,12 +44,27 @@ export interface DeviceEvents {
   onDriverFailure?(device: DeviceConfig, failure: DriverFailure, failed: boolean): void;
   /** Something in `status` other than the state changed (a device behind a gateway had its clock set). */
   onStatusDetail?(device: DeviceConfig): void;
+  /** A measurement of a vendor device behind the gateway, decoded by driver `driverId` (its protocol). */
+  onVendorMeasurement?(
+    device: DeviceConfig,
+    driverId: string,
+    measurement: DeviceMeasurement,
+    receivedAt: Date,
+  ): void;
 }
 
 /** A vendor driver's decode, contained: frames go to `decoder`, failures are held to the budget. */
 export interface ContainedDecoding {
   decoder: FrameDecoder;
   budget: DriverBudget;
+}
+
+/** The drivers of vendor-Bluetooth devices behind a gateway, by protocol id, each contained. */
+export interface VendorDecoding {
+  decoders: ReadonlyMap<string, FrameDecoder>;
+  budget: DriverBudget;
+  /** Devices behind the gateway whose driver cannot run (left out of its list): one line each, logged at start. */
+  problems: readonly string[];
 }
 
 /** The device is not plugged in (yet): the connection tries again until it is. */
@@ -74,6 +90,7 @@ export class DeviceConnection {
   private failed = false;
   /** The latest `remember` of this device's dialogues, handed to the next one (DialogueStep.remember). */
   private remembered: unknown;
+  private readonly vendor: VendorValueRouter | undefined;
 
   constructor(
     readonly config: DeviceConfig,
@@ -99,7 +116,11 @@ export class DeviceConnection {
     } = {},
     /** Set for a vendor's driver: its decode runs contained. Built-in drivers decode in this thread. */
     private readonly contained?: ContainedDecoding,
+    /** Set for a gateway with vendor-Bluetooth devices behind it: their values go to their drivers. */
+    vendor?: VendorDecoding,
   ) {
+    for (const problem of vendor?.problems ?? []) log.error({ device: config.id }, problem);
+    if (vendor && vendor.decoders.size > 0) this.vendor = this.vendorRouter(vendor);
     if (contained)
       this.failures = new FailureWindow(contained.budget.maxFailures, contained.budget.failureWindowMs);
     this.status = {
@@ -127,7 +148,26 @@ export class DeviceConnection {
       await Promise.race([this.decoding, grace]);
       await this.contained.decoder.close();
     }
+    await this.vendor?.close();
     await this.decoding;
+  }
+
+  private vendorRouter({ decoders, budget }: VendorDecoding): VendorValueRouter {
+    return new VendorValueRouter(
+      decoders,
+      budget,
+      {
+        onMeasurement: (driverId, measurement, receivedAt) =>
+          this.events.onVendorMeasurement?.(this.config, driverId, measurement, receivedAt),
+        onDecodeError: (error) => this.onError(error),
+        onDriverFailure: (failure, deviceOff) => {
+          this.count(failure.code);
+          this.events.onDriverFailure?.(this.config, failure, deviceOff);
+        },
+      },
+      this.log,
+      this.config.id,
+    );
   }
 
   private settings(): SerialSettings {
@@ -303,6 +343,7 @@ export class DeviceConnection {
       // Only now that its records are kept: a refused step's records are asked for again.
       if (step.remember !== undefined) this.remembered = step.remember;
       if (step.live?.length) this.events.onLive?.(this.config, step.live);
+      if (step.vendorValues?.length) this.vendor?.accept(step.vendorValues);
       for (const error of step.errors) this.onError(error);
       let detail = false;
       for (const event of step.events) {

@@ -1,13 +1,23 @@
 import { type DeviceDriver, getDriver, hasDriver } from '@klinik-desa/devices';
 import type { DeviceConfig } from '../config/config.js';
-import type { ContainedDecoding } from '../devices/device-connection.js';
+import type { ContainedDecoding, VendorDecoding } from '../devices/device-connection.js';
+import type { DeviceReadings, ReadingPipeline } from '../readings/index.js';
 import { DRIVER_BUDGET, type DriverBudget } from './driver-budget.js';
+import type { FrameDecoder } from './frame-decoder.js';
 import type { KioskDrivers } from './load-drivers.js';
+import { planVendorBluetooth } from './vendor-bluetooth.js';
 import { WorkerDecoder } from './worker-decoder.js';
 
 /** How one configured device will decode: its driver (contained when a vendor's), or why it cannot run. */
 export type DeviceDriverPlan =
-  | { readonly driver: DeviceDriver; readonly contained?: ContainedDecoding }
+  | {
+      /** The device's config as it will run: a gateway's with its vendor devices' subscriptions. */
+      readonly device: DeviceConfig;
+      readonly driver: DeviceDriver;
+      readonly contained?: ContainedDecoding;
+      /** A gateway with vendor-Bluetooth devices behind it: their drivers, contained. */
+      readonly vendor?: VendorDecoding;
+    }
   | { readonly refused: string };
 
 /**
@@ -29,12 +39,46 @@ export function planDeviceDriver(
   }
   const driver = getDriver(device.protocol);
   const from = drivers.loaded.find((p) => p.drivers.includes(driver));
-  if (!from) return { driver };
+  if (!from) return { device, driver, ...vendorPlan(device, drivers, budget) };
   if (driver.mode !== 'stream' || driver.framing.type !== 'line') {
     // Their framers and dialogues are the driver's code too, and run per byte: not contained yet.
     return {
       refused: `device ${device.id} is off: driver ${driver.id} (${from.spec}) is a ${driver.mode} driver with ${driver.framing.type} framing, and this agent contains only line-framed stream drivers from packages; fix: use a built-in protocol or a line-framed driver`,
     };
   }
-  return { driver, contained: { decoder: new WorkerDecoder(from.file, driver.id, budget), budget } };
+  return { device, driver, contained: { decoder: new WorkerDecoder(from.file, driver.id, budget), budget } };
+}
+
+/** The vendor-Bluetooth devices behind a gateway: each one's driver decodes in its own worker. */
+function vendorPlan(
+  device: DeviceConfig,
+  drivers: KioskDrivers,
+  budget: DriverBudget,
+): { device?: DeviceConfig; vendor?: VendorDecoding } {
+  const plan = planVendorBluetooth(device, drivers, `device ${device.id}`);
+  if (plan.drivers.size === 0 && plan.problems.length === 0) return {};
+  const decoders = new Map<string, FrameDecoder>();
+  for (const [id, { from }] of plan.drivers) decoders.set(id, new WorkerDecoder(from.file, id, budget));
+  const withVendors: DeviceConfig = { ...device };
+  if (plan.dialogue) withVendors.dialogue = plan.dialogue;
+  return { device: withVendors, vendor: { decoders, budget, problems: plan.problems } };
+}
+
+/**
+ * The pipeline's entrances for the vendor devices behind one gateway: their readings carry their
+ * driver's protocol id (not the gateway's), one entrance per driver, made when first needed.
+ */
+export function vendorEntrances(
+  readings: Pick<ReadingPipeline, 'forDevice'>,
+  deviceId: string,
+): (driverId: string) => DeviceReadings {
+  const entrances = new Map<string, DeviceReadings>();
+  return (driverId) => {
+    let entrance = entrances.get(driverId);
+    if (!entrance) {
+      entrance = readings.forDevice({ id: deviceId, protocol: driverId, mode: 'dialogue' });
+      entrances.set(driverId, entrance);
+    }
+    return entrance;
+  };
 }

@@ -4,7 +4,9 @@
  * against, as a literal: the agent loads it only when the majors agree. A minor adds optional things
  * a driver may use; a major changes what drivers must do.
  */
-export const DRIVER_API_VERSION = '1.0.0';
+// 1.1.0: a driver may declare `bluetooth` (the vendor GATT characteristics the gateway subscribes
+// to and the writes it sends); a 1.0 driver runs unchanged.
+export const DRIVER_API_VERSION = '1.1.0';
 
 /** Why a driver built for `declared` cannot run on this API, or undefined when it can. */
 export function driverApiMismatch(declared: unknown): string | undefined {

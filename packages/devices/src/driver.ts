@@ -48,6 +48,11 @@ export interface ProtocolInfo {
   framing: Framing;
   /** `confirmed`: a vendor document or a widely used driver states it; `partial`: hobby code only. */
   confidence?: 'confirmed' | 'partial';
+  /**
+   * A device behind the BLE gateway that speaks its own GATT service: what the gateway must
+   * subscribe to and write for it (driver API 1.1). Its values go to `decode`, one value per call.
+   */
+  bluetooth?: BluetoothProfile;
 }
 
 /** Options every framer takes; each driver documents any of its own. */
@@ -92,6 +97,22 @@ export interface DialogueStep {
    * back in is not asked for records already taken. Absent: nothing new to remember.
    */
   remember?: unknown;
+  /**
+   * Values of a vendor's characteristics (a device whose driver declares `bluetooth`), for that
+   * driver's decode: the dialogue does not decode them itself. Absent when there are none.
+   */
+  vendorValues?: VendorValue[];
+}
+
+/** One value of a vendor characteristic, relayed by the gateway, for the driver named. */
+export interface VendorValue {
+  /** The driver's protocol id. */
+  driverId: string;
+  /** The device behind the gateway that sent it. */
+  deviceAddress: string;
+  service: string;
+  characteristic: string;
+  value: Uint8Array;
 }
 
 /** A value a device reports before its measurement is done (GATT 0x2A36 intermediate cuff pressure). */
@@ -140,4 +161,36 @@ export interface DeviceDriver extends ProtocolInfo {
 
 export function emptyStep(): DialogueStep {
   return { write: [], measurements: [], errors: [], events: [], done: false };
+}
+
+/**
+ * What a driver for a device that speaks its own Bluetooth (a vendor GATT service rather than the
+ * standard health profiles) declares, so that the agent can ask the BLE gateway for it: the
+ * characteristics whose values carry its readings, and the writes the device needs to send them.
+ * Added in driver API 1.1 (optional: a serial driver has none).
+ */
+export interface BluetoothProfile {
+  /**
+   * The characteristics the gateway subscribes to (notify or indicate, whichever the device
+   * offers) on every connection. Every value of one of them is handed to the driver's `decode`, as
+   * the bytes the device sent. At most 4 (the gateway's limit per device).
+   */
+  readonly notifications: readonly BluetoothCharacteristic[];
+  /** Sent in this order after each connection, one at a time (each after the gateway's answer to the last). */
+  readonly writes?: readonly BluetoothWrite[];
+}
+
+export interface BluetoothCharacteristic {
+  /** A 16-bit (`"1809"`) or 128-bit (`"7b3a0001-5c1e-4d2b-9f00-4b4450000001"`) UUID. */
+  readonly service: string;
+  readonly characteristic: string;
+}
+
+export interface BluetoothWrite extends BluetoothCharacteristic {
+  /** When to send it. `connected`: once the gateway says the device is connected and subscribed. */
+  readonly when: 'connected';
+  /** The value to write, as hex (`"01"`): fixed bytes, known when the driver is loaded. */
+  readonly value: string;
+  /** What it asks of the device, in a few words, for the log: `start a measurement`. */
+  readonly purpose: string;
 }

@@ -1,5 +1,15 @@
+export {
+  bluetoothProblems,
+  type GatewaySubscriptions,
+  gatewaySubscriptionsOf,
+  MAX_BLUETOOTH_NOTIFICATIONS,
+  normalizeUuid,
+} from './bluetooth.js';
 export { ByteReader, ByteWriter, byteSum, concatBytes, fromHex, toBytes, toHex, toLatin1 } from './bytes.js';
 export type {
+  BluetoothCharacteristic,
+  BluetoothProfile,
+  BluetoothWrite,
   DeviceDriver,
   Dialogue,
   DialogueEvent,
@@ -10,6 +20,7 @@ export type {
   LiveValue,
   ProtocolInfo,
   SerialSettings,
+  VendorValue,
 } from './driver.js';
 export { emptyStep } from './driver.js';
 export { DRIVER_API_VERSION, driverApiMismatch } from './driver-api.js';
@@ -128,6 +139,7 @@ export {
   type GatewayDevice,
   type GatewayDialogueOptions,
   type GatewayMessage,
+  type GatewayVendorDevice,
   IDENTITY_EXTRA_KEYS,
   parseGatewayCommand,
   parseGatewayMessage,

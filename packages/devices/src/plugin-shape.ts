@@ -1,4 +1,5 @@
 import type { MeasurementKind } from '@klinik-desa/protocol';
+import { bluetoothProblems } from './bluetooth.js';
 import type { DeviceDriver } from './driver.js';
 import { DriverError } from './errors.js';
 
@@ -85,6 +86,11 @@ export function driverProblems(value: unknown): string[] {
     ) {
       problems.push('serial must be { baudRate, dataBits: 5–8, parity: none|even|odd, stopBits: 1|2 }');
     }
+  }
+  if (d['bluetooth'] !== undefined) {
+    problems.push(...bluetoothProblems(d['bluetooth']));
+    if (d['transport'] !== 'ble-gateway')
+      problems.push('a driver that declares bluetooth has transport "ble-gateway"');
   }
   if (d['examples'] !== undefined && !Array.isArray(d['examples']))
     problems.push('examples must be an array');

@@ -67,6 +67,9 @@ describe('the vendor guide', () => {
     const script = guideScript(readFileSync(GUIDE, 'utf8'));
     for (const step of ['new-driver', 'npm test', 'npm pack', 'check-config', 'simulate', 'status'])
       expect(script).toContain(step);
+    // The vendor-Bluetooth section: its driver decodes a value, and a gateway config naming it checks.
+    expect(script).toContain('decode --driver ./kd-therm --protocol kd-therm');
+    expect(script).toContain('check-config --config kiosk-ble.yaml');
   });
 
   it('takes a vendor from new-driver to a reading in the clinic record, with every command as written', async () => {

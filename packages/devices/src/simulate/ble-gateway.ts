@@ -24,6 +24,7 @@ import {
 import { createCommandLineSplitter } from './gateway-command-lines.js';
 import { measurementEncoderFor } from './gatt.js';
 import type { DeviceSimulation } from './simulation.js';
+import { type SimulatedVendorService, VendorDeviceState } from './vendor-device.js';
 
 const ID = 'ble-gateway';
 
@@ -72,6 +73,8 @@ export interface SimulatedBleDevice extends SimulatedDeviceServices {
   glucoseRecords?: readonly GlucoseMeasurement[];
   /** A BP monitor's cuff pressures (mmHg) while it inflates, notified on 0x2A36 before its measurements. */
   cuffPressures?: readonly number[];
+  /** A device that speaks its own GATT service: it measures when the agent writes its command characteristic. */
+  vendor?: SimulatedVendorService;
 }
 
 /** The 0x2A36 notification of a cuff pressure: a BP measurement whose other pressures are NaN. */
@@ -147,6 +150,18 @@ function answerWrite(
   return lines;
 }
 
+function advertisement(device: SimulatedBleDevice): Uint8Array {
+  return out({
+    type: 'advertisement',
+    address: device.address.toUpperCase(),
+    addressType: 'public',
+    rssi: -60,
+    name: device.name ?? 'sim',
+    services: device.glucoseRecords ? ['1808'] : [],
+  });
+}
+
+/** A device in range connects: its states, what discovery did not find, and what it sends at once. */
 export interface GatewaySimulatorOptions {
   gatewayId?: string;
   firmware?: string;
@@ -178,9 +193,11 @@ function connectionLines(
   device: SimulatedBleDevice,
   clock: SimulatedDeviceClock,
   nowMs: number,
+  vendor: VendorDeviceState | undefined,
 ) {
   const lines = [
     out({ type: 'state', address, state: 'connecting' }),
+    ...(vendor?.missing(address) ?? []),
     out({ type: 'state', address, state: 'connected' }),
   ];
   for (const mmHg of device.cuffPressures ?? []) lines.push(cuffLine(address, mmHg));
@@ -204,6 +221,11 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
   const now = options.now ?? (() => performance.now());
   const bootedAt = now();
   const commands: GatewayCommand[] = [];
+  const vendors = new Map(
+    options.devices.flatMap((d) =>
+      d.vendor ? [[d.address.toUpperCase(), new VendorDeviceState(d.vendor)] as const] : [],
+    ),
+  );
   const refusedRacpRequests: Uint8Array[] = [];
   const clockWrites: ClockWrite[] = [];
   // Only simulated devices connect or take operations: each has its clock from the start.
@@ -236,25 +258,22 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
           ok,
         ];
       case 'scan':
-        return [
-          ...[...devices.values()].map((d) =>
-            out({
-              type: 'advertisement',
-              address: d.address.toUpperCase(),
-              addressType: 'public',
-              rssi: -60,
-              name: d.name ?? 'sim',
-              services: d.glucoseRecords ? ['1808'] : [],
-            }),
-          ),
-          ok,
-        ];
+        return [...[...devices.values()].map(advertisement), ok];
       case 'connect': {
         registered.add(command.address);
         const device = devices.get(command.address);
         if (!device) return [ok];
         connected.add(command.address);
-        return [ok, ...connectionLines(command.address, device, clockOf(command.address), now())];
+        return [
+          ok,
+          ...connectionLines(
+            command.address,
+            device,
+            clockOf(command.address),
+            now(),
+            vendors.get(command.address),
+          ),
+        ];
       }
       case 'disconnect':
         if (!registered.delete(command.address))
@@ -263,6 +282,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
           ];
         connected.delete(command.address);
         owed.delete(command.address);
+        vendors.get(command.address)?.forget();
         return [ok, out({ type: 'state', address: command.address, state: 'disconnected' })];
       case 'write':
       case 'read':
@@ -272,6 +292,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
           return [
             out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
           ];
+        vendors.get(command.address)?.subscribe(command.service, command.characteristic);
         return [ok];
     }
   };
@@ -282,12 +303,15 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
     if (!device || !connected.has(command.address))
       return [out({ type: 'error', id: command.id, code: 'NOT_CONNECTED', message: command.address })];
     if (owed.has(command.address)) return [busy(command)];
-    const answer = answerOperation(command, device, {
-      clock: clockOf(command.address),
-      nowMs: now(),
-      clockWrites,
-      racp: (write) => answerWrite(write, device, connected, refusedRacpRequests),
-    });
+    const vendorAnswer = command.type === 'write' ? vendors.get(command.address)?.write(command) : undefined;
+    const answer =
+      vendorAnswer ??
+      answerOperation(command, device, {
+        clock: clockOf(command.address),
+        nowMs: now(),
+        clockWrites,
+        racp: (write) => answerWrite(write, device, connected, refusedRacpRequests),
+      });
     if (!options.deferAnswers) return answer;
     owed.set(command.address, answer);
     return [];

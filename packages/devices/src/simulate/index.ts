@@ -29,3 +29,4 @@ export {
 export { BUILT_IN_SIMULATIONS, encode, getSimulation, simulatedDriver } from './registry.js';
 export type { DeviceSimulation, SimulatedDevice, SimulatedDriver } from './simulation.js';
 export { tanitaSimulation } from './tanita.js';
+export { answerFromValues, type SimulatedVendorService } from './vendor-device.js';

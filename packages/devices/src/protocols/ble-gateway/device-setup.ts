@@ -18,7 +18,17 @@ export const IDENTITY_HOLD_MS = 3_000;
 type Operation =
   | { kind: 'read'; characteristic: string; field: keyof DeviceIdentity }
   | { kind: 'records'; payload: Uint8Array }
+  /** A write a vendor's driver declared (start a measurement, ...), in the driver's order. */
+  | { kind: 'vendor'; service: string; characteristic: string; payload: Uint8Array; purpose: string }
   | { kind: 'clock' };
+
+/** A vendor driver's write, as its Bluetooth profile declares it. */
+export interface VendorWrite {
+  service: string;
+  characteristic: string;
+  value: Uint8Array;
+  purpose: string;
+}
 
 /** What one device is being asked after it connected, one operation at a time. */
 interface Setup {
@@ -51,7 +61,7 @@ type Answer = Extract<GatewayMessage, { type: 'ok' | 'error' }>;
 /**
  * What the agent does with a device once the gateway says it is connected (docs/gateway-protocol.md,
  * "After connected"): read its Device Information (once per address per run), then ask for its
- * stored records, then set its clock, never more than one operation at a time, so the gateway never
+ * stored records, then send the writes its vendor driver declares, then set its clock, never more than one operation at a time, so the gateway never
  * has to answer BUSY. Readings the device sends while its identity is read wait for it (at most
  * `IDENTITY_HOLD_MS`), so they carry it.
  */
@@ -60,11 +70,24 @@ export class DeviceSetups {
 
   constructor(private readonly options: DeviceSetupOptions) {}
 
-  onConnected(address: string, recordsRequest: Uint8Array | undefined, result: DialogueStep): void {
+  onConnected(
+    address: string,
+    recordsRequest: Uint8Array | undefined,
+    vendorWrites: readonly VendorWrite[],
+    result: DialogueStep,
+  ): void {
     const queue: Operation[] = [];
     const known = this.options.identities.get(address);
     if (!known) for (const read of IDENTITY_CHARACTERISTICS) queue.push({ kind: 'read', ...read });
     if (recordsRequest) queue.push({ kind: 'records', payload: recordsRequest });
+    for (const w of vendorWrites)
+      queue.push({
+        kind: 'vendor',
+        service: w.service,
+        characteristic: w.characteristic,
+        payload: w.value,
+        purpose: w.purpose,
+      });
     if (this.options.kioskTime) queue.push({ kind: 'clock' });
     const setup: Setup = { queue, held: [] };
     // Connected again before the last setup ended: what it held goes through this one.
@@ -176,6 +199,9 @@ export class DeviceSetups {
         characteristic: '2a52',
         payload: operation.payload,
       };
+    } else if (operation.kind === 'vendor') {
+      const { service, characteristic, payload } = operation;
+      command = { type: 'write', id, address, service, characteristic, payload };
     } else {
       ms = this.options.kioskTime!();
       const payload = encodeCurrentTime(ms, this.options.timeZone);
@@ -228,7 +254,9 @@ export class DeviceSetups {
         ? `read ${address} 180A/${operation.characteristic.toUpperCase()}`
         : operation.kind === 'records'
           ? `write ${address}`
-          : `clock ${address}`;
+          : operation.kind === 'vendor'
+            ? `write ${address} (${operation.purpose})`
+            : `clock ${address}`;
     const detail: DialogueEvent['detail'] = { address };
     if (message.code === 'NOT_CONNECTED') {
       // Gone before it answered: its STATE line follows; its next connection asks again.

@@ -22,6 +22,7 @@ import {
   onNotification,
   selectionFor,
 } from './records.js';
+import { type Issue, routeVendorValue, subscribeVendor } from './vendor-subscriptions.js';
 
 export interface GatewayDialogueOptions {
   devices: readonly GatewayDevice[];
@@ -113,6 +114,15 @@ function send(c: Conversation, cmd: GatewayCommand): Uint8Array {
   return toBytes(encodeGatewayCommand(cmd));
 }
 
+/** Sends what a vendor device needs (its subscriptions, its writes), each with a fresh id. */
+function issuer(c: Conversation, result: DialogueStep): Issue {
+  return (command) => {
+    const id = nextCommandId(c);
+    result.write.push(send(c, { ...command, id }));
+    return id;
+  };
+}
+
 function newStep(c: Conversation): DialogueStep {
   const result = emptyStep();
   result.done = c.done;
@@ -152,6 +162,7 @@ function onHello(
     const connect: GatewayCommand = { type: 'connect', id: nextCommandId(c), address };
     if (device.config.addressType) connect.addressType = device.config.addressType;
     result.write.push(send(c, connect));
+    subscribeVendor(device, address, issuer(c, result));
   }
 }
 
@@ -179,7 +190,8 @@ function onState(
   if (!device) return;
   if (message.state === 'connected') {
     const selection = selectionFor(device);
-    c.setups.onConnected(message.address, selection && racpReportStoredRecords(selection), result);
+    const records = selection && racpReportStoredRecords(selection);
+    c.setups.onConnected(message.address, records, device.config.vendor?.subscriptions.writes ?? [], result);
   } else if (message.state === 'disconnected' || message.state === 'failed') {
     flushHeld(device, message.address, result);
     c.setups.onDisconnected(message.address, result);
@@ -210,7 +222,8 @@ function onMessage(c: Conversation, message: GatewayMessage, result: DialogueSte
       return;
     case 'notification':
     case 'indication':
-      onNotification(message, c.devices.get(message.address), result);
+      if (!routeVendorValue(message, c.devices.get(message.address), result))
+        onNotification(message, c.devices.get(message.address), result);
       if (isRacpResponse(message)) c.setups.onRecordsEnd(message.address, result);
       return;
     case 'advertisement':

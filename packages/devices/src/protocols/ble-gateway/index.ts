@@ -35,4 +35,4 @@ export {
   splitGatewayLine,
   unescapeField,
 } from './lines.js';
-export type { GatewayDevice, StoredRecords } from './records.js';
+export type { GatewayDevice, GatewayVendorDevice, StoredRecords } from './records.js';

@@ -1,4 +1,5 @@
 import type { DeviceMeasurement, GlucoseMeasurement } from '@klinik-desa/protocol';
+import type { GatewaySubscriptions } from '../../bluetooth.js';
 import type { DialogueEvent, DialogueStep } from '../../driver.js';
 import { DecodeError } from '../../errors.js';
 import { decodeIntermediateCuffPressure } from '../../gatt/blood-pressure.js';
@@ -11,6 +12,13 @@ import {
 import { decodeRacp, type RacpSelection } from '../../gatt/racp.js';
 import { type AddressType, type GatewayMessage, ID } from './lines.js';
 
+/** A device behind the gateway whose driver speaks its own Bluetooth: what to subscribe and write. */
+export interface GatewayVendorDevice {
+  /** The driver's protocol id: its values are handed on for it (`DialogueStep.vendorValues`). */
+  driverId: string;
+  subscriptions: GatewaySubscriptions;
+}
+
 /** Which stored records to ask a glucose meter for each time it connects. */
 export type StoredRecords = 'none' | 'all' | { fromSequence: number };
 
@@ -20,6 +28,10 @@ export interface GatewayDevice {
   addressType?: AddressType;
   /** Glucose meters keep records: ask for them over RACP on every connection. Default `none`. */
   records?: StoredRecords;
+  /** The driver package named in kiosk.yaml for a device that speaks its own Bluetooth (read by the agent). */
+  driver?: string;
+  /** Set by the agent from that driver's `bluetooth` declaration: subscribed and written on every connection. */
+  vendor?: GatewayVendorDevice;
 }
 
 /** What the dialogue remembers of one configured BLE device. */

@@ -8,7 +8,7 @@ import type { KioskClock } from './clock/kiosk-clock.js';
 import { LateCorrection } from './clock/late-correction.js';
 import type { DeviceConfig, KioskConfig } from './config/config.js';
 import { gatewayDialogueOptions } from './devices/behind-gateway.js';
-import { type ContainedDecoding, DeviceConnection } from './devices/device-connection.js';
+import { DeviceConnection } from './devices/device-connection.js';
 import { FailedDevice } from './devices/failed-device.js';
 import { type DiskGuard, DiskPressure, diskGuardFor, openBesideReserve } from './disk/index.js';
 import { type DeviceDriverPlan, planDeviceDriver, vendorEntrances } from './drivers/device-drivers.js';

@@ -79,6 +79,7 @@ const account = {
   role: 'puskesmas-staff',
   clinics: { puskesmasId: 'pkm-cibadak' },
   createdAt: '2026-12-07T02:00:00.000Z',
+  disabledAt: null,
 };
 
 const client = () => new ClinicClient({ baseUrl: BASE, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });

@@ -208,6 +208,31 @@ function connectionLines(
   return lines;
 }
 
+const notRegistered = (id: number) =>
+  out({ type: 'error', id, code: 'NOT_FOUND', message: 'device not registered' });
+
+/** The answers to the command lines the agent sent: a bad line gets the documented ERR. */
+function answerCommandLines(
+  events: ReturnType<ReturnType<typeof createCommandLineSplitter>>,
+  handle: (command: GatewayCommand) => Uint8Array[],
+): Uint8Array[] {
+  const lines: Uint8Array[] = [];
+  for (const event of events) {
+    if (event.type === 'too-long') {
+      lines.push(out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }));
+      continue;
+    }
+    try {
+      lines.push(...handle(parseGatewayCommand(event.text)));
+    } catch (error) {
+      if (!isDecodeError(error)) throw error;
+      const answer = answerToBadCommandLine(event.text);
+      lines.push(out({ type: 'error', id: answer.id, code: answer.code, message: error.message }));
+    }
+  }
+  return lines;
+}
+
 /**
  * The gateway's side of the line protocol, for tests, demos and the agent's `simulate` command:
  * bytes from the agent in, lines to the agent out. It refuses (and records) any RACP request other
@@ -276,10 +301,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
         ];
       }
       case 'disconnect':
-        if (!registered.delete(command.address))
-          return [
-            out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
-          ];
+        if (!registered.delete(command.address)) return [notRegistered(command.id)];
         connected.delete(command.address);
         owed.delete(command.address);
         vendors.get(command.address)?.forget();
@@ -288,10 +310,7 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
       case 'read':
         return operation(command);
       case 'subscribe':
-        if (!registered.has(command.address))
-          return [
-            out({ type: 'error', id: command.id, code: 'NOT_FOUND', message: 'device not registered' }),
-          ];
+        if (!registered.has(command.address)) return [notRegistered(command.id)];
         vendors.get(command.address)?.subscribe(command.service, command.characteristic);
         return [ok];
     }
@@ -327,27 +346,11 @@ export function createGatewaySimulator(options: GatewaySimulatorOptions): Gatewa
       return lines;
     },
     boot: () => [hello()],
-    onBytes(bytes) {
-      const lines: Uint8Array[] = [];
-      for (const event of splitLines(bytes)) {
-        if (event.type === 'too-long') {
-          lines.push(
-            out({ type: 'error', id: null, code: 'TOO_LONG', message: 'line longer than 1200 bytes' }),
-          );
-          continue;
-        }
-        try {
-          const command = parseGatewayCommand(event.text);
-          commands.push(command);
-          lines.push(...handle(command));
-        } catch (error) {
-          if (!isDecodeError(error)) throw error;
-          const answer = answerToBadCommandLine(event.text);
-          lines.push(out({ type: 'error', id: answer.id, code: answer.code, message: error.message }));
-        }
-      }
-      return lines;
-    },
+    onBytes: (bytes) =>
+      answerCommandLines(splitLines(bytes), (command) => {
+        commands.push(command);
+        return handle(command);
+      }),
   };
 }
 

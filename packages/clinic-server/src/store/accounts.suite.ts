@@ -96,6 +96,7 @@ export function clinicsAndAccountsContract(store: () => SqlClinicStore) {
         role: 'puskesmas-staff',
         clinics: { puskesmasId: 'pkm-ca' },
         createdAt: AT,
+        disabledAt: null,
       },
     ]);
 

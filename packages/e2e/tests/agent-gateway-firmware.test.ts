@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
 import {
   encodeGatewayCommand,
@@ -9,6 +8,12 @@ import {
 import { createPtyPair } from '@klinik-desa/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewayCore, type GatewayCoreBuild } from '../src/gateway-core-build.js';
+import {
+  type HostGateway,
+  hostMeter,
+  racpRequests as racpRequestsTo,
+  startHostGateway,
+} from '../src/host-gateway.js';
 import { Stack } from '../src/stack.js';
 
 // The gateway firmware's C core, built for the host (examples/ble-gateway-esp32, with ASan and
@@ -39,45 +44,10 @@ beforeAll(() => {
 
 afterAll(() => build?.remove());
 
-/** A running gw_host: what the agent sent it (stdout) and anything it complained about (stderr). */
-interface HostGateway {
-  process: ChildProcess;
-  received: () => string;
-  stderr: () => string;
-  stop: () => Promise<void>;
-}
-
-function startHostGateway(serialPath: string, devices: string[]): HostGateway {
-  const child = spawn(gatewayHost, [serialPath, ...devices], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let received = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    received += chunk.toString('latin1');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return {
-    process: child,
-    received: () => received,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-const meter = (...sequences: number[]) => [
-  `meter:${GLUCOMETER}`,
-  ...sequences.map((n) => `record:${GLUCOMETER},${glucoseRecord(n)}`),
-];
+const meter = (...sequences: number[]) => hostMeter(GLUCOMETER, sequences.map(glucoseRecord));
 
 /** The RACP requests the agent wrote to the meter, as hex. */
-const racpRequests = (gateway: HostGateway) =>
-  [...gateway.received().matchAll(/\$WRITE,\d+,A0:11:22:33:44:02,1808,2A52,([0-9A-F]*)\*/g)].map((m) => m[1]);
+const racpRequests = (gateway: HostGateway) => racpRequestsTo(gateway, GLUCOMETER);
 
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !done() && Date.now() < deadline; )
@@ -111,7 +81,7 @@ describe('BLE health devices through the firmware core on the host', () => {
     stack = undefined;
   });
   const start = (serialPath: string, devices: string[]) => {
-    const gateway = startHostGateway(serialPath, devices);
+    const gateway = startHostGateway(gatewayHost, serialPath, devices);
     gateways.push(gateway);
     return gateway;
   };
@@ -228,7 +198,7 @@ const STAMPED_BP_VALUE = '02780050005d00e9070c080a0000';
 describe('the host gateway on a pty, spoken to with the agent codec', () => {
   it('scans, subscribes to a vendor thermometer, reads Device Information and sets a device clock', async () => {
     const pty = await createPtyPair('gw-host');
-    const gateway = startHostGateway(pty.devicePath, [
+    const gateway = startHostGateway(gatewayHost, pty.devicePath, [
       `vendor-therm:${THERM},3652`,
       `info:${THERM},Klinik Desa,KD-Therm V1,T-0001,`,
       ...[1, 2, 3].map(() => `reading:${BP_MONITOR},1810,2A35,ind,${STAMPED_BP_VALUE}`),

@@ -56,6 +56,19 @@ function rabbitBin(name: 'rabbitmq-server' | 'rabbitmqctl'): string {
  * lines to the node's rabbitmq.conf.
  */
 export async function startRabbit(options: { config?: string[] } = {}): Promise<RabbitNode> {
+  // A port free a moment ago can be taken before the node listens on it (rabbitmqctl's own Erlang
+  // listeners take ephemeral ports, more so while several nodes start at once): new ports then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRabbitOnce(options);
+    } catch (error) {
+      if (!(error instanceof RabbitUnavailableError) || !/eaddrinuse/.test(error.message) || attempt >= 3)
+        throw error;
+    }
+  }
+}
+
+async function startRabbitOnce(options: { config?: string[] }): Promise<RabbitNode> {
   const server = rabbitBin('rabbitmq-server');
   const ctlBin = rabbitBin('rabbitmqctl');
   const dir = mkdtempSync(join(tmpdir(), 'kd-rabbit-'));
@@ -174,7 +187,12 @@ export async function startRabbit(options: { config?: string[] } = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  await rabbit.start();
+  try {
+    await rabbit.start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   await ctl(['add_user', admin.username, admin.password]);
   await ctl(['set_user_tags', admin.username, 'administrator']);
   await ctl(['set_permissions', '-p', '/', admin.username, '.*', '.*', '.*']);

@@ -1,7 +1,7 @@
-import type { FleetAlertCode, FleetClinic, FleetOverview } from '@klinik-desa/protocol';
+import type { FleetAlertCode, FleetOverview } from '@klinik-desa/protocol';
 import { clinicAlerts } from './alerts.js';
 import type { ClinicKioskCounts, FleetSummaryFacts, SummaryCutoffs } from './facts.js';
-import { countAlerts } from './overview.js';
+import { byId, bySeverity, clinicTable, countAlerts } from './overview.js';
 import type { FleetThresholds } from './thresholds.js';
 
 /** The severity of each kiosk alert, as `kioskAlerts` gives it. */
@@ -40,27 +40,7 @@ export function fleetSummary(
   nextCursor: string | null,
 ): FleetOverview {
   const at = now.getTime();
-  const clinics = new Map<string, FleetClinic>();
-  const clinicOf = (clinicId: string): FleetClinic => {
-    let c = clinics.get(clinicId);
-    if (!c) {
-      c = {
-        clinicId,
-        kiosks: [],
-        kioskCount: 0,
-        kiosksOnline: 0,
-        kiosksOffline: 0,
-        outboxBacklog: 0,
-        oldestUnconfirmedAgeSeconds: null,
-        alertCounts: [],
-        satusehatFailures: [],
-        openReferrals: { count: 0, oldestAt: null },
-        alerts: [],
-      };
-      clinics.set(clinicId, c);
-    }
-    return c;
-  };
+  const { clinics, clinicOf } = clinicTable();
   for (const k of facts.kiosks) {
     const c = clinicOf(k.clinicId);
     c.kioskCount = k.kiosks;
@@ -81,11 +61,9 @@ export function fleetSummary(
     c.openReferrals = f.openReferrals;
     c.alerts = clinicAlerts(f, at, t);
   }
-  const list = [...clinics.values()].sort((a, b) =>
-    a.clinicId < b.clinicId ? -1 : a.clinicId > b.clinicId ? 1 : 0,
-  );
+  const list = [...clinics.values()].sort((a, b) => byId(a.clinicId, b.clinicId));
   for (const c of list) {
-    c.alerts.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
+    c.alerts.sort(bySeverity);
     c.alertCounts = countAlerts([
       ...c.alertCounts,
       ...c.alerts.map((a) => ({ code: a.code, severity: a.severity, count: 1 })),

@@ -114,12 +114,10 @@ function send(c: Conversation, cmd: GatewayCommand): Uint8Array {
   return toBytes(encodeGatewayCommand(cmd));
 }
 
-/** Sends what a vendor device needs (its subscriptions, its writes), each with a fresh id. */
+/** Sends a vendor device's subscriptions, each with a fresh id. */
 function issuer(c: Conversation, result: DialogueStep): Issue {
   return (command) => {
-    const id = nextCommandId(c);
-    result.write.push(send(c, { ...command, id }));
-    return id;
+    result.write.push(send(c, { ...command, id: nextCommandId(c) }));
   };
 }
 

@@ -3,8 +3,8 @@ import type { GatewayCommand } from './lines.js';
 import type { DeviceState, GatewayNotification } from './records.js';
 
 type NewCommand<T extends GatewayCommand['type']> = Omit<Extract<GatewayCommand, { type: T }>, 'id'>;
-/** Sends a command with a fresh id (remembered as pending by the dialogue) and gives the id. */
-export type Issue = (command: NewCommand<'subscribe'>) => number;
+/** Sends a command with a fresh id (remembered as pending by the dialogue until it is answered). */
+export type Issue = (command: NewCommand<'subscribe'>) => void;
 
 /** Right after each CONNECT: the gateway forgets subscriptions with the registration, so they go again. */
 export function subscribeVendor(device: DeviceState, address: string, issue: Issue): void {

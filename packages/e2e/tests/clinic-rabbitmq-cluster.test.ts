@@ -1,11 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_TOPOLOGY,
-  ingestPermissionCommands,
-  kioskPermissionCommands,
-} from '@klinik-desa/clinic-server';
-import { type Reading, type Receipt, ReceiptMessage, topics } from '@klinik-desa/protocol';
+import { DEFAULT_TOPOLOGY, ingestPermissionCommands } from '@klinik-desa/clinic-server';
+import type { Reading } from '@klinik-desa/protocol';
 import {
   type ClinicServerProcess,
   createTestDatabase,
@@ -17,9 +13,9 @@ import {
   type TestDatabase,
   waitFor,
 } from '@klinik-desa/testkit';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { weightReading } from '../src/weight-reading.js';
+import { connectRabbitKiosk, type RabbitKiosk } from '../src/rabbit-kiosk.js';
 
 // Three RabbitMQ nodes on this machine, one cluster; the ingest quorum queue has a member on each.
 const INGEST = { username: 'klinik-desa-ingest', password: 'ingest-secret' };
@@ -43,42 +39,12 @@ afterAll(async () => {
   await cluster?.remove();
 }, 120_000);
 
-interface Kiosk {
-  kioskId: string;
-  client: MqttClient;
-  readings: Reading[];
-  receipts: Receipt[];
-}
+type Kiosk = RabbitKiosk;
 
 async function kiosk(kioskId: string, node: RabbitNode, count: number): Promise<Kiosk> {
-  const username = `kiosk.clinic-1.${kioskId}`;
-  const password = `secret-${kioskId}`;
-  await node.ctl(['add_user', username, password]);
-  for (const command of kioskPermissionCommands('clinic-1', kioskId)) await node.ctl(command);
-  const client = await mqtt.connectAsync(node.mqttUrl, {
-    protocolVersion: 4,
-    clientId: username,
-    username,
-    password,
-    clean: false,
-    reconnectPeriod: 500,
-  });
-  clients.push(client);
-  const receipts: Receipt[] = [];
-  client.on('message', (_t, payload) =>
-    receipts.push(...ReceiptMessage.parse(JSON.parse(payload.toString('utf8'))).receipts),
-  );
-  await client.subscribeAsync(topics.receipts('clinic-1', kioskId), { qos: 1 });
-  const readings = Array.from({ length: count }, () => weightReading('clinic-1', kioskId));
-  return { kioskId, client, readings, receipts };
-}
-
-function publish(k: Kiosk, readings: Reading[]): Promise<unknown> {
-  return Promise.all(
-    readings.map((r) =>
-      k.client.publishAsync(topics.readings('clinic-1', k.kioskId), JSON.stringify(r), { qos: 1 }),
-    ),
-  );
+  const k = await connectRabbitKiosk(node, kioskId, count);
+  clients.push(k.client);
+  return k;
 }
 
 function unanswered(k: Kiosk): Reading[] {
@@ -122,7 +88,7 @@ describe('the national tier on a three-node RabbitMQ cluster', () => {
     const publishing = Promise.all(
       list.map(async (k) => {
         for (let i = 0; i < k.readings.length; i += 20) {
-          await publish(k, k.readings.slice(i, i + 20));
+          await k.publish(k.readings.slice(i, i + 20));
           await new Promise((r) => setTimeout(r, 50));
         }
       }),
@@ -149,7 +115,7 @@ describe('the national tier on a three-node RabbitMQ cluster', () => {
         // A receipt published as the node went away may be lost; the kiosk sends again, as its agent does.
         if (Date.now() - last > 5000) {
           last = Date.now();
-          await Promise.all(list.map((k) => publish(k, unanswered(k))));
+          await Promise.all(list.map((k) => k.publish(unanswered(k))));
         }
         return false;
       },

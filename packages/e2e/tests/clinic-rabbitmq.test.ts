@@ -1,12 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_TOPOLOGY,
-  ingestPermissionCommands,
-  kioskPermissionCommands,
-  REASON_HEADER,
-} from '@klinik-desa/clinic-server';
-import { type Reading, type Receipt, ReceiptMessage, topics } from '@klinik-desa/protocol';
+import { DEFAULT_TOPOLOGY, ingestPermissionCommands, REASON_HEADER } from '@klinik-desa/clinic-server';
+import { type Reading, topics } from '@klinik-desa/protocol';
 import {
   type ClinicServerProcess,
   createTestDatabase,
@@ -18,8 +13,9 @@ import {
   waitFor,
 } from '@klinik-desa/testkit';
 import amqp from 'amqplib';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectRabbitKiosk, type RabbitKiosk } from '../src/rabbit-kiosk.js';
 import { weightReading } from '../src/weight-reading.js';
 
 // One RabbitMQ node for the file (a node takes seconds to start); each test has kiosks of its own.
@@ -66,46 +62,10 @@ async function startWorker(name: string, prefetch = 2000): Promise<ClinicServerP
   return worker;
 }
 
-interface TestKiosk {
-  kioskId: string;
-  client: MqttClient;
-  receipts: Receipt[];
-  readings: Reading[];
-  publish(readings: Reading[]): Promise<void>;
-}
+type TestKiosk = RabbitKiosk;
 
-/** A kiosk user with its RabbitMQ permissions, connected over MQTT 3.1.1 with a persistent session. */
 async function kiosk(kioskId: string, count = 0): Promise<TestKiosk> {
-  const username = `kiosk.clinic-1.${kioskId}`;
-  const password = `secret-${kioskId}`;
-  await rabbit.ctl(['add_user', username, password]);
-  for (const command of kioskPermissionCommands('clinic-1', kioskId)) await rabbit.ctl(command);
-  const client = await mqtt.connectAsync(rabbit.mqttUrl, {
-    protocolVersion: 4,
-    clientId: username,
-    username,
-    password,
-    clean: false,
-    reconnectPeriod: 500,
-  });
-  const receipts: Receipt[] = [];
-  client.on('message', (_t, payload) =>
-    receipts.push(...ReceiptMessage.parse(JSON.parse(payload.toString('utf8'))).receipts),
-  );
-  await client.subscribeAsync(topics.receipts('clinic-1', kioskId), { qos: 1 });
-  const k: TestKiosk = {
-    kioskId,
-    client,
-    receipts,
-    readings: Array.from({ length: count }, () => weightReading('clinic-1', kioskId)),
-    publish: async (readings) => {
-      await Promise.all(
-        readings.map((r) =>
-          client.publishAsync(topics.readings('clinic-1', kioskId), JSON.stringify(r), { qos: 1 }),
-        ),
-      );
-    },
-  };
+  const k = await connectRabbitKiosk(rabbit, kioskId, count);
   kiosks.push(k);
   return k;
 }
